@@ -1,0 +1,3 @@
+module github.com/oauthapps/oauthapps
+
+go 1.24

@@ -1,0 +1,23 @@
+// Package store defines how oauthapps persists OAuth apps and revoked
+// tokens: plain records with no behaviour, a small role-based Store
+// interface, sentinel errors, and an in-memory implementation that is the
+// default.
+//
+// Records are data only. The store never hashes, verifies, signs or
+// authorizes anything: it does not import the secret, token or oauthapp
+// packages, and it trusts the service above it to hand it valid records.
+// What it guarantees is storage semantics that every implementation shares
+// and that package storetest checks:
+//
+//   - Create, get, list (keyset-paged by app SID, a stable order), update
+//     and delete of apps. Update is optimistic: the caller passes the
+//     version it read, a stale version gets ErrConflict and writes nothing.
+//   - Records go in and come out as copies: a caller that mutates a record
+//     it passed in or got back never changes what is stored.
+//   - A set of revoked token ids, each kept until the token would have
+//     expired anyway, then purged.
+//
+// Optional capabilities, such as change notifications for caches in front
+// of the store (Watcher), are separate interfaces that a caller finds with a
+// type assertion.
+package store

@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// App is the stored form of one OAuth app. The zero value of each optional
+// field is documented; the store keeps every field as it was given, except
+// Version, which the store owns.
+type App struct {
+	// SID is the app's client id ("OQ" + 32 hex). Required, unique.
+	SID string
+	// AccountSID is the account that owns the app ("AC" + 32 hex). Required.
+	AccountSID string
+	// Region is where the app and its tokens live, such as "us1".
+	Region string
+	// FriendlyName and Description are free text shown to people.
+	FriendlyName string
+	Description  string
+	// CreatedBy is the user SID that created the app. Data only: nothing
+	// checks that the user still exists.
+	CreatedBy string
+	// CreatedAt and UpdatedAt are set by the caller.
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// Policy holds the permissions the app may be granted.
+	Policy Policy
+	// TokenTTL is the lifetime of the app's access tokens; zero means the
+	// service default.
+	TokenTTL time.Duration
+	// Secrets are the app's client secret slots, as hashes.
+	Secrets Secrets
+	// Version is owned by the store: 1 after CreateApp, one more after each
+	// successful UpdateApp. A caller passes back the version it read.
+	Version int64
+}
+
+// Policy is the stored form of a permission policy: permission strings as
+// the scope package writes them. A nil and an empty slice mean the same.
+type Policy struct {
+	Allow []string
+	Deny  []string
+}
+
+// Secrets are the two client secret slots of an app. Previous is empty
+// (its ID is "") when there is no previous secret.
+type Secrets struct {
+	Current  Secret
+	Previous Secret
+}
+
+// Secret is one stored client secret. Its fields match secret.Record one
+// for one, so the two convert with a plain type conversion.
+type Secret struct {
+	// ID is the secret's short public id; never the secret itself.
+	ID string
+	// Hash is the self-describing hash of the secret.
+	Hash string
+	// Created is when the secret was generated.
+	Created time.Time
+	// Expires is when a previous secret stops verifying; zero for the
+	// current secret, which does not expire.
+	Expires time.Time
+	// LastUsed is when the secret last authenticated a client; zero if
+	// never.
+	LastUsed time.Time
+}
+
+// Apps stores OAuth apps.
+type Apps interface {
+	// CreateApp stores a new app and returns it as stored (Version 1).
+	// ErrAlreadyExists if the SID is taken; ErrInvalid if SID or
+	// AccountSID is empty.
+	CreateApp(ctx context.Context, app App) (App, error)
+	// GetApp returns the app with that SID, or ErrNotFound.
+	GetApp(ctx context.Context, sid string) (App, error)
+	// ListApps returns up to limit apps of one account whose SID sorts
+	// after the given SID ("" for the first page), in ascending SID order.
+	// Pass the last SID of a page to get the next; a short page is the
+	// last. limit must be between 1 and 1000, else ErrInvalid.
+	ListApps(ctx context.Context, accountSID, after string, limit int) ([]App, error)
+	// UpdateApp replaces the stored app whose SID and Version match app's
+	// and returns it as stored, with Version one higher. ErrNotFound if
+	// there is no such app; ErrConflict, writing nothing, if the stored
+	// version differs. AccountSID, CreatedAt and CreatedBy are never
+	// changed by an update.
+	UpdateApp(ctx context.Context, app App) (App, error)
+	// DeleteApp removes the app, or returns ErrNotFound.
+	DeleteApp(ctx context.Context, sid string) error
+	// TouchSecret records that a secret authenticated a client at the
+	// given time. It changes only that slot's LastUsed, and only forward
+	// in time; it does not change Version. A missing app or secret id is
+	// not an error (the secret may just have been rotated away).
+	TouchSecret(ctx context.Context, appSID, secretID string, at time.Time) error
+}
+
+// RevokedTokens is the set of access token ids (jti) revoked before their
+// expiry. An entry is needed only until the token would have expired.
+type RevokedTokens interface {
+	// RevokeToken adds a token id, kept until expires. Revoking an id
+	// twice keeps the later expiry.
+	RevokeToken(ctx context.Context, tokenID string, expires time.Time) error
+	// IsTokenRevoked reports whether the id is in the set with an expiry
+	// after now.
+	IsTokenRevoked(ctx context.Context, tokenID string, now time.Time) (bool, error)
+	// PurgeRevokedTokens removes the entries whose expiry is at or before
+	// now and returns how many it removed.
+	PurgeRevokedTokens(ctx context.Context, now time.Time) (int, error)
+}
+
+// Store is everything the oauthapp service needs to persist.
+type Store interface {
+	Apps
+	RevokedTokens
+}
+
+// ChangeKind says what a Change is about.
+type ChangeKind int
+
+const (
+	// AppChanged: the app was updated or deleted; cached copies are stale.
+	AppChanged ChangeKind = iota + 1
+	// TokenRevoked: the token id was added to the revoked set.
+	TokenRevoked
+	// Resync: changes may have been missed (a notification connection
+	// dropped and came back); every cached entry is suspect.
+	Resync
+)
+
+// Change is one notification from a Watcher.
+type Change struct {
+	Kind ChangeKind
+	// AppSID is set for AppChanged.
+	AppSID string
+	// TokenID is set for TokenRevoked.
+	TokenID string
+}
+
+// Watcher is an optional capability of a Store: it tells subscribers about
+// changes made through any handle on the same data, including other
+// processes sharing one database. Callers find it with a type assertion.
+type Watcher interface {
+	// Watch calls fn for every change until the returned function is
+	// called. fn runs on the store's own goroutine or on the writer's,
+	// must not block, and must not call back into the store.
+	Watch(fn func(Change)) (stop func())
+}
