@@ -1,0 +1,49 @@
+package oauthapp
+
+// Role is an account role of the user behind a management call.
+type Role string
+
+// Roles of an account. Only RoleOwner, RoleAdministrator, RoleDeveloper and
+// RoleAPIAccessAdministrator may manage OAuth apps.
+const (
+	RoleOwner                  Role = "owner"
+	RoleAdministrator          Role = "administrator"
+	RoleDeveloper              Role = "developer"
+	RoleAPIAccessAdministrator Role = "api_access_administrator"
+	RoleBilling                Role = "billing"
+	RoleSupport                Role = "support"
+	RoleReadOnly               Role = "read_only"
+)
+
+// CanManageApps reports whether users with this role may create, change,
+// rotate and delete OAuth apps.
+func (r Role) CanManageApps() bool {
+	switch r {
+	case RoleOwner, RoleAdministrator, RoleDeveloper, RoleAPIAccessAdministrator:
+		return true
+	}
+	return false
+}
+
+// Actor is the user on whose behalf a management call is made: who they are,
+// which account they act in, and their role there. The service trusts the
+// caller to have authenticated the user; it checks the role and the account.
+type Actor struct {
+	UserSID    string
+	AccountSID string
+	Role       Role
+}
+
+// authorize checks that the actor may manage apps of the given account.
+func (a Actor) authorize(accountSID string) error {
+	if !isSID(UserSIDPrefix, a.UserSID) {
+		return invalidArgument("actor user SID: %w", errSIDFormat)
+	}
+	if !isSID(AccountSIDPrefix, a.AccountSID) {
+		return invalidArgument("actor account SID: %w", errSIDFormat)
+	}
+	if !a.Role.CanManageApps() || a.AccountSID != accountSID {
+		return ErrForbidden
+	}
+	return nil
+}

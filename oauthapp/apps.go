@@ -1,0 +1,411 @@
+package oauthapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/oauthapps/oauthapps/scope"
+	"github.com/oauthapps/oauthapps/secret"
+	"github.com/oauthapps/oauthapps/store"
+)
+
+// Limits on an app's text fields.
+const (
+	MaxFriendlyNameLen = 128
+	MaxDescriptionLen  = 1024
+	// MaxListLimit is the largest page ListApps returns.
+	MaxListLimit = 1000
+)
+
+// Permissions is an app's policy as permission strings: what its tokens may
+// be granted (Allow, wildcard grants such as "/demo/messaging/*" allowed)
+// and what they never get (Deny, which wins over Allow). At most 100 entries
+// in all.
+type Permissions struct {
+	Allow []string
+	Deny  []string
+}
+
+// App is an OAuth app as the service shows it: everything but the secret
+// hashes.
+type App struct {
+	// SID is the app's id and its OAuth client_id.
+	SID          string
+	AccountSID   string
+	Region       string
+	FriendlyName string
+	Description  string
+	// CreatedBy is the user who created the app; data only.
+	CreatedBy   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Permissions Permissions
+	// TokenTTL is the lifetime of the app's tokens: its own, or the
+	// service default when it has none.
+	TokenTTL time.Duration
+	// Secrets are the secrets that verify now, current first.
+	Secrets []SecretInfo
+	// Version increases with every change; it is the store's version.
+	Version int64
+}
+
+// SecretInfo describes one client secret without revealing it.
+type SecretInfo struct {
+	// ID is the secret's public id, also embedded in the secret itself.
+	ID      string
+	Created time.Time
+	// Expires is when a previous secret stops working; zero for the
+	// current secret.
+	Expires time.Time
+	// LastUsed is when the secret last authenticated a client, to a
+	// resolution of one minute; zero if never.
+	LastUsed time.Time
+	Current  bool
+}
+
+// NewApp describes an app to create.
+type NewApp struct {
+	// FriendlyName is required: 1 to MaxFriendlyNameLen characters, no
+	// control characters.
+	FriendlyName string
+	// Description is optional, at most MaxDescriptionLen characters.
+	Description string
+	// Region is where the app lives; "" is the service's default region.
+	Region string
+	// Permissions is the app's policy; Allow must not be empty.
+	Permissions Permissions
+	// TokenTTL is the app's own token lifetime, MinTokenTTL to
+	// MaxTokenTTL; zero means the service default.
+	TokenTTL time.Duration
+}
+
+// AppUpdate lists the changes to make to an app; a nil field is left as it
+// is.
+type AppUpdate struct {
+	FriendlyName *string
+	Description  *string
+	Permissions  *Permissions
+	// TokenTTL sets the app's own token lifetime; a pointer to zero
+	// returns the app to the service default.
+	TokenTTL *time.Duration
+}
+
+// Rotation says how to rotate an app's secret.
+type Rotation struct {
+	// Grace is how long the previous secret keeps working: 0 to MaxGrace.
+	// Nil means the service default (24 hours unless WithDefaultGrace).
+	// Zero stops the previous secret, and every token it minted, at once.
+	Grace *time.Duration
+}
+
+// Grace returns a pointer to d, for Rotation.Grace.
+func Grace(d time.Duration) *time.Duration { return &d }
+
+// CreateApp creates an app in the actor's account and returns it with its
+// first client secret. The secret is shown here once and stored only as a
+// hash: the caller must hand it to the user now.
+func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, secret.Secret, error) {
+	if err := actor.authorize(actor.AccountSID); err != nil {
+		return App{}, secret.Secret{}, err
+	}
+	if err := checkText(n.FriendlyName, n.Description); err != nil {
+		return App{}, secret.Secret{}, err
+	}
+	if n.FriendlyName == "" {
+		return App{}, secret.Secret{}, invalidArgument("friendly name is required")
+	}
+	region, err := s.region(n.Region)
+	if err != nil {
+		return App{}, secret.Secret{}, err
+	}
+	policy, err := newPolicy(n.Permissions)
+	if err != nil {
+		return App{}, secret.Secret{}, err
+	}
+	if len(policy.Allow) == 0 {
+		return App{}, secret.Secret{}, invalidArgument("policy allows nothing")
+	}
+	if n.TokenTTL != 0 {
+		if err := checkTTL(n.TokenTTL); err != nil {
+			return App{}, secret.Secret{}, invalidArgument("%v", err)
+		}
+	}
+	now := s.now()
+	creds, sec, err := s.newCredentials(now)
+	if err != nil {
+		return App{}, secret.Secret{}, fmt.Errorf("oauthapp: generating secret: %w", err)
+	}
+	cur, prev := creds.Records()
+	rec := store.App{
+		SID:          NewSID(AppSIDPrefix),
+		AccountSID:   actor.AccountSID,
+		Region:       region,
+		FriendlyName: n.FriendlyName,
+		Description:  n.Description,
+		CreatedBy:    actor.UserSID,
+		CreatedAt:    now,
+		UpdatedAt:    now,
+		Policy:       policy,
+		TokenTTL:     n.TokenTTL,
+		Secrets:      store.Secrets{Current: store.Secret(cur), Previous: store.Secret(prev)},
+	}
+	saved, err := s.store.CreateApp(ctx, rec)
+	if err != nil {
+		return App{}, secret.Secret{}, fmt.Errorf("oauthapp: creating app: %w", err)
+	}
+	s.emit(ctx, Event{Kind: EventAppCreated, Time: now, Actor: actor, AccountSID: saved.AccountSID, AppSID: saved.SID, SecretID: sec.ID()})
+	return s.view(saved, now), sec, nil
+}
+
+// GetApp returns an app of the actor's account.
+func (s *Service) GetApp(ctx context.Context, actor Actor, appSID string) (App, error) {
+	rec, err := s.readForActor(ctx, actor, appSID)
+	if err != nil {
+		return App{}, err
+	}
+	return s.view(rec, s.now()), nil
+}
+
+// ListApps returns up to limit apps of the actor's account whose SID sorts
+// after the given one ("" for the first page), in SID order. Pass the last
+// SID of a page to get the next; a page shorter than limit is the last.
+func (s *Service) ListApps(ctx context.Context, actor Actor, after string, limit int) ([]App, error) {
+	if err := actor.authorize(actor.AccountSID); err != nil {
+		return nil, err
+	}
+	if limit < 1 || limit > MaxListLimit {
+		return nil, invalidArgument("page size %d outside 1..%d", limit, MaxListLimit)
+	}
+	if after != "" && !isSID(AppSIDPrefix, after) {
+		return nil, invalidArgument("page cursor: %w", errSIDFormat)
+	}
+	recs, err := s.store.ListApps(ctx, actor.AccountSID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("oauthapp: listing apps: %w", err)
+	}
+	now := s.now()
+	apps := make([]App, len(recs))
+	for i, r := range recs {
+		apps[i] = s.view(r, now)
+	}
+	return apps, nil
+}
+
+// UpdateApp applies the changes in u to an app of the actor's account and
+// returns the app as stored. Concurrent updates never lose a change: a
+// write that races another is retried on the fresh record.
+func (s *Service) UpdateApp(ctx context.Context, actor Actor, appSID string, u AppUpdate) (App, error) {
+	var policy *store.Policy
+	if u.Permissions != nil {
+		p, err := newPolicy(*u.Permissions)
+		if err != nil {
+			return App{}, err
+		}
+		if len(p.Allow) == 0 {
+			return App{}, invalidArgument("policy allows nothing")
+		}
+		policy = &p
+	}
+	name, desc := "", ""
+	if u.FriendlyName != nil {
+		if *u.FriendlyName == "" {
+			return App{}, invalidArgument("friendly name is required")
+		}
+		name = *u.FriendlyName
+	}
+	if u.Description != nil {
+		desc = *u.Description
+	}
+	if err := checkText(name, desc); err != nil {
+		return App{}, err
+	}
+	if u.TokenTTL != nil && *u.TokenTTL != 0 {
+		if err := checkTTL(*u.TokenTTL); err != nil {
+			return App{}, invalidArgument("%v", err)
+		}
+	}
+	now := s.now()
+	saved, err := s.modify(ctx, actor, appSID, func(a *store.App) error {
+		if u.FriendlyName != nil {
+			a.FriendlyName = *u.FriendlyName
+		}
+		if u.Description != nil {
+			a.Description = *u.Description
+		}
+		if policy != nil {
+			a.Policy = *policy
+		}
+		if u.TokenTTL != nil {
+			a.TokenTTL = *u.TokenTTL
+		}
+		a.UpdatedAt = now
+		return nil
+	})
+	if err != nil {
+		return App{}, err
+	}
+	s.emit(ctx, Event{Kind: EventAppUpdated, Time: now, Actor: actor, AccountSID: saved.AccountSID, AppSID: saved.SID})
+	return s.view(saved, now), nil
+}
+
+// RotateSecret gives an app a new client secret and returns it, shown here
+// once. The secret it replaces keeps working for the rotation's grace; one
+// that was still in an earlier grace stops at once, so never more than two
+// secrets verify. A grace of zero stops the replaced secret, and every
+// token it minted, at once: the compromise button.
+func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, r Rotation) (App, secret.Secret, error) {
+	grace := s.cfg.grace
+	if r.Grace != nil {
+		grace = *r.Grace
+		if err := checkGrace(grace); err != nil {
+			return App{}, secret.Secret{}, invalidArgument("%v", err)
+		}
+	}
+	now := s.now()
+	var sec secret.Secret
+	saved, err := s.modify(ctx, actor, appSID, func(a *store.App) error {
+		creds, err := secret.FromRecords(secret.Record(a.Secrets.Current), secret.Record(a.Secrets.Previous))
+		if err != nil {
+			return fmt.Errorf("oauthapp: stored secrets of %s: %w", a.SID, err)
+		}
+		creds, sec, err = creds.Rotate(now, grace, s.cfg.hasher)
+		if err != nil {
+			return fmt.Errorf("oauthapp: rotating: %w", err)
+		}
+		cur, prev := creds.Records()
+		a.Secrets = store.Secrets{Current: store.Secret(cur), Previous: store.Secret(prev)}
+		a.UpdatedAt = now
+		return nil
+	})
+	if err != nil {
+		return App{}, secret.Secret{}, err
+	}
+	s.emit(ctx, Event{Kind: EventSecretRotated, Time: now, Actor: actor, AccountSID: saved.AccountSID, AppSID: saved.SID, SecretID: sec.ID()})
+	return s.view(saved, now), sec, nil
+}
+
+// DeleteApp deletes an app of the actor's account. Its secrets stop
+// authenticating and every token it holds stops authorizing at once.
+func (s *Service) DeleteApp(ctx context.Context, actor Actor, appSID string) error {
+	rec, err := s.readForActor(ctx, actor, appSID)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteApp(ctx, appSID); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrNotFound
+		}
+		return fmt.Errorf("oauthapp: deleting app: %w", err)
+	}
+	s.apps.evict(appSID)
+	s.emit(ctx, Event{Kind: EventAppDeleted, Actor: actor, AccountSID: rec.AccountSID, AppSID: appSID})
+	return nil
+}
+
+// readForActor reads an app and checks that the actor may manage it.
+func (s *Service) readForActor(ctx context.Context, actor Actor, appSID string) (store.App, error) {
+	if err := actor.authorize(actor.AccountSID); err != nil {
+		return store.App{}, err
+	}
+	if _, err := ParseAppSID(appSID); err != nil {
+		return store.App{}, err
+	}
+	rec, err := s.store.GetApp(ctx, appSID)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return store.App{}, ErrNotFound
+		}
+		return store.App{}, fmt.Errorf("oauthapp: reading app: %w", err)
+	}
+	if err := actor.authorize(rec.AccountSID); err != nil {
+		return store.App{}, err
+	}
+	return rec, nil
+}
+
+// modify applies change to the stored app under optimistic concurrency,
+// retrying on a version conflict with the fresh record, and evicts the
+// cached copy. change must derive everything from the record it is given.
+func (s *Service) modify(ctx context.Context, actor Actor, appSID string, change func(*store.App) error) (store.App, error) {
+	for range s.cfg.maxRetries {
+		rec, err := s.readForActor(ctx, actor, appSID)
+		if err != nil {
+			return store.App{}, err
+		}
+		if err := change(&rec); err != nil {
+			return store.App{}, err
+		}
+		saved, err := s.store.UpdateApp(ctx, rec)
+		switch {
+		case err == nil:
+			s.apps.evict(appSID)
+			return saved, nil
+		case errors.Is(err, store.ErrConflict):
+			continue
+		case errors.Is(err, store.ErrNotFound):
+			return store.App{}, ErrNotFound
+		default:
+			return store.App{}, fmt.Errorf("oauthapp: updating app: %w", err)
+		}
+	}
+	return store.App{}, ErrConflict
+}
+
+// view turns a stored app into what callers see at now.
+func (s *Service) view(rec store.App, now time.Time) App {
+	a := App{
+		SID:          rec.SID,
+		AccountSID:   rec.AccountSID,
+		Region:       rec.Region,
+		FriendlyName: rec.FriendlyName,
+		Description:  rec.Description,
+		CreatedBy:    rec.CreatedBy,
+		CreatedAt:    rec.CreatedAt,
+		UpdatedAt:    rec.UpdatedAt,
+		Permissions:  Permissions{Allow: rec.Policy.Allow, Deny: rec.Policy.Deny},
+		TokenTTL:     s.ttl(rec.TokenTTL),
+		Version:      rec.Version,
+	}
+	for i, sec := range []store.Secret{rec.Secrets.Current, rec.Secrets.Previous} {
+		if sec.ID == "" || (i == 1 && !now.Before(sec.Expires)) {
+			continue
+		}
+		a.Secrets = append(a.Secrets, SecretInfo{ID: sec.ID, Created: sec.Created, Expires: sec.Expires, LastUsed: sec.LastUsed, Current: i == 0})
+	}
+	return a
+}
+
+// newPolicy checks and normalises permissions into their stored form.
+func newPolicy(p Permissions) (store.Policy, error) {
+	policy, err := scope.NewPolicy(p.Allow, p.Deny)
+	if err != nil {
+		return store.Policy{}, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+	}
+	return store.Policy{Allow: policy.Allow(), Deny: policy.Deny()}, nil
+}
+
+func checkText(name, desc string) error {
+	if err := checkField("friendly name", name, MaxFriendlyNameLen); err != nil {
+		return err
+	}
+	return checkField("description", desc, MaxDescriptionLen)
+}
+
+func checkField(what, v string, max int) error {
+	if !utf8.ValidString(v) {
+		return invalidArgument("%s is not valid UTF-8", what)
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return invalidArgument("%s has %d characters, more than %d", what, n, max)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return invalidArgument("%s contains a control character", what)
+		}
+	}
+	return nil
+}

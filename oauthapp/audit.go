@@ -1,0 +1,56 @@
+package oauthapp
+
+import (
+	"context"
+	"time"
+)
+
+// EventKind names what an audit event records.
+type EventKind string
+
+// Audit event kinds.
+const (
+	EventAppCreated          EventKind = "app.created"
+	EventAppUpdated          EventKind = "app.updated"
+	EventAppDeleted          EventKind = "app.deleted"
+	EventSecretRotated       EventKind = "secret.rotated"
+	EventTokenIssued         EventKind = "token.issued"
+	EventTokenRevoked        EventKind = "token.revoked"
+	EventAuthenticationFail  EventKind = "authentication.failed"
+	EventAuthorizationDenied EventKind = "authorization.denied"
+)
+
+// Event is one audit record. It never holds a secret or a whole token: only
+// public ids (app SID, secret id, token id).
+type Event struct {
+	Kind EventKind
+	Time time.Time
+	// Actor is the user behind a management call; zero for calls made by
+	// a client (token issuing, authentication, authorization).
+	Actor Actor
+	// AccountSID is the account of the app concerned, when known.
+	AccountSID string
+	// AppSID is the app concerned; for a failed authentication it is the
+	// client id as presented, when it was well-formed.
+	AppSID string
+	// SecretID is the public id of the secret concerned: the new secret of
+	// a rotation, the secret that authenticated a token request.
+	SecretID string
+	// TokenID is the jti of the token concerned.
+	TokenID string
+	// Scope is the scope granted (token issued) or the permission denied.
+	Scope string
+	// Reason says why an authentication or authorization failed, for the
+	// operator's eyes only ("unknown client", "wrong secret", ...).
+	Reason string
+}
+
+func (s *Service) emit(ctx context.Context, e Event) {
+	if s.cfg.audit == nil {
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = s.now()
+	}
+	s.cfg.audit(ctx, e)
+}

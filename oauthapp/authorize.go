@@ -1,0 +1,145 @@
+package oauthapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/oauthapps/oauthapps/scope"
+)
+
+// AccountParam is the name of the route parameter that holds the account
+// SID of the resource a request acts on, as in
+// "GET /v1/Accounts/{AccountSid}/Messages".
+const AccountParam = "AccountSid"
+
+// Resource is what a request wants to do: the permission its route maps
+// to, and the account and region that own the resource.
+type Resource struct {
+	// Permission is required, a permission such as
+	// "/demo/messaging/messages/read".
+	Permission string
+	// AccountSID owns the resource. "" means the token's own account: a
+	// route that takes no account in its path acts on the caller's
+	// account, and its handler must use Identity.AccountSID.
+	AccountSID string
+	// Region is where the resource lives; "" is any region this service
+	// serves.
+	Region string
+}
+
+// Identity is who an authorized request comes from.
+type Identity struct {
+	AppSID     string
+	AccountSID string
+	Region     string
+	// Scope is the token's scope, space-separated.
+	Scope string
+	// TokenID is the token's jti; SecretID the public id of the secret
+	// that obtained it.
+	TokenID   string
+	SecretID  string
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+}
+
+// Authorize checks a bearer token for a resource: it is well-formed, signed
+// by a known key, not expired and not revoked; its app still exists and the
+// secret that obtained it is still active; it belongs to the resource's
+// account exactly (never a subaccount's or a parent's) and region; and both
+// its scope and its app's current policy cover the permission.
+//
+// Errors: ErrInvalidToken (wrapping ErrTokenRevoked, ErrAppDeleted,
+// ErrSecretInactive or the token package's cause), ErrWrongAccount,
+// ErrWrongRegion, ErrInsufficientScope (a *ScopeError names the
+// permission), ErrInvalidArgument for a malformed Resource.
+func (s *Service) Authorize(ctx context.Context, bearer string, res Resource) (Identity, error) {
+	if _, err := scope.ParsePermission(res.Permission); err != nil {
+		return Identity{}, fmt.Errorf("%w: resource permission: %w", ErrInvalidArgument, err)
+	}
+	id, a, err := s.check(ctx, bearer)
+	if err != nil {
+		s.deny(ctx, id, res.Permission, err)
+		return Identity{}, err
+	}
+	switch {
+	case res.AccountSID != "" && res.AccountSID != id.AccountSID:
+		err = ErrWrongAccount
+	case res.Region != "" && res.Region != id.Region:
+		err = ErrWrongRegion
+	case !scope.Covers(id.Scope, res.Permission) || !a.policy.Allows(res.Permission):
+		err = &ScopeError{Permission: res.Permission, err: ErrInsufficientScope}
+	}
+	if err != nil {
+		s.deny(ctx, id, res.Permission, err)
+		return Identity{}, err
+	}
+	return id, nil
+}
+
+// AuthorizeRoute resolves a request's method and path through the route
+// catalog (WithCatalog) and authorizes the bearer token for it; the
+// account is the route's AccountSid parameter, if it has one.
+func (s *Service) AuthorizeRoute(ctx context.Context, bearer, method, path string) (Identity, error) {
+	if s.cfg.catalog == nil {
+		return Identity{}, ErrNoRoute
+	}
+	m, err := s.cfg.catalog.Resolve(method, path)
+	if err != nil {
+		return Identity{}, fmt.Errorf("%w: %w", ErrNoRoute, err)
+	}
+	return s.Authorize(ctx, bearer, Resource{Permission: m.Permission, AccountSID: m.Param(AccountParam)})
+}
+
+// Catalog returns the route catalog set with WithCatalog, or nil.
+func (s *Service) Catalog() *scope.Catalog { return s.cfg.catalog }
+
+// check validates a token and that it is still live: not revoked, its app
+// present and in this service's regions, its secret active.
+func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp, error) {
+	now := s.now()
+	claims, err := s.validator.Validate(now, bearer)
+	if err != nil {
+		return Identity{}, nil, invalidToken(err)
+	}
+	id := Identity{
+		AppSID:     claims.ClientID,
+		AccountSID: claims.AccountSID,
+		Region:     claims.Region,
+		Scope:      claims.Scope,
+		TokenID:    claims.ID,
+		SecretID:   claims.SecretID,
+		IssuedAt:   claims.IssuedAt,
+		ExpiresAt:  claims.ExpiresAt,
+	}
+	if !s.servesRegion(id.Region) {
+		return id, nil, ErrWrongRegion
+	}
+	revoked, err := s.isRevoked(ctx, id.TokenID)
+	if err != nil {
+		return id, nil, err
+	}
+	if revoked {
+		return id, nil, invalidToken(ErrTokenRevoked)
+	}
+	a, err := s.lookupApp(ctx, id.AppSID)
+	if errors.Is(err, ErrNotFound) {
+		return id, nil, invalidToken(ErrAppDeleted)
+	}
+	if err != nil {
+		return id, nil, err
+	}
+	if a.account != id.AccountSID || a.region != id.Region {
+		// Signed by us, yet not matching its app: never honour it.
+		return id, nil, invalidToken(errors.New("claims do not match the app"))
+	}
+	if !a.creds.Active(now, id.SecretID) {
+		return id, nil, invalidToken(ErrSecretInactive)
+	}
+	return id, a, nil
+}
+
+func (s *Service) deny(ctx context.Context, id Identity, permission string, err error) {
+	s.emit(ctx, Event{Kind: EventAuthorizationDenied, AccountSID: id.AccountSID, AppSID: id.AppSID, TokenID: id.TokenID, Scope: permission, Reason: err.Error()})
+}

@@ -1,0 +1,169 @@
+package oauthapp
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/oauthapps/oauthapps/store"
+)
+
+// appCache holds compiled apps and revocation answers.
+//
+// With maxStale == 0 (the default) nothing is served without a store read:
+// the compiled form of an app is only reused when the store returns the
+// same version, and revocation answers are not kept at all.
+//
+// With maxStale > 0 an entry read at time t is served until t+maxStale.
+// Evictions (by this service's own writes, or by store notifications) bump
+// a generation counter; a store read that started before an eviction does
+// not put its possibly stale answer into the cache, so an eviction is never
+// undone by a read that raced it.
+type appCache struct {
+	maxStale time.Duration
+	size     int
+
+	gen atomic.Uint64
+
+	mu      sync.RWMutex
+	apps    map[string]*liveApp
+	revoked map[string]revokedEntry
+}
+
+type revokedEntry struct {
+	revoked bool
+	readAt  int64
+}
+
+func newAppCache(maxStale time.Duration, size int) *appCache {
+	return &appCache{
+		maxStale: maxStale,
+		size:     size,
+		apps:     make(map[string]*liveApp),
+		revoked:  make(map[string]revokedEntry),
+	}
+}
+
+func (c *appCache) generation() uint64 { return c.gen.Load() }
+
+func (c *appCache) isFresh(readAt int64, now time.Time) bool {
+	return c.maxStale > 0 && now.UnixNano()-readAt < int64(c.maxStale)
+}
+
+// fresh returns the cached app if it may be served without a store read.
+func (c *appCache) fresh(sid string, now time.Time) *liveApp {
+	if c.maxStale == 0 {
+		return nil
+	}
+	c.mu.RLock()
+	a := c.apps[sid]
+	c.mu.RUnlock()
+	if a != nil && c.isFresh(a.readAt.Load(), now) {
+		return a
+	}
+	return nil
+}
+
+// same returns the cached compiled app if it is the one the store returned.
+func (c *appCache) same(rec store.App) *liveApp {
+	c.mu.RLock()
+	a := c.apps[rec.SID]
+	c.mu.RUnlock()
+	if a != nil && a.version == rec.Version && a.createdAt.Equal(rec.CreatedAt) {
+		return a
+	}
+	return nil
+}
+
+// put stores a compiled app read at now, unless an eviction happened since
+// the read began (gen is the generation taken before the read).
+func (c *appCache) put(a *liveApp, now time.Time, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen.Load() != gen {
+		return
+	}
+	a.readAt.Store(now.UnixNano())
+	if _, ok := c.apps[a.sid]; !ok && len(c.apps) >= c.size {
+		dropSome(c.apps)
+	}
+	c.apps[a.sid] = a
+}
+
+func (c *appCache) revokedFresh(jti string, now time.Time) (revoked, ok bool) {
+	if c.maxStale == 0 {
+		return false, false
+	}
+	c.mu.RLock()
+	e, found := c.revoked[jti]
+	c.mu.RUnlock()
+	if found && c.isFresh(e.readAt, now) {
+		return e.revoked, true
+	}
+	return false, false
+}
+
+func (c *appCache) putRevoked(jti string, revoked bool, now time.Time, gen uint64) {
+	if c.maxStale == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen.Load() != gen {
+		return
+	}
+	if _, ok := c.revoked[jti]; !ok && len(c.revoked) >= c.size {
+		dropSome(c.revoked)
+	}
+	c.revoked[jti] = revokedEntry{revoked: revoked, readAt: now.UnixNano()}
+}
+
+// evict forgets an app, so the next lookup reads the store.
+func (c *appCache) evict(sid string) {
+	c.mu.Lock()
+	c.gen.Add(1)
+	delete(c.apps, sid)
+	c.mu.Unlock()
+}
+
+// evictToken forgets a revocation answer.
+func (c *appCache) evictToken(jti string) {
+	c.mu.Lock()
+	c.gen.Add(1)
+	delete(c.revoked, jti)
+	c.mu.Unlock()
+}
+
+// evictAll forgets everything.
+func (c *appCache) evictAll() {
+	c.mu.Lock()
+	c.gen.Add(1)
+	clear(c.apps)
+	clear(c.revoked)
+	c.mu.Unlock()
+}
+
+// onChange is the store.Watcher subscriber.
+func (c *appCache) onChange(ch store.Change) {
+	switch ch.Kind {
+	case store.AppChanged:
+		c.evict(ch.AppSID)
+	case store.TokenRevoked:
+		c.evictToken(ch.TokenID)
+	default:
+		c.evictAll()
+	}
+}
+
+// dropSome removes about a tenth of a full map's entries (map iteration
+// order is random), so a full cache sheds entries in O(1) amortised time.
+func dropSome[V any](m map[string]V) {
+	n := len(m)/10 + 1
+	for k := range m {
+		if n == 0 {
+			return
+		}
+		delete(m, k)
+		n--
+	}
+}

@@ -1,0 +1,96 @@
+package oauthapp_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
+	"github.com/oauthapps/oauthapps/store"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// blindStore hides the memory store's change notifications, as a remote
+// store without them would.
+type blindStore struct{ store.Store }
+
+func TestCacheServesAtMostMaxStale(t *testing.T) {
+	const bound = 5 * time.Second
+	k := oauthapptest.New()
+	cached, err := oauthapp.New(blindStore{k.Store}, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(bound, 0))
+	require.NoError(t, err)
+	defer cached.Close()
+	on := func(bearer string) error {
+		_, err := cached.Authorize(ctx, bearer, oauthapp.Resource{Permission: permList})
+		return err
+	}
+
+	t.Run("a deletion elsewhere is seen within the bound", func(t *testing.T) {
+		app := k.NewApp(permList)
+		tok := k.Token(app)
+		require.NoError(t, on(tok)) // read into the cache
+		require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+		k.Advance(bound - time.Nanosecond)
+		assert.NoError(t, on(tok), "served from the cache just inside the bound")
+		k.Advance(time.Nanosecond)
+		assert.ErrorIs(t, on(tok), oauthapp.ErrAppDeleted, "read again at the bound")
+	})
+	t.Run("a grace-0 rotation elsewhere is seen within the bound", func(t *testing.T) {
+		app := k.NewApp(permList)
+		tok := k.Token(app)
+		require.NoError(t, on(tok))
+		k.Rotate(app.SID, 0)
+		k.Advance(bound)
+		assert.ErrorIs(t, on(tok), oauthapp.ErrSecretInactive)
+	})
+	t.Run("a revocation elsewhere is seen within the bound", func(t *testing.T) {
+		app := k.NewApp(permList)
+		tok := k.Token(app)
+		require.NoError(t, on(tok))
+		client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
+		require.NoError(t, err)
+		require.NoError(t, k.Service.Revoke(ctx, client, tok))
+		k.Advance(bound)
+		assert.ErrorIs(t, on(tok), oauthapp.ErrTokenRevoked)
+	})
+	t.Run("changes made through the cached service itself apply at once", func(t *testing.T) {
+		app, _, err := cached.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
+		require.NoError(t, err)
+		_, sec, err := cached.RotateSecret(ctx, k.Owner, app.SID, oauthapp.Rotation{Grace: oauthapp.Grace(time.Hour)})
+		require.NoError(t, err)
+		tok, err := cached.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: sec.Reveal()})
+		require.NoError(t, err)
+		require.NoError(t, on(tok.AccessToken))
+		require.NoError(t, cached.DeleteApp(ctx, k.Owner, app.SID))
+		assert.ErrorIs(t, on(tok.AccessToken), oauthapp.ErrAppDeleted)
+	})
+}
+
+func TestCacheEvictsOnStoreNotifications(t *testing.T) {
+	k := oauthapptest.New()
+	// The memory store notifies: a long bound does not delay a change.
+	cached, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(time.Hour, 0))
+	require.NoError(t, err)
+	defer cached.Close()
+	app := k.NewApp(permList)
+	tok := k.Token(app)
+	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+	require.NoError(t, err)
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+	assert.ErrorIs(t, err, oauthapp.ErrAppDeleted)
+}
+
+func TestNoCacheByDefault(t *testing.T) {
+	k := oauthapptest.New()
+	other, err := oauthapp.New(blindStore{k.Store}, k.Keys, oauthapp.WithClock(k.Clock.Now))
+	require.NoError(t, err)
+	app := k.NewApp(permList)
+	tok := k.Token(app)
+	_, err = other.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+	require.NoError(t, err)
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	_, err = other.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+	assert.ErrorIs(t, err, oauthapp.ErrAppDeleted, "without a cache the next request sees the deletion")
+}

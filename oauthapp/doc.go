@@ -1,0 +1,45 @@
+// Package oauthapp is the service a Go API embeds to offer OAuth apps to its
+// customers: machine-to-machine clients owned by an account, authenticated
+// with the OAuth 2.0 client credentials grant (RFC 6749 section 4.4), holding
+// short-lived JWT access tokens (RFC 9068) whose scope maps onto the API's
+// own routes.
+//
+// A Service ties the pure packages together: scope (permissions, policies,
+// the route catalog), secret (client secrets and their two-slot rotation),
+// token (signing and validating access tokens) and store (persistence). It
+// implements the rules of the product:
+//
+//   - Only the Owner, Administrator, Developer and API access administrator
+//     roles of the app's own account may manage an app (ErrForbidden).
+//   - Tokens live one hour by default (configurable per service and per app,
+//     one minute to thirty days); a new token never revokes earlier ones.
+//   - Rotating a secret keeps the previous one working for a grace period,
+//     24 hours by default; never more than two secrets verify, and rotating
+//     again inside a grace drops the oldest at once. A grace of zero is the
+//     compromise button: the previous secret and every token it minted stop
+//     working at once.
+//   - Deleting an app makes its secrets and every token it holds fail at the
+//     next authorization.
+//   - An app's tokens authorize its own account's resources only, never a
+//     subaccount's or a parent's, and only in the app's region.
+//
+// # What it trusts
+//
+// The Service trusts its Store to keep what it was given and its KeySet to
+// hold the signing keys. It trusts nothing that arrives with a request:
+// client credentials, tokens, scopes and SIDs are parsed and checked, and a
+// failure leaves the store as it was. Authentication failures are one error
+// to the caller (ErrInvalidClient) whatever the cause; the cause goes to the
+// audit hook. Secrets are never logged, never put in an error and never
+// stored except as hashes.
+//
+// # Freshness
+//
+// Authorization checks, on every request, that the token's app still exists,
+// that the secret which authenticated the token is still active, that the
+// token was not revoked, and that the app's current policy still allows the
+// permission. By default these are read from the store on every call, so a
+// deletion or rotation takes effect on the very next request. WithCache lets
+// a deployment whose store is remote trade that for a bounded staleness; see
+// its documentation for the bound.
+package oauthapp

@@ -1,0 +1,82 @@
+package oauthapp
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors of the service. Callers test them with errors.Is; the HTTP layer
+// maps them onto OAuth error codes.
+var (
+	// ErrForbidden: the actor's role may not manage apps, or the actor
+	// belongs to another account. Nothing was changed.
+	ErrForbidden = errors.New("oauthapp: forbidden")
+	// ErrNotFound: no app with that SID.
+	ErrNotFound = errors.New("oauthapp: app not found")
+	// ErrInvalidArgument: a malformed SID, name, policy, TTL, grace or page
+	// size. The wrapped error says which.
+	ErrInvalidArgument = errors.New("oauthapp: invalid argument")
+	// ErrUnsupportedRegion: the region is not one this service serves.
+	ErrUnsupportedRegion = errors.New("oauthapp: unsupported region")
+	// ErrConflict: a management call kept losing a race with concurrent
+	// writers and gave up; nothing was changed by it. Retry.
+	ErrConflict = errors.New("oauthapp: concurrent update, retry")
+
+	// ErrInvalidClient: client authentication failed. It is the same error
+	// for an unknown client, a wrong secret, an expired previous secret, a
+	// deleted app and a client of another region; the audit hook is told
+	// which.
+	ErrInvalidClient = errors.New("oauthapp: invalid client")
+	// ErrInvalidScope: the requested scope is malformed or not allowed by
+	// the app's policy. A *ScopeError carries the permission.
+	ErrInvalidScope = errors.New("oauthapp: invalid scope")
+
+	// ErrInvalidToken: the bearer token is malformed, badly signed,
+	// expired, revoked, or belongs to an app or secret that is no longer
+	// active. The wrapped error says which (for logs, never for the
+	// client).
+	ErrInvalidToken = errors.New("oauthapp: invalid token")
+	// ErrTokenRevoked wraps into ErrInvalidToken: the token was revoked.
+	ErrTokenRevoked = errors.New("oauthapp: token revoked")
+	// ErrAppDeleted wraps into ErrInvalidToken: the token's app is gone.
+	ErrAppDeleted = errors.New("oauthapp: app deleted")
+	// ErrSecretInactive wraps into ErrInvalidToken: the secret that
+	// authenticated the token was rotated away.
+	ErrSecretInactive = errors.New("oauthapp: secret no longer active")
+	// ErrWrongAccount: the token's account is not the resource's account
+	// (subaccounts and parents included).
+	ErrWrongAccount = errors.New("oauthapp: token not valid for this account")
+	// ErrWrongRegion: the token was issued for another region.
+	ErrWrongRegion = errors.New("oauthapp: token not valid in this region")
+	// ErrInsufficientScope: the token's scope, or the app's current
+	// policy, does not cover the route's permission. A *ScopeError
+	// carries the permission.
+	ErrInsufficientScope = errors.New("oauthapp: insufficient scope")
+	// ErrNoRoute: AuthorizeRoute found no catalog route for the request.
+	ErrNoRoute = errors.New("oauthapp: no route")
+)
+
+// ScopeError names the permission a scope check failed on. It wraps
+// ErrInvalidScope (token requests) or ErrInsufficientScope (authorization).
+type ScopeError struct {
+	// Permission is the permission that was not granted.
+	Permission string
+	err        error
+}
+
+func (e *ScopeError) Error() string {
+	return fmt.Sprintf("%v: %q", e.err, e.Permission)
+}
+
+// Unwrap returns ErrInvalidScope or ErrInsufficientScope.
+func (e *ScopeError) Unwrap() error { return e.err }
+
+// invalidToken wraps a cause so that errors.Is matches both ErrInvalidToken
+// and the cause.
+func invalidToken(cause error) error {
+	return fmt.Errorf("%w: %w", ErrInvalidToken, cause)
+}
+
+func invalidArgument(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidArgument}, args...)...)
+}

@@ -1,0 +1,148 @@
+package oauthapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/oauthapps/oauthapps/scope"
+	"github.com/oauthapps/oauthapps/secret"
+	"github.com/oauthapps/oauthapps/token"
+)
+
+// TokenRequest is a client credentials token request (RFC 6749 section
+// 4.4.2) after the HTTP layer has taken it apart.
+type TokenRequest struct {
+	ClientID     string
+	ClientSecret string
+	// Scope is the requested scope, space-separated permissions. Empty
+	// asks for everything the app's policy allows. It narrows the grant,
+	// never widens it.
+	Scope string
+	// Region is the region the request arrived in; "" is the service's
+	// default region.
+	Region string
+}
+
+// Token is an issued access token (RFC 6749 section 5.1).
+type Token struct {
+	// AccessToken is the signed JWT. It is a credential: do not log it.
+	AccessToken string
+	// TokenType is always "Bearer".
+	TokenType string
+	// ExpiresIn is the lifetime in whole seconds, 3600 by default.
+	ExpiresIn int64
+	// Scope is the granted scope, space-separated.
+	Scope string
+	// ID is the token's jti, safe to log.
+	ID        string
+	ExpiresAt time.Time
+}
+
+// Client is an authenticated OAuth client.
+type Client struct {
+	AppSID     string
+	AccountSID string
+	Region     string
+	// SecretID is the public id of the secret that authenticated it.
+	SecretID string
+}
+
+// AuthenticateClient checks a client id and secret (presented in the given
+// region, "" for the default one). Every failure is ErrInvalidClient, the
+// same to the caller whether the client is unknown, the secret wrong or
+// expired, or the app deleted; the audit hook is told which. An unknown
+// client costs the same hash comparison as a wrong secret.
+func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret, region string) (Client, error) {
+	c, _, err := s.authenticate(ctx, clientID, clientSecret, region)
+	return c, err
+}
+
+func (s *Service) authenticate(ctx context.Context, clientID, clientSecret, region string) (Client, *liveApp, error) {
+	fail := func(reason string) (Client, *liveApp, error) {
+		e := Event{Kind: EventAuthenticationFail, Reason: reason}
+		if isSID(AppSIDPrefix, clientID) {
+			e.AppSID = clientID
+		}
+		s.emit(ctx, e)
+		return Client{}, nil, ErrInvalidClient
+	}
+	region, err := s.region(region)
+	if err != nil {
+		return Client{}, nil, err
+	}
+	presented, err := secret.Parse(clientSecret)
+	if err != nil {
+		return fail("malformed secret")
+	}
+	if !isSID(AppSIDPrefix, clientID) {
+		secret.VerifyDummy(presented)
+		return fail("malformed client id")
+	}
+	a, err := s.lookupApp(ctx, clientID)
+	if errors.Is(err, ErrNotFound) {
+		secret.VerifyDummy(presented)
+		return fail("unknown client")
+	}
+	if err != nil {
+		return Client{}, nil, err
+	}
+	now := s.now()
+	secretID, err := a.creds.Verify(now, presented)
+	if err != nil {
+		return fail("wrong or expired secret")
+	}
+	if a.region != region {
+		return fail("client of region " + a.region)
+	}
+	s.touch(ctx, a, secretID, now)
+	return Client{AppSID: a.sid, AccountSID: a.account, Region: a.region, SecretID: secretID}, a, nil
+}
+
+// IssueToken authenticates the client and issues an access token whose
+// scope is the requested one narrowed by the app's policy. Issuing never
+// touches earlier tokens: each stays valid until its own expiry.
+//
+// Errors: ErrInvalidClient, ErrInvalidScope (a *ScopeError names the
+// permission when one is not allowed), ErrUnsupportedRegion.
+func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, error) {
+	client, a, err := s.authenticate(ctx, req.ClientID, req.ClientSecret, req.Region)
+	if err != nil {
+		return Token{}, err
+	}
+	requested, err := scope.ParseScope(req.Scope)
+	if err != nil {
+		return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
+	}
+	granted, err := a.policy.Narrow(requested)
+	if err != nil {
+		var denied *scope.NotAllowedError
+		if errors.As(err, &denied) {
+			return Token{}, &ScopeError{Permission: denied.Permission, err: ErrInvalidScope}
+		}
+		return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
+	}
+	now := s.now()
+	ttl := s.ttl(a.ttl)
+	raw, claims, err := s.minter.Mint(now, token.MintRequest{
+		ClientID:   client.AppSID,
+		Scope:      scope.FormatScope(granted),
+		AccountSID: client.AccountSID,
+		Region:     client.Region,
+		SecretID:   client.SecretID,
+		TTL:        ttl,
+	})
+	if err != nil {
+		return Token{}, fmt.Errorf("oauthapp: minting token: %w", err)
+	}
+	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.AccountSID, AppSID: client.AppSID, SecretID: client.SecretID, TokenID: claims.ID, Scope: claims.Scope})
+	return Token{
+		AccessToken: raw,
+		TokenType:   "Bearer",
+		ExpiresIn:   int64(ttl / time.Second),
+		Scope:       claims.Scope,
+		ID:          claims.ID,
+		ExpiresAt:   claims.ExpiresAt,
+	}, nil
+}

@@ -1,0 +1,87 @@
+package oauthapp
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/oauthapps/oauthapps/scope"
+	"github.com/oauthapps/oauthapps/secret"
+	"github.com/oauthapps/oauthapps/store"
+)
+
+// lastUsedResolution is how often, at most, the service writes a secret's
+// LastUsed to the store: a busy client does not turn every token request
+// into a store write.
+const lastUsedResolution = time.Minute
+
+// liveApp is the compiled, immutable form of a stored app that the hot
+// paths use: parsed credentials and a compiled policy. Only the touch
+// bookkeeping changes, atomically.
+type liveApp struct {
+	sid       string
+	account   string
+	region    string
+	version   int64
+	createdAt time.Time
+	ttl       time.Duration
+	creds     secret.Credentials
+	policy    *scope.Policy
+
+	readAt  atomic.Int64 // unix nanoseconds of the last store read
+	touched [2]touchMark // last LastUsed written, per slot
+}
+
+type touchMark struct {
+	id string
+	at atomic.Int64
+}
+
+func compileApp(rec store.App) (*liveApp, error) {
+	cur, prev := rec.Secrets.Current, rec.Secrets.Previous
+	creds, err := secret.FromRecords(secret.Record(cur), secret.Record(prev))
+	if err != nil {
+		return nil, err
+	}
+	policy, err := scope.NewPolicy(rec.Policy.Allow, rec.Policy.Deny)
+	if err != nil {
+		return nil, err
+	}
+	a := &liveApp{
+		sid:       rec.SID,
+		account:   rec.AccountSID,
+		region:    rec.Region,
+		version:   rec.Version,
+		createdAt: rec.CreatedAt,
+		ttl:       rec.TokenTTL,
+		creds:     creds,
+		policy:    policy,
+	}
+	a.touched[0].id, a.touched[1].id = cur.ID, prev.ID
+	a.touched[0].at.Store(unixNano(cur.LastUsed))
+	a.touched[1].at.Store(unixNano(prev.LastUsed))
+	return a, nil
+}
+
+// shouldTouch reports whether LastUsed of the secret is older than the
+// resolution, and if so claims the write (one caller wins).
+func (a *liveApp) shouldTouch(secretID string, now time.Time) bool {
+	for i := range a.touched {
+		m := &a.touched[i]
+		if m.id != secretID {
+			continue
+		}
+		last := m.at.Load()
+		if now.UnixNano()-last < int64(lastUsedResolution) {
+			return false
+		}
+		return m.at.CompareAndSwap(last, now.UnixNano())
+	}
+	return false
+}
+
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}

@@ -1,0 +1,9 @@
+// Package oauthapptest is a kit for testing code that uses oauthapp, in the
+// spirit of net/http/httptest: a Service on the in-memory store with a fake
+// clock in one line, apps with given permissions, bearer tokens for them,
+// and requests that carry those tokens.
+//
+// The kit is for tests only. Its methods do not return errors: a setup
+// failure panics with a message that says what went wrong, which fails the
+// test that called it.
+package oauthapptest

@@ -1,0 +1,237 @@
+package oauthapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/oauthapps/oauthapps/scope"
+	"github.com/oauthapps/oauthapps/secret"
+)
+
+// Limits on configurable durations.
+const (
+	// DefaultTokenTTL is the lifetime of an access token unless the service
+	// or the app says otherwise: one hour, returned as expires_in 3600.
+	DefaultTokenTTL = time.Hour
+	// MinTokenTTL and MaxTokenTTL bound a service's or an app's token TTL.
+	MinTokenTTL = time.Minute
+	MaxTokenTTL = 30 * 24 * time.Hour
+	// DefaultGrace is how long a rotated-out secret keeps working unless
+	// the service or the rotation says otherwise.
+	DefaultGrace = 24 * time.Hour
+	// MaxGrace is the longest grace a rotation may give.
+	MaxGrace = 30 * 24 * time.Hour
+	// DefaultRegion is the region a service serves unless WithRegions says
+	// otherwise.
+	DefaultRegion = "us1"
+	// DefaultIssuer is the token issuer (iss) unless WithIssuer says
+	// otherwise; production services set their own URL.
+	DefaultIssuer = "oauthapps"
+	// DefaultAudience is the token audience (aud) unless WithAudience says
+	// otherwise.
+	DefaultAudience = "oauthapps"
+)
+
+// Option configures a Service. Options are checked by New: an invalid value
+// is an error from New, never a panic later.
+type Option func(*config) error
+
+type config struct {
+	clock      func() time.Time
+	issuer     string
+	audience   string
+	regions    []string
+	tokenTTL   time.Duration
+	grace      time.Duration
+	catalog    *scope.Catalog
+	audit      func(context.Context, Event)
+	logger     *slog.Logger
+	hasher     secret.Hasher
+	cacheStale time.Duration
+	cacheSize  int
+	maxRetries int
+}
+
+func defaults() config {
+	return config{
+		clock:      time.Now,
+		issuer:     DefaultIssuer,
+		audience:   DefaultAudience,
+		regions:    []string{DefaultRegion},
+		tokenTTL:   DefaultTokenTTL,
+		grace:      DefaultGrace,
+		logger:     slog.New(slog.DiscardHandler),
+		hasher:     secret.SHA256(),
+		cacheSize:  100_000,
+		maxRetries: 16,
+	}
+}
+
+// WithClock sets the clock the service reads. Default: time.Now. Tests pass
+// a fake clock (see package oauthapptest).
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("oauthapp: WithClock: nil clock")
+		}
+		c.clock = now
+		return nil
+	}
+}
+
+// WithIssuer sets the iss claim of issued tokens and the issuer tokens must
+// carry. Default: DefaultIssuer.
+func WithIssuer(issuer string) Option {
+	return func(c *config) error {
+		if issuer == "" {
+			return errors.New("oauthapp: WithIssuer: empty issuer")
+		}
+		c.issuer = issuer
+		return nil
+	}
+}
+
+// WithAudience sets the aud claim of issued tokens and the audience tokens
+// must carry: the API the tokens are for. Default: DefaultAudience.
+func WithAudience(audience string) Option {
+	return func(c *config) error {
+		if audience == "" {
+			return errors.New("oauthapp: WithAudience: empty audience")
+		}
+		c.audience = audience
+		return nil
+	}
+}
+
+// WithRegions sets the regions this service serves; the first is the default
+// for new apps. Default: DefaultRegion ("us1") alone.
+func WithRegions(regions ...string) Option {
+	return func(c *config) error {
+		if len(regions) == 0 {
+			return errors.New("oauthapp: WithRegions: no region")
+		}
+		seen := make(map[string]bool, len(regions))
+		for _, r := range regions {
+			if r == "" || seen[r] {
+				return fmt.Errorf("oauthapp: WithRegions: empty or repeated region %q", r)
+			}
+			seen[r] = true
+		}
+		c.regions = append([]string(nil), regions...)
+		return nil
+	}
+}
+
+// WithTokenTTL sets the lifetime of access tokens for apps that do not set
+// their own, between MinTokenTTL and MaxTokenTTL. Default: DefaultTokenTTL
+// (one hour).
+func WithTokenTTL(ttl time.Duration) Option {
+	return func(c *config) error {
+		if err := checkTTL(ttl); err != nil {
+			return fmt.Errorf("oauthapp: WithTokenTTL: %w", err)
+		}
+		c.tokenTTL = ttl
+		return nil
+	}
+}
+
+// WithDefaultGrace sets the grace of a rotation that does not give its own,
+// between 0 and MaxGrace. Default: DefaultGrace (24 hours).
+func WithDefaultGrace(grace time.Duration) Option {
+	return func(c *config) error {
+		if err := checkGrace(grace); err != nil {
+			return fmt.Errorf("oauthapp: WithDefaultGrace: %w", err)
+		}
+		c.grace = grace
+		return nil
+	}
+}
+
+// WithCatalog sets the route catalog AuthorizeRoute resolves requests
+// against. Default: none (AuthorizeRoute then returns ErrNoRoute).
+func WithCatalog(catalog *scope.Catalog) Option {
+	return func(c *config) error {
+		if catalog == nil {
+			return errors.New("oauthapp: WithCatalog: nil catalog")
+		}
+		c.catalog = catalog
+		return nil
+	}
+}
+
+// WithAudit sets the hook that receives audit events. It is called
+// synchronously, after the event's effect is stored, and must not block.
+// Default: none.
+func WithAudit(hook func(context.Context, Event)) Option {
+	return func(c *config) error {
+		c.audit = hook
+		return nil
+	}
+}
+
+// WithLogger sets the logger for operational messages (store failures,
+// retries). It never receives a secret or a whole token. Default: discard.
+func WithLogger(logger *slog.Logger) Option {
+	return func(c *config) error {
+		if logger == nil {
+			return errors.New("oauthapp: WithLogger: nil logger")
+		}
+		c.logger = logger
+		return nil
+	}
+}
+
+// WithHasher sets how new client secrets are hashed. Verification reads the
+// algorithm from each stored hash, so changing the hasher keeps old secrets
+// working. Default: secret.SHA256().
+func WithHasher(h secret.Hasher) Option {
+	return func(c *config) error {
+		if h == nil {
+			return errors.New("oauthapp: WithHasher: nil hasher")
+		}
+		c.hasher = h
+		return nil
+	}
+}
+
+// WithCache puts a cache in front of the store for the lookups that
+// authorization and token issuing make on every request (the app, its
+// secrets and policy, and whether a token was revoked). An entry is served
+// for at most maxStale after it was read; so a deletion, rotation or
+// revocation made through another process takes effect within maxStale.
+// When the store implements store.Watcher, changes evict entries as soon as
+// they are notified, and maxStale only bounds what happens while
+// notifications are lost. Changes made through this Service always evict at
+// once. size bounds the number of entries (0 means 100,000).
+//
+// Default: no cache; every request reads the store, so every change takes
+// effect on the next request. Call Close to stop watching the store.
+func WithCache(maxStale time.Duration, size int) Option {
+	return func(c *config) error {
+		if maxStale <= 0 || size < 0 {
+			return errors.New("oauthapp: WithCache: maxStale must be positive and size not negative")
+		}
+		c.cacheStale = maxStale
+		if size > 0 {
+			c.cacheSize = size
+		}
+		return nil
+	}
+}
+
+func checkTTL(ttl time.Duration) error {
+	if ttl < MinTokenTTL || ttl > MaxTokenTTL {
+		return fmt.Errorf("token TTL %v outside %v..%v", ttl, MinTokenTTL, MaxTokenTTL)
+	}
+	return nil
+}
+
+func checkGrace(grace time.Duration) error {
+	if grace < 0 || grace > MaxGrace {
+		return fmt.Errorf("grace %v outside 0..%v", grace, MaxGrace)
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+package oauthapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ErrForeignToken: a client asked to introspect or revoke a token that was
+// issued to another client.
+var ErrForeignToken = errors.New("oauthapp: token belongs to another client")
+
+// Introspect reports whether a token is active (RFC 7662): validly signed,
+// unexpired, not revoked, its app present and its secret active. A client
+// may introspect only its own tokens; another client's token is reported
+// inactive. An inactive token is not an error: active is false.
+func (s *Service) Introspect(ctx context.Context, client Client, bearer string) (id Identity, active bool, err error) {
+	id, _, err = s.check(ctx, bearer)
+	if err != nil {
+		if errors.Is(err, ErrInvalidToken) || errors.Is(err, ErrWrongRegion) {
+			return Identity{}, false, nil
+		}
+		return Identity{}, false, err
+	}
+	if id.AppSID != client.AppSID {
+		return Identity{}, false, nil
+	}
+	return id, true, nil
+}
+
+// Revoke revokes one of the client's tokens (RFC 7009): it fails
+// authorization from now on, and the revocation is kept only until the
+// token would have expired anyway. A token that is already invalid needs
+// no revocation and is not an error; another client's token is
+// ErrForeignToken.
+func (s *Service) Revoke(ctx context.Context, client Client, bearer string) error {
+	claims, err := s.validator.Validate(s.now(), bearer)
+	if err != nil {
+		return nil
+	}
+	if claims.ClientID != client.AppSID {
+		return ErrForeignToken
+	}
+	if err := s.store.RevokeToken(ctx, claims.ID, claims.ExpiresAt); err != nil {
+		return fmt.Errorf("oauthapp: revoking token: %w", err)
+	}
+	s.apps.evictToken(claims.ID)
+	s.emit(ctx, Event{Kind: EventTokenRevoked, AccountSID: claims.AccountSID, AppSID: claims.ClientID, TokenID: claims.ID})
+	return nil
+}
+
+// PurgeRevoked removes revocations of tokens that have expired anyway. Call
+// it now and then (the memory store also purges lazily).
+func (s *Service) PurgeRevoked(ctx context.Context) (int, error) {
+	return s.store.PurgeRevokedTokens(ctx, s.now())
+}

@@ -1,0 +1,175 @@
+package oauthapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/oauthapps/oauthapps/secret"
+	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
+)
+
+// Service manages OAuth apps, authenticates their clients, issues their
+// access tokens and authorizes requests that carry them. It is safe for
+// concurrent use. Create it with New.
+type Service struct {
+	store     store.Store
+	keys      *token.KeySet
+	minter    *token.Minter
+	validator *token.Validator
+	cfg       config
+	apps      *appCache
+	stopWatch func()
+}
+
+// New returns a Service on the given store, signing and verifying tokens
+// with the given key set. Options are checked here: an invalid one is an
+// error, not a later panic.
+//
+// If WithCache is given and the store implements store.Watcher, the Service
+// subscribes to the store's changes; Close ends the subscription.
+func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
+	if st == nil {
+		return nil, errors.New("oauthapp: New: nil store")
+	}
+	if keys == nil {
+		return nil, errors.New("oauthapp: New: nil key set")
+	}
+	cfg := defaults()
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	minter, err := token.NewMinter(keys, cfg.issuer, cfg.audience)
+	if err != nil {
+		return nil, fmt.Errorf("oauthapp: New: %w", err)
+	}
+	validator, err := token.NewValidator(keys, cfg.issuer, cfg.audience)
+	if err != nil {
+		return nil, fmt.Errorf("oauthapp: New: %w", err)
+	}
+	s := &Service{
+		store:     st,
+		keys:      keys,
+		minter:    minter,
+		validator: validator,
+		cfg:       cfg,
+		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
+	}
+	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
+		s.stopWatch = w.Watch(s.apps.onChange)
+	}
+	return s, nil
+}
+
+// Close stops watching the store for changes. It does not close the store.
+// A Service without a cache needs no Close; calling it is harmless.
+func (s *Service) Close() error {
+	if s.stopWatch != nil {
+		s.stopWatch()
+		s.stopWatch = nil
+	}
+	return nil
+}
+
+// Regions returns the regions this service serves; the first is the default.
+func (s *Service) Regions() []string { return slices.Clone(s.cfg.regions) }
+
+// Issuer returns the iss claim of this service's tokens.
+func (s *Service) Issuer() string { return s.cfg.issuer }
+
+// Keys returns the key set the service signs and verifies with, for
+// publishing its JWKS document.
+func (s *Service) Keys() *token.KeySet { return s.keys }
+
+func (s *Service) now() time.Time { return s.cfg.clock() }
+
+func (s *Service) servesRegion(r string) bool { return slices.Contains(s.cfg.regions, r) }
+
+// region resolves a requested region: "" is the default one.
+func (s *Service) region(r string) (string, error) {
+	if r == "" {
+		return s.cfg.regions[0], nil
+	}
+	if !s.servesRegion(r) {
+		return "", fmt.Errorf("%w: %q (this service serves %v)", ErrUnsupportedRegion, r, s.cfg.regions)
+	}
+	return r, nil
+}
+
+// ttl is the effective token lifetime of an app.
+func (s *Service) ttl(appTTL time.Duration) time.Duration {
+	if appTTL == 0 {
+		return s.cfg.tokenTTL
+	}
+	return appTTL
+}
+
+// lookupApp returns the compiled form of an app for token issuing and
+// authorization: from the cache when it is fresh enough, else from the
+// store (reusing the compiled form when the stored version is unchanged).
+func (s *Service) lookupApp(ctx context.Context, sid string) (*liveApp, error) {
+	now := s.now()
+	if a := s.apps.fresh(sid, now); a != nil {
+		return a, nil
+	}
+	gen := s.apps.generation()
+	rec, err := s.store.GetApp(ctx, sid)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			s.apps.evict(sid)
+			return nil, ErrNotFound
+		}
+		return nil, fmt.Errorf("oauthapp: reading app: %w", err)
+	}
+	if a := s.apps.same(rec); a != nil {
+		s.apps.put(a, now, gen)
+		return a, nil
+	}
+	a, err := compileApp(rec)
+	if err != nil {
+		// A record the store handed back but that does not parse is a
+		// corrupt or foreign record: refuse it, do not guess.
+		s.cfg.logger.ErrorContext(ctx, "oauthapp: stored app does not load", "app", sid, "error", err)
+		return nil, fmt.Errorf("oauthapp: stored app %s: %w", sid, err)
+	}
+	s.apps.put(a, now, gen)
+	return a, nil
+}
+
+// isRevoked reports whether a token id is in the revoked set, through the
+// cache when one is configured.
+func (s *Service) isRevoked(ctx context.Context, jti string) (bool, error) {
+	now := s.now()
+	if revoked, ok := s.apps.revokedFresh(jti, now); ok {
+		return revoked, nil
+	}
+	gen := s.apps.generation()
+	revoked, err := s.store.IsTokenRevoked(ctx, jti, now)
+	if err != nil {
+		return false, fmt.Errorf("oauthapp: reading revocations: %w", err)
+	}
+	s.apps.putRevoked(jti, revoked, now, gen)
+	return revoked, nil
+}
+
+// touch records, at most once a minute per app and secret, that a secret
+// authenticated a client. A failure is logged and otherwise ignored: it
+// must not fail a token request.
+func (s *Service) touch(ctx context.Context, a *liveApp, secretID string, now time.Time) {
+	if !a.shouldTouch(secretID, now) {
+		return
+	}
+	if err := s.store.TouchSecret(ctx, a.sid, secretID, now); err != nil {
+		s.cfg.logger.WarnContext(ctx, "oauthapp: recording secret use", "app", a.sid, "secret_id", secretID, "error", err)
+	}
+}
+
+// newCredentials wraps secret.NewCredentials with the service's hasher.
+func (s *Service) newCredentials(now time.Time) (secret.Credentials, secret.Secret, error) {
+	return secret.NewCredentials(now, s.cfg.hasher)
+}
