@@ -1,0 +1,133 @@
+package oauthhttp
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+)
+
+// identityKey is the context key of the Identity Protect passes on.
+type identityKey struct{}
+
+// IdentityFrom returns the identity Protect put in the request context:
+// who the authorized request comes from. ok is false outside Protect.
+func IdentityFrom(ctx context.Context) (id oauthapp.Identity, ok bool) {
+	id, ok = ctx.Value(identityKey{}).(oauthapp.Identity)
+	return id, ok
+}
+
+// Protect wraps next with bearer token authorization (RFC 6750). For each
+// request it finds the route in the service's catalog: when a ServeMux
+// already routed the request (http.Request.Pattern is set, so Protect wraps
+// one route's handler) the route registered under that pattern, which
+// must be spelled as in the catalog; else (Protect wraps a whole mux) the
+// route the catalog resolves the method and path to. The resource's
+// account is the route's {AccountSid} parameter ("" when it has none: the
+// token's own account). It then takes the token from the Authorization
+// header, authorizes it with the service, and calls next with the
+// oauthapp.Identity in the request context (see IdentityFrom).
+//
+// A request with no route never reaches next: WithUnknownRoute answers it
+// (404 by default). The package documentation lists the other answers.
+func (s *Server) Protect(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		perm, account, ok := s.route(r)
+		if !ok {
+			s.cfg.unknownRoute.ServeHTTP(w, r)
+			return
+		}
+		tok, e := bearerToken(r.Header)
+		if e != nil {
+			s.challenge(w, e, "")
+			return
+		}
+		if tok == "" {
+			w.Header().Set("WWW-Authenticate", s.bearer)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		ctx := r.Context()
+		id, err := s.svc.Authorize(ctx, tok, oauthapp.Resource{Permission: perm, AccountSID: account, Region: s.cfg.region})
+		if err != nil {
+			s.authorizeError(ctx, w, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, identityKey{}, id)))
+	})
+}
+
+// route returns the permission of the request's route and the account in
+// its path.
+func (s *Server) route(r *http.Request) (permission, account string, ok bool) {
+	c := s.svc.Catalog()
+	if c == nil {
+		return "", "", false
+	}
+	if r.Pattern != "" {
+		m, ok := c.Lookup(r.Pattern)
+		if !ok {
+			return "", "", false
+		}
+		return m.Permission, r.PathValue(oauthapp.AccountParam), true
+	}
+	m, err := c.Resolve(r.Method, r.URL.EscapedPath())
+	if err != nil {
+		return "", "", false
+	}
+	return m.Permission, m.Param(oauthapp.AccountParam), true
+}
+
+// bearerToken returns the token of "Authorization: Bearer <token>" (RFC
+// 6750 section 2.1; the scheme is case-insensitive), or "" when the request
+// carries no bearer token: no header, or another scheme.
+func bearerToken(h http.Header) (string, *oauthError) {
+	auth, e := authorizationHeader(h)
+	if e != nil || auth == "" {
+		return "", e
+	}
+	const scheme = "Bearer "
+	if len(auth) < len(scheme) || !strings.EqualFold(auth[:len(scheme)], scheme) {
+		if strings.EqualFold(strings.TrimSpace(auth), "Bearer") {
+			return "", errEmptyBearer
+		}
+		return "", nil
+	}
+	tok := strings.Trim(auth[len(scheme):], " \t")
+	if tok == "" {
+		return "", errEmptyBearer
+	}
+	return tok, nil
+}
+
+// authorizeError maps an Authorize error onto an RFC 6750 answer.
+func (s *Server) authorizeError(ctx context.Context, w http.ResponseWriter, err error) {
+	var se *oauthapp.ScopeError
+	switch {
+	case errors.Is(err, oauthapp.ErrInvalidToken):
+		s.challenge(w, errBadToken, "")
+	case errors.As(err, &se) && errors.Is(err, oauthapp.ErrInsufficientScope):
+		s.challenge(w, errScope, se.Permission)
+	case errors.Is(err, oauthapp.ErrWrongAccount), errors.Is(err, oauthapp.ErrWrongRegion):
+		s.challenge(w, errNotThisResource, "")
+	default:
+		s.cfg.logger.ErrorContext(ctx, "oauthhttp: authorizing", "error", err)
+		s.challenge(w, errServer, "")
+	}
+}
+
+// challenge answers with WWW-Authenticate: Bearer and the error's code,
+// naming the permission when one is given (a catalog permission: its
+// alphabet needs no escaping in a quoted string), and the error as JSON.
+func (s *Server) challenge(w http.ResponseWriter, e *oauthError, permission string) {
+	if e.status != http.StatusInternalServerError {
+		v := s.bearer + `, error="` + e.code + `"`
+		if permission != "" {
+			v += `, scope="` + permission + `"`
+		}
+		w.Header().Set("WWW-Authenticate", v)
+	}
+	writeJSON(w, e.status, appendError(make([]byte, 0, 128), e))
+}

@@ -1,0 +1,83 @@
+// Package oauthhttp is the net/http face of package oauthapp: the standard
+// OAuth 2.0 endpoints of an authorization server that issues client
+// credentials tokens, and a middleware that protects an API with them.
+//
+// A Server wraps an *oauthapp.Service. Each endpoint is an http.Handler the
+// caller mounts on its own mux, or Mount puts them all at their standard
+// paths:
+//
+//   - Token returns the token endpoint of the client credentials grant
+//     (RFC 6749 section 4.4). The client authenticates with HTTP Basic
+//     (client_secret_basic: client id and secret each form-encoded, as
+//     section 2.3.1 says) or with client_id and client_secret in the body
+//     (client_secret_post), never both. A success is section 5.1 JSON with
+//     Cache-Control: no-store and Pragma: no-cache; an error is section 5.2
+//     JSON.
+//   - Metadata returns the authorization server metadata document
+//     (RFC 8414), served at /.well-known/oauth-authorization-server followed
+//     by the issuer's path (section 3.1).
+//   - JWKS returns the JWK Set of the service's public signing keys
+//     (RFC 7517 section 5).
+//   - Introspection and Revocation return the endpoints of RFC 7662 and
+//     RFC 7009. Both authenticate the client exactly as the token endpoint
+//     does (one parser serves all three); a client introspects and revokes
+//     only its own tokens.
+//   - Protect wraps a handler with bearer token authorization (RFC 6750
+//     section 2.1 and section 3): it resolves the route's permission through
+//     the service's route catalog, authorizes the token for it and for the
+//     account in the route's {AccountSid} parameter, and passes the
+//     oauthapp.Identity to the handler in the request context (IdentityFrom).
+//
+// # Token endpoint errors
+//
+// The token endpoint checks a request in this order and answers the first
+// failure (all errors are JSON with "error" and "error_description", and
+// Cache-Control: no-store):
+//
+//	method is not POST                        400 invalid_request (Allow: POST)
+//	Content-Type not form-urlencoded          400 invalid_request
+//	body longer than WithMaxBodyBytes         400 invalid_request
+//	body not valid form encoding              400 invalid_request
+//	a parameter given twice                   400 invalid_request
+//	more than one Authorization header        400 invalid_request
+//	grant_type missing                        400 invalid_request
+//	grant_type not client_credentials         400 unsupported_grant_type
+//	Basic and client_secret in the body       400 invalid_request
+//	client_id in the body differs from Basic  400 invalid_request
+//	no, malformed or wrong credentials        401 invalid_client
+//	scope malformed or not allowed            400 invalid_scope
+//
+// A 401 always carries WWW-Authenticate: Basic realm="...", as RFC 9110
+// section 15.5.2 asks of every 401. A parameter sent without a value counts
+// as omitted (RFC 6749 section 3.2); unknown parameters and the URL query
+// are ignored. An invalid_scope description names the permission that was
+// refused, and only when it is a well-formed permission, so it can never
+// repeat a secret; no other description repeats anything from the request.
+//
+// # Bearer errors
+//
+// Protect answers, with WWW-Authenticate: Bearer realm="..." and the
+// attributes of RFC 6750 section 3:
+//
+//	no route for the request                  404 (WithUnknownRoute changes it)
+//	no bearer token (or another scheme)       401, no error attribute
+//	two Authorization headers, empty token    400 error="invalid_request"
+//	token malformed, expired, revoked, its
+//	  app deleted or its secret rotated away  401 error="invalid_token"
+//	scope or app policy lacks the permission  403 error="insufficient_scope", scope="<permission>"
+//	token of another account or region        403 error="insufficient_scope"
+//
+// A token of another account (a parent or a subaccount included) or of
+// another region is refused with 403 and no scope attribute: no scope would
+// help, and the answer is the same whether that account exists or not,
+// because it is never looked up.
+//
+// # What it trusts
+//
+// It trusts the Service it wraps and the mux that routes to it (when a
+// request carries http.Request.Pattern, that pattern names the route). It
+// trusts nothing in a request: bodies are size-limited and parsed strictly,
+// headers are checked for repetition, and credentials and tokens go to the
+// service, which verifies them. Secrets and tokens are never logged and
+// never put in a response other than the one that issues a token.
+package oauthhttp

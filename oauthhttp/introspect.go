@@ -1,0 +1,77 @@
+package oauthhttp
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+// introspection is the answer of RFC 7662 section 2.2. Only Active is
+// present for an inactive token.
+type introspection struct {
+	Active     bool   `json:"active"`
+	Scope      string `json:"scope,omitempty"`
+	ClientID   string `json:"client_id,omitempty"`
+	TokenType  string `json:"token_type,omitempty"`
+	Exp        int64  `json:"exp,omitempty"`
+	Iat        int64  `json:"iat,omitempty"`
+	Sub        string `json:"sub,omitempty"`
+	Iss        string `json:"iss,omitempty"`
+	Jti        string `json:"jti,omitempty"`
+	AccountSID string `json:"account_sid,omitempty"`
+	Region     string `json:"region,omitempty"`
+}
+
+// Introspection returns the token introspection endpoint (RFC 7662). The
+// caller authenticates as a client, exactly as at the token endpoint, and
+// passes the token in the "token" parameter; token_type_hint is ignored,
+// as there is one kind of token. A token that is expired, revoked, not
+// valid, or issued to another client is {"active":false}.
+func (s *Server) Introspection() http.Handler { return http.HandlerFunc(s.serveIntrospection) }
+
+func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, e := s.readForm(w, r)
+	if e == nil {
+		f[pToken] = strings.TrimSpace(f[pToken])
+		if f[pToken] == "" {
+			e = errNoToken
+		}
+	}
+	if e != nil {
+		s.writeError(w, e)
+		return
+	}
+	client, e := s.authenticate(ctx, r.Header, &f)
+	if e != nil {
+		s.writeError(w, e)
+		return
+	}
+	id, active, err := s.svc.Introspect(ctx, client, f[pToken])
+	if err != nil {
+		s.writeError(w, s.clientError(ctx, err))
+		return
+	}
+	resp := introspection{Active: active}
+	if active {
+		resp = introspection{
+			Active:     true,
+			Scope:      id.Scope,
+			ClientID:   id.AppSID,
+			TokenType:  "Bearer",
+			Exp:        id.ExpiresAt.Unix(),
+			Iat:        id.IssuedAt.Unix(),
+			Sub:        id.AppSID,
+			Iss:        s.endpoints.Issuer,
+			Jti:        id.TokenID,
+			AccountSID: id.AccountSID,
+			Region:     id.Region,
+		}
+	}
+	body, err := json.Marshal(resp)
+	if err != nil {
+		s.writeError(w, s.clientError(ctx, err))
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
+}

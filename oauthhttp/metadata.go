@@ -1,0 +1,112 @@
+package oauthhttp
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+
+	"github.com/oauthapps/oauthapps/token"
+)
+
+// metadata is the authorization server metadata of RFC 8414 section 2.
+type metadata struct {
+	Issuer                       string   `json:"issuer"`
+	TokenEndpoint                string   `json:"token_endpoint"`
+	JWKSURI                      string   `json:"jwks_uri"`
+	IntrospectionEndpoint        string   `json:"introspection_endpoint"`
+	RevocationEndpoint           string   `json:"revocation_endpoint"`
+	ScopesSupported              []string `json:"scopes_supported,omitempty"`
+	ResponseTypesSupported       []string `json:"response_types_supported"`
+	GrantTypesSupported          []string `json:"grant_types_supported"`
+	TokenEndpointAuthMethods     []string `json:"token_endpoint_auth_methods_supported"`
+	IntrospectionAuthMethods     []string `json:"introspection_endpoint_auth_methods_supported"`
+	RevocationAuthMethods        []string `json:"revocation_endpoint_auth_methods_supported"`
+	AccessTokenSigningAlgorithms []string `json:"access_token_signing_alg_values_supported"`
+}
+
+var clientAuthMethods = []string{"client_secret_basic", "client_secret_post"}
+
+// Metadata returns the authorization server metadata endpoint (RFC 8414
+// section 3): issuer, the endpoints' URLs, the client credentials grant,
+// the two client authentication methods, the permissions of the service's
+// route catalog as scopes_supported, and, as an extension member,
+// access_token_signing_alg_values_supported: the algorithms of the keys in
+// the JWKS document. There is no authorization endpoint, so
+// response_types_supported is empty. It answers GET and HEAD, with
+// Cache-Control: public, max-age=300.
+func (s *Server) Metadata() http.Handler {
+	return readOnly(func(w http.ResponseWriter, r *http.Request) {
+		doc := metadata{
+			Issuer:                       s.endpoints.Issuer,
+			TokenEndpoint:                s.endpoints.Token,
+			JWKSURI:                      s.endpoints.JWKS,
+			IntrospectionEndpoint:        s.endpoints.Introspection,
+			RevocationEndpoint:           s.endpoints.Revocation,
+			ResponseTypesSupported:       []string{},
+			GrantTypesSupported:          []string{"client_credentials"},
+			TokenEndpointAuthMethods:     clientAuthMethods,
+			IntrospectionAuthMethods:     clientAuthMethods,
+			RevocationAuthMethods:        clientAuthMethods,
+			AccessTokenSigningAlgorithms: publishedAlgorithms(s.svc.Keys()),
+		}
+		if c := s.svc.Catalog(); c != nil {
+			doc.ScopesSupported = c.Permissions()
+		}
+		body, err := json.Marshal(doc)
+		if err != nil {
+			s.cfg.logger.ErrorContext(r.Context(), "oauthhttp: encoding metadata", "error", err)
+			http.Error(w, "metadata unavailable", http.StatusInternalServerError)
+			return
+		}
+		writeCacheable(w, hdrJSON, body)
+	})
+}
+
+// publishedAlgorithms lists, sorted and once each, the algorithms of the
+// keys a JWKS document publishes.
+func publishedAlgorithms(keys *token.KeySet) []string {
+	doc := keys.Document()
+	algs := make([]string, 0, len(doc.Keys))
+	for _, k := range doc.Keys {
+		algs = append(algs, k.Algorithm)
+	}
+	slices.Sort(algs)
+	return slices.Compact(algs)
+}
+
+// JWKS returns the endpoint of the JWK Set document (RFC 7517 section 5)
+// of the service's public keys: the signing key and the retired keys that
+// still verify. HS256 keys are never published. It answers GET and HEAD,
+// with Cache-Control: public, max-age=300; publish a new key (KeySet.Add)
+// at least that long before it starts signing.
+func (s *Server) JWKS() http.Handler {
+	return readOnly(func(w http.ResponseWriter, r *http.Request) {
+		body, err := s.svc.Keys().JWKS()
+		if err != nil {
+			s.cfg.logger.ErrorContext(r.Context(), "oauthhttp: encoding JWKS", "error", err)
+			http.Error(w, "JWKS unavailable", http.StatusInternalServerError)
+			return
+		}
+		writeCacheable(w, hdrJWKSType, body)
+	})
+}
+
+// readOnly answers methods other than GET and HEAD with 405.
+func readOnly(serve http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		serve(w, r)
+	})
+}
+
+func writeCacheable(w http.ResponseWriter, contentType []string, body []byte) {
+	h := w.Header()
+	h["Content-Type"] = contentType
+	h["Cache-Control"] = hdrMaxAge
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,149 @@
+package oauthhttp
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+)
+
+// Defaults of the options.
+const (
+	// DefaultRealm is the realm of WWW-Authenticate challenges unless
+	// WithRealm says otherwise.
+	DefaultRealm = "oauthapps"
+	// DefaultMaxBodyBytes bounds the body of a token, introspection or
+	// revocation request unless WithMaxBodyBytes says otherwise: room for
+	// a scope of a hundred long permissions.
+	DefaultMaxBodyBytes = 16 << 10
+)
+
+// Option configures a Server. New checks every option: an invalid value is
+// an error from New (wrapping ErrInvalidOption), never a panic later.
+type Option func(*config) error
+
+type config struct {
+	realm        string
+	maxBody      int
+	baseURL      *url.URL
+	region       string
+	logger       *slog.Logger
+	unknownRoute http.Handler
+}
+
+func defaults() config {
+	return config{
+		realm:        DefaultRealm,
+		maxBody:      DefaultMaxBodyBytes,
+		logger:       slog.New(slog.DiscardHandler),
+		unknownRoute: http.NotFoundHandler(),
+	}
+}
+
+// WithRealm sets the realm named in WWW-Authenticate challenges: printable
+// ASCII without '"' or '\'. Default: DefaultRealm.
+func WithRealm(realm string) Option {
+	return func(c *config) error {
+		for i := 0; i < len(realm); i++ {
+			if b := realm[i]; b < 0x20 || b > 0x7e || b == '"' || b == '\\' {
+				return fmt.Errorf("%w: WithRealm: realm must be printable ASCII without quotes or backslashes", ErrInvalidOption)
+			}
+		}
+		if realm == "" {
+			return fmt.Errorf("%w: WithRealm: empty realm", ErrInvalidOption)
+		}
+		c.realm = realm
+		return nil
+	}
+}
+
+// WithMaxBodyBytes bounds the body of token, introspection and revocation
+// requests, 512 bytes to 1 MiB; a longer body is invalid_request.
+// Default: DefaultMaxBodyBytes (16 KiB).
+func WithMaxBodyBytes(n int) Option {
+	return func(c *config) error {
+		if n < 512 || n > 1<<20 {
+			return fmt.Errorf("%w: WithMaxBodyBytes: %d outside 512..1048576", ErrInvalidOption, n)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithBaseURL sets the absolute http or https URL the endpoints are served
+// under, as clients reach them: the metadata document names the endpoints
+// as this URL followed by their paths, and Mount registers them at those
+// paths. Default: the service's issuer (oauthapp.WithIssuer), which should
+// be this URL anyway; New fails with ErrNoBaseURL when the issuer is not
+// such a URL and this option is not given.
+func WithBaseURL(base string) Option {
+	return func(c *config) error {
+		u, err := parseBaseURL(base)
+		if err != nil {
+			return fmt.Errorf("%w: WithBaseURL: %v", ErrInvalidOption, err)
+		}
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithRegion sets the region this server runs in: token requests are made
+// in it, and Protect refuses tokens of any other region. It must be one of
+// the service's regions. Default: "", which is the service's default region
+// for token requests and any of its regions for Protect.
+func WithRegion(region string) Option {
+	return func(c *config) error {
+		c.region = region
+		return nil
+	}
+}
+
+// WithLogger sets the logger for failures the client cannot see (a store
+// error behind a 500, for one). It never receives a secret or a token.
+// Default: discard.
+func WithLogger(logger *slog.Logger) Option {
+	return func(c *config) error {
+		if logger == nil {
+			return fmt.Errorf("%w: WithLogger: nil logger", ErrInvalidOption)
+		}
+		c.logger = logger
+		return nil
+	}
+}
+
+// WithUnknownRoute sets what Protect does with a request whose route is
+// not in the service's catalog (or when the service has no catalog): h
+// answers it instead of the protected handler, which never runs. Default:
+// http.NotFoundHandler(), a 404. A deployment that would rather not tell
+// unknown routes from forbidden ones can answer 403 here.
+func WithUnknownRoute(h http.Handler) Option {
+	return func(c *config) error {
+		if h == nil {
+			return fmt.Errorf("%w: WithUnknownRoute: nil handler", ErrInvalidOption)
+		}
+		c.unknownRoute = h
+		return nil
+	}
+}
+
+// parseBaseURL accepts an absolute http or https URL with a host and
+// neither query nor fragment, and drops a trailing slash from its path.
+func parseBaseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("not a URL")
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return nil, fmt.Errorf("want an http or https URL with a host and no user, query or fragment")
+	}
+	u.Path = trimSlash(u.Path)
+	u.RawPath = ""
+	return u, nil
+}
+
+func trimSlash(p string) string {
+	for len(p) > 0 && p[len(p)-1] == '/' {
+		p = p[:len(p)-1]
+	}
+	return p
+}

@@ -1,0 +1,128 @@
+package oauthhttp
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+)
+
+// Standard paths of the endpoints, below the base URL. The metadata
+// document of an issuer with a path is at MetadataPath followed by that
+// path (RFC 8414 section 3.1).
+const (
+	TokenPath         = "/oauth2/token"
+	IntrospectionPath = "/oauth2/introspect"
+	RevocationPath    = "/oauth2/revoke"
+	JWKSPath          = "/.well-known/jwks.json"
+	MetadataPath      = "/.well-known/oauth-authorization-server"
+)
+
+// Server serves the OAuth endpoints of a Service and protects API routes
+// with its tokens. It is safe for concurrent use. Create it with New.
+type Server struct {
+	svc       *oauthapp.Service
+	cfg       config
+	endpoints Endpoints
+	basic     string // WWW-Authenticate value of invalid_client answers
+	bearer    string // WWW-Authenticate prefix of bearer challenges
+}
+
+// Endpoints are the absolute URLs a Server serves, as the metadata
+// document names them.
+type Endpoints struct {
+	// Issuer is the service's issuer: the iss claim of its tokens.
+	Issuer        string
+	Token         string
+	Introspection string
+	Revocation    string
+	JWKS          string
+	Metadata      string
+}
+
+// New returns a Server for the service. It fails with ErrNoBaseURL when
+// the service's issuer is not an absolute http or https URL and
+// WithBaseURL is not given, and with an error wrapping ErrInvalidOption
+// (or oauthapp.ErrUnsupportedRegion, for WithRegion) for a bad option.
+func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
+	if svc == nil {
+		return nil, fmt.Errorf("%w: nil service", ErrInvalidOption)
+	}
+	cfg := defaults()
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.region != "" && !slices.Contains(svc.Regions(), cfg.region) {
+		return nil, fmt.Errorf("%w: WithRegion: %w: %q", ErrInvalidOption, oauthapp.ErrUnsupportedRegion, cfg.region)
+	}
+	issuerURL, _ := parseBaseURL(svc.Issuer())
+	base := cfg.baseURL
+	if base == nil {
+		base = issuerURL
+	}
+	if base == nil {
+		return nil, ErrNoBaseURL
+	}
+	// The metadata lives at the issuer's host when the issuer is a URL
+	// (RFC 8414 section 3.1), else at the base URL's.
+	metaAt := issuerURL
+	if metaAt == nil {
+		metaAt = base
+	}
+	return &Server{
+		svc: svc,
+		cfg: cfg,
+		endpoints: Endpoints{
+			Issuer:        svc.Issuer(),
+			Token:         join(base, TokenPath),
+			Introspection: join(base, IntrospectionPath),
+			Revocation:    join(base, RevocationPath),
+			JWKS:          join(base, JWKSPath),
+			Metadata:      (&url.URL{Scheme: metaAt.Scheme, Host: metaAt.Host, Path: MetadataPath + metaAt.Path}).String(),
+		},
+		basic:  `Basic realm="` + cfg.realm + `"`,
+		bearer: `Bearer realm="` + cfg.realm + `"`,
+	}, nil
+}
+
+func join(base *url.URL, path string) string {
+	u := *base
+	u.Path = base.Path + path
+	return u.String()
+}
+
+// Endpoints returns the absolute URLs of the server's endpoints.
+func (s *Server) Endpoints() Endpoints { return s.endpoints }
+
+// Service returns the service the server wraps.
+func (s *Server) Service() *oauthapp.Service { return s.svc }
+
+// Mount registers the token, introspection, revocation, JWKS and metadata
+// endpoints on mux at the paths of their Endpoints URLs (the standard paths
+// below the base URL's path). The patterns carry no method, so that the
+// endpoints answer a wrong method with an OAuth error of their own. Like
+// any ServeMux registration, it panics if mux already has one of these
+// patterns.
+func (s *Server) Mount(mux *http.ServeMux) {
+	for _, e := range []struct {
+		url string
+		h   http.Handler
+	}{
+		{s.endpoints.Token, s.Token()},
+		{s.endpoints.Introspection, s.Introspection()},
+		{s.endpoints.Revocation, s.Revocation()},
+		{s.endpoints.JWKS, s.JWKS()},
+		{s.endpoints.Metadata, s.Metadata()},
+	} {
+		u, err := url.Parse(e.url)
+		if err != nil {
+			panic(errors.New("oauthhttp: Mount: unreachable: endpoint URL does not parse"))
+		}
+		mux.Handle(u.EscapedPath(), e.h)
+	}
+}

@@ -1,0 +1,109 @@
+package oauthhttp
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/scope"
+)
+
+// Token returns the token endpoint of the client credentials grant
+// (RFC 6749 section 4.4). See the package documentation for the order of
+// its checks and its error answers.
+func (s *Server) Token() http.Handler { return http.HandlerFunc(s.serveToken) }
+
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
+	f, e := s.readForm(w, r)
+	if e == nil {
+		e = checkGrantType(r.Header, &f)
+	}
+	if e != nil {
+		s.writeError(w, e)
+		return
+	}
+	c, e := clientCredentials(r.Header, &f)
+	if e != nil {
+		s.writeError(w, e)
+		return
+	}
+	ctx := r.Context()
+	tok, err := s.svc.IssueToken(ctx, oauthapp.TokenRequest{
+		ClientID:     c.id,
+		ClientSecret: c.secret,
+		Scope:        f[pScope],
+		Region:       s.cfg.region,
+	})
+	if err != nil {
+		s.writeError(w, s.tokenError(ctx, err))
+		return
+	}
+	s.writeToken(w, &tok)
+}
+
+// checkGrantType comes before client authentication: a request for
+// another grant costs no hash. The Authorization header count is checked
+// first, as it belongs to the request's shape.
+func checkGrantType(h http.Header, f *form) *oauthError {
+	if _, e := authorizationHeader(h); e != nil {
+		return e
+	}
+	switch f[pGrantType] {
+	case "":
+		return errNoGrantType
+	case "client_credentials":
+		return nil
+	}
+	return errGrantType
+}
+
+// tokenError maps an IssueToken error onto its answer.
+func (s *Server) tokenError(ctx context.Context, err error) *oauthError {
+	if !errors.Is(err, oauthapp.ErrInvalidScope) {
+		return s.clientError(ctx, err)
+	}
+	var se *oauthapp.ScopeError
+	if errors.As(err, &se) {
+		// Only a well-formed permission is repeated: its alphabet has
+		// no '_', so it can hold no client secret.
+		if _, perr := scope.ParsePermission(se.Permission); perr == nil {
+			return &oauthError{status: http.StatusBadRequest, code: CodeInvalidScope, desc: "the scope " + se.Permission + " is not allowed for this client"}
+		}
+	}
+	return errMalformedScope
+}
+
+// clientError maps an authentication error: ErrInvalidClient is
+// invalid_client, anything else a logged server error.
+func (s *Server) clientError(ctx context.Context, err error) *oauthError {
+	if errors.Is(err, oauthapp.ErrInvalidClient) {
+		return errClientAuth
+	}
+	s.cfg.logger.ErrorContext(ctx, "oauthhttp: request failed", "error", err)
+	return errServer
+}
+
+// jsonPool recycles the buffers responses are written from.
+var jsonPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// writeToken writes the section 5.1 answer, by hand: this is the hot path.
+func (s *Server) writeToken(w http.ResponseWriter, tok *oauthapp.Token) {
+	bp := jsonPool.Get().(*[]byte)
+	b := append((*bp)[:0], `{"access_token":`...)
+	b = appendString(b, tok.AccessToken)
+	b = append(b, `,"token_type":`...)
+	b = appendString(b, tok.TokenType)
+	b = append(b, `,"expires_in":`...)
+	b = strconv.AppendInt(b, tok.ExpiresIn, 10)
+	b = append(b, `,"scope":`...)
+	b = appendString(b, tok.Scope)
+	b = append(b, '}')
+	writeJSON(w, http.StatusOK, b)
+	*bp = b
+	if cap(b) <= maxPooled {
+		jsonPool.Put(bp)
+	}
+}
