@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthhttp"
+	"github.com/oauthapps/oauthapps/scope"
+	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
+)
+
+// shutdownGrace bounds how long in-flight requests may take to finish
+// once a shutdown is asked for.
+const shutdownGrace = 5 * time.Second
+
+// demoLine is the one line of JSON -demo prints.
+type demoLine struct {
+	TokenURL     string `json:"token_url"`
+	JWKSURL      string `json:"jwks_url"`
+	MetadataURL  string `json:"metadata_url"`
+	APIBase      string `json:"api_base"`
+	AccountSID   string `json:"account_sid"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+// run serves until ctx is done, then shuts down and returns nil; any
+// failure to start is an error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("tokenserver", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on (\":0\" picks a free port)")
+	demo := flags.Bool("demo", false, "create a demo account and app and print its credentials as one JSON line")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", flags.Args())
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	base := baseURL(ln.Addr())
+
+	svc, err := newService(base, logger)
+	if err != nil {
+		return err
+	}
+	srv, err := oauthhttp.New(svc, oauthhttp.WithLogger(logger))
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	srv.Mount(mux)
+	api := newMessages()
+	api.mount(mux, srv.Protect)
+
+	var line *demoLine
+	if *demo {
+		if line, err = createDemo(ctx, srv, api); err != nil {
+			return err
+		}
+	}
+
+	hs := &http.Server{
+		Handler:           logRequests(logger, mux),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	logger.Info("listening", "issuer", base, "token_endpoint", srv.Endpoints().Token, "demo", *demo)
+	if line != nil {
+		if err := json.NewEncoder(stdout).Encode(line); err != nil {
+			_ = hs.Close()
+			return err
+		}
+	}
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// baseURL is the http URL clients reach the listener at: an unspecified
+// address (":0", "0.0.0.0", "[::]") is reached on the loopback.
+func baseURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "http://" + a.String()
+	}
+	ip := tcp.IP
+	if ip == nil || ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return "http://" + net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
+}
+
+// newService is an EdDSA-signing service on the memory store whose issuer
+// is the server's own URL, with the demo API's catalog and an audit hook
+// that logs every event.
+func newService(issuer string, logger *slog.Logger) (*oauthapp.Service, error) {
+	key, err := token.GenerateKey(token.EdDSA)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := token.NewKeySet(key)
+	if err != nil {
+		return nil, err
+	}
+	catalog, err := scope.NewCatalog(demoRoutes)
+	if err != nil {
+		return nil, err
+	}
+	audit := func(ctx context.Context, e oauthapp.Event) {
+		logger.LogAttrs(ctx, slog.LevelInfo, "audit", slog.String("kind", string(e.Kind)), slog.String("app", e.AppSID),
+			slog.String("token_id", e.TokenID), slog.String("scope", e.Scope), slog.String("reason", e.Reason))
+	}
+	return oauthapp.New(store.NewMemory(), keys,
+		oauthapp.WithIssuer(issuer),
+		oauthapp.WithCatalog(catalog),
+		oauthapp.WithLogger(logger),
+		oauthapp.WithAudit(audit))
+}
+
+// createDemo creates the demo account's Owner and app, seeds a message,
+// and returns the line to print.
+func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages) (*demoLine, error) {
+	owner := oauthapp.Actor{
+		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
+		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
+		Role:       oauthapp.RoleOwner,
+	}
+	app, sec, err := srv.Service().CreateApp(ctx, owner, oauthapp.NewApp{
+		FriendlyName: "demo",
+		Description:  "created by tokenserver -demo",
+		Permissions:  oauthapp.Permissions{Allow: []string{permList, permRead}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	api.add(owner.AccountSID, "Hello from the demo account")
+	e := srv.Endpoints()
+	return &demoLine{
+		TokenURL:     e.Token,
+		JWKSURL:      e.JWKS,
+		MetadataURL:  e.Metadata,
+		APIBase:      e.Issuer + apiPrefix,
+		AccountSID:   owner.AccountSID,
+		ClientID:     app.SID,
+		ClientSecret: sec.Reveal(),
+	}, nil
+}
+
+// logRequests logs each request's method, path, status and duration.
+func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		logger.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Duration("took", time.Since(start)))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
