@@ -1,0 +1,176 @@
+// Package customstore shows a Store of one's own: a small map-backed
+// implementation of store.Store, checked by the storetest conformance
+// suite (see store_test.go). A real one would talk to a database; the
+// contract it has to keep is the same, and storetest.Run is how it proves
+// that it does.
+package customstore
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/oauthapps/oauthapps/store"
+)
+
+// MapStore keeps apps and revoked token ids in maps behind one mutex.
+// The zero value is not usable; call New.
+type MapStore struct {
+	mu      sync.Mutex
+	apps    map[string]store.App
+	revoked map[string]time.Time // token id -> expiry
+}
+
+// New returns an empty MapStore.
+func New() *MapStore {
+	return &MapStore{apps: map[string]store.App{}, revoked: map[string]time.Time{}}
+}
+
+var _ store.Store = (*MapStore)(nil)
+
+// clone copies the slices of an app, so that neither the caller nor the
+// store sees the other's later changes.
+func clone(a store.App) store.App {
+	a.Policy.Allow = slices.Clone(a.Policy.Allow)
+	a.Policy.Deny = slices.Clone(a.Policy.Deny)
+	return a
+}
+
+// CreateApp implements store.Apps.
+func (s *MapStore) CreateApp(_ context.Context, app store.App) (store.App, error) {
+	if app.SID == "" || app.AccountSID == "" {
+		return store.App{}, store.ErrInvalid
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.apps[app.SID]; ok {
+		return store.App{}, store.ErrAlreadyExists
+	}
+	app = clone(app)
+	app.Version = 1
+	s.apps[app.SID] = app
+	return clone(app), nil
+}
+
+// GetApp implements store.Apps.
+func (s *MapStore) GetApp(_ context.Context, sid string) (store.App, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.apps[sid]
+	if !ok {
+		return store.App{}, store.ErrNotFound
+	}
+	return clone(app), nil
+}
+
+// ListApps implements store.Apps. A real store would use an index on
+// (account, sid); this one sorts on every call.
+func (s *MapStore) ListApps(_ context.Context, accountSID, after string, limit int) ([]store.App, error) {
+	if limit < 1 || limit > 1000 {
+		return nil, store.ErrInvalid
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var page []store.App
+	for _, a := range s.apps {
+		if a.AccountSID == accountSID && a.SID > after {
+			page = append(page, clone(a))
+		}
+	}
+	slices.SortFunc(page, func(a, b store.App) int { return compare(a.SID, b.SID) })
+	if len(page) > limit {
+		page = page[:limit]
+	}
+	return page, nil
+}
+
+func compare(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// UpdateApp implements store.Apps: compare-and-swap on Version, keeping
+// the fields an update never changes.
+func (s *MapStore) UpdateApp(_ context.Context, app store.App) (store.App, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.apps[app.SID]
+	if !ok {
+		return store.App{}, store.ErrNotFound
+	}
+	if old.Version != app.Version {
+		return store.App{}, store.ErrConflict
+	}
+	app = clone(app)
+	app.AccountSID, app.CreatedAt, app.CreatedBy = old.AccountSID, old.CreatedAt, old.CreatedBy
+	app.Version = old.Version + 1
+	s.apps[app.SID] = app
+	return clone(app), nil
+}
+
+// DeleteApp implements store.Apps.
+func (s *MapStore) DeleteApp(_ context.Context, sid string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.apps[sid]; !ok {
+		return store.ErrNotFound
+	}
+	delete(s.apps, sid)
+	return nil
+}
+
+// TouchSecret implements store.Apps: LastUsed only moves forward, and the
+// version stays.
+func (s *MapStore) TouchSecret(_ context.Context, appSID, secretID string, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.apps[appSID]
+	if !ok || secretID == "" {
+		return nil
+	}
+	for _, slot := range []*store.Secret{&app.Secrets.Current, &app.Secrets.Previous} {
+		if slot.ID == secretID && at.After(slot.LastUsed) {
+			slot.LastUsed = at
+		}
+	}
+	s.apps[appSID] = app
+	return nil
+}
+
+// RevokeToken implements store.RevokedTokens.
+func (s *MapStore) RevokeToken(_ context.Context, tokenID string, expires time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old, ok := s.revoked[tokenID]; !ok || expires.After(old) {
+		s.revoked[tokenID] = expires
+	}
+	return nil
+}
+
+// IsTokenRevoked implements store.RevokedTokens.
+func (s *MapStore) IsTokenRevoked(_ context.Context, tokenID string, now time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.revoked[tokenID]
+	return ok && exp.After(now), nil
+}
+
+// PurgeRevokedTokens implements store.RevokedTokens.
+func (s *MapStore) PurgeRevokedTokens(_ context.Context, now time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for id, exp := range s.revoked {
+		if !exp.After(now) {
+			delete(s.revoked, id)
+			n++
+		}
+	}
+	return n, nil
+}
