@@ -3,7 +3,6 @@ package oauthhttp
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 )
 
 // introspection is the answer of RFC 7662 section 2.2. Only Active is
@@ -31,23 +30,11 @@ func (s *Server) Introspection() http.Handler { return http.HandlerFunc(s.serveI
 
 func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f, e := s.readForm(w, r)
-	if e == nil {
-		f[pToken] = strings.TrimSpace(f[pToken])
-		if f[pToken] == "" {
-			e = errNoToken
-		}
-	}
-	if e != nil {
-		s.writeError(w, e)
+	client, tok, ok := s.tokenRequest(w, r)
+	if !ok {
 		return
 	}
-	client, e := s.authenticate(ctx, r.Header, &f)
-	if e != nil {
-		s.writeError(w, e)
-		return
-	}
-	id, active, err := s.svc.Introspect(ctx, client, f[pToken])
+	id, active, err := s.svc.Introspect(ctx, client, tok)
 	if err != nil {
 		s.writeError(w, s.clientError(ctx, err))
 		return

@@ -18,23 +18,11 @@ func (s *Server) Revocation() http.Handler { return http.HandlerFunc(s.serveRevo
 
 func (s *Server) serveRevocation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f, e := s.readForm(w, r)
-	if e == nil {
-		f[pToken] = strings.TrimSpace(f[pToken])
-		if f[pToken] == "" {
-			e = errNoToken
-		}
-	}
-	if e != nil {
-		s.writeError(w, e)
+	client, tok, ok := s.tokenRequest(w, r)
+	if !ok {
 		return
 	}
-	client, e := s.authenticate(ctx, r.Header, &f)
-	if e != nil {
-		s.writeError(w, e)
-		return
-	}
-	if err := s.svc.Revoke(ctx, client, f[pToken]); err != nil {
+	if err := s.svc.Revoke(ctx, client, tok); err != nil {
 		if errors.Is(err, oauthapp.ErrForeignToken) {
 			s.writeError(w, errForeignToken)
 			return
@@ -46,4 +34,25 @@ func (s *Server) serveRevocation(w http.ResponseWriter, r *http.Request) {
 	h["Cache-Control"] = hdrNoStore
 	h["Pragma"] = hdrNoCache
 	w.WriteHeader(http.StatusOK)
+}
+
+// tokenRequest reads an introspection or revocation request: a POST form
+// with a token parameter, from an authenticated client. On failure it has
+// answered, and ok is false.
+func (s *Server) tokenRequest(w http.ResponseWriter, r *http.Request) (client oauthapp.Client, tok string, ok bool) {
+	f, e := s.readForm(w, r)
+	if e == nil {
+		f[pToken] = strings.TrimSpace(f[pToken])
+		if f[pToken] == "" {
+			e = errNoToken
+		}
+	}
+	if e == nil {
+		client, e = s.authenticate(r.Context(), r.Header, &f)
+	}
+	if e != nil {
+		s.writeError(w, e)
+		return oauthapp.Client{}, "", false
+	}
+	return client, f[pToken], true
 }
