@@ -43,12 +43,12 @@ func clientCredentials(h http.Header, f *form) (credentials, *oauthError) {
 		}
 		return credentials{id: f[pClientID], secret: f[pClientSecret]}, nil
 	}
+	if f[pClientSecret] != "" {
+		return credentials{}, errTwoMethods
+	}
 	c, e := parseBasic(auth)
 	if e != nil {
 		return credentials{}, e
-	}
-	if f[pClientSecret] != "" {
-		return credentials{}, errTwoMethods
 	}
 	if f[pClientID] != "" && f[pClientID] != c.id {
 		return credentials{}, errClientIDMismatch

@@ -42,7 +42,7 @@
 //	more than one Authorization header        400 invalid_request
 //	grant_type missing                        400 invalid_request
 //	grant_type not client_credentials         400 unsupported_grant_type
-//	Basic and client_secret in the body       400 invalid_request
+//	Authorization and client_secret in body   400 invalid_request
 //	client_id in the body differs from Basic  400 invalid_request
 //	no, malformed or wrong credentials        401 invalid_client
 //	scope malformed or not allowed            400 invalid_scope
