@@ -92,6 +92,7 @@ func TestTokenEndpointRefuses(t *testing.T) {
 		{name: "the password grant is unsupported_grant_type", body: "grant_type=password&username=u&password=p", auth: []string{good}, wantStatus: 400, wantCode: "unsupported_grant_type"},
 		{name: "grant_type is case-sensitive", body: "grant_type=Client_Credentials", auth: []string{good}, wantStatus: 400, wantCode: "unsupported_grant_type"},
 		{name: "Basic and client_secret in the body is invalid_request", body: grant + "&client_secret=" + sec, auth: []string{good}, wantStatus: 400, wantCode: "invalid_request"},
+		{name: "any Authorization header beside client_secret is invalid_request", body: grant + "&client_id=" + id + "&client_secret=" + sec, auth: []string{"Bearer x"}, wantStatus: 400, wantCode: "invalid_request"},
 		{name: "a body client_id other than the Basic one is invalid_request", body: grant + "&client_id=OQ00000000000000000000000000000000", auth: []string{good}, wantStatus: 400, wantCode: "invalid_request"},
 		{name: "no credentials is invalid_client", body: grant, wantStatus: 401, wantCode: "invalid_client", wantHeader: challenge},
 		{name: "client_id without client_secret is invalid_client", body: grant + "&client_id=" + id, wantStatus: 401, wantCode: "invalid_client", wantHeader: challenge},
