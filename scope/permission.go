@@ -93,7 +93,7 @@ func scan(s string, grant bool) (sh shape, off int, reason error) {
 		j := start
 		for ; j < len(s) && s[j] != '/'; j++ {
 			switch c := s[j]; {
-			case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-':
+			case nameByte[c]:
 			case c == '.':
 				if j == start || s[j-1] == '.' {
 					return sh, j, ErrEmptySegment
@@ -117,3 +117,16 @@ func scan(s string, grant bool) (sh shape, off int, reason error) {
 	}
 	return sh, 0, nil
 }
+
+// nameByte marks the bytes a segment is made of, besides the '.' that
+// joins sub-resources: a-z, 0-9 and '-'.
+var nameByte = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	t['-'] = true
+	return t
+}()

@@ -3,6 +3,7 @@ package scope
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // MaxPolicyEntries is the most entries a policy may be given, allow and deny
@@ -17,6 +18,9 @@ type Policy struct {
 	// index maps each exact entry to its flags, and each wildcard entry by
 	// its prefix up to and including the last '/' ("/demo/messaging/").
 	index map[string]uint8
+	// depths has bit k set when some wildcard entry has k segments before
+	// its '*', so Allows skips prefix lengths no entry uses.
+	depths uint8
 	// carveOut: some deny entry lies under an allow wildcard.
 	carveOut bool
 }
@@ -84,6 +88,7 @@ func (p *Policy) add(entries []string, exact, under uint8) {
 	for _, e := range entries {
 		if prefix, ok := cutWildcard(e); ok {
 			p.index[prefix] |= under
+			p.depths |= 1 << strings.Count(prefix[1:], "/")
 		} else {
 			p.index[e] |= exact
 		}
@@ -107,8 +112,13 @@ func (p *Policy) Allows(permission string) bool {
 		return false
 	}
 	flags := p.index[permission] & (allowExact | denyExact)
+	if flags&denyExact != 0 {
+		return false
+	}
 	for k := 1; k < sh.n; k++ {
-		flags |= p.index[permission[:sh.slash[k]+1]] & (allowUnder | denyUnder)
+		if p.depths&(1<<k) != 0 {
+			flags |= p.index[permission[:sh.slash[k]+1]] & (allowUnder | denyUnder)
+		}
 	}
 	return flags&(denyExact|denyUnder) == 0 && flags&(allowExact|allowUnder) != 0
 }

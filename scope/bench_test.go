@@ -1,0 +1,64 @@
+package scope
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchPolicy builds a 100-entry policy: 70 exact and 20 wildcard allow
+// entries, 10 deny entries (some exact, some wildcard) carved out of them.
+func benchPolicy(tb testing.TB) *Policy {
+	tb.Helper()
+	var allow, deny []string
+	for i := range 10 {
+		allow = append(allow, fmt.Sprintf("/ns%d/wild/*", i), fmt.Sprintf("/ns%d/p9/r.sub/*", i))
+		for j := range 7 {
+			allow = append(allow, fmt.Sprintf("/ns%d/p%d/r/read", i, j))
+		}
+		if i%2 == 0 {
+			deny = append(deny, fmt.Sprintf("/ns%d/wild/secret/*", i))
+		} else {
+			deny = append(deny, fmt.Sprintf("/ns%d/wild/r/delete", i))
+		}
+	}
+	p, err := NewPolicy(allow, deny)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if n := len(p.Allow()) + len(p.Deny()); n != 100 {
+		tb.Fatalf("bench policy has %d entries after normalising, want 100", n)
+	}
+	return p
+}
+
+// benchQueries mixes allowed, denied and unknown permissions.
+func benchQueries() []string {
+	return []string{
+		"/ns3/p4/r/read",              // exact allow
+		"/ns7/wild/things/list",       // under an allow wildcard
+		"/ns4/wild/secret/read",       // under a deny wildcard
+		"/ns5/wild/r/delete",          // exact deny under an allow wildcard
+		"/ns2/p8/r/read",              // not in the policy
+		"/ns6/p9/r.sub/update",        // under a resource wildcard
+		"/other/messaging/x/read",     // another namespace
+		"/ns1/p1/messages.media/read", // sibling of an exact entry
+	}
+}
+
+func BenchmarkPolicyAllows(b *testing.B) {
+	p := benchPolicy(b)
+	qs := benchQueries()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		p.Allows(qs[i%len(qs)])
+	}
+}
+
+func BenchmarkCovers(b *testing.B) {
+	scope := "/ns1/p1/r/read /ns2/wild/* /ns3/p3/r/read /ns4/*"
+	qs := benchQueries()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		Covers(scope, qs[i%len(qs)])
+	}
+}
