@@ -62,3 +62,63 @@ func BenchmarkCovers(b *testing.B) {
 		Covers(scope, qs[i%len(qs)])
 	}
 }
+
+// benchRoutes builds a 200-route API: 20 resources under an account,
+// each with list, create, read, update and delete, and a sub-resource
+// with list, create, read, update and delete.
+func benchRoutes() []Route {
+	var routes []Route
+	crud := func(base, item, perm string) {
+		for _, r := range []struct{ method, path, action string }{
+			{"GET", base, "list"}, {"POST", base, "create"},
+			{"GET", base + item, "read"}, {"POST", base + item, "update"},
+			{"DELETE", base + item, "delete"},
+		} {
+			routes = append(routes, Route{r.method + " " + r.path, perm + "/" + r.action})
+		}
+	}
+	for i := range 20 {
+		base := fmt.Sprintf("/2010-04-01/Accounts/{AccountSid}/Res%d", i)
+		crud(base, "/{Sid}", fmt.Sprintf("/demo/api/res%d", i))
+		crud(fmt.Sprintf("%s/{Sid}/Sub%d", base, i), "/{SubSid}", fmt.Sprintf("/demo/api/res%d.sub", i))
+	}
+	return routes
+}
+
+func BenchmarkCatalogResolve(b *testing.B) {
+	c, err := NewCatalog(benchRoutes())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if n := len(c.Routes()); n != 200 {
+		b.Fatalf("%d routes, want 200", n)
+	}
+	reqs := [][2]string{
+		{"GET", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res7"},
+		{"GET", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res13/SM0123456789abcdef0123456789abcdef"},
+		{"DELETE", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res19/SM01/Sub19/XX02"},
+		{"POST", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res3/SM01/Sub3"},
+		{"PUT", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res3"}, // no route
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r := reqs[i%len(reqs)]
+		if _, err := c.Resolve(r[0], r[1]); (err == nil) == (r[0] == "PUT") {
+			b.Fatal(r, err)
+		}
+	}
+}
+
+func BenchmarkCatalogLookup(b *testing.B) {
+	c, err := NewCatalog(benchRoutes())
+	if err != nil {
+		b.Fatal(err)
+	}
+	pattern := "GET /2010-04-01/Accounts/{AccountSid}/Res13/{Sid}"
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := c.Lookup(pattern); !ok {
+			b.Fatal("no route")
+		}
+	}
+}

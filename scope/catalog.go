@@ -3,7 +3,6 @@ package scope
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // Route maps one API route to the permission it needs.
@@ -85,14 +84,17 @@ func (c *Catalog) tree(method string) *node {
 }
 
 // Resolve finds the route for a request: method as sent, path as
-// url.URL.EscapedPath returns it (parameters come back unescaped, as from
-// http.Request.PathValue). A path that is not clean, or that matches no
-// route, is ErrNoRoute: ServeMux would redirect the first and answer 404
-// or 405 to the second, so no route's handler runs for either. Resolve
-// allocates only to unescape a path that contains '%'.
+// url.URL.EscapedPath returns it, which is what ServeMux matches on.
+// Segments are unescaped before they are compared, and parameters come
+// back unescaped, as from http.Request.PathValue; a malformed escape is
+// taken as written, as ServeMux does. A path that is not clean ("//", "."
+// or ".." segments, in its escaped form), or that matches no route, is
+// ErrNoRoute: ServeMux would redirect the first and answer 404 or 405 to
+// the second, so no route's handler runs for either. Resolve allocates
+// only to unescape a segment that contains '%'.
 func (c *Catalog) Resolve(method, path string) (Match, error) {
 	var m Match
-	if !isCleanRequestPath(path) {
+	if !isCleanPath(path) {
 		return m, ErrNoRoute
 	}
 	r := c.byMethod[method].match(path, &m)
@@ -128,17 +130,3 @@ func (c *Catalog) Permissions() []string { return slices.Clone(c.perms) }
 // Routes returns a copy of the routes in the order given to NewCatalog.
 func (c *Catalog) Routes() []Route { return slices.Clone(c.routes) }
 
-// isCleanRequestPath reports whether a request path, once unescaped, is
-// absolute and clean, as ServeMux requires before it routes.
-func isCleanRequestPath(p string) bool {
-	if p == "" || p[0] != '/' {
-		return false
-	}
-	if strings.IndexByte(p, '%') >= 0 {
-		var ok bool
-		if p, ok = unescape(p); !ok {
-			return false
-		}
-	}
-	return isCleanPath(p)
-}

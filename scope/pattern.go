@@ -2,7 +2,6 @@ package scope
 
 import (
 	"net/url"
-	"path"
 	"strings"
 	"unicode"
 )
@@ -162,14 +161,23 @@ func isIdentifier(s string) bool {
 	return s != ""
 }
 
-// isCleanPath reports whether p is what path.Clean makes of it, a trailing
-// slash kept: no empty, "." or ".." segment.
+// isCleanPath reports whether p is absolute and what path.Clean makes of
+// it, a trailing slash kept: no empty, "." or ".." segment before the
+// last, and a last segment that is not "." or "..". It does not allocate.
 func isCleanPath(p string) bool {
-	c := path.Clean(p)
-	if strings.HasSuffix(p, "/") && c != "/" {
-		c += "/"
+	if p == "" || p[0] != '/' {
+		return false
 	}
-	return c == p
+	for rest := p[1:]; ; {
+		seg, after, more := strings.Cut(rest, "/")
+		if seg == "." || seg == ".." || (more && seg == "") {
+			return false
+		}
+		if !more {
+			return true
+		}
+		rest = after
+	}
 }
 
 // Relations between patterns. A pattern matches the set of requests
