@@ -129,4 +129,3 @@ func (c *Catalog) Permissions() []string { return slices.Clone(c.perms) }
 
 // Routes returns a copy of the routes in the order given to NewCatalog.
 func (c *Catalog) Routes() []Route { return slices.Clone(c.routes) }
-
