@@ -168,16 +168,22 @@ func isCleanPath(p string) bool {
 	if p == "" || p[0] != '/' {
 		return false
 	}
-	for rest := p[1:]; ; {
-		seg, after, more := strings.Cut(rest, "/")
-		if seg == "." || seg == ".." || (more && seg == "") {
+	for i := 0; i < len(p); i++ {
+		if p[i] != '/' {
+			continue
+		}
+		// A segment starts at i+1: reject "", "." and ".." unless it is
+		// the empty last segment of a trailing slash.
+		seg := p[i+1:]
+		n := 0
+		for n < len(seg) && n < 3 && seg[n] == '.' {
+			n++
+		}
+		if n < 3 && (n == len(seg) || seg[n] == '/') && (n > 0 || len(seg) > 0) {
 			return false
 		}
-		if !more {
-			return true
-		}
-		rest = after
 	}
+	return true
 }
 
 // Relations between patterns. A pattern matches the set of requests

@@ -54,11 +54,13 @@ func (n *node) match(path string, m *Match) *route {
 	}
 	seg, rest := "/", ""
 	if path != "/" {
-		seg, rest = path[1:], ""
-		if i := strings.IndexByte(seg, '/'); i >= 0 {
-			seg, rest = seg[:i], seg[i:]
+		// One pass finds the segment's end and whether it is escaped.
+		i, escaped := 1, false
+		for ; i < len(path) && path[i] != '/'; i++ {
+			escaped = escaped || path[i] == '%'
 		}
-		if strings.IndexByte(seg, '%') >= 0 {
+		seg, rest = path[1:i], path[i:]
+		if escaped {
 			seg, _ = unescape(seg)
 		}
 	}
