@@ -89,8 +89,9 @@ func badJSON(err error) error {
 }
 
 // MarshalJSON writes {"allow":[...],"deny":[...]} with the normalised
-// lists; an empty list is written as [].
-func (p *Policy) MarshalJSON() ([]byte, error) {
+// lists; an empty list is written as []. It has a value receiver so that a
+// Policy held by value in another struct is written the same way.
+func (p Policy) MarshalJSON() ([]byte, error) {
 	w := policyJSON{Allow: p.allow, Deny: p.deny}
 	if w.Allow == nil {
 		w.Allow = []string{}
