@@ -2,6 +2,7 @@ package scope
 
 import (
 	"fmt"
+	"net/http"
 	"testing"
 )
 
@@ -85,6 +86,16 @@ func benchRoutes() []Route {
 	return routes
 }
 
+// benchRequests are resolved by BenchmarkCatalogResolve: shallow, deep
+// and sub-resource routes, and a method with no route.
+var benchRequests = [][2]string{
+	{"GET", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res7"},
+	{"GET", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res13/SM0123456789abcdef0123456789abcdef"},
+	{"DELETE", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res19/SM01/Sub19/XX02"},
+	{"POST", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res3/SM01/Sub3"},
+	{"PUT", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res3"}, // no route
+}
+
 func BenchmarkCatalogResolve(b *testing.B) {
 	c, err := NewCatalog(benchRoutes())
 	if err != nil {
@@ -93,13 +104,7 @@ func BenchmarkCatalogResolve(b *testing.B) {
 	if n := len(c.Routes()); n != 200 {
 		b.Fatalf("%d routes, want 200", n)
 	}
-	reqs := [][2]string{
-		{"GET", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res7"},
-		{"GET", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res13/SM0123456789abcdef0123456789abcdef"},
-		{"DELETE", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res19/SM01/Sub19/XX02"},
-		{"POST", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res3/SM01/Sub3"},
-		{"PUT", "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Res3"}, // no route
-	}
+	reqs := benchRequests
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		r := reqs[i%len(reqs)]
@@ -120,5 +125,39 @@ func BenchmarkCatalogLookup(b *testing.B) {
 		if _, ok := c.Lookup(pattern); !ok {
 			b.Fatal("no route")
 		}
+	}
+}
+
+// BenchmarkFloorMapLookup is the floor for BenchmarkPolicyAllows: one
+// map lookup of the same permissions in a 100-key map.
+func BenchmarkFloorMapLookup(b *testing.B) {
+	m := map[string]uint8{}
+	for _, e := range append(benchPolicy(b).Allow(), benchPolicy(b).Deny()...) {
+		m[e] = 1
+	}
+	qs := benchQueries()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		_ = m[qs[i%len(qs)]]
+	}
+}
+
+// BenchmarkFloorServeMux is the floor for BenchmarkCatalogResolve: a
+// net/http.ServeMux finding the handler for the same requests among the
+// same 200 patterns.
+func BenchmarkFloorServeMux(b *testing.B) {
+	routes := benchRoutes()
+	mux := routeMux(routes)
+	var reqs []*http.Request
+	for _, r := range benchRequests {
+		req, err := http.NewRequest(r[0], "http://h"+r[1], nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		reqs = append(reqs, req)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		mux.Handler(reqs[i%len(reqs)])
 	}
 }

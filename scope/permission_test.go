@@ -6,12 +6,35 @@ import (
 	"testing"
 )
 
+// grammarCase is one input to ParsePermission or ParseGrant.
+type grammarCase struct {
+	name, in string
+	reason   error // nil: valid
+	offset   int
+}
+
+// runGrammarCases checks that parse accepts the valid cases unchanged and
+// rejects the others with the reason and offset given.
+func runGrammarCases(t *testing.T, parse func(string) (Permission, error), tests []grammarCase) {
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := parse(tt.in)
+			if tt.reason == nil {
+				if err != nil || p.String() != tt.in {
+					t.Fatalf("parse(%q) = %q, %v; want it back, nil", tt.in, p, err)
+				}
+				return
+			}
+			checkPermissionError(t, err, tt.reason, tt.offset)
+			if p != "" {
+				t.Errorf("got %q with an error, want empty", p)
+			}
+		})
+	}
+}
+
 func TestParsePermission(t *testing.T) {
-	tests := []struct {
-		name, in string
-		reason   error // nil: valid
-		offset   int
-	}{
+	runGrammarCases(t, ParsePermission, []grammarCase{
 		{"four plain segments are valid", "/demo/messaging/messages/read", nil, 0},
 		{"digits, dashes and dot-joined sub-resources are valid", "/demo/voice/calls.recordings/read-2", nil, 0},
 		{"empty string is empty", "", ErrEmpty, 0},
@@ -31,30 +54,11 @@ func TestParsePermission(t *testing.T) {
 		{"wildcard is not allowed in a request", "/demo/messaging/*", ErrMisplacedWildcard, 16},
 		{"wildcard inside a segment is misplaced", "/demo/mess*/messages/read", ErrMisplacedWildcard, 10},
 		{"too long", "/demo/messaging/messages/" + strings.Repeat("a", MaxPermissionLen), ErrTooLong, MaxPermissionLen},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p, err := ParsePermission(tt.in)
-			if tt.reason == nil {
-				if err != nil || p.String() != tt.in {
-					t.Fatalf("ParsePermission(%q) = %q, %v; want it back, nil", tt.in, p, err)
-				}
-				return
-			}
-			checkPermissionError(t, err, tt.reason, tt.offset)
-			if p != "" {
-				t.Errorf("got %q with an error, want empty", p)
-			}
-		})
-	}
+	})
 }
 
 func TestParseGrant(t *testing.T) {
-	tests := []struct {
-		name, in string
-		reason   error
-		offset   int
-	}{
+	runGrammarCases(t, ParseGrant, []grammarCase{
 		{"a plain permission is a grant", "/demo/messaging/messages/read", nil, 0},
 		{"namespace wildcard", "/demo/*", nil, 0},
 		{"product wildcard", "/demo/messaging/*", nil, 0},
@@ -65,19 +69,7 @@ func TestParseGrant(t *testing.T) {
 		{"wildcard glued to a name", "/demo/messaging*", ErrMisplacedWildcard, 15},
 		{"double wildcard", "/demo/**", ErrMisplacedWildcard, 6},
 		{"wildcard without slash", "*", ErrMissingSlash, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p, err := ParseGrant(tt.in)
-			if tt.reason == nil {
-				if err != nil || p.String() != tt.in {
-					t.Fatalf("ParseGrant(%q) = %q, %v; want it back, nil", tt.in, p, err)
-				}
-				return
-			}
-			checkPermissionError(t, err, tt.reason, tt.offset)
-		})
-	}
+	})
 }
 
 func checkPermissionError(t *testing.T, err, reason error, offset int) {
