@@ -113,3 +113,18 @@ func (e *NotAllowedError) Unwrap() error { return e.Reason }
 
 // Is reports whether target is ErrNotAllowed.
 func (e *NotAllowedError) Is(target error) bool { return target == ErrNotAllowed }
+
+// badPattern returns the error for pattern s refused for the reason why.
+func badPattern(s, why string) error {
+	return &patternError{pattern: s, why: why}
+}
+
+// patternError says why a route pattern was refused; it wraps
+// ErrBadPattern.
+type patternError struct{ pattern, why string }
+
+func (e *patternError) Error() string {
+	return ErrBadPattern.Error() + " " + quote(e.pattern) + ": " + e.why
+}
+
+func (e *patternError) Unwrap() error { return ErrBadPattern }

@@ -126,18 +126,6 @@ func parseSegment(seg string, more bool) (segment, string) {
 	return segment{kind: kind, s: name}, ""
 }
 
-func badPattern(s, why string) error {
-	return &patternError{pattern: s, why: why}
-}
-
-type patternError struct{ pattern, why string }
-
-func (e *patternError) Error() string {
-	return ErrBadPattern.Error() + " " + quote(e.pattern) + ": " + e.why
-}
-
-func (e *patternError) Unwrap() error { return ErrBadPattern }
-
 // isToken reports whether s is an HTTP method token (RFC 9110 tchar).
 func isToken(s string) bool {
 	if s == "" {
