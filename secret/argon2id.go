@@ -51,11 +51,10 @@ type Argon2id struct {
 // the defaults. It fails with ErrInvalidParams for a parameter out of
 // bounds: 1 to 64 passes, 1 to 255 lanes, 8 KiB per lane to 1 GiB.
 func NewArgon2id(opts ...Option) (Argon2id, error) {
-	var a Argon2id
+	a := Argon2id{}.withDefaults()
 	for _, opt := range opts {
 		opt(&a)
 	}
-	a = a.withDefaults()
 	if err := checkArgon2(a.time, a.memory, a.threads); err != nil {
 		return Argon2id{}, err
 	}
