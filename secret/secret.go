@@ -5,7 +5,6 @@ import (
 	"encoding/base32"
 	"fmt"
 	"hash/crc32"
-	"io"
 )
 
 // Prefix starts every client secret. Leak scanners match on it.
@@ -68,7 +67,7 @@ type Secret struct {
 // crypto/rand, a fresh public id and a checksum.
 func Generate() (Secret, error) {
 	var raw [idBytes + bodyBytes]byte
-	if _, err := io.ReadFull(rand.Reader, raw[:]); err != nil {
+	if _, err := rand.Read(raw[:]); err != nil {
 		return Secret{}, fmt.Errorf("secret: reading randomness: %w", err)
 	}
 	v := new([Length]byte)
@@ -99,12 +98,12 @@ func Parse(s string) (Secret, error) {
 			return Secret{}, fmt.Errorf("%w: character %d is outside [a-z2-7]", ErrMalformed, i+1)
 		}
 	}
-	sum, ok := readChecksum(s[sumStart:])
-	if !ok || sum != crc32.ChecksumIEEE([]byte(s[:sumStart])) {
-		return Secret{}, fmt.Errorf("%w: checksum does not match", ErrMalformed)
-	}
 	v := new([Length]byte)
 	copy(v[:], s)
+	sum, ok := readChecksum(s[sumStart:])
+	if !ok || sum != crc32.ChecksumIEEE(v[:sumStart]) {
+		return Secret{}, fmt.Errorf("%w: checksum does not match", ErrMalformed)
+	}
 	return Secret{v: v}, nil
 }
 
