@@ -56,7 +56,7 @@ func Decoy(h Hasher) (Credentials, error) {
 // verify (rule R9). A grace of 0 drops the old current secret at once too:
 // only the new secret verifies, which is what to do when a secret leaked.
 // grace must be 0 to MaxGrace, else ErrInvalidGrace; the zero Credentials
-// give ErrNoSecret. On error c is unchanged, as always.
+// give ErrNoSecret. On error it returns c itself, with no secret.
 func (c Credentials) Rotate(now time.Time, grace time.Duration, h Hasher) (Credentials, Secret, error) {
 	if grace < 0 || grace > MaxGrace {
 		return c, Secret{}, fmt.Errorf("%w: want 0 to %v", ErrInvalidGrace, MaxGrace)
