@@ -125,7 +125,7 @@ func (m *Memory) ListApps(ctx context.Context, accountSID, after string, limit i
 }
 
 // UpdateApp replaces the stored app if its version matches and returns a
-// copy of the new record. Subscribers of Watch hear of it after the store's
+// copy of the new record. An empty SID is ErrInvalid. Subscribers of Watch hear of it after the store's
 // lock is released.
 func (m *Memory) UpdateApp(ctx context.Context, app App) (App, error) {
 	if err := ctx.Err(); err != nil {
@@ -157,7 +157,7 @@ func (m *Memory) UpdateApp(ctx context.Context, app App) (App, error) {
 	return cloneApp(next), nil
 }
 
-// DeleteApp removes the app. Subscribers of Watch hear of it after the
+// DeleteApp removes the app. An empty SID is ErrInvalid. Subscribers of Watch hear of it after the
 // store's lock is released.
 func (m *Memory) DeleteApp(ctx context.Context, sid string) error {
 	if err := ctx.Err(); err != nil {
@@ -224,8 +224,8 @@ func (m *Memory) TouchSecret(ctx context.Context, appSID, secretID string, at ti
 }
 
 // RevokeToken adds the token id to the revoked set until expires, keeping
-// the later expiry if the id is already there. Subscribers of Watch hear of
-// it after the lock is released.
+// the later expiry if the id is already there. An empty id is ErrInvalid.
+// Subscribers of Watch hear of it after the lock is released.
 func (m *Memory) RevokeToken(ctx context.Context, tokenID string, expires time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return err
