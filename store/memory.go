@@ -13,26 +13,27 @@ import (
 // use, starts no goroutines, and keeps everything in the process: a restart
 // loses every app and every revocation. It also implements Watcher.
 //
-// Stored records are never changed in place: a write replaces the stored
-// record with a new one. A read therefore holds the lock only to find the
-// record and makes its copy after releasing it, so reads run in parallel
-// with each other and wait for a writer only for the few map and slice
-// operations of that write. The revoked-token set has a lock of its own,
-// so token checks never wait for app writes.
+// Stored records are never changed in place: a write publishes a new
+// record in place of the old one. GetApp takes no lock at all: it loads the
+// record from a concurrent map and copies it, so it never waits for a
+// writer. Writers take a mutex among themselves, which also guards the
+// per-account index that ListApps reads under a read lock. The
+// revoked-token set is a concurrent map of its own: token checks take no
+// lock, and never wait for a revocation, a purge or an app write.
 //
 // The zero Memory is not usable; call NewMemory.
 type Memory struct {
+	// mu serialises the writers of apps and guards accounts.
 	mu sync.RWMutex
-	// apps maps an app SID to its stored record; the record is never
-	// mutated once published here.
-	apps map[string]*App
+	// apps maps an app SID to its *App, never mutated once published
+	// here. Readers load from it without mu.
+	apps sync.Map
 	// accounts maps an account SID to that account's records sorted by
 	// SID: the keyset index ListApps pages through.
 	accounts map[string][]*App
 
-	tokensMu sync.RWMutex
-	// revoked maps a token id to the expiry it is revoked until.
-	revoked map[string]time.Time
+	// revoked maps a token id to the time.Time it is revoked until.
+	revoked sync.Map
 
 	watchers watchers
 }
@@ -48,9 +49,7 @@ var (
 // NewMemory returns an empty in-memory store.
 func NewMemory() *Memory {
 	return &Memory{
-		apps:     make(map[string]*App),
 		accounts: make(map[string][]*App),
-		revoked:  make(map[string]time.Time),
 	}
 }
 
@@ -66,11 +65,11 @@ func (m *Memory) CreateApp(ctx context.Context, app App) (App, error) {
 	stored.Version = 1
 
 	m.mu.Lock()
-	if _, ok := m.apps[app.SID]; ok {
+	if m.load(app.SID) != nil {
 		m.mu.Unlock()
 		return App{}, fmt.Errorf("%w: app %s", ErrAlreadyExists, app.SID)
 	}
-	m.apps[stored.SID] = &stored
+	m.apps.Store(stored.SID, &stored)
 	list := m.accounts[stored.AccountSID]
 	i, _ := findApp(list, stored.SID)
 	m.accounts[stored.AccountSID] = slices.Insert(list, i, &stored)
@@ -88,9 +87,7 @@ func (m *Memory) GetApp(ctx context.Context, sid string) (App, error) {
 	if sid == "" {
 		return App{}, fmt.Errorf("%w: empty app SID", ErrInvalid)
 	}
-	m.mu.RLock()
-	p := m.apps[sid]
-	m.mu.RUnlock()
+	p := m.load(sid)
 	if p == nil {
 		return App{}, fmt.Errorf("%w: app %s", ErrNotFound, sid)
 	}
@@ -137,7 +134,7 @@ func (m *Memory) UpdateApp(ctx context.Context, app App) (App, error) {
 	next := cloneApp(app)
 
 	m.mu.Lock()
-	old := m.apps[app.SID]
+	old := m.load(app.SID)
 	if old == nil {
 		m.mu.Unlock()
 		return App{}, fmt.Errorf("%w: app %s", ErrNotFound, app.SID)
@@ -167,12 +164,12 @@ func (m *Memory) DeleteApp(ctx context.Context, sid string) error {
 		return fmt.Errorf("%w: empty app SID", ErrInvalid)
 	}
 	m.mu.Lock()
-	old := m.apps[sid]
+	old := m.load(sid)
 	if old == nil {
 		m.mu.Unlock()
 		return fmt.Errorf("%w: app %s", ErrNotFound, sid)
 	}
-	delete(m.apps, sid)
+	m.apps.Delete(sid)
 	list := m.accounts[old.AccountSID]
 	if i, ok := findApp(list, sid); ok {
 		list = slices.Delete(list, i, i+1)
@@ -202,7 +199,7 @@ func (m *Memory) TouchSecret(ctx context.Context, appSID, secretID string, at ti
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	old := m.apps[appSID]
+	old := m.load(appSID)
 	if old == nil {
 		return nil
 	}
@@ -225,7 +222,7 @@ func (m *Memory) TouchSecret(ctx context.Context, appSID, secretID string, at ti
 
 // RevokeToken adds the token id to the revoked set until expires, keeping
 // the later expiry if the id is already there. An empty id is ErrInvalid.
-// Subscribers of Watch hear of it after the lock is released.
+// Subscribers of Watch hear of it once the set holds the id.
 func (m *Memory) RevokeToken(ctx context.Context, tokenID string, expires time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -233,12 +230,13 @@ func (m *Memory) RevokeToken(ctx context.Context, tokenID string, expires time.T
 	if tokenID == "" {
 		return fmt.Errorf("%w: empty token id", ErrInvalid)
 	}
-	m.tokensMu.Lock()
-	if old, ok := m.revoked[tokenID]; !ok || expires.After(old) {
-		m.revoked[tokenID] = expires
+	for {
+		old, loaded := m.revoked.LoadOrStore(tokenID, expires)
+		if !loaded || !expires.After(old.(time.Time)) || m.revoked.CompareAndSwap(tokenID, old, expires) {
+			break
+		}
+		// Another revocation or a purge changed the entry; look again.
 	}
-	m.tokensMu.Unlock()
-
 	m.watchers.notify(Change{Kind: TokenRevoked, TokenID: tokenID})
 	return nil
 }
@@ -249,40 +247,32 @@ func (m *Memory) IsTokenRevoked(ctx context.Context, tokenID string, now time.Ti
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	m.tokensMu.RLock()
-	expires, ok := m.revoked[tokenID]
-	m.tokensMu.RUnlock()
+	v, ok := m.revoked.Load(tokenID)
 	if !ok {
 		return false, nil
 	}
-	if expires.After(now) {
+	if v.(time.Time).After(now) {
 		return true, nil
 	}
-	m.tokensMu.Lock()
-	// Another writer may have revoked it again with a later expiry since.
-	if expires, ok := m.revoked[tokenID]; ok && !expires.After(now) {
-		delete(m.revoked, tokenID)
-	}
-	m.tokensMu.Unlock()
+	// Removed only if no revocation has raised the expiry since.
+	m.revoked.CompareAndDelete(tokenID, v)
 	return false, nil
 }
 
 // PurgeRevokedTokens removes the entries whose expiry is at or before now.
-// It scans the whole set; the lazy purge in IsTokenRevoked keeps it small
-// between calls.
+// It scans the whole set without blocking token checks or revocations; the
+// lazy purge in IsTokenRevoked keeps the set small between calls.
 func (m *Memory) PurgeRevokedTokens(ctx context.Context, now time.Time) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	m.tokensMu.Lock()
-	defer m.tokensMu.Unlock()
 	n := 0
-	for id, expires := range m.revoked {
-		if !expires.After(now) {
-			delete(m.revoked, id)
+	m.revoked.Range(func(id, v any) bool {
+		if !v.(time.Time).After(now) && m.revoked.CompareAndDelete(id, v) {
 			n++
 		}
-	}
+		return true
+	})
 	return n, nil
 }
 
@@ -307,11 +297,18 @@ func (m *Memory) Watch(fn func(Change)) (stop func()) {
 // account index. The caller holds m.mu for writing; next.SID and
 // next.AccountSID equal old's.
 func (m *Memory) replace(old, next *App) {
-	m.apps[next.SID] = next
+	m.apps.Store(next.SID, next)
 	list := m.accounts[old.AccountSID]
 	if i, ok := findApp(list, old.SID); ok {
 		list[i] = next
 	}
+}
+
+// load returns the published record of the app, or nil.
+func (m *Memory) load(sid string) *App {
+	p, _ := m.apps.Load(sid)
+	app, _ := p.(*App)
+	return app
 }
 
 // findApp returns where sid is, or would be inserted, in a list sorted by

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -209,5 +210,57 @@ func TestMemoryReturnedPolicyListsDoNotOverlap(t *testing.T) {
 	_ = append(got.Policy.Allow, "/appended/by/caller")
 	if want := memoryApp().Policy.Deny; !slices.Equal(got.Policy.Deny, want) {
 		t.Errorf("appending to Allow changed Deny to %q, want %q", got.Policy.Deny, want)
+	}
+}
+
+// TestMemoryLazyAndFullPurgeNeverDropALaterRevocation races revocations
+// against lazy and full purges; with -race it also checks that the
+// revoked set is free of data races. The window in which a careless purge
+// would drop a raised entry is a few instructions wide, so this catches
+// gross mistakes only.
+func TestMemoryLazyAndFullPurgeNeverDropALaterRevocation(t *testing.T) {
+	ctx := context.Background()
+	now := t0.Add(time.Minute)
+	for round := range 50 {
+		m := store.NewMemory()
+		id := "jti-1"
+		if err := m.RevokeToken(ctx, id, t0); err != nil { // expired at now
+			t.Fatal(err)
+		}
+		var raised atomic.Bool
+		var wg sync.WaitGroup
+		for i := range 4 {
+			wg.Add(1)
+			go func() { // drop the expired entry, lazily or by purging
+				defer wg.Done()
+				for !raised.Load() {
+					if i == 0 {
+						_, _ = m.PurgeRevokedTokens(ctx, now)
+					} else {
+						_, _ = m.IsTokenRevoked(ctx, id, now)
+					}
+				}
+			}()
+		}
+		for range 100 { // revoke again and again past now, racing the drops
+			if err := m.RevokeToken(ctx, id, t0); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.RevokeToken(ctx, id, now.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if revoked, _ := m.IsTokenRevoked(ctx, id, now); !revoked {
+				raised.Store(true)
+				wg.Wait()
+				t.Fatalf("round %d: a revocation past now was dropped as expired", round)
+			}
+			// Expire it again for the next race: only a purge at a later
+			// time may remove the raised entry.
+			if _, err := m.PurgeRevokedTokens(ctx, now.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		raised.Store(true)
+		wg.Wait()
 	}
 }
