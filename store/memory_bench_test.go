@@ -63,11 +63,13 @@ func BenchmarkMemoryGet(b *testing.B) {
 	m, sids := benchMemory(b, 10_000)
 	ctx := context.Background()
 	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		if _, err := m.GetApp(ctx, sids[i%len(sids)]); err != nil {
-			b.Fatal(err)
+	reportThreadCPU(b, func() {
+		for i := 0; b.Loop(); i++ {
+			if _, err := m.GetApp(ctx, sids[i%len(sids)]); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
 }
 
 // BenchmarkFloorMapGet is the floor of BenchmarkMemoryGet: the same lookup
@@ -81,14 +83,16 @@ func BenchmarkFloorMapGet(b *testing.B) {
 		apps[app.SID], sids[i] = &app, app.SID
 	}
 	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		app := *apps[sids[i%len(sids)]]
-		buf := make([]string, len(app.Policy.Allow)+len(app.Policy.Deny))
-		n := copy(buf, app.Policy.Allow)
-		copy(buf[n:], app.Policy.Deny)
-		app.Policy.Allow, app.Policy.Deny = buf[:n:n], buf[n:]
-		sink = app
-	}
+	reportThreadCPU(b, func() {
+		for i := 0; b.Loop(); i++ {
+			app := *apps[sids[i%len(sids)]]
+			buf := make([]string, len(app.Policy.Allow)+len(app.Policy.Deny))
+			n := copy(buf, app.Policy.Allow)
+			copy(buf[n:], app.Policy.Deny)
+			app.Policy.Allow, app.Policy.Deny = buf[:n:n], buf[n:]
+			sink = app
+		}
+	})
 }
 
 // sink keeps the floor's copies from being optimised away.
