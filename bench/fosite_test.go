@@ -200,10 +200,10 @@ func (s *fositeServer) introspect(token string) error {
 	return err
 }
 
-// BenchmarkTokenFosite is fosite's token endpoint for every secret hashing
+// BenchmarkTokenEndpointFosite is fosite's token endpoint for every secret hashing
 // and token strategy. The bcrypt-12 rows cost about a quarter of a second
 // each; compare.sh runs them a fixed few times.
-func BenchmarkTokenFosite(b *testing.B) {
+func BenchmarkTokenEndpointFosite(b *testing.B) {
 	rows := []struct {
 		name    string
 		hashing fositeHashing

@@ -117,10 +117,10 @@ func closeTokenStore(ts oauth2.TokenStore) error {
 	return db.Close()
 }
 
-// BenchmarkTokenGoOAuth2 is go-oauth2's token endpoint with its default
+// BenchmarkTokenEndpointGoOAuth2 is go-oauth2's token endpoint with its default
 // opaque tokens and with its JWT generator. go-oauth2 compares client
 // secrets in plaintext: there is no hashing to separate out.
-func BenchmarkTokenGoOAuth2(b *testing.B) {
+func BenchmarkTokenEndpointGoOAuth2(b *testing.B) {
 	rows := []struct {
 		name   string
 		tokens goOAuth2Tokens
