@@ -117,18 +117,20 @@ func closeTokenStore(ts oauth2.TokenStore) error {
 	return db.Close()
 }
 
+// goOAuth2Rows are the go-oauth2 configurations, for issuing and validating.
+var goOAuth2Rows = []struct {
+	name   string
+	tokens goOAuth2Tokens
+}{
+	{"Default", goOAuth2Default},
+	{"HS256", goOAuth2JWT},
+}
+
 // BenchmarkTokenEndpointGoOAuth2 is go-oauth2's token endpoint with its default
 // opaque tokens and with its JWT generator. go-oauth2 compares client
 // secrets in plaintext: there is no hashing to separate out.
 func BenchmarkTokenEndpointGoOAuth2(b *testing.B) {
-	rows := []struct {
-		name   string
-		tokens goOAuth2Tokens
-	}{
-		{"Default", goOAuth2Default},
-		{"HS256", goOAuth2JWT},
-	}
-	for _, row := range rows {
+	for _, row := range goOAuth2Rows {
 		b.Run(row.name, func(b *testing.B) {
 			s := newGoOAuth2(b, row.tokens)
 			benchTokens(b, s.handler, func() { s.renewTokenStore(b) })
@@ -140,14 +142,7 @@ func BenchmarkTokenEndpointGoOAuth2(b *testing.B) {
 // tokens. For both kinds it is a store lookup and an expiry check: go-oauth2
 // does not verify the JWT's signature, it looks the string up.
 func BenchmarkValidateGoOAuth2(b *testing.B) {
-	rows := []struct {
-		name   string
-		tokens goOAuth2Tokens
-	}{
-		{"Default", goOAuth2Default},
-		{"HS256", goOAuth2JWT},
-	}
-	for _, row := range rows {
+	for _, row := range goOAuth2Rows {
 		b.Run(row.name, func(b *testing.B) {
 			s := newGoOAuth2(b, row.tokens)
 			r := newBearerRequest(issueToken(b, s.handler).AccessToken)
