@@ -105,7 +105,7 @@ func BenchmarkFloor(b *testing.B) {
 		b.ReportAllocs()
 		m := startCPU(b)
 		for range b.N {
-			serveToken(b, floorHandler)
+			serveToken(b, floorHandler, peerClient)
 		}
 		m.Stop()
 	})

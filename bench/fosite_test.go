@@ -219,7 +219,7 @@ func BenchmarkTokenEndpointFosite(b *testing.B) {
 	for _, row := range rows {
 		b.Run(row.name, func(b *testing.B) {
 			s := newFosite(b, row.hashing, row.tokens)
-			benchTokens(b, s.handler, s.prune)
+			benchTokens(b, s.handler, peerClient, s.prune)
 		})
 	}
 }
@@ -241,7 +241,7 @@ func BenchmarkValidateFosite(b *testing.B) {
 	for _, row := range rows {
 		b.Run(row.name, func(b *testing.B) {
 			s := newFosite(b, fositePlain, row.tokens, row.introspection)
-			token := issueToken(b, s.handler).AccessToken
+			token := issueToken(b, s.handler, peerClient).AccessToken
 			b.ReportAllocs()
 			m := startCPU(b)
 			for range b.N {

@@ -133,7 +133,7 @@ func BenchmarkTokenEndpointGoOAuth2(b *testing.B) {
 	for _, row := range goOAuth2Rows {
 		b.Run(row.name, func(b *testing.B) {
 			s := newGoOAuth2(b, row.tokens)
-			benchTokens(b, s.handler, func() { s.renewTokenStore(b) })
+			benchTokens(b, s.handler, peerClient, func() { s.renewTokenStore(b) })
 		})
 	}
 }
@@ -145,7 +145,7 @@ func BenchmarkValidateGoOAuth2(b *testing.B) {
 	for _, row := range goOAuth2Rows {
 		b.Run(row.name, func(b *testing.B) {
 			s := newGoOAuth2(b, row.tokens)
-			r := newBearerRequest(issueToken(b, s.handler).AccessToken)
+			r := newBearerRequest(issueToken(b, s.handler, peerClient).AccessToken)
 			b.ReportAllocs()
 			m := startCPU(b)
 			for range b.N {

@@ -79,7 +79,7 @@ func jwsAlg(token string) string {
 func TestPeersDoTheSameJob(t *testing.T) {
 	for _, p := range peers(t) {
 		t.Run(p.name+" issues a one-hour bearer token with both scopes", func(t *testing.T) {
-			reply := issueToken(t, p.handler)
+			reply := issueToken(t, p.handler, peerClient)
 			if !strings.EqualFold(reply.TokenType, "bearer") {
 				t.Errorf("token_type = %q, want bearer", reply.TokenType)
 			}
@@ -97,7 +97,7 @@ func TestPeersDoTheSameJob(t *testing.T) {
 			}
 		})
 		t.Run(p.name+" validates the token it issued", func(t *testing.T) {
-			if err := p.validate(issueToken(t, p.handler).AccessToken); err != nil {
+			if err := p.validate(issueToken(t, p.handler, peerClient).AccessToken); err != nil {
 				t.Errorf("validate: %v", err)
 			}
 		})
@@ -107,8 +107,7 @@ func TestPeersDoTheSameJob(t *testing.T) {
 			}
 		})
 		t.Run(p.name+" rejects a wrong secret with 401", func(t *testing.T) {
-			r := newTokenRequest()
-			r.SetBasicAuth(clientID, clientSecret+"x")
+			r := credentials{id: clientID, secret: clientSecret + "x"}.tokenRequest()
 			w := httptest.NewRecorder()
 			p.handler.ServeHTTP(w, r)
 			if w.Code != http.StatusUnauthorized {
@@ -121,7 +120,7 @@ func TestPeersDoTheSameJob(t *testing.T) {
 func TestPruning(t *testing.T) {
 	t.Run("fosite prune empties the access-token tables", func(t *testing.T) {
 		s := newFosite(t, fositePlain, fositeHMAC, compose.OAuth2TokenIntrospectionFactory)
-		token := issueToken(t, s.handler).AccessToken
+		token := issueToken(t, s.handler, peerClient).AccessToken
 		s.prune()
 		if n := len(s.store.AccessTokens) + len(s.store.AccessTokenRequestIDs); n != 0 {
 			t.Errorf("store holds %d entries after prune", n)
@@ -132,7 +131,7 @@ func TestPruning(t *testing.T) {
 	})
 	t.Run("go-oauth2 renewal drops the issued tokens", func(t *testing.T) {
 		s := newGoOAuth2(t, goOAuth2Default)
-		token := issueToken(t, s.handler).AccessToken
+		token := issueToken(t, s.handler, peerClient).AccessToken
 		s.renewTokenStore(t)
 		if _, err := s.srv.ValidationBearerToken(newBearerRequest(token)); err == nil {
 			t.Error("a token of the old store still validates")
@@ -151,9 +150,9 @@ func TestFloorHandler(t *testing.T) {
 		build func() *http.Request
 		want  int
 	}{
-		{"answers a token request with 200", newTokenRequest, http.StatusOK},
+		{"answers a token request with 200", peerClient.tokenRequest, http.StatusOK},
 		{"answers a request without credentials with 401", func() *http.Request {
-			r := newTokenRequest()
+			r := peerClient.tokenRequest()
 			r.Header.Del("Authorization")
 			return r
 		}, http.StatusUnauthorized},
