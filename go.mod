@@ -3,6 +3,8 @@ module github.com/oauthapps/oauthapps
 go 1.24
 
 require (
-	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
+	github.com/golang-jwt/jwt/v5 v5.3.1
+	github.com/stretchr/testify v1.12.1
 )
+
+require go.yaml.in/yaml/v3 v3.0.5 // indirect
