@@ -30,9 +30,10 @@ const (
 type Key struct {
 	id     string
 	alg    Algorithm
-	sign   any    // what the jwt signing method signs with; nil if verify-only
-	verify any    // what it verifies with: a public key, or the HMAC secret
-	header string // base64url of this key's JOSE header, built once
+	sign   any       // what the jwt signing method signs with; nil if verify-only
+	verify any       // what it verifies with: a public key, or the HMAC secret
+	pads   *hmacPads // HS256 only: the secret prepared for signing and verifying
+	header string    // base64url of this key's JOSE header, built once
 }
 
 // GenerateKey returns a new signing key for alg with a random kid (128 bits
@@ -88,6 +89,10 @@ func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 	if err := checkKID(kid); err != nil {
 		return nil, err
 	}
+	var pads *hmacPads
+	if alg == HS256 {
+		pads = newHMACPads(verify.([]byte))
+	}
 	h := make([]byte, 0, 64+len(kid))
 	h = append(h, `{"alg":"`...)
 	h = append(h, alg...)
@@ -99,6 +104,7 @@ func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 		alg:    alg,
 		sign:   sign,
 		verify: verify,
+		pads:   pads,
 		header: base64.RawURLEncoding.EncodeToString(h),
 	}, nil
 }
@@ -147,6 +153,9 @@ func (k *Key) PublicKey() crypto.PublicKey {
 // VerifyOnly returns a copy of k that verifies but cannot sign. An HS256
 // copy still holds the secret, since HMAC verification needs it.
 func (k *Key) VerifyOnly() *Key {
+	if !k.CanSign() {
+		return k
+	}
 	c := *k
 	c.sign = nil
 	return &c
@@ -177,4 +186,30 @@ func randomID() (string, error) {
 		return "", fmt.Errorf("token: read random: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// appendSignature appends the signature of input. HS256 is computed here
+// (RFC 2104 over crypto/sha256, without allocating); the other algorithms
+// use golang-jwt's signing methods.
+func (k *Key) appendSignature(dst []byte, input string) ([]byte, error) {
+	if k.pads != nil {
+		mac := k.pads.sum(input)
+		return append(dst, mac[:]...), nil
+	}
+	sig, err := k.alg.method().Sign(input, k.sign)
+	if err != nil {
+		return dst, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, k.id, err)
+	}
+	return append(dst, sig...), nil
+}
+
+// verifySignature reports whether sig (still base64url) signs input.
+func (k *Key) verifySignature(input, sig string) bool {
+	if k.pads != nil {
+		var buf [32]byte
+		mac, ok := appendDecodeB64(buf[:0], sig)
+		return ok && k.pads.equal(input, mac)
+	}
+	raw, ok := appendDecodeB64(make([]byte, 0, len(sig)*3/4+3), sig)
+	return ok && len(raw) > 0 && k.alg.method().Verify(input, raw, k.verify) == nil
 }

@@ -1,7 +1,6 @@
 package token
 
 import (
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -36,10 +35,6 @@ func NewValidator(keys *KeySet, issuer, audience string, opts ...Option) (*Valid
 	}
 	return v, nil
 }
-
-// b64 is base64url without padding, rejecting non-zero trailing bits so a
-// part has exactly one encoding.
-var b64 = base64.RawURLEncoding.Strict()
 
 // Validate checks raw at now and returns its claims. In order: length
 // (ErrTooLarge); three base64url parts (ErrMalformed); the header's typ
@@ -140,16 +135,7 @@ func truncate(s string) string {
 
 // verify checks the signature part against the signing input.
 func verify(key *Key, signingInput, sig string) error {
-	var buf [512]byte
-	s := buf[:0]
-	if n := b64.DecodedLen(len(sig)); n > len(buf) {
-		s = make([]byte, 0, n)
-	}
-	s, err := b64.AppendDecode(s, []byte(sig))
-	if err != nil || len(s) == 0 {
-		return fmt.Errorf("%w: signature missing or not base64url", ErrSignature)
-	}
-	if key.alg.method().Verify(signingInput, s, key.verify) != nil {
+	if !key.verifySignature(signingInput, sig) {
 		return fmt.Errorf("%w: kid %q", ErrSignature, key.id)
 	}
 	return nil
@@ -158,13 +144,13 @@ func verify(key *Key, signingInput, sig string) error {
 // decodePart base64url-decodes part and hands the JSON text to decode.
 func decodePart[T any](part string, decode func(string) (T, error)) (T, error) {
 	var zero T
-	var buf [1024]byte
-	b := buf[:0]
-	if n := b64.DecodedLen(len(part)); n > len(buf) {
+	var stack [1024]byte
+	b := stack[:0]
+	if n := len(part)*3/4 + 3; n > len(stack) {
 		b = make([]byte, 0, n)
 	}
-	b, err := b64.AppendDecode(b, []byte(part))
-	if err != nil {
+	b, ok := appendDecodeB64(b, part)
+	if !ok {
 		return zero, fmt.Errorf("%w: part is not base64url", ErrMalformed)
 	}
 	return decode(string(b))

@@ -117,7 +117,10 @@ func TestValidateAccepts(t *testing.T) {
 			c["auth_time"] = t0.Unix()
 		}, t0},
 		{"null optional claims", nil, func(c jwt.MapClaims) { c["scope"] = nil; c["nbf"] = nil; c["region"] = nil }, t0},
-		{"nbf and iat inside the leeway", nil, func(c jwt.MapClaims) { c["nbf"] = t0.Add(30 * time.Second).Unix(); c["iat"] = t0.Add(30 * time.Second).Unix() }, t0},
+		{"nbf and iat inside the leeway", nil, func(c jwt.MapClaims) {
+			c["nbf"] = t0.Add(30 * time.Second).Unix()
+			c["iat"] = t0.Add(30 * time.Second).Unix()
+		}, t0},
 		{"one second before exp", nil, nil, t0.Add(time.Hour - time.Second)},
 	} {
 		t.Run(tc.name+" validates", func(t *testing.T) {
