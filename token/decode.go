@@ -45,7 +45,7 @@ func headerBit(name string) uint32 {
 func decodeHeader(data string) (header, error) {
 	var h header
 	d := scanner{s: data}
-	err := d.object(headerBit, func(name string) error {
+	err := d.object(headerBit, func(name string, _ uint32) error {
 		var err error
 		switch name {
 		case "alg":
@@ -125,8 +125,7 @@ func claimBit(name string) uint32 {
 func decodeClaims(data string) (Claims, error) {
 	var c Claims
 	d := scanner{s: data}
-	err := d.object(claimBit, func(name string) error {
-		bit := claimBit(name)
+	err := d.object(claimBit, func(name string, bit uint32) error {
 		if bit == 0 {
 			return d.skip(0)
 		}

@@ -16,6 +16,15 @@ var (
 	errDuplicate = fmt.Errorf("%w: duplicate JSON member", ErrMalformed)
 )
 
+// plain marks the bytes a string holds as themselves: printable ASCII but
+// the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // scanner is a strict RFC 8259 reader over one JSON text held in a string.
 // Strings without escapes come back as substrings of it, so decoding the
 // claims costs one allocation for the whole payload plus one per escaped
@@ -27,6 +36,9 @@ type scanner struct {
 
 // ws skips insignificant whitespace.
 func (d *scanner) ws() {
+	if d.i < len(d.s) && d.s[d.i] > ' ' {
+		return // the common case: no whitespace at all
+	}
 	for d.i < len(d.s) {
 		switch d.s[d.i] {
 		case ' ', '\t', '\n', '\r':
@@ -65,11 +77,11 @@ func (d *scanner) end() error {
 	return nil
 }
 
-// object reads a whole object, calling member with each name (unescaped)
-// and the scanner placed before its value; member must read the value. Names
-// must be distinct: known tracks up to 32 names by bit (from bit), other
-// names are compared one by one.
-func (d *scanner) object(bit func(name string) uint32, member func(name string) error) error {
+// object reads a whole object, calling member with each name (unescaped),
+// its bit, and the scanner placed before its value; member must read the
+// value. Names must be distinct: up to 32 known names are tracked by their
+// bit (from bit; 0 for other names), other names are compared one by one.
+func (d *scanner) object(bit func(name string) uint32, member func(name string, bit uint32) error) error {
 	if !d.consume('{') {
 		return errSyntax
 	}
@@ -83,7 +95,8 @@ func (d *scanner) object(bit func(name string) uint32, member func(name string) 
 		if err != nil {
 			return err
 		}
-		if b := bit(name); b != 0 {
+		b := bit(name)
+		if b != 0 {
 			if seen&b != 0 {
 				return errDuplicate
 			}
@@ -99,7 +112,7 @@ func (d *scanner) object(bit func(name string) uint32, member func(name string) 
 		if !d.consume(':') {
 			return errSyntax
 		}
-		if err := member(name); err != nil {
+		if err := member(name, b); err != nil {
 			return err
 		}
 		if d.consume(',') {
@@ -129,6 +142,10 @@ func (d *scanner) str() (string, error) {
 	start := d.i + 1
 	for j := start; j < len(d.s); {
 		c := d.s[j]
+		if plain[c] {
+			j++
+			continue
+		}
 		switch {
 		case c == '"':
 			d.i = j + 1
