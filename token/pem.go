@@ -17,76 +17,82 @@ import (
 // ES256, RSA of at least MinRSABits is RS256; anything else, and encrypted
 // PEM, is rejected with ErrInvalidKey.
 func ParsePrivateKeyPEM(kid string, pemBytes []byte) (*Key, error) {
-	block, err := onePEMBlock(pemBytes)
-	if err != nil {
-		return nil, err
-	}
-	var priv any
-	switch block.Type {
-	case "PRIVATE KEY":
-		priv, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "EC PRIVATE KEY":
-		priv, err = x509.ParseECPrivateKey(block.Bytes)
-	case "RSA PRIVATE KEY":
-		priv, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-	default:
-		return nil, fmt.Errorf("%w: PEM block %q is not a private key", ErrInvalidKey, block.Type)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s block does not parse", ErrInvalidKey, block.Type)
-	}
-	switch p := priv.(type) {
-	case ed25519.PrivateKey:
-		return newKey(kid, EdDSA, p, p.Public())
-	case *ecdsa.PrivateKey:
-		if err := checkCurve(&p.PublicKey); err != nil {
-			return nil, err
-		}
-		return newKey(kid, ES256, p, &p.PublicKey)
-	case *rsa.PrivateKey:
-		if err := checkRSA(&p.PublicKey); err != nil {
-			return nil, err
-		}
-		return newKey(kid, RS256, p, &p.PublicKey)
-	}
-	return nil, fmt.Errorf("%w: unsupported private key type %T", ErrInvalidKey, priv)
+	return parsePEM(kid, pemBytes, privateParsers)
 }
 
 // ParsePublicKeyPEM loads a verify-only key from exactly one "PUBLIC KEY"
 // (PKIX) or "RSA PUBLIC KEY" (PKCS #1) PEM block, with the same algorithm
 // rules as ParsePrivateKeyPEM.
 func ParsePublicKeyPEM(kid string, pemBytes []byte) (*Key, error) {
-	block, err := onePEMBlock(pemBytes)
+	return parsePEM(kid, pemBytes, publicParsers)
+}
+
+// DER parsers by PEM block type.
+var (
+	privateParsers = map[string]func([]byte) (any, error){
+		"PRIVATE KEY":     x509.ParsePKCS8PrivateKey,
+		"EC PRIVATE KEY":  func(der []byte) (any, error) { return x509.ParseECPrivateKey(der) },
+		"RSA PRIVATE KEY": func(der []byte) (any, error) { return x509.ParsePKCS1PrivateKey(der) },
+	}
+	publicParsers = map[string]func([]byte) (any, error){
+		"PUBLIC KEY":     x509.ParsePKIXPublicKey,
+		"RSA PUBLIC KEY": func(der []byte) (any, error) { return x509.ParsePKCS1PublicKey(der) },
+	}
+)
+
+// parsePEM decodes the one PEM block of data with the parser for its type
+// and builds the key.
+func parsePEM(kid string, data []byte, parsers map[string]func([]byte) (any, error)) (*Key, error) {
+	block, err := onePEMBlock(data)
 	if err != nil {
 		return nil, err
 	}
-	var pub any
-	switch block.Type {
-	case "PUBLIC KEY":
-		pub, err = x509.ParsePKIXPublicKey(block.Bytes)
-	case "RSA PUBLIC KEY":
-		pub, err = x509.ParsePKCS1PublicKey(block.Bytes)
-	default:
-		return nil, fmt.Errorf("%w: PEM block %q is not a public key", ErrInvalidKey, block.Type)
+	parse, ok := parsers[block.Type]
+	if !ok {
+		return nil, fmt.Errorf("%w: unexpected PEM block %q", ErrInvalidKey, block.Type)
 	}
+	parsed, err := parse(block.Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s block does not parse", ErrInvalidKey, block.Type)
 	}
-	switch p := pub.(type) {
+	switch p := parsed.(type) {
+	case ed25519.PrivateKey:
+		return newKey(kid, EdDSA, p, p.Public())
 	case ed25519.PublicKey:
 		return newKey(kid, EdDSA, nil, p)
+	case *ecdsa.PrivateKey:
+		return newECKey(kid, p, &p.PublicKey)
 	case *ecdsa.PublicKey:
-		if err := checkCurve(p); err != nil {
-			return nil, err
-		}
-		return newKey(kid, ES256, nil, p)
+		return newECKey(kid, nil, p)
+	case *rsa.PrivateKey:
+		return newRSAKey(kid, p, &p.PublicKey)
 	case *rsa.PublicKey:
-		if err := checkRSA(p); err != nil {
-			return nil, err
-		}
-		return newKey(kid, RS256, nil, p)
+		return newRSAKey(kid, nil, p)
 	}
-	return nil, fmt.Errorf("%w: unsupported public key type %T", ErrInvalidKey, pub)
+	return nil, fmt.Errorf("%w: unsupported key type %T", ErrInvalidKey, parsed)
+}
+
+// newECKey accepts P-256 keys only; priv is nil for a verify-only key.
+func newECKey(kid string, priv *ecdsa.PrivateKey, pub *ecdsa.PublicKey) (*Key, error) {
+	if pub.Curve != elliptic.P256() {
+		return nil, fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
+	}
+	if priv == nil { // not newKey(..., priv, ...): a nil pointer in an interface is not nil
+		return newKey(kid, ES256, nil, pub)
+	}
+	return newKey(kid, ES256, priv, pub)
+}
+
+// newRSAKey accepts keys of MinRSABits or more; priv is nil for a
+// verify-only key.
+func newRSAKey(kid string, priv *rsa.PrivateKey, pub *rsa.PublicKey) (*Key, error) {
+	if pub.N.BitLen() < MinRSABits {
+		return nil, fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
+	}
+	if priv == nil { // as in newECKey
+		return newKey(kid, RS256, nil, pub)
+	}
+	return newKey(kid, RS256, priv, pub)
 }
 
 // MarshalPrivateKeyPEM returns the private key as a PKCS #8 "PRIVATE KEY"
@@ -139,18 +145,4 @@ func onePEMBlock(data []byte) (*pem.Block, error) {
 		return nil, fmt.Errorf("%w: encrypted PEM is not supported", ErrInvalidKey)
 	}
 	return block, nil
-}
-
-func checkCurve(p *ecdsa.PublicKey) error {
-	if p.Curve != elliptic.P256() {
-		return fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
-	}
-	return nil
-}
-
-func checkRSA(p *rsa.PublicKey) error {
-	if p.N.BitLen() < MinRSABits {
-		return fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
-	}
-	return nil
 }
