@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Claims is the claim set of an access token (RFC 9068 section 2.2) plus this
@@ -104,7 +105,7 @@ func appendString(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
+		if plain[c] || c >= utf8.RuneSelf {
 			continue
 		}
 		dst = append(dst, s[start:i]...)

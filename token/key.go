@@ -34,6 +34,7 @@ type Key struct {
 	verify any       // what it verifies with: a public key, or the HMAC secret
 	pads   *hmacPads // HS256 only: the secret prepared for signing and verifying
 	header string    // base64url of this key's JOSE header, built once
+	sigLen int       // bytes in a signature, to size a token exactly
 }
 
 // GenerateKey returns a new signing key for alg with a random kid (128 bits
@@ -90,8 +91,13 @@ func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 		return nil, err
 	}
 	var pads *hmacPads
-	if alg == HS256 {
+	sigLen := 64 // EdDSA; ES256 is r || s, 32 bytes each
+	switch alg {
+	case HS256:
 		pads = newHMACPads(verify.([]byte))
+		sigLen = 32
+	case RS256:
+		sigLen = verify.(*rsa.PublicKey).Size()
 	}
 	h := make([]byte, 0, 64+len(kid))
 	h = append(h, `{"alg":"`...)
@@ -105,6 +111,7 @@ func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 		sign:   sign,
 		verify: verify,
 		pads:   pads,
+		sigLen: sigLen,
 		header: base64.RawURLEncoding.EncodeToString(h),
 	}, nil
 }

@@ -104,24 +104,23 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 }
 
 // sign returns the compact JWS of payload under key's header. The token is
-// built in one strings.Builder whose first part doubles as the signing
-// input, so the only copy is the base64url encoding itself.
+// built in one strings.Builder, sized exactly, whose first part doubles as
+// the signing input.
 func sign(key *Key, payload []byte) (string, error) {
 	enc := base64.RawURLEncoding
 	var stack [1024]byte
 	body := enc.AppendEncode(stack[:0], payload)
 	var sb strings.Builder
-	sb.Grow(len(key.header) + 1 + len(body) + 1 + enc.EncodedLen(512))
+	sb.Grow(len(key.header) + 1 + len(body) + 1 + enc.EncodedLen(key.sigLen))
 	sb.WriteString(key.header)
 	sb.WriteByte('.')
 	sb.Write(body)
-	var sigBuf [512]byte
-	sig, err := key.appendSignature(sigBuf[:0], sb.String())
+	sig, err := key.appendSignature(stack[:0], sb.String())
 	if err != nil {
 		return "", err
 	}
 	sb.WriteByte('.')
-	sb.Write(enc.AppendEncode(stack[:0], sig))
+	sb.Write(enc.AppendEncode(stack[len(sig):len(sig)], sig))
 	return sb.String(), nil
 }
 
@@ -153,22 +152,27 @@ func checkRequest(req *MintRequest) (time.Duration, error) {
 	return ttl, nil
 }
 
-// validScope reports whether s is empty or scope-token *( SP scope-token ),
-// scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+// scopeChar marks the bytes of a scope-token: %x21 / %x23-5B / %x5D-7E.
+var scopeChar = func() (t [256]bool) {
+	for c := 0x21; c <= 0x7e; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// validScope reports whether s is empty or scope-token *( SP scope-token )
+// (RFC 6749 section 3.3).
 func validScope(s string) bool {
 	prevSpace := true
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c == ' ':
-			if prevSpace {
-				return false
-			}
-			prevSpace = true
-		case c == 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e):
+		case scopeChar[c]:
 			prevSpace = false
+		case c == ' ' && !prevSpace:
+			prevSpace = true
 		default:
 			return false
 		}
 	}
-	return s == "" || !prevSpace
+	return !prevSpace || s == ""
 }
