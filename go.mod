@@ -3,6 +3,7 @@ module github.com/oauthapps/oauthapps
 go 1.24.0
 
 require (
+	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/crypto v0.47.0
 )
