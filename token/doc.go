@@ -12,10 +12,14 @@
 // the checks of section 4.
 //
 // The package is pure: it does no I/O, keeps no clock (every time-dependent
-// call takes now) and stores nothing but keys. Signing and verification use
-// the signing methods of github.com/golang-jwt/jwt/v5; the header and claims
-// are encoded and decoded here by a strict JSON codec for the fixed claim
-// set, which rejects duplicate members, invalid UTF-8 and trailing data.
+// call takes now) and stores nothing but keys. EdDSA, ES256 and RS256 sign
+// and verify with the signing methods of github.com/golang-jwt/jwt/v5;
+// HS256 is HMAC-SHA256 (RFC 2104) over crypto/sha256, computed here so it
+// does not allocate. The header and claims are encoded and decoded here by
+// a strict JSON codec for the fixed claim set, which accepts any JSON a
+// conforming issuer writes for these claims (aud as a string or an array,
+// fractional times, escapes, unknown members) and rejects duplicate members,
+// invalid UTF-8, lone surrogates and trailing data.
 //
 // What it trusts: the keys it is given, and the now it is told. What it does
 // not trust: every byte of a token. A token is checked for size before it is
