@@ -76,20 +76,20 @@ func (s *Service) authenticate(ctx context.Context, clientID, clientSecret, regi
 	if err != nil {
 		return fail("malformed secret")
 	}
+	now := s.now()
 	if !isSID(AppSIDPrefix, clientID) {
-		secret.VerifyDummy(presented)
+		_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
 		return fail("malformed client id")
 	}
 	a, err := s.lookupApp(ctx, clientID)
 	if errors.Is(err, ErrNotFound) {
-		secret.VerifyDummy(presented)
+		_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
 		return fail("unknown client")
 	}
 	if err != nil {
 		return Client{}, nil, err
 	}
-	now := s.now()
-	secretID, err := a.creds.Verify(now, presented)
+	secretID, err := a.creds.VerifyWith(now, presented, s.cfg.hasher)
 	if err != nil {
 		return fail("wrong or expired secret")
 	}

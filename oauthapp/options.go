@@ -64,7 +64,7 @@ func defaults() config {
 		tokenTTL:   DefaultTokenTTL,
 		grace:      DefaultGrace,
 		logger:     slog.New(slog.DiscardHandler),
-		hasher:     secret.SHA256(),
+		hasher:     secret.SHA256{},
 		cacheSize:  100_000,
 		maxRetries: 16,
 	}
@@ -186,7 +186,7 @@ func WithLogger(logger *slog.Logger) Option {
 
 // WithHasher sets how new client secrets are hashed. Verification reads the
 // algorithm from each stored hash, so changing the hasher keeps old secrets
-// working. Default: secret.SHA256().
+// working. Default: secret.SHA256{}.
 func WithHasher(h secret.Hasher) Option {
 	return func(c *config) error {
 		if h == nil {

@@ -23,6 +23,9 @@ type Service struct {
 	cfg       config
 	apps      *appCache
 	stopWatch func()
+	// decoy is checked against when the client is unknown, so that an
+	// unknown client costs the same hash comparison as a wrong secret.
+	decoy secret.Credentials
 }
 
 // New returns a Service on the given store, signing and verifying tokens
@@ -52,7 +55,12 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
+	decoy, err := secret.Decoy(cfg.hasher)
+	if err != nil {
+		return nil, fmt.Errorf("oauthapp: New: %w", err)
+	}
 	s := &Service{
+		decoy:     decoy,
 		store:     st,
 		keys:      keys,
 		minter:    minter,

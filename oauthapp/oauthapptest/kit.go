@@ -31,7 +31,7 @@ type Kit struct {
 
 // appInfo is what the kit remembers of an app it created.
 type appInfo struct {
-	secret string          // the current secret, for Token
+	secret string         // the current secret, for Token
 	actor  oauthapp.Actor // who created it, for Rotate
 }
 

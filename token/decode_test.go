@@ -1,0 +1,335 @@
+package token
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDecodeClaims(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   string
+		want Claims
+	}{
+		{"empty object", `{}`, Claims{}},
+		{"whitespace everywhere", " \t\r\n{ \"iss\" :\n\"a\" , \"exp\" : 5 }\n", Claims{Issuer: "a", ExpiresAt: time.Unix(5, 0).UTC()}},
+		{"aud as a string", `{"aud":"x"}`, Claims{Audience: []string{"x"}}},
+		{"aud as an array", `{"aud":["x","y"]}`, Claims{Audience: []string{"x", "y"}}},
+		{"aud as an empty array", `{"aud":[]}`, Claims{}},
+		{"escapes in values", `{"sub":"a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00z"}`, Claims{Subject: "a\"\\/\b\f\n\r\t\u00e9\U0001F600z"}},
+		{"escaped member name", `{"\u0069ss":"a"}`, Claims{Issuer: "a"}},
+		{"raw UTF-8 in values", `{"region":"é😀"}`, Claims{Region: "é😀"}},
+		{"fractional NumericDate", `{"iat":1.5}`, Claims{IssuedAt: time.Unix(1, 5e8).UTC()}},
+		{"exponent NumericDate", `{"nbf":1E3,"exp":2e+1,"iat":100e-2}`, Claims{NotBefore: time.Unix(1000, 0).UTC(), ExpiresAt: time.Unix(20, 0).UTC(), IssuedAt: time.Unix(1, 0).UTC()}},
+		{"negative zero", `{"iat":-0}`, Claims{IssuedAt: time.Unix(0, 0).UTC()}},
+		{"largest NumericDate", `{"exp":253402300799}`, Claims{ExpiresAt: time.Unix(maxNumericDate, 0).UTC()}},
+		{"null claims are absent", `{"iss":null,"aud":null,"exp":null,"scope":null}`, Claims{}},
+		{"unknown members of every kind", `{"a":{"b":[1,-2.5e3,true,false,null,"s",{}]},"c":[],"d":"\u0000","jti":"j"}`, Claims{ID: "j"}},
+		{"own claims", `{"account_sid":"AC1","region":"us1","secret_id":"SK1","client_id":"OQ1","scope":"a b"}`, Claims{AccountSID: "AC1", Region: "us1", SecretID: "SK1", ClientID: "OQ1", Scope: "a b"}},
+	} {
+		t.Run(tc.name+" decodes", func(t *testing.T) {
+			got, err := decodeClaims(tc.in)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+	for _, tc := range []struct{ name, in string }{
+		{"empty input", ``},
+		{"not an object", `[]`},
+		{"a string", `"iss"`},
+		{"trailing data", `{} {}`},
+		{"trailing comma", `{"iss":"a",}`},
+		{"missing colon", `{"iss" "a"}`},
+		{"unquoted name", `{iss:"a"}`},
+		{"single quotes", `{'iss':'a'}`},
+		{"duplicate known member", `{"iss":"a","iss":"a"}`},
+		{"duplicate known member, second null", `{"iss":"a","iss":null}`},
+		{"duplicate through an escape", `{"iss":"a","\u0069ss":"b"}`},
+		{"duplicate unknown member", `{"x":1,"x":2}`},
+		{"iss a number", `{"iss":1}`},
+		{"iss an object", `{"iss":{}}`},
+		{"aud holding null", `{"aud":["a",null]}`},
+		{"aud holding an array", `{"aud":[["a"]]}`},
+		{"aud unclosed", `{"aud":["a"}`},
+		{"exp a string", `{"exp":"1"}`},
+		{"exp true", `{"exp":true}`},
+		{"exp negative", `{"exp":-1}`},
+		{"exp too large", `{"exp":253402300800}`},
+		{"exp overflowing a float", `{"exp":1e400}`},
+		{"number with a leading zero", `{"exp":01}`},
+		{"number with a bare dot", `{"exp":1.}`},
+		{"number with a bare exponent", `{"exp":1e}`},
+		{"number with a plus sign", `{"exp":+1}`},
+		{"hex number", `{"exp":0x10}`},
+		{"NaN", `{"exp":NaN}`},
+		{"control character in a string", "{\"iss\":\"a\x01\"}"},
+		{"unknown escape", `{"iss":"\x"}`},
+		{"short unicode escape", `{"iss":"\u12"}`},
+		{"lone high surrogate", `{"iss":"\ud800"}`},
+		{"lone low surrogate", `{"iss":"\udc00"}`},
+		{"high surrogate then a letter", `{"iss":"\ud800\u0041"}`},
+		{"invalid UTF-8", "{\"iss\":\"\xff\"}"},
+		{"UTF-8 surrogate", "{\"iss\":\"\xed\xa0\x80\"}"},
+		{"overlong UTF-8", "{\"iss\":\"\xc0\xaf\"}"},
+		{"unterminated string", `{"iss":"a`},
+		{"bad literal", `{"x":tru}`},
+		{"nesting beyond the limit", `{"x":` + strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1) + `}`},
+		{"byte-order mark", "\ufeff{}"},
+	} {
+		t.Run(tc.name+" is malformed", func(t *testing.T) {
+			got, err := decodeClaims(tc.in)
+			require.ErrorIs(t, err, ErrMalformed)
+			assert.Zero(t, got)
+		})
+	}
+	t.Run("nesting at the limit decodes", func(t *testing.T) {
+		_, err := decodeClaims(`{"x":` + strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth) + `}`)
+		require.NoError(t, err)
+	})
+}
+
+func TestDecodeHeader(t *testing.T) {
+	h, err := decodeHeader(`{"typ":"at+jwt","x5t":["a",{"b":1}],"alg":"ES256","kid":"k\u002d1"}`)
+	require.NoError(t, err)
+	assert.Equal(t, header{alg: "ES256", kid: "k-1", typ: "at+jwt"}, h)
+	for _, in := range []string{`{"alg":"a","alg":"b"}`, `{"crit":["b64"],"b64":false}`, `{"alg":1}`, `{"kid":null}`, `{}x`, `[]`} {
+		t.Run(in+" is malformed", func(t *testing.T) {
+			_, err := decodeHeader(in)
+			require.ErrorIs(t, err, ErrMalformed)
+		})
+	}
+}
+
+// FuzzDecodeClaims compares the claims decoder with encoding/json: both
+// accept the same inputs (up to this decoder's documented extra strictness)
+// and agree on every claim.
+func FuzzDecodeClaims(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"iss":"a","aud":["b","c"],"exp":1.5,"iat":1e3,"nbf":0}`,
+		`{"sub":"\ud83d\ude00\n","x":{"y":[1,null,true]}}`, `{"iss":"a","iss":"b"}`,
+		`{"aud":"x","scope":null,"exp":-0}`, `{"\u0069ss":"a"}`, `{"exp":1E+2}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := decodeClaims(string(data))
+		want, why := referenceClaims(data)
+		if why != "" {
+			if err == nil {
+				t.Fatalf("accepted %q, which the reference rejects: %s", data, why)
+			}
+			if !assertMalformed(err) {
+				t.Fatalf("error %v is not ErrMalformed", err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("rejected %q, which the reference accepts: %v", data, err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("decoded %q as\n%#v\nreference\n%#v", data, got, want)
+		}
+	})
+}
+
+func assertMalformed(err error) bool { return errors.Is(err, ErrMalformed) }
+
+// FuzzClaimsRoundTrip: whatever strings Mint may write come back unchanged,
+// in JSON that encoding/json reads the same way.
+func FuzzClaimsRoundTrip(f *testing.F) {
+	f.Add("iss", "sub", "aud", "jti", "a b", "AC1", "us1", "SK1", int64(1700000000))
+	f.Add("\"\\\x00\x1f\u2028", "é", "😀", "<>&", "", "", "\x7f", "\ufffd", int64(0))
+	f.Fuzz(func(t *testing.T, iss, sub, aud, jti, scope, account, region, secret string, iat int64) {
+		if iat < 0 || iat > maxNumericDate-MaxTTL.Milliseconds()/1000 {
+			return
+		}
+		for _, s := range []string{iss, sub, aud, jti, scope, account, region, secret} {
+			if !utf8.ValidString(s) {
+				return
+			}
+		}
+		if sub == "" || jti == "" || iss == "" || aud == "" {
+			return
+		}
+		c := Claims{
+			Issuer: iss, Subject: sub, Audience: []string{aud}, ID: jti, ClientID: sub,
+			IssuedAt: time.Unix(iat, 0).UTC(), ExpiresAt: time.Unix(iat+3600, 0).UTC(),
+			Scope: scope, AccountSID: account, Region: region, SecretID: secret,
+		}
+		prefix := appendAudience(append(appendString([]byte(`{"iss":`), iss), `,"aud":`...), c.Audience)
+		out := appendClaims(nil, string(prefix), &c)
+		got, err := decodeClaims(string(out))
+		require.NoError(t, err, "%s", out)
+		assert.Equal(t, c, got)
+		var ref map[string]any
+		require.NoError(t, json.Unmarshal(out, &ref), "%s", out)
+		assert.Equal(t, sub, ref["sub"])
+		assert.Equal(t, iss, ref["iss"])
+		assert.Equal(t, float64(iat), ref["iat"])
+	})
+}
+
+// referenceClaims decodes data with encoding/json plus the rules this
+// package adds, and returns why it is rejected, or "".
+func referenceClaims(data []byte) (Claims, string) {
+	var c Claims
+	switch {
+	case !utf8.Valid(data):
+		return c, "invalid UTF-8"
+	case !json.Valid(data):
+		return c, "invalid JSON"
+	case loneSurrogate(data):
+		return c, "lone surrogate"
+	case depth(data) > maxDepth+1:
+		return c, "too deep"
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, _ := dec.Token(); tok != json.Delim('{') {
+		return c, "not an object"
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, _ := dec.Token()
+		name := tok.(string)
+		if seen[name] {
+			return c, "duplicate " + name
+		}
+		seen[name] = true
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return c, err.Error()
+		}
+		if string(raw) == "null" {
+			continue
+		}
+		if why := referenceClaim(&c, name, raw); why != "" {
+			return c, why
+		}
+	}
+	return c, ""
+}
+
+func referenceClaim(c *Claims, name string, raw json.RawMessage) string {
+	str := func(dst *string) string {
+		if raw[0] != '"' || json.Unmarshal(raw, dst) != nil {
+			return name + " not a string"
+		}
+		return ""
+	}
+	date := func(dst *time.Time) string {
+		var n json.Number
+		if raw[0] == '"' || json.Unmarshal(raw, &n) != nil {
+			return name + " not a number"
+		}
+		t, err := parseNumericDate(n.String())
+		if err != nil {
+			return name + " out of range"
+		}
+		*dst = t
+		return ""
+	}
+	switch name {
+	case "iss":
+		return str(&c.Issuer)
+	case "sub":
+		return str(&c.Subject)
+	case "jti":
+		return str(&c.ID)
+	case "client_id":
+		return str(&c.ClientID)
+	case "scope":
+		return str(&c.Scope)
+	case ClaimAccountSID:
+		return str(&c.AccountSID)
+	case ClaimRegion:
+		return str(&c.Region)
+	case ClaimSecretID:
+		return str(&c.SecretID)
+	case "exp":
+		return date(&c.ExpiresAt)
+	case "iat":
+		return date(&c.IssuedAt)
+	case "nbf":
+		return date(&c.NotBefore)
+	case "aud":
+		if raw[0] == '"' {
+			var s string
+			_ = json.Unmarshal(raw, &s)
+			c.Audience = []string{s}
+			return ""
+		}
+		var list []any
+		if json.Unmarshal(raw, &list) != nil {
+			return "aud not an array"
+		}
+		for _, v := range list {
+			s, ok := v.(string)
+			if !ok {
+				return "aud element not a string"
+			}
+			c.Audience = append(c.Audience, s)
+		}
+	}
+	return ""
+}
+
+// loneSurrogate reports whether a string in valid JSON data escapes half a
+// surrogate pair.
+func loneSurrogate(data []byte) bool {
+	s := string(data)
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != '\\' {
+			continue
+		}
+		if s[i+1] != 'u' {
+			i++ // skip the escaped character, which may be a backslash
+			continue
+		}
+		var r rune
+		_, _ = fmt.Sscanf(s[i+2:i+6], "%04x", &r)
+		i += 5
+		switch {
+		case r >= 0xdc00 && r <= 0xdfff:
+			return true
+		case r >= 0xd800 && r < 0xdc00:
+			if !strings.HasPrefix(s[i+1:], `\u`) {
+				return true
+			}
+			var lo rune
+			_, _ = fmt.Sscanf(s[i+3:i+7], "%04x", &lo)
+			if lo < 0xdc00 || lo > 0xdfff {
+				return true
+			}
+			i += 6
+		}
+	}
+	return false
+}
+
+// depth returns the deepest nesting of arrays and objects in valid JSON.
+func depth(data []byte) int {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	d, deepest := 0, 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return deepest
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			d++
+			deepest = max(deepest, d)
+		case json.Delim('}'), json.Delim(']'):
+			d--
+		}
+	}
+}

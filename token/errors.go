@@ -1,0 +1,64 @@
+package token
+
+import "errors"
+
+// Errors returned by this package. Every error it returns wraps exactly one of
+// these, so callers tell cases apart with errors.Is; the wrapping message adds
+// detail (a claim name, a size) but never key material or a whole token.
+//
+// Validate fails with ErrTooLarge, ErrMalformed, ErrAlgorithm, ErrUnknownKey,
+// ErrSignature, ErrType, ErrMissingClaim, ErrExpired, ErrNotYetValid,
+// ErrIssuer or ErrAudience; every one of them means the token must not be
+// accepted.
+var (
+	// ErrTooLarge: the raw token is longer than the validator's limit; it
+	// was rejected before any parsing.
+	ErrTooLarge = errors.New("token: too large")
+	// ErrMalformed: the token is not a compact JWS of three base64url parts
+	// holding a JSON header and JSON claims of the expected types.
+	ErrMalformed = errors.New("token: malformed")
+	// ErrAlgorithm: the header's alg is not the algorithm of the key named
+	// by kid (this covers "none" and algorithm confusion).
+	ErrAlgorithm = errors.New("token: algorithm not allowed")
+	// ErrUnknownKey: the header names no kid, or a kid the key set does not
+	// hold.
+	ErrUnknownKey = errors.New("token: unknown key")
+	// ErrSignature: the signature does not verify under the named key.
+	ErrSignature = errors.New("token: signature invalid")
+	// ErrType: the header's typ is not "at+jwt" (RFC 9068 section 4).
+	ErrType = errors.New("token: wrong type")
+	// ErrMissingClaim: a claim RFC 9068 section 2.2 requires is absent.
+	ErrMissingClaim = errors.New("token: missing claim")
+	// ErrExpired: the token's exp is at or before the validation time.
+	ErrExpired = errors.New("token: expired")
+	// ErrNotYetValid: nbf or iat lies in the future by more than the leeway.
+	ErrNotYetValid = errors.New("token: not yet valid")
+	// ErrIssuer: iss is not the validator's issuer.
+	ErrIssuer = errors.New("token: wrong issuer")
+	// ErrAudience: aud does not contain the validator's audience.
+	ErrAudience = errors.New("token: wrong audience")
+
+	// ErrInvalidKey: key material, a PEM block, a kid or an HMAC secret was
+	// rejected when building a Key.
+	ErrInvalidKey = errors.New("token: invalid key")
+	// ErrDuplicateKey: a key set already holds a key with that kid.
+	ErrDuplicateKey = errors.New("token: duplicate kid")
+	// ErrNoSuchKey: a key set operation named a kid the set does not hold.
+	ErrNoSuchKey = errors.New("token: no such key")
+	// ErrSigningKey: the operation is not allowed on (or requires) the
+	// signing key, for example removing the current signing key or making a
+	// verify-only key the signing key.
+	ErrSigningKey = errors.New("token: signing key")
+	// ErrNotRetired: the key has no retirement time yet, so it cannot be
+	// scheduled for removal.
+	ErrNotRetired = errors.New("token: key not retired")
+
+	// ErrTTL: a mint request asked for a lifetime outside MinTTL..MaxTTL.
+	ErrTTL = errors.New("token: ttl out of range")
+	// ErrRequest: a mint request field is empty where required, is not
+	// valid UTF-8, or (scope) breaks the RFC 6749 section 3.3 grammar.
+	ErrRequest = errors.New("token: invalid mint request")
+	// ErrConfig: a Minter or Validator was built with an empty issuer or
+	// audience, a nil key set, or an out-of-range option.
+	ErrConfig = errors.New("token: invalid configuration")
+)

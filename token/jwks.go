@@ -1,0 +1,77 @@
+package token
+
+import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math/big"
+)
+
+// JWK is the public form of one key (RFC 7517 section 4; members by key
+// type from RFC 7518 section 6 and RFC 8037 section 2).
+type JWK struct {
+	KeyType   string `json:"kty"`           // "OKP", "EC" or "RSA"
+	Use       string `json:"use"`           // always "sig"
+	Algorithm string `json:"alg"`           // EdDSA, ES256 or RS256
+	KeyID     string `json:"kid"`           // the key's kid
+	Curve     string `json:"crv,omitempty"` // "Ed25519" or "P-256"
+	X         string `json:"x,omitempty"`   // OKP public key, or EC x
+	Y         string `json:"y,omitempty"`   // EC y
+	N         string `json:"n,omitempty"`   // RSA modulus
+	E         string `json:"e,omitempty"`   // RSA public exponent
+}
+
+// JWKS is a JWK Set document (RFC 7517 section 5).
+type JWKS struct {
+	Keys []JWK `json:"keys"`
+}
+
+// JWK returns the public JWK of k, or false for an HS256 key, which has no
+// public form and is never published.
+func (k *Key) JWK() (JWK, bool) {
+	j := JWK{Use: "sig", Algorithm: string(k.alg), KeyID: k.id}
+	b64 := base64.RawURLEncoding.EncodeToString
+	switch p := k.verify.(type) {
+	case ed25519.PublicKey:
+		j.KeyType, j.Curve, j.X = "OKP", "Ed25519", b64(p)
+	case *ecdsa.PublicKey:
+		pt, err := p.ECDH() // uncompressed point: 0x04 || x || y
+		if err != nil {
+			return JWK{}, false // unreachable: the curve was checked on load
+		}
+		b := pt.Bytes()
+		size := (len(b) - 1) / 2
+		j.KeyType, j.Curve, j.X, j.Y = "EC", "P-256", b64(b[1:1+size]), b64(b[1+size:])
+	case *rsa.PublicKey:
+		j.KeyType, j.N, j.E = "RSA", b64(p.N.Bytes()), b64(big.NewInt(int64(p.E)).Bytes())
+	default:
+		return JWK{}, false
+	}
+	return j, true
+}
+
+// Document returns the set's public keys as a JWKS, the signing key first
+// and HS256 keys left out.
+func (ks *KeySet) Document() JWKS {
+	keys := ks.Keys()
+	doc := JWKS{Keys: make([]JWK, 0, len(keys))}
+	for _, k := range keys {
+		if j, ok := k.JWK(); ok {
+			doc.Keys = append(doc.Keys, j)
+		}
+	}
+	return doc
+}
+
+// JWKS returns Document as JSON, ready to serve as
+// application/jwk-set+json.
+func (ks *KeySet) JWKS() ([]byte, error) {
+	b, err := json.Marshal(ks.Document())
+	if err != nil {
+		return nil, fmt.Errorf("token: encode JWKS: %w", err)
+	}
+	return b, nil
+}

@@ -1,0 +1,222 @@
+package token
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"fmt"
+)
+
+// Key limits.
+const (
+	// MinHMACSecret is the shortest HS256 secret NewHMACKey accepts, in bytes
+	// (RFC 7518 section 3.2 asks for a key as long as the hash output).
+	MinHMACSecret = 32
+	// MinRSABits is the smallest RSA modulus this package accepts.
+	MinRSABits = 2048
+	// maxKID bounds a kid's length.
+	maxKID = 128
+)
+
+// Key is one signing or verification key with its kid and algorithm. A Key
+// made by GenerateKey, ParsePrivateKeyPEM or NewHMACKey can sign; one made by
+// ParsePublicKeyPEM or VerifyOnly can only verify. A Key is immutable and
+// safe for concurrent use. Printing a Key (any fmt verb, %#v included) shows
+// its kid and algorithm only, never private material.
+type Key struct {
+	id     string
+	alg    Algorithm
+	sign   any       // what the jwt signing method signs with; nil if verify-only
+	verify any       // what it verifies with: a public key, or the HMAC secret
+	pads   *hmacPads // HS256 only: the secret prepared for signing and verifying
+	header string    // base64url of this key's JOSE header, built once
+	sigLen int       // bytes in a signature, to size a token exactly
+}
+
+// GenerateKey returns a new signing key for alg with a random kid (128 bits
+// from crypto/rand, base64url). Ed25519, P-256, 2048-bit RSA or a 32-byte
+// HMAC secret, by algorithm.
+func GenerateKey(alg Algorithm) (*Key, error) {
+	kid, err := randomID()
+	if err != nil {
+		return nil, err
+	}
+	switch alg {
+	case EdDSA:
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, fmt.Errorf("token: generate Ed25519 key: %w", err)
+		}
+		return newKey(kid, EdDSA, priv, priv.Public())
+	case ES256:
+		priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return nil, fmt.Errorf("token: generate P-256 key: %w", err)
+		}
+		return newKey(kid, ES256, priv, &priv.PublicKey)
+	case RS256:
+		priv, err := rsa.GenerateKey(rand.Reader, MinRSABits)
+		if err != nil {
+			return nil, fmt.Errorf("token: generate RSA key: %w", err)
+		}
+		return newKey(kid, RS256, priv, &priv.PublicKey)
+	case HS256:
+		secret := make([]byte, MinHMACSecret)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, fmt.Errorf("token: generate HMAC secret: %w", err)
+		}
+		return newKey(kid, HS256, secret, secret)
+	}
+	return nil, fmt.Errorf("%w: unsupported algorithm %q", ErrInvalidKey, alg)
+}
+
+// NewHMACKey returns an HS256 key holding a copy of secret, which must be at
+// least MinHMACSecret bytes. Validators that hold it can also mint, so share
+// it only with services that are trusted as issuers.
+func NewHMACKey(kid string, secret []byte) (*Key, error) {
+	if len(secret) < MinHMACSecret {
+		return nil, fmt.Errorf("%w: HMAC secret shorter than %d bytes", ErrInvalidKey, MinHMACSecret)
+	}
+	s := append([]byte(nil), secret...)
+	return newKey(kid, HS256, s, s)
+}
+
+// newKey checks kid and builds the key with its precomputed header.
+func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
+	if err := checkKID(kid); err != nil {
+		return nil, err
+	}
+	var pads *hmacPads
+	sigLen := 64 // EdDSA; ES256 is r || s, 32 bytes each
+	switch alg {
+	case HS256:
+		pads = newHMACPads(verify.([]byte))
+		sigLen = 32
+	case RS256:
+		sigLen = verify.(*rsa.PublicKey).Size()
+	}
+	h := make([]byte, 0, 64+len(kid))
+	h = append(h, `{"alg":"`...)
+	h = append(h, alg...)
+	h = append(h, `","kid":"`...)
+	h = append(h, kid...)
+	h = append(h, `","typ":"at+jwt"}`...)
+	return &Key{
+		id:     kid,
+		alg:    alg,
+		sign:   sign,
+		verify: verify,
+		pads:   pads,
+		sigLen: sigLen,
+		header: base64.RawURLEncoding.EncodeToString(h),
+	}, nil
+}
+
+// checkKID accepts 1 to 128 characters from the URL-unreserved set
+// (letters, digits, '-', '.', '_', '~'), so a kid needs no escaping in JSON
+// and cannot carry a path or a query.
+func checkKID(kid string) error {
+	if kid == "" || len(kid) > maxKID {
+		return fmt.Errorf("%w: kid must be 1 to %d characters", ErrInvalidKey, maxKID)
+	}
+	for i := 0; i < len(kid); i++ {
+		c := kid[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '-', c == '.', c == '_', c == '~':
+		default:
+			return fmt.Errorf("%w: kid may hold only letters, digits, '-', '.', '_' and '~'", ErrInvalidKey)
+		}
+	}
+	return nil
+}
+
+// ID returns the key's kid.
+func (k *Key) ID() string { return k.id }
+
+// Algorithm returns the only algorithm the key signs and verifies with.
+func (k *Key) Algorithm() Algorithm { return k.alg }
+
+// CanSign reports whether the key holds private (or HMAC) material.
+func (k *Key) CanSign() bool { return k.sign != nil }
+
+// Symmetric reports whether the key is an HS256 secret, which verifies only
+// by holding the same secret that signs and is never published.
+func (k *Key) Symmetric() bool { return k.alg == HS256 }
+
+// PublicKey returns the public half (ed25519.PublicKey, *ecdsa.PublicKey or
+// *rsa.PublicKey), or nil for an HS256 key.
+func (k *Key) PublicKey() crypto.PublicKey {
+	if k.Symmetric() {
+		return nil
+	}
+	return k.verify
+}
+
+// VerifyOnly returns a copy of k that verifies but cannot sign. An HS256
+// copy still holds the secret, since HMAC verification needs it.
+func (k *Key) VerifyOnly() *Key {
+	if !k.CanSign() {
+		return k
+	}
+	c := *k
+	c.sign = nil
+	return &c
+}
+
+// String describes the key by kid and algorithm, never by its material.
+// Printing a Key by value goes through the same method, so the fields are
+// never reached by reflection either.
+func (k Key) String() string {
+	kind := "verify-only"
+	if k.CanSign() {
+		kind = "signing"
+	}
+	return fmt.Sprintf("token.Key{kid: %q, alg: %s, %s}", k.id, k.alg, kind)
+}
+
+// GoString is String, so %#v cannot reach the private fields.
+func (k Key) GoString() string { return k.String() }
+
+// Format prints String for every verb, so no fmt verb (%v, %+v, %x, ...)
+// prints private material.
+func (k Key) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, k.String()) }
+
+// randomID returns 128 random bits, base64url without padding (22 bytes).
+func randomID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("token: read random: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// appendSignature appends the signature of input. HS256 is computed here
+// (RFC 2104 over crypto/sha256, without allocating); the other algorithms
+// use golang-jwt's signing methods.
+func (k *Key) appendSignature(dst []byte, input string) ([]byte, error) {
+	if k.pads != nil {
+		mac := k.pads.sum(input)
+		return append(dst, mac[:]...), nil
+	}
+	sig, err := k.alg.method().Sign(input, k.sign)
+	if err != nil {
+		return dst, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, k.id, err)
+	}
+	return append(dst, sig...), nil
+}
+
+// verifySignature reports whether sig (still base64url) signs input.
+func (k *Key) verifySignature(input, sig string) bool {
+	if k.pads != nil {
+		var buf [32]byte
+		mac, ok := appendDecodeB64(buf[:0], sig)
+		return ok && k.pads.equal(input, mac)
+	}
+	raw, ok := appendDecodeB64(make([]byte, 0, len(sig)*3/4+3), sig)
+	return ok && len(raw) > 0 && k.alg.method().Verify(input, raw, k.verify) == nil
+}

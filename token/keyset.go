@@ -1,0 +1,219 @@
+package token
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// KeySet holds one signing key and any number of verify-only keys, each
+// named by its kid. Minting uses the signing key; validation uses the key the
+// token's kid names. Rotation makes a new key the signer and keeps the old
+// one verifying, stamped with its retirement time, until it is removed.
+//
+// A KeySet is safe for concurrent use. Readers (Mint, Validate, JWKS) never
+// block: they load an immutable snapshot that writers replace whole.
+type KeySet struct {
+	mu    sync.Mutex // serializes writers
+	state atomic.Pointer[keySnapshot]
+}
+
+// keySnapshot is never changed once published.
+type keySnapshot struct {
+	signing *Key
+	keys    map[string]keyEntry
+	headers map[string]*Key // encoded JOSE header of each key, for Validate
+}
+
+type keyEntry struct {
+	key     *Key
+	retired time.Time // zero while signing, or for a key added without one
+}
+
+// NewKeySet returns a set that signs with signing and also verifies with
+// each of verifyOnly (kept as verify-only copies). signing must hold private
+// material (ErrSigningKey); kids must be distinct (ErrDuplicateKey).
+func NewKeySet(signing *Key, verifyOnly ...*Key) (*KeySet, error) {
+	if signing == nil || !signing.CanSign() {
+		return nil, fmt.Errorf("%w: the signing key must hold private material", ErrSigningKey)
+	}
+	s := &keySnapshot{signing: signing, keys: make(map[string]keyEntry, 1+len(verifyOnly))}
+	s.keys[signing.id] = keyEntry{key: signing}
+	for _, k := range verifyOnly {
+		if k == nil {
+			return nil, fmt.Errorf("%w: nil key", ErrInvalidKey)
+		}
+		if _, dup := s.keys[k.id]; dup {
+			return nil, fmt.Errorf("%w: %q", ErrDuplicateKey, k.id)
+		}
+		s.keys[k.id] = keyEntry{key: k.VerifyOnly()}
+	}
+	s.index()
+	ks := &KeySet{}
+	ks.state.Store(s)
+	return ks, nil
+}
+
+// SigningKey returns the key that signs new tokens.
+func (ks *KeySet) SigningKey() *Key { return ks.state.Load().signing }
+
+// Lookup returns the key named kid, signing or verify-only.
+func (ks *KeySet) Lookup(kid string) (*Key, bool) {
+	e, ok := ks.state.Load().keys[kid]
+	return e.key, ok
+}
+
+// Keys returns every key: the signing key first, then the others by kid.
+func (ks *KeySet) Keys() []*Key {
+	s := ks.state.Load()
+	out := make([]*Key, 0, len(s.keys))
+	for _, e := range s.keys {
+		if e.key != s.signing {
+			out = append(out, e.key)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return append([]*Key{s.signing}, out...)
+}
+
+// Add adds a verify-only copy of k, for example a key published ahead of
+// the rotation that will make it the signer, or another issuer's key.
+func (ks *KeySet) Add(k *Key) error {
+	if k == nil {
+		return fmt.Errorf("%w: nil key", ErrInvalidKey)
+	}
+	return ks.update(func(s *keySnapshot) error {
+		if _, dup := s.keys[k.id]; dup {
+			return fmt.Errorf("%w: %q", ErrDuplicateKey, k.id)
+		}
+		s.keys[k.id] = keyEntry{key: k.VerifyOnly()}
+		return nil
+	})
+}
+
+// Rotate makes next the signing key at now. The previous signing key stays
+// as a verify-only key retired at now, so tokens it signed keep validating
+// until RemovableAt. next may replace a verify-only key of the same kid
+// (one added ahead to publish it); it may not reuse the current signer's kid.
+func (ks *KeySet) Rotate(now time.Time, next *Key) error {
+	if next == nil || !next.CanSign() {
+		return fmt.Errorf("%w: the new signing key must hold private material", ErrSigningKey)
+	}
+	return ks.update(func(s *keySnapshot) error {
+		if next.id == s.signing.id {
+			return fmt.Errorf("%w: %q already signs", ErrDuplicateKey, next.id)
+		}
+		if e, ok := s.keys[next.id]; ok && e.key.alg != next.alg {
+			return fmt.Errorf("%w: %q is published with another algorithm", ErrDuplicateKey, next.id)
+		}
+		s.keys[s.signing.id] = keyEntry{key: s.signing.VerifyOnly(), retired: now}
+		s.keys[next.id] = keyEntry{key: next}
+		s.signing = next
+		return nil
+	})
+}
+
+// Retire stamps a verify-only key with the time it stopped signing, for a
+// key loaded without one. It fails with ErrSigningKey for the signing key.
+func (ks *KeySet) Retire(kid string, at time.Time) error {
+	return ks.update(func(s *keySnapshot) error {
+		e, err := s.verifyOnly(kid)
+		if err != nil {
+			return err
+		}
+		e.retired = at
+		s.keys[kid] = e
+		return nil
+	})
+}
+
+// Remove drops a verify-only key: tokens it signed stop validating at once.
+// It fails with ErrSigningKey for the signing key (rotate first).
+func (ks *KeySet) Remove(kid string) error {
+	return ks.update(func(s *keySnapshot) error {
+		if _, err := s.verifyOnly(kid); err != nil {
+			return err
+		}
+		delete(s.keys, kid)
+		return nil
+	})
+}
+
+// RemovableAt returns when the retired key kid can be removed without
+// failing a token that would otherwise still validate: the expiry of the
+// last token it can have signed, its retirement time plus maxTTL (the
+// longest lifetime the minter grants; MaxTTL when unsure). It fails with
+// ErrNotRetired for a key without a retirement time.
+func (ks *KeySet) RemovableAt(kid string, maxTTL time.Duration) (time.Time, error) {
+	e, err := ks.state.Load().verifyOnly(kid)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if e.retired.IsZero() {
+		return time.Time{}, fmt.Errorf("%w: %q", ErrNotRetired, kid)
+	}
+	return e.retired.Add(maxTTL), nil
+}
+
+// Prune removes every retired key whose RemovableAt(kid, maxTTL) is at or
+// before now and returns their kids, sorted.
+func (ks *KeySet) Prune(now time.Time, maxTTL time.Duration) []string {
+	var removed []string
+	_ = ks.update(func(s *keySnapshot) error {
+		for kid, e := range s.keys {
+			if !e.retired.IsZero() && !now.Before(e.retired.Add(maxTTL)) {
+				delete(s.keys, kid)
+				removed = append(removed, kid)
+			}
+		}
+		return nil
+	})
+	sort.Strings(removed)
+	return removed
+}
+
+// update applies change to a copy of the snapshot and publishes the copy
+// only if change succeeds, so a failed call changes nothing.
+func (ks *KeySet) update(change func(*keySnapshot) error) error {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	old := ks.state.Load()
+	next := &keySnapshot{signing: old.signing, keys: make(map[string]keyEntry, len(old.keys)+1)}
+	for kid, e := range old.keys {
+		next.keys[kid] = e
+	}
+	if err := change(next); err != nil {
+		return err
+	}
+	next.index()
+	ks.state.Store(next)
+	return nil
+}
+
+// verifyOnly returns the entry of kid, which must exist and not sign.
+func (s *keySnapshot) verifyOnly(kid string) (keyEntry, error) {
+	e, ok := s.keys[kid]
+	switch {
+	case !ok:
+		return keyEntry{}, fmt.Errorf("%w: %q", ErrNoSuchKey, kid)
+	case e.key == s.signing:
+		return keyEntry{}, fmt.Errorf("%w: %q is the signing key", ErrSigningKey, kid)
+	}
+	return e, nil
+}
+
+// index builds the header map from the keys.
+func (s *keySnapshot) index() {
+	s.headers = make(map[string]*Key, len(s.keys))
+	for _, e := range s.keys {
+		s.headers[e.key.header] = e.key
+	}
+}
+
+// byHeader returns the key whose encoded JOSE header is exactly hdr.
+func (ks *KeySet) byHeader(hdr string) (*Key, bool) {
+	k, ok := ks.state.Load().headers[hdr]
+	return k, ok
+}

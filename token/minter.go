@@ -1,0 +1,178 @@
+package token
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Token lifetimes.
+const (
+	// DefaultTTL is the lifetime of a token whose MintRequest.TTL is zero.
+	DefaultTTL = time.Hour
+	// MinTTL and MaxTTL bound MintRequest.TTL.
+	MinTTL = time.Minute
+	MaxTTL = 30 * 24 * time.Hour
+)
+
+// MintRequest is what varies between tokens of one Minter.
+type MintRequest struct {
+	ClientID   string        // required; becomes sub and client_id
+	Scope      string        // space-separated scope tokens; may be empty
+	AccountSID string        // account_sid; left out when empty
+	Region     string        // region; left out when empty
+	SecretID   string        // secret_id; left out when empty
+	TTL        time.Duration // zero means DefaultTTL; else MinTTL..MaxTTL, whole seconds used
+}
+
+// Minter signs access tokens for one issuer and audience with the signing
+// key of a KeySet. It is safe for concurrent use and follows rotations of
+// the set at once.
+type Minter struct {
+	keys     *KeySet
+	issuer   string
+	audience []string
+	prefix   string // `{"iss":...,"aud":...`, encoded once
+}
+
+// NewMinter returns a Minter that writes iss = issuer and aud = audience
+// (one value or more) into every token. issuer and each audience must be
+// non-empty valid UTF-8 (ErrConfig).
+func NewMinter(keys *KeySet, issuer string, audience ...string) (*Minter, error) {
+	if keys == nil {
+		return nil, fmt.Errorf("%w: nil key set", ErrConfig)
+	}
+	if issuer == "" || !utf8.ValidString(issuer) {
+		return nil, fmt.Errorf("%w: issuer must be non-empty UTF-8", ErrConfig)
+	}
+	if len(audience) == 0 {
+		return nil, fmt.Errorf("%w: no audience", ErrConfig)
+	}
+	for _, a := range audience {
+		if a == "" || !utf8.ValidString(a) {
+			return nil, fmt.Errorf("%w: audience must be non-empty UTF-8", ErrConfig)
+		}
+	}
+	p := appendString([]byte(`{"iss":`), issuer)
+	p = appendAudience(append(p, `,"aud":`...), audience)
+	return &Minter{
+		keys:     keys,
+		issuer:   issuer,
+		audience: append([]string(nil), audience...),
+		prefix:   string(p),
+	}, nil
+}
+
+// Mint signs a token issued at now (whole seconds) and returns it with the
+// claims it carries: header {"alg","kid","typ":"at+jwt"} of the current
+// signing key; claims iss, sub (= client id), aud, exp, iat, a fresh jti of
+// 128 bits from crypto/rand, client_id, scope and this library's own claims.
+// It fails with ErrRequest or ErrTTL, changing nothing.
+func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
+	ttl, err := checkRequest(&req)
+	if err != nil {
+		return "", Claims{}, err
+	}
+	var rnd [16]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return "", Claims{}, fmt.Errorf("token: read random: %w", err)
+	}
+	iat := now.Unix()
+	c := Claims{
+		Issuer:     m.issuer,
+		Subject:    req.ClientID,
+		Audience:   append([]string(nil), m.audience...),
+		ExpiresAt:  time.Unix(iat+int64(ttl/time.Second), 0).UTC(),
+		IssuedAt:   time.Unix(iat, 0).UTC(),
+		ID:         base64.RawURLEncoding.EncodeToString(rnd[:]),
+		ClientID:   req.ClientID,
+		Scope:      req.Scope,
+		AccountSID: req.AccountSID,
+		Region:     req.Region,
+		SecretID:   req.SecretID,
+	}
+	key := m.keys.SigningKey()
+	var payload [512]byte
+	raw, err := sign(key, appendClaims(payload[:0], m.prefix, &c))
+	if err != nil {
+		return "", Claims{}, err
+	}
+	return raw, c, nil
+}
+
+// sign returns the compact JWS of payload under key's header. The token is
+// built in one strings.Builder, sized exactly, whose first part doubles as
+// the signing input.
+func sign(key *Key, payload []byte) (string, error) {
+	enc := base64.RawURLEncoding
+	var stack [1024]byte
+	body := enc.AppendEncode(stack[:0], payload)
+	var sb strings.Builder
+	sb.Grow(len(key.header) + 1 + len(body) + 1 + enc.EncodedLen(key.sigLen))
+	sb.WriteString(key.header)
+	sb.WriteByte('.')
+	sb.Write(body)
+	sig, err := key.appendSignature(stack[:0], sb.String())
+	if err != nil {
+		return "", err
+	}
+	sb.WriteByte('.')
+	sb.Write(enc.AppendEncode(stack[len(sig):len(sig)], sig))
+	return sb.String(), nil
+}
+
+// checkRequest validates req and returns the lifetime to use.
+func checkRequest(req *MintRequest) (time.Duration, error) {
+	ttl := req.TTL
+	if ttl == 0 {
+		ttl = DefaultTTL
+	}
+	if ttl < MinTTL || ttl > MaxTTL {
+		return 0, fmt.Errorf("%w: %v not in %v..%v", ErrTTL, req.TTL, MinTTL, MaxTTL)
+	}
+	if req.ClientID == "" {
+		return 0, fmt.Errorf("%w: empty client id", ErrRequest)
+	}
+	for _, f := range [...]struct{ name, value string }{
+		{"client id", req.ClientID},
+		{"account SID", req.AccountSID},
+		{"region", req.Region},
+		{"secret id", req.SecretID},
+	} {
+		if !utf8.ValidString(f.value) {
+			return 0, fmt.Errorf("%w: %s is not valid UTF-8", ErrRequest, f.name)
+		}
+	}
+	if !validScope(req.Scope) {
+		return 0, fmt.Errorf("%w: scope is not space-separated scope tokens (RFC 6749 section 3.3)", ErrRequest)
+	}
+	return ttl, nil
+}
+
+// scopeChar marks the bytes of a scope-token: %x21 / %x23-5B / %x5D-7E.
+var scopeChar = func() (t [256]bool) {
+	for c := 0x21; c <= 0x7e; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// validScope reports whether s is empty or scope-token *( SP scope-token )
+// (RFC 6749 section 3.3).
+func validScope(s string) bool {
+	prevSpace := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case scopeChar[c]:
+			prevSpace = false
+		case c == ' ' && !prevSpace:
+			prevSpace = true
+		default:
+			return false
+		}
+	}
+	return !prevSpace || s == ""
+}
