@@ -1,0 +1,60 @@
+package postgres
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// The benchmarks run against the server in OAUTHAPPS_POSTGRES_DSN, one
+// round trip per operation, so they measure the server and the network as
+// much as this code.
+
+func BenchmarkPostgresGet(b *testing.B) {
+	s, _, _ := newTestStore(b)
+	ctx := context.Background()
+	app, err := s.CreateApp(ctx, testApp(appSID(), accountSID()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := s.GetApp(ctx, app.SID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPostgresUpdate(b *testing.B) {
+	s, _, _ := newTestStore(b)
+	ctx := context.Background()
+	app, err := s.CreateApp(ctx, testApp(appSID(), accountSID()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		app.UpdatedAt = app.UpdatedAt.Add(time.Second)
+		if app, err = s.UpdateApp(ctx, app); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPostgresIsTokenRevoked(b *testing.B) {
+	s, _, _ := newTestStore(b)
+	ctx := context.Background()
+	now := time.Now()
+	if err := s.RevokeToken(ctx, "jti", now.Add(time.Hour)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if revoked, err := s.IsTokenRevoked(ctx, "jti", now); err != nil || !revoked {
+			b.Fatal(revoked, err)
+		}
+	}
+}
