@@ -58,3 +58,37 @@ func BenchmarkPostgresIsTokenRevoked(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPostgresFloorRoundTrip is the floor for the reads: one bare
+// round trip through the pool.
+func BenchmarkPostgresFloorRoundTrip(b *testing.B) {
+	pool := testPool(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		var one int
+		if err := pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPostgresFloorWrite is the floor for UpdateApp: a committed
+// one-row update that changes nothing the triggers watch, so it costs a
+// round trip and a commit but no compare-and-set and no notification.
+func BenchmarkPostgresFloorWrite(b *testing.B) {
+	s, pool, _ := newTestStore(b)
+	ctx := context.Background()
+	app, err := s.CreateApp(ctx, testApp(appSID(), accountSID()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := pool.Exec(ctx, "UPDATE "+s.q.apps+" SET version = version WHERE sid = $1", app.SID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
