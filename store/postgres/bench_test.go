@@ -4,21 +4,29 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/oauthapps/oauthapps/store"
 )
 
 // The benchmarks run against the server in OAUTHAPPS_POSTGRES_DSN, one
 // round trip per operation, so they measure the server and the network as
 // much as this code.
 
-func BenchmarkPostgresGet(b *testing.B) {
+// benchApp returns a store with one app in it and resets the timer.
+func benchApp(b *testing.B) (*Store, store.App) {
 	s, _, _ := newTestStore(b)
-	ctx := context.Background()
-	app, err := s.CreateApp(ctx, testApp(appSID(), accountSID()))
+	app, err := s.CreateApp(context.Background(), testApp(appSID(), accountSID()))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	return s, app
+}
+
+func BenchmarkPostgresGet(b *testing.B) {
+	s, app := benchApp(b)
+	ctx := context.Background()
 	for range b.N {
 		if _, err := s.GetApp(ctx, app.SID); err != nil {
 			b.Fatal(err)
@@ -27,16 +35,11 @@ func BenchmarkPostgresGet(b *testing.B) {
 }
 
 func BenchmarkPostgresUpdate(b *testing.B) {
-	s, _, _ := newTestStore(b)
+	s, app := benchApp(b)
 	ctx := context.Background()
-	app, err := s.CreateApp(ctx, testApp(appSID(), accountSID()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
 	for range b.N {
 		app.UpdatedAt = app.UpdatedAt.Add(time.Second)
+		var err error
 		if app, err = s.UpdateApp(ctx, app); err != nil {
 			b.Fatal(err)
 		}
@@ -78,16 +81,10 @@ func BenchmarkPostgresFloorRoundTrip(b *testing.B) {
 // one-row update that changes nothing the triggers watch, so it costs a
 // round trip and a commit but no compare-and-set and no notification.
 func BenchmarkPostgresFloorWrite(b *testing.B) {
-	s, pool, _ := newTestStore(b)
+	s, app := benchApp(b)
 	ctx := context.Background()
-	app, err := s.CreateApp(ctx, testApp(appSID(), accountSID()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
 	for range b.N {
-		if _, err := pool.Exec(ctx, "UPDATE "+s.q.apps+" SET version = version WHERE sid = $1", app.SID); err != nil {
+		if _, err := s.pool.Exec(ctx, "UPDATE "+s.q.apps+" SET version = version WHERE sid = $1", app.SID); err != nil {
 			b.Fatal(err)
 		}
 	}

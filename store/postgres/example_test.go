@@ -70,36 +70,36 @@ func Example() {
 	// stale update is a conflict: true
 }
 
+// openExample opens a pool and a migrated Store on schema, as a service
+// does at startup (see Example); done closes both and drops the schema.
+func openExample(ctx context.Context, schema string) (s *postgres.Store, done func()) {
+	pool, err := pgxpool.New(ctx, os.Getenv("OAUTHAPPS_POSTGRES_DSN"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := postgres.Migrate(ctx, pool, postgres.WithSchema(schema)); err != nil {
+		log.Fatal(err)
+	}
+	if s, err = postgres.New(ctx, pool, postgres.WithSchema(schema)); err != nil {
+		log.Fatal(err)
+	}
+	return s, func() {
+		s.Close()
+		_, _ = pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
+		pool.Close()
+	}
+}
+
 // ExampleStore_Watch shows a subscriber, such as a cache, hearing of a
-// deletion made through another pool: another instance of the service.
+// deletion made by another instance of the service (another pool and
+// Store on the same database).
 func ExampleStore_Watch() {
-	schema := exampleSchema()
 	ctx := context.Background()
-	dsn := os.Getenv("OAUTHAPPS_POSTGRES_DSN")
-	here, err := pgxpool.New(ctx, dsn)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer here.Close()
-	defer here.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
-	there, err := pgxpool.New(ctx, dsn)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer there.Close()
-	if err := postgres.Migrate(ctx, here, postgres.WithSchema(schema)); err != nil {
-		log.Fatal(err)
-	}
-	watcher, err := postgres.New(ctx, here, postgres.WithSchema(schema))
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer watcher.Close() // stops the listener goroutine
-	other, err := postgres.New(ctx, there, postgres.WithSchema(schema))
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer other.Close()
+	schema := exampleSchema()
+	watcher, done := openExample(ctx, schema)
+	defer done() // Close stops the listener goroutine
+	other, doneOther := openExample(ctx, schema)
+	defer doneOther()
 
 	changes := make(chan store.Change, 16)
 	stop := watcher.Watch(func(c store.Change) {
@@ -133,22 +133,9 @@ func ExampleStore_Watch() {
 // ExampleStore_PurgeRevokedTokens shows the purge a service schedules: it
 // removes the revoked ids whose tokens have expired anyway.
 func ExampleStore_PurgeRevokedTokens() {
-	schema := exampleSchema()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, os.Getenv("OAUTHAPPS_POSTGRES_DSN"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer pool.Close()
-	defer pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
-	if err := postgres.Migrate(ctx, pool, postgres.WithSchema(schema)); err != nil {
-		log.Fatal(err)
-	}
-	s, err := postgres.New(ctx, pool, postgres.WithSchema(schema))
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer s.Close()
+	s, done := openExample(ctx, exampleSchema())
+	defer done()
 
 	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
 	_ = s.RevokeToken(ctx, "jti-expired", now.Add(-time.Minute))
