@@ -32,10 +32,12 @@ type listenState struct {
 // Changes arrive through one listening connection per Store (PostgreSQL
 // LISTEN/NOTIFY), read by one goroutine that the first Watch (or Listen)
 // starts and Close stops. fn runs on that goroutine, one change at a time,
-// and must not block: while it runs no other change is delivered. A change
-// reaches fn after the writing transaction commits, typically within a
-// millisecond on a local network (see BENCHMARKS.md). After stop returns no
-// new call of fn begins.
+// and must not block: while it runs no other change is delivered. fn must
+// not call the store or stop. A change reaches fn after the writing
+// transaction commits: on loopback, p50 well under a millisecond and p99 in
+// the tens of milliseconds on a busy machine (TestNotifyLatency,
+// BENCHMARKS.md). Once stop returns, changes that arrive later are not
+// passed to fn; one delivery already under way may still call fn once.
 //
 // When no listening connection is up yet, Watch waits for it up to the
 // WithWatchWait time (default 5s); a change committed after Watch returns is
