@@ -60,9 +60,12 @@ func WithSchema(name string) Option {
 }
 
 // WithListenConfig sets how the Store opens its listening connection, the
-// one connection outside the pool that Watch uses. The Store copies it and
-// sets the application name "oauthapps-listener" unless one is set.
-// Default: a copy of the pool's own connection config.
+// one connection outside the pool that Watch uses. It must reach PostgreSQL
+// directly or through a session-mode pooler: LISTEN does not survive
+// transaction pooling. The Store copies it and sets the application name
+// "oauthapps-listener" unless one is set. Default: a copy of the pool's own
+// connection config (the pool's hooks, such as BeforeConnect, do not run
+// for this connection; pass a config here if they are needed).
 func WithListenConfig(cfg *pgx.ConnConfig) Option {
 	return func(c *config) { c.listenConfig = cfg }
 }
