@@ -288,6 +288,35 @@ func TestUpdateAppConcurrentUpdaters(t *testing.T) {
 	})
 }
 
+// TestUpdateRacingDelete: an update and a deletion of one app at once
+// never bring the app back, and the update fails with a sentinel when it
+// loses.
+func TestUpdateRacingDelete(t *testing.T) {
+	s, _, _ := newTestStore(t)
+	ctx := context.Background()
+	for i := range 20 {
+		app, err := s.CreateApp(ctx, store.App{SID: appSID(), AccountSID: accountSID()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var updateErr, deleteErr error
+		wg.Add(2)
+		go func() { defer wg.Done(); _, updateErr = s.UpdateApp(ctx, app) }()
+		go func() { defer wg.Done(); deleteErr = s.DeleteApp(ctx, app.SID) }()
+		wg.Wait()
+		if deleteErr != nil {
+			t.Fatalf("round %d: DeleteApp: %v", i, deleteErr)
+		}
+		if updateErr != nil && !errors.Is(updateErr, store.ErrConflict) && !errors.Is(updateErr, store.ErrNotFound) {
+			t.Fatalf("round %d: UpdateApp: %v, want nil, ErrConflict or ErrNotFound", i, updateErr)
+		}
+		if _, err := s.GetApp(ctx, app.SID); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("round %d: app after update and delete: %v, want ErrNotFound", i, err)
+		}
+	}
+}
+
 func TestListApps(t *testing.T) {
 	s, _, _ := newTestStore(t)
 	ctx := context.Background()
