@@ -15,7 +15,16 @@
 //   - Records go in and come out as copies: a caller that mutates a record
 //     it passed in or got back never changes what is stored.
 //   - A set of revoked token ids, each kept until the token would have
-//     expired anyway, then purged.
+//     expired anyway, then purged. It is what lets a self-contained JWT
+//     access token (RFC 9068) be revoked (RFC 7009) before its exp.
+//   - Times come back Equal (time.Time.Equal) to what went in, to the
+//     microsecond: an implementation may drop the monotonic clock reading,
+//     the location and anything finer, as a database column does.
+//
+// NewMemory returns the in-memory store: safe for concurrent use, with no
+// goroutines of its own, and gone when the process ends. It is the store
+// for tests and for a single process; package store/postgres holds the
+// one for production.
 //
 // Optional capabilities, such as change notifications for caches in front
 // of the store (Watcher), are separate interfaces that a caller finds with a

@@ -1,0 +1,340 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Memory is the in-memory Store, the default. It is safe for concurrent
+// use, starts no goroutines, and keeps everything in the process: a restart
+// loses every app and every revocation. It also implements Watcher.
+//
+// Stored records are never changed in place: a write publishes a new
+// record in place of the old one. GetApp takes no lock at all: it loads the
+// record from a concurrent map and copies it, so it never waits for a
+// writer. Writers take a mutex among themselves, which also guards the
+// per-account index that ListApps reads under a read lock. The
+// revoked-token set is a concurrent map of its own: token checks take no
+// lock, and never wait for a revocation, a purge or an app write.
+//
+// The zero Memory is not usable; call NewMemory.
+type Memory struct {
+	// mu serialises the writers of apps and guards accounts.
+	mu sync.RWMutex
+	// apps maps an app SID to its *App, never mutated once published
+	// here. Readers load from it without mu.
+	apps sync.Map
+	// accounts maps an account SID to that account's records sorted by
+	// SID: the keyset index ListApps pages through.
+	accounts map[string][]*App
+
+	// revoked maps a token id to the time.Time it is revoked until.
+	revoked sync.Map
+
+	watchers watchers
+}
+
+// maxListLimit is the largest page ListApps accepts.
+const maxListLimit = 1000
+
+var (
+	_ Store   = (*Memory)(nil)
+	_ Watcher = (*Memory)(nil)
+)
+
+// NewMemory returns an empty in-memory store.
+func NewMemory() *Memory {
+	return &Memory{
+		accounts: make(map[string][]*App),
+	}
+}
+
+// CreateApp stores a copy of app with Version 1 and returns a copy of it.
+func (m *Memory) CreateApp(ctx context.Context, app App) (App, error) {
+	if err := ctx.Err(); err != nil {
+		return App{}, err
+	}
+	if app.SID == "" || app.AccountSID == "" {
+		return App{}, fmt.Errorf("%w: app SID and account SID are required", ErrInvalid)
+	}
+	stored := cloneApp(app)
+	stored.Version = 1
+
+	m.mu.Lock()
+	if m.load(app.SID) != nil {
+		m.mu.Unlock()
+		return App{}, fmt.Errorf("%w: app %s", ErrAlreadyExists, app.SID)
+	}
+	m.apps.Store(stored.SID, &stored)
+	list := m.accounts[stored.AccountSID]
+	i, _ := findApp(list, stored.SID)
+	m.accounts[stored.AccountSID] = slices.Insert(list, i, &stored)
+	m.mu.Unlock()
+
+	return cloneApp(stored), nil
+}
+
+// GetApp returns a copy of the app with that SID. An empty SID is
+// ErrInvalid.
+func (m *Memory) GetApp(ctx context.Context, sid string) (App, error) {
+	if err := ctx.Err(); err != nil {
+		return App{}, err
+	}
+	if sid == "" {
+		return App{}, fmt.Errorf("%w: empty app SID", ErrInvalid)
+	}
+	p := m.load(sid)
+	if p == nil {
+		return App{}, fmt.Errorf("%w: app %s", ErrNotFound, sid)
+	}
+	// *p is never mutated once published, so it is copied without the lock.
+	return cloneApp(*p), nil
+}
+
+// ListApps returns copies of up to limit apps of the account whose SID
+// sorts after the given one. It binary-searches the account's sorted index
+// and reads only the apps it returns. An account with no apps, the empty
+// account SID included, has an empty list.
+func (m *Memory) ListApps(ctx context.Context, accountSID, after string, limit int) ([]App, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit < 1 || limit > maxListLimit {
+		return nil, fmt.Errorf("%w: limit %d is not between 1 and %d", ErrInvalid, limit, maxListLimit)
+	}
+	m.mu.RLock()
+	list := m.accounts[accountSID]
+	i, found := findApp(list, after)
+	if found {
+		i++
+	}
+	page := list[i:min(i+limit, len(list))]
+	out := make([]App, len(page))
+	for j, p := range page {
+		out[j] = cloneApp(*p)
+	}
+	m.mu.RUnlock()
+	return out, nil
+}
+
+// UpdateApp replaces the stored app if its version matches and returns a
+// copy of the new record. An empty SID is ErrInvalid. Subscribers of Watch hear of it after the store's
+// lock is released.
+func (m *Memory) UpdateApp(ctx context.Context, app App) (App, error) {
+	if err := ctx.Err(); err != nil {
+		return App{}, err
+	}
+	if app.SID == "" {
+		return App{}, fmt.Errorf("%w: empty app SID", ErrInvalid)
+	}
+	next := cloneApp(app)
+
+	m.mu.Lock()
+	old := m.load(app.SID)
+	if old == nil {
+		m.mu.Unlock()
+		return App{}, fmt.Errorf("%w: app %s", ErrNotFound, app.SID)
+	}
+	if old.Version != app.Version {
+		m.mu.Unlock()
+		return App{}, fmt.Errorf("%w: app %s has version %d, not %d", ErrConflict, app.SID, old.Version, app.Version)
+	}
+	next.AccountSID = old.AccountSID
+	next.CreatedAt = old.CreatedAt
+	next.CreatedBy = old.CreatedBy
+	next.Version = old.Version + 1
+	m.replace(old, &next)
+	m.mu.Unlock()
+
+	m.watchers.notify(Change{Kind: AppChanged, AppSID: app.SID})
+	return cloneApp(next), nil
+}
+
+// DeleteApp removes the app. An empty SID is ErrInvalid. Subscribers of Watch hear of it after the
+// store's lock is released.
+func (m *Memory) DeleteApp(ctx context.Context, sid string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if sid == "" {
+		return fmt.Errorf("%w: empty app SID", ErrInvalid)
+	}
+	m.mu.Lock()
+	old := m.load(sid)
+	if old == nil {
+		m.mu.Unlock()
+		return fmt.Errorf("%w: app %s", ErrNotFound, sid)
+	}
+	m.apps.Delete(sid)
+	list := m.accounts[old.AccountSID]
+	if i, ok := findApp(list, sid); ok {
+		list = slices.Delete(list, i, i+1)
+	}
+	if len(list) == 0 {
+		delete(m.accounts, old.AccountSID)
+	} else {
+		m.accounts[old.AccountSID] = list
+	}
+	m.mu.Unlock()
+
+	m.watchers.notify(Change{Kind: AppChanged, AppSID: sid})
+	return nil
+}
+
+// TouchSecret moves the LastUsed of the app's secret with that id forward
+// to at. It does nothing, without error, when the app or the secret id is
+// missing, when secretID is empty (an empty slot has no secret), or when at
+// is not after the recorded LastUsed. Subscribers are not told: LastUsed
+// does not make a cached app stale for authentication.
+func (m *Memory) TouchSecret(ctx context.Context, appSID, secretID string, at time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if appSID == "" || secretID == "" {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.load(appSID)
+	if old == nil {
+		return nil
+	}
+	var next App
+	switch {
+	case old.Secrets.Current.ID == secretID && at.After(old.Secrets.Current.LastUsed):
+		next = *old
+		next.Secrets.Current.LastUsed = at
+	case old.Secrets.Previous.ID == secretID && at.After(old.Secrets.Previous.LastUsed):
+		next = *old
+		next.Secrets.Previous.LastUsed = at
+	default:
+		return nil
+	}
+	// next shares old's Policy slices; neither is ever mutated, so that
+	// is safe and saves copying them.
+	m.replace(old, &next)
+	return nil
+}
+
+// RevokeToken adds the token id to the revoked set until expires, keeping
+// the later expiry if the id is already there. An empty id is ErrInvalid.
+// Subscribers of Watch hear of it once the set holds the id.
+func (m *Memory) RevokeToken(ctx context.Context, tokenID string, expires time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if tokenID == "" {
+		return fmt.Errorf("%w: empty token id", ErrInvalid)
+	}
+	for {
+		old, loaded := m.revoked.LoadOrStore(tokenID, expires)
+		if !loaded || !expires.After(old.(time.Time)) || m.revoked.CompareAndSwap(tokenID, old, expires) {
+			break
+		}
+		// Another revocation or a purge changed the entry; look again.
+	}
+	m.watchers.notify(Change{Kind: TokenRevoked, TokenID: tokenID})
+	return nil
+}
+
+// IsTokenRevoked reports whether the id is revoked with an expiry after
+// now. An entry found expired is removed on the way (the lazy purge).
+func (m *Memory) IsTokenRevoked(ctx context.Context, tokenID string, now time.Time) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	v, ok := m.revoked.Load(tokenID)
+	if !ok {
+		return false, nil
+	}
+	if v.(time.Time).After(now) {
+		return true, nil
+	}
+	// Removed only if no revocation has raised the expiry since.
+	m.revoked.CompareAndDelete(tokenID, v)
+	return false, nil
+}
+
+// PurgeRevokedTokens removes the entries whose expiry is at or before now.
+// It scans the whole set without blocking token checks or revocations; the
+// lazy purge in IsTokenRevoked keeps the set small between calls.
+func (m *Memory) PurgeRevokedTokens(ctx context.Context, now time.Time) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	m.revoked.Range(func(id, v any) bool {
+		if !v.(time.Time).After(now) && m.revoked.CompareAndDelete(id, v) {
+			n++
+		}
+		return true
+	})
+	return n, nil
+}
+
+// Watch calls fn synchronously on the writer's goroutine after every
+// successful UpdateApp and DeleteApp (AppChanged) and RevokeToken
+// (TokenRevoked), once the store's lock is released, so fn may read the
+// store. Creating an app and touching a secret are not notified. fn must
+// be safe for concurrent calls, since writers call it in parallel, and it
+// should be quick: the write that triggered it returns only when fn does.
+//
+// After stop returns, no write that starts later calls fn; a write already
+// under way may still call it once. stop may be called more than once. A
+// nil fn subscribes nothing.
+func (m *Memory) Watch(fn func(Change)) (stop func()) {
+	if fn == nil {
+		return func() {}
+	}
+	return m.watchers.add(fn)
+}
+
+// replace swaps the published record old for next in the map and in the
+// account index. The caller holds m.mu for writing; next.SID and
+// next.AccountSID equal old's.
+func (m *Memory) replace(old, next *App) {
+	m.apps.Store(next.SID, next)
+	list := m.accounts[old.AccountSID]
+	if i, ok := findApp(list, old.SID); ok {
+		list[i] = next
+	}
+}
+
+// load returns the published record of the app, or nil.
+func (m *Memory) load(sid string) *App {
+	p, _ := m.apps.Load(sid)
+	app, _ := p.(*App)
+	return app
+}
+
+// findApp returns where sid is, or would be inserted, in a list sorted by
+// SID.
+func findApp(list []*App, sid string) (int, bool) {
+	return slices.BinarySearchFunc(list, sid, func(a *App, sid string) int {
+		return cmp.Compare(a.SID, sid)
+	})
+}
+
+// cloneApp returns a copy of a that shares no slice with it. Strings are
+// immutable and are shared. Allow and Deny get one backing array between
+// them, capped so that appending to one never writes into the other.
+func cloneApp(a App) App {
+	allow, deny := a.Policy.Allow, a.Policy.Deny
+	if allow == nil && deny == nil {
+		return a
+	}
+	buf := make([]string, len(allow)+len(deny))
+	n := copy(buf, allow)
+	copy(buf[n:], deny)
+	if allow != nil {
+		a.Policy.Allow = buf[:n:n]
+	}
+	if deny != nil {
+		a.Policy.Deny = buf[n:]
+	}
+	return a
+}

@@ -1,0 +1,70 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/oauthapps/oauthapps/store"
+)
+
+// scribble overwrites every element of a's policy lists, the only memory a
+// record can share with the store.
+func scribble(a *store.App) {
+	for i := range a.Policy.Allow {
+		a.Policy.Allow[i] = "/scribbled/allow"
+	}
+	for i := range a.Policy.Deny {
+		a.Policy.Deny[i] = "/scribbled/deny"
+	}
+}
+
+var copyChecks = []check{
+	{"changing the record passed to create changes nothing stored", func(t *testing.T, s store.Store) {
+		app := newApp(1, accountSID(1))
+		want := withVersion(newApp(1, accountSID(1)), 1)
+		create(t, s, app)
+		scribble(&app)
+		checkApp(t, "GetApp", get(t, s, app.SID), want)
+	}},
+	{"changing records returned by create and get changes nothing stored", func(t *testing.T, s store.Store) {
+		want := withVersion(newApp(1, accountSID(1)), 1)
+		created := create(t, s, newApp(1, accountSID(1)))
+		scribble(&created)
+		got := get(t, s, want.SID)
+		checkApp(t, "GetApp after changing the create result", got, want)
+		scribble(&got)
+		checkApp(t, "GetApp after changing a get result", get(t, s, want.SID), want)
+	}},
+	{"changing records returned by list changes nothing stored", func(t *testing.T, s store.Store) {
+		want := create(t, s, newApp(1, accountSID(1)))
+		l := list(t, s, accountSID(1), "", 10)
+		for i := range l {
+			scribble(&l[i])
+		}
+		checkApp(t, "GetApp", get(t, s, want.SID), want)
+		checkApp(t, "ListApps", list(t, s, accountSID(1), "", 10)[0], want)
+	}},
+	{"changing the record passed to or returned by update changes nothing stored", func(t *testing.T, s store.Store) {
+		app := create(t, s, newApp(1, accountSID(1)))
+		app.FriendlyName = "updated"
+		want := withVersion(app, 2)
+		want.Policy = store.Policy{
+			Allow: append([]string(nil), app.Policy.Allow...),
+			Deny:  append([]string(nil), app.Policy.Deny...),
+		}
+		got := update(t, s, app)
+		scribble(&app)
+		checkApp(t, "GetApp after changing the record passed", get(t, s, app.SID), want)
+		scribble(&got)
+		checkApp(t, "GetApp after changing the record returned", get(t, s, app.SID), want)
+	}},
+	{"a failed update does not keep the record it was passed", func(t *testing.T, s store.Store) {
+		want := create(t, s, newApp(1, accountSID(1)))
+		stale := withVersion(newApp(1, accountSID(1)), 7)
+		if _, err := s.UpdateApp(context.Background(), stale); err == nil {
+			t.Fatal("UpdateApp with a stale version succeeded")
+		}
+		scribble(&stale)
+		checkApp(t, "GetApp", get(t, s, want.SID), want)
+	}},
+}

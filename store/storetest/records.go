@@ -1,0 +1,163 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/oauthapps/oauthapps/store"
+)
+
+// base is the time every fixture starts from: UTC, with microseconds, so
+// that a store keeping microsecond precision returns it Equal.
+var base = time.Date(2025, time.March, 1, 12, 30, 45, 123456000, time.UTC)
+
+// us is the finest step a store must keep.
+const us = time.Microsecond
+
+func accountSID(n int) string { return fmt.Sprintf("AC%032x", n) }
+func appSID(n int) string     { return fmt.Sprintf("OQ%032x", n) }
+
+// newApp returns a well-formed app numbered n in the given account, with
+// every field set to a value distinct from its zero value.
+func newApp(n int, account string) store.App {
+	return store.App{
+		SID:          appSID(n),
+		AccountSID:   account,
+		Region:       "us1",
+		FriendlyName: fmt.Sprintf("app %d", n),
+		Description:  "a conformance fixture",
+		CreatedBy:    fmt.Sprintf("US%032x", n),
+		CreatedAt:    base,
+		UpdatedAt:    base.Add(90 * time.Second),
+		Policy: store.Policy{
+			Allow: []string{"/api/messaging/messages/read", "/api/messaging/messages/create", "/api/voice/*"},
+			Deny:  []string{"/api/voice/calls/delete"},
+		},
+		TokenTTL: 90 * time.Minute,
+		Secrets: store.Secrets{
+			Current: store.Secret{
+				ID:       fmt.Sprintf("sk%08x", n),
+				Hash:     "sha256$bm90LWEtcmVhbC1oYXNoLWp1c3QtZml4dHVyZS1kYXRhLTAxMjM0NTY3",
+				Created:  base.Add(-time.Hour + 7*us),
+				LastUsed: base.Add(-time.Minute + 3*us),
+			},
+			Previous: store.Secret{
+				ID:       fmt.Sprintf("sp%08x", n),
+				Hash:     "sha256$YW5vdGhlci1maXh0dXJlLWhhc2gtd2l0aC1hLWRpZmZlcmVudC1ib2R5LTg5",
+				Created:  base.Add(-48*time.Hour + 11*us),
+				Expires:  base.Add(23*time.Hour + 13*us),
+				LastUsed: base.Add(-2*time.Hour + 17*us),
+			},
+		},
+	}
+}
+
+// appDiff lists the fields in which got differs from want: times compared
+// with Equal, nil and empty policy lists equal.
+func appDiff(got, want store.App) []string {
+	var d []string
+	str := func(name, g, w string) {
+		if g != w {
+			d = append(d, fmt.Sprintf("%s = %q, want %q", name, g, w))
+		}
+	}
+	tm := func(name string, g, w time.Time) {
+		if !g.Equal(w) {
+			d = append(d, fmt.Sprintf("%s = %v, want %v", name, g, w))
+		}
+	}
+	list := func(name string, g, w []string) {
+		if !slices.Equal(g, w) {
+			d = append(d, fmt.Sprintf("%s = %q, want %q", name, g, w))
+		}
+	}
+	sec := func(name string, g, w store.Secret) {
+		str(name+".ID", g.ID, w.ID)
+		str(name+".Hash", g.Hash, w.Hash)
+		tm(name+".Created", g.Created, w.Created)
+		tm(name+".Expires", g.Expires, w.Expires)
+		tm(name+".LastUsed", g.LastUsed, w.LastUsed)
+	}
+	str("SID", got.SID, want.SID)
+	str("AccountSID", got.AccountSID, want.AccountSID)
+	str("Region", got.Region, want.Region)
+	str("FriendlyName", got.FriendlyName, want.FriendlyName)
+	str("Description", got.Description, want.Description)
+	str("CreatedBy", got.CreatedBy, want.CreatedBy)
+	tm("CreatedAt", got.CreatedAt, want.CreatedAt)
+	tm("UpdatedAt", got.UpdatedAt, want.UpdatedAt)
+	list("Policy.Allow", got.Policy.Allow, want.Policy.Allow)
+	list("Policy.Deny", got.Policy.Deny, want.Policy.Deny)
+	if got.TokenTTL != want.TokenTTL {
+		d = append(d, fmt.Sprintf("TokenTTL = %v, want %v", got.TokenTTL, want.TokenTTL))
+	}
+	sec("Secrets.Current", got.Secrets.Current, want.Secrets.Current)
+	sec("Secrets.Previous", got.Secrets.Previous, want.Secrets.Previous)
+	if got.Version != want.Version {
+		d = append(d, fmt.Sprintf("Version = %d, want %d", got.Version, want.Version))
+	}
+	return d
+}
+
+// checkApp reports every field in which got differs from want.
+func checkApp(t *testing.T, what string, got, want store.App) {
+	t.Helper()
+	for _, d := range appDiff(got, want) {
+		t.Errorf("%s: %s", what, d)
+	}
+}
+
+// withVersion returns a with its Version set to v.
+func withVersion(a store.App, v int64) store.App {
+	a.Version = v
+	return a
+}
+
+// create stores app, failing the test on error, and returns it as stored.
+func create(t *testing.T, s store.Store, app store.App) store.App {
+	t.Helper()
+	got, err := s.CreateApp(context.Background(), app)
+	if err != nil {
+		t.Fatalf("CreateApp(%s): %v", app.SID, err)
+	}
+	return got
+}
+
+// get returns the stored app, failing the test on error.
+func get(t *testing.T, s store.Store, sid string) store.App {
+	t.Helper()
+	got, err := s.GetApp(context.Background(), sid)
+	if err != nil {
+		t.Fatalf("GetApp(%s): %v", sid, err)
+	}
+	return got
+}
+
+// update stores app, failing the test on error, and returns it as stored.
+func update(t *testing.T, s store.Store, app store.App) store.App {
+	t.Helper()
+	got, err := s.UpdateApp(context.Background(), app)
+	if err != nil {
+		t.Fatalf("UpdateApp(%s, version %d): %v", app.SID, app.Version, err)
+	}
+	return got
+}
+
+// wantErr fails the test unless err is target.
+func wantErr(t *testing.T, call string, err, target error) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Errorf("%s: error %v, want %v", call, err, target)
+	}
+}
+
+// wantMissing fails the test unless GetApp reports sid as not found.
+func wantMissing(t *testing.T, s store.Store, sid string) {
+	t.Helper()
+	_, err := s.GetApp(context.Background(), sid)
+	wantErr(t, "GetApp("+sid+")", err, store.ErrNotFound)
+}

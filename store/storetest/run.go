@@ -1,0 +1,63 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/oauthapps/oauthapps/store"
+)
+
+// A check is one behaviour of the contract, run on a fresh store.
+type check struct {
+	name string
+	run  func(t *testing.T, s store.Store)
+}
+
+// Run runs the conformance suite against the stores newStore returns. It
+// calls newStore once per subtest and expects an empty store each time,
+// isolated from the others. Subtests are grouped by method and named after
+// the behaviour they check, so a failure reads as the rule that was broken.
+func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
+	t.Helper()
+	groups := []struct {
+		name   string
+		checks []check
+	}{
+		{"CreateApp and GetApp", createChecks},
+		{"UpdateApp", updateChecks},
+		{"DeleteApp", deleteChecks},
+		{"TouchSecret", touchChecks},
+		{"copies", copyChecks},
+		{"ListApps", listChecks},
+		{"revoked tokens", revokedChecks},
+		{"concurrency", concurrencyChecks},
+	}
+	for _, g := range groups {
+		t.Run(g.name, func(t *testing.T) {
+			for _, c := range g.checks {
+				t.Run(c.name, func(t *testing.T) {
+					c.run(t, fresh(t, newStore))
+				})
+			}
+		})
+	}
+	t.Run("Watcher", func(t *testing.T) {
+		if _, ok := fresh(t, newStore).(store.Watcher); !ok {
+			t.Skip("the store does not implement the optional store.Watcher")
+		}
+		for _, c := range watchChecks {
+			t.Run(c.name, func(t *testing.T) {
+				c.run(t, fresh(t, newStore))
+			})
+		}
+	})
+}
+
+// fresh returns a new store from newStore, failing the test if it is nil.
+func fresh(t *testing.T, newStore func(t *testing.T) store.Store) store.Store {
+	t.Helper()
+	s := newStore(t)
+	if s == nil {
+		t.Fatal("newStore returned a nil store")
+	}
+	return s
+}
