@@ -1,6 +1,6 @@
 module github.com/oauthapps/oauthapps/store/postgres
 
-go 1.24
+go 1.24.0
 
 require (
 	github.com/jackc/pgx/v5 v5.7.6
@@ -11,9 +11,9 @@ require (
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
 	github.com/jackc/puddle/v2 v2.2.2 // indirect
-	golang.org/x/crypto v0.37.0 // indirect
-	golang.org/x/sync v0.13.0 // indirect
-	golang.org/x/text v0.24.0 // indirect
+	golang.org/x/crypto v0.47.0 // indirect
+	golang.org/x/sync v0.19.0 // indirect
+	golang.org/x/text v0.33.0 // indirect
 )
 
 replace github.com/oauthapps/oauthapps => ../..
