@@ -214,21 +214,12 @@ func TestUpdateAppConcurrentUpdaters(t *testing.T) {
 	const workers = 8
 
 	t.Run("one of many writers of the same version wins", func(t *testing.T) {
-		var wg sync.WaitGroup
-		errs := make([]error, workers)
-		start := make(chan struct{})
-		for i := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				mine := app
-				mine.FriendlyName = strconv.Itoa(i)
-				_, errs[i] = s.UpdateApp(ctx, mine)
-			}()
-		}
-		close(start)
-		wg.Wait()
+		errs := together(workers, func(i int) error {
+			mine := app
+			mine.FriendlyName = strconv.Itoa(i)
+			_, err := s.UpdateApp(ctx, mine)
+			return err
+		})
 		wins := 0
 		for _, err := range errs {
 			switch {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,6 +80,25 @@ func openStore(t testing.TB, pool *pgxpool.Pool, schema string, opts ...Option) 
 	}
 	t.Cleanup(s.Close)
 	return s
+}
+
+// together runs fn(0..n-1) on n goroutines released at the same moment and
+// returns their errors once all have ended.
+func together(n int, fn func(i int) error) []error {
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = fn(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return errs
 }
 
 func randomHex(n int) string {

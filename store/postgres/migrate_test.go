@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -59,19 +58,7 @@ func TestMigrate(t *testing.T) {
 	t.Run("many instances at once all succeed and apply each migration once", func(t *testing.T) {
 		schema := testSchema(t, pool)
 		const instances = 6
-		var wg sync.WaitGroup
-		errs := make([]error, instances)
-		start := make(chan struct{})
-		for i := range instances {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				errs[i] = Migrate(ctx, pool, WithSchema(schema))
-			}()
-		}
-		close(start)
-		wg.Wait()
+		errs := together(instances, func(int) error { return Migrate(ctx, pool, WithSchema(schema)) })
 		for i, err := range errs {
 			if err != nil {
 				t.Fatalf("Migrate %d: %v", i, err)

@@ -47,6 +47,20 @@ func twoInstances(t *testing.T, opts ...Option) (watcher, writer *Store) {
 	return watcher, writer
 }
 
+// createApps creates n apps and returns their SIDs.
+func createApps(t *testing.T, s *Store, n int) []string {
+	t.Helper()
+	sids := make([]string, n)
+	for i := range sids {
+		app, err := s.CreateApp(context.Background(), store.App{SID: appSID(), AccountSID: accountSID()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sids[i] = app.SID
+	}
+	return sids
+}
+
 func (s *Store) listenerPID() uint32 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -140,14 +154,7 @@ func TestNotifyLatency(t *testing.T) {
 	watcher, writer := twoInstances(t)
 	ctx := context.Background()
 	const n = 300
-	sids := make([]string, n)
-	for i := range sids {
-		app, err := writer.CreateApp(ctx, store.App{SID: appSID(), AccountSID: accountSID()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sids[i] = app.SID
-	}
+	sids := createApps(t, writer, n)
 	type seen struct {
 		sid string
 		at  time.Time
@@ -218,14 +225,7 @@ func TestListenerReconnects(t *testing.T) {
 	defer stop()
 
 	const apps = 150
-	sids := make([]string, apps)
-	for i := range sids {
-		app, err := writer.CreateApp(ctx, store.App{SID: appSID(), AccountSID: accountSID()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sids[i] = app.SID
-	}
+	sids := createApps(t, writer, apps)
 	deleteStarted := make([]time.Time, apps)
 	deleter := make(chan error, 1)
 	go func() {
