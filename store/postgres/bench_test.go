@@ -1,0 +1,91 @@
+package postgres
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/oauthapps/oauthapps/store"
+)
+
+// The benchmarks run against the server in OAUTHAPPS_POSTGRES_DSN, one
+// round trip per operation, so they measure the server and the network as
+// much as this code.
+
+// benchApp returns a store with one app in it and resets the timer.
+func benchApp(b *testing.B) (*Store, store.App) {
+	s, _, _ := newTestStore(b)
+	app, err := s.CreateApp(context.Background(), testApp(appSID(), accountSID()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	return s, app
+}
+
+func BenchmarkPostgresGet(b *testing.B) {
+	s, app := benchApp(b)
+	ctx := context.Background()
+	for range b.N {
+		if _, err := s.GetApp(ctx, app.SID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPostgresUpdate(b *testing.B) {
+	s, app := benchApp(b)
+	ctx := context.Background()
+	for range b.N {
+		app.UpdatedAt = app.UpdatedAt.Add(time.Second)
+		var err error
+		if app, err = s.UpdateApp(ctx, app); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPostgresIsTokenRevoked(b *testing.B) {
+	s, _, _ := newTestStore(b)
+	ctx := context.Background()
+	now := time.Now()
+	if err := s.RevokeToken(ctx, "jti", now.Add(time.Hour)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if revoked, err := s.IsTokenRevoked(ctx, "jti", now); err != nil || !revoked {
+			b.Fatal(revoked, err)
+		}
+	}
+}
+
+// BenchmarkPostgresFloorRoundTrip is the floor for the reads: one bare
+// round trip through the pool.
+func BenchmarkPostgresFloorRoundTrip(b *testing.B) {
+	pool := testPool(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		var one int
+		if err := pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPostgresFloorWrite is the floor for UpdateApp: a committed
+// one-row update that changes nothing the triggers watch, so it costs a
+// round trip and a commit but no compare-and-set and no notification.
+func BenchmarkPostgresFloorWrite(b *testing.B) {
+	s, app := benchApp(b)
+	ctx := context.Background()
+	for range b.N {
+		if _, err := s.pool.Exec(ctx, "UPDATE "+s.q.apps+" SET version = version WHERE sid = $1", app.SID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

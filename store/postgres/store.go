@@ -1,0 +1,159 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/oauthapps/oauthapps/store"
+)
+
+// Store is a store.Store and a store.Watcher on PostgreSQL. Its methods are
+// safe for concurrent use. It uses the pool it was given for every query
+// and, once Watch or Listen is called, one more connection of its own for
+// notifications, served by one goroutine that Close stops.
+type Store struct {
+	pool *pgxpool.Pool
+	cfg  config
+	q    queries
+
+	// mu guards the listener's state and the subscribers.
+	mu      sync.Mutex
+	closed  bool
+	running bool            // the listener goroutine was started
+	stopCtx context.Context // canceled by Close
+	stop    context.CancelFunc
+	done    chan struct{} // closed when the listener goroutine ends
+	lis     listenState
+	subs    map[*subscriber]struct{}
+}
+
+var (
+	_ store.Store   = (*Store)(nil)
+	_ store.Watcher = (*Store)(nil)
+)
+
+// New returns a Store on the schema (WithSchema; default "oauthapps") in
+// the pool's database. The schema must have been brought to this code's
+// version by Migrate, else New returns ErrNotMigrated (or ErrSchemaTooNew).
+// New starts no goroutine. The caller keeps owning the pool and closes it
+// after Close.
+func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error) {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	v, err := schemaVersion(ctx, pool, cfg.schema)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read schema version of %s: %w", cfg.schema, err)
+	}
+	switch want := latestVersion(); {
+	case v < want:
+		return nil, fmt.Errorf("%w: schema %s is at version %d, this code needs %d", ErrNotMigrated, cfg.schema, v, want)
+	case v > want:
+		return nil, fmt.Errorf("%w: schema %s is at version %d, this code knows %d", ErrSchemaTooNew, cfg.schema, v, want)
+	}
+	if cfg.listenConfig == nil {
+		cfg.listenConfig = pool.Config().ConnConfig
+	}
+	cfg.listenConfig = cfg.listenConfig.Copy()
+	if cfg.listenConfig.RuntimeParams["application_name"] == "" {
+		cfg.listenConfig.RuntimeParams["application_name"] = "oauthapps-listener"
+	}
+	stopCtx, stop := context.WithCancel(context.Background())
+	return &Store{
+		pool:    pool,
+		cfg:     cfg,
+		q:       newQueries(cfg.schema),
+		stopCtx: stopCtx,
+		stop:    stop,
+		done:    make(chan struct{}),
+		lis:     listenState{ready: make(chan struct{})},
+		subs:    make(map[*subscriber]struct{}),
+	}, nil
+}
+
+// Close stops the listener, if it runs, closes its connection and waits
+// for its goroutine to end. It does not close the pool. Watch after Close
+// delivers nothing; the other methods keep working while the pool is open.
+// Close is idempotent.
+func (s *Store) Close() {
+	s.mu.Lock()
+	s.closed = true
+	running := s.running
+	s.mu.Unlock()
+	s.stop()
+	if running {
+		<-s.done
+	}
+}
+
+// channel is the notification channel of the schema, as the migration's
+// trigger names it.
+func (s *Store) channel() string { return s.cfg.schema + ".changes" }
+
+// queries holds the store's SQL, with the schema's tables filled in.
+type queries struct {
+	apps, revoked                                                  string // quoted table names
+	createApp, getApp, listApps, updateApp, deleteApp, touchSecret string
+	revoke, isRevoked, purge                                       string
+}
+
+// appColumns are the columns of an app in the order scanApp reads them.
+const appColumns = `sid, account_sid, region, friendly_name, description, created_by,
+	created_at, updated_at, policy_allow, policy_deny, token_ttl_ns,
+	cur_id, cur_hash, cur_created, cur_expires, cur_last_used,
+	prev_id, prev_hash, prev_created, prev_expires, prev_last_used, version`
+
+func newQueries(schema string) queries {
+	apps := pgx.Identifier{schema, "apps"}.Sanitize()
+	revoked := pgx.Identifier{schema, "revoked_tokens"}.Sanitize()
+	return queries{
+		apps:    apps,
+		revoked: revoked,
+		createApp: `INSERT INTO ` + apps + ` (` + appColumns + `)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1)
+			RETURNING ` + appColumns,
+		getApp: `SELECT ` + appColumns + ` FROM ` + apps + ` WHERE sid = $1`,
+		listApps: `SELECT ` + appColumns + ` FROM ` + apps + `
+			WHERE account_sid = $1 AND sid > $2 ORDER BY sid LIMIT $3`,
+		// One statement: the update matches only the version the caller
+		// read. When it matches nothing, the second branch reads the row
+		// from the statement's snapshot: a row means a version conflict,
+		// none means not found. No read-then-write window exists.
+		updateApp: `WITH updated AS (
+			UPDATE ` + apps + ` SET
+				region = $3, friendly_name = $4, description = $5,
+				updated_at = $6, policy_allow = $7, policy_deny = $8, token_ttl_ns = $9,
+				cur_id = $10, cur_hash = $11, cur_created = $12, cur_expires = $13, cur_last_used = $14,
+				prev_id = $15, prev_hash = $16, prev_created = $17, prev_expires = $18, prev_last_used = $19,
+				version = version + 1
+			WHERE sid = $1 AND version = $2
+			RETURNING ` + appColumns + `)
+			SELECT true, ` + appColumns + ` FROM updated
+			UNION ALL
+			SELECT false, ` + appColumns + ` FROM ` + apps + `
+			WHERE sid = $1 AND NOT EXISTS (SELECT FROM updated)`,
+		deleteApp: `DELETE FROM ` + apps + ` WHERE sid = $1`,
+		// Moves one slot's last-used time forward; the other columns,
+		// version included, stay, so the change trigger stays quiet.
+		touchSecret: `UPDATE ` + apps + ` SET
+				cur_last_used = CASE WHEN cur_id = $2 AND (cur_last_used IS NULL OR cur_last_used < $3)
+					THEN $3 ELSE cur_last_used END,
+				prev_last_used = CASE WHEN prev_id = $2 AND (prev_last_used IS NULL OR prev_last_used < $3)
+					THEN $3 ELSE prev_last_used END
+			WHERE sid = $1 AND (
+				(cur_id = $2 AND (cur_last_used IS NULL OR cur_last_used < $3)) OR
+				(prev_id = $2 AND (prev_last_used IS NULL OR prev_last_used < $3)))`,
+		revoke: `INSERT INTO ` + revoked + ` AS r (token_id, expires) VALUES ($1, $2)
+			ON CONFLICT (token_id) DO UPDATE SET expires = greatest(r.expires, excluded.expires)`,
+		isRevoked: `SELECT EXISTS (SELECT FROM ` + revoked + ` WHERE token_id = $1 AND expires > $2)`,
+		// Purges in batches so that one call never holds a huge
+		// transaction; PurgeRevokedTokens repeats it until a short batch.
+		purge: `DELETE FROM ` + revoked + ` WHERE token_id IN (
+			SELECT token_id FROM ` + revoked + ` WHERE expires <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+	}
+}
