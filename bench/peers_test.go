@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauthapps/oauthapps/token"
 	"github.com/ory/fosite/compose"
 )
 
@@ -19,6 +20,16 @@ type peer struct {
 	alg      string // JWS alg of the access token, "" for an opaque token
 	handler  http.Handler
 	validate func(token string) error
+	// client is the client the peer knows; the zero value means peerClient.
+	client credentials
+}
+
+// creds returns the client credentials the peer knows.
+func (p peer) creds() credentials {
+	if p.client == (credentials{}) {
+		return peerClient
+	}
+	return p.client
 }
 
 func fositePeer(t *testing.T, name string, hashing fositeHashing, tokens fositeTokens) peer {
@@ -54,6 +65,9 @@ func peers(t *testing.T) []peer {
 		fositePeer(t, "fosite plain ES256", fositePlain, fositeJWT),
 		goOAuth2Peer(t, "go-oauth2 default", goOAuth2Default),
 		goOAuth2Peer(t, "go-oauth2 HS256", goOAuth2JWT),
+		oursPeer(t, token.EdDSA),
+		oursPeer(t, token.ES256),
+		oursPeer(t, token.HS256),
 	}
 }
 
@@ -79,7 +93,7 @@ func jwsAlg(token string) string {
 func TestPeersDoTheSameJob(t *testing.T) {
 	for _, p := range peers(t) {
 		t.Run(p.name+" issues a one-hour bearer token with both scopes", func(t *testing.T) {
-			reply := issueToken(t, p.handler, peerClient)
+			reply := issueToken(t, p.handler, p.creds())
 			if !strings.EqualFold(reply.TokenType, "bearer") {
 				t.Errorf("token_type = %q, want bearer", reply.TokenType)
 			}
@@ -97,7 +111,7 @@ func TestPeersDoTheSameJob(t *testing.T) {
 			}
 		})
 		t.Run(p.name+" validates the token it issued", func(t *testing.T) {
-			if err := p.validate(issueToken(t, p.handler, peerClient).AccessToken); err != nil {
+			if err := p.validate(issueToken(t, p.handler, p.creds()).AccessToken); err != nil {
 				t.Errorf("validate: %v", err)
 			}
 		})
@@ -107,7 +121,7 @@ func TestPeersDoTheSameJob(t *testing.T) {
 			}
 		})
 		t.Run(p.name+" rejects a wrong secret with 401", func(t *testing.T) {
-			r := credentials{id: clientID, secret: clientSecret + "x"}.tokenRequest()
+			r := credentials{id: p.creds().id, secret: p.creds().secret + "x"}.tokenRequest()
 			w := httptest.NewRecorder()
 			p.handler.ServeHTTP(w, r)
 			if w.Code != http.StatusUnauthorized {

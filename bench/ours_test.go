@@ -1,0 +1,103 @@
+package bench
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthhttp"
+	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
+)
+
+// oursAlgs are the algorithms our rows run with: EdDSA is the default,
+// ES256 matches fosite's JWT rows, HS256 matches go-oauth2's.
+var oursAlgs = []token.Algorithm{token.EdDSA, token.ES256, token.HS256}
+
+// ours is our token endpoint on the in-memory store, with one app allowed
+// the job's two scopes and one-hour tokens, as the peers are set up.
+type ours struct {
+	svc     *oauthapp.Service
+	handler http.Handler
+	client  credentials
+	account string
+}
+
+func newOurs(tb testing.TB, alg token.Algorithm) *ours {
+	tb.Helper()
+	key, err := token.GenerateKey(alg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	keys, err := token.NewKeySet(key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	svc, err := oauthapp.New(store.NewMemory(), keys,
+		oauthapp.WithIssuer(tokenIssuer), oauthapp.WithAudience(audience), oauthapp.WithTokenTTL(tokenTTL))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := oauthhttp.New(svc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	owner := oauthapp.Actor{
+		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
+		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
+		Role:       oauthapp.RoleOwner,
+	}
+	app, sec, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{
+		FriendlyName: "bench",
+		Permissions:  oauthapp.Permissions{Allow: []string{scopeRead, scopeWrite}},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &ours{svc: svc, handler: srv.Token(), client: credentials{id: app.SID, secret: sec.Reveal()}, account: owner.AccountSID}
+}
+
+// authorize is what a protected route asks per request: the token is
+// valid, its app and secret are alive, it is not revoked, and it covers
+// the route's permission on the route's account.
+func (o *ours) authorize(bearer string) error {
+	_, err := o.svc.Authorize(context.Background(), bearer, oauthapp.Resource{Permission: scopeRead, AccountSID: o.account})
+	return err
+}
+
+func oursPeer(t *testing.T, alg token.Algorithm) peer {
+	o := newOurs(t, alg)
+	return peer{name: "ours " + string(alg), alg: string(alg), handler: o.handler, validate: o.authorize, client: o.client}
+}
+
+// BenchmarkTokenEndpointOurs is our token endpoint through its own
+// http.Handler, client_secret_basic, as the peers' rows. It keeps no
+// per-token state, so there is nothing to prune.
+func BenchmarkTokenEndpointOurs(b *testing.B) {
+	for _, alg := range oursAlgs {
+		b.Run(string(alg), func(b *testing.B) {
+			o := newOurs(b, alg)
+			benchTokens(b, o.handler, o.client, nil)
+		})
+	}
+}
+
+// BenchmarkValidateOurs is our per-request authorization, in process, as
+// the peers' validation rows.
+func BenchmarkValidateOurs(b *testing.B) {
+	for _, alg := range oursAlgs {
+		b.Run(string(alg), func(b *testing.B) {
+			o := newOurs(b, alg)
+			bearer := issueToken(b, o.handler, o.client).AccessToken
+			b.ReportAllocs()
+			m := startCPU(b)
+			for range b.N {
+				if err := o.authorize(bearer); err != nil {
+					b.Fatalf("authorize: %v", err)
+				}
+			}
+			m.Stop()
+		})
+	}
+}
