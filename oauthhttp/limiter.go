@@ -43,7 +43,8 @@ type Attempt struct {
 
 // RemoteHost is the default WithClientAddr function: the host of
 // r.RemoteAddr (net.SplitHostPort), with an IPv6 address reduced to its
-// /64 prefix, since one host commonly holds a whole /64. Behind a reverse
+// /64 prefix, since one host commonly holds a whole /64, and an
+// IPv4-mapped one to its IPv4 address. Behind a reverse
 // proxy or load balancer RemoteAddr is the proxy's address, and every
 // client would share one limit: give WithClientAddr a function that reads
 // the address the proxy vouches for instead.
@@ -53,7 +54,12 @@ func RemoteHost(r *http.Request) string {
 		host = r.RemoteAddr
 	}
 	ip, err := netip.ParseAddr(host)
-	if err != nil || !ip.Is6() || ip.Is4In6() {
+	switch {
+	case err != nil:
+		return host
+	case ip.Is4In6():
+		return ip.Unmap().String()
+	case ip.Is4():
 		return host
 	}
 	p, err := ip.WithZone("").Prefix(64)
