@@ -21,7 +21,7 @@ import (
 // listener: a service on the fake clock with the demo catalog, its OAuth
 // endpoints mounted, and the demo API behind Protect.
 type stack struct {
-	kit    *oauthapptest.Kit
+	kit    *oauthapptest.Kit // nil when the test built its own service
 	srv    *oauthhttp.Server
 	ts     *httptest.Server
 	client *http.Client
@@ -56,7 +56,15 @@ func newStack(t testing.TB, limits oauthhttp.MemoryLimits, cfg stackConfig) *sta
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &stack{kit: kit, srv: srv}
+	st := &stack{kit: kit}
+	st.start(t, srv)
+	return st
+}
+
+// start serves srv's endpoints and the demo API behind srv.Protect on a
+// loopback listener that closes when the test ends.
+func (st *stack) start(t testing.TB, srv *oauthhttp.Server) {
+	st.srv = srv
 	mux := http.NewServeMux()
 	srv.Mount(mux)
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -72,7 +80,6 @@ func newStack(t testing.TB, limits oauthhttp.MemoryLimits, cfg stackConfig) *sta
 	st.ts = httptest.NewServer(mux)
 	t.Cleanup(st.ts.Close)
 	st.client = st.ts.Client()
-	return st
 }
 
 // answer is an HTTP answer, read in full.
