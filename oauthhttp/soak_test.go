@@ -47,7 +47,7 @@ const (
 // a token whose revocation had returned, and a heap that does not grow
 // between the start and the end of the load.
 //
-// go test -run TestSoak -soak 20s -v ./oauthhttp/ runs the long mode.
+// go test -run TestSoak -soak=20s -v ./oauthhttp/ runs the long mode.
 func TestSoak(t *testing.T) {
 	dur := *soakFor
 	if dur == 0 {
