@@ -1,7 +1,6 @@
 package oauthhttp
 
 import (
-	"context"
 	"encoding/base64"
 	"net/http"
 	"strings"
@@ -100,16 +99,22 @@ func parseBasic(auth string) (credentials, *oauthError) {
 	return credentials{id: id, secret: sec}, nil
 }
 
-// authenticate checks the request's client credentials with the service.
-// Every failure of the credentials themselves is invalid_client; a store
-// failure is a server error.
-func (s *Server) authenticate(ctx context.Context, h http.Header, f *form) (oauthapp.Client, *oauthError) {
-	c, e := clientCredentials(h, f)
+// authenticate checks the request's client credentials with the service,
+// once the limiter allows. Every failure of the credentials themselves is
+// invalid_client; a store failure is a server error.
+func (s *Server) authenticate(r *http.Request, f *form) (oauthapp.Client, *oauthError) {
+	c, e := clientCredentials(r.Header, f)
 	if e != nil {
 		return oauthapp.Client{}, e
 	}
+	attempt, e := s.admit(r, c.id)
+	if e != nil {
+		return oauthapp.Client{}, e
+	}
+	ctx := r.Context()
 	client, err := s.svc.AuthenticateClient(ctx, c.id, c.secret, s.cfg.region)
 	if err != nil {
+		s.failed(ctx, attempt, err)
 		return oauthapp.Client{}, s.clientError(ctx, err)
 	}
 	return client, nil

@@ -44,7 +44,9 @@
 //	grant_type not client_credentials         400 unsupported_grant_type
 //	Authorization and client_secret in body   400 invalid_request
 //	client_id in the body differs from Basic  400 invalid_request
-//	no, malformed or wrong credentials        401 invalid_client
+//	no or malformed credentials               401 invalid_client
+//	too many failed authentications           429 temporarily_unavailable
+//	unknown client, wrong or expired secret   401 invalid_client
 //	scope malformed or not allowed            400 invalid_scope
 //
 // A 401 always carries WWW-Authenticate: Basic realm="...", as RFC 9110
@@ -53,6 +55,17 @@
 // are ignored. An invalid_scope description names the permission that was
 // refused, and only when it is a well-formed permission, so it can never
 // repeat a secret; no other description repeats anything from the request.
+//
+// # Failed authentications
+//
+// The token, introspection and revocation endpoints ask a Limiter before
+// the service verifies a secret, and tell it of every invalid_client the
+// service answers. By default a MemoryLimiter allows 10 failures a minute
+// per client id and 30 per remote address (see its constants for why);
+// beyond that a request is answered 429 temporarily_unavailable with
+// Retry-After in seconds, before any hash work. Successes never count.
+// Behind a reverse proxy, WithClientAddr must name the real client
+// address, or every client shares the proxy's limit.
 //
 // # Bearer errors
 //

@@ -27,6 +27,10 @@ const (
 	CodeInvalidToken         = "invalid_token"
 	CodeInsufficientScope    = "insufficient_scope"
 	CodeServerError          = "server_error"
+	// CodeTemporarilyUnavailable answers, with 429 and Retry-After, a
+	// client the Limiter holds back (RFC 6749 section 4.1.2.1 defines the
+	// code; the token endpoint borrows it).
+	CodeTemporarilyUnavailable = "temporarily_unavailable"
 )
 
 // oauthError is one error answer: its status, code and description. The
@@ -36,6 +40,8 @@ type oauthError struct {
 	status int
 	code   string
 	desc   string
+	// retryAfter, when positive, is sent as Retry-After in seconds.
+	retryAfter int
 }
 
 func badRequest(desc string) *oauthError {

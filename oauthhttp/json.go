@@ -2,6 +2,7 @@ package oauthhttp
 
 import (
 	"net/http"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -28,10 +29,13 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 }
 
 // writeError writes a section 5.2 error; a 401 carries the Basic
-// challenge.
+// challenge, a 429 its Retry-After.
 func (s *Server) writeError(w http.ResponseWriter, e *oauthError) {
 	if e.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", s.basic)
+	}
+	if e.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.retryAfter))
 	}
 	writeJSON(w, e.status, appendError(make([]byte, 0, 128), e))
 }

@@ -29,14 +29,20 @@ type config struct {
 	region       string
 	logger       *slog.Logger
 	unknownRoute http.Handler
+	limiter      Limiter
+	clientAddr   func(*http.Request) string
 }
 
 func defaults() config {
+	// The zero limits are valid: no error to check.
+	limiter, _ := NewMemoryLimiter(MemoryLimits{})
 	return config{
 		realm:        DefaultRealm,
 		maxBody:      DefaultMaxBodyBytes,
 		logger:       slog.New(slog.DiscardHandler),
 		unknownRoute: http.NotFoundHandler(),
+		limiter:      limiter,
+		clientAddr:   RemoteHost,
 	}
 }
 
@@ -122,6 +128,38 @@ func WithUnknownRoute(h http.Handler) Option {
 			return fmt.Errorf("%w: WithUnknownRoute: nil handler", ErrInvalidOption)
 		}
 		c.unknownRoute = h
+		return nil
+	}
+}
+
+// WithLimiter sets the limiter of failed client authentications at the
+// token, introspection and revocation endpoints (see Limiter). Default: a
+// MemoryLimiter with the zero MemoryLimits, which allows
+// DefaultClientFailures per client id and DefaultAddrFailures per address
+// in each DefaultFailureWindow, on the wall clock; a deployment on a fake
+// clock, or with several processes behind one address, gives its own.
+func WithLimiter(l Limiter) Option {
+	return func(c *config) error {
+		if l == nil {
+			return fmt.Errorf("%w: WithLimiter: nil limiter", ErrInvalidOption)
+		}
+		c.limiter = l
+		return nil
+	}
+}
+
+// WithClientAddr sets how a request's origin is named for the limiter
+// (Attempt.Addr); "" exempts the request from limits by address. Default:
+// RemoteHost, the host of http.Request.RemoteAddr. Behind a reverse proxy
+// RemoteAddr is the proxy: give a function that returns the client address
+// the proxy vouches for (the entry your own proxy appends to
+// X-Forwarded-For, not one the client could have written).
+func WithClientAddr(addr func(r *http.Request) string) Option {
+	return func(c *config) error {
+		if addr == nil {
+			return fmt.Errorf("%w: WithClientAddr: nil function", ErrInvalidOption)
+		}
+		c.clientAddr = addr
 		return nil
 	}
 }

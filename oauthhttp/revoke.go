@@ -48,7 +48,7 @@ func (s *Server) tokenRequest(w http.ResponseWriter, r *http.Request) (client oa
 		}
 	}
 	if e == nil {
-		client, e = s.authenticate(r.Context(), r.Header, &f)
+		client, e = s.authenticate(r, &f)
 	}
 	if e != nil {
 		s.writeError(w, e)

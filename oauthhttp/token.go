@@ -26,6 +26,10 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, e := clientCredentials(r.Header, &f)
+	var attempt Attempt
+	if e == nil {
+		attempt, e = s.admit(r, c.id)
+	}
 	if e != nil {
 		s.writeError(w, e)
 		return
@@ -38,6 +42,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		Region:       s.cfg.region,
 	})
 	if err != nil {
+		s.failed(ctx, attempt, err)
 		s.writeError(w, s.tokenError(ctx, err))
 		return
 	}

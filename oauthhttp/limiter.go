@@ -1,0 +1,104 @@
+package oauthhttp
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+)
+
+// Limiter bounds failed client authentications at the token,
+// introspection and revocation endpoints. Before the service verifies a
+// client's secret (before any hash work), the endpoint asks Allow; when
+// the service then refuses the credentials, it calls Fail. A request
+// Allow refuses is answered 429 with Retry-After and costs nothing more.
+//
+// Only failures count: a client that authenticates is never held back by
+// its own successes. Implementations must be safe for concurrent use; one
+// backed by a shared store (to limit across processes) decides for itself
+// whether to allow or refuse when that store cannot be reached.
+type Limiter interface {
+	// Allow reports whether the attempt may go ahead. When it may not,
+	// retryAfter is how long until it may.
+	Allow(ctx context.Context, a Attempt) (retryAfter time.Duration, ok bool)
+	// Fail records that an attempt Allow let through failed to
+	// authenticate.
+	Fail(ctx context.Context, a Attempt)
+}
+
+// Attempt is one client authentication as a Limiter sees it.
+type Attempt struct {
+	// ClientID is the client id as presented: it may be unknown, or any
+	// string the request carried.
+	ClientID string
+	// Addr is where the request came from, as the WithClientAddr function
+	// says (RemoteHost by default); "" exempts the attempt from limits by
+	// address.
+	Addr string
+}
+
+// RemoteHost is the default WithClientAddr function: the host of
+// r.RemoteAddr (net.SplitHostPort), with an IPv6 address reduced to its
+// /64 prefix, since one host commonly holds a whole /64, and an
+// IPv4-mapped one to its IPv4 address. Behind a reverse
+// proxy or load balancer RemoteAddr is the proxy's address, and every
+// client would share one limit: give WithClientAddr a function that reads
+// the address the proxy vouches for instead.
+func RemoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip, err := netip.ParseAddr(host)
+	switch {
+	case err != nil:
+		return host
+	case ip.Is4In6():
+		return ip.Unmap().String()
+	case ip.Is4():
+		return host
+	}
+	p, err := ip.WithZone("").Prefix(64)
+	if err != nil {
+		return host
+	}
+	return p.String()
+}
+
+// admit asks the limiter whether the client may try to authenticate; a
+// refusal is a 429 answer.
+func (s *Server) admit(r *http.Request, clientID string) (Attempt, *oauthError) {
+	a := Attempt{ClientID: clientID, Addr: s.cfg.clientAddr(r)}
+	if wait, ok := s.cfg.limiter.Allow(r.Context(), a); !ok {
+		return a, tooManyFailures(wait)
+	}
+	return a, nil
+}
+
+// failed tells the limiter about an attempt the service refused as
+// invalid_client; other errors (a store failure, a bad scope) are not the
+// client's credentials failing.
+func (s *Server) failed(ctx context.Context, a Attempt, err error) {
+	if errors.Is(err, oauthapp.ErrInvalidClient) {
+		s.cfg.limiter.Fail(ctx, a)
+	}
+}
+
+// tooManyFailures is the 429 answer, with Retry-After in whole seconds,
+// rounded up and at least one.
+func tooManyFailures(wait time.Duration) *oauthError {
+	secs := int((wait + time.Second - 1) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	return &oauthError{
+		status:     http.StatusTooManyRequests,
+		code:       CodeTemporarilyUnavailable,
+		desc:       "too many failed client authentications; retry after the delay in Retry-After",
+		retryAfter: secs,
+	}
+}

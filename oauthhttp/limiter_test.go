@@ -1,0 +1,312 @@
+package oauthhttp_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
+	"github.com/oauthapps/oauthapps/oauthhttp"
+)
+
+// addrHeader names the client address in these tests, the way a trusted
+// proxy would: WithClientAddr reads it.
+const addrHeader = "X-Test-Client-Addr"
+
+// limited is a stack whose limiter names clients by addrHeader and whose
+// service counts hash comparisons.
+type limited struct {
+	*stack
+	hasher *countingHasher
+	app    oauthapp.App
+	sec    string
+}
+
+func newLimited(t *testing.T) *limited {
+	hasher := &countingHasher{}
+	st := newStack(t, oauthhttp.MemoryLimits{}, stackConfig{
+		svc: []oauthapp.Option{oauthapp.WithHasher(hasher)},
+		srv: []oauthhttp.Option{oauthhttp.WithClientAddr(func(r *http.Request) string { return r.Header.Get(addrHeader) })},
+	})
+	app := st.kit.NewApp(permList)
+	return &limited{stack: st, hasher: hasher, app: app, sec: st.kit.Secret(app.SID)}
+}
+
+// tokenFrom asks for a token from an address.
+func (l *limited) tokenFrom(t *testing.T, addr, id, sec string) answer {
+	t.Helper()
+	r, err := http.NewRequest(http.MethodPost, l.ts.URL+oauthhttp.TokenPath, strings.NewReader("grant_type=client_credentials"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header.Set("Content-Type", formType)
+	r.Header.Set("Authorization", basic(id, sec))
+	r.Header.Set(addrHeader, addr)
+	return l.do(t, r)
+}
+
+// expectStatus sends n requests and wants each answered with status.
+func expectStatus(t *testing.T, n, status int, send func(i int) answer) {
+	t.Helper()
+	for i := range n {
+		if a := send(i); a.status != status {
+			t.Fatalf("request %d of %d: %d %s, want %d", i+1, n, a.status, a.body, status)
+		}
+	}
+}
+
+// checkTooMany checks a 429 answer: Retry-After in whole seconds, an OAuth
+// error body, not cached.
+func checkTooMany(t *testing.T, a answer, retryAfter string) {
+	t.Helper()
+	if a.status != http.StatusTooManyRequests || a.code() != oauthhttp.CodeTemporarilyUnavailable {
+		t.Fatalf("answer %d %s, want 429 %s", a.status, a.body, oauthhttp.CodeTemporarilyUnavailable)
+	}
+	if got := a.header.Get("Retry-After"); got != retryAfter {
+		t.Errorf("Retry-After %q, want %q", got, retryAfter)
+	}
+	if got := a.header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Cache-Control %q, want no-store", got)
+	}
+}
+
+func TestLimiterHoldsBackAClientAndLetsItRecover(t *testing.T) {
+	l := newLimited(t)
+	wrong := realLookingSecret(t)
+	const addr = "198.51.100.7"
+
+	expectStatus(t, oauthhttp.DefaultClientFailures, http.StatusUnauthorized, func(int) answer {
+		return l.tokenFrom(t, addr, l.app.SID, wrong)
+	})
+	before := l.hasher.compares.Load()
+	t.Run("over the limit even the right secret gets 429 before any hash work", func(t *testing.T) {
+		checkTooMany(t, l.tokenFrom(t, addr, l.app.SID, l.sec), "6")
+		if n := l.hasher.compares.Load() - before; n != 0 {
+			t.Errorf("%d hash comparisons behind a 429", n)
+		}
+	})
+	t.Run("Retry-After counts down with the clock", func(t *testing.T) {
+		l.kit.Advance(2500 * time.Millisecond)
+		checkTooMany(t, l.tokenFrom(t, addr, l.app.SID, l.sec), "4")
+	})
+	t.Run("one attempt comes back every window/limit", func(t *testing.T) {
+		l.kit.Advance(3500 * time.Millisecond)
+		expectStatus(t, 1, http.StatusOK, func(int) answer { return l.tokenFrom(t, addr, l.app.SID, l.sec) })
+		expectStatus(t, 1, http.StatusUnauthorized, func(int) answer { return l.tokenFrom(t, addr, l.app.SID, wrong) })
+		checkTooMany(t, l.tokenFrom(t, addr, l.app.SID, l.sec), "6")
+	})
+	t.Run("a window after the last failure the whole allowance is back", func(t *testing.T) {
+		l.kit.Advance(oauthhttp.DefaultFailureWindow)
+		expectStatus(t, oauthhttp.DefaultClientFailures, http.StatusUnauthorized, func(int) answer {
+			return l.tokenFrom(t, addr, l.app.SID, wrong)
+		})
+		checkTooMany(t, l.tokenFrom(t, addr, l.app.SID, wrong), "6")
+	})
+}
+
+func TestLimiterDoesNotCountSuccesses(t *testing.T) {
+	l := newLimited(t)
+	wrong := realLookingSecret(t)
+	const addr = "198.51.100.8"
+	expectStatus(t, oauthhttp.DefaultClientFailures-1, http.StatusUnauthorized, func(int) answer {
+		return l.tokenFrom(t, addr, l.app.SID, wrong)
+	})
+	expectStatus(t, 100, http.StatusOK, func(int) answer { return l.tokenFrom(t, addr, l.app.SID, l.sec) })
+	expectStatus(t, 1, http.StatusUnauthorized, func(int) answer { return l.tokenFrom(t, addr, l.app.SID, wrong) })
+	checkTooMany(t, l.tokenFrom(t, addr, l.app.SID, l.sec), "6")
+}
+
+func TestLimiterLimitsAClientIDHammeredFromManyAddresses(t *testing.T) {
+	l := newLimited(t)
+	wrong := realLookingSecret(t)
+	addr := func(i int) string { return fmt.Sprintf("203.0.113.%d", i) }
+	expectStatus(t, oauthhttp.DefaultClientFailures, http.StatusUnauthorized, func(i int) answer {
+		return l.tokenFrom(t, addr(i), l.app.SID, wrong)
+	})
+	t.Run("a new address gets 429 for that client id", func(t *testing.T) {
+		checkTooMany(t, l.tokenFrom(t, addr(200), l.app.SID, wrong), "6")
+	})
+	t.Run("another client from a new address is not held back", func(t *testing.T) {
+		other := l.kit.NewApp(permList)
+		expectStatus(t, 1, http.StatusOK, func(int) answer { return l.tokenFrom(t, addr(201), other.SID, l.kit.Secret(other.SID)) })
+	})
+}
+
+func TestLimiterLimitsAnAddressAcrossClientIDs(t *testing.T) {
+	l := newLimited(t)
+	const attacker, other = "192.0.2.66", "192.0.2.67"
+	expectStatus(t, oauthhttp.DefaultAddrFailures, http.StatusUnauthorized, func(int) answer {
+		return l.tokenFrom(t, attacker, oauthapp.NewSID(oauthapp.AppSIDPrefix), realLookingSecret(t))
+	})
+	t.Run("the address gets 429 whatever client id it tries", func(t *testing.T) {
+		checkTooMany(t, l.tokenFrom(t, attacker, l.app.SID, l.sec), "2")
+	})
+	t.Run("another address is not held back", func(t *testing.T) {
+		expectStatus(t, 1, http.StatusOK, func(int) answer { return l.tokenFrom(t, other, l.app.SID, l.sec) })
+	})
+}
+
+func TestLimiterGuardsIntrospectionAndRevocation(t *testing.T) {
+	for _, path := range []string{oauthhttp.IntrospectionPath, oauthhttp.RevocationPath} {
+		t.Run(path, func(t *testing.T) {
+			l := newLimited(t)
+			tok := l.issue(t, l.app.SID, l.sec, "")
+			wrong := realLookingSecret(t)
+			expectStatus(t, oauthhttp.DefaultClientFailures, http.StatusUnauthorized, func(int) answer {
+				return l.post(t, path, "token="+tok, basic(l.app.SID, wrong))
+			})
+			before := l.hasher.compares.Load()
+			checkTooMany(t, l.post(t, path, "token="+tok, basic(l.app.SID, l.sec)), "6")
+			checkTooMany(t, l.post(t, oauthhttp.TokenPath, "grant_type=client_credentials", basic(l.app.SID, l.sec)), "6")
+			if n := l.hasher.compares.Load() - before; n != 0 {
+				t.Errorf("%d hash comparisons behind a 429", n)
+			}
+		})
+	}
+}
+
+func TestMemoryLimiterBoundsItsMemory(t *testing.T) {
+	clock := oauthapptest.NewClock(oauthapptest.Epoch)
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{MaxKeys: 64, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hot := oauthhttp.Attempt{ClientID: "OQ-attacked", Addr: "192.0.2.1"}
+	for range oauthhttp.DefaultClientFailures {
+		lim.Fail(ctx, hot)
+	}
+	for i := range 10_000 {
+		lim.Fail(ctx, oauthhttp.Attempt{ClientID: fmt.Sprintf("junk-%d-%0200d", i, i), Addr: fmt.Sprintf("10.0.%d.%d", i/256, i%256)})
+		clock.Advance(100 * time.Microsecond)
+	}
+	if n := lim.Len(); n > 64 {
+		t.Errorf("tracks %d keys, bound 64", n)
+	}
+	if _, ok := lim.Allow(ctx, oauthhttp.Attempt{ClientID: hot.ClientID}); ok {
+		t.Error("a flood of junk keys evicted the attacked client id")
+	}
+}
+
+func TestMemoryLimiterForgetsKeysWhoseFailuresAgedOut(t *testing.T) {
+	clock := oauthapptest.NewClock(oauthapptest.Epoch)
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 1000 {
+		lim.Fail(ctx, oauthhttp.Attempt{ClientID: fmt.Sprint("client-", i), Addr: fmt.Sprint("addr-", i)})
+	}
+	if n := lim.Len(); n != 2000 {
+		t.Fatalf("tracks %d keys, want 2000", n)
+	}
+	clock.Advance(oauthhttp.DefaultFailureWindow)
+	lim.Fail(ctx, oauthhttp.Attempt{ClientID: "late"})
+	if n := lim.Len(); n != 1 {
+		t.Errorf("tracks %d keys a window later, want 1", n)
+	}
+}
+
+func TestMemoryLimiterAnswersTheLongerWait(t *testing.T) {
+	clock := oauthapptest.NewClock(oauthapptest.Epoch)
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{ClientFailures: 2, AddrFailures: 3, Window: 30 * time.Second, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := oauthhttp.Attempt{ClientID: "c", Addr: "a"}
+	lim.Fail(ctx, a)
+	lim.Fail(ctx, a)
+	lim.Fail(ctx, oauthhttp.Attempt{ClientID: "other", Addr: "a"})
+	// Client c: 2 failures, one every 15 s once its burst of 2 is spent:
+	// 15 s to wait. Address a: 3 failures, burst 3, one every 10 s: 10 s.
+	if wait, ok := lim.Allow(ctx, a); ok || wait != 15*time.Second {
+		t.Errorf("Allow = %v, %v; want 15s, false", wait, ok)
+	}
+	if wait, ok := lim.Allow(ctx, oauthhttp.Attempt{ClientID: "other", Addr: "a"}); ok || wait != 10*time.Second {
+		t.Errorf("Allow by address = %v, %v; want 10s, false", wait, ok)
+	}
+	if _, ok := lim.Allow(ctx, oauthhttp.Attempt{ClientID: "other", Addr: "b"}); !ok {
+		t.Error("a client with one failure from a clean address was refused")
+	}
+}
+
+func TestMemoryLimiterNegativeLimitIsNone(t *testing.T) {
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{ClientFailures: -1, AddrFailures: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := oauthhttp.Attempt{ClientID: "c", Addr: "a"}
+	for range 1000 {
+		lim.Fail(ctx, a)
+	}
+	if _, ok := lim.Allow(ctx, a); !ok || lim.Len() != 0 {
+		t.Errorf("an unlimited limiter refused, or kept %d keys", lim.Len())
+	}
+}
+
+func TestMemoryLimiterIsSafeForConcurrentUse(t *testing.T) {
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{MaxKeys: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 500 {
+				a := oauthhttp.Attempt{ClientID: fmt.Sprint("c", i%50), Addr: fmt.Sprint("a", g)}
+				if _, ok := lim.Allow(context.Background(), a); ok {
+					lim.Fail(context.Background(), a)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := lim.Len(); n > 32 {
+		t.Errorf("tracks %d keys, bound 32", n)
+	}
+}
+
+func TestRemoteHost(t *testing.T) {
+	for _, tc := range []struct{ name, remote, want string }{
+		{"an IPv4 address loses its port", "192.0.2.1:5555", "192.0.2.1"},
+		{"an IPv6 address becomes its /64", "[2001:db8:1:2:3:4:5:6]:443", "2001:db8:1:2::/64"},
+		{"two hosts of one /64 share a key", "[2001:db8:1:2::99]:1", "2001:db8:1:2::/64"},
+		{"an IPv6 zone is dropped", "[fe80::1%eth0]:80", "fe80::/64"},
+		{"an IPv4-mapped address is the IPv4 address", "[::ffff:192.0.2.1]:80", "192.0.2.1"},
+		{"an address without a port is kept", "192.0.2.9", "192.0.2.9"},
+		{"something else is kept as it is", "@unix-socket", "@unix-socket"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/", nil)
+			r.RemoteAddr = tc.remote
+			if got := oauthhttp.RemoteHost(r); got != tc.want {
+				t.Errorf("RemoteHost(%q) = %q, want %q", tc.remote, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLimiterOptionsRefuseNil(t *testing.T) {
+	kit := newBareKit(t)
+	for name, opt := range map[string]oauthhttp.Option{
+		"WithLimiter(nil)":    oauthhttp.WithLimiter(nil),
+		"WithClientAddr(nil)": oauthhttp.WithClientAddr(nil),
+	} {
+		if _, err := oauthhttp.New(kit.Service, opt); !errors.Is(err, oauthhttp.ErrInvalidOption) {
+			t.Errorf("%s: err %v, want ErrInvalidOption", name, err)
+		}
+	}
+	for _, l := range []oauthhttp.MemoryLimits{{Window: -time.Second}, {MaxKeys: -1}} {
+		if _, err := oauthhttp.NewMemoryLimiter(l); !errors.Is(err, oauthhttp.ErrInvalidOption) {
+			t.Errorf("NewMemoryLimiter(%+v): err %v, want ErrInvalidOption", l, err)
+		}
+	}
+}
