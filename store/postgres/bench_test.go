@@ -5,7 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
 )
 
 // The benchmarks run against the server in OAUTHAPPS_POSTGRES_DSN, one
@@ -88,4 +91,56 @@ func BenchmarkPostgresFloorWrite(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchAuthorize measures Service.Authorize of one EdDSA token on st, with
+// the given service options, after one call has warmed whatever it caches.
+func benchAuthorize(b *testing.B, st store.Store, opts ...oauthapp.Option) {
+	key, err := token.GenerateKey(token.EdDSA)
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys, err := token.NewKeySet(key)
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc, err := oauthapp.New(st, keys, opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = svc.Close() })
+	ctx := context.Background()
+	owner := oauthapptest.NewActor(oauthapp.RoleOwner)
+	app, sec, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: "bench", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, err := svc.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: sec.Reveal()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	res := oauthapp.Resource{Permission: permList, AccountSID: owner.AccountSID}
+	if _, err := svc.Authorize(ctx, tok.AccessToken, res); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := svc.Authorize(ctx, tok.AccessToken, res); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAuthorizeMemory is the reference for BenchmarkAuthorizePostgres:
+// the same service and token on the memory store, without a cache.
+func BenchmarkAuthorizeMemory(b *testing.B) {
+	benchAuthorize(b, store.NewMemory())
+}
+
+// BenchmarkAuthorizePostgres authorizes through a warm cache on the
+// PostgreSQL store, watching it for changes: no round trip per request.
+func BenchmarkAuthorizePostgres(b *testing.B) {
+	s, _, _ := newTestStore(b)
+	benchAuthorize(b, s, oauthapp.WithCache(cacheStale, 0))
 }
