@@ -8,7 +8,6 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
-	"github.com/oauthapps/oauthapps/token"
 )
 
 // The benchmarks run against the server in OAUTHAPPS_POSTGRES_DSN, one
@@ -96,37 +95,17 @@ func BenchmarkPostgresFloorWrite(b *testing.B) {
 // benchAuthorize measures Service.Authorize of one EdDSA token on st, with
 // the given service options, after one call has warmed whatever it caches.
 func benchAuthorize(b *testing.B, st store.Store, opts ...oauthapp.Option) {
-	key, err := token.GenerateKey(token.EdDSA)
-	if err != nil {
-		b.Fatal(err)
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc, err := oauthapp.New(st, keys, opts...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = svc.Close() })
-	ctx := context.Background()
-	owner := oauthapptest.NewActor(oauthapp.RoleOwner)
-	app, sec, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: "bench", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	tok, err := svc.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: sec.Reveal()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	res := oauthapp.Resource{Permission: permList, AccountSID: owner.AccountSID}
-	if _, err := svc.Authorize(ctx, tok.AccessToken, res); err != nil {
+	d := &deployment{keys: testKeys(b), owner: oauthapptest.NewActor(oauthapp.RoleOwner)}
+	svc := d.service(b, st, opts...)
+	app, sec := d.newApp(b, svc)
+	authorize := d.authorizes(svc, issue(b, svc, app.SID, sec), nil)
+	if err := authorize.do(); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		if _, err := svc.Authorize(ctx, tok.AccessToken, res); err != nil {
+		if err := authorize.do(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -36,45 +36,53 @@ const (
 	permList = "/demo/messaging/messages/list"
 )
 
-// deployment is a set of service instances on one schema.
+// deployment is what the instances of one service share: the signing
+// keys, an account owner who manages the apps and, on PostgreSQL, a schema
+// with a Store of its own to read what is stored.
 type deployment struct {
 	keys   *token.KeySet
 	owner  oauthapp.Actor
 	schema string
-	first  *Store // the store of the first instance
+	first  *Store
 }
 
 // newDeployment migrates a fresh schema and returns a deployment on it.
 func newDeployment(t *testing.T) *deployment {
 	t.Helper()
+	first, _, schema := newTestStore(t)
+	return &deployment{keys: testKeys(t), owner: oauthapptest.NewActor(oauthapp.RoleOwner), schema: schema, first: first}
+}
+
+// testKeys returns a key set with one new EdDSA key.
+func testKeys(tb testing.TB) *token.KeySet {
+	tb.Helper()
 	key, err := token.GenerateKey(token.EdDSA)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	keys, err := token.NewKeySet(key)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	first, _, schema := newTestStore(t)
-	return &deployment{keys: keys, owner: oauthapptest.NewActor(oauthapp.RoleOwner), schema: schema, first: first}
+	return keys
 }
 
 // instance starts a service instance on a pool and Store of its own, with a
 // cache of cacheStale, closed at cleanup before its Store and pool.
 func (d *deployment) instance(t *testing.T) *oauthapp.Service {
 	t.Helper()
-	return d.service(t, openStore(t, testPool(t), d.schema))
+	return d.service(t, openStore(t, testPool(t), d.schema), oauthapp.WithCache(cacheStale, 0))
 }
 
-// service returns a service with a cache of cacheStale on st, closed at
+// service returns a service on st with the deployment's keys, closed at
 // cleanup.
-func (d *deployment) service(t *testing.T, st store.Store) *oauthapp.Service {
-	t.Helper()
-	svc, err := oauthapp.New(st, d.keys, oauthapp.WithCache(cacheStale, 0))
+func (d *deployment) service(tb testing.TB, st store.Store, opts ...oauthapp.Option) *oauthapp.Service {
+	tb.Helper()
+	svc, err := oauthapp.New(st, d.keys, opts...)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { _ = svc.Close() })
+	tb.Cleanup(func() { _ = svc.Close() })
 	return svc
 }
 
@@ -84,24 +92,24 @@ func (d *deployment) service(t *testing.T, st store.Store) *oauthapp.Service {
 type unwatched struct{ store.Store }
 
 // newApp creates an app through svc and returns it with its secret.
-func (d *deployment) newApp(t *testing.T, svc *oauthapp.Service) (oauthapp.App, string) {
-	t.Helper()
+func (d *deployment) newApp(tb testing.TB, svc *oauthapp.Service) (oauthapp.App, string) {
+	tb.Helper()
 	app, sec, err := svc.CreateApp(context.Background(), d.owner, oauthapp.NewApp{
 		FriendlyName: "instances",
 		Permissions:  oauthapp.Permissions{Allow: []string{permList}},
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return app, sec.Reveal()
 }
 
 // issue returns a token for the app, obtained with sec from svc.
-func issue(t *testing.T, svc *oauthapp.Service, appSID, sec string) string {
-	t.Helper()
+func issue(tb testing.TB, svc *oauthapp.Service, appSID, sec string) string {
+	tb.Helper()
 	tok, err := svc.IssueToken(context.Background(), oauthapp.TokenRequest{ClientID: appSID, ClientSecret: sec})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return tok.AccessToken
 }
@@ -170,7 +178,7 @@ func awaitRefusal(t *testing.T, since time.Time, probes ...probe) time.Duration 
 func TestOtherInstanceRefusesWithinBound(t *testing.T) {
 	d := newDeployment(t)
 	writer, reader := d.instance(t), d.instance(t)
-	deaf := d.service(t, unwatched{openStore(t, testPool(t), d.schema)})
+	deaf := d.service(t, unwatched{openStore(t, testPool(t), d.schema)}, oauthapp.WithCache(cacheStale, 0))
 	ctx := context.Background()
 	const trials = 100
 
