@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
 )
 
@@ -88,4 +90,36 @@ func BenchmarkPostgresFloorWrite(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchAuthorize measures Service.Authorize of one EdDSA token on st, with
+// the given service options, after one call has warmed whatever it caches.
+func benchAuthorize(b *testing.B, st store.Store, opts ...oauthapp.Option) {
+	d := &deployment{keys: testKeys(b), owner: oauthapptest.NewActor(oauthapp.RoleOwner)}
+	svc := d.service(b, st, opts...)
+	app, sec := d.newApp(b, svc)
+	authorize := d.authorizes(svc, issue(b, svc, app.SID, sec), nil)
+	if err := authorize.do(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := authorize.do(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAuthorizeMemory is the reference for BenchmarkAuthorizePostgres:
+// the same service and token on the memory store, without a cache.
+func BenchmarkAuthorizeMemory(b *testing.B) {
+	benchAuthorize(b, store.NewMemory())
+}
+
+// BenchmarkAuthorizePostgres authorizes through a warm cache on the
+// PostgreSQL store, watching it for changes: no round trip per request.
+func BenchmarkAuthorizePostgres(b *testing.B) {
+	s, _, _ := newTestStore(b)
+	benchAuthorize(b, s, oauthapp.WithCache(cacheStale, 0))
 }

@@ -59,6 +59,10 @@
 // of every instance once its transaction commits: on loopback, p50 well
 // under a millisecond and p99 in the tens of milliseconds, far under the
 // 1 s bound the tests hold (TestNotifyLatency; BENCHMARKS.md has figures).
+// Through the whole service (oauthapp.Service with oauthapp.WithCache), an
+// instance refuses a secret rotated out with no grace, a deleted app's
+// tokens or a revoked token within a few milliseconds of the write
+// returning on another instance (TestOtherInstanceRefusesWithinBound).
 //
 // If the listening connection drops (server restart, network loss,
 // pg_terminate_backend), subscribers receive store.Resync at once, the

@@ -19,15 +19,24 @@ import (
 const dsnVar = "OAUTHAPPS_POSTGRES_DSN"
 
 // TestMain skips the whole package, examples included, when no server is
-// configured: every test and example here needs one.
+// configured: every test and example here needs one. It says so on
+// stderr, which plain "go test" and "go test -v" show. For a package that
+// passes, "go test ./..." shows no output at all, only its summary line;
+// the standard no-tests warning printed last makes that line end in
+// "[no tests to run]".
 func TestMain(m *testing.M) {
 	if os.Getenv(dsnVar) == "" {
-		fmt.Println("store/postgres: skipping all tests: set " + dsnVar + " to run them, e.g. from store/postgres:\n" +
-			"  " + dsnVar + "=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./...")
+		fmt.Fprint(os.Stderr, skipMessage)
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
 }
+
+// skipMessage says why nothing ran and how to run it.
+const skipMessage = "store/postgres: SKIPPED every test: they need a PostgreSQL server.\n" +
+	"Set " + dsnVar + " to a database the tests may create schemas in, e.g. from store/postgres:\n" +
+	"  " + dsnVar + "='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test -race ./...\n" +
+	"testing: warning: no tests to run\n"
 
 // testPool opens a pool on the test server, closed at cleanup.
 func testPool(t testing.TB) *pgxpool.Pool {

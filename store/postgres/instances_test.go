@@ -1,0 +1,345 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
+	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
+)
+
+// The tests in this file run the whole service, oauthapp.Service, as two
+// instances of one deployment: each with its own pool, Store and cache,
+// sharing one schema and one signing key.
+
+const (
+	// cacheStale is the instances' cache bound. It is far longer than any
+	// test, so an instance can only see another's change in time if a
+	// notification evicts its cached entry.
+	cacheStale = time.Minute
+	// propagationBound is the documented bound on how long after a write
+	// returns on one instance the other still honours what it removed.
+	propagationBound = time.Second
+	// refusalDeadline is how long a single wait for a refusal may last
+	// before the test gives up: generous, for a loaded machine, yet far
+	// under cacheStale, so a refusal seen within it came from a
+	// notification.
+	refusalDeadline = 10 * time.Second
+	// permList is the permission the test apps grant and the test requests
+	// ask for.
+	permList = "/demo/messaging/messages/list"
+)
+
+// deployment is what the instances of one service share: the signing
+// keys, an account owner who manages the apps and, on PostgreSQL, a schema
+// with a Store of its own to read what is stored.
+type deployment struct {
+	keys   *token.KeySet
+	owner  oauthapp.Actor
+	schema string
+	first  *Store
+}
+
+// newDeployment migrates a fresh schema and returns a deployment on it.
+func newDeployment(t *testing.T) *deployment {
+	t.Helper()
+	first, _, schema := newTestStore(t)
+	return &deployment{keys: testKeys(t), owner: oauthapptest.NewActor(oauthapp.RoleOwner), schema: schema, first: first}
+}
+
+// testKeys returns a key set with one new EdDSA key.
+func testKeys(tb testing.TB) *token.KeySet {
+	tb.Helper()
+	key, err := token.GenerateKey(token.EdDSA)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	keys, err := token.NewKeySet(key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return keys
+}
+
+// instance starts a service instance on a pool and Store of its own, with a
+// cache of cacheStale, closed at cleanup before its Store and pool.
+func (d *deployment) instance(t *testing.T) *oauthapp.Service {
+	t.Helper()
+	return d.service(t, openStore(t, testPool(t), d.schema), oauthapp.WithCache(cacheStale, 0))
+}
+
+// service returns a service on st with the deployment's keys, closed at
+// cleanup.
+func (d *deployment) service(tb testing.TB, st store.Store, opts ...oauthapp.Option) *oauthapp.Service {
+	tb.Helper()
+	svc, err := oauthapp.New(st, d.keys, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = svc.Close() })
+	return svc
+}
+
+// unwatched hides the Store's Watch method: a service on it has the same
+// cache but hears of no change, the control that shows what the watching
+// instance would do without notifications.
+type unwatched struct{ store.Store }
+
+// newApp creates an app through svc and returns it with its secret.
+func (d *deployment) newApp(tb testing.TB, svc *oauthapp.Service) (oauthapp.App, string) {
+	tb.Helper()
+	app, sec, err := svc.CreateApp(context.Background(), d.owner, oauthapp.NewApp{
+		FriendlyName: "instances",
+		Permissions:  oauthapp.Permissions{Allow: []string{permList}},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return app, sec.Reveal()
+}
+
+// issue returns a token for the app, obtained with sec from svc.
+func issue(tb testing.TB, svc *oauthapp.Service, appSID, sec string) string {
+	tb.Helper()
+	tok, err := svc.IssueToken(context.Background(), oauthapp.TokenRequest{ClientID: appSID, ClientSecret: sec})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tok.AccessToken
+}
+
+// probe is one request an instance must come to refuse with want.
+type probe struct {
+	name string
+	do   func() error
+	want error
+}
+
+func (d *deployment) authorizes(svc *oauthapp.Service, tok string, want error) probe {
+	return probe{"Authorize", func() error {
+		_, err := svc.Authorize(context.Background(), tok, oauthapp.Resource{Permission: permList, AccountSID: d.owner.AccountSID})
+		return err
+	}, want}
+}
+
+func authenticates(svc *oauthapp.Service, appSID, sec string) probe {
+	return probe{"AuthenticateClient", func() error {
+		_, err := svc.AuthenticateClient(context.Background(), appSID, sec, "")
+		return err
+	}, oauthapp.ErrInvalidClient}
+}
+
+// accept fails the test unless every probe is accepted now.
+func accept(t *testing.T, who string, probes ...probe) {
+	t.Helper()
+	for _, p := range probes {
+		if err := p.do(); err != nil {
+			t.Fatalf("%s: %s refused: %v", who, p.name, err)
+		}
+	}
+}
+
+// awaitRefusal polls the probes, in order and each in a tight loop, until
+// each is refused with its error, and returns the time from since to the
+// last refusal.
+func awaitRefusal(t *testing.T, since time.Time, probes ...probe) time.Duration {
+	t.Helper()
+	for _, p := range probes {
+		for {
+			err := p.do()
+			if errors.Is(err, p.want) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: got %v, want %v", p.name, err, p.want)
+			}
+			if time.Since(since) > refusalDeadline {
+				t.Fatalf("%s still accepted %v after the write returned", p.name, refusalDeadline)
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+	return time.Since(since)
+}
+
+// TestOtherInstanceRefusesWithinBound: a rotation with no grace, a
+// deletion or a revocation made through one instance is refused by
+// another instance, whose cache held the app and the token's revocation
+// status, within the propagation bound after the write returns. A third
+// instance with the same cache but no notifications still accepts at that
+// moment, which shows that the refusal came from the notification and not
+// from a store read. It reports p50 and p99 per kind of write.
+func TestOtherInstanceRefusesWithinBound(t *testing.T) {
+	d := newDeployment(t)
+	writer, reader := d.instance(t), d.instance(t)
+	deaf := d.service(t, unwatched{openStore(t, testPool(t), d.schema)}, oauthapp.WithCache(cacheStale, 0))
+	ctx := context.Background()
+	const trials = 100
+
+	for _, tc := range []struct {
+		name string
+		// write changes the app through writer and returns the probes,
+		// for a given instance, of what the change must stop: the reader
+		// must come to refuse them, the deaf instance still accepts them.
+		write func(t *testing.T, app oauthapp.App, sec, tok string) (refused func(*oauthapp.Service) []probe)
+	}{
+		{"rotation with no grace kills the old secret and its tokens", func(t *testing.T, app oauthapp.App, sec, tok string) func(*oauthapp.Service) []probe {
+			if _, _, err := writer.RotateSecret(ctx, d.owner, app.SID, oauthapp.Rotation{Grace: oauthapp.Grace(0)}); err != nil {
+				t.Fatal(err)
+			}
+			return func(svc *oauthapp.Service) []probe {
+				return []probe{d.authorizes(svc, tok, oauthapp.ErrSecretInactive), authenticates(svc, app.SID, sec)}
+			}
+		}},
+		{"deletion kills the app's tokens and secret", func(t *testing.T, app oauthapp.App, sec, tok string) func(*oauthapp.Service) []probe {
+			if err := writer.DeleteApp(ctx, d.owner, app.SID); err != nil {
+				t.Fatal(err)
+			}
+			return func(svc *oauthapp.Service) []probe {
+				return []probe{d.authorizes(svc, tok, oauthapp.ErrAppDeleted), authenticates(svc, app.SID, sec)}
+			}
+		}},
+		{"revocation kills the token", func(t *testing.T, app oauthapp.App, sec, tok string) func(*oauthapp.Service) []probe {
+			client := oauthapp.Client{AppSID: app.SID}
+			if err := writer.Revoke(ctx, client, tok); err != nil {
+				t.Fatal(err)
+			}
+			return func(svc *oauthapp.Service) []probe {
+				return []probe{d.authorizes(svc, tok, oauthapp.ErrTokenRevoked)}
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			latencies := make([]time.Duration, trials)
+			for i := range latencies {
+				app, sec := d.newApp(t, writer)
+				tok := issue(t, writer, app.SID, sec)
+				for _, svc := range []*oauthapp.Service{reader, deaf} {
+					accept(t, "before the write", d.authorizes(svc, tok, nil), authenticates(svc, app.SID, sec))
+				}
+
+				refused := tc.write(t, app, sec, tok)
+				written := time.Now()
+				latencies[i] = awaitRefusal(t, written, refused(reader)...)
+				accept(t, "instance without notifications", refused(deaf)...)
+			}
+			slices.Sort(latencies)
+			p50, p99 := percentile(latencies, 50), percentile(latencies, 99)
+			t.Logf("%d trials, write returned on one instance -> the other refuses: p50 %v, p99 %v, max %v",
+				trials, p50, p99, latencies[trials-1])
+			if p99 > propagationBound {
+				t.Errorf("p99 %v exceeds the %v bound", p99, propagationBound)
+			}
+		})
+	}
+}
+
+// percentile returns the p-th percentile of sorted durations, by nearest
+// rank.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	return sorted[max(0, (len(sorted)*p+99)/100-1)]
+}
+
+// TestConcurrentRotationsFromTwoInstances rotates one app's secret from
+// both instances at once, in rounds. After each round no update is lost
+// (the returned versions are exactly 2..1+n for n successful rotations,
+// and the stored version is 1+n), the stored app holds the secrets of the
+// last two versions only, and once notifications have arrived exactly
+// those two, of all the secrets ever returned, verify on both instances.
+func TestConcurrentRotationsFromTwoInstances(t *testing.T) {
+	d := newDeployment(t)
+	instances := []*oauthapp.Service{d.instance(t), d.instance(t)}
+	ctx := context.Background()
+	app, first := d.newApp(t, instances[0])
+	const rounds, workers, perWorker = 5, 4, 3
+
+	secrets := map[int64]rotated{1: {app.Secrets[0].ID, first}} // by the version that introduced it
+	for round := range rounds {
+		got := make([][]rotated, workers)
+		versions := make([][]int64, workers)
+		errs := together(workers, func(w int) error {
+			svc := instances[w%len(instances)]
+			for range perWorker {
+				a, sec, err := svc.RotateSecret(ctx, d.owner, app.SID, oauthapp.Rotation{Grace: oauthapp.Grace(time.Hour)})
+				if errors.Is(err, oauthapp.ErrConflict) {
+					continue // gave up after its retries: not a write
+				}
+				if err != nil {
+					return err
+				}
+				got[w] = append(got[w], rotated{sec.ID(), sec.Reveal()})
+				versions[w] = append(versions[w], a.Version)
+			}
+			return nil
+		})
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		for w := range got {
+			for i, v := range versions[w] {
+				if _, dup := secrets[v]; dup {
+					t.Fatalf("round %d: version %d returned twice", round, v)
+				}
+				secrets[v] = got[w][i]
+			}
+		}
+		last := int64(len(secrets)) // versions 1..last if none was lost
+		for v := range last {
+			if _, ok := secrets[v+1]; !ok {
+				t.Fatalf("round %d: %d successful writes but version %d never returned", round, last-1, v+1)
+			}
+		}
+		stored, err := d.first.GetApp(ctx, app.SID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored.Version != last {
+			t.Fatalf("round %d: stored version %d after %d successful writes, want %d", round, stored.Version, last-1, last)
+		}
+		if cur, prev := stored.Secrets.Current, stored.Secrets.Previous; cur.ID != secrets[last].id || prev.ID != secrets[last-1].id || !prev.Expires.After(time.Now()) {
+			t.Fatalf("round %d: stored secrets %s, %s (until %v), want those of versions %d and %d",
+				round, cur.ID, prev.ID, prev.Expires, last, last-1)
+		}
+		for i, svc := range instances {
+			awaitVerifying(t, fmt.Sprintf("round %d, instance %d", round, i), svc, app.SID, secrets, last)
+		}
+	}
+	t.Logf("%d successful rotations from %d workers on 2 instances", len(secrets)-1, workers)
+}
+
+// rotated is a secret a rotation returned: its public id and itself.
+type rotated struct{ id, secret string }
+
+// awaitVerifying waits until, of all the secrets, exactly those of
+// versions last and last-1 authenticate on svc, and fails if that takes
+// longer than refusalDeadline.
+func awaitVerifying(t *testing.T, who string, svc *oauthapp.Service, appSID string, secrets map[int64]rotated, last int64) {
+	t.Helper()
+	start := time.Now()
+	for {
+		var verifying []int64
+		for v, s := range secrets {
+			_, err := svc.AuthenticateClient(context.Background(), appSID, s.secret, "")
+			switch {
+			case err == nil:
+				verifying = append(verifying, v)
+			case !errors.Is(err, oauthapp.ErrInvalidClient):
+				t.Fatalf("%s: AuthenticateClient: %v", who, err)
+			}
+		}
+		slices.Sort(verifying)
+		if slices.Equal(verifying, []int64{last - 1, last}) {
+			return
+		}
+		if time.Since(start) > refusalDeadline {
+			t.Fatalf("%s: secrets of versions %v verify after %v, want those of %d and %d", who, verifying, refusalDeadline, last-1, last)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
