@@ -35,8 +35,13 @@ func (p *hmacPads) sum(msg string) [sha256.Size]byte {
 	if n := len(p.inner) + len(msg); n > len(stack) {
 		buf = make([]byte, 0, n)
 	}
-	buf = append(append(buf, p.inner[:]...), msg...)
-	in := sha256.Sum256(buf)
+	return p.sumPadded(append(append(buf, p.inner[:]...), msg...))
+}
+
+// sumPadded returns HMAC-SHA256(secret, msg) for padded = inner pad || msg,
+// which the caller has laid out so that the message is not copied again.
+func (p *hmacPads) sumPadded(padded []byte) [sha256.Size]byte {
+	in := sha256.Sum256(padded)
 	var out [sha256.BlockSize + sha256.Size]byte
 	copy(out[:], p.outer[:])
 	copy(out[sha256.BlockSize:], in[:])

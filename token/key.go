@@ -195,15 +195,20 @@ func randomID() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
-// appendSignature appends the signature of input. HS256 is computed here
-// (RFC 2104 over crypto/sha256, without allocating); the other algorithms
-// use golang-jwt's signing methods.
-func (k *Key) appendSignature(dst []byte, input string) ([]byte, error) {
+// appendSignature appends the signature of the signing input buf[from:].
+// For HS256, buf[:from] must be the key's inner HMAC pad, so the input is
+// hashed in place (RFC 2104 over crypto/sha256); EdDSA calls
+// crypto/ed25519 directly. Neither allocates. ES256 and RS256 use
+// golang-jwt's signing methods.
+func (k *Key) appendSignature(dst, buf []byte, from int) ([]byte, error) {
 	if k.pads != nil {
-		mac := k.pads.sum(input)
+		mac := k.pads.sumPadded(buf)
 		return append(dst, mac[:]...), nil
 	}
-	sig, err := k.alg.method().Sign(input, k.sign)
+	if priv, ok := k.sign.(ed25519.PrivateKey); ok {
+		return append(dst, ed25519.Sign(priv, buf[from:])...), nil
+	}
+	sig, err := k.alg.method().Sign(string(buf[from:]), k.sign)
 	if err != nil {
 		return dst, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, k.id, err)
 	}

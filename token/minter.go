@@ -2,9 +2,9 @@ package token
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -35,7 +35,11 @@ type Minter struct {
 	keys     *KeySet
 	issuer   string
 	audience []string
-	prefix   string // `{"iss":...,"aud":...`, encoded once
+	// The claims always open with `{"iss":...,"aud":...`. Its longest
+	// head of whole 3-byte groups is kept base64url-encoded (headB64), so
+	// each Mint encodes only the rest: tail, then the varying claims.
+	headB64 string
+	tail    string
 }
 
 // NewMinter returns a Minter that writes iss = issuer and aud = audience
@@ -58,11 +62,13 @@ func NewMinter(keys *KeySet, issuer string, audience ...string) (*Minter, error)
 	}
 	p := appendString([]byte(`{"iss":`), issuer)
 	p = appendAudience(append(p, `,"aud":`...), audience)
+	cut := len(p) - len(p)%3
 	return &Minter{
 		keys:     keys,
 		issuer:   issuer,
 		audience: append([]string(nil), audience...),
-		prefix:   string(p),
+		headB64:  base64.RawURLEncoding.EncodeToString(p[:cut]),
+		tail:     string(p[cut:]),
 	}, nil
 }
 
@@ -94,34 +100,47 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 		Region:     req.Region,
 		SecretID:   req.SecretID,
 	}
-	key := m.keys.SigningKey()
-	var payload [512]byte
-	raw, err := sign(key, appendClaims(payload[:0], m.prefix, &c))
+	var claims [512]byte
+	raw, err := m.sign(m.keys.SigningKey(), appendClaims(claims[:0], m.tail, &c))
 	if err != nil {
 		return "", Claims{}, err
 	}
 	return raw, c, nil
 }
 
-// sign returns the compact JWS of payload under key's header. The token is
-// built in one strings.Builder, sized exactly, whose first part doubles as
-// the signing input.
-func sign(key *Key, payload []byte) (string, error) {
+// sign returns the compact JWS of the claims (headB64, then rest, which is
+// the claims JSON after the minter's encoded head) under key's header.
+// The token is laid out in one buffer, on the stack when it fits: for
+// HS256 the inner HMAC pad first, so the signing input is hashed where it
+// lies; then header.payload, the signing input; then the signature. The
+// returned string, sized exactly, is the only allocation.
+func (m *Minter) sign(key *Key, rest []byte) (string, error) {
 	enc := base64.RawURLEncoding
+	pad := 0
+	if key.pads != nil {
+		pad = sha256.BlockSize
+	}
+	n := pad + len(key.header) + 1 + len(m.headB64) + enc.EncodedLen(len(rest)) + 1 + enc.EncodedLen(key.sigLen)
 	var stack [1024]byte
-	body := enc.AppendEncode(stack[:0], payload)
-	var sb strings.Builder
-	sb.Grow(len(key.header) + 1 + len(body) + 1 + enc.EncodedLen(key.sigLen))
-	sb.WriteString(key.header)
-	sb.WriteByte('.')
-	sb.Write(body)
-	sig, err := key.appendSignature(stack[:0], sb.String())
+	buf := stack[:0]
+	if n > len(stack) {
+		buf = make([]byte, 0, n)
+	}
+	if pad > 0 {
+		buf = append(buf, key.pads.inner[:]...)
+	}
+	buf = append(buf, key.header...)
+	buf = append(buf, '.')
+	buf = append(buf, m.headB64...)
+	buf = appendEncodeB64(buf, rest)
+	var sigBuf [64]byte
+	sig, err := key.appendSignature(sigBuf[:0], buf, pad)
 	if err != nil {
 		return "", err
 	}
-	sb.WriteByte('.')
-	sb.Write(enc.AppendEncode(stack[len(sig):len(sig)], sig))
-	return sb.String(), nil
+	buf = append(buf, '.')
+	buf = appendEncodeB64(buf, sig)
+	return string(buf[pad:]), nil
 }
 
 // checkRequest validates req and returns the lifetime to use.
