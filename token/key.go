@@ -195,20 +195,14 @@ func randomID() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
-// appendSignature appends the signature of the signing input buf[from:].
-// For HS256, buf[:from] must be the key's inner HMAC pad, so the input is
-// hashed in place (RFC 2104 over crypto/sha256); EdDSA calls
-// crypto/ed25519 directly. Neither allocates. ES256 and RS256 use
-// golang-jwt's signing methods.
-func (k *Key) appendSignature(dst, buf []byte, from int) ([]byte, error) {
-	if k.pads != nil {
-		mac := k.pads.sumPadded(buf)
-		return append(dst, mac[:]...), nil
-	}
+// appendSignature appends the signature of input with an asymmetric key:
+// EdDSA calls crypto/ed25519 directly, without allocating; ES256 and RS256
+// use golang-jwt's signing methods. (HS256 signs in Minter.signHMAC.)
+func (k *Key) appendSignature(dst, input []byte) ([]byte, error) {
 	if priv, ok := k.sign.(ed25519.PrivateKey); ok {
-		return append(dst, ed25519.Sign(priv, buf[from:])...), nil
+		return append(dst, ed25519.Sign(priv, input)...), nil
 	}
-	sig, err := k.alg.method().Sign(string(buf[from:]), k.sign)
+	sig, err := k.alg.method().Sign(string(input), k.sign)
 	if err != nil {
 		return dst, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, k.id, err)
 	}

@@ -2,9 +2,9 @@ package token
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -40,6 +40,9 @@ type Minter struct {
 	// each Mint encodes only the rest: tail, then the varying claims.
 	headB64 string
 	tail    string
+	// hmac is the HS256 signing key's HMAC state with the constant start
+	// of every signing input absorbed; rebuilt when the key rotates.
+	hmac atomic.Pointer[hmacPrefix]
 }
 
 // NewMinter returns a Minter that writes iss = issuer and aud = audience
@@ -110,37 +113,62 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 
 // sign returns the compact JWS of the claims (headB64, then rest, which is
 // the claims JSON after the minter's encoded head) under key's header.
-// The token is laid out in one buffer, on the stack when it fits: for
-// HS256 the inner HMAC pad first, so the signing input is hashed where it
-// lies; then header.payload, the signing input; then the signature. The
-// returned string, sized exactly, is the only allocation.
+// The token is laid out in one buffer, on the stack when it fits:
+// header.payload, the signing input, then the signature. The returned
+// string, sized exactly, is the only allocation.
 func (m *Minter) sign(key *Key, rest []byte) (string, error) {
-	enc := base64.RawURLEncoding
-	pad := 0
 	if key.pads != nil {
-		pad = sha256.BlockSize
+		return m.signHMAC(key, rest)
 	}
-	n := pad + len(key.header) + 1 + len(m.headB64) + enc.EncodedLen(len(rest)) + 1 + enc.EncodedLen(key.sigLen)
+	n := len(key.header) + 1 + len(m.headB64) + base64.RawURLEncoding.EncodedLen(len(rest)) + 1 + base64.RawURLEncoding.EncodedLen(key.sigLen)
 	var stack [1024]byte
 	buf := stack[:0]
 	if n > len(stack) {
 		buf = make([]byte, 0, n)
 	}
-	if pad > 0 {
-		buf = append(buf, key.pads.inner[:]...)
-	}
-	buf = append(buf, key.header...)
-	buf = append(buf, '.')
-	buf = append(buf, m.headB64...)
-	buf = appendEncodeB64(buf, rest)
+	buf = m.appendSigningInput(buf, key, rest)
 	var sigBuf [64]byte
-	sig, err := key.appendSignature(sigBuf[:0], buf, pad)
+	sig, err := key.appendSignature(sigBuf[:0], buf)
 	if err != nil {
 		return "", err
 	}
 	buf = append(buf, '.')
 	buf = appendEncodeB64(buf, sig)
-	return string(buf[pad:]), nil
+	return string(buf), nil
+}
+
+// signHMAC is sign for HS256. It starts from the HMAC state that has the
+// constant start of the signing input absorbed, and lays the token out in
+// a pooled buffer (the hash reads it through an interface, so a stack
+// buffer would move to the heap).
+func (m *Minter) signHMAC(key *Key, rest []byte) (string, error) {
+	p := m.hmac.Load()
+	if p == nil || p.key != key {
+		var err error
+		if p, err = newHMACPrefix(key, key.header+"."+m.headB64); err != nil {
+			return "", err
+		}
+		m.hmac.Store(p)
+	}
+	sc := hmacScratchPool.Get().(*hmacScratch)
+	defer sc.release()
+	buf := m.appendSigningInput(sc.buf[:0], key, rest)
+	mac, err := p.sum(sc, buf)
+	if err != nil {
+		return "", err
+	}
+	buf = append(buf, '.')
+	buf = appendEncodeB64(buf, mac[:])
+	sc.buf = buf
+	return string(buf), nil
+}
+
+// appendSigningInput appends header.payload.
+func (m *Minter) appendSigningInput(dst []byte, key *Key, rest []byte) []byte {
+	dst = append(dst, key.header...)
+	dst = append(dst, '.')
+	dst = append(dst, m.headB64...)
+	return appendEncodeB64(dst, rest)
 }
 
 // checkRequest validates req and returns the lifetime to use.
