@@ -104,23 +104,6 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {
-		for ; len(s)-i >= 8; i += 8 {
-			// Eight bytes at once: each term sets a byte's top bit
-			// where that byte is a control character, a quote or a
-			// backslash (bytes of multi-byte characters are copied).
-			// Written out here: as a function it would not inline.
-			const ones, highs = 0x0101010101010101, 0x8080808080808080
-			w := s[i : i+8]
-			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-			q, bs := x^(ones*'"'), x^(ones*'\\')
-			if ((x-ones*0x20)&^x|(q-ones)&^q|(bs-ones)&^bs)&highs != 0 {
-				break
-			}
-		}
-		if i == len(s) {
-			break
-		}
 		c := s[i]
 		if plain[c] || c >= utf8.RuneSelf {
 			continue
