@@ -116,14 +116,14 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 	if !s.servesRegion(id.Region) {
 		return id, nil, ErrWrongRegion
 	}
-	revoked, err := s.isRevoked(ctx, id.TokenID)
+	revoked, err := s.isRevoked(ctx, id.TokenID, now)
 	if err != nil {
 		return id, nil, err
 	}
 	if revoked {
 		return id, nil, invalidToken(ErrTokenRevoked)
 	}
-	a, err := s.lookupApp(ctx, id.AppSID)
+	a, err := s.lookupApp(ctx, id.AppSID, now)
 	if errors.Is(err, ErrNotFound) {
 		return id, nil, invalidToken(ErrAppDeleted)
 	}

@@ -55,11 +55,12 @@ type Client struct {
 // expired, or the app deleted; the audit hook is told which. An unknown
 // client costs the same hash comparison as a wrong secret.
 func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret, region string) (Client, error) {
-	c, _, err := s.authenticate(ctx, clientID, clientSecret, region)
+	c, _, err := s.authenticate(ctx, s.now(), clientID, clientSecret, region)
 	return c, err
 }
 
-func (s *Service) authenticate(ctx context.Context, clientID, clientSecret, region string) (Client, *liveApp, error) {
+// authenticate checks the client at now, the request's one clock reading.
+func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, clientSecret, region string) (Client, *liveApp, error) {
 	fail := func(reason string) (Client, *liveApp, error) {
 		e := Event{Kind: EventAuthenticationFail, Reason: reason}
 		if isSID(AppSIDPrefix, clientID) {
@@ -76,12 +77,11 @@ func (s *Service) authenticate(ctx context.Context, clientID, clientSecret, regi
 	if err != nil {
 		return fail("malformed secret")
 	}
-	now := s.now()
 	if !isSID(AppSIDPrefix, clientID) {
 		_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
 		return fail("malformed client id")
 	}
-	a, err := s.lookupApp(ctx, clientID)
+	a, err := s.lookupApp(ctx, clientID, now)
 	if errors.Is(err, ErrNotFound) {
 		_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
 		return fail("unknown client")
@@ -107,7 +107,8 @@ func (s *Service) authenticate(ctx context.Context, clientID, clientSecret, regi
 // Errors: ErrInvalidClient, ErrInvalidScope (a *ScopeError names the
 // permission when one is not allowed), ErrUnsupportedRegion.
 func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, error) {
-	client, a, err := s.authenticate(ctx, req.ClientID, req.ClientSecret, req.Region)
+	now := s.now()
+	client, a, err := s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region)
 	if err != nil {
 		return Token{}, err
 	}
@@ -123,7 +124,6 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, erro
 		}
 		return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
 	}
-	now := s.now()
 	ttl := s.ttl(a.ttl)
 	raw, claims, err := s.minter.Mint(now, token.MintRequest{
 		ClientID:   client.AppSID,

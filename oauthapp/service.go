@@ -118,10 +118,10 @@ func (s *Service) ttl(appTTL time.Duration) time.Duration {
 }
 
 // lookupApp returns the compiled form of an app for token issuing and
-// authorization: from the cache when it is fresh enough, else from the
-// store (reusing the compiled form when the stored version is unchanged).
-func (s *Service) lookupApp(ctx context.Context, sid string) (*liveApp, error) {
-	now := s.now()
+// authorization at now (the request's one clock reading): from the cache
+// when it is fresh enough, else from the store (reusing the compiled form
+// when the stored version is unchanged).
+func (s *Service) lookupApp(ctx context.Context, sid string, now time.Time) (*liveApp, error) {
 	if a := s.apps.fresh(sid, now); a != nil {
 		return a, nil
 	}
@@ -149,10 +149,9 @@ func (s *Service) lookupApp(ctx context.Context, sid string) (*liveApp, error) {
 	return a, nil
 }
 
-// isRevoked reports whether a token id is in the revoked set, through the
-// cache when one is configured.
-func (s *Service) isRevoked(ctx context.Context, jti string) (bool, error) {
-	now := s.now()
+// isRevoked reports whether a token id is in the revoked set at now,
+// through the cache when one is configured.
+func (s *Service) isRevoked(ctx context.Context, jti string, now time.Time) (bool, error) {
 	if revoked, ok := s.apps.revokedFresh(jti, now); ok {
 		return revoked, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -200,4 +201,37 @@ func TestCatalogResolveAgreesWithServeMux(t *testing.T) {
 			t.Run(method+" "+path, func(t *testing.T) { checkAgainstMux(t, c, mux, method, path) })
 		}
 	}
+}
+
+// FuzzParseScope compares ParseScope and ParseGrantScope with a plain
+// reference (split on spaces, skip empty entries, keep the first of each
+// duplicate, parse each new entry).
+func FuzzParseScope(f *testing.F) {
+	f.Add("/d/p/r/a /d/p/r/b /d/p/r/a", false)
+	f.Add("  /d/p/*  /d/p/r/a ", true)
+	f.Add("/d/p/r/a\t/d/p/r/b", false)
+	f.Fuzz(func(t *testing.T, s string, grant bool) {
+		var want []string
+		var wantErr error
+		seen := map[string]bool{}
+		for _, e := range strings.Split(s, " ") {
+			if e == "" || seen[e] {
+				continue
+			}
+			if _, wantErr = parse(e, grant); wantErr != nil {
+				want = nil
+				break
+			}
+			seen[e] = true
+			want = append(want, e)
+		}
+		parseFn := ParseScope
+		if grant {
+			parseFn = ParseGrantScope
+		}
+		got, err := parseFn(s)
+		if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) || !slices.Equal(got, want) {
+			t.Fatalf("%q: got %q, %v; want %q, %v", s, got, err, want, wantErr)
+		}
+	})
 }

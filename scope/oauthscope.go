@@ -1,6 +1,9 @@
 package scope
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // ParseScope parses the scope parameter of a token request (RFC 6749
 // section 3.3): permissions separated by spaces, in any order. Each must be
@@ -19,19 +22,61 @@ func ParseGrantScope(s string) ([]string, error) {
 }
 
 func parseList(s string, grant bool) ([]string, error) {
-	var out []string
-	seen := map[string]bool{}
-	for _, entry := range strings.Split(s, " ") {
-		if entry == "" || seen[entry] {
+	n := 0
+	for rest := s; rest != ""; {
+		var entry string
+		if entry, rest, _ = strings.Cut(rest, " "); entry != "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	out := make([]string, 0, n)
+	var seen set
+	for rest := s; rest != ""; {
+		var entry string
+		entry, rest, _ = strings.Cut(rest, " ")
+		if entry == "" || seen.has(out, entry) {
 			continue
 		}
 		if _, err := parse(entry, grant); err != nil {
 			return nil, err
 		}
-		seen[entry] = true
-		out = append(out, entry)
+		out = seen.add(out, entry)
 	}
 	return out, nil
+}
+
+// set finds duplicates in a list being built: by a linear search while the
+// list is short (scope lists usually are, and then nothing is allocated),
+// through a map once it is long.
+type set map[string]struct{}
+
+// linearMax is the longest list set searches linearly.
+const linearMax = 16
+
+func (m *set) has(list []string, e string) bool {
+	if *m != nil {
+		_, ok := (*m)[e]
+		return ok
+	}
+	return slices.Contains(list, e)
+}
+
+// add appends e to list and records it.
+func (m *set) add(list []string, e string) []string {
+	list = append(list, e)
+	switch {
+	case *m != nil:
+		(*m)[e] = struct{}{}
+	case len(list) > linearMax:
+		*m = make(set, 2*len(list))
+		for _, x := range list {
+			(*m)[x] = struct{}{}
+		}
+	}
+	return list
 }
 
 // FormatScope joins permissions into a scope string, in the order given.

@@ -2,7 +2,9 @@ package scope
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -36,6 +38,27 @@ func TestParseScope(t *testing.T) {
 			}
 		})
 	}
+	t.Run("duplicates are dropped from a list too long to search linearly", func(t *testing.T) {
+		var in, want []string
+		for i := range 3 * linearMax {
+			p := fmt.Sprintf("/d/p/r/a%d", i%(2*linearMax))
+			in = append(in, p)
+			if i < 2*linearMax {
+				want = append(want, p)
+			}
+		}
+		got, err := ParseScope(strings.Join(in, "  "))
+		if err != nil || !slices.Equal(got, want) {
+			t.Fatalf("ParseScope = %q, %v; want %q", got, err, want)
+		}
+		p, err := NewPolicy([]string{"/d/p/r/*"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := p.Narrow(in); err != nil || !slices.Equal(got, want) {
+			t.Fatalf("Narrow = %q, %v; want %q", got, err, want)
+		}
+	})
 	t.Run("grant scope accepts wildcards", func(t *testing.T) {
 		got, err := ParseGrantScope("/d/* /d/p/r/a")
 		if err != nil || !slices.Equal(got, []string{"/d/*", "/d/p/r/a"}) {

@@ -139,7 +139,7 @@ func (p *Policy) Narrow(requested []string) ([]string, error) {
 		return p.Allow(), nil
 	}
 	out := make([]string, 0, len(requested))
-	seen := make(map[string]bool, len(requested))
+	var seen set
 	for _, r := range requested {
 		if _, err := ParsePermission(r); err != nil {
 			return nil, &NotAllowedError{Permission: r, Reason: err}
@@ -147,9 +147,8 @@ func (p *Policy) Narrow(requested []string) ([]string, error) {
 		if !p.Allows(r) {
 			return nil, &NotAllowedError{Permission: r}
 		}
-		if !seen[r] {
-			seen[r] = true
-			out = append(out, r)
+		if !seen.has(out, r) {
+			out = seen.add(out, r)
 		}
 	}
 	return out, nil

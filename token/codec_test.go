@@ -5,9 +5,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -57,6 +59,42 @@ func TestAppendDecodeB64(t *testing.T) {
 	}
 }
 
+func TestAppendEncodeB64MatchesEncodingBase64(t *testing.T) {
+	src := make([]byte, 600)
+	for i := range src {
+		src[i] = byte(i*7 + i>>8)
+	}
+	for n := 0; n <= len(src); n++ {
+		want := base64.RawURLEncoding.AppendEncode([]byte("pre"), src[:n])
+		if got := appendEncodeB64([]byte("pre"), src[:n]); !bytes.Equal(got, want) {
+			t.Fatalf("%d bytes: got %q, want %q", n, got, want)
+		}
+	}
+	t.Run("every byte value in every position", func(t *testing.T) {
+		for b := 0; b < 256; b++ {
+			in := bytes.Repeat([]byte{byte(b)}, 11)
+			in[b%11] ^= 0x5a
+			assert.Equal(t, base64.RawURLEncoding.EncodeToString(in), string(appendEncodeB64(nil, in)))
+		}
+	})
+}
+
+// FuzzAppendEncodeB64 compares the encoder with encoding/base64's unpadded
+// URL encoding, and checks that the decoder reads its output back.
+func FuzzAppendEncodeB64(f *testing.F) {
+	for _, s := range []string{"", "a", "ab", "abc", "abcdefgh", "\xff\xfe\xfd\x00\x01\x02\x03"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		got := appendEncodeB64([]byte("prefix"), src)
+		want := base64.RawURLEncoding.AppendEncode([]byte("prefix"), src)
+		require.Equal(t, string(want), string(got))
+		back, ok := appendDecodeB64(nil, string(got[len("prefix"):]))
+		require.True(t, ok)
+		require.Equal(t, string(src), string(back))
+	})
+}
+
 // FuzzAppendDecodeB64 compares the decoder with encoding/base64's strict
 // unpadded URL encoding, which must agree on every input without CR or LF
 // (the standard decoder skips those; this one rejects them).
@@ -75,5 +113,22 @@ func FuzzAppendDecodeB64(f *testing.F) {
 		if ok {
 			require.Equal(t, append([]byte("prefix"), want...), got)
 		}
+	})
+}
+
+// FuzzAppendString: encoding/json reads back every valid UTF-8 string the
+// claims writer writes, whatever runs of plain and escaped bytes it holds.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain ascii text", "12345678\"", "1234567\x00abcdefgh", "\\\\\\\\\\\\\\\\x", "é\x1f😀\x7f\u2028 \t\r\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		out := appendString([]byte("x"), s)
+		var back string
+		require.NoError(t, json.Unmarshal(out[1:], &back), "%q", out)
+		require.Equal(t, s, back)
 	})
 }

@@ -195,15 +195,14 @@ func randomID() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
-// appendSignature appends the signature of input. HS256 is computed here
-// (RFC 2104 over crypto/sha256, without allocating); the other algorithms
-// use golang-jwt's signing methods.
-func (k *Key) appendSignature(dst []byte, input string) ([]byte, error) {
-	if k.pads != nil {
-		mac := k.pads.sum(input)
-		return append(dst, mac[:]...), nil
+// appendSignature appends the signature of input with an asymmetric key:
+// EdDSA calls crypto/ed25519 directly, without allocating; ES256 and RS256
+// use golang-jwt's signing methods. (HS256 signs in Minter.signHMAC.)
+func (k *Key) appendSignature(dst, input []byte) ([]byte, error) {
+	if priv, ok := k.sign.(ed25519.PrivateKey); ok {
+		return append(dst, ed25519.Sign(priv, input)...), nil
 	}
-	sig, err := k.alg.method().Sign(input, k.sign)
+	sig, err := k.alg.method().Sign(string(input), k.sign)
 	if err != nil {
 		return dst, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, k.id, err)
 	}

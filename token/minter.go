@@ -4,7 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -35,7 +35,14 @@ type Minter struct {
 	keys     *KeySet
 	issuer   string
 	audience []string
-	prefix   string // `{"iss":...,"aud":...`, encoded once
+	// The claims always open with `{"iss":...,"aud":...`. Its longest
+	// head of whole 3-byte groups is kept base64url-encoded (headB64), so
+	// each Mint encodes only the rest: tail, then the varying claims.
+	headB64 string
+	tail    string
+	// hmac is the HS256 signing key's HMAC state with the constant start
+	// of every signing input absorbed; rebuilt when the key rotates.
+	hmac atomic.Pointer[hmacPrefix]
 }
 
 // NewMinter returns a Minter that writes iss = issuer and aud = audience
@@ -58,11 +65,13 @@ func NewMinter(keys *KeySet, issuer string, audience ...string) (*Minter, error)
 	}
 	p := appendString([]byte(`{"iss":`), issuer)
 	p = appendAudience(append(p, `,"aud":`...), audience)
+	cut := len(p) - len(p)%3
 	return &Minter{
 		keys:     keys,
 		issuer:   issuer,
 		audience: append([]string(nil), audience...),
-		prefix:   string(p),
+		headB64:  base64.RawURLEncoding.EncodeToString(p[:cut]),
+		tail:     string(p[cut:]),
 	}, nil
 }
 
@@ -94,34 +103,72 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 		Region:     req.Region,
 		SecretID:   req.SecretID,
 	}
-	key := m.keys.SigningKey()
-	var payload [512]byte
-	raw, err := sign(key, appendClaims(payload[:0], m.prefix, &c))
+	var claims [512]byte
+	raw, err := m.sign(m.keys.SigningKey(), appendClaims(claims[:0], m.tail, &c))
 	if err != nil {
 		return "", Claims{}, err
 	}
 	return raw, c, nil
 }
 
-// sign returns the compact JWS of payload under key's header. The token is
-// built in one strings.Builder, sized exactly, whose first part doubles as
-// the signing input.
-func sign(key *Key, payload []byte) (string, error) {
-	enc := base64.RawURLEncoding
+// sign returns the compact JWS of the claims (headB64, then rest, which is
+// the claims JSON after the minter's encoded head) under key's header.
+// The token is laid out in one buffer, on the stack when it fits:
+// header.payload, the signing input, then the signature. The returned
+// string, sized exactly, is the only allocation.
+func (m *Minter) sign(key *Key, rest []byte) (string, error) {
+	if key.pads != nil {
+		return m.signHMAC(key, rest)
+	}
+	n := len(key.header) + 1 + len(m.headB64) + base64.RawURLEncoding.EncodedLen(len(rest)) + 1 + base64.RawURLEncoding.EncodedLen(key.sigLen)
 	var stack [1024]byte
-	body := enc.AppendEncode(stack[:0], payload)
-	var sb strings.Builder
-	sb.Grow(len(key.header) + 1 + len(body) + 1 + enc.EncodedLen(key.sigLen))
-	sb.WriteString(key.header)
-	sb.WriteByte('.')
-	sb.Write(body)
-	sig, err := key.appendSignature(stack[:0], sb.String())
+	buf := stack[:0]
+	if n > len(stack) {
+		buf = make([]byte, 0, n)
+	}
+	buf = m.appendSigningInput(buf, key, rest)
+	var sigBuf [64]byte
+	sig, err := key.appendSignature(sigBuf[:0], buf)
 	if err != nil {
 		return "", err
 	}
-	sb.WriteByte('.')
-	sb.Write(enc.AppendEncode(stack[len(sig):len(sig)], sig))
-	return sb.String(), nil
+	buf = append(buf, '.')
+	buf = appendEncodeB64(buf, sig)
+	return string(buf), nil
+}
+
+// signHMAC is sign for HS256. It starts from the HMAC state that has the
+// constant start of the signing input absorbed, and lays the token out in
+// a pooled buffer (the hash reads it through an interface, so a stack
+// buffer would move to the heap).
+func (m *Minter) signHMAC(key *Key, rest []byte) (string, error) {
+	p := m.hmac.Load()
+	if p == nil || p.key != key {
+		var err error
+		if p, err = newHMACPrefix(key, key.header+"."+m.headB64); err != nil {
+			return "", err
+		}
+		m.hmac.Store(p)
+	}
+	sc := hmacScratchPool.Get().(*hmacScratch)
+	defer sc.release()
+	buf := m.appendSigningInput(sc.buf[:0], key, rest)
+	mac, err := p.sum(sc, buf)
+	if err != nil {
+		return "", err
+	}
+	buf = append(buf, '.')
+	buf = appendEncodeB64(buf, mac[:])
+	sc.buf = buf
+	return string(buf), nil
+}
+
+// appendSigningInput appends header.payload.
+func (m *Minter) appendSigningInput(dst []byte, key *Key, rest []byte) []byte {
+	dst = append(dst, key.header...)
+	dst = append(dst, '.')
+	dst = append(dst, m.headB64...)
+	return appendEncodeB64(dst, rest)
 }
 
 // checkRequest validates req and returns the lifetime to use.

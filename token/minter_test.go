@@ -227,3 +227,36 @@ func decodePart(t *testing.T, part string, v any) {
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(b, v))
 }
+
+func TestMintHS256FollowsRotation(t *testing.T) {
+	for _, name := range []string{"to another HS256 key", "to an EdDSA key and back"} {
+		t.Run("minting follows a rotation "+name, func(t *testing.T) {
+			first, err := token.NewHMACKey("hs-1", []byte(strings.Repeat("a", 32)))
+			require.NoError(t, err)
+			second, err := token.NewHMACKey("hs-2", []byte(strings.Repeat("b", 32)))
+			require.NoError(t, err)
+			ks, err := token.NewKeySet(first)
+			require.NoError(t, err)
+			m, err := token.NewMinter(ks, testIssuer, testAudience)
+			require.NoError(t, err)
+			keys := []*token.Key{first, second}
+			if name != "to another HS256 key" {
+				keys = []*token.Key{first, testKey(t, token.EdDSA, "rotation"), second}
+			}
+			for i, k := range keys {
+				if i > 0 {
+					require.NoError(t, ks.Rotate(t0, k))
+				}
+				raw, _, err := m.Mint(t0, sampleRequest)
+				require.NoError(t, err)
+				verifyKey := k.PublicKey()
+				if k.Symmetric() {
+					verifyKey = k.HMACSecret()
+				}
+				_, err = jwt.Parse(raw, func(*jwt.Token) (any, error) { return verifyKey, nil },
+					jwt.WithValidMethods([]string{string(k.Algorithm())}), jwt.WithTimeFunc(func() time.Time { return t0 }))
+				require.NoError(t, err, "signed with %s", k.ID())
+			}
+		})
+	}
+}
