@@ -9,6 +9,7 @@ import (
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthhttp"
+	"github.com/oauthapps/oauthapps/secret"
 )
 
 func TestTokenEndpointIssues(t *testing.T) {
@@ -71,6 +72,12 @@ func TestTokenEndpointRefuses(t *testing.T) {
 	f := newFixture(t, oauthhttp.WithRealm("api.example"), oauthhttp.WithMaxBodyBytes(1024))
 	id, sec := f.app.SID, f.secret
 	good := basic(id, sec)
+	// A well-formed secret that belongs to no app: it passes the offline
+	// checksum and fails only the hash comparison.
+	wrong, err := secret.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
 	challenge := map[string]string{"WWW-Authenticate": `Basic realm="api.example"`}
 	grant := "grant_type=client_credentials"
 	cases := []errorCase{
@@ -98,7 +105,7 @@ func TestTokenEndpointRefuses(t *testing.T) {
 		{name: "client_id without client_secret is invalid_client", body: grant + "&client_id=" + id, wantStatus: 401, wantCode: "invalid_client", wantHeader: challenge},
 		{name: "client_secret without client_id is invalid_client", body: grant + "&client_secret=" + sec, wantStatus: 401, wantCode: "invalid_client", wantHeader: challenge},
 		{name: "a wrong secret by Basic is invalid_client with a Basic challenge", body: grant, auth: []string{basic(id, f.kit.Secret(f.kit.NewApp(permList).SID))}, wantStatus: 401, wantCode: "invalid_client", wantHeader: challenge},
-		{name: "a wrong secret in the body is invalid_client", body: grant + "&client_id=" + id + "&client_secret=" + sec[:len(sec)-1] + "a", wantStatus: 401, wantCode: "invalid_client", wantHeader: challenge},
+		{name: "a wrong secret in the body is invalid_client", body: grant + "&client_id=" + id + "&client_secret=" + wrong.Reveal(), wantStatus: 401, wantCode: "invalid_client", wantHeader: challenge},
 		{name: "an unknown client is invalid_client", body: grant, auth: []string{basic("OQ00000000000000000000000000000000", sec)}, wantStatus: 401, wantCode: "invalid_client", wantHeader: challenge},
 		{name: "a Bearer header is invalid_client", body: grant, auth: []string{"Bearer abc"}, wantStatus: 401, wantCode: "invalid_client", wantHeader: challenge},
 		{name: "Basic that is not base64 is invalid_client", body: grant, auth: []string{"Basic !!!"}, wantStatus: 401, wantCode: "invalid_client", wantHeader: challenge},
