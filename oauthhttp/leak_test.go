@@ -161,7 +161,7 @@ func TestNoSecretOrTokenLeaks(t *testing.T) {
 	sc.failLogin("grant_type=client_credentials", basic(s1b, s1b))
 	sc.failLogin("grant_type=client_credentials", basic(oauthapp.NewSID(oauthapp.AppSIDPrefix), sc.wrongSecret()))
 	sc.failLogin("grant_type=client_credentials", basic(app1.SID, t1))
-	sc.failLogin("grant_type=client_credentials", basic(app1.SID, s1b[:len(s1b)-1]+"x"))
+	sc.failLogin("grant_type=client_credentials", basic(app1.SID, s1b[:len(s1b)-1]+"0")) // '0' is outside the alphabet: surely a typo
 	sc.failLogin("grant_type="+url.QueryEscape(s1b), basic(app1.SID, s1b))
 	sc.failLogin("grant_type=client_credentials&scope="+url.QueryEscape(s1b), basic(app1.SID, s1b))
 	sc.failLogin("grant_type=client_credentials&scope="+url.QueryEscape("/demo/"+s1b), basic(app1.SID, s1b))

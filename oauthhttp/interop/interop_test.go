@@ -209,7 +209,8 @@ func TestClientCredentialsErrors(t *testing.T) {
 		})
 		t.Run(st.name+"/a wrong secret is invalid_client", func(t *testing.T) {
 			cfg := s.config(st.style)
-			cfg.ClientSecret = cfg.ClientSecret[:len(cfg.ClientSecret)-1] + "x"
+			// '0' is outside the secret alphabet, so the secret surely changes.
+			cfg.ClientSecret = cfg.ClientSecret[:len(cfg.ClientSecret)-1] + "0"
 			_, err := cfg.Token(context.Background())
 			checkRetrieveError(t, err, 401, "invalid_client")
 		})
