@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -86,6 +88,28 @@ func BenchmarkFloor(b *testing.B) {
 		m := startCPU(b)
 		for range b.N {
 			if !ed25519.Verify(pub, signingInput, sig) {
+				b.Fatal("signature does not verify")
+			}
+		}
+		m.Stop()
+	})
+	b.Run("ES256-Verify", func(b *testing.B) {
+		// What every ES256 validation must do: hash the signing input and
+		// verify one P-256 signature.
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			b.Fatal(err)
+		}
+		digest := sha256.Sum256(signingInput)
+		esSig, err := ecdsa.SignASN1(rand.Reader, key, digest[:])
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		m := startCPU(b)
+		for range b.N {
+			d := sha256.Sum256(signingInput)
+			if !ecdsa.VerifyASN1(&key.PublicKey, d[:], esSig) {
 				b.Fatal("signature does not verify")
 			}
 		}
