@@ -94,3 +94,25 @@ func TestNoCacheByDefault(t *testing.T) {
 	_, err = other.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	assert.ErrorIs(t, err, oauthapp.ErrAppDeleted, "without a cache the next request sees the deletion")
 }
+
+func TestCloseIsIdempotentAndStopsWatching(t *testing.T) {
+	k := oauthapptest.New()
+	cached, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(10*time.Minute, 0))
+	require.NoError(t, err)
+	app := k.NewApp(permList)
+	tok := k.Token(app)
+	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+	require.NoError(t, err)
+	done := make(chan struct{})
+	go func() { _ = cached.Close(); close(done) }()
+	require.NoError(t, cached.Close())
+	<-done
+	// No longer notified: the cached app outlives its deletion until the
+	// bound, which is what a closed service promises and no more.
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+	assert.NoError(t, err, "a closed service no longer hears of changes")
+	k.Advance(10 * time.Minute)
+	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+	assert.ErrorIs(t, err, oauthapp.ErrAppDeleted, "the staleness bound still holds")
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/oauthapps/oauthapps/secret"
@@ -23,6 +24,7 @@ type Service struct {
 	cfg       config
 	apps      *appCache
 	stopWatch func()
+	closeOnce sync.Once
 	// decoy is checked against when the client is unknown, so that an
 	// unknown client costs the same hash comparison as a wrong secret.
 	decoy secret.Credentials
@@ -75,12 +77,14 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 }
 
 // Close stops watching the store for changes. It does not close the store.
-// A Service without a cache needs no Close; calling it is harmless.
+// A Service without a cache needs no Close; calling it, more than once or
+// from several goroutines, is harmless.
 func (s *Service) Close() error {
-	if s.stopWatch != nil {
-		s.stopWatch()
-		s.stopWatch = nil
-	}
+	s.closeOnce.Do(func() {
+		if s.stopWatch != nil {
+			s.stopWatch()
+		}
+	})
 	return nil
 }
 
