@@ -47,17 +47,19 @@ func (c *Claims) HasAudience(aud string) bool {
 }
 
 // appendClaims appends the claims after prefix (the minter's fixed `{"iss":
-// ...,"aud":...` part) and closes the object. Only whole seconds are
+// ...,"aud":...` part) and closes the object, with jti, base64url text
+// that needs no escaping, in place of c.ID. Only whole seconds are
 // written; empty optional strings are left out. Every string must be valid
 // UTF-8 (Mint checks this first).
-func appendClaims(dst []byte, prefix string, c *Claims) []byte {
+func appendClaims(dst []byte, prefix string, c *Claims, jti []byte) []byte {
 	dst = append(dst, prefix...)
 	dst = appendMember(dst, "sub", c.Subject)
 	dst = append(dst, `,"exp":`...)
 	dst = strconv.AppendInt(dst, c.ExpiresAt.Unix(), 10)
 	dst = append(dst, `,"iat":`...)
 	dst = strconv.AppendInt(dst, c.IssuedAt.Unix(), 10)
-	dst = appendMember(dst, "jti", c.ID)
+	dst = append(dst, `,"jti":"`...)
+	dst = append(append(dst, jti...), '"')
 	dst = appendMember(dst, "client_id", c.ClientID)
 	dst = appendOptional(dst, "scope", c.Scope)
 	dst = appendOptional(dst, ClaimAccountSID, c.AccountSID)

@@ -2,6 +2,7 @@ package token
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -143,7 +144,7 @@ func FuzzDecodeClaims(f *testing.F) {
 
 func assertMalformed(err error) bool { return errors.Is(err, ErrMalformed) }
 
-// FuzzClaimsRoundTrip: whatever strings Mint may write come back unchanged,
+// FuzzClaimsRoundTrip: whatever claims Mint may write come back unchanged,
 // in JSON that encoding/json reads the same way.
 func FuzzClaimsRoundTrip(f *testing.F) {
 	f.Add("iss", "sub", "aud", "jti", "a b", "AC1", "us1", "SK1", int64(1700000000))
@@ -160,13 +161,15 @@ func FuzzClaimsRoundTrip(f *testing.F) {
 		if sub == "" || jti == "" || iss == "" || aud == "" {
 			return
 		}
+		// Mint's jti is base64url text; any bytes encode to one.
+		jti = base64.RawURLEncoding.EncodeToString([]byte(jti))
 		c := Claims{
 			Issuer: iss, Subject: sub, Audience: []string{aud}, ID: jti, ClientID: sub,
 			IssuedAt: time.Unix(iat, 0).UTC(), ExpiresAt: time.Unix(iat+3600, 0).UTC(),
 			Scope: scope, AccountSID: account, Region: region, SecretID: secret,
 		}
 		prefix := appendAudience(append(appendString([]byte(`{"iss":`), iss), `,"aud":`...), c.Audience)
-		out := appendClaims(nil, string(prefix), &c)
+		out := appendClaims(nil, string(prefix), &c, []byte(c.ID))
 		got, err := decodeClaims(string(out))
 		require.NoError(t, err, "%s", out)
 		assert.Equal(t, c, got)

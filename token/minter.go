@@ -89,6 +89,8 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 	if _, err := rand.Read(rnd[:]); err != nil {
 		return "", Claims{}, fmt.Errorf("token: read random: %w", err)
 	}
+	var jti [jtiLen]byte
+	base64.RawURLEncoding.Encode(jti[:], rnd[:])
 	iat := now.Unix()
 	c := Claims{
 		Issuer:     m.issuer,
@@ -96,7 +98,6 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 		Audience:   append([]string(nil), m.audience...),
 		ExpiresAt:  time.Unix(iat+int64(ttl/time.Second), 0).UTC(),
 		IssuedAt:   time.Unix(iat, 0).UTC(),
-		ID:         base64.RawURLEncoding.EncodeToString(rnd[:]),
 		ClientID:   req.ClientID,
 		Scope:      req.Scope,
 		AccountSID: req.AccountSID,
@@ -104,23 +105,29 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 		SecretID:   req.SecretID,
 	}
 	var claims [512]byte
-	raw, err := m.sign(m.keys.SigningKey(), appendClaims(claims[:0], m.tail, &c))
+	// The token and its jti come back as one string, token first, so the
+	// two cost one allocation.
+	s, err := m.sign(m.keys.SigningKey(), appendClaims(claims[:0], m.tail, &c, jti[:]), jti[:])
 	if err != nil {
 		return "", Claims{}, err
 	}
-	return raw, c, nil
+	c.ID = s[len(s)-jtiLen:]
+	return s[:len(s)-jtiLen], c, nil
 }
 
+// jtiLen is the length of a minted jti: 16 random bytes in base64url.
+const jtiLen = 22
+
 // sign returns the compact JWS of the claims (headB64, then rest, which is
-// the claims JSON after the minter's encoded head) under key's header.
-// The token is laid out in one buffer, on the stack when it fits:
-// header.payload, the signing input, then the signature. The returned
-// string, sized exactly, is the only allocation.
-func (m *Minter) sign(key *Key, rest []byte) (string, error) {
+// the claims JSON after the minter's encoded head) under key's header,
+// followed by trailer. The token is laid out in one buffer, on the stack
+// when it fits: header.payload, the signing input, then the signature. The
+// returned string, sized exactly, is the only allocation.
+func (m *Minter) sign(key *Key, rest, trailer []byte) (string, error) {
 	if key.pads != nil {
-		return m.signHMAC(key, rest)
+		return m.signHMAC(key, rest, trailer)
 	}
-	n := len(key.header) + 1 + len(m.headB64) + base64.RawURLEncoding.EncodedLen(len(rest)) + 1 + base64.RawURLEncoding.EncodedLen(key.sigLen)
+	n := len(key.header) + 1 + len(m.headB64) + base64.RawURLEncoding.EncodedLen(len(rest)) + 1 + base64.RawURLEncoding.EncodedLen(key.sigLen) + len(trailer)
 	var stack [1024]byte
 	buf := stack[:0]
 	if n > len(stack) {
@@ -134,14 +141,14 @@ func (m *Minter) sign(key *Key, rest []byte) (string, error) {
 	}
 	buf = append(buf, '.')
 	buf = appendEncodeB64(buf, sig)
-	return string(buf), nil
+	return string(append(buf, trailer...)), nil
 }
 
 // signHMAC is sign for HS256. It starts from the HMAC state that has the
 // constant start of the signing input absorbed, and lays the token out in
 // a pooled buffer (the hash reads it through an interface, so a stack
 // buffer would move to the heap).
-func (m *Minter) signHMAC(key *Key, rest []byte) (string, error) {
+func (m *Minter) signHMAC(key *Key, rest, trailer []byte) (string, error) {
 	p := m.hmac.Load()
 	if p == nil || p.key != key {
 		var err error
@@ -159,6 +166,7 @@ func (m *Minter) signHMAC(key *Key, rest []byte) (string, error) {
 	}
 	buf = append(buf, '.')
 	buf = appendEncodeB64(buf, mac[:])
+	buf = append(buf, trailer...)
 	sc.buf = buf
 	return string(buf), nil
 }
