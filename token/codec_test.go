@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -130,5 +132,44 @@ func FuzzAppendString(f *testing.F) {
 		var back string
 		require.NoError(t, json.Unmarshal(out[1:], &back), "%q", out)
 		require.Equal(t, s, back)
+	})
+}
+
+// FuzzES256DER: for any r || s, the DER written for crypto/ecdsa is what
+// encoding/asn1 writes for the same two integers, and reading it back
+// gives r || s again. Arbitrary bytes given to the reader never panic, and
+// whatever it accepts means the same integers as encoding/asn1 reads.
+func FuzzES256DER(f *testing.F) {
+	f.Add(bytes.Repeat([]byte{0xff}, 64))
+	f.Add(make([]byte, 64))
+	f.Add(append(append([]byte{0, 0, 0x80}, bytes.Repeat([]byte{1}, 29)...), append([]byte{0, 0x7f}, bytes.Repeat([]byte{2}, 30)...)...))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var parsed struct{ R, S *big.Int }
+		if rest, err := asn1.Unmarshal(in, &parsed); err == nil && len(rest) == 0 {
+			if raw, ok := appendRawES256(nil, in); ok {
+				r, s := new(big.Int).SetBytes(raw[:32]), new(big.Int).SetBytes(raw[32:])
+				if r.Cmp(parsed.R) != 0 || s.Cmp(parsed.S) != 0 {
+					t.Fatalf("DER %x read as %x, encoding/asn1 reads r=%x s=%x", in, raw, parsed.R, parsed.S)
+				}
+			}
+		} else if _, ok := appendRawES256(nil, in); ok && len(in) != 0 {
+			t.Fatalf("accepted %x, which encoding/asn1 rejects: %v", in, err)
+		}
+		if len(in) != 64 {
+			return
+		}
+		r, s := new(big.Int).SetBytes(in[:32]), new(big.Int).SetBytes(in[32:])
+		want, err := asn1.Marshal(struct{ R, S *big.Int }{r, s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		der := appendDERES256(nil, in[:32], in[32:])
+		if !bytes.Equal(der, want) {
+			t.Fatalf("DER of %x is %x, encoding/asn1 writes %x", in, der, want)
+		}
+		back, ok := appendRawES256(nil, der)
+		if !ok || !bytes.Equal(back, in) {
+			t.Fatalf("DER %x read back as %x (ok %v), want %x", der, back, ok, in)
+		}
 	})
 }

@@ -12,10 +12,13 @@
 // the checks of section 4.
 //
 // The package is pure: it does no I/O, keeps no clock (every time-dependent
-// call takes now) and stores nothing but keys. EdDSA, ES256 and RS256 sign
-// and verify with the signing methods of github.com/golang-jwt/jwt/v5;
-// HS256 is HMAC-SHA256 (RFC 2104) over crypto/sha256, computed here so it
-// does not allocate. The header and claims are encoded and decoded here by
+// call takes now) and stores nothing but keys. EdDSA and ES256 sign and
+// verify with crypto/ed25519 and crypto/ecdsa directly (an ES256 signature
+// is converted between the JWS r || s form and ASN.1 here, so no big.Int is
+// needed); RS256 uses the signing method of github.com/golang-jwt/jwt/v5,
+// which the tests also use as an independent reference for every
+// algorithm; HS256 is HMAC-SHA256 (RFC 2104) over crypto/sha256, computed
+// here so it does not allocate. The header and claims are encoded and decoded here by
 // a strict JSON codec for the fixed claim set, which accepts any JSON a
 // conforming issuer writes for these claims (aud as a string or an array,
 // fractional times, escapes, unknown members) and rejects duplicate members,
