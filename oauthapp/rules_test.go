@@ -647,3 +647,10 @@ func TestNewRefusesBadOptions(t *testing.T) {
 	_, err = oauthapp.New(st, nil)
 	assert.Error(t, err)
 }
+
+func TestNowReadsTheServiceClock(t *testing.T) {
+	k := oauthapptest.New()
+	assert.Equal(t, oauthapptest.Epoch, k.Service.Now())
+	k.Advance(90 * time.Second)
+	assert.Equal(t, oauthapptest.Epoch.Add(90*time.Second), k.Service.Now())
+}

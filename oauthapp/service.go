@@ -98,6 +98,12 @@ func (s *Service) Issuer() string { return s.cfg.issuer }
 // publishing its JWKS document.
 func (s *Service) Keys() *token.KeySet { return s.keys }
 
+// Now reads the service's clock (WithClock; time.Now by default). Code
+// that works beside the service, such as a rate limiter in front of its
+// token endpoint, reads the time here so that it follows a test's fake
+// clock too.
+func (s *Service) Now() time.Time { return s.cfg.clock() }
+
 func (s *Service) now() time.Time { return s.cfg.clock() }
 
 func (s *Service) servesRegion(r string) bool { return slices.Contains(s.cfg.regions, r) }

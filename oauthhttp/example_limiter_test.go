@@ -23,7 +23,7 @@ func ExampleNewMemoryLimiter() {
 	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{
 		ClientFailures: 10,
 		Window:         time.Minute,
-		Now:            kit.Clock.Now,
+		Now:            kit.Service.Now,
 	})
 	if err != nil {
 		panic(err)

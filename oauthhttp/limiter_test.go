@@ -310,3 +310,36 @@ func TestLimiterOptionsRefuseNil(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultLimiterFollowsTheServiceClock: without WithLimiter, the
+// failures age out on the service's clock, so a test that advances a fake
+// clock sees the allowance come back without waiting a real minute.
+func TestDefaultLimiterFollowsTheServiceClock(t *testing.T) {
+	kit := oauthapptest.New(oauthapp.WithIssuer(issuer))
+	srv, err := oauthhttp.New(kit.Service)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := kit.NewApp(permList)
+	wrong := realLookingSecret(t)
+	ask := func(sec string) int {
+		r := httptest.NewRequest(http.MethodPost, oauthhttp.TokenPath, strings.NewReader("grant_type=client_credentials"))
+		r.Header.Set("Content-Type", formType)
+		r.Header.Set("Authorization", basic(app.SID, sec))
+		w := httptest.NewRecorder()
+		srv.Token().ServeHTTP(w, r)
+		return w.Code
+	}
+	for i := range oauthhttp.DefaultClientFailures {
+		if code := ask(wrong); code != http.StatusUnauthorized {
+			t.Fatalf("failure %d answered %d, want 401", i+1, code)
+		}
+	}
+	if code := ask(kit.Secret(app.SID)); code != http.StatusTooManyRequests {
+		t.Fatalf("over the limit: %d, want 429", code)
+	}
+	kit.Advance(oauthhttp.DefaultFailureWindow)
+	if code := ask(kit.Secret(app.SID)); code != http.StatusOK {
+		t.Fatalf("a window later on the service's clock: %d, want 200", code)
+	}
+}

@@ -57,7 +57,7 @@ type MemoryLimits struct {
 	// fewest recent failures.
 	MaxKeys int
 	// Now is the clock: nil is time.Now. Give the service's clock
-	// (oauthapp.WithClock) so that both agree.
+	// (oauthapp.Service.Now) so that both agree.
 	Now func() time.Time
 }
 

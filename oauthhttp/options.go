@@ -33,15 +33,15 @@ type config struct {
 	clientAddr   func(*http.Request) string
 }
 
+// defaults is the configuration before options. The limiter is left nil:
+// New builds the default one on the service's clock unless WithLimiter
+// gave one.
 func defaults() config {
-	// The zero limits are valid: no error to check.
-	limiter, _ := NewMemoryLimiter(MemoryLimits{})
 	return config{
 		realm:        DefaultRealm,
 		maxBody:      DefaultMaxBodyBytes,
 		logger:       slog.New(slog.DiscardHandler),
 		unknownRoute: http.NotFoundHandler(),
-		limiter:      limiter,
 		clientAddr:   RemoteHost,
 	}
 }
@@ -136,8 +136,9 @@ func WithUnknownRoute(h http.Handler) Option {
 // token, introspection and revocation endpoints (see Limiter). Default: a
 // MemoryLimiter with the zero MemoryLimits, which allows
 // DefaultClientFailures per client id and DefaultAddrFailures per address
-// in each DefaultFailureWindow, on the wall clock; a deployment on a fake
-// clock, or with several processes behind one address, gives its own.
+// in each DefaultFailureWindow, reading the service's clock
+// (oauthapp.Service.Now), so it follows a test's fake clock as well. A
+// deployment with several processes behind one address gives its own.
 func WithLimiter(l Limiter) Option {
 	return func(c *config) error {
 		if l == nil {

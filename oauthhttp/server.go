@@ -57,6 +57,10 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
+	if cfg.limiter == nil {
+		// The zero limits are valid: no error to check.
+		cfg.limiter, _ = NewMemoryLimiter(MemoryLimits{Now: svc.Now})
+	}
 	if cfg.region != "" && !slices.Contains(svc.Regions(), cfg.region) {
 		return nil, fmt.Errorf("%w: WithRegion: %w: %q", ErrInvalidOption, oauthapp.ErrUnsupportedRegion, cfg.region)
 	}
