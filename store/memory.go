@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -230,6 +231,9 @@ func (m *Memory) RevokeToken(ctx context.Context, tokenID string, expires time.T
 	if tokenID == "" {
 		return fmt.Errorf("%w: empty token id", ErrInvalid)
 	}
+	// The id may be a slice of a larger string, such as a token's claims
+	// text; the set keeps a copy so that it holds on to the id alone.
+	tokenID = strings.Clone(tokenID)
 	for {
 		old, loaded := m.revoked.LoadOrStore(tokenID, expires)
 		if !loaded || !expires.After(old.(time.Time)) || m.revoked.CompareAndSwap(tokenID, old, expires) {
