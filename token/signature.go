@@ -8,6 +8,25 @@ import (
 	"fmt"
 )
 
+// Signatures made and checked with the standard library directly, for the
+// algorithms where golang-jwt's methods would copy or allocate on every
+// token: EdDSA (verifying; signing is one call in Key.appendSignature) and
+// ES256. RS256 and HS256 are elsewhere.
+
+// verifyEd25519 reports whether sig is pub's Ed25519 signature of input.
+func verifyEd25519(pub ed25519.PublicKey, input string, sig []byte) bool {
+	var msg [1024]byte
+	return ed25519.Verify(pub, withString(msg[:0], input), sig)
+}
+
+// withString returns s as bytes in buf when it fits, else in a new slice.
+func withString(buf []byte, s string) []byte {
+	if len(s) > cap(buf) {
+		return []byte(s)
+	}
+	return append(buf, s...)
+}
+
 // The JWS form of an ES256 signature is r || s, 32 big-endian bytes each
 // (RFC 7518 section 3.4); crypto/ecdsa reads and writes the ASN.1 DER form
 // SEQUENCE { INTEGER r, INTEGER s }. These functions convert between the
@@ -40,20 +59,6 @@ func verifyES256(pub *ecdsa.PublicKey, input string, sig []byte) bool {
 	digest := sha256.Sum256(withString(msg[:0], input))
 	var der [2 + 2*(2+1+es256Half)]byte
 	return ecdsa.VerifyASN1(pub, digest[:], appendDERES256(der[:0], sig[:es256Half], sig[es256Half:]))
-}
-
-// verifyEd25519 reports whether sig is pub's Ed25519 signature of input.
-func verifyEd25519(pub ed25519.PublicKey, input string, sig []byte) bool {
-	var msg [1024]byte
-	return ed25519.Verify(pub, withString(msg[:0], input), sig)
-}
-
-// withString returns s as bytes in buf when it fits, else in a new slice.
-func withString(buf []byte, s string) []byte {
-	if len(s) > cap(buf) {
-		return []byte(s)
-	}
-	return append(buf, s...)
 }
 
 // appendDERES256 appends SEQUENCE { INTEGER r, INTEGER s } for two
