@@ -3,23 +3,22 @@ package oauthapp
 // Role is an account role of the user behind a management call.
 type Role string
 
-// Roles of an account. Only RoleOwner, RoleAdministrator, RoleDeveloper and
-// RoleAPIAccessAdministrator may manage OAuth apps.
+// Roles of an account. Only RoleOwner, RoleAdministrator and RoleDeveloper
+// may manage OAuth apps; every other role, named here or not, is refused.
 const (
-	RoleOwner                  Role = "owner"
-	RoleAdministrator          Role = "administrator"
-	RoleDeveloper              Role = "developer"
-	RoleAPIAccessAdministrator Role = "api_access_administrator"
-	RoleBilling                Role = "billing"
-	RoleSupport                Role = "support"
-	RoleReadOnly               Role = "read_only"
+	RoleOwner         Role = "owner"
+	RoleAdministrator Role = "administrator"
+	RoleDeveloper     Role = "developer"
+	RoleBilling       Role = "billing"
+	RoleSupport       Role = "support"
+	RoleReadOnly      Role = "read_only"
 )
 
 // CanManageApps reports whether users with this role may create, change,
 // rotate and delete OAuth apps.
 func (r Role) CanManageApps() bool {
 	switch r {
-	case RoleOwner, RoleAdministrator, RoleDeveloper, RoleAPIAccessAdministrator:
+	case RoleOwner, RoleAdministrator, RoleDeveloper:
 		return true
 	}
 	return false

@@ -9,8 +9,9 @@
 // token (signing and validating access tokens) and store (persistence). It
 // implements the rules of the product:
 //
-//   - Only the Owner, Administrator, Developer and API access administrator
-//     roles of the app's own account may manage an app (ErrForbidden).
+//   - Only the Owner, Administrator and Developer roles of the app's own
+//     account may manage an app; any other role, or another account, is
+//     ErrForbidden.
 //   - Tokens live one hour by default (configurable per service and per app,
 //     one minute to thirty days); a new token never revokes earlier ones.
 //   - Rotating a secret keeps the previous one working for a grace period,

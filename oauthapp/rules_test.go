@@ -85,8 +85,8 @@ func TestR2_NoPlanOrMetering(t *testing.T) {
 func TestR3_RolesThatMayManageApps(t *testing.T) {
 	k := oauthapptest.New()
 	account := k.Owner.AccountSID
-	allowed := []oauthapp.Role{oauthapp.RoleOwner, oauthapp.RoleAdministrator, oauthapp.RoleDeveloper, oauthapp.RoleAPIAccessAdministrator}
-	refused := []oauthapp.Role{oauthapp.RoleBilling, oauthapp.RoleSupport, oauthapp.RoleReadOnly, "", "superuser"}
+	allowed := []oauthapp.Role{oauthapp.RoleOwner, oauthapp.RoleAdministrator, oauthapp.RoleDeveloper}
+	refused := []oauthapp.Role{oauthapp.RoleBilling, oauthapp.RoleSupport, oauthapp.RoleReadOnly, "api_access_administrator", "Owner", "", "superuser"}
 	actorIn := func(role oauthapp.Role) oauthapp.Actor {
 		return oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: account, Role: role}
 	}
