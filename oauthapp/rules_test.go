@@ -9,6 +9,7 @@ import (
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
+	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
 	"github.com/stretchr/testify/assert"
@@ -653,4 +654,40 @@ func TestNowReadsTheServiceClock(t *testing.T) {
 	assert.Equal(t, oauthapptest.Epoch, k.Service.Now())
 	k.Advance(90 * time.Second)
 	assert.Equal(t, oauthapptest.Epoch.Add(90*time.Second), k.Service.Now())
+}
+
+// widestPolicy is the largest allow list R11 permits: MaxPolicyEntries
+// permissions, each exactly MaxPermissionLen bytes.
+func widestPolicy() []string {
+	allow := make([]string, scope.MaxPolicyEntries)
+	for i := range allow {
+		head := fmt.Sprintf("/demo/messaging/resource-%03d-", i)
+		allow[i] = head + strings.Repeat("x", scope.MaxPermissionLen-len(head)-len("/read")) + "/read"
+	}
+	return allow
+}
+
+func TestR11_TheWidestPolicyGetsUsableTokens(t *testing.T) {
+	k := oauthapptest.New()
+	allow := widestPolicy()
+	require.Len(t, allow[0], scope.MaxPermissionLen)
+	app := k.NewApp(allow...)
+	for name, requested := range map[string]string{
+		"no scope requested: the whole allow list": "",
+		"every permission requested by name":       strings.Join(allow, " "),
+	} {
+		t.Run(name, func(t *testing.T) {
+			tok, err := issue(k, app, requested)
+			require.NoError(t, err)
+			require.Greater(t, len(tok.AccessToken), token.DefaultMaxSize, "the test must exceed the token package's default limit")
+			for _, p := range []string{allow[0], allow[len(allow)-1]} {
+				require.NoError(t, authorize(k, tok.AccessToken, p))
+			}
+			client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
+			require.NoError(t, err)
+			_, active, err := k.Service.Introspect(ctx, client, tok.AccessToken)
+			require.NoError(t, err)
+			assert.True(t, active)
+		})
+	}
 }

@@ -2,12 +2,14 @@ package oauthapp
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/secret"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
@@ -53,7 +55,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
-	validator, err := token.NewValidator(keys, cfg.issuer, cfg.audience)
+	validator, err := token.NewValidator(keys, cfg.issuer, cfg.audience, token.WithMaxSize(maxTokenSize(&cfg)))
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
@@ -97,6 +99,20 @@ func (s *Service) Issuer() string { return s.cfg.issuer }
 // Keys returns the key set the service signs and verifies with, for
 // publishing its JWKS document.
 func (s *Service) Keys() *token.KeySet { return s.keys }
+
+// maxTokenSize is the longest token the service can mint, so the longest
+// it must accept: the widest scope (a policy of MaxPolicyEntries
+// permissions, each MaxPermissionLen long, which need no JSON escaping),
+// the issuer and the audience, base64url-encoded, on top of
+// token.DefaultMaxSize for the header, the other claims and the
+// signature.
+func maxTokenSize(cfg *config) int {
+	widest := scope.MaxPolicyEntries*(scope.MaxPermissionLen+1) + len(cfg.issuer) + len(cfg.audience)
+	return min(token.DefaultMaxSize+base64.RawURLEncoding.EncodedLen(widest), maxValidatorSize)
+}
+
+// maxValidatorSize is the most token.WithMaxSize accepts.
+const maxValidatorSize = 1 << 20
 
 // Now reads the service's clock (WithClock; time.Now by default). Code
 // that works beside the service, such as a rate limiter in front of its

@@ -14,8 +14,11 @@ const (
 	DefaultRealm = "oauthapps"
 	// DefaultMaxBodyBytes bounds the body of a token, introspection or
 	// revocation request unless WithMaxBodyBytes says otherwise: room for
-	// a scope of a hundred long permissions.
-	DefaultMaxBodyBytes = 16 << 10
+	// a token request naming every permission of the widest policy (100
+	// permissions of 256 bytes, about 26 KiB form-encoded) and for
+	// introspecting or revoking the longest token such a policy gets
+	// (about 35 KiB).
+	DefaultMaxBodyBytes = 64 << 10
 )
 
 // Option configures a Server. New checks every option: an invalid value is
@@ -65,7 +68,7 @@ func WithRealm(realm string) Option {
 
 // WithMaxBodyBytes bounds the body of token, introspection and revocation
 // requests, 512 bytes to 1 MiB; a longer body is invalid_request.
-// Default: DefaultMaxBodyBytes (16 KiB).
+// Default: DefaultMaxBodyBytes (64 KiB).
 func WithMaxBodyBytes(n int) Option {
 	return func(c *config) error {
 		if n < 512 || n > 1<<20 {

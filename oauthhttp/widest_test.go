@@ -1,0 +1,52 @@
+package oauthhttp_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/oauthapps/oauthapps/scope"
+	"github.com/oauthapps/oauthapps/token"
+)
+
+// TestTheWidestPolicyWorksOverHTTP: an app with the largest policy the
+// service accepts (100 permissions of 256 bytes) gets a token over HTTP
+// whether it names every permission or none, and that token, longer than
+// the token package's default limit, can be introspected and revoked
+// through the endpoints' default body limit.
+func TestTheWidestPolicyWorksOverHTTP(t *testing.T) {
+	f := newFixture(t)
+	allow := make([]string, scope.MaxPolicyEntries)
+	for i := range allow {
+		head := fmt.Sprintf("/demo/messaging/resource-%03d-", i)
+		allow[i] = head + strings.Repeat("x", scope.MaxPermissionLen-len(head)-len("/read")) + "/read"
+	}
+	f.app = f.kit.NewApp(allow...)
+	f.secret = f.kit.Secret(f.app.SID)
+	auth := basic(f.app.SID, f.secret)
+
+	for name, requested := range map[string]string{
+		"no scope named":         "",
+		"every permission named": strings.Join(allow, " "),
+	} {
+		t.Run(name, func(t *testing.T) {
+			tok := f.token(t, requested)
+			if len(tok) <= token.DefaultMaxSize {
+				t.Fatalf("token of %d bytes: the test must exceed token.DefaultMaxSize", len(tok))
+			}
+			code, got, body := f.introspect(t, tok, auth)
+			if code != http.StatusOK || !got.Active || got.Scope != strings.Join(allow, " ") {
+				t.Fatalf("introspection: %d %.200s", code, body)
+			}
+			w := serve(f.srv.Revocation(), formRequest("/oauth2/revoke", "token="+url.QueryEscape(tok), auth))
+			if w.Code != http.StatusOK {
+				t.Fatalf("revocation: %d %s", w.Code, w.Body)
+			}
+			if code, got, body := f.introspect(t, tok, auth); code != http.StatusOK || got.Active {
+				t.Fatalf("introspection after revocation: %d %.200s", code, body)
+			}
+		})
+	}
+}
