@@ -113,8 +113,8 @@ func (s *Server) authenticate(r *http.Request, f *form) (oauthapp.Client, *oauth
 	}
 	ctx := r.Context()
 	client, err := s.svc.AuthenticateClient(ctx, c.id, c.secret, s.cfg.region)
+	s.done(ctx, attempt, err)
 	if err != nil {
-		s.failed(ctx, attempt, err)
 		return oauthapp.Client{}, s.clientError(ctx, err)
 	}
 	return client, nil

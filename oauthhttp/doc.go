@@ -59,11 +59,15 @@
 // # Failed authentications
 //
 // The token, introspection and revocation endpoints ask a Limiter before
-// the service verifies a secret, and tell it of every invalid_client the
-// service answers. By default a MemoryLimiter allows 10 failures a minute
-// per client id and 30 per remote address (see its constants for why),
-// counted on the service's clock (oauthapp.Service.Now); beyond that a request is answered 429 temporarily_unavailable with
-// Retry-After in seconds, before any hash work. Successes never count.
+// the service verifies a secret, and tell it afterwards whether the
+// service answered invalid_client. By default a MemoryLimiter allows 10
+// failures a minute per client id from one address and 30 per address
+// (see its constants for why), counted on the service's clock
+// (oauthapp.Service.Now); beyond that a request is answered 429
+// temporarily_unavailable with Retry-After in seconds, before any hash
+// work. An attempt counts as a failure from the moment it is let through
+// until it authenticates, so concurrent requests cannot all pass before
+// any has failed. Successes never count.
 // Behind a reverse proxy, WithClientAddr must name the real client
 // address, or every client shares the proxy's limit.
 //

@@ -13,21 +13,32 @@ import (
 
 // Limiter bounds failed client authentications at the token,
 // introspection and revocation endpoints. Before the service verifies a
-// client's secret (before any hash work), the endpoint asks Allow; when
-// the service then refuses the credentials, it calls Fail. A request
-// Allow refuses is answered 429 with Retry-After and costs nothing more.
+// client's secret (before any hash work), the endpoint asks Allow; once
+// the service has answered, it calls Done, saying whether the service
+// refused the credentials. A request Allow refuses is answered 429 with
+// Retry-After and costs nothing more.
 //
-// Only failures count: a client that authenticates is never held back by
-// its own successes. Implementations must be safe for concurrent use; one
-// backed by a shared store (to limit across processes) decides for itself
-// whether to allow or refuse when that store cannot be reached.
+// Allow counts an attempt it lets through as a failure at once, and Done
+// takes that back unless the attempt failed. So requests that arrive
+// together are each counted before any of them is checked, and a burst of
+// concurrent bad requests gets no further than the limit allows, however
+// slow the hash. Only failures count in the end: a client that
+// authenticates is never held back by its own successes.
+//
+// Implementations must be safe for concurrent use. One backed by a shared
+// store (to limit across processes) decides for itself whether to allow
+// or refuse when that store cannot be reached; Done is called with a
+// context that is not canceled when the client goes away.
 type Limiter interface {
-	// Allow reports whether the attempt may go ahead. When it may not,
+	// Allow reports whether the attempt may go ahead, and if so counts
+	// it as a failure until Done says otherwise. When it may not,
 	// retryAfter is how long until it may.
 	Allow(ctx context.Context, a Attempt) (retryAfter time.Duration, ok bool)
-	// Fail records that an attempt Allow let through failed to
-	// authenticate.
-	Fail(ctx context.Context, a Attempt)
+	// Done ends an attempt Allow let through: failed is true when the
+	// service refused the client's credentials, and the failure Allow
+	// counted stands; otherwise (the client authenticated, or the
+	// request failed for another reason) it is taken back.
+	Done(ctx context.Context, a Attempt, failed bool)
 }
 
 // Attempt is one client authentication as a Limiter sees it.
@@ -79,13 +90,11 @@ func (s *Server) admit(r *http.Request, clientID string) (Attempt, *oauthError) 
 	return a, nil
 }
 
-// failed tells the limiter about an attempt the service refused as
-// invalid_client; other errors (a store failure, a bad scope) are not the
-// client's credentials failing.
-func (s *Server) failed(ctx context.Context, a Attempt, err error) {
-	if errors.Is(err, oauthapp.ErrInvalidClient) {
-		s.cfg.limiter.Fail(ctx, a)
-	}
+// done tells the limiter how an attempt it let through ended: only
+// invalid_client is the credentials failing, not a store failure or a bad
+// scope. The report does not depend on the client staying connected.
+func (s *Server) done(ctx context.Context, a Attempt, err error) {
+	s.cfg.limiter.Done(context.WithoutCancel(ctx), a, errors.Is(err, oauthapp.ErrInvalidClient))
 }
 
 // tooManyFailures is the 429 answer, with Retry-After in whole seconds,

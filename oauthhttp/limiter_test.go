@@ -8,12 +8,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
+	"github.com/oauthapps/oauthapps/secret"
 )
 
 // addrHeader names the client address in these tests, the way a trusted
@@ -123,20 +125,98 @@ func TestLimiterDoesNotCountSuccesses(t *testing.T) {
 	checkTooMany(t, l.tokenFrom(t, addr, l.app.SID, l.sec), "6")
 }
 
-func TestLimiterLimitsAClientIDHammeredFromManyAddresses(t *testing.T) {
+// TestLimiterDoesNotLetOthersLockAClientOut: a client id is no secret (it
+// is in every token), so failures others cause with it, from any number of
+// addresses, must not keep its owner out.
+func TestLimiterDoesNotLetOthersLockAClientOut(t *testing.T) {
 	l := newLimited(t)
 	wrong := realLookingSecret(t)
 	addr := func(i int) string { return fmt.Sprintf("203.0.113.%d", i) }
-	expectStatus(t, oauthhttp.DefaultClientFailures, http.StatusUnauthorized, func(i int) answer {
+	expectStatus(t, 3*oauthhttp.DefaultClientFailures, http.StatusUnauthorized, func(i int) answer {
 		return l.tokenFrom(t, addr(i), l.app.SID, wrong)
 	})
-	t.Run("a new address gets 429 for that client id", func(t *testing.T) {
-		checkTooMany(t, l.tokenFrom(t, addr(200), l.app.SID, wrong), "6")
+	const attacker = "192.0.2.66"
+	expectStatus(t, oauthhttp.DefaultClientFailures, http.StatusUnauthorized, func(int) answer {
+		return l.tokenFrom(t, attacker, l.app.SID, wrong)
 	})
-	t.Run("another client from a new address is not held back", func(t *testing.T) {
-		other := l.kit.NewApp(permList)
-		expectStatus(t, 1, http.StatusOK, func(int) answer { return l.tokenFrom(t, addr(201), other.SID, l.kit.Secret(other.SID)) })
+	t.Run("the address that used the client id's failures gets 429 for it", func(t *testing.T) {
+		checkTooMany(t, l.tokenFrom(t, attacker, l.app.SID, wrong), "6")
 	})
+	t.Run("the client from its own address still gets its token", func(t *testing.T) {
+		expectStatus(t, 1, http.StatusOK, func(int) answer { return l.tokenFrom(t, "198.51.100.1", l.app.SID, l.sec) })
+	})
+}
+
+// gatedHasher is SHA-256 whose comparisons count themselves and then wait
+// until the gate is closed, so that a test holds attempts in the middle of
+// their hash work.
+type gatedHasher struct {
+	secret.SHA256
+	gate     chan struct{}
+	compares atomic.Int64
+}
+
+func (h *gatedHasher) Compare(encoded string, s secret.Secret) bool {
+	h.compares.Add(1)
+	<-h.gate
+	return h.SHA256.Compare(encoded, s)
+}
+
+// TestLimiterCountsConcurrentAttemptsBeforeAnyEnds: requests that arrive
+// together are each counted when they are let through, so while the first
+// ones are still hashing, the rest are refused: no more hash work than
+// the limit, however slow the hash.
+func TestLimiterCountsConcurrentAttemptsBeforeAnyEnds(t *testing.T) {
+	h := &gatedHasher{gate: make(chan struct{})}
+	st := newStack(t, oauthhttp.MemoryLimits{}, stackConfig{svc: []oauthapp.Option{oauthapp.WithHasher(h)}})
+	app := st.kit.NewApp(permList)
+	wrong := realLookingSecret(t)
+	const n = 4 * oauthhttp.DefaultClientFailures
+	codes := make(chan int, n)
+	for range n {
+		go func() {
+			r, err := http.NewRequest(http.MethodPost, st.ts.URL+oauthhttp.TokenPath, strings.NewReader("grant_type=client_credentials"))
+			if err != nil {
+				codes <- -1
+				return
+			}
+			r.Header.Set("Content-Type", formType)
+			r.Header.Set("Authorization", basic(app.SID, wrong))
+			resp, err := st.client.Do(r)
+			if err != nil {
+				codes <- -1
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		}()
+	}
+	defer func() {
+		select {
+		case <-h.gate:
+		default:
+			close(h.gate)
+		}
+	}()
+	for refused := 0; refused < n-oauthhttp.DefaultClientFailures; refused++ {
+		select {
+		case code := <-codes:
+			if code != http.StatusTooManyRequests {
+				t.Fatalf("while %d attempts hash, another was answered %d, want 429", h.compares.Load(), code)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("only %d of %d concurrent attempts refused; %d are in the hash", refused, n, h.compares.Load())
+		}
+	}
+	close(h.gate)
+	for range oauthhttp.DefaultClientFailures {
+		if code := <-codes; code != http.StatusUnauthorized {
+			t.Errorf("an attempt let through was answered %d, want 401", code)
+		}
+	}
+	if got := h.compares.Load(); got != oauthhttp.DefaultClientFailures {
+		t.Errorf("%d hash comparisons for %d concurrent attempts, want the limit, %d", got, n, oauthhttp.DefaultClientFailures)
+	}
 }
 
 func TestLimiterLimitsAnAddressAcrossClientIDs(t *testing.T) {
@@ -172,6 +252,15 @@ func TestLimiterGuardsIntrospectionAndRevocation(t *testing.T) {
 	}
 }
 
+// fail is one attempt that the limiter allows and that then fails.
+func fail(t *testing.T, lim *oauthhttp.MemoryLimiter, a oauthhttp.Attempt) {
+	t.Helper()
+	if wait, ok := lim.Allow(ctx, a); !ok {
+		t.Fatalf("Allow(%+v) refused (retry after %v)", a, wait)
+	}
+	lim.Done(ctx, a, true)
+}
+
 func TestMemoryLimiterBoundsItsMemory(t *testing.T) {
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
 	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{MaxKeys: 64, Now: clock.Now})
@@ -180,16 +269,16 @@ func TestMemoryLimiterBoundsItsMemory(t *testing.T) {
 	}
 	hot := oauthhttp.Attempt{ClientID: "OQ-attacked", Addr: "192.0.2.1"}
 	for range oauthhttp.DefaultClientFailures {
-		lim.Fail(ctx, hot)
+		fail(t, lim, hot)
 	}
 	for i := range 10_000 {
-		lim.Fail(ctx, oauthhttp.Attempt{ClientID: fmt.Sprintf("junk-%d-%0200d", i, i), Addr: fmt.Sprintf("10.0.%d.%d", i/256, i%256)})
+		fail(t, lim, oauthhttp.Attempt{ClientID: fmt.Sprintf("junk-%d-%0200d", i, i), Addr: fmt.Sprintf("10.0.%d.%d", i/256, i%256)})
 		clock.Advance(100 * time.Microsecond)
 	}
 	if n := lim.Len(); n > 64 {
 		t.Errorf("tracks %d keys, bound 64", n)
 	}
-	if _, ok := lim.Allow(ctx, oauthhttp.Attempt{ClientID: hot.ClientID}); ok {
+	if _, ok := lim.Allow(ctx, hot); ok {
 		t.Error("a flood of junk keys evicted the attacked client id")
 	}
 }
@@ -201,13 +290,13 @@ func TestMemoryLimiterForgetsKeysWhoseFailuresAgedOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 1000 {
-		lim.Fail(ctx, oauthhttp.Attempt{ClientID: fmt.Sprint("client-", i), Addr: fmt.Sprint("addr-", i)})
+		fail(t, lim, oauthhttp.Attempt{ClientID: fmt.Sprint("client-", i), Addr: fmt.Sprint("addr-", i)})
 	}
 	if n := lim.Len(); n != 2000 {
 		t.Fatalf("tracks %d keys, want 2000", n)
 	}
 	clock.Advance(oauthhttp.DefaultFailureWindow)
-	lim.Fail(ctx, oauthhttp.Attempt{ClientID: "late"})
+	fail(t, lim, oauthhttp.Attempt{ClientID: "late"})
 	if n := lim.Len(); n != 1 {
 		t.Errorf("tracks %d keys a window later, want 1", n)
 	}
@@ -220,9 +309,9 @@ func TestMemoryLimiterAnswersTheLongerWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := oauthhttp.Attempt{ClientID: "c", Addr: "a"}
-	lim.Fail(ctx, a)
-	lim.Fail(ctx, a)
-	lim.Fail(ctx, oauthhttp.Attempt{ClientID: "other", Addr: "a"})
+	fail(t, lim, a)
+	fail(t, lim, a)
+	fail(t, lim, oauthhttp.Attempt{ClientID: "other", Addr: "a"})
 	// Client c: 2 failures, one every 15 s once its burst of 2 is spent:
 	// 15 s to wait. Address a: 3 failures, burst 3, one every 10 s: 10 s.
 	if wait, ok := lim.Allow(ctx, a); ok || wait != 15*time.Second {
@@ -243,7 +332,7 @@ func TestMemoryLimiterNegativeLimitIsNone(t *testing.T) {
 	}
 	a := oauthhttp.Attempt{ClientID: "c", Addr: "a"}
 	for range 1000 {
-		lim.Fail(ctx, a)
+		fail(t, lim, a)
 	}
 	if _, ok := lim.Allow(ctx, a); !ok || lim.Len() != 0 {
 		t.Errorf("an unlimited limiter refused, or kept %d keys", lim.Len())
@@ -263,7 +352,7 @@ func TestMemoryLimiterIsSafeForConcurrentUse(t *testing.T) {
 			for i := range 500 {
 				a := oauthhttp.Attempt{ClientID: fmt.Sprint("c", i%50), Addr: fmt.Sprint("a", g)}
 				if _, ok := lim.Allow(context.Background(), a); ok {
-					lim.Fail(context.Background(), a)
+					lim.Done(context.Background(), a, i%3 != 0)
 				}
 			}
 		}()

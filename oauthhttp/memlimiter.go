@@ -10,17 +10,20 @@ import (
 
 // Defaults of MemoryLimits.
 //
-// A client secret is 256 random bits, so no limit here stands between an
+// A client secret is 280 random bits, so no limit here stands between an
 // attacker and a guess; the limits bound the hash work, audit noise and
 // log volume a stream of bad credentials causes. A client that fails ten
 // times a minute is misconfigured and will not succeed by retrying, so
-// DefaultClientFailures holds nobody back who could get in. One address
-// may carry several clients (a NAT, a deployment running many apps),
-// hence the higher DefaultAddrFailures; an attacker spreading a search
-// over many addresses still meets the per-client limit.
+// DefaultClientFailures holds nobody back who could get in. It counts per
+// client id and address together: a client id is no secret (it is in
+// every token), so a limit by client id alone would let anyone who knows
+// one lock its owner out. One address may carry several clients (a NAT, a
+// deployment running many apps), hence the higher DefaultAddrFailures,
+// which bounds the hash work one address can cause whatever client ids
+// it tries.
 const (
-	// DefaultClientFailures is how many failed authentications one client
-	// id may have per DefaultFailureWindow.
+	// DefaultClientFailures is how many failed authentications one
+	// client id may have from one address per DefaultFailureWindow.
 	DefaultClientFailures = 10
 	// DefaultAddrFailures is how many failed authentications one address
 	// may have per DefaultFailureWindow, whatever the client ids.
@@ -28,22 +31,24 @@ const (
 	// DefaultFailureWindow is the window the failure limits are counted
 	// over.
 	DefaultFailureWindow = time.Minute
-	// DefaultLimiterKeys bounds the client ids and addresses a
-	// MemoryLimiter tracks at once: at most about 150 bytes each.
+	// DefaultLimiterKeys bounds the (client id, address) pairs and
+	// addresses a MemoryLimiter tracks at once: at most about 250 bytes
+	// each.
 	DefaultLimiterKeys = 100_000
 )
 
 // maxKeyLen bounds the bytes of a client id or address a MemoryLimiter
-// keeps: longer keys are cut. Real client ids and addresses are shorter;
+// keeps: longer ones are cut. Real client ids and addresses are shorter;
 // only junk ids collide, and they share their limit.
 const maxKeyLen = 64
 
 // MemoryLimits configures a MemoryLimiter. The zero value is the
 // defaults.
 type MemoryLimits struct {
-	// ClientFailures is how many failed authentications one client id may
-	// have per Window: 0 is DefaultClientFailures, negative is no limit
-	// by client id.
+	// ClientFailures is how many failed authentications one client id
+	// may have from one address per Window: 0 is DefaultClientFailures,
+	// negative is no such limit. Attempts whose address is "" (exempt
+	// from limits by address) share one count per client id.
 	ClientFailures int
 	// AddrFailures is how many failed authentications one address may
 	// have per Window: 0 is DefaultAddrFailures, negative is no limit by
@@ -53,8 +58,10 @@ type MemoryLimits struct {
 	// DefaultFailureWindow.
 	Window time.Duration
 	// MaxKeys bounds the keys tracked at once: 0 is DefaultLimiterKeys.
-	// When full, expired keys are dropped first, then the keys with the
-	// fewest recent failures.
+	// A key is forgotten once its failures have aged out (checked once a
+	// Window, or once a second while full); when that is not enough, a
+	// new key takes the place of the one with the fewest pending failures
+	// among a few sampled at random, so the most attacked keys stay.
 	MaxKeys int
 	// Now is the clock: nil is time.Now. Give the service's clock
 	// (oauthapp.Service.Now) so that both agree.
@@ -62,9 +69,9 @@ type MemoryLimits struct {
 }
 
 // MemoryLimiter is the in-memory Limiter: it limits failed authentications
-// per client id and per address within one process. It starts no
-// goroutine; memory is bounded by MaxKeys, and a key whose failures have
-// all aged out of the window is forgotten.
+// per client id and address, and per address, within one process. It
+// starts no goroutine; memory is bounded by MaxKeys, and a key whose
+// failures have all aged out of the window is forgotten.
 //
 // Each key is a generic cell rate algorithm: a burst of up to the limit of
 // failures is allowed, then one more every Window/limit. So a key that
@@ -76,8 +83,8 @@ type MemoryLimiter struct {
 	maxKeys      int
 	now          func() time.Time
 
-	mu        sync.RWMutex
-	tat       map[limitKey]int64 // theoretical arrival time, Unix ns
+	mu        sync.Mutex
+	cells     map[limitKey]cell
 	lastSweep int64
 }
 
@@ -87,9 +94,23 @@ type rate struct {
 	interval, window int64
 }
 
+// limitKey names what one count is kept for: a client id from an address
+// (byAddr false), or an address alone (byAddr true, client "").
 type limitKey struct {
 	byAddr bool
-	key    string
+	client string
+	addr   string
+}
+
+// cell is the state of one key: its theoretical arrival time (Unix ns)
+// and whether the key's strings are the limiter's own copies. A key is
+// first stored with the request's strings, which saves copying them for
+// the many attempts that succeed and leave nothing behind; a key that
+// outlives its attempt is stored again with copies, so that it does not
+// keep the request alive.
+type cell struct {
+	tat   int64
+	owned bool
 }
 
 // NewMemoryLimiter returns a MemoryLimiter with the given limits. It fails
@@ -113,7 +134,7 @@ func NewMemoryLimiter(l MemoryLimits) (*MemoryLimiter, error) {
 		window:  int64(l.Window),
 		maxKeys: l.MaxKeys,
 		now:     l.Now,
-		tat:     make(map[limitKey]int64),
+		cells:   make(map[limitKey]cell),
 	}, nil
 }
 
@@ -127,50 +148,83 @@ func newRate(n, def int, window time.Duration) rate {
 	return rate{interval: max(int64(window)/int64(n), 1), window: int64(window)}
 }
 
-// Allow refuses an attempt whose client id or address has used its
-// failures; retryAfter is the longer wait of the two.
+// limit is one limit as it applies to an attempt: the rate, and the key
+// it is counted under.
+type limit struct {
+	r rate
+	k limitKey
+}
+
+// limits returns the limits that apply to a: those set, with something to
+// key on.
+func (l *MemoryLimiter) limits(a Attempt) (out [2]limit, n int) {
+	id, addr := cut(a.ClientID), cut(a.Addr)
+	if l.client.interval != 0 && id != "" {
+		out[n] = limit{l.client, limitKey{client: id, addr: addr}}
+		n++
+	}
+	if l.addr.interval != 0 && addr != "" {
+		out[n] = limit{l.addr, limitKey{byAddr: true, addr: addr}}
+		n++
+	}
+	return out, n
+}
+
+// Allow refuses an attempt whose client id from its address, or whose
+// address, has used its failures; retryAfter is the longer wait of the
+// two. An attempt it allows is counted as a failure under both until
+// Done.
 func (l *MemoryLimiter) Allow(_ context.Context, a Attempt) (time.Duration, bool) {
-	now := l.now().UnixNano()
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	wait := max(l.wait(l.client, limitKey{key: cut(a.ClientID)}, now), l.wait(l.addr, limitKey{byAddr: true, key: cut(a.Addr)}, now))
-	return time.Duration(wait), wait <= 0
-}
-
-// wait is how long until the key may fail once more; <= 0 is now.
-func (l *MemoryLimiter) wait(r rate, k limitKey, now int64) int64 {
-	if r.interval == 0 || k.key == "" {
-		return 0
-	}
-	tat, ok := l.tat[k]
-	if !ok {
-		return 0
-	}
-	return tat - now - (r.window - r.interval)
-}
-
-// Fail counts a failure against the attempt's client id and address.
-func (l *MemoryLimiter) Fail(_ context.Context, a Attempt) {
+	lim, n := l.limits(a)
 	now := l.now().UnixNano()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.fail(l.client, limitKey{key: cut(a.ClientID)}, now)
-	l.fail(l.addr, limitKey{byAddr: true, key: cut(a.Addr)}, now)
+	var wait int64
+	for _, x := range lim[:n] {
+		if c, ok := l.cells[x.k]; ok {
+			wait = max(wait, c.tat-now-(x.r.window-x.r.interval))
+		}
+	}
+	if wait > 0 {
+		return time.Duration(wait), false
+	}
+	for _, x := range lim[:n] {
+		c, ok := l.cells[x.k]
+		if !ok {
+			l.makeRoom(now)
+		}
+		c.tat = max(c.tat, now) + x.r.interval
+		l.cells[x.k] = c
+	}
+	return 0, true
 }
 
-func (l *MemoryLimiter) fail(r rate, k limitKey, now int64) {
-	if r.interval == 0 || k.key == "" {
-		return
+// Done keeps the failure Allow counted for the attempt when failed, and
+// takes it back otherwise. A key with nothing left pending is forgotten.
+func (l *MemoryLimiter) Done(_ context.Context, a Attempt, failed bool) {
+	lim, n := l.limits(a)
+	now := l.now().UnixNano()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, x := range lim[:n] {
+		c, ok := l.cells[x.k]
+		if !ok {
+			continue // evicted meanwhile
+		}
+		if !failed {
+			c.tat -= x.r.interval
+		}
+		switch {
+		case c.tat <= now:
+			delete(l.cells, x.k)
+		case !c.owned:
+			delete(l.cells, x.k)
+			x.k.client, x.k.addr = strings.Clone(x.k.client), strings.Clone(x.k.addr)
+			l.cells[x.k] = cell{tat: c.tat, owned: true}
+		default:
+			l.cells[x.k] = c
+		}
 	}
-	tat, ok := l.tat[k]
-	if !ok {
-		l.makeRoom(now)
-		// The key usually points into a request body: keep a copy, not
-		// the body.
-		k.key = strings.Clone(k.key)
-		tat = now
-	}
-	l.tat[k] = max(tat, now) + r.interval
 }
 
 // makeRoom drops the keys whose failures have all aged out, once a window
@@ -178,35 +232,36 @@ func (l *MemoryLimiter) fail(r rate, k limitKey, now int64) {
 // when sweeping is not enough, it drops the key with the fewest pending
 // failures among a few it samples, so the most attacked keys stay.
 func (l *MemoryLimiter) makeRoom(now int64) {
-	full := len(l.tat) >= l.maxKeys
+	full := len(l.cells) >= l.maxKeys
 	if since := now - l.lastSweep; since >= l.window || full && since >= int64(time.Second) {
 		l.lastSweep = now
-		for k, tat := range l.tat {
-			if tat <= now {
-				delete(l.tat, k)
+		for k, c := range l.cells {
+			if c.tat <= now {
+				delete(l.cells, k)
 			}
 		}
 	}
-	for len(l.tat) >= l.maxKeys {
+	for len(l.cells) >= l.maxKeys {
 		var victim limitKey
 		oldest, n := int64(0), 0
-		for k, tat := range l.tat {
-			if n == 0 || tat < oldest {
-				victim, oldest = k, tat
+		for k, c := range l.cells {
+			if n == 0 || c.tat < oldest {
+				victim, oldest = k, c.tat
 			}
 			if n++; n == 8 {
 				break
 			}
 		}
-		delete(l.tat, victim)
+		delete(l.cells, victim)
 	}
 }
 
-// Len returns how many client ids and addresses the limiter tracks.
+// Len returns how many keys ((client id, address) pairs and addresses)
+// the limiter tracks.
 func (l *MemoryLimiter) Len() int {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	return len(l.tat)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.cells)
 }
 
 func cut(s string) string {

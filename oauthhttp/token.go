@@ -41,8 +41,8 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		Scope:        f[pScope],
 		Region:       s.cfg.region,
 	})
+	s.done(ctx, attempt, err)
 	if err != nil {
-		s.failed(ctx, attempt, err)
 		s.writeError(w, s.tokenError(ctx, err))
 		return
 	}
