@@ -26,23 +26,39 @@ const (
 // and what they never get (Deny, which wins over Allow). At most 100 entries
 // in all.
 type Permissions struct {
+	// Allow lists the permissions a token may be granted; an entry ending
+	// in "/*" grants everything below it.
 	Allow []string
-	Deny  []string
+	// Deny lists the permissions a token never gets, even where Allow
+	// covers them; an entry ending in "/*" denies everything below it.
+	Deny []string
 }
 
 // App is an OAuth app as the service shows it: everything but the secret
 // hashes.
 type App struct {
-	// SID is the app's id and its OAuth client_id.
-	SID          string
-	AccountSID   string
-	Region       string
+	// SID is the app's id and its OAuth client_id ("OQ" + 32 lowercase
+	// hex).
+	SID string
+	// AccountSID is the account that owns the app ("AC" + 32 lowercase
+	// hex).
+	AccountSID string
+	// Region is where the app lives; its tokens are valid only there.
+	Region string
+	// FriendlyName is the app's name, shown to people.
 	FriendlyName string
-	Description  string
+	// Description is free text shown to people; "" when there is none.
+	Description string
 	// CreatedBy is the user who created the app; data only.
-	CreatedBy   string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	CreatedBy string
+	// CreatedAt is when the app was created, by the service's clock.
+	CreatedAt time.Time
+	// UpdatedAt is when the app was last updated or had its secret
+	// rotated; CreatedAt until then.
+	UpdatedAt time.Time
+	// Permissions is the app's policy in normalised form: each list
+	// sorted, without duplicates or entries a wildcard of the same list
+	// covers, and without allow entries a deny entry covers.
 	Permissions Permissions
 	// TokenTTL is the lifetime of the app's tokens: its own, or the
 	// service default when it has none.
@@ -56,7 +72,8 @@ type App struct {
 // SecretInfo describes one client secret without revealing it.
 type SecretInfo struct {
 	// ID is the secret's public id, also embedded in the secret itself.
-	ID      string
+	ID string
+	// Created is when the secret was generated, by the service's clock.
 	Created time.Time
 	// Expires is when a previous secret stops working; zero for the
 	// current secret.
@@ -64,7 +81,9 @@ type SecretInfo struct {
 	// LastUsed is when the secret last authenticated a client, to a
 	// resolution of one minute; zero if never.
 	LastUsed time.Time
-	Current  bool
+	// Current is true for the current secret and false for the previous
+	// one, listed only while its grace lasts.
+	Current bool
 }
 
 // NewApp describes an app to create.
@@ -72,7 +91,8 @@ type NewApp struct {
 	// FriendlyName is required: 1 to MaxFriendlyNameLen characters, no
 	// control characters.
 	FriendlyName string
-	// Description is optional, at most MaxDescriptionLen characters.
+	// Description is optional: at most MaxDescriptionLen characters, no
+	// control characters (so no newlines or tabs).
 	Description string
 	// Region is where the app lives; "" is the service's default region.
 	Region string
@@ -86,9 +106,15 @@ type NewApp struct {
 // AppUpdate lists the changes to make to an app; a nil field is left as it
 // is.
 type AppUpdate struct {
+	// FriendlyName replaces the app's name; the rules of
+	// NewApp.FriendlyName apply, so it must not be empty.
 	FriendlyName *string
-	Description  *string
-	Permissions  *Permissions
+	// Description replaces the app's description (the rules of
+	// NewApp.Description apply); a pointer to "" clears it.
+	Description *string
+	// Permissions replaces the app's whole policy; Allow must not be
+	// empty.
+	Permissions *Permissions
 	// TokenTTL sets the app's own token lifetime; a pointer to zero
 	// returns the app to the service default.
 	TokenTTL *time.Duration

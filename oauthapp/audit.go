@@ -23,7 +23,9 @@ const (
 // Event is one audit record. It never holds a secret or a whole token: only
 // public ids (app SID, secret id, token id).
 type Event struct {
+	// Kind says what happened.
 	Kind EventKind
+	// Time is when it happened, by the service's clock; never zero.
 	Time time.Time
 	// Actor is the user behind a management call; zero for calls made by
 	// a client (token issuing, authentication, authorization).

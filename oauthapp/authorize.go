@@ -31,16 +31,22 @@ type Resource struct {
 
 // Identity is who an authorized request comes from.
 type Identity struct {
-	AppSID     string
+	// AppSID is the app the token was issued to: its client_id.
+	AppSID string
+	// AccountSID is the account that owns the app (the token's
+	// account_sid).
 	AccountSID string
-	Region     string
+	// Region is the region the token was issued for.
+	Region string
 	// Scope is the token's scope, space-separated.
 	Scope string
-	// TokenID is the token's jti; SecretID the public id of the secret
-	// that obtained it.
-	TokenID   string
-	SecretID  string
-	IssuedAt  time.Time
+	// TokenID is the token's jti, safe to log.
+	TokenID string
+	// SecretID is the public id of the secret that obtained the token.
+	SecretID string
+	// IssuedAt is the token's iat, in UTC.
+	IssuedAt time.Time
+	// ExpiresAt is the token's exp, in UTC.
 	ExpiresAt time.Time
 }
 

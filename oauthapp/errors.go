@@ -54,7 +54,14 @@ var (
 	ErrInsufficientScope = errors.New("oauthapp: insufficient scope")
 	// ErrNoRoute: AuthorizeRoute found no catalog route for the request.
 	ErrNoRoute = errors.New("oauthapp: no route")
+
+	// ErrForeignToken: a client asked to revoke a token that was issued to
+	// another client. (Introspect reports such a token inactive instead.)
+	ErrForeignToken = errors.New("oauthapp: token belongs to another client")
 )
+
+// errSIDFormat is the detail of an ErrInvalidArgument for a malformed SID.
+var errSIDFormat = errors.New("want two-letter prefix and 32 lowercase hex digits")
 
 // ScopeError names the permission a scope check failed on. It wraps
 // ErrInvalidScope (token requests) or ErrInsufficientScope (authorization).
@@ -64,6 +71,7 @@ type ScopeError struct {
 	err        error
 }
 
+// Error returns the wrapped sentinel's message and the quoted permission.
 func (e *ScopeError) Error() string {
 	return fmt.Sprintf("%v: %q", e.err, e.Permission)
 }

@@ -205,7 +205,9 @@ func WithHasher(h secret.Hasher) Option {
 // When the store implements store.Watcher, changes evict entries as soon as
 // they are notified, and maxStale only bounds what happens while
 // notifications are lost. Changes made through this Service always evict at
-// once. size bounds the number of entries (0 means 100,000).
+// once. size caps the cache at size apps and, separately, size revocation
+// answers (0 means 100,000 each); a full map drops about a tenth of its
+// entries, chosen at random, to make room.
 //
 // Default: no cache; every request reads the store, so every change takes
 // effect on the next request. Call Close to stop watching the store.

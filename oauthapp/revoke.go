@@ -6,10 +6,6 @@ import (
 	"fmt"
 )
 
-// ErrForeignToken: a client asked to introspect or revoke a token that was
-// issued to another client.
-var ErrForeignToken = errors.New("oauthapp: token belongs to another client")
-
 // Introspect reports whether a token is active (RFC 7662): validly signed,
 // unexpired, not revoked, its app present and its secret active. A client
 // may introspect only its own tokens; another client's token is reported

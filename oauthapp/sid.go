@@ -3,7 +3,6 @@ package oauthapp
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 )
 
 // SID prefixes. A SID is its two-letter prefix followed by 32 lowercase hex
@@ -15,8 +14,6 @@ const (
 )
 
 const sidLen = 34
-
-var errSIDFormat = errors.New("want two-letter prefix and 32 lowercase hex digits")
 
 // ParseAccountSID checks that s is an account SID ("AC" + 32 lowercase hex).
 func ParseAccountSID(s string) (string, error) { return parseSID("account SID", AccountSIDPrefix, s) }

@@ -35,12 +35,24 @@ type Server struct {
 // document names them.
 type Endpoints struct {
 	// Issuer is the service's issuer: the iss claim of its tokens.
-	Issuer        string
-	Token         string
+	Issuer string
+	// Token is the token endpoint (RFC 6749 section 3.2): the base URL
+	// followed by TokenPath.
+	Token string
+	// Introspection is the introspection endpoint (RFC 7662): the base URL
+	// followed by IntrospectionPath.
 	Introspection string
-	Revocation    string
-	JWKS          string
-	Metadata      string
+	// Revocation is the revocation endpoint (RFC 7009): the base URL
+	// followed by RevocationPath.
+	Revocation string
+	// JWKS is the JWK Set document of the verification keys: the base URL
+	// followed by JWKSPath.
+	JWKS string
+	// Metadata is the authorization server metadata document (RFC 8414
+	// section 3.1): MetadataPath followed by the issuer's path, at the
+	// issuer's scheme and host (the base URL's when the issuer is not a
+	// URL).
+	Metadata string
 }
 
 // New returns a Server for the service. It fails with ErrNoBaseURL when

@@ -9,7 +9,9 @@
 //
 // # Secrets
 //
-// Generate draws 280 bits from crypto/rand and writes them as
+// Generate reads 40 bytes (320 bits) from crypto/rand, 5 bytes (40 bits)
+// for the public id and 35 (280 bits) for the secret body, and writes them
+// as
 //
 //	oqcs_<id>_<body><checksum>
 //

@@ -1,7 +1,6 @@
 // Package store defines how oauthapps persists OAuth apps and revoked
 // tokens: plain records with no behaviour, a small role-based Store
-// interface, sentinel errors, and an in-memory implementation that is the
-// default.
+// interface, sentinel errors, and an in-memory implementation.
 //
 // Records are data only. The store never hashes, verifies, signs or
 // authorizes anything: it does not import the secret, token or oauthapp
@@ -22,9 +21,10 @@
 //     the location and anything finer, as a database column does.
 //
 // NewMemory returns the in-memory store: safe for concurrent use, with no
-// goroutines of its own, and gone when the process ends. It is the store
-// for tests and for a single process; package store/postgres holds the
-// one for production.
+// goroutines of its own, and gone when the process ends. oauthapp.New has
+// no default store and must be given one; the in-memory store is the one
+// package oauthapptest and the examples use, for tests and single-process
+// services. Package store/postgres holds the one for production.
 //
 // Optional capabilities, such as change notifications for caches in front
 // of the store (Watcher), are separate interfaces that a caller finds with a

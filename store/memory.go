@@ -10,9 +10,10 @@ import (
 	"time"
 )
 
-// Memory is the in-memory Store, the default. It is safe for concurrent
-// use, starts no goroutines, and keeps everything in the process: a restart
-// loses every app and every revocation. It also implements Watcher.
+// Memory is the in-memory Store, used by oauthapptest and the examples, for
+// tests and single-process services. It is safe for concurrent use, starts
+// no goroutines, and keeps everything in the process: a restart loses every
+// app and every revocation. It also implements Watcher.
 //
 // Stored records are never changed in place: a write publishes a new
 // record in place of the old one. GetApp takes no lock at all: it loads the

@@ -15,14 +15,17 @@ type App struct {
 	AccountSID string
 	// Region is where the app and its tokens live, such as "us1".
 	Region string
-	// FriendlyName and Description are free text shown to people.
+	// FriendlyName is free text shown to people.
 	FriendlyName string
-	Description  string
+	// Description is free text shown to people; "" when there is none.
+	Description string
 	// CreatedBy is the user SID that created the app. Data only: nothing
 	// checks that the user still exists.
 	CreatedBy string
-	// CreatedAt and UpdatedAt are set by the caller.
+	// CreatedAt is when the app was created, set by the caller.
 	CreatedAt time.Time
+	// UpdatedAt is when the app last changed, set by the caller; the
+	// store keeps it as given.
 	UpdatedAt time.Time
 	// Policy holds the permissions the app may be granted.
 	Policy Policy
@@ -39,14 +42,21 @@ type App struct {
 // Policy is the stored form of a permission policy: permission strings as
 // the scope package writes them. A nil and an empty slice mean the same.
 type Policy struct {
+	// Allow lists the permissions the app's tokens may be granted; an
+	// entry ending in "/*" covers everything below it.
 	Allow []string
-	Deny  []string
+	// Deny lists the permissions they never get, even where Allow covers
+	// them.
+	Deny []string
 }
 
 // Secrets are the two client secret slots of an app. Previous is empty
 // (its ID is "") when there is no previous secret.
 type Secrets struct {
-	Current  Secret
+	// Current is the app's current secret, which does not expire.
+	Current Secret
+	// Previous is the secret the last rotation replaced, verifying until
+	// its Expires; zero (ID "") when there is none.
 	Previous Secret
 }
 
@@ -130,6 +140,7 @@ const (
 
 // Change is one notification from a Watcher.
 type Change struct {
+	// Kind says what changed, and which of the fields below is set.
 	Kind ChangeKind
 	// AppSID is set for AppChanged.
 	AppSID string

@@ -33,8 +33,14 @@ const (
 	ClaimSecretID   = "secret_id"
 )
 
-// Scopes returns the scope tokens of c.Scope (nil when it is empty).
-func (c *Claims) Scopes() []string { return strings.Fields(c.Scope) }
+// Scopes returns the scope tokens of c.Scope (nil when it holds none).
+func (c *Claims) Scopes() []string {
+	f := strings.Fields(c.Scope)
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
 
 // HasAudience reports whether aud is one of c.Audience.
 func (c *Claims) HasAudience(aud string) bool {

@@ -17,11 +17,12 @@ var (
 	// ErrMalformed: the token is not a compact JWS of three base64url parts
 	// holding a JSON header and JSON claims of the expected types.
 	ErrMalformed = errors.New("token: malformed")
-	// ErrAlgorithm: the header's alg is not the algorithm of the key named
-	// by kid (this covers "none" and algorithm confusion).
+	// ErrAlgorithm: the header's alg is not a supported algorithm (this
+	// covers "none", checked before kid), or is not the algorithm of the key
+	// named by kid (algorithm confusion).
 	ErrAlgorithm = errors.New("token: algorithm not allowed")
-	// ErrUnknownKey: the header names no kid, or a kid the key set does not
-	// hold.
+	// ErrUnknownKey: under a supported alg, the header names no kid, or a
+	// kid the key set does not hold.
 	ErrUnknownKey = errors.New("token: unknown key")
 	// ErrSignature: the signature does not verify under the named key.
 	ErrSignature = errors.New("token: signature invalid")

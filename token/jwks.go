@@ -26,6 +26,8 @@ type JWK struct {
 
 // JWKS is a JWK Set document (RFC 7517 section 5).
 type JWKS struct {
+	// Keys are the set's public keys (RFC 7517 section 5.1); Document puts
+	// the signing key first and leaves HS256 keys out.
 	Keys []JWK `json:"keys"`
 }
 

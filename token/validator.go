@@ -37,13 +37,16 @@ func NewValidator(keys *KeySet, issuer, audience string, opts ...Option) (*Valid
 }
 
 // Validate checks raw at now and returns its claims. In order: length
-// (ErrTooLarge); three base64url parts (ErrMalformed); the header's typ
-// (ErrType), kid (ErrUnknownKey) and alg, which must be the algorithm of the
-// key kid names (ErrAlgorithm); the signature (ErrSignature); the claims'
-// JSON (ErrMalformed) and presence of iss, sub, aud, exp, iat, jti and
-// client_id (ErrMissingClaim); iss (ErrIssuer); aud (ErrAudience); exp, which
-// must be after now (ErrExpired); nbf and iat, which may be after now by the
-// leeway at most (ErrNotYetValid). Claims are read only once the signature
+// (ErrTooLarge); three dot-separated parts (ErrMalformed); the header's
+// base64url and JSON (ErrMalformed); its typ (ErrType); its alg, which must
+// be a supported algorithm (ErrAlgorithm); its kid, which must be present
+// and held by the key set (ErrUnknownKey); alg again, which must be the
+// algorithm of the key kid names (ErrAlgorithm); the signature
+// (ErrSignature); the claims' base64url and JSON (ErrMalformed) and
+// presence of iss, sub, aud, exp, iat, jti and client_id
+// (ErrMissingClaim); iss (ErrIssuer); aud (ErrAudience); exp, which must be
+// after now (ErrExpired); nbf and iat, which may be after now by the leeway
+// at most (ErrNotYetValid). Claims are read only once the signature
 // verifies.
 func (v *Validator) Validate(now time.Time, raw string) (Claims, error) {
 	if len(raw) > v.maxSize {

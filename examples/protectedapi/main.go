@@ -1,16 +1,3 @@
-// Command protectedapi shows how an existing net/http service puts its
-// routes behind OAuth app tokens:
-//
-//  1. list each route's ServeMux pattern with the permission it needs, in a
-//     scope.Catalog given to the service with oauthapp.WithCatalog;
-//  2. wrap each route's handler in oauthhttp.Server.Protect, registered on
-//     the mux under the same pattern;
-//  3. read the caller from the request context with oauthhttp.IdentityFrom.
-//
-// Routes left unwrapped (here /healthz) stay public. The service must share
-// its store and keys with the token server that issues the tokens; to run
-// on its own, this program mounts the token endpoint as well and logs the
-// credentials of one app to stderr.
 package main
 
 import (

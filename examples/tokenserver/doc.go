@@ -1,0 +1,17 @@
+// Command tokenserver is a complete OAuth apps server on the in-memory
+// store: the token endpoint (client credentials, RFC 6749 section 4.4),
+// RFC 8414 metadata, the JWKS document, RFC 7662 introspection and RFC 7009
+// revocation, and a small demo API under /v1 protected by bearer tokens.
+//
+// Usage:
+//
+//	tokenserver [-addr 127.0.0.1:8080] [-demo]
+//
+// -addr may be ":0" or "127.0.0.1:0" for a free port; the issuer and every
+// URL the server publishes use the address it actually listens on. With
+// -demo it creates one account, one Owner and one app allowed to list and
+// read messages, and once it is listening prints one line of JSON on
+// standard output with the keys token_url, jwks_url, metadata_url,
+// api_base, account_sid, client_id and client_secret. Logs go to standard
+// error. SIGINT or SIGTERM shuts it down cleanly.
+package main
