@@ -691,3 +691,23 @@ func TestR11_TheWidestPolicyGetsUsableTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestRevokeReachesATokenNotValidYet: an instance whose clock runs ten
+// minutes ahead mints a token this instance does not accept yet. Revoking
+// it here must still hold once it would have become valid.
+func TestRevokeReachesATokenNotValidYet(t *testing.T) {
+	k := oauthapptest.New()
+	app := k.NewApp(permList)
+	ahead, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(func() time.Time { return k.Clock.Now().Add(10 * time.Minute) }))
+	require.NoError(t, err)
+	tok, err := ahead.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: k.Secret(app.SID)})
+	require.NoError(t, err)
+	require.ErrorIs(t, authorize(k, tok.AccessToken, permList), oauthapp.ErrInvalidToken, "not valid yet here")
+
+	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
+	require.NoError(t, err)
+	require.NoError(t, k.Service.Revoke(ctx, client, tok.AccessToken))
+
+	k.Advance(10 * time.Minute)
+	assert.ErrorIs(t, authorize(k, tok.AccessToken, permList), oauthapp.ErrTokenRevoked, "valid by now, and revoked")
+}

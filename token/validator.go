@@ -49,6 +49,22 @@ func NewValidator(keys *KeySet, issuer, audience string, opts ...Option) (*Valid
 // at most (ErrNotYetValid). Claims are read only once the signature
 // verifies.
 func (v *Validator) Validate(now time.Time, raw string) (Claims, error) {
+	c, err := v.Verify(raw)
+	if err != nil {
+		return Claims{}, err
+	}
+	if err := v.checkTime(now, &c); err != nil {
+		return Claims{}, err
+	}
+	return c, nil
+}
+
+// Verify checks raw as Validate does, with the same errors, except for
+// the time: it accepts a token that has expired or is not yet valid. It
+// is for revoking a token (RFC 7009), which must reach a token minted by
+// an issuer whose clock runs ahead before it becomes valid; it never
+// decides access, which is Validate's.
+func (v *Validator) Verify(raw string) (Claims, error) {
 	if len(raw) > v.maxSize {
 		return Claims{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(raw), v.maxSize)
 	}
@@ -67,7 +83,7 @@ func (v *Validator) Validate(now time.Time, raw string) (Claims, error) {
 	if err != nil {
 		return Claims{}, err
 	}
-	if err := v.check(now, &c); err != nil {
+	if err := v.check(&c); err != nil {
 		return Claims{}, err
 	}
 	return c, nil
@@ -149,8 +165,9 @@ func decodePart[T any](part string, decode func(string) (T, error)) (T, error) {
 	return decode(string(b))
 }
 
-// check applies the claim rules to a token whose signature verified.
-func (v *Validator) check(now time.Time, c *Claims) error {
+// check applies the claim rules but time to a token whose signature
+// verified.
+func (v *Validator) check(c *Claims) error {
 	for _, m := range [...]struct {
 		name    string
 		missing bool
@@ -173,6 +190,12 @@ func (v *Validator) check(now time.Time, c *Claims) error {
 	if !c.HasAudience(v.audience) {
 		return ErrAudience
 	}
+	return nil
+}
+
+// checkTime applies the time rules at now: exp ahead, nbf and iat not
+// beyond the leeway.
+func (v *Validator) checkTime(now time.Time, c *Claims) error {
 	if !now.Before(c.ExpiresAt) {
 		return fmt.Errorf("%w: at %s", ErrExpired, c.ExpiresAt.Format(time.RFC3339))
 	}

@@ -93,6 +93,11 @@ func TestValidateRejects(t *testing.T) {
 			c, err := f.validator.Validate(tc.now, tc.raw)
 			require.ErrorIs(t, err, tc.want)
 			assert.Zero(t, c)
+			if tc.want != token.ErrExpired && tc.want != token.ErrNotYetValid {
+				c, err = f.validator.Verify(tc.raw)
+				require.ErrorIs(t, err, tc.want, "Verify, which leaves out only time, must reject it as well")
+				assert.Zero(t, c)
+			}
 		})
 	}
 }
@@ -226,6 +231,11 @@ func TestValidateAttacks(t *testing.T) {
 			c, err := f.validator.Validate(tc.now, tc.raw)
 			require.ErrorIs(t, err, tc.want)
 			assert.Zero(t, c)
+			if tc.want != token.ErrExpired && tc.want != token.ErrNotYetValid {
+				c, err = f.validator.Verify(tc.raw)
+				require.ErrorIs(t, err, tc.want, "Verify, which leaves out only time, must reject it as well")
+				assert.Zero(t, c)
+			}
 		})
 	}
 
@@ -331,3 +341,27 @@ func flipFirst(part string) string {
 type jsonNumber string
 
 func (n jsonNumber) MarshalJSON() ([]byte, error) { return []byte(n), nil }
+
+// TestVerifyAcceptsTokensOutsideTheirTime: Verify, for revocation, reads a
+// token that has expired or is not valid yet, which Validate refuses, and
+// returns the same claims Validate would.
+func TestVerifyAcceptsTokensOutsideTheirTime(t *testing.T) {
+	f := newFixture(t, token.EdDSA)
+	raw, minted := f.mint(t, sampleRequest)
+	for _, tc := range []struct {
+		name string
+		now  time.Time
+		want error
+	}{
+		{"expired", t0.Add(2 * time.Hour), token.ErrExpired},
+		{"not valid yet: minted by a clock ten minutes ahead", t0.Add(-10 * time.Minute), token.ErrNotYetValid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.validator.Validate(tc.now, raw)
+			require.ErrorIs(t, err, tc.want)
+			got, err := f.validator.Verify(raw)
+			require.NoError(t, err)
+			assert.Equal(t, minted, got)
+		})
+	}
+}
