@@ -32,6 +32,11 @@ func IdentityFrom(ctx context.Context) (id oauthapp.Identity, ok bool) {
 //
 // A request with no route never reaches next: WithUnknownRoute answers it
 // (404 by default). The package documentation lists the other answers.
+//
+// Protect must wrap either one route's handler or the whole mux, never a
+// mux mounted under a pattern of another mux: there the pattern it sees is
+// the outer one, which names no single route. Wrap the inner mux's route
+// handlers, or the outer mux, instead.
 func (s *Server) Protect(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		perm, account, ok := s.route(r)
