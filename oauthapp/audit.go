@@ -18,6 +18,12 @@ const (
 	EventTokenRevoked        EventKind = "token.revoked"
 	EventAuthenticationFail  EventKind = "authentication.failed"
 	EventAuthorizationDenied EventKind = "authorization.denied"
+
+	// EventSecretRehashed: a secret's stored hash was replaced by one of
+	// the service's hasher on the secret's first successful use after a
+	// change of hasher (see WithHasher). The secret itself is unchanged;
+	// Actor is zero.
+	EventSecretRehashed EventKind = "secret.rehashed"
 )
 
 // Event is one audit record. It never holds a secret or a whole token: only
@@ -36,7 +42,8 @@ type Event struct {
 	// client id as presented, when it was well-formed.
 	AppSID string
 	// SecretID is the public id of the secret concerned: the new secret of
-	// a rotation, the secret that authenticated a token request.
+	// a rotation, the secret that authenticated a token request, the
+	// secret whose hash was upgraded.
 	SecretID string
 	// TokenID is the jti of the token concerned.
 	TokenID string

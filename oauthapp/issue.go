@@ -52,8 +52,17 @@ type Client struct {
 // AuthenticateClient checks a client id and secret (presented in the given
 // region, "" for the default one). Every failure is ErrInvalidClient, the
 // same to the caller whether the client is unknown, the secret wrong or
-// expired, or the app deleted; the audit hook is told which. An unknown
-// client costs the same hash comparison as a wrong secret.
+// expired, or the app deleted; the audit hook is told which.
+//
+// An unknown client costs one hash comparison of the service's hasher
+// (WithHasher), as a wrong secret of an app does, so timing does not tell
+// the two apart, with one exception. After the hasher changes, an app
+// whose secret has been neither used nor rotated since still has its old
+// hash, and until then a wrong secret for it costs the old algorithm's
+// time, not the unknown client's. Each successful use upgrades the hash of
+// the secret used to the service's hasher, once (an update of the app,
+// with an EventSecretRehashed); a failure to store it is logged and does
+// not fail the authentication.
 func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret, region string) (Client, error) {
 	c, _, err := s.authenticate(ctx, s.now(), clientID, clientSecret, region)
 	return c, err
@@ -97,6 +106,9 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 		return fail("client of region " + a.region)
 	}
 	s.touch(ctx, a, secretID, now)
+	if s.rehash && a.creds.NeedsRehash(secretID, s.cfg.hasher) {
+		s.upgrade(ctx, a, presented, secretID, now)
+	}
 	return Client{AppSID: a.sid, AccountSID: a.account, Region: a.region, SecretID: secretID}, a, nil
 }
 

@@ -29,6 +29,9 @@ type liveApp struct {
 
 	readAt  atomic.Int64 // unix nanoseconds of the last store read
 	touched [2]touchMark // last LastUsed written, per slot
+	// upgrading is claimed by the request that upgrades a secret hash
+	// of this version of the app (see Service.upgrade).
+	upgrading atomic.Bool
 }
 
 type touchMark struct {

@@ -184,9 +184,27 @@ func WithLogger(logger *slog.Logger) Option {
 	}
 }
 
-// WithHasher sets how new client secrets are hashed. Verification reads the
-// algorithm from each stored hash, so changing the hasher keeps old secrets
-// working. Default: secret.SHA256{}.
+// WithHasher sets how client secrets are hashed. Default: secret.SHA256{}.
+//
+// Verification reads the algorithm from each stored hash, so changing the
+// hasher (from secret.SHA256{} to a secret.Argon2id, back, or to other
+// Argon2id parameters) keeps old secrets working. New and rotated secrets
+// get the new hasher at once; an existing secret gets it on its next
+// successful use, when the service hashes the presented secret anew and
+// stores it in the same slot (same id and times; the app's Version goes
+// up, UpdatedAt does not; EventSecretRehashed). Until then the app keeps
+// its old hash, and a wrong secret for it costs the old algorithm's time
+// while an unknown client id costs the new one's: timing tells that client
+// id apart from an unknown one until its secret is used or rotated.
+//
+// Upgrading needs a hasher that implements secret.Rehasher, as the
+// hashers of package secret do; with one that does not, or whose
+// NeedsRehash rejects its own hashes (logged by New), hashes change only
+// by rotation. Services that share a store should agree on the hasher:
+// while a rollout of a new one is under way, an instance with the old
+// hasher and one with the new rewrite the hash of a client that uses both,
+// one store write each time it moves from one to the other, until the
+// rollout ends.
 func WithHasher(h secret.Hasher) Option {
 	return func(c *config) error {
 		if h == nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -28,8 +29,13 @@ type Service struct {
 	stopWatch func()
 	closeOnce sync.Once
 	// decoy is checked against when the client is unknown, so that an
-	// unknown client costs the same hash comparison as a wrong secret.
+	// unknown client costs the same hash comparison as a wrong secret of
+	// an app whose hash is of the current hasher's kind.
 	decoy secret.Credentials
+	// rehash is whether stored hashes are upgraded to the hasher's kind on
+	// use: the hasher implements secret.Rehasher and accepts its own
+	// hashes.
+	rehash bool
 }
 
 // New returns a Service on the given store, signing and verifying tokens
@@ -63,8 +69,17 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
+	rehash := false
+	if _, ok := cfg.hasher.(secret.Rehasher); ok {
+		cur, _ := decoy.Records()
+		rehash = !decoy.NeedsRehash(cur.ID, cfg.hasher)
+		if !rehash {
+			cfg.logger.Warn("oauthapp: the hasher's NeedsRehash rejects its own hashes; stored hashes will not be upgraded")
+		}
+	}
 	s := &Service{
 		decoy:     decoy,
+		rehash:    rehash,
 		store:     st,
 		keys:      keys,
 		minter:    minter,
@@ -200,6 +215,75 @@ func (s *Service) touch(ctx context.Context, a *liveApp, secretID string, now ti
 	if err := s.store.TouchSecret(ctx, a.sid, secretID, now); err != nil {
 		s.cfg.logger.WarnContext(ctx, "oauthapp: recording secret use", "app", a.sid, "secret_id", secretID, "error", err)
 	}
+}
+
+// upgrade stores a new hash of presented, made by the service's hasher,
+// in the slot secretID that presented has just verified against in a,
+// when that slot's hash is of another kind or has other parameters. The
+// write is a real update: compare-and-swap on the version it reads, a
+// version bump, the cache entry evicted, an audit event. At most one
+// upgrade of a compiled app runs at a time, and once one has succeeded (or
+// found the work done, or the app gone) it is not tried again. A conflict
+// or a store failure is logged (never with the secret) and otherwise
+// ignored: the client is authenticated, and the next use tries again.
+func (s *Service) upgrade(ctx context.Context, a *liveApp, presented secret.Secret, secretID string, now time.Time) {
+	if !a.upgrading.CompareAndSwap(false, true) {
+		return
+	}
+	done := false
+	defer func() {
+		if !done {
+			a.upgrading.Store(false)
+		}
+	}()
+	fail := func(level slog.Level, msg string, err error) {
+		s.cfg.logger.Log(ctx, level, msg, "app", a.sid, "secret_id", secretID, "error", err)
+	}
+	rec, err := s.store.GetApp(ctx, a.sid)
+	if errors.Is(err, store.ErrNotFound) {
+		done = true // deleted since it was read
+		return
+	}
+	if err != nil {
+		fail(slog.LevelWarn, "oauthapp: reading app to upgrade a secret hash; the next use retries", err)
+		return
+	}
+	creds, err := secret.FromRecords(secret.Record(rec.Secrets.Current), secret.Record(rec.Secrets.Previous))
+	if err != nil {
+		fail(slog.LevelError, "oauthapp: stored app does not load", err)
+		return
+	}
+	creds, changed, err := creds.Rehash(now, presented, s.cfg.hasher)
+	switch {
+	case errors.Is(err, secret.ErrMismatch):
+		done = true // rotated away since it verified: nothing to upgrade
+		return
+	case err != nil:
+		fail(slog.LevelWarn, "oauthapp: hashing a secret anew; the next use retries", err)
+		return
+	case !changed:
+		// Upgraded meanwhile, by another process: forget the old copy.
+		done = true
+		s.apps.evict(a.sid)
+		return
+	}
+	cur, prev := creds.Records()
+	rec.Secrets = store.Secrets{Current: store.Secret(cur), Previous: store.Secret(prev)}
+	saved, err := s.store.UpdateApp(ctx, rec)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		done = true // deleted since it was read
+		return
+	case errors.Is(err, store.ErrConflict):
+		fail(slog.LevelInfo, "oauthapp: app changed while upgrading a secret hash; the next use retries", err)
+		return
+	case err != nil:
+		fail(slog.LevelWarn, "oauthapp: storing an upgraded secret hash; the next use retries", err)
+		return
+	}
+	done = true
+	s.apps.evict(a.sid)
+	s.emit(ctx, Event{Kind: EventSecretRehashed, Time: now, AccountSID: saved.AccountSID, AppSID: saved.SID, SecretID: secretID})
 }
 
 // newCredentials wraps secret.NewCredentials with the service's hasher.

@@ -110,6 +110,28 @@ func (a Argon2id) Hash(s Secret) (string, error) {
 // parameters written in it, whatever a's own are.
 func (Argon2id) Compare(encoded string, s Secret) bool { return compare(encoded, s) }
 
+// NeedsRehash reports whether encoded is not an Argon2id hash with a's
+// version, memory, passes and lanes (the zero value's are the defaults),
+// so that a secret verified against it should be hashed anew with a (see
+// Rehasher). A hash of weaker and one of stronger parameters both need it:
+// a deployment that lowers its parameters gets what it asked for. Salt and
+// key lengths are not compared. It reads only the prefix and allocates
+// nothing.
+func (a Argon2id) NeedsRehash(encoded string) bool {
+	a = a.withDefaults()
+	var buf [64]byte
+	p := append(buf[:0], argon2idPrefix+"v="...)
+	p = strconv.AppendInt(p, argon2.Version, 10)
+	p = append(p, "$m="...)
+	p = strconv.AppendUint(p, uint64(a.memory), 10)
+	p = append(p, ",t="...)
+	p = strconv.AppendUint(p, uint64(a.time), 10)
+	p = append(p, ",p="...)
+	p = strconv.AppendUint(p, uint64(a.threads), 10)
+	p = append(p, '$')
+	return len(encoded) < len(p) || encoded[:len(p)] != string(p)
+}
+
 var argon2Encoding = base64.RawStdEncoding.Strict()
 
 // argon2Hash is a parsed Argon2id hash.

@@ -42,6 +42,12 @@ func NewCredentials(now time.Time, h Hasher) (Credentials, Secret, error) {
 // decoy made once at start-up, so that an unknown client costs exactly what
 // a known client with a wrong secret costs (one hash comparison of the same
 // algorithm) and gets the same ErrMismatch.
+//
+// That holds for known clients whose stored hash is of h's kind and
+// parameters. After a caller switches hashers, a known client whose hash
+// is older costs its old algorithm on a wrong secret, and the decoy the new
+// one, so timing tells that client id from an unknown one until its secret
+// is rotated or, with Rehash, next used successfully.
 func Decoy(h Hasher) (Credentials, error) {
 	c, _, err := NewCredentials(time.Time{}, h)
 	return c, err

@@ -37,7 +37,10 @@
 // the token endpoint on every request. Argon2id is offered for deployments
 // whose policy demands a KDF. Every stored hash names its algorithm and
 // parameters, so both kinds can sit in one store and Compare picks the right
-// check from the hash itself. Comparisons run in constant time.
+// check from the hash itself. Comparisons run in constant time. After a
+// switch of hashers, Credentials.Rehash replaces an old hash when its secret
+// is next presented and verifies (the only time the secret is at hand), and
+// NeedsRehash says, without a comparison, when that is due (see Rehasher).
 //
 // # Rotation
 //
@@ -48,7 +51,8 @@
 // is dropped at once, so never more than two secrets verify. A grace of 0
 // drops the old current immediately: the compromise button. Verify costs
 // exactly one hash comparison whatever the outcome, and Decoy gives a caller
-// the same cost for a client that does not exist.
+// the same cost for a client that does not exist (for clients whose hash is
+// of the decoy's kind: see Decoy).
 //
 // Credentials are values: every method returns a new value and leaves its
 // receiver alone, so a caller can try a change and throw it away. Records

@@ -110,3 +110,35 @@ func ExampleNewArgon2id() {
 	// $argon2id$v=19$m=32768,t=2,p=2
 	// true
 }
+
+func ExampleCredentials_Rehash() {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	// An app made before the deployment switched to Argon2id.
+	creds, s, _ := secret.NewCredentials(now, secret.SHA256{})
+	argon, err := secret.NewArgon2id(secret.WithArgon2Memory(64), secret.WithArgon2Time(1))
+	if err != nil {
+		panic(err)
+	}
+
+	// Authenticating a client after the switch: verify, then ask the
+	// cheap question, and hash anew only when the answer is yes.
+	id, err := creds.VerifyWith(now, s, argon)
+	if err != nil {
+		panic(err)
+	}
+	if creds.NeedsRehash(id, argon) {
+		upgraded, changed, err := creds.Rehash(now, s, argon)
+		if err != nil {
+			panic(err) // a real caller logs it and tries on the next use
+		}
+		creds = upgraded // store its records with compare-and-swap
+		fmt.Println("rehashed:", changed)
+	}
+	current, _ := creds.Records()
+	fmt.Println(current.Hash[:strings.LastIndex(current.Hash[:strings.LastIndex(current.Hash, "$")], "$")])
+	fmt.Println("needs rehash now:", creds.NeedsRehash(id, argon))
+	// Output:
+	// rehashed: true
+	// $argon2id$v=19$m=64,t=1,p=1
+	// needs rehash now: false
+}

@@ -16,8 +16,10 @@ import (
 //
 // The hashers of this package (SHA256, Argon2id) Compare every encoding of
 // either of them, whichever made it, so a deployment can switch hashers
-// without rehashing: new secrets get the new algorithm and old hashes keep
-// verifying until they are rotated away. SHA256 is the default (see the
+// at once: new secrets get the new algorithm and old hashes keep
+// verifying. An old hash stays until its secret is rotated away or, with
+// Credentials.Rehash, until the secret is next presented (the only moment
+// its new hash can be made); see Rehasher. SHA256 is the default (see the
 // package documentation for why). A Hasher of its own can wrap one of
 // them to add algorithms, or to count comparisons in a test.
 type Hasher interface {

@@ -36,6 +36,13 @@ func (SHA256) Hash(s Secret) (string, error) {
 // hash of any Hasher of this package.
 func (SHA256) Compare(encoded string, s Secret) bool { return compare(encoded, s) }
 
+// NeedsRehash reports whether encoded is not a SHA-256 hash, so that a
+// secret verified against it should be hashed anew with SHA256 (see
+// Rehasher). It reads only the prefix and allocates nothing.
+func (SHA256) NeedsRehash(encoded string) bool {
+	return len(encoded) < len(sha256Prefix) || encoded[:len(sha256Prefix)] != sha256Prefix
+}
+
 func compareSHA256(encoded string, s Secret) bool {
 	want, ok := sha256Digest(encoded)
 	if !ok {

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
+	"github.com/oauthapps/oauthapps/secret"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
 )
@@ -341,5 +343,53 @@ func awaitVerifying(t *testing.T, who string, svc *oauthapp.Service, appSID stri
 			t.Fatalf("%s: secrets of versions %v verify after %v, want those of %d and %d", who, verifying, refusalDeadline, last-1, last)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestHashUpgradeFromTwoInstances: after a deployment switches hashers,
+// the first uses of an old secret on two instances at once store its new
+// hash exactly once (one version bump, by compare-and-swap on the
+// database), every request is authenticated, and later uses on either
+// instance write nothing.
+func TestHashUpgradeFromTwoInstances(t *testing.T) {
+	d := newDeployment(t)
+	ctx := context.Background()
+	old := d.service(t, openStore(t, testPool(t), d.schema)) // secret.SHA256, the default
+	app, sec := d.newApp(t, old)
+	argon, err := secret.NewArgon2id(secret.WithArgon2Memory(64), secret.WithArgon2Time(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	instances := []*oauthapp.Service{
+		d.service(t, openStore(t, testPool(t), d.schema), oauthapp.WithCache(cacheStale, 0), oauthapp.WithHasher(argon)),
+		d.service(t, openStore(t, testPool(t), d.schema), oauthapp.WithCache(cacheStale, 0), oauthapp.WithHasher(argon)),
+	}
+	const workers = 8
+	errs := together(workers, func(w int) error {
+		_, err := instances[w%len(instances)].AuthenticateClient(ctx, app.SID, sec, "")
+		return err
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Fatalf("a first use failed: %v", err)
+	}
+	upgraded, err := d.first.GetApp(ctx, app.SID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if upgraded.Version != app.Version+1 || !strings.HasPrefix(upgraded.Secrets.Current.Hash, "$argon2id$v=19$m=64,t=1,p=1$") {
+		t.Fatalf("after the first uses: version %d (want %d), hash of %q", upgraded.Version, app.Version+1, strings.SplitN(upgraded.Secrets.Current.Hash, "$", 3)[1])
+	}
+	if upgraded.Secrets.Current.ID != app.Secrets[0].ID || !upgraded.Secrets.Current.Created.Equal(app.Secrets[0].Created) {
+		t.Fatalf("the upgraded slot is %s created %v, want %s created %v", upgraded.Secrets.Current.ID, upgraded.Secrets.Current.Created, app.Secrets[0].ID, app.Secrets[0].Created)
+	}
+	for i, svc := range instances {
+		for range 3 {
+			if _, err := svc.AuthenticateClient(ctx, app.SID, sec, ""); err != nil {
+				t.Fatalf("instance %d after the upgrade: %v", i, err)
+			}
+		}
+	}
+	if after, err := d.first.GetApp(ctx, app.SID); err != nil || after.Version != upgraded.Version {
+		t.Fatalf("later uses wrote: version %d, want %d (%v)", after.Version, upgraded.Version, err)
 	}
 }
