@@ -28,9 +28,13 @@ func (r Role) CanManageApps() bool {
 // which account they act in, and their role there. The service trusts the
 // caller to have authenticated the user; it checks the role and the account.
 type Actor struct {
-	UserSID    string
+	// UserSID is the user ("US" + 32 hex), recorded as an app's CreatedBy.
+	UserSID string
+	// AccountSID is the account the user acts in ("AC" + 32 hex); only
+	// that account's apps can be managed.
 	AccountSID string
-	Role       Role
+	// Role is the user's role in that account.
+	Role Role
 }
 
 // authorize checks that the actor may manage apps of the given account.

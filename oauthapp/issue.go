@@ -14,7 +14,10 @@ import (
 // TokenRequest is a client credentials token request (RFC 6749 section
 // 4.4.2) after the HTTP layer has taken it apart.
 type TokenRequest struct {
-	ClientID     string
+	// ClientID is the client id as presented: the app's SID.
+	ClientID string
+	// ClientSecret is the client secret as presented. It is a credential:
+	// nothing the service returns or logs contains it.
 	ClientSecret string
 	// Scope is the requested scope, space-separated permissions. Empty
 	// asks for everything the app's policy allows. It narrows the grant,
@@ -36,23 +39,30 @@ type Token struct {
 	// Scope is the granted scope, space-separated.
 	Scope string
 	// ID is the token's jti, safe to log.
-	ID        string
+	ID string
+	// ExpiresAt is the token's exp: issue time plus ExpiresIn, in whole
+	// seconds, UTC.
 	ExpiresAt time.Time
 }
 
 // Client is an authenticated OAuth client.
 type Client struct {
-	AppSID     string
+	// AppSID is the app's SID, its client id.
+	AppSID string
+	// AccountSID is the account that owns the app.
 	AccountSID string
-	Region     string
+	// Region is the region the app lives in.
+	Region string
 	// SecretID is the public id of the secret that authenticated it.
 	SecretID string
 }
 
 // AuthenticateClient checks a client id and secret (presented in the given
-// region, "" for the default one). Every failure is ErrInvalidClient, the
-// same to the caller whether the client is unknown, the secret wrong or
-// expired, or the app deleted; the audit hook is told which.
+// region, "" for the default one). A region the service does not serve is
+// ErrUnsupportedRegion, before any hash work; every other failure is
+// ErrInvalidClient, the same to the caller whether the client is unknown,
+// the secret wrong or expired, the app deleted or of another region; the
+// audit hook is told which.
 //
 // An unknown client costs one hash comparison of the service's hasher
 // (WithHasher), as a wrong secret of an app does, so timing does not tell

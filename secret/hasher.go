@@ -23,7 +23,10 @@ import (
 // package documentation for why). A Hasher of its own can wrap one of
 // them to add algorithms, or to count comparisons in a test.
 type Hasher interface {
+	// Hash returns a new self-describing hash of s.
 	Hash(s Secret) (encoded string, err error)
+	// Compare reports, in constant time, whether s is the secret behind
+	// encoded.
 	Compare(encoded string, s Secret) bool
 }
 
