@@ -27,8 +27,11 @@ import (
 //
 // Implementations must be safe for concurrent use. One backed by a shared
 // store (to limit across processes) decides for itself whether to allow
-// or refuse when that store cannot be reached; Done is called with a
-// context that is not canceled when the client goes away.
+// or refuse when that store cannot be reached. Done gets the request's
+// context, which may be canceled by then (the client went away): since
+// Allow has already counted the failure, a Done that cannot reach its
+// store leaves the count standing, and a client cannot escape the limit
+// by hanging up.
 type Limiter interface {
 	// Allow reports whether the attempt may go ahead, and if so counts
 	// it as a failure until Done says otherwise. When it may not,
@@ -92,9 +95,9 @@ func (s *Server) admit(r *http.Request, clientID string) (Attempt, *oauthError) 
 
 // done tells the limiter how an attempt it let through ended: only
 // invalid_client is the credentials failing, not a store failure or a bad
-// scope. The report does not depend on the client staying connected.
+// scope.
 func (s *Server) done(ctx context.Context, a Attempt, err error) {
-	s.cfg.limiter.Done(context.WithoutCancel(ctx), a, errors.Is(err, oauthapp.ErrInvalidClient))
+	s.cfg.limiter.Done(ctx, a, errors.Is(err, oauthapp.ErrInvalidClient))
 }
 
 // tooManyFailures is the 429 answer, with Retry-After in whole seconds,
