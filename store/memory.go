@@ -148,6 +148,8 @@ func (m *Memory) UpdateApp(ctx context.Context, app App) (App, error) {
 	next.AccountSID = old.AccountSID
 	next.CreatedAt = old.CreatedAt
 	next.CreatedBy = old.CreatedBy
+	next.Secrets.Current.LastUsed = lastUsedKept(next.Secrets.Current, old.Secrets)
+	next.Secrets.Previous.LastUsed = lastUsedKept(next.Secrets.Previous, old.Secrets)
 	next.Version = old.Version + 1
 	m.replace(old, &next)
 	m.mu.Unlock()
@@ -307,6 +309,22 @@ func (m *Memory) replace(old, next *App) {
 	if i, ok := findApp(list, old.SID); ok {
 		list[i] = next
 	}
+}
+
+// lastUsedKept is the LastUsed an update stores for slot s: its own, or
+// that of the stored slot with the same id when that is later, so that an
+// update made from a read before a TouchSecret does not undo it.
+func lastUsedKept(s Secret, stored Secrets) time.Time {
+	t := s.LastUsed
+	if s.ID == "" {
+		return t
+	}
+	for _, o := range [...]Secret{stored.Current, stored.Previous} {
+		if o.ID == s.ID && o.LastUsed.After(t) {
+			t = o.LastUsed
+		}
+	}
+	return t
 }
 
 // load returns the published record of the app, or nil.

@@ -94,7 +94,10 @@ type Apps interface {
 	// and returns it as stored, with Version one higher. ErrNotFound if
 	// there is no such app; ErrConflict, writing nothing, if the stored
 	// version differs. AccountSID, CreatedAt and CreatedBy are never
-	// changed by an update.
+	// changed by an update, and a secret's LastUsed never moves back: a
+	// slot whose id the stored app also holds (in either slot) keeps the
+	// later of the two LastUsed times, so an update made from a read
+	// before a TouchSecret, which keeps Version, does not undo it.
 	UpdateApp(ctx context.Context, app App) (App, error)
 	// DeleteApp removes the app, or returns ErrNotFound.
 	DeleteApp(ctx context.Context, sid string) error

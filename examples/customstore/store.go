@@ -104,6 +104,15 @@ func (s *MapStore) UpdateApp(_ context.Context, app store.App) (store.App, error
 	}
 	app = clone(app)
 	app.AccountSID, app.CreatedAt, app.CreatedBy = old.AccountSID, old.CreatedAt, old.CreatedBy
+	// A slot that keeps its id keeps the later LastUsed: TouchSecret does
+	// not change the version, so app may come from a read before a touch.
+	for _, slot := range []*store.Secret{&app.Secrets.Current, &app.Secrets.Previous} {
+		for _, was := range []store.Secret{old.Secrets.Current, old.Secrets.Previous} {
+			if slot.ID != "" && slot.ID == was.ID && was.LastUsed.After(slot.LastUsed) {
+				slot.LastUsed = was.LastUsed
+			}
+		}
+	}
 	app.Version = old.Version + 1
 	s.apps[app.SID] = app
 	return clone(app), nil

@@ -121,15 +121,25 @@ func newQueries(schema string) queries {
 		listApps: `SELECT ` + appColumns + ` FROM ` + apps + `
 			WHERE account_sid = $1 AND sid > $2 ORDER BY sid LIMIT $3`,
 		// One statement: the update matches only the version the caller
-		// read. When it matches nothing, the second branch reads the row
+		// read. A slot that keeps an id keeps the later last-used time
+		// (greatest ignores NULL, the zero time), since TouchSecret does
+		// not change the version. When it matches nothing, the second branch reads the row
 		// from the statement's snapshot: a row means a version conflict,
 		// none means not found. No read-then-write window exists.
 		updateApp: `WITH updated AS (
 			UPDATE ` + apps + ` SET
 				region = $3, friendly_name = $4, description = $5,
 				updated_at = $6, policy_allow = $7, policy_deny = $8, token_ttl_ns = $9,
-				cur_id = $10, cur_hash = $11, cur_created = $12, cur_expires = $13, cur_last_used = $14,
-				prev_id = $15, prev_hash = $16, prev_created = $17, prev_expires = $18, prev_last_used = $19,
+				cur_id = $10, cur_hash = $11, cur_created = $12, cur_expires = $13,
+				cur_last_used = CASE
+					WHEN $10 <> '' AND $10 = cur_id THEN greatest($14, cur_last_used)
+					WHEN $10 <> '' AND $10 = prev_id THEN greatest($14, prev_last_used)
+					ELSE $14 END,
+				prev_id = $15, prev_hash = $16, prev_created = $17, prev_expires = $18,
+				prev_last_used = CASE
+					WHEN $15 <> '' AND $15 = cur_id THEN greatest($19, cur_last_used)
+					WHEN $15 <> '' AND $15 = prev_id THEN greatest($19, prev_last_used)
+					ELSE $19 END,
 				version = version + 1
 			WHERE sid = $1 AND version = $2
 			RETURNING ` + appColumns + `)

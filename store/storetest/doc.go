@@ -13,7 +13,8 @@
 // nothing more: every method and every sentinel error (ErrNotFound,
 // ErrAlreadyExists, ErrConflict with nothing written, ErrInvalid), copies
 // in both directions, the Version rules, the fields UpdateApp never
-// changes, TouchSecret, keyset paging, the revoked-token set, concurrent
+// changes, TouchSecret and a LastUsed that updates never move back,
+// keyset paging, the revoked-token set, concurrent
 // compare-and-swap updates that lose nothing, and, when the store also
 // implements store.Watcher, that updates, deletions and revocations are
 // notified. Notifications may arrive asynchronously: Run waits up to five

@@ -65,6 +65,41 @@ var touchChecks = []check{
 		checkApp(t, "GetApp", get(t, s, app.SID), app)
 		wantMissing(t, s, appSID(2))
 	}},
+	{"an update from a read before a touch keeps the later LastUsed", func(t *testing.T, s store.Store) {
+		read := create(t, s, newApp(1, accountSID(1)))
+		cur, prev := read.Secrets.Current, read.Secrets.Previous
+		at := base.Add(time.Hour + 1*us)
+		touch(t, s, read.SID, cur.ID, at)
+		touch(t, s, read.SID, prev.ID, at.Add(1*us))
+		read.FriendlyName = "renamed"
+		got := update(t, s, read)
+		if !got.Secrets.Current.LastUsed.Equal(at) || !got.Secrets.Previous.LastUsed.Equal(at.Add(1*us)) {
+			t.Errorf("LastUsed after an update from a stale read = %v and %v, want %v and %v",
+				got.Secrets.Current.LastUsed, got.Secrets.Previous.LastUsed, at, at.Add(1*us))
+		}
+
+		// A rotation from a read before a touch: the current secret moves
+		// to the previous slot with the stale LastUsed of the read.
+		touch(t, s, read.SID, cur.ID, at.Add(time.Hour))
+		rotated := got
+		rotated.Secrets.Previous = got.Secrets.Current
+		rotated.Secrets.Previous.Expires = base.Add(24 * time.Hour)
+		rotated.Secrets.Current = store.Secret{ID: "sk-rotated", Hash: "sha256$rotated", Created: base.Add(2 * time.Hour)}
+		got = update(t, s, rotated)
+		if !got.Secrets.Previous.LastUsed.Equal(at.Add(time.Hour)) {
+			t.Errorf("LastUsed of the secret rotated into the previous slot = %v, want %v", got.Secrets.Previous.LastUsed, at.Add(time.Hour))
+		}
+		if !got.Secrets.Current.LastUsed.IsZero() {
+			t.Errorf("LastUsed of the new secret = %v, want zero", got.Secrets.Current.LastUsed)
+		}
+
+		// Asking for an earlier time does not move it back either.
+		earlier := got
+		earlier.Secrets.Previous.LastUsed = time.Time{}
+		if got := update(t, s, earlier); !got.Secrets.Previous.LastUsed.Equal(at.Add(time.Hour)) {
+			t.Errorf("LastUsed after an update that names no time = %v, want %v", got.Secrets.Previous.LastUsed, at.Add(time.Hour))
+		}
+	}},
 	{"touch keeps Version, so an update from the read before succeeds", func(t *testing.T, s store.Store) {
 		app := create(t, s, newApp(1, accountSID(1)))
 		touch(t, s, app.SID, app.Secrets.Current.ID, base.Add(time.Hour))
