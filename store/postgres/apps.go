@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/oauthapps/oauthapps/store"
@@ -20,7 +21,11 @@ func (s *Store) CreateApp(ctx context.Context, app store.App) (store.App, error)
 	if app.SID == "" || app.AccountSID == "" {
 		return store.App{}, fmt.Errorf("postgres: create app: SID and AccountSID are required: %w", store.ErrInvalid)
 	}
-	got, err := scanApp(s.pool.QueryRow(ctx, s.q.createApp, appFields(app)...))
+	var got store.App
+	err := retry(ctx, func() (err error) {
+		got, err = scanApp(s.pool.QueryRow(ctx, s.q.createApp, appFields(app)...))
+		return err
+	})
 	if err != nil {
 		return store.App{}, wrap("create app", err)
 	}
@@ -66,15 +71,19 @@ func (s *Store) UpdateApp(ctx context.Context, app store.App) (store.App, error)
 	// creation time) are left out of the SET list.
 	f := appFields(app)
 	args := append([]any{app.SID, app.Version, f[2], f[3], f[4], f[7]}, f[8:]...)
-	rows, err := s.pool.Query(ctx, s.q.updateApp, args...)
-	if err != nil {
-		return store.App{}, wrap("update app", err)
-	}
-	got, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (updated, error) {
-		var u updated
-		var err error
-		u.app, err = scanApp(row, &u.ok)
-		return u, err
+	var got updated
+	err := retry(ctx, func() error {
+		rows, err := s.pool.Query(ctx, s.q.updateApp, args...)
+		if err != nil {
+			return err
+		}
+		got, err = pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (updated, error) {
+			var u updated
+			var err error
+			u.app, err = scanApp(row, &u.ok)
+			return u, err
+		})
+		return err
 	})
 	switch {
 	case err != nil:
@@ -95,7 +104,11 @@ type updated struct {
 
 // DeleteApp removes the app, or returns store.ErrNotFound.
 func (s *Store) DeleteApp(ctx context.Context, sid string) error {
-	tag, err := s.pool.Exec(ctx, s.q.deleteApp, sid)
+	var tag pgconn.CommandTag
+	err := retry(ctx, func() (err error) {
+		tag, err = s.pool.Exec(ctx, s.q.deleteApp, sid)
+		return err
+	})
 	if err != nil {
 		return wrap("delete app", err)
 	}
@@ -113,7 +126,11 @@ func (s *Store) TouchSecret(ctx context.Context, appSID, secretID string, at tim
 	if secretID == "" || at.IsZero() {
 		return nil // the empty id names the empty previous slot
 	}
-	if _, err := s.pool.Exec(ctx, s.q.touchSecret, appSID, secretID, timestamp(at)); err != nil {
+	err := retry(ctx, func() error {
+		_, err := s.pool.Exec(ctx, s.q.touchSecret, appSID, secretID, timestamp(at))
+		return err
+	})
+	if err != nil {
 		return wrap("touch secret", err)
 	}
 	return nil

@@ -17,7 +17,7 @@
 //
 // Migrate applies the SQL files embedded in the package to one schema
 // (WithSchema, default "oauthapps") and records each in the schema's
-// schema_migrations table. Instances that start together serialize on a
+// oauthapps_migrations table. Instances that start together serialize on a
 // transaction-scoped advisory lock; all pending migrations apply in one
 // transaction. It needs no superuser: CREATE on the database, or a schema
 // created for the role. Tenants and tests isolate by schema.

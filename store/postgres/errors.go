@@ -16,7 +16,7 @@ import (
 // setting the store up. All work with errors.Is.
 var (
 	// ErrSchemaName: the schema name given to WithSchema is not a plain
-	// lowercase identifier of at most 48 bytes.
+	// lowercase identifier of at most 48 bytes, or starts with pg_.
 	ErrSchemaName = errors.New("postgres: invalid schema name")
 	// ErrNotMigrated: the schema lacks migrations this code needs; call
 	// Migrate first.
@@ -57,4 +57,7 @@ const (
 	sqlstateUniqueViolation  = "23505"
 	sqlstateNotNullViolation = "23502"
 	sqlstateCheckViolation   = "23514"
+
+	sqlstateSerializationFailure = "40001"
+	sqlstateDeadlockDetected     = "40P01"
 )

@@ -49,6 +49,24 @@ func testPool(t testing.TB) *pgxpool.Pool {
 	return pool
 }
 
+// poolWithIsolation opens a pool whose sessions default to the given
+// transaction isolation, as ALTER ROLE ... SET default_transaction_isolation
+// would make them; closed at cleanup.
+func poolWithIsolation(t testing.TB, level string) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(os.Getenv(dsnVar))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams["default_transaction_isolation"] = level
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("open pool: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
 // testSchema returns a fresh schema name, dropped with its contents at
 // cleanup.
 func testSchema(t testing.TB, pool *pgxpool.Pool) string {

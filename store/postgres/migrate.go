@@ -77,7 +77,12 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, opts ...Option) error {
 	if err != nil {
 		return err
 	}
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	// READ COMMITTED whatever the database's default: each statement
+	// must see what was committed before it started, so that an instance
+	// that waited for the lock sees the schema the first one made. Under
+	// REPEATABLE READ the snapshot would date from the lock statement,
+	// taken before the lock was granted.
+	err = pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
 		return migrateTx(ctx, tx, cfg.schema, ms)
 	})
 	if err != nil {
@@ -85,6 +90,11 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, opts ...Option) error {
 	}
 	return nil
 }
+
+// versionTable lists the migrations applied to a schema. Its name is this
+// library's own, so that a schema shared with another tool (whose table is
+// often schema_migrations) is not misread.
+const versionTable = "oauthapps_migrations"
 
 func migrateTx(ctx context.Context, tx pgx.Tx, schema string, ms []migration) error {
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "oauthapps.migrate."+schema); err != nil {
@@ -103,7 +113,7 @@ func migrateTx(ctx context.Context, tx pgx.Tx, schema string, ms []migration) er
 			return err
 		}
 	}
-	versions := pgx.Identifier{schema, "schema_migrations"}.Sanitize()
+	versions := pgx.Identifier{schema, versionTable}.Sanitize()
 	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+versions+` (
 		version    integer PRIMARY KEY,
 		name       text NOT NULL,
@@ -133,14 +143,14 @@ func migrateTx(ctx context.Context, tx pgx.Tx, schema string, ms []migration) er
 // version table does not exist.
 func schemaVersion(ctx context.Context, pool *pgxpool.Pool, schema string) (int, error) {
 	var table *string
-	if err := pool.QueryRow(ctx, "SELECT to_regclass($1)::text", pgx.Identifier{schema, "schema_migrations"}.Sanitize()).Scan(&table); err != nil {
+	if err := pool.QueryRow(ctx, "SELECT to_regclass($1)::text", pgx.Identifier{schema, versionTable}.Sanitize()).Scan(&table); err != nil {
 		return 0, err
 	}
 	if table == nil {
 		return 0, nil
 	}
 	var v int
-	err := pool.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM "+pgx.Identifier{schema, "schema_migrations"}.Sanitize()).Scan(&v)
+	err := pool.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM "+pgx.Identifier{schema, versionTable}.Sanitize()).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
 	}

@@ -18,7 +18,7 @@ import (
 // appliedVersions lists the schema's version table.
 func appliedVersions(t *testing.T, pool *pgxpool.Pool, schema string) []int {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), "SELECT version FROM "+pgx.Identifier{schema, "schema_migrations"}.Sanitize()+" ORDER BY version")
+	rows, err := pool.Query(context.Background(), "SELECT version FROM "+pgx.Identifier{schema, versionTable}.Sanitize()+" ORDER BY version")
 	if err != nil {
 		t.Fatalf("read versions: %v", err)
 	}
@@ -55,18 +55,43 @@ func TestMigrate(t *testing.T) {
 		wantAllVersions(t, appliedVersions(t, pool, schema))
 	})
 
-	t.Run("many instances at once all succeed and apply each migration once", func(t *testing.T) {
+	for _, level := range []string{"read committed", "repeatable read", "serializable"} {
+		t.Run("many instances at once all succeed and apply each migration once, default isolation "+level, func(t *testing.T) {
+			pool := poolWithIsolation(t, level)
+			schema := testSchema(t, pool)
+			const instances = 6
+			errs := together(instances, func(int) error { return Migrate(ctx, pool, WithSchema(schema)) })
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("Migrate %d: %v", i, err)
+				}
+			}
+			wantAllVersions(t, appliedVersions(t, pool, schema))
+			if _, err := New(ctx, pool, WithSchema(schema)); err != nil {
+				t.Fatalf("New after concurrent migrations: %v", err)
+			}
+		})
+	}
+
+	t.Run("a schema_migrations table of another tool in the schema is left alone", func(t *testing.T) {
 		schema := testSchema(t, pool)
-		const instances = 6
-		errs := together(instances, func(int) error { return Migrate(ctx, pool, WithSchema(schema)) })
-		for i, err := range errs {
-			if err != nil {
-				t.Fatalf("Migrate %d: %v", i, err)
+		foreign := pgx.Identifier{schema, "schema_migrations"}.Sanitize()
+		for _, q := range []string{
+			"CREATE SCHEMA " + pgx.Identifier{schema}.Sanitize(),
+			"CREATE TABLE " + foreign + " (version bigint PRIMARY KEY, dirty boolean NOT NULL)",
+			"INSERT INTO " + foreign + " VALUES (20240101, false)",
+		} {
+			if _, err := pool.Exec(ctx, q); err != nil {
+				t.Fatal(err)
 			}
 		}
+		if err := Migrate(ctx, pool, WithSchema(schema)); err != nil {
+			t.Fatalf("Migrate into a schema another tool manages: %v", err)
+		}
 		wantAllVersions(t, appliedVersions(t, pool, schema))
-		if _, err := New(ctx, pool, WithSchema(schema)); err != nil {
-			t.Fatalf("New after concurrent migrations: %v", err)
+		var version int64
+		if err := pool.QueryRow(ctx, "SELECT version FROM "+foreign).Scan(&version); err != nil || version != 20240101 {
+			t.Errorf("the other tool's table reads %d, %v; want 20240101 untouched", version, err)
 		}
 	})
 
@@ -82,7 +107,7 @@ func TestMigrate(t *testing.T) {
 		if err := Migrate(ctx, pool, WithSchema(schema)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := pool.Exec(ctx, "INSERT INTO "+pgx.Identifier{schema, "schema_migrations"}.Sanitize()+" (version, name) VALUES (999, 'future')"); err != nil {
+		if _, err := pool.Exec(ctx, "INSERT INTO "+pgx.Identifier{schema, versionTable}.Sanitize()+" (version, name) VALUES (999, 'future')"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := New(ctx, pool, WithSchema(schema)); !errors.Is(err, ErrSchemaTooNew) {
@@ -117,7 +142,7 @@ func TestMigrate(t *testing.T) {
 
 func TestSchemaNameIsChecked(t *testing.T) {
 	pool := testPool(t)
-	for _, name := range []string{"", "Upper", "with-dash", "1digit", `q"uote`, "x; DROP TABLE y", strings.Repeat("a", 49)} {
+	for _, name := range []string{"", "Upper", "with-dash", "1digit", `q"uote`, "x; DROP TABLE y", strings.Repeat("a", 49), "pg_reserved"} {
 		t.Run("refuses "+name, func(t *testing.T) {
 			if err := Migrate(context.Background(), pool, WithSchema(name)); !errors.Is(err, ErrSchemaName) {
 				t.Errorf("Migrate: %v, want ErrSchemaName", err)

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,7 +36,7 @@ func newConfig(opts []Option) (config, error) {
 	for _, opt := range opts {
 		opt(&c)
 	}
-	if !schemaName.MatchString(c.schema) {
+	if !validSchema(c.schema) {
 		return config{}, ErrSchemaName
 	}
 	if c.backoffMin <= 0 {
@@ -51,9 +52,15 @@ func newConfig(opts []Option) (config, error) {
 // PostgreSQL channel name (63 bytes).
 var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,47}$`)
 
+// validSchema reports whether name is a plain schema name PostgreSQL lets a
+// user create: names starting with pg_ are reserved for the system.
+func validSchema(name string) bool {
+	return schemaName.MatchString(name) && !strings.HasPrefix(name, "pg_")
+}
+
 // WithSchema sets the PostgreSQL schema that holds the tables: lowercase
-// letters, digits and underscores, starting with a letter or underscore, at
-// most 48 bytes. Tenants or tests that share a database isolate by schema;
+// letters, digits and underscores, starting with a letter or underscore but
+// not with pg_ (reserved by PostgreSQL), at most 48 bytes. Tenants or tests that share a database isolate by schema;
 // notifications are per schema too. Default: "oauthapps" (DefaultSchema).
 func WithSchema(name string) Option {
 	return func(c *config) { c.schema = name }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/oauthapps/oauthapps/store"
 )
 
@@ -19,7 +21,11 @@ func (s *Store) RevokeToken(ctx context.Context, tokenID string, expires time.Ti
 	if tokenID == "" {
 		return fmt.Errorf("postgres: revoke token: empty token id: %w", store.ErrInvalid)
 	}
-	if _, err := s.pool.Exec(ctx, s.q.revoke, tokenID, instant(expires)); err != nil {
+	err := retry(ctx, func() error {
+		_, err := s.pool.Exec(ctx, s.q.revoke, tokenID, instant(expires))
+		return err
+	})
+	if err != nil {
 		return wrap("revoke token", err)
 	}
 	return nil
@@ -45,7 +51,11 @@ func (s *Store) IsTokenRevoked(ctx context.Context, tokenID string, now time.Tim
 func (s *Store) PurgeRevokedTokens(ctx context.Context, now time.Time) (int, error) {
 	total := 0
 	for {
-		tag, err := s.pool.Exec(ctx, s.q.purge, instant(now), purgeBatch)
+		var tag pgconn.CommandTag
+		err := retry(ctx, func() (err error) {
+			tag, err = s.pool.Exec(ctx, s.q.purge, instant(now), purgeBatch)
+			return err
+		})
 		if err != nil {
 			return total, wrap("purge revoked tokens", err)
 		}
