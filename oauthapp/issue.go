@@ -123,8 +123,16 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 }
 
 // IssueToken authenticates the client and issues an access token whose
-// scope is the requested one narrowed by the app's policy. Issuing never
-// touches earlier tokens: each stays valid until its own expiry.
+// scope is the requested one narrowed by the app's policy: every
+// permission requested must be allowed, at most scope.MaxPolicyEntries of
+// them. A request that names none gets the policy's full grant
+// (scope.Policy.FullGrant): its allow list, where a wildcard that a deny
+// entry carves exceptions out of is replaced by the catalog's permissions
+// under it that the policy allows, so that the token's scope never covers
+// a denied permission. Without a catalog (WithCatalog) such a wildcard
+// stays in the scope, and only Authorize, which also checks the app's
+// policy, knows its exceptions. Issuing never touches earlier tokens: each
+// stays valid until its own expiry.
 //
 // Errors: ErrInvalidClient, ErrInvalidScope (a *ScopeError names the
 // permission when one is not allowed), ErrUnsupportedRegion.
@@ -138,8 +146,10 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, erro
 	if err != nil {
 		return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
 	}
-	granted, err := a.policy.Narrow(requested)
-	if err != nil {
+	var granted []string
+	if len(requested) == 0 {
+		granted = a.policy.FullGrant(s.cfg.catalog)
+	} else if granted, err = a.policy.Narrow(requested); err != nil {
 		var denied *scope.NotAllowedError
 		if errors.As(err, &denied) {
 			return Token{}, &ScopeError{Permission: denied.Permission, err: ErrInvalidScope}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/token"
 )
 
@@ -12,8 +13,13 @@ import (
 // unexpired, not revoked, its app present and its secret active. A client
 // may introspect only its own tokens; another client's token is reported
 // inactive. An inactive token is not an error: active is false.
+//
+// The Identity's Scope is what the token grants today: its scope read
+// against the app's current policy (scope.Policy.Grant), so a permission
+// the policy has dropped or denied since the token was issued is not in
+// it.
 func (s *Service) Introspect(ctx context.Context, client Client, bearer string) (id Identity, active bool, err error) {
-	id, _, err = s.check(ctx, bearer)
+	id, a, err := s.check(ctx, bearer)
 	if err != nil {
 		if errors.Is(err, ErrInvalidToken) || errors.Is(err, ErrWrongRegion) {
 			return Identity{}, false, nil
@@ -22,6 +28,11 @@ func (s *Service) Introspect(ctx context.Context, client Client, bearer string) 
 	}
 	if id.AppSID != client.AppSID {
 		return Identity{}, false, nil
+	}
+	if grants, err := scope.ParseGrantScope(id.Scope); err == nil {
+		id.Scope = scope.FormatScope(a.policy.Grant(grants, s.cfg.catalog))
+	} else {
+		id.Scope = "" // signed by us, so never; grant nothing if it were
 	}
 	return id, true, nil
 }

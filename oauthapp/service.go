@@ -32,6 +32,8 @@ type Service struct {
 	// unknown client costs the same hash comparison as a wrong secret of
 	// an app whose hash is of the current hasher's kind.
 	decoy secret.Credentials
+	// maxToken is the longest token the service mints and accepts.
+	maxToken int
 	// rehash is whether stored hashes are upgraded to the hasher's kind on
 	// use: the hasher implements secret.Rehasher and accepts its own
 	// hashes.
@@ -61,7 +63,8 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
-	validator, err := token.NewValidator(keys, cfg.issuer, cfg.audience, token.WithMaxSize(maxTokenSize(&cfg)))
+	maxToken := maxTokenSize(&cfg)
+	validator, err := token.NewValidator(keys, cfg.issuer, cfg.audience, token.WithMaxSize(maxToken))
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
@@ -84,6 +87,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		keys:      keys,
 		minter:    minter,
 		validator: validator,
+		maxToken:  maxToken,
 		cfg:       cfg,
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
 	}
@@ -116,18 +120,30 @@ func (s *Service) Issuer() string { return s.cfg.issuer }
 func (s *Service) Keys() *token.KeySet { return s.keys }
 
 // maxTokenSize is the longest token the service can mint, so the longest
-// it must accept: the widest scope (a policy of MaxPolicyEntries
-// permissions, each MaxPermissionLen long, which need no JSON escaping),
+// it must accept: the widest scope (a policy or a request of
+// MaxPolicyEntries permissions, each MaxPermissionLen long, which need no
+// JSON escaping, plus every catalog permission a full grant may list),
 // the issuer and the audience, base64url-encoded, on top of
 // token.DefaultMaxSize for the header, the other claims and the
 // signature.
 func maxTokenSize(cfg *config) int {
 	widest := scope.MaxPolicyEntries*(scope.MaxPermissionLen+1) + len(cfg.issuer) + len(cfg.audience)
+	if cfg.catalog != nil {
+		// A full grant may replace wildcards with catalog permissions.
+		for _, p := range cfg.catalog.Permissions() {
+			widest += len(p) + 1
+		}
+	}
 	return min(token.DefaultMaxSize+base64.RawURLEncoding.EncodedLen(widest), maxValidatorSize)
 }
 
 // maxValidatorSize is the most token.WithMaxSize accepts.
 const maxValidatorSize = 1 << 20
+
+// MaxTokenSize is the length in bytes of the longest token the service can
+// mint, and so the longest it accepts: enough for the widest scope a
+// policy, a request or a full grant from the route catalog can give.
+func (s *Service) MaxTokenSize() int { return s.maxToken }
 
 // Now reads the service's clock (WithClock; time.Now by default). Code
 // that works beside the service, such as a rate limiter in front of its

@@ -42,7 +42,6 @@ type config struct {
 func defaults() config {
 	return config{
 		realm:        DefaultRealm,
-		maxBody:      DefaultMaxBodyBytes,
 		logger:       slog.New(slog.DiscardHandler),
 		unknownRoute: http.NotFoundHandler(),
 		clientAddr:   RemoteHost,
@@ -68,7 +67,9 @@ func WithRealm(realm string) Option {
 
 // WithMaxBodyBytes bounds the body of token, introspection and revocation
 // requests, 512 bytes to 1 MiB; a longer body is invalid_request.
-// Default: DefaultMaxBodyBytes (64 KiB).
+// Default: DefaultMaxBodyBytes (64 KiB), or more when the service can mint
+// longer tokens (oauthapp.Service.MaxTokenSize, as with a big route
+// catalog), so that every token it mints can be introspected and revoked.
 func WithMaxBodyBytes(n int) Option {
 	return func(c *config) error {
 		if n < 512 || n > 1<<20 {

@@ -69,6 +69,10 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
+	if cfg.maxBody == 0 {
+		// Room for the longest token and the other parameters.
+		cfg.maxBody = min(max(DefaultMaxBodyBytes, svc.MaxTokenSize()+1024), 1<<20)
+	}
 	if cfg.limiter == nil {
 		// The zero limits are valid: no error to check.
 		cfg.limiter, _ = NewMemoryLimiter(MemoryLimits{Now: svc.Now})

@@ -1,12 +1,16 @@
 package oauthhttp_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
+	"github.com/oauthapps/oauthapps/oauthhttp"
 	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/token"
 )
@@ -48,5 +52,47 @@ func TestTheWidestPolicyWorksOverHTTP(t *testing.T) {
 				t.Fatalf("introspection after revocation: %d %.200s", code, body)
 			}
 		})
+	}
+}
+
+// TestTheBodyLimitFollowsTheLongestToken: with a big route catalog, a full
+// grant spells out hundreds of permissions and the token outgrows
+// DefaultMaxBodyBytes; the endpoints' default limit grows with the
+// service's longest token, so it can still be introspected and revoked.
+func TestTheBodyLimitFollowsTheLongestToken(t *testing.T) {
+	var routes []scope.Route
+	for i := range 1000 {
+		routes = append(routes, scope.Route{
+			Pattern:    fmt.Sprintf("GET /v1/r%04d/{Sid}", i),
+			Permission: fmt.Sprintf("/demo/messaging/resource-%04d-%s/read", i, strings.Repeat("x", 60)),
+		})
+	}
+	catalog, err := scope.NewCatalog(routes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kit := oauthapptest.New(oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog))
+	srv, err := oauthhttp.New(kit.Service)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, sec, err := kit.Service.CreateApp(context.Background(), kit.Owner, oauthapp.NewApp{
+		FriendlyName: "big",
+		Permissions:  oauthapp.Permissions{Allow: []string{"/demo/messaging/*"}, Deny: []string{routes[0].Permission}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{kit: kit, srv: srv, app: app, secret: sec.Reveal()}
+	tok := f.token(t, "")
+	if len(tok) <= oauthhttp.DefaultMaxBodyBytes {
+		t.Fatalf("token of %d bytes: the test must exceed DefaultMaxBodyBytes", len(tok))
+	}
+	auth := basic(app.SID, f.secret)
+	if code, got, body := f.introspect(t, tok, auth); code != http.StatusOK || !got.Active {
+		t.Fatalf("introspection: %d %.200s", code, body)
+	}
+	if w := serve(srv.Revocation(), formRequest("/oauth2/revoke", "token="+tok, auth)); w.Code != http.StatusOK {
+		t.Fatalf("revocation: %d %s", w.Code, w.Body)
 	}
 }

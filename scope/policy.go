@@ -127,13 +127,10 @@ func (p *Policy) Allows(permission string) bool {
 // ParseScope). When every one is allowed it returns them, duplicates
 // dropped, in the order given; otherwise it returns a *NotAllowedError
 // naming the first that is not (malformed ones included), and never a
-// partial grant. An empty request returns the allow list: the app's full
-// grant.
-//
-// The full grant may hold wildcards that a deny entry carves exceptions
-// out of (see HasCarveOuts); a scope string cannot carry the exceptions,
-// so a resource server that checks only a token's scope with Covers must
-// also check the app's policy with Allows in that case.
+// partial grant. More than MaxPolicyEntries distinct permissions is
+// ErrTooManyEntries, so that a token's scope stays within what a policy
+// can hold. An empty request returns the allow list; FullGrant is the
+// full grant without wildcards that a deny entry carves exceptions out of.
 func (p *Policy) Narrow(requested []string) ([]string, error) {
 	if len(requested) == 0 {
 		return p.Allow(), nil
@@ -150,8 +147,101 @@ func (p *Policy) Narrow(requested []string) ([]string, error) {
 		if !seen.has(out, r) {
 			out = seen.add(out, r)
 		}
+		if len(out) > MaxPolicyEntries {
+			return nil, fmt.Errorf("%w: a request of more than %d permissions", ErrTooManyEntries, MaxPolicyEntries)
+		}
 	}
 	return out, nil
+}
+
+// FullGrant is what a token request that names no permission gets: the
+// allow list, as a scope. When a deny entry carves exceptions out of an
+// allow wildcard (see HasCarveOuts), a scope string cannot carry the
+// exceptions, so such a wildcard is replaced by the catalog's permissions
+// under it that the policy allows: the scope then covers exactly what the
+// policy allows among the catalog's routes, and a resource server that
+// checks only the token's scope grants nothing the deny list forbids.
+// With a nil catalog the wildcard is kept as it is, and only Allows knows
+// its exceptions.
+func (p *Policy) FullGrant(c *Catalog) []string {
+	if !p.carveOut {
+		return p.Allow()
+	}
+	return p.Grant(p.allow, c)
+}
+
+// Grant returns what the policy grants today of grants, entries as in a
+// token's scope (permissions and wildcards), in their order with
+// duplicates dropped: a permission the policy allows is kept; a wildcard
+// the policy allows whole (an allow entry covers it, and no deny entry
+// covers it or lies under it) is kept; a wildcard the policy allows in
+// part is replaced by the catalog's permissions under it that the policy
+// allows, or, with a nil catalog, kept when an allow entry covers it and
+// otherwise replaced by the allow entries under it; anything else,
+// malformed entries included, is dropped, and so is an entry that another
+// wildcard of the result covers. It is how a token's scope is
+// read against a policy that may have changed since the token was issued.
+func (p *Policy) Grant(grants []string, c *Catalog) []string {
+	out := make([]string, 0, len(grants))
+	var seen set
+	add := func(e string) {
+		if !seen.has(out, e) {
+			out = seen.add(out, e)
+		}
+	}
+	for _, g := range grants {
+		if _, err := ParseGrant(g); err != nil {
+			continue
+		}
+		prefix, wild := cutWildcard(g)
+		switch {
+		case !wild:
+			if p.Allows(g) {
+				add(g)
+			}
+		case p.allowsWhole(g, prefix):
+			add(g)
+		case c != nil:
+			for _, q := range c.perms {
+				if strings.HasPrefix(q, prefix) && p.Allows(q) {
+					add(q)
+				}
+			}
+		case slices.ContainsFunc(p.allow, func(a string) bool { return covers(a, g) }):
+			add(g)
+		default:
+			for _, a := range p.allow {
+				if strings.HasPrefix(a, prefix) {
+					add(a)
+				}
+			}
+		}
+	}
+	// Entries another entry's wildcard covers add nothing.
+	var wilds []string
+	for _, e := range out {
+		if _, wild := cutWildcard(e); wild {
+			wilds = append(wilds, e)
+		}
+	}
+	if len(wilds) == 0 {
+		return out
+	}
+	kept := make([]string, 0, len(out))
+	for _, e := range out {
+		if !slices.ContainsFunc(wilds, func(w string) bool { return w != e && covers(w, e) }) {
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}
+
+// allowsWhole reports whether the policy allows every permission under the
+// wildcard w, whose prefix up to its '*' is given: an allow entry covers w
+// and no deny entry covers w or lies under it.
+func (p *Policy) allowsWhole(w, prefix string) bool {
+	return slices.ContainsFunc(p.allow, func(a string) bool { return covers(a, w) }) &&
+		!slices.ContainsFunc(p.deny, func(d string) bool { return covers(d, w) || strings.HasPrefix(d, prefix) })
 }
 
 // Allow returns a copy of the normalised allow list, sorted.
