@@ -11,7 +11,8 @@
 //
 //   - Only the Owner, Administrator and Developer roles of the app's own
 //     account may manage an app; any other role, or another account, is
-//     ErrForbidden.
+//     ErrForbidden, checked before the rest of the call's input, so a
+//     refused actor never learns whether that input was valid.
 //   - Tokens live one hour by default (configurable per service and per app,
 //     one minute to thirty days); a new token never revokes earlier ones.
 //   - Rotating a secret keeps the previous one working for a grace period,
