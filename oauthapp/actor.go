@@ -38,14 +38,19 @@ type Actor struct {
 }
 
 // authorize checks that the actor may manage apps of the given account.
+// A role that may not manage apps is ErrForbidden before anything else is
+// looked at, so such an actor learns nothing from the other checks.
 func (a Actor) authorize(accountSID string) error {
+	if !a.Role.CanManageApps() {
+		return ErrForbidden
+	}
 	if !isSID(UserSIDPrefix, a.UserSID) {
 		return invalidArgument("actor user SID: %w", errSIDFormat)
 	}
 	if !isSID(AccountSIDPrefix, a.AccountSID) {
 		return invalidArgument("actor account SID: %w", errSIDFormat)
 	}
-	if !a.Role.CanManageApps() || a.AccountSID != accountSID {
+	if a.AccountSID != accountSID {
 		return ErrForbidden
 	}
 	return nil

@@ -224,49 +224,15 @@ func (s *Service) ListApps(ctx context.Context, actor Actor, after string, limit
 // UpdateApp applies the changes in u to an app of the actor's account and
 // returns the app as stored. Concurrent updates never lose a change: a
 // write that races another is retried on the fresh record.
+//
+// The actor is checked first, on the stored app: an actor who may not
+// manage it gets ErrForbidden (or ErrNotFound) whatever u holds, so never
+// learns whether u was valid.
 func (s *Service) UpdateApp(ctx context.Context, actor Actor, appSID string, u AppUpdate) (App, error) {
-	var policy *store.Policy
-	if u.Permissions != nil {
-		p, err := newPolicy(*u.Permissions)
-		if err != nil {
-			return App{}, err
-		}
-		if len(p.Allow) == 0 {
-			return App{}, invalidArgument("policy allows nothing")
-		}
-		policy = &p
-	}
-	name, desc := "", ""
-	if u.FriendlyName != nil {
-		if *u.FriendlyName == "" {
-			return App{}, invalidArgument("friendly name is required")
-		}
-		name = *u.FriendlyName
-	}
-	if u.Description != nil {
-		desc = *u.Description
-	}
-	if err := checkText(name, desc); err != nil {
-		return App{}, err
-	}
-	if u.TokenTTL != nil && *u.TokenTTL != 0 {
-		if err := checkTTL(*u.TokenTTL); err != nil {
-			return App{}, invalidArgument("%v", err)
-		}
-	}
 	now := s.now()
 	saved, err := s.modify(ctx, actor, appSID, func(a *store.App) error {
-		if u.FriendlyName != nil {
-			a.FriendlyName = *u.FriendlyName
-		}
-		if u.Description != nil {
-			a.Description = *u.Description
-		}
-		if policy != nil {
-			a.Policy = *policy
-		}
-		if u.TokenTTL != nil {
-			a.TokenTTL = *u.TokenTTL
+		if err := u.apply(a); err != nil {
+			return err
 		}
 		a.UpdatedAt = now
 		return nil
@@ -278,22 +244,72 @@ func (s *Service) UpdateApp(ctx context.Context, actor Actor, appSID string, u A
 	return s.view(saved, now), nil
 }
 
+// apply checks the update and makes its changes to a. An invalid update
+// is ErrInvalidArgument and leaves a as it was.
+func (u AppUpdate) apply(a *store.App) error {
+	var policy *store.Policy
+	if u.Permissions != nil {
+		p, err := newPolicy(*u.Permissions)
+		if err != nil {
+			return err
+		}
+		if len(p.Allow) == 0 {
+			return invalidArgument("policy allows nothing")
+		}
+		policy = &p
+	}
+	name, desc := "", ""
+	if u.FriendlyName != nil {
+		if *u.FriendlyName == "" {
+			return invalidArgument("friendly name is required")
+		}
+		name = *u.FriendlyName
+	}
+	if u.Description != nil {
+		desc = *u.Description
+	}
+	if err := checkText(name, desc); err != nil {
+		return err
+	}
+	if u.TokenTTL != nil && *u.TokenTTL != 0 {
+		if err := checkTTL(*u.TokenTTL); err != nil {
+			return invalidArgument("%v", err)
+		}
+	}
+	if u.FriendlyName != nil {
+		a.FriendlyName = *u.FriendlyName
+	}
+	if u.Description != nil {
+		a.Description = *u.Description
+	}
+	if policy != nil {
+		a.Policy = *policy
+	}
+	if u.TokenTTL != nil {
+		a.TokenTTL = *u.TokenTTL
+	}
+	return nil
+}
+
 // RotateSecret gives an app a new client secret and returns it, shown here
 // once. The secret it replaces keeps working for the rotation's grace; one
 // that was still in an earlier grace stops at once, so never more than two
 // secrets verify. A grace of zero stops the replaced secret, and every
 // token it minted, at once: the compromise button.
+//
+// The actor is checked first, on the stored app: an actor who may not
+// manage it gets ErrForbidden (or ErrNotFound) whatever r holds.
 func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, r Rotation) (App, secret.Secret, error) {
 	grace := s.cfg.grace
 	if r.Grace != nil {
 		grace = *r.Grace
-		if err := checkGrace(grace); err != nil {
-			return App{}, secret.Secret{}, invalidArgument("%v", err)
-		}
 	}
 	now := s.now()
 	var sec secret.Secret
 	saved, err := s.modify(ctx, actor, appSID, func(a *store.App) error {
+		if err := checkGrace(grace); err != nil {
+			return invalidArgument("%v", err)
+		}
 		creds, err := secret.FromRecords(secret.Record(a.Secrets.Current), secret.Record(a.Secrets.Previous))
 		if err != nil {
 			return fmt.Errorf("oauthapp: stored secrets of %s: %w", a.SID, err)
@@ -356,6 +372,8 @@ func (s *Service) readForActor(ctx context.Context, actor Actor, appSID string) 
 // modify applies change to the stored app under optimistic concurrency,
 // retrying on a version conflict with the fresh record, and evicts the
 // cached copy. change must derive everything from the record it is given.
+// It runs only once the actor may manage the app, so it is where a call
+// checks its input: an error from it is returned and nothing is written.
 func (s *Service) modify(ctx context.Context, actor Actor, appSID string, change func(*store.App) error) (store.App, error) {
 	for range s.cfg.maxRetries {
 		rec, err := s.readForActor(ctx, actor, appSID)

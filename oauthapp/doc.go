@@ -11,9 +11,16 @@
 //
 //   - Only the Owner, Administrator and Developer roles of the app's own
 //     account may manage an app; any other role, or another account, is
-//     ErrForbidden.
+//     ErrForbidden, checked before the rest of the call's input, so a
+//     refused actor never learns whether that input was valid.
 //   - Tokens live one hour by default (configurable per service and per app,
 //     one minute to thirty days); a new token never revokes earlier ones.
+//     expires_in is always the truth: a token obtained with the previous
+//     secret during its grace expires when the grace ends, if that is
+//     sooner, since a token dies with its secret. In the last minute of its
+//     grace (less than the shortest token) the previous secret gets no new
+//     token; the token endpoint answers invalid_client, as once the grace
+//     is over, and the current secret keeps working.
 //   - Rotating a secret keeps the previous one working for a grace period,
 //     24 hours by default; never more than two secrets verify, and rotating
 //     again inside a grace drops the oldest at once. A grace of zero is the

@@ -9,7 +9,9 @@ import (
 // maps them onto OAuth error codes.
 var (
 	// ErrForbidden: the actor's role may not manage apps, or the actor
-	// belongs to another account. Nothing was changed.
+	// belongs to another account. It is checked before the call's other
+	// input, so a refused actor never learns whether that input was
+	// valid. Nothing was changed.
 	ErrForbidden = errors.New("oauthapp: forbidden")
 	// ErrNotFound: no app with that SID.
 	ErrNotFound = errors.New("oauthapp: app not found")

@@ -34,7 +34,10 @@ type Token struct {
 	AccessToken string
 	// TokenType is always "Bearer".
 	TokenType string
-	// ExpiresIn is the lifetime in whole seconds, 3600 by default.
+	// ExpiresIn is the lifetime in whole seconds: the token TTL, 3600 by
+	// default, or less for a token obtained with a previous secret in its
+	// grace, which expires when that grace ends if that is sooner. It is
+	// never less than 60.
 	ExpiresIn int64
 	// Scope is the granted scope, space-separated.
 	Scope string
@@ -74,12 +77,14 @@ type Client struct {
 // with an EventSecretRehashed); a failure to store it is logged and does
 // not fail the authentication.
 func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret, region string) (Client, error) {
-	c, _, err := s.authenticate(ctx, s.now(), clientID, clientSecret, region)
+	c, _, err := s.authenticate(ctx, s.now(), clientID, clientSecret, region, false)
 	return c, err
 }
 
 // authenticate checks the client at now, the request's one clock reading.
-func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, clientSecret, region string) (Client, *liveApp, error) {
+// minting says the client wants a token: then a secret too close to the end
+// of its grace to give one (see tokenTTL) fails as if its grace were over.
+func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, clientSecret, region string, minting bool) (Client, *liveApp, error) {
 	fail := func(reason string) (Client, *liveApp, error) {
 		e := Event{Kind: EventAuthenticationFail, Reason: reason}
 		if isSID(AppSIDPrefix, clientID) {
@@ -115,6 +120,11 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 	if a.region != region {
 		return fail("client of region " + a.region)
 	}
+	if minting {
+		if _, ok := s.tokenTTL(a, secretID, now); !ok {
+			return fail("previous secret has less than a minute of grace left, too little for a token")
+		}
+	}
 	s.touch(ctx, a, secretID, now)
 	if s.rehash && a.creds.NeedsRehash(secretID, s.cfg.hasher) {
 		s.upgrade(ctx, a, presented, secretID, now)
@@ -134,11 +144,21 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 // policy, knows its exceptions. Issuing never touches earlier tokens: each
 // stays valid until its own expiry.
 //
+// The token lives the app's TTL, except one obtained with the previous
+// secret during its grace: Authorize refuses the tokens of a secret once it
+// stops working, so such a token expires when the grace ends, if that is
+// sooner, and ExpiresIn says so. A token cannot live less than
+// token.MinTTL (one minute), so in the last minute of its grace the
+// previous secret gets no token: IssueToken refuses it with
+// ErrInvalidClient as if the grace were over (the audit reason says why),
+// while AuthenticateClient still accepts it until the grace ends. The
+// current secret gets a token the whole time.
+//
 // Errors: ErrInvalidClient, ErrInvalidScope (a *ScopeError names the
 // permission when one is not allowed), ErrUnsupportedRegion.
 func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, error) {
 	now := s.now()
-	client, a, err := s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region)
+	client, a, err := s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, true)
 	if err != nil {
 		return Token{}, err
 	}
@@ -156,7 +176,7 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, erro
 		}
 		return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
 	}
-	ttl := s.ttl(a.ttl)
+	ttl, _ := s.tokenTTL(a, client.SecretID, now) // authenticate refused a secret with too little left
 	raw, claims, err := s.minter.Mint(now, token.MintRequest{
 		ClientID:   client.AppSID,
 		Scope:      scope.FormatScope(granted),

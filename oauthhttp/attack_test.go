@@ -190,8 +190,15 @@ func stolenTokenAttacks() []attack {
 			send: func(t *testing.T, tg *target) answer {
 				const grace = 6 * time.Hour
 				tg.st.kit.Rotate(tg.app.SID, grace)
-				tg.st.kit.Advance(grace - time.Nanosecond)
-				tg.st.issue(t, tg.app.SID, tg.sec, "") // control: 1 ns before, it works
+				// Controls: a token while a minute is left (the last one it
+				// gets: a token never outlives its secret, nor lives under a
+				// minute), and the secret itself 1 ns before the end.
+				tg.st.kit.Advance(grace - time.Minute)
+				tg.st.issue(t, tg.app.SID, tg.sec, "")
+				tg.st.kit.Advance(time.Minute - time.Nanosecond)
+				if _, err := tg.st.kit.Service.AuthenticateClient(ctx, tg.app.SID, tg.sec, ""); err != nil {
+					t.Fatalf("1 ns before the grace ends the secret should still authenticate: %v", err)
+				}
 				tg.st.kit.Advance(2 * time.Nanosecond)
 				return tg.st.post(t, oauthhttp.TokenPath, "grant_type=client_credentials", basic(tg.app.SID, tg.sec))
 			}},
