@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -374,8 +375,18 @@ func (s *Service) readForActor(ctx context.Context, actor Actor, appSID string) 
 // cached copy. change must derive everything from the record it is given.
 // It runs only once the actor may manage the app, so it is where a call
 // checks its input: an error from it is returned and nothing is written.
+//
+// Writers that lost a race wait a short random time, growing with each
+// loss, before they read again, so that many writers of one app spread out
+// instead of colliding in step; after maxRetries losses the call is
+// ErrConflict.
 func (s *Service) modify(ctx context.Context, actor Actor, appSID string, change func(*store.App) error) (store.App, error) {
-	for range s.cfg.maxRetries {
+	for attempt := range s.cfg.maxRetries {
+		if attempt > 0 {
+			if err := pause(ctx, attempt); err != nil {
+				return store.App{}, err
+			}
+		}
 		rec, err := s.readForActor(ctx, actor, appSID)
 		if err != nil {
 			return store.App{}, err
@@ -397,6 +408,20 @@ func (s *Service) modify(ctx context.Context, actor Actor, appSID string, change
 		}
 	}
 	return store.App{}, ErrConflict
+}
+
+// pause waits before the given retry of a write that lost a race: a random
+// time up to attempt×100µs, at most 10 ms, or until ctx ends.
+func pause(ctx context.Context, attempt int) error {
+	limit := min(time.Duration(attempt)*100*time.Microsecond, 10*time.Millisecond)
+	t := time.NewTimer(rand.N(limit) + 1)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // view turns a stored app into what callers see at now.

@@ -66,7 +66,7 @@ func defaults() config {
 		logger:     slog.New(slog.DiscardHandler),
 		hasher:     secret.SHA256{},
 		cacheSize:  100_000,
-		maxRetries: 16,
+		maxRetries: 64,
 	}
 }
 
