@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
@@ -193,6 +194,19 @@ func randomID() (string, error) {
 		return "", fmt.Errorf("token: read random: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// sameKey reports whether o is k: the same algorithm and the same public
+// key, or for HS256 the same secret (compared in constant time).
+func (k *Key) sameKey(o *Key) bool {
+	if k.alg != o.alg {
+		return false
+	}
+	if k.alg == HS256 {
+		return hmac.Equal(k.verify.([]byte), o.verify.([]byte))
+	}
+	pub, ok := k.verify.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && pub.Equal(o.verify)
 }
 
 // appendSignature appends the signature of input with an asymmetric key.

@@ -123,6 +123,8 @@ func TestParseKeyRejects(t *testing.T) {
 		{"empty input", "k", nil, false},
 		{"text without PEM", "k", []byte("not a key"), false},
 		{"two PEM blocks", "k", append(append([]byte{}, edPEM...), edPEM...), false},
+		{"text before the PEM block", "k", append([]byte("key for staging:\n"), edPEM...), false},
+		{"a broken block before a good one", "k", append(append([]byte{}, edPEM[:len(edPEM)/2]...), edPEM...), false},
 		{"a public key as private", "k", edPub, false},
 		{"a private key as public", "k", edPEM, true},
 		{"a certificate block", "k", block("CERTIFICATE", []byte{1, 2}, nil), false},

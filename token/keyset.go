@@ -95,8 +95,11 @@ func (ks *KeySet) Add(k *Key) error {
 
 // Rotate makes next the signing key at now. The previous signing key stays
 // as a verify-only key retired at now, so tokens it signed keep validating
-// until RemovableAt. next may replace a verify-only key of the same kid
-// (one added ahead to publish it); it may not reuse the current signer's kid.
+// until RemovableAt. next may take the place of a verify-only key of the
+// same kid only when that is the same key (one added ahead to publish it):
+// a different key under a published kid would break the tokens that key
+// signed and the JWKS copies resource servers hold, so it is
+// ErrDuplicateKey, as is reusing the current signer's kid.
 func (ks *KeySet) Rotate(now time.Time, next *Key) error {
 	if next == nil || !next.CanSign() {
 		return fmt.Errorf("%w: the new signing key must hold private material", ErrSigningKey)
@@ -105,8 +108,8 @@ func (ks *KeySet) Rotate(now time.Time, next *Key) error {
 		if next.id == s.signing.id {
 			return fmt.Errorf("%w: %q already signs", ErrDuplicateKey, next.id)
 		}
-		if e, ok := s.keys[next.id]; ok && e.key.alg != next.alg {
-			return fmt.Errorf("%w: %q is published with another algorithm", ErrDuplicateKey, next.id)
+		if e, ok := s.keys[next.id]; ok && !e.key.sameKey(next) {
+			return fmt.Errorf("%w: %q is published for another key", ErrDuplicateKey, next.id)
 		}
 		s.keys[s.signing.id] = keyEntry{key: s.signing.VerifyOnly(), retired: now}
 		s.keys[next.id] = keyEntry{key: next}
@@ -116,14 +119,18 @@ func (ks *KeySet) Rotate(now time.Time, next *Key) error {
 }
 
 // Retire stamps a verify-only key with the time it stopped signing, for a
-// key loaded without one. It fails with ErrSigningKey for the signing key.
+// key loaded without one. A key that already has a time keeps the later of
+// the two, so RemovableAt never moves earlier than the tokens the key
+// signed. It fails with ErrSigningKey for the signing key.
 func (ks *KeySet) Retire(kid string, at time.Time) error {
 	return ks.update(func(s *keySnapshot) error {
 		e, err := s.verifyOnly(kid)
 		if err != nil {
 			return err
 		}
-		e.retired = at
+		if at.After(e.retired) {
+			e.retired = at
+		}
 		s.keys[kid] = e
 		return nil
 	})

@@ -117,6 +117,29 @@ func TestKeySetChanges(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, t0.Add(time.Hour), at)
 	})
+	t.Run("another HS256 secret under a published kid is refused, the same one rotates in", func(t *testing.T) {
+		ks := newSet(t)
+		require.NoError(t, ks.Add(hs))
+		impostor, err := token.NewHMACKey(hs.ID(), make([]byte, 32))
+		require.NoError(t, err)
+		require.ErrorIs(t, ks.Rotate(t0, impostor), token.ErrDuplicateKey)
+		assert.Equal(t, signing.ID(), ks.SigningKey().ID())
+		require.NoError(t, ks.Rotate(t0, hs))
+		assert.Equal(t, hs.ID(), ks.SigningKey().ID())
+	})
+	t.Run("retiring again never moves the removal time earlier", func(t *testing.T) {
+		ks, err := token.NewKeySet(signing)
+		require.NoError(t, err)
+		require.NoError(t, ks.Rotate(t0, other))
+		require.NoError(t, ks.Retire(signing.ID(), t0.Add(-time.Hour)))
+		at, err := ks.RemovableAt(signing.ID(), time.Hour)
+		require.NoError(t, err)
+		assert.Equal(t, t0.Add(time.Hour), at, "the rotation's time stands")
+		require.NoError(t, ks.Retire(signing.ID(), t0.Add(time.Minute)))
+		at, err = ks.RemovableAt(signing.ID(), time.Hour)
+		require.NoError(t, err)
+		assert.Equal(t, t0.Add(time.Hour+time.Minute), at, "a later time is taken")
+	})
 	t.Run("a removed key no longer verifies", func(t *testing.T) {
 		ks := newSet(t)
 		require.NoError(t, ks.Remove(other.ID()))
@@ -137,6 +160,17 @@ func TestKeySetChanges(t *testing.T) {
 			k, err := token.NewHMACKey(other.ID(), make([]byte, 32))
 			require.NoError(t, err)
 			return ks.Rotate(t0, k)
+		}, token.ErrDuplicateKey},
+		{"rotating in another key under a published kid", func(ks *token.KeySet) error {
+			// Same algorithm, same kid, other key material: the published
+			// key's tokens and JWKS copies would break.
+			fresh, err := token.GenerateKey(token.EdDSA)
+			require.NoError(t, err)
+			p, err := fresh.MarshalPrivateKeyPEM()
+			require.NoError(t, err)
+			impostor, err := token.ParsePrivateKeyPEM(other.ID(), p)
+			require.NoError(t, err)
+			return ks.Rotate(t0, impostor)
 		}, token.ErrDuplicateKey},
 		{"retiring the signing key", func(ks *token.KeySet) error { return ks.Retire(signing.ID(), t0) }, token.ErrSigningKey},
 		{"retiring an unknown kid", func(ks *token.KeySet) error { return ks.Retire("nope", t0) }, token.ErrNoSuchKey},

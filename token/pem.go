@@ -134,6 +134,11 @@ func (k *Key) HMACSecret() []byte {
 // onePEMBlock decodes a single unencrypted PEM block with nothing but
 // whitespace around it.
 func onePEMBlock(data []byte) (*pem.Block, error) {
+	// pem.Decode skips whatever comes before a block, a broken block
+	// included: only whitespace may.
+	if !bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("-----BEGIN ")) {
+		return nil, fmt.Errorf("%w: data before the PEM block, or no PEM block", ErrInvalidKey)
+	}
 	block, rest := pem.Decode(data)
 	if block == nil {
 		return nil, fmt.Errorf("%w: no PEM block", ErrInvalidKey)
