@@ -71,14 +71,14 @@ type hmacPrefix struct {
 func newHMACPrefix(key *Key, prefix string) (*hmacPrefix, error) {
 	skip := (sha256.BlockSize+len(prefix))/sha256.BlockSize*sha256.BlockSize - sha256.BlockSize
 	h := sha256.New()
-	h.Write(key.pads.inner[:])
+	h.Write(key.secret().pads.inner[:])
 	h.Write([]byte(prefix[:skip]))
 	inner, err := h.(encoding.BinaryMarshaler).MarshalBinary()
 	if err != nil {
 		return nil, fmt.Errorf("%w: HMAC state: %v", ErrSigningKey, err)
 	}
 	h.Reset()
-	h.Write(key.pads.outer[:])
+	h.Write(key.secret().pads.outer[:])
 	outer, err := h.(encoding.BinaryMarshaler).MarshalBinary()
 	if err != nil {
 		return nil, fmt.Errorf("%w: HMAC state: %v", ErrSigningKey, err)

@@ -36,7 +36,7 @@ type JWKS struct {
 func (k *Key) JWK() (JWK, bool) {
 	j := JWK{Use: "sig", Algorithm: string(k.alg), KeyID: k.id}
 	b64 := base64.RawURLEncoding.EncodeToString
-	switch p := k.verify.(type) {
+	switch p := k.secret().verify.(type) {
 	case ed25519.PublicKey:
 		j.KeyType, j.Curve, j.X = "OKP", "Ed25519", b64(p)
 	case *ecdsa.PublicKey:

@@ -27,15 +27,24 @@ const (
 // made by GenerateKey, ParsePrivateKeyPEM or NewHMACKey can sign; one made by
 // ParsePublicKeyPEM or VerifyOnly can only verify. A Key is immutable and
 // safe for concurrent use. Printing a Key (any fmt verb, %#v included) shows
-// its kid and algorithm only, never private material.
+// its kid and algorithm only, never private material. The material is
+// reached through a function, so that even a Key printed field by field
+// (held by value in an unexported struct field, where fmt cannot call its
+// methods, or dumped by reflection) shows a function's address, not the
+// bytes.
 type Key struct {
+	secret func() *material
 	id     string
 	alg    Algorithm
-	sign   any       // what the jwt signing method signs with; nil if verify-only
+	header string // base64url of this key's JOSE header, built once
+	sigLen int    // bytes in a signature, to size a token exactly
+}
+
+// material is what a Key signs and verifies with.
+type material struct {
+	sign   any       // the private key; nil if verify-only
 	verify any       // what it verifies with: a public key, or the HMAC secret
 	pads   *hmacPads // HS256 only: the secret prepared for signing and verifying
-	header string    // base64url of this key's JOSE header, built once
-	sigLen int       // bytes in a signature, to size a token exactly
 }
 
 // GenerateKey returns a new signing key for alg with a random kid (128 bits
@@ -106,12 +115,11 @@ func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 	h = append(h, `","kid":"`...)
 	h = append(h, kid...)
 	h = append(h, `","typ":"at+jwt"}`...)
+	m := &material{sign: sign, verify: verify, pads: pads}
 	return &Key{
 		id:     kid,
 		alg:    alg,
-		sign:   sign,
-		verify: verify,
-		pads:   pads,
+		secret: func() *material { return m },
 		sigLen: sigLen,
 		header: base64.RawURLEncoding.EncodeToString(h),
 	}, nil
@@ -143,7 +151,7 @@ func (k *Key) ID() string { return k.id }
 func (k *Key) Algorithm() Algorithm { return k.alg }
 
 // CanSign reports whether the key holds private (or HMAC) material.
-func (k *Key) CanSign() bool { return k.sign != nil }
+func (k *Key) CanSign() bool { return k.secret().sign != nil }
 
 // Symmetric reports whether the key is an HS256 secret, which verifies only
 // by holding the same secret that signs and is never published.
@@ -155,7 +163,7 @@ func (k *Key) PublicKey() crypto.PublicKey {
 	if k.Symmetric() {
 		return nil
 	}
-	return k.verify
+	return k.secret().verify
 }
 
 // VerifyOnly returns a copy of k that verifies but cannot sign. An HS256
@@ -164,8 +172,10 @@ func (k *Key) VerifyOnly() *Key {
 	if !k.CanSign() {
 		return k
 	}
+	m := *k.secret()
+	m.sign = nil
 	c := *k
-	c.sign = nil
+	c.secret = func() *material { return &m }
 	return &c
 }
 
@@ -203,10 +213,10 @@ func (k *Key) sameKey(o *Key) bool {
 		return false
 	}
 	if k.alg == HS256 {
-		return hmac.Equal(k.verify.([]byte), o.verify.([]byte))
+		return hmac.Equal(k.secret().verify.([]byte), o.secret().verify.([]byte))
 	}
-	pub, ok := k.verify.(interface{ Equal(crypto.PublicKey) bool })
-	return ok && pub.Equal(o.verify)
+	pub, ok := k.secret().verify.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && pub.Equal(o.secret().verify)
 }
 
 // appendSignature appends the signature of input with an asymmetric key.
@@ -214,13 +224,13 @@ func (k *Key) sameKey(o *Key) bool {
 // operation is nearly all the cost, uses golang-jwt's signing method.
 // (HS256 signs in Minter.signHMAC.)
 func (k *Key) appendSignature(dst, input []byte) ([]byte, error) {
-	switch priv := k.sign.(type) {
+	switch priv := k.secret().sign.(type) {
 	case ed25519.PrivateKey:
 		return append(dst, ed25519.Sign(priv, input)...), nil
 	case *ecdsa.PrivateKey:
 		return appendSignES256(dst, priv, input)
 	}
-	sig, err := k.alg.method().Sign(string(input), k.sign)
+	sig, err := k.alg.method().Sign(string(input), k.secret().sign)
 	if err != nil {
 		return dst, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, k.id, err)
 	}
@@ -234,18 +244,18 @@ func (k *Key) verifySignature(input, sig string) bool {
 	}
 	if k.alg == RS256 {
 		raw, ok := appendDecodeB64(make([]byte, 0, k.sigLen), sig)
-		return ok && k.alg.method().Verify(input, raw, k.verify) == nil
+		return ok && k.alg.method().Verify(input, raw, k.secret().verify) == nil
 	}
 	var buf [64]byte // the longest of the other signatures
 	raw, ok := appendDecodeB64(buf[:0], sig)
 	if !ok {
 		return false
 	}
-	switch pub := k.verify.(type) {
+	switch pub := k.secret().verify.(type) {
 	case ed25519.PublicKey:
 		return verifyEd25519(pub, input, raw)
 	case *ecdsa.PublicKey:
 		return verifyES256(pub, input, raw)
 	}
-	return k.pads != nil && k.pads.equal(input, raw)
+	return k.secret().pads != nil && k.secret().pads.equal(input, raw)
 }

@@ -184,6 +184,12 @@ func TestKeyNeverPrintsPrivateMaterial(t *testing.T) {
 						assert.NotContains(t, strings.ToLower(out), strings.ToLower(s))
 					}
 				}
+				// In an unexported field fmt cannot call the Key's methods
+				// and prints its fields; none leads to the material.
+				out := fmt.Sprintf(verb, struct{ k token.Key }{*k})
+				for _, s := range secrets {
+					assert.NotContains(t, strings.ToLower(out), strings.ToLower(s), "printed field by field")
+				}
 			})
 		}
 	}

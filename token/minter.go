@@ -124,7 +124,7 @@ const jtiLen = 22
 // when it fits: header.payload, the signing input, then the signature. The
 // returned string, sized exactly, is the only allocation.
 func (m *Minter) sign(key *Key, rest, trailer []byte) (string, error) {
-	if key.pads != nil {
+	if key.secret().pads != nil {
 		return m.signHMAC(key, rest, trailer)
 	}
 	n := len(key.header) + 1 + len(m.headB64) + base64.RawURLEncoding.EncodedLen(len(rest)) + 1 + base64.RawURLEncoding.EncodedLen(key.sigLen) + len(trailer)

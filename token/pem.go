@@ -99,10 +99,10 @@ func newRSAKey(kid string, priv *rsa.PrivateKey, pub *rsa.PublicKey) (*Key, erro
 // PEM block, the form ParsePrivateKeyPEM reads back. It fails for
 // verify-only and HS256 keys (use HMACSecret for those).
 func (k *Key) MarshalPrivateKeyPEM() ([]byte, error) {
-	if k.sign == nil || k.Symmetric() {
+	if k.secret().sign == nil || k.Symmetric() {
 		return nil, fmt.Errorf("%w: key %q has no private key to export", ErrInvalidKey, k.id)
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(k.sign)
+	der, err := x509.MarshalPKCS8PrivateKey(k.secret().sign)
 	if err != nil {
 		return nil, fmt.Errorf("%w: marshal key %q", ErrInvalidKey, k.id)
 	}
@@ -115,7 +115,7 @@ func (k *Key) MarshalPublicKeyPEM() ([]byte, error) {
 	if k.Symmetric() {
 		return nil, fmt.Errorf("%w: HS256 key %q has no public key", ErrInvalidKey, k.id)
 	}
-	der, err := x509.MarshalPKIXPublicKey(k.verify)
+	der, err := x509.MarshalPKIXPublicKey(k.secret().verify)
 	if err != nil {
 		return nil, fmt.Errorf("%w: marshal key %q", ErrInvalidKey, k.id)
 	}
@@ -128,7 +128,7 @@ func (k *Key) HMACSecret() []byte {
 	if !k.Symmetric() {
 		return nil
 	}
-	return append([]byte(nil), k.verify.([]byte)...)
+	return append([]byte(nil), k.secret().verify.([]byte)...)
 }
 
 // onePEMBlock decodes a single unencrypted PEM block with nothing but
