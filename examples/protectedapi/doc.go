@@ -9,6 +9,7 @@
 //
 // Routes left unwrapped (here /healthz) stay public. The service must share
 // its store and keys with the token server that issues the tokens; to run
-// on its own, this program mounts the token endpoint as well and logs the
-// credentials of one app to stderr.
+// on its own, this program mounts the token endpoint as well and prints the
+// credentials of one app to stdout as a JSON line (its log, on stderr,
+// never carries a secret).
 package main

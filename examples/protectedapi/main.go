@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthhttp"
@@ -25,6 +26,8 @@ var routes = []scope.Route{
 // only new line in each is IdentityFrom.
 func listInvoices(w http.ResponseWriter, r *http.Request) {
 	id, _ := oauthhttp.IdentityFrom(r.Context())
+	w.Header().Set("Content-Type", "application/json")
+	// An error here is the client gone mid-answer: nothing left to tell it.
 	_ = json.NewEncoder(w).Encode(map[string]any{"account_sid": id.AccountSID, "invoices": []string{}, "requested_by": id.AppSID})
 }
 
@@ -79,7 +82,15 @@ func serve(addr string, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	logger.Info("listening", "addr", addr, "token_url", srv.Endpoints().Token, "account_sid", owner.AccountSID,
-		"client_id", app.SID, "client_secret", sec.Reveal())
-	return http.ListenAndServe(addr, mux)
+	// The demo app's credentials go to stdout as one JSON line, for the
+	// person trying the example; the log never carries a secret.
+	logger.Info("listening", "addr", addr, "token_url", srv.Endpoints().Token, "account_sid", owner.AccountSID, "client_id", app.SID)
+	if err := json.NewEncoder(os.Stdout).Encode(map[string]string{
+		"token_url": srv.Endpoints().Token, "account_sid": owner.AccountSID,
+		"client_id": app.SID, "client_secret": sec.Reveal(),
+	}); err != nil {
+		return err
+	}
+	hs := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	return hs.ListenAndServe()
 }

@@ -4,6 +4,8 @@
 // and requests that carry those tokens.
 //
 // The kit is for tests only. Its methods do not return errors: a setup
-// failure panics with a message that says what went wrong, which fails the
-// test that called it.
+// failure (such as asking for a token with a scope the app lacks) panics
+// with a message that says what went wrong, as httptest.NewServer does. A
+// panic ends the whole test binary, naming the test that called it; tests
+// running in parallel with it are not reported.
 package oauthapptest
