@@ -53,6 +53,8 @@ type config struct {
 	cacheStale time.Duration
 	cacheSize  int
 	maxRetries int
+	// noHashUpgrades turns off upgrading stored hashes on use.
+	noHashUpgrades bool
 }
 
 func defaults() config {
@@ -204,13 +206,25 @@ func WithLogger(logger *slog.Logger) Option {
 // while a rollout of a new one is under way, an instance with the old
 // hasher and one with the new rewrite the hash of a client that uses both,
 // one store write each time it moves from one to the other, until the
-// rollout ends.
+// rollout ends; roll out with WithHashUpgrades(false), then turn upgrades
+// on once every instance has the new hasher.
 func WithHasher(h secret.Hasher) Option {
 	return func(c *config) error {
 		if h == nil {
 			return errors.New("oauthapp: WithHasher: nil hasher")
 		}
 		c.hasher = h
+		return nil
+	}
+}
+
+// WithHashUpgrades turns the upgrade of stored secret hashes on successful
+// use on or off (see WithHasher). Default: on. Turn it off while instances
+// that share a store run different hashers, during the rollout of a new
+// one, so that they do not rewrite a client's hash back and forth.
+func WithHashUpgrades(on bool) Option {
+	return func(c *config) error {
+		c.noHashUpgrades = !on
 		return nil
 	}
 }

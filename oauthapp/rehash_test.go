@@ -448,6 +448,26 @@ func TestHashersThatCannotSayNeverRewrite(t *testing.T) {
 	})
 }
 
+// TestHashUpgradesCanBeTurnedOff: during the rollout of a new hasher,
+// instances with upgrades off verify old hashes and write none; turned on
+// again, the next use upgrades.
+func TestHashUpgradesCanBeTurnedOff(t *testing.T) {
+	sw := switchHasher(t, cheapArgon2id(t, 64))
+	app := sw.k.NewApp(permList)
+	before := sw.stored(t, app.SID)
+	off, err := oauthapp.New(sw.st, sw.k.Keys, oauthapp.WithClock(sw.k.Clock.Now), oauthapp.WithHasher(cheapArgon2id(t, 64)), oauthapp.WithHashUpgrades(false))
+	require.NoError(t, err)
+	for range 3 {
+		_, err := off.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: sw.k.Secret(app.SID)})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, before.Version, sw.stored(t, app.SID).Version, "nothing written with upgrades off")
+	assert.Zero(t, sw.st.updates.Load())
+
+	require.NoError(t, sw.issue(app.SID, sw.k.Secret(app.SID)))
+	assert.Equal(t, before.Version+1, sw.stored(t, app.SID).Version, "upgraded on the next use with upgrades on")
+}
+
 // TestUnknownClientCostsWhatAWrongSecretCostsOnceUpgraded shows, by
 // counting hash comparisons by algorithm instead of timing them, the one
 // exception AuthenticateClient documents and how a use ends it: after a

@@ -73,7 +73,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
 	rehash := false
-	if _, ok := cfg.hasher.(secret.Rehasher); ok {
+	if _, ok := cfg.hasher.(secret.Rehasher); ok && !cfg.noHashUpgrades {
 		cur, _ := decoy.Records()
 		rehash = !decoy.NeedsRehash(cur.ID, cfg.hasher)
 		if !rehash {
