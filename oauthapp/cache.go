@@ -47,8 +47,12 @@ func newAppCache(maxStale time.Duration, size int) *appCache {
 
 func (c *appCache) generation() uint64 { return c.gen.Load() }
 
+// isFresh reports whether an entry read at readAt may be served at now. An
+// entry read "in the future" (the wall clock stepped back since) is stale:
+// otherwise it would outlive maxStale by the size of the step.
 func (c *appCache) isFresh(readAt int64, now time.Time) bool {
-	return c.maxStale > 0 && now.UnixNano()-readAt < int64(c.maxStale)
+	age := now.UnixNano() - readAt
+	return c.maxStale > 0 && age >= 0 && age < int64(c.maxStale)
 }
 
 // fresh returns the cached app if it may be served without a store read.
@@ -124,11 +128,28 @@ func (c *appCache) putRevoked(jti string, revoked bool, now time.Time, gen uint6
 	c.revoked[jti] = revokedEntry{revoked: revoked, readAt: now.UnixNano()}
 }
 
-// evict forgets an app, so the next lookup reads the store.
+// evict forgets an app, so the next lookup reads the store. It also bumps
+// the generation, so that a read of the app already under way, which may
+// have seen it before the change, does not put it back.
 func (c *appCache) evict(sid string) {
 	c.mu.Lock()
 	c.gen.Add(1)
 	delete(c.apps, sid)
+	c.mu.Unlock()
+}
+
+// forget drops the cached app, if there is one, after the store said it
+// does not exist. Unlike evict it bumps the generation only when it drops
+// something: the requests that find no app are anyone's to send (any
+// made-up client id), and bumping for each would throw away every cache
+// fill under way. The deletion itself evicted the app where it was made,
+// and by notification elsewhere.
+func (c *appCache) forget(sid string) {
+	c.mu.Lock()
+	if _, ok := c.apps[sid]; ok {
+		c.gen.Add(1)
+		delete(c.apps, sid)
+	}
 	c.mu.Unlock()
 }
 

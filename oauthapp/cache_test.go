@@ -1,6 +1,8 @@
 package oauthapp_test
 
 import (
+	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,4 +117,109 @@ func TestCloseIsIdempotentAndStopsWatching(t *testing.T) {
 	k.Advance(10 * time.Minute)
 	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	assert.ErrorIs(t, err, oauthapp.ErrAppDeleted, "the staleness bound still holds")
+}
+
+// TestCacheBoundSurvivesAClockStepBack: an entry read before the wall
+// clock stepped back (an NTP step, a VM restore) is stale, not "read in
+// the future": maxStale still bounds how long a deleted app is served.
+func TestCacheBoundSurvivesAClockStepBack(t *testing.T) {
+	const bound = 5 * time.Second
+	k := oauthapptest.New()
+	cached, err := oauthapp.New(blindStore{k.Store}, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(bound, 0))
+	require.NoError(t, err)
+	defer cached.Close()
+	app := k.NewApp(permList)
+	sec := k.Secret(app.SID)
+	_, err = cached.AuthenticateClient(ctx, app.SID, sec, "") // read into the cache
+	require.NoError(t, err)
+
+	k.Clock.Set(k.Clock.Now().Add(-time.Hour))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	k.Advance(2 * bound)
+	_, err = cached.AuthenticateClient(ctx, app.SID, sec, "")
+	assert.ErrorIs(t, err, oauthapp.ErrInvalidClient, "a deleted app's secret authenticates 2×maxStale after the deletion")
+}
+
+// pausingStore holds the next GetApp after its read until released, so a
+// test can act while a cache fill is under way; it counts reads.
+type pausingStore struct {
+	*store.Memory
+	mu     sync.Mutex
+	pause  chan struct{}
+	paused chan struct{}
+	reads  int
+}
+
+func (p *pausingStore) GetApp(ctx context.Context, sid string) (store.App, error) {
+	rec, err := p.Memory.GetApp(ctx, sid)
+	p.mu.Lock()
+	p.reads++
+	pause := p.pause
+	p.pause = nil
+	p.mu.Unlock()
+	if pause != nil {
+		p.paused <- struct{}{}
+		<-pause
+	}
+	return rec, err
+}
+
+func (p *pausingStore) readCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.reads
+}
+
+// TestUnknownClientIDsDoNotDefeatTheCache: a token request with a made-up
+// client id, which anyone can send, must not throw away the cache fills
+// under way for real apps.
+func TestUnknownClientIDsDoNotDefeatTheCache(t *testing.T) {
+	k := oauthapptest.New()
+	ps := &pausingStore{Memory: k.Store, paused: make(chan struct{}, 1)}
+	cached, err := oauthapp.New(ps, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(time.Hour, 0))
+	require.NoError(t, err)
+	defer cached.Close()
+	app := k.NewApp(permList)
+	tok := k.Token(app)
+	res := oauthapp.Resource{Permission: permList}
+
+	pause := make(chan struct{})
+	ps.mu.Lock()
+	ps.pause = pause
+	ps.mu.Unlock()
+	done := make(chan error, 1)
+	go func() { _, err := cached.Authorize(ctx, tok, res); done <- err }()
+	<-ps.paused
+	_, err = cached.IssueToken(ctx, oauthapp.TokenRequest{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), ClientSecret: k.Secret(app.SID)})
+	require.ErrorIs(t, err, oauthapp.ErrInvalidClient)
+	close(pause)
+	require.NoError(t, <-done)
+
+	before := ps.readCount()
+	_, err = cached.Authorize(ctx, tok, res)
+	require.NoError(t, err)
+	assert.Equal(t, before, ps.readCount(), "the app read just before is served from the cache")
+}
+
+// TestPurgeKeepsRevocationsForInstancesWhoseClocksRunBehind: a purge on an
+// instance whose clock is ahead must not undo a revocation that an
+// instance whose clock is behind still needs.
+func TestPurgeKeepsRevocationsForInstancesWhoseClocksRunBehind(t *testing.T) {
+	k := oauthapptest.New()
+	fast := oauthapptest.NewClock(oauthapptest.Epoch.Add(10 * time.Second))
+	fastSvc, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(fast.Now))
+	require.NoError(t, err)
+	app := k.NewApp(permList)
+	tok := k.Token(app)
+	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
+	require.NoError(t, err)
+	require.NoError(t, k.Service.Revoke(ctx, client, tok))
+
+	// 5 s before the token's exp by the slow clock; 5 s past it by the fast one.
+	k.Clock.Set(oauthapptest.Epoch.Add(time.Hour - 5*time.Second))
+	fast.Set(oauthapptest.Epoch.Add(time.Hour + 5*time.Second))
+	n, err := fastSvc.PurgeRevoked(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	assert.ErrorIs(t, authorize(k, tok, permList), oauthapp.ErrTokenRevoked, "still revoked on the slow instance")
 }

@@ -62,8 +62,11 @@ func (s *Service) Revoke(ctx context.Context, client Client, bearer string) erro
 	return nil
 }
 
-// PurgeRevoked removes revocations of tokens that have expired anyway. Call
-// it now and then (the memory store also purges lazily).
+// PurgeRevoked removes revocations of tokens that expired more than
+// token.DefaultLeeway ago. Call it now and then (the memory store also
+// purges lazily). The margin is for instances sharing the store whose
+// clocks run behind this one's: by their clock the token may not have
+// expired yet, and the revocation must still be there.
 func (s *Service) PurgeRevoked(ctx context.Context) (int, error) {
-	return s.store.PurgeRevokedTokens(ctx, s.now())
+	return s.store.PurgeRevokedTokens(ctx, s.now().Add(-token.DefaultLeeway))
 }

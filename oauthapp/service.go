@@ -186,7 +186,7 @@ func (s *Service) lookupApp(ctx context.Context, sid string, now time.Time) (*li
 	rec, err := s.store.GetApp(ctx, sid)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			s.apps.evict(sid)
+			s.apps.forget(sid)
 			return nil, ErrNotFound
 		}
 		return nil, fmt.Errorf("oauthapp: reading app: %w", err)
