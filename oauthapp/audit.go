@@ -50,7 +50,8 @@ type Event struct {
 	// Scope is the scope granted (token issued) or the permission denied.
 	Scope string
 	// Reason says why an authentication or authorization failed, for the
-	// operator's eyes only ("unknown client", "wrong secret", ...).
+	// operator's eyes only ("unknown client", "wrong or expired
+	// secret", ...).
 	Reason string
 }
 

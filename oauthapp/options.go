@@ -153,7 +153,11 @@ func WithDefaultGrace(grace time.Duration) Option {
 }
 
 // WithCatalog sets the route catalog AuthorizeRoute resolves requests
-// against. Default: none (AuthorizeRoute then returns ErrNoRoute).
+// against. The catalog also spells out, in a token's full grant
+// (IssueToken) and in Introspect's scope, the permissions under an allow
+// wildcard that a deny entry carves exceptions out of, and its
+// permissions count toward MaxTokenSize. Default: none (AuthorizeRoute
+// then returns ErrNoRoute, and such wildcards stay as they are).
 func WithCatalog(catalog *scope.Catalog) Option {
 	return func(c *config) error {
 		if catalog == nil {

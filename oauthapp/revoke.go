@@ -39,10 +39,11 @@ func (s *Service) Introspect(ctx context.Context, client Client, bearer string) 
 
 // Revoke revokes one of the client's tokens (RFC 7009): it fails
 // authorization from now on, and the revocation is kept only until the
-// token would have expired anyway. A token that is not valid yet (minted
-// by an instance whose clock runs ahead) is revoked too, since it would
-// become valid later. A token that is already invalid needs no revocation
-// and is not an error; another client's token is ErrForeignToken.
+// token would have expired anyway (and a margin beyond, see
+// PurgeRevoked). A token that is not valid yet (minted by an instance
+// whose clock runs ahead) is revoked too, since it would become valid
+// later. A token that is already invalid needs no revocation and is not
+// an error; another client's token is ErrForeignToken.
 func (s *Service) Revoke(ctx context.Context, client Client, bearer string) error {
 	claims, err := s.validator.Validate(s.now(), bearer)
 	if errors.Is(err, token.ErrNotYetValid) {

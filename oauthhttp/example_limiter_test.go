@@ -14,8 +14,8 @@ import (
 )
 
 // Limit failed client authentications: after ten failures in a minute a
-// client id is answered 429 with Retry-After, before its secret is
-// checked, until its failures age out. The limiter reads the same clock as
+// client id is answered 429 with Retry-After at the address they came
+// from, before its secret is checked, until its failures age out. The limiter reads the same clock as
 // the service; behind a proxy, WithClientAddr names the real client.
 func ExampleNewMemoryLimiter() {
 	kit := oauthapptest.New(oauthapp.WithIssuer("https://auth.example.com"))

@@ -25,7 +25,10 @@ type introspection struct {
 // caller authenticates as a client, exactly as at the token endpoint, and
 // passes the token in the "token" parameter; token_type_hint is ignored,
 // as there is one kind of token. A token that is expired, revoked, not
-// valid, or issued to another client is {"active":false}.
+// valid, or issued to another client is {"active":false}. The scope of an
+// active token is what it grants under its app's current policy
+// (oauthapp.Service.Introspect): never more than its scope claim covers,
+// and less once the policy has dropped or denied a permission.
 func (s *Server) Introspection() http.Handler { return http.HandlerFunc(s.serveIntrospection) }
 
 func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {

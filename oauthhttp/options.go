@@ -17,7 +17,8 @@ const (
 	// a token request naming every permission of the widest policy (100
 	// permissions of 256 bytes, about 26 KiB form-encoded) and for
 	// introspecting or revoking the longest token such a policy gets
-	// (about 35 KiB).
+	// (about 35 KiB). New raises it for a service whose tokens may be
+	// longer (oauthapp.Service.MaxTokenSize; see WithMaxBodyBytes).
 	DefaultMaxBodyBytes = 64 << 10
 )
 
@@ -139,8 +140,8 @@ func WithUnknownRoute(h http.Handler) Option {
 // WithLimiter sets the limiter of failed client authentications at the
 // token, introspection and revocation endpoints (see Limiter). Default: a
 // MemoryLimiter with the zero MemoryLimits, which allows
-// DefaultClientFailures per client id and DefaultAddrFailures per address
-// in each DefaultFailureWindow, reading the service's clock
+// DefaultClientFailures per client id from one address and
+// DefaultAddrFailures per address in each DefaultFailureWindow, reading the service's clock
 // (oauthapp.Service.Now), so it follows a test's fake clock as well. A
 // deployment with several processes behind one address gives its own.
 func WithLimiter(l Limiter) Option {

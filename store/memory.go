@@ -124,8 +124,9 @@ func (m *Memory) ListApps(ctx context.Context, accountSID, after string, limit i
 }
 
 // UpdateApp replaces the stored app if its version matches and returns a
-// copy of the new record. An empty SID is ErrInvalid. Subscribers of Watch hear of it after the store's
-// lock is released.
+// copy of the new record; a secret's LastUsed never moves back (see
+// Apps.UpdateApp). An empty SID is ErrInvalid. Subscribers of Watch hear
+// of it after the store's lock is released.
 func (m *Memory) UpdateApp(ctx context.Context, app App) (App, error) {
 	if err := ctx.Err(); err != nil {
 		return App{}, err

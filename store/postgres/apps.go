@@ -62,7 +62,8 @@ func (s *Store) ListApps(ctx context.Context, accountSID, after string, limit in
 
 // UpdateApp replaces the stored app whose SID and Version match app's, in
 // one statement, and returns it as stored with Version one higher.
-// AccountSID, CreatedAt and CreatedBy keep their stored values. It returns
+// AccountSID, CreatedAt and CreatedBy keep their stored values, and a
+// secret's LastUsed never moves back (see store.Apps.UpdateApp). It returns
 // store.ErrNotFound if there is no such app and store.ErrConflict, writing
 // nothing, if the stored version differs (also when a concurrent
 // transaction deleted the app while this update waited for it).

@@ -19,8 +19,10 @@
 // (WithSchema, default "oauthapps") and records each in the schema's
 // oauthapps_migrations table. Instances that start together serialize on a
 // transaction-scoped advisory lock; all pending migrations apply in one
-// transaction. It needs no superuser: CREATE on the database, or a schema
-// created for the role. Tenants and tests isolate by schema.
+// READ COMMITTED transaction, whatever the database's default isolation.
+// It needs no superuser: CREATE on the database, or a schema created for
+// the role. Tenants and tests isolate by schema; a schema name starting
+// with pg_, which PostgreSQL reserves, is ErrSchemaName.
 //
 // # Schema
 //
@@ -41,8 +43,14 @@
 // stored version is the one passed in and tells a conflict from a missing
 // app within the same snapshot, so no read-then-write race exists; a
 // unique violation (SQLSTATE 23505) is store.ErrAlreadyExists; every
-// method stops when its context ends. PurgeRevokedTokens runs only when
-// called: schedule it.
+// method stops when its context ends. The store does not depend on READ
+// COMMITTED being the default: where the database, role or connection
+// defaults to REPEATABLE READ or SERIALIZABLE, a write statement (each is
+// a transaction of its own) that PostgreSQL aborts for racing another
+// write (SQLSTATE 40001, or a deadlock, 40P01) has changed nothing and is
+// run again, ten attempts at most, so that the race ends in success or
+// store.ErrConflict as it would under READ COMMITTED. PurgeRevokedTokens
+// runs only when called: schedule it.
 //
 // # Notifications and staleness
 //

@@ -62,7 +62,10 @@ func latestVersion() int {
 // several instances call it at once: they take a transaction-scoped
 // advisory lock on the schema name, so one applies the migrations and the
 // others then find nothing to do. All pending migrations apply in one
-// transaction; on error nothing changes.
+// transaction, READ COMMITTED whatever the database's default, so that an
+// instance that waited for the lock sees what the first one made; on
+// error nothing changes. The applied versions are recorded in the
+// schema's oauthapps_migrations table.
 //
 // It needs no superuser: the role needs CREATE on the database when the
 // schema does not exist yet, or, for a schema an administrator created, the
