@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
+	"weak"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
@@ -431,4 +434,38 @@ func TestDefaultLimiterFollowsTheServiceClock(t *testing.T) {
 	if code := ask(kit.Secret(app.SID)); code != http.StatusOK {
 		t.Fatalf("a window later on the service's clock: %d, want 200", code)
 	}
+}
+
+// TestMemoryLimiterKeepsNoRequestAlive: a key holds copies of at most 64
+// bytes of the client id and address, never the request's strings, which
+// are slices of the whole body (secret included). A key failed again, or
+// taken back after a success, must not keep the request reachable.
+func TestMemoryLimiterKeepsNoRequestAlive(t *testing.T) {
+	clock := oauthapptest.NewClock(oauthapptest.Epoch)
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func() string { return strings.Repeat("j", 1<<20) } // a fresh request each time
+	var requests []weak.Pointer[byte]
+	attempt := func(failed bool) {
+		id := body()
+		requests = append(requests, weak.Make(unsafe.StringData(id)))
+		a := oauthhttp.Attempt{ClientID: id, Addr: "192.0.2.1"}
+		if _, ok := lim.Allow(ctx, a); !ok {
+			t.Fatal("refused")
+		}
+		lim.Done(ctx, a, failed)
+	}
+	attempt(true)  // the key's first failure
+	attempt(true)  // the same key failed again
+	attempt(false) // a success on a key still tracked
+	runtime.GC()
+	runtime.GC()
+	for i, w := range requests {
+		if w.Value() != nil {
+			t.Errorf("request %d (1 MiB) is still reachable from the limiter, which tracks %d keys", i+1, lim.Len())
+		}
+	}
+	runtime.KeepAlive(lim)
 }

@@ -3,7 +3,6 @@ package oauthhttp
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 )
@@ -32,8 +31,8 @@ const (
 	// over.
 	DefaultFailureWindow = time.Minute
 	// DefaultLimiterKeys bounds the (client id, address) pairs and
-	// addresses a MemoryLimiter tracks at once: at most about 250 bytes
-	// each.
+	// addresses a MemoryLimiter tracks at once: about 200 bytes each,
+	// whatever the requests held.
 	DefaultLimiterKeys = 100_000
 )
 
@@ -84,7 +83,7 @@ type MemoryLimiter struct {
 	now          func() time.Time
 
 	mu        sync.Mutex
-	cells     map[limitKey]cell
+	tat       map[limitKey]int64 // theoretical arrival time, Unix ns
 	lastSweep int64
 }
 
@@ -95,22 +94,28 @@ type rate struct {
 }
 
 // limitKey names what one count is kept for: a client id from an address
-// (byAddr false), or an address alone (byAddr true, client "").
+// (byAddr false), or an address alone (byAddr true, empty client). Its
+// text is held in arrays, not strings: a map key holding the request's
+// strings would keep the whole request alive (a form value is a slice of
+// the body, secret included), and Go replaces a string key on every
+// assignment to it, so even copies made once would not stay.
 type limitKey struct {
 	byAddr bool
-	client string
-	addr   string
+	client keyText
+	addr   keyText
 }
 
-// cell is the state of one key: its theoretical arrival time (Unix ns)
-// and whether the key's strings are the limiter's own copies. A key is
-// first stored with the request's strings, which saves copying them for
-// the many attempts that succeed and leave nothing behind; a key that
-// outlives its attempt is stored again with copies, so that it does not
-// keep the request alive.
-type cell struct {
-	tat   int64
-	owned bool
+// keyText is up to maxKeyLen bytes of a client id or an address.
+type keyText struct {
+	n uint8
+	b [maxKeyLen]byte
+}
+
+// text copies the first maxKeyLen bytes of s.
+func text(s string) keyText {
+	var t keyText
+	t.n = uint8(copy(t.b[:], s))
+	return t
 }
 
 // NewMemoryLimiter returns a MemoryLimiter with the given limits. It fails
@@ -134,7 +139,7 @@ func NewMemoryLimiter(l MemoryLimits) (*MemoryLimiter, error) {
 		window:  int64(l.Window),
 		maxKeys: l.MaxKeys,
 		now:     l.Now,
-		cells:   make(map[limitKey]cell),
+		tat:     make(map[limitKey]int64),
 	}, nil
 }
 
@@ -158,13 +163,12 @@ type limit struct {
 // limits returns the limits that apply to a: those set, with something to
 // key on.
 func (l *MemoryLimiter) limits(a Attempt) (out [2]limit, n int) {
-	id, addr := cut(a.ClientID), cut(a.Addr)
-	if l.client.interval != 0 && id != "" {
-		out[n] = limit{l.client, limitKey{client: id, addr: addr}}
+	if l.client.interval != 0 && a.ClientID != "" {
+		out[n] = limit{l.client, limitKey{client: text(a.ClientID), addr: text(a.Addr)}}
 		n++
 	}
-	if l.addr.interval != 0 && addr != "" {
-		out[n] = limit{l.addr, limitKey{byAddr: true, addr: addr}}
+	if l.addr.interval != 0 && a.Addr != "" {
+		out[n] = limit{l.addr, limitKey{byAddr: true, addr: text(a.Addr)}}
 		n++
 	}
 	return out, n
@@ -181,20 +185,19 @@ func (l *MemoryLimiter) Allow(_ context.Context, a Attempt) (time.Duration, bool
 	defer l.mu.Unlock()
 	var wait int64
 	for _, x := range lim[:n] {
-		if c, ok := l.cells[x.k]; ok {
-			wait = max(wait, c.tat-now-(x.r.window-x.r.interval))
+		if tat, ok := l.tat[x.k]; ok {
+			wait = max(wait, tat-now-(x.r.window-x.r.interval))
 		}
 	}
 	if wait > 0 {
 		return time.Duration(wait), false
 	}
 	for _, x := range lim[:n] {
-		c, ok := l.cells[x.k]
+		tat, ok := l.tat[x.k]
 		if !ok {
 			l.makeRoom(now)
 		}
-		c.tat = max(c.tat, now) + x.r.interval
-		l.cells[x.k] = c
+		l.tat[x.k] = max(tat, now) + x.r.interval
 	}
 	return 0, true
 }
@@ -207,22 +210,17 @@ func (l *MemoryLimiter) Done(_ context.Context, a Attempt, failed bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, x := range lim[:n] {
-		c, ok := l.cells[x.k]
+		tat, ok := l.tat[x.k]
 		if !ok {
 			continue // evicted meanwhile
 		}
 		if !failed {
-			c.tat -= x.r.interval
+			tat -= x.r.interval
 		}
-		switch {
-		case c.tat <= now:
-			delete(l.cells, x.k)
-		case !c.owned:
-			delete(l.cells, x.k)
-			x.k.client, x.k.addr = strings.Clone(x.k.client), strings.Clone(x.k.addr)
-			l.cells[x.k] = cell{tat: c.tat, owned: true}
-		default:
-			l.cells[x.k] = c
+		if tat <= now {
+			delete(l.tat, x.k)
+		} else {
+			l.tat[x.k] = tat
 		}
 	}
 }
@@ -232,27 +230,27 @@ func (l *MemoryLimiter) Done(_ context.Context, a Attempt, failed bool) {
 // when sweeping is not enough, it drops the key with the fewest pending
 // failures among a few it samples, so the most attacked keys stay.
 func (l *MemoryLimiter) makeRoom(now int64) {
-	full := len(l.cells) >= l.maxKeys
+	full := len(l.tat) >= l.maxKeys
 	if since := now - l.lastSweep; since >= l.window || full && since >= int64(time.Second) {
 		l.lastSweep = now
-		for k, c := range l.cells {
-			if c.tat <= now {
-				delete(l.cells, k)
+		for k, tat := range l.tat {
+			if tat <= now {
+				delete(l.tat, k)
 			}
 		}
 	}
-	for len(l.cells) >= l.maxKeys {
+	for len(l.tat) >= l.maxKeys {
 		var victim limitKey
 		oldest, n := int64(0), 0
-		for k, c := range l.cells {
-			if n == 0 || c.tat < oldest {
-				victim, oldest = k, c.tat
+		for k, tat := range l.tat {
+			if n == 0 || tat < oldest {
+				victim, oldest = k, tat
 			}
 			if n++; n == 8 {
 				break
 			}
 		}
-		delete(l.cells, victim)
+		delete(l.tat, victim)
 	}
 }
 
@@ -261,12 +259,5 @@ func (l *MemoryLimiter) makeRoom(now int64) {
 func (l *MemoryLimiter) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.cells)
-}
-
-func cut(s string) string {
-	if len(s) > maxKeyLen {
-		return s[:maxKeyLen]
-	}
-	return s
+	return len(l.tat)
 }
