@@ -33,12 +33,24 @@ const (
 // methods, or dumped by reflection) shows a function's address, not the
 // bytes.
 type Key struct {
-	secret func() *material
+	mat    func() *material
 	id     string
 	alg    Algorithm
 	header string // base64url of this key's JOSE header, built once
 	sigLen int    // bytes in a signature, to size a token exactly
 }
+
+// secret returns the key's material; a Key not made by this package's
+// constructors (the zero Key) has none, and so signs and verifies nothing.
+func (k *Key) secret() *material {
+	if k.mat == nil {
+		return &material{}
+	}
+	return k.mat()
+}
+
+// made reports whether k was made by this package's constructors.
+func (k *Key) made() bool { return k != nil && k.mat != nil }
 
 // material is what a Key signs and verifies with.
 type material struct {
@@ -119,7 +131,7 @@ func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 	return &Key{
 		id:     kid,
 		alg:    alg,
-		secret: func() *material { return m },
+		mat:    func() *material { return m },
 		sigLen: sigLen,
 		header: base64.RawURLEncoding.EncodeToString(h),
 	}, nil
@@ -175,7 +187,7 @@ func (k *Key) VerifyOnly() *Key {
 	m := *k.secret()
 	m.sign = nil
 	c := *k
-	c.secret = func() *material { return &m }
+	c.mat = func() *material { return &m }
 	return &c
 }
 

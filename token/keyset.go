@@ -42,8 +42,8 @@ func NewKeySet(signing *Key, verifyOnly ...*Key) (*KeySet, error) {
 	s := &keySnapshot{signing: signing, keys: make(map[string]keyEntry, 1+len(verifyOnly))}
 	s.keys[signing.id] = keyEntry{key: signing}
 	for _, k := range verifyOnly {
-		if k == nil {
-			return nil, fmt.Errorf("%w: nil key", ErrInvalidKey)
+		if !k.made() {
+			return nil, fmt.Errorf("%w: nil or zero key", ErrInvalidKey)
 		}
 		if _, dup := s.keys[k.id]; dup {
 			return nil, fmt.Errorf("%w: %q", ErrDuplicateKey, k.id)
@@ -81,8 +81,8 @@ func (ks *KeySet) Keys() []*Key {
 // Add adds a verify-only copy of k, for example a key published ahead of
 // the rotation that will make it the signer, or another issuer's key.
 func (ks *KeySet) Add(k *Key) error {
-	if k == nil {
-		return fmt.Errorf("%w: nil key", ErrInvalidKey)
+	if !k.made() {
+		return fmt.Errorf("%w: nil or zero key", ErrInvalidKey)
 	}
 	return ks.update(func(s *keySnapshot) error {
 		if _, dup := s.keys[k.id]; dup {

@@ -1,6 +1,7 @@
 package token_test
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -86,6 +87,22 @@ func TestKeySetRotation(t *testing.T) {
 	})
 }
 
+// TestZeroKeyIsAnErrorNotAPanic: a Key not made by the constructors is
+// refused with an error wherever a key is taken, and its methods answer.
+func TestZeroKeyIsAnErrorNotAPanic(t *testing.T) {
+	var zero token.Key
+	assert.False(t, zero.CanSign())
+	assert.Nil(t, zero.PublicKey())
+	assert.False(t, zero.VerifyOnly().CanSign())
+	_, err := zero.MarshalPrivateKeyPEM()
+	assert.Error(t, err)
+	assert.NotPanics(t, func() { _ = fmt.Sprintf("%v %+v %#v %s", zero, &zero, zero, zero) })
+	_, err = token.NewKeySet(&zero)
+	assert.ErrorIs(t, err, token.ErrSigningKey)
+	_, err = token.NewKeySet(testKey(t, token.EdDSA, "signing"), &zero)
+	assert.ErrorIs(t, err, token.ErrInvalidKey)
+}
+
 func TestKeySetChanges(t *testing.T) {
 	signing := testKey(t, token.EdDSA, "signing")
 	other := testKey(t, token.EdDSA, "other")
@@ -152,6 +169,8 @@ func TestKeySetChanges(t *testing.T) {
 		want error
 	}{
 		{"adding a nil key", func(ks *token.KeySet) error { return ks.Add(nil) }, token.ErrInvalidKey},
+		{"adding a zero key", func(ks *token.KeySet) error { return ks.Add(&token.Key{}) }, token.ErrInvalidKey},
+		{"rotating in a zero key", func(ks *token.KeySet) error { return ks.Rotate(t0, &token.Key{}) }, token.ErrSigningKey},
 		{"adding a kid already held", func(ks *token.KeySet) error { return ks.Add(other) }, token.ErrDuplicateKey},
 		{"rotating in a verify-only key", func(ks *token.KeySet) error { return ks.Rotate(t0, hs.VerifyOnly()) }, token.ErrSigningKey},
 		{"rotating in nil", func(ks *token.KeySet) error { return ks.Rotate(t0, nil) }, token.ErrSigningKey},
