@@ -17,7 +17,10 @@ import (
 // The Identity's Scope is what the token grants today: its scope read
 // against the app's current policy (scope.Policy.Grant), so a permission
 // the policy has dropped or denied since the token was issued is not in
-// it.
+// it. One exception needs a catalog (WithCatalog) to close: without one, a
+// wildcard of the token that a deny entry now carves an exception out of
+// cannot be spelled out and stays whole; Authorize still refuses the
+// denied permission.
 func (s *Service) Introspect(ctx context.Context, client Client, bearer string) (id Identity, active bool, err error) {
 	id, a, err := s.check(ctx, bearer)
 	if err != nil {

@@ -151,3 +151,22 @@ func TestAFullGrantFromABigCatalogIsAccepted(t *testing.T) {
 	assert.NoError(t, authorize(k, tok.AccessToken, routes[999].Permission))
 	assert.ErrorIs(t, authorize(k, tok.AccessToken, routes[0].Permission), oauthapp.ErrInsufficientScope)
 }
+
+// TestNewRefusesACatalogTooBigForAToken: a full grant spelled out from a
+// catalog must fit in a token the service accepts; New refuses a catalog
+// whose permissions could not, instead of minting tokens it then refuses.
+func TestNewRefusesACatalogTooBigForAToken(t *testing.T) {
+	var routes []scope.Route
+	for i := range 6000 {
+		routes = append(routes, scope.Route{
+			Pattern:    fmt.Sprintf("GET /v1/r%04d", i),
+			Permission: fmt.Sprintf("/demo/messaging/resource-%04d-%s/read", i, strings.Repeat("x", 200)),
+		})
+	}
+	c, err := scope.NewCatalog(routes)
+	require.NoError(t, err)
+	k := oauthapptest.New()
+	_, err = oauthapp.New(k.Store, k.Keys, oauthapp.WithCatalog(c))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "full grant")
+}

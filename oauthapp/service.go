@@ -64,6 +64,9 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
 	maxToken := maxTokenSize(&cfg)
+	if maxToken > maxValidatorSize {
+		return nil, fmt.Errorf("oauthapp: New: a full grant from this catalog could make a token of %d bytes, more than the %d a token may be: fewer or shorter permissions", maxToken, maxValidatorSize)
+	}
 	validator, err := token.NewValidator(keys, cfg.issuer, cfg.audience, token.WithMaxSize(maxToken))
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
@@ -127,17 +130,19 @@ func (s *Service) Keys() *token.KeySet { return s.keys }
 // token.DefaultMaxSize for the header, the other claims and the
 // signature.
 func maxTokenSize(cfg *config) int {
-	widest := scope.MaxPolicyEntries*(scope.MaxPermissionLen+1) + len(cfg.issuer) + len(cfg.audience)
+	// The issuer and audience at their longest JSON escaping (\u00XX).
+	widest := scope.MaxPolicyEntries*(scope.MaxPermissionLen+1) + 6*(len(cfg.issuer)+len(cfg.audience))
 	if cfg.catalog != nil {
 		// A full grant may replace wildcards with catalog permissions.
 		for _, p := range cfg.catalog.Permissions() {
 			widest += len(p) + 1
 		}
 	}
-	return min(token.DefaultMaxSize+base64.RawURLEncoding.EncodedLen(widest), maxValidatorSize)
+	return token.DefaultMaxSize + base64.RawURLEncoding.EncodedLen(widest)
 }
 
-// maxValidatorSize is the most token.WithMaxSize accepts.
+// maxValidatorSize is the most token.WithMaxSize accepts, and so the
+// longest token a service may mint.
 const maxValidatorSize = 1 << 20
 
 // MaxTokenSize is the length in bytes of the longest token the service can

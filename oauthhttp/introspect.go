@@ -28,7 +28,8 @@ type introspection struct {
 // valid, or issued to another client is {"active":false}. The scope of an
 // active token is what it grants under its app's current policy
 // (oauthapp.Service.Introspect): never more than its scope claim covers,
-// and less once the policy has dropped or denied a permission.
+// and less once the policy has dropped or denied a permission (for a
+// denial carved out of a wildcard, only when the service has a catalog).
 func (s *Server) Introspection() http.Handler { return http.HandlerFunc(s.serveIntrospection) }
 
 func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
