@@ -166,20 +166,24 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, erro
 	if err != nil {
 		return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
 	}
-	var granted []string
+	var granted string
 	if len(requested) == 0 {
-		granted = a.policy.FullGrant(s.cfg.catalog)
-	} else if granted, err = a.policy.Narrow(requested); err != nil {
-		var denied *scope.NotAllowedError
-		if errors.As(err, &denied) {
-			return Token{}, &ScopeError{Permission: denied.Permission, err: ErrInvalidScope}
+		granted = a.fullGrant(s.cfg.catalog)
+	} else {
+		narrowed, err := a.policy.Narrow(requested)
+		if err != nil {
+			var denied *scope.NotAllowedError
+			if errors.As(err, &denied) {
+				return Token{}, &ScopeError{Permission: denied.Permission, err: ErrInvalidScope}
+			}
+			return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
 		}
-		return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
+		granted = scope.FormatScope(narrowed)
 	}
 	ttl, _ := s.tokenTTL(a, client.SecretID, now) // authenticate refused a secret with too little left
 	raw, claims, err := s.minter.Mint(now, token.MintRequest{
 		ClientID:   client.AppSID,
-		Scope:      scope.FormatScope(granted),
+		Scope:      granted,
 		AccountSID: client.AccountSID,
 		Region:     client.Region,
 		SecretID:   client.SecretID,

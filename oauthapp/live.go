@@ -32,6 +32,21 @@ type liveApp struct {
 	// upgrading is claimed by the request that upgrades a secret hash
 	// of this version of the app (see Service.upgrade).
 	upgrading atomic.Bool
+	// fullScope caches the scope of the policy's full grant, made on the
+	// first token request that names no scope.
+	fullScope atomic.Pointer[string]
+}
+
+// fullGrant returns the scope a token request that names no permission
+// gets (scope.Policy.FullGrant under the service's catalog), worked out
+// once per compiled app: with deny carve-outs it reads the whole catalog.
+func (a *liveApp) fullGrant(c *scope.Catalog) string {
+	if p := a.fullScope.Load(); p != nil {
+		return *p
+	}
+	g := scope.FormatScope(a.policy.FullGrant(c))
+	a.fullScope.Store(&g)
+	return g
 }
 
 type touchMark struct {

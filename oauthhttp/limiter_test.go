@@ -469,3 +469,22 @@ func TestMemoryLimiterKeepsNoRequestAlive(t *testing.T) {
 	}
 	runtime.KeepAlive(lim)
 }
+
+// TestMemoryLimiterAllocatesNothingPerAttempt: an attempt of a new client
+// id from a new address that then succeeds (the token endpoint's common
+// case) costs the limiter no allocation: its keys live inline in the map.
+func TestMemoryLimiterAllocatesNothingPerAttempt(t *testing.T) {
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := oauthhttp.Attempt{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), Addr: "2001:db8:1:2::/64"}
+	lim.Allow(ctx, a) // the map grows once
+	lim.Done(ctx, a, false)
+	if n := testing.AllocsPerRun(100, func() {
+		lim.Allow(ctx, a)
+		lim.Done(ctx, a, false)
+	}); n != 0 {
+		t.Errorf("%v allocations per attempt, want 0", n)
+	}
+}

@@ -38,8 +38,10 @@ const (
 
 // maxKeyLen bounds the bytes of a client id or address a MemoryLimiter
 // keeps: longer ones are cut. Real client ids and addresses are shorter;
-// only junk ids collide, and they share their limit.
-const maxKeyLen = 64
+// only junk ids collide, and they share their limit. At 62, a limitKey is
+// 127 bytes: Go's maps keep keys of up to 128 bytes inline, and allocate
+// for larger ones on every insert.
+const maxKeyLen = 62
 
 // MemoryLimits configures a MemoryLimiter. The zero value is the
 // defaults.
