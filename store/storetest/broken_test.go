@@ -20,7 +20,28 @@ type (
 	inclusiveExpiry struct{ store.Store }
 	// limitClamp never refuses a limit.
 	limitClamp struct{ store.Store }
+	// sharedPolicy returns Allow and Deny in one backing array without
+	// capping Allow, so appending to Allow overwrites Deny.
+	sharedPolicy struct{ store.Store }
 )
+
+// share lays a record's Allow and Deny out in one array, Allow uncapped.
+func share(a store.App) store.App {
+	allow, deny := a.Policy.Allow, a.Policy.Deny
+	buf := append(append([]string{}, allow...), deny...)
+	a.Policy.Allow, a.Policy.Deny = buf[:len(allow)], buf[len(allow):]
+	return a
+}
+
+func (s sharedPolicy) CreateApp(ctx context.Context, a store.App) (store.App, error) {
+	a, err := s.Store.CreateApp(ctx, a)
+	return share(a), err
+}
+
+func (s sharedPolicy) GetApp(ctx context.Context, sid string) (store.App, error) {
+	a, err := s.Store.GetApp(ctx, sid)
+	return share(a), err
+}
 
 func (s versionBlind) UpdateApp(ctx context.Context, app store.App) (store.App, error) {
 	if cur, err := s.Store.GetApp(ctx, app.SID); err == nil {
@@ -44,6 +65,7 @@ var brokenStores = map[string]struct {
 	"version blind":    {func(s store.Store) store.Store { return versionBlind{s} }, "UpdateApp/a_stale_version_is_ErrConflict_and_writes_nothing"},
 	"inclusive expiry": {func(s store.Store) store.Store { return inclusiveExpiry{s} }, "revoked_tokens/a_revoked_id_stays_revoked_until_its_expiry,_which_is_exclusive"},
 	"limit clamp":      {func(s store.Store) store.Store { return limitClamp{s} }, "ListApps/a_limit_outside_1_to_1000_is_ErrInvalid"},
+	"shared policy":    {func(s store.Store) store.Store { return sharedPolicy{s} }, "copies/appending_to_a_returned_Allow_list_leaves_its_Deny_list_alone"},
 }
 
 const brokenEnv = "STORETEST_BROKEN_STORE"

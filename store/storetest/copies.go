@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/oauthapps/oauthapps/store"
@@ -15,6 +16,19 @@ func scribble(a *store.App) {
 	}
 	for i := range a.Policy.Deny {
 		a.Policy.Deny[i] = "/scribbled/deny"
+	}
+}
+
+// appendAllow appends to a record's Allow list, as a caller adding a
+// permission would, and reports whether its Deny list came through intact:
+// a store that returns both lists in one backing array without capping
+// Allow would have its first deny entry overwritten.
+func appendAllow(t *testing.T, what string, a *store.App) {
+	t.Helper()
+	deny := slices.Clone(a.Policy.Deny)
+	a.Policy.Allow = append(a.Policy.Allow, "/appended/by/the/caller")
+	if !slices.Equal(a.Policy.Deny, deny) {
+		t.Errorf("%s: appending to Policy.Allow changed Policy.Deny from %q to %q", what, deny, a.Policy.Deny)
 	}
 }
 
@@ -57,6 +71,25 @@ var copyChecks = []check{
 		checkApp(t, "GetApp after changing the record passed", get(t, s, app.SID), want)
 		scribble(&got)
 		checkApp(t, "GetApp after changing the record returned", get(t, s, app.SID), want)
+	}},
+	{"appending to a returned Allow list leaves its Deny list alone", func(t *testing.T, s store.Store) {
+		want := create(t, s, newApp(1, accountSID(1)))
+		if len(want.Policy.Deny) == 0 {
+			t.Fatal("the test app has no deny entry")
+		}
+		created := create(t, s, newApp(2, accountSID(1)))
+		appendAllow(t, "CreateApp's record", &created)
+		got := get(t, s, want.SID)
+		appendAllow(t, "GetApp's record", &got)
+		for _, a := range list(t, s, accountSID(1), "", 10) {
+			appendAllow(t, "ListApps' record", &a)
+		}
+		renamed := get(t, s, want.SID)
+		renamed.FriendlyName = "renamed"
+		updated := update(t, s, renamed)
+		appendAllow(t, "UpdateApp's record", &updated)
+		want.FriendlyName, want.Version = "renamed", updated.Version
+		checkApp(t, "GetApp", get(t, s, want.SID), want)
 	}},
 	{"a failed update does not keep the record it was passed", func(t *testing.T, s store.Store) {
 		want := create(t, s, newApp(1, accountSID(1)))
