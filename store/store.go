@@ -88,7 +88,8 @@ type Apps interface {
 	// ListApps returns up to limit apps of one account whose SID sorts
 	// after the given SID ("" for the first page), in ascending SID order.
 	// Pass the last SID of a page to get the next; a short page is the
-	// last. limit must be between 1 and 1000, else ErrInvalid.
+	// last. limit must be between 1 and 1000, else ErrInvalid. The empty
+	// account SID has no apps.
 	ListApps(ctx context.Context, accountSID, after string, limit int) ([]App, error)
 	// UpdateApp replaces the stored app whose SID and Version match app's
 	// and returns it as stored, with Version one higher. ErrNotFound if

@@ -102,6 +102,12 @@ var listChecks = []check{
 			t.Errorf("ListApps of an account with no apps = %v, want none", sids(l))
 		}
 	}},
+	{"the empty account SID lists nothing, not every account", func(t *testing.T, s store.Store) {
+		seed(t, s, accountSID(2), numbers(0, 3, 1))
+		if l := list(t, s, "", "", 10); len(l) != 0 {
+			t.Errorf("ListApps of the empty account SID = %v, want none", sids(l))
+		}
+	}},
 	{"a limit outside 1 to 1000 is ErrInvalid", func(t *testing.T, s store.Store) {
 		seed(t, s, accountSID(1), numbers(0, 2, 1))
 		for _, limit := range []int{0, -1, 1001, -1 << 31} {
