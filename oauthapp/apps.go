@@ -166,7 +166,6 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 	if err != nil {
 		return App{}, secret.Secret{}, fmt.Errorf("oauthapp: generating secret: %w", err)
 	}
-	cur, prev := creds.Records()
 	rec := store.App{
 		SID:          NewSID(AppSIDPrefix),
 		AccountSID:   actor.AccountSID,
@@ -178,7 +177,7 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 		UpdatedAt:    now,
 		Policy:       policy,
 		TokenTTL:     n.TokenTTL,
-		Secrets:      store.Secrets{Current: store.Secret(cur), Previous: store.Secret(prev)},
+		Secrets:      storedSecrets(creds),
 	}
 	saved, err := s.store.CreateApp(ctx, rec)
 	if err != nil {
@@ -311,7 +310,7 @@ func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, 
 		if err := checkGrace(grace); err != nil {
 			return invalidArgument("%v", err)
 		}
-		creds, err := secret.FromRecords(secret.Record(a.Secrets.Current), secret.Record(a.Secrets.Previous))
+		creds, err := credsOf(a.Secrets)
 		if err != nil {
 			return fmt.Errorf("oauthapp: stored secrets of %s: %w", a.SID, err)
 		}
@@ -319,8 +318,7 @@ func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, 
 		if err != nil {
 			return fmt.Errorf("oauthapp: rotating: %w", err)
 		}
-		cur, prev := creds.Records()
-		a.Secrets = store.Secrets{Current: store.Secret(cur), Previous: store.Secret(prev)}
+		a.Secrets = storedSecrets(creds)
 		a.UpdatedAt = now
 		return nil
 	})

@@ -77,14 +77,15 @@ type Client struct {
 // with an EventSecretRehashed); a failure to store it is logged and does
 // not fail the authentication.
 func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret, region string) (Client, error) {
-	c, _, err := s.authenticate(ctx, s.now(), clientID, clientSecret, region, false)
+	c, _, err := s.authenticate(ctx, s.now(), clientID, clientSecret, region, nil)
 	return c, err
 }
 
 // authenticate checks the client at now, the request's one clock reading.
-// minting says the client wants a token: then a secret too close to the end
-// of its grace to give one (see tokenTTL) fails as if its grace were over.
-func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, clientSecret, region string, minting bool) (Client, *liveApp, error) {
+// A non-nil ttl says the client wants a token, and receives its lifetime
+// (see tokenTTL): a secret too close to the end of its grace to give one
+// fails as if its grace were over.
+func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, clientSecret, region string, ttl *time.Duration) (Client, *liveApp, error) {
 	fail := func(reason string) (Client, *liveApp, error) {
 		e := Event{Kind: EventAuthenticationFail, Reason: reason}
 		if isSID(AppSIDPrefix, clientID) {
@@ -120,8 +121,9 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 	if a.region != region {
 		return fail("client of region " + a.region)
 	}
-	if minting {
-		if _, ok := s.tokenTTL(a, secretID, now); !ok {
+	if ttl != nil {
+		var ok bool
+		if *ttl, ok = s.tokenTTL(a, secretID, now); !ok {
 			return fail("previous secret has less than a minute of grace left, too little for a token")
 		}
 	}
@@ -158,7 +160,8 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 // permission when one is not allowed), ErrUnsupportedRegion.
 func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, error) {
 	now := s.now()
-	client, a, err := s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, true)
+	var ttl time.Duration
+	client, a, err := s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, &ttl)
 	if err != nil {
 		return Token{}, err
 	}
@@ -180,7 +183,6 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, erro
 		}
 		granted = scope.FormatScope(narrowed)
 	}
-	ttl, _ := s.tokenTTL(a, client.SecretID, now) // authenticate refused a secret with too little left
 	raw, claims, err := s.minter.Mint(now, token.MintRequest{
 		ClientID:   client.AppSID,
 		Scope:      granted,

@@ -54,9 +54,20 @@ type touchMark struct {
 	at atomic.Int64
 }
 
+// credsOf reads an app's stored secret slots.
+func credsOf(stored store.Secrets) (secret.Credentials, error) {
+	return secret.FromRecords(secret.Record(stored.Current), secret.Record(stored.Previous))
+}
+
+// storedSecrets is the stored form of creds' slots.
+func storedSecrets(creds secret.Credentials) store.Secrets {
+	cur, prev := creds.Records()
+	return store.Secrets{Current: store.Secret(cur), Previous: store.Secret(prev)}
+}
+
 func compileApp(rec store.App) (*liveApp, error) {
 	cur, prev := rec.Secrets.Current, rec.Secrets.Previous
-	creds, err := secret.FromRecords(secret.Record(cur), secret.Record(prev))
+	creds, err := credsOf(rec.Secrets)
 	if err != nil {
 		return nil, err
 	}

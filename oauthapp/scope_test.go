@@ -126,19 +126,27 @@ func TestATokenRequestNamesAtMostAHundredPermissions(t *testing.T) {
 	assert.NoError(t, authorize(k, tok.AccessToken, perms[scope.MaxPolicyEntries-1]))
 }
 
+// bigCatalog is n routes, each with a messaging permission padded to make
+// it long, and the routes.
+func bigCatalog(t *testing.T, n, pad int) (*scope.Catalog, []scope.Route) {
+	t.Helper()
+	routes := make([]scope.Route, n)
+	for i := range routes {
+		routes[i] = scope.Route{
+			Pattern:    fmt.Sprintf("GET /v1/r%04d/{Sid}", i),
+			Permission: fmt.Sprintf("/demo/messaging/resource-%04d-%s/read", i, strings.Repeat("x", pad)),
+		}
+	}
+	c, err := scope.NewCatalog(routes)
+	require.NoError(t, err)
+	return c, routes
+}
+
 // TestAFullGrantFromABigCatalogIsAccepted: a full grant spelled out from
 // a catalog of many routes makes a long token, which the service still
 // accepts.
 func TestAFullGrantFromABigCatalogIsAccepted(t *testing.T) {
-	var routes []scope.Route
-	for i := range 1000 {
-		routes = append(routes, scope.Route{
-			Pattern:    fmt.Sprintf("GET /v1/r%04d/{Sid}", i),
-			Permission: fmt.Sprintf("/demo/messaging/resource-%04d-%s/read", i, strings.Repeat("x", 60)),
-		})
-	}
-	c, err := scope.NewCatalog(routes)
-	require.NoError(t, err)
+	c, routes := bigCatalog(t, 1000, 60)
 	k := oauthapptest.New(oauthapp.WithCatalog(c))
 	app, sec, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{
 		FriendlyName: "big",
@@ -156,17 +164,9 @@ func TestAFullGrantFromABigCatalogIsAccepted(t *testing.T) {
 // catalog must fit in a token the service accepts; New refuses a catalog
 // whose permissions could not, instead of minting tokens it then refuses.
 func TestNewRefusesACatalogTooBigForAToken(t *testing.T) {
-	var routes []scope.Route
-	for i := range 6000 {
-		routes = append(routes, scope.Route{
-			Pattern:    fmt.Sprintf("GET /v1/r%04d", i),
-			Permission: fmt.Sprintf("/demo/messaging/resource-%04d-%s/read", i, strings.Repeat("x", 200)),
-		})
-	}
-	c, err := scope.NewCatalog(routes)
-	require.NoError(t, err)
+	c, _ := bigCatalog(t, 6000, 200)
 	k := oauthapptest.New()
-	_, err = oauthapp.New(k.Store, k.Keys, oauthapp.WithCatalog(c))
+	_, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithCatalog(c))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "full grant")
 }

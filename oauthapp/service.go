@@ -269,7 +269,7 @@ func (s *Service) upgrade(ctx context.Context, a *liveApp, presented secret.Secr
 		fail(slog.LevelWarn, "oauthapp: reading app to upgrade a secret hash; the next use retries", err)
 		return
 	}
-	creds, err := secret.FromRecords(secret.Record(rec.Secrets.Current), secret.Record(rec.Secrets.Previous))
+	creds, err := credsOf(rec.Secrets)
 	if err != nil {
 		fail(slog.LevelError, "oauthapp: stored app does not load", err)
 		return
@@ -288,8 +288,7 @@ func (s *Service) upgrade(ctx context.Context, a *liveApp, presented secret.Secr
 		s.apps.evict(a.sid)
 		return
 	}
-	cur, prev := creds.Records()
-	rec.Secrets = store.Secrets{Current: store.Secret(cur), Previous: store.Secret(prev)}
+	rec.Secrets = storedSecrets(creds)
 	saved, err := s.store.UpdateApp(ctx, rec)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
