@@ -241,6 +241,8 @@ func (k *Key) appendSignature(dst, input []byte) ([]byte, error) {
 		return append(dst, ed25519.Sign(priv, input)...), nil
 	case *ecdsa.PrivateKey:
 		return appendSignES256(dst, priv, input)
+	case externalSigner:
+		return priv.appendSign(dst, k, input)
 	}
 	sig, err := k.alg.method().Sign(string(input), k.secret().sign)
 	if err != nil {

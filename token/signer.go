@@ -1,0 +1,83 @@
+package token
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"fmt"
+)
+
+// NewSignerKey returns a signing key whose private key stays inside signer:
+// a KMS, an HSM or a PKCS #11 token, anything that implements crypto.Signer.
+// Minting calls signer.Sign once per token; the key's public half, the
+// algorithm and the JWK come from signer.Public(): an Ed25519 key signs
+// EdDSA, a P-256 key ES256 and an RSA key of at least MinRSABits RS256.
+// Anything else is ErrInvalidKey. MarshalPrivateKeyPEM fails for such a
+// key: there is nothing to export.
+//
+// Sign must be safe for concurrent use. It receives the message itself for
+// EdDSA (crypto.Hash(0)) and its SHA-256 digest for ES256 (the signature an
+// ASN.1 DER SEQUENCE of r and s, as crypto/ecdsa writes it) and RS256
+// (PKCS #1 v1.5), as the standard library's own keys expect.
+func NewSignerKey(kid string, signer crypto.Signer) (*Key, error) {
+	if signer == nil {
+		return nil, fmt.Errorf("%w: nil signer", ErrInvalidKey)
+	}
+	s := externalSigner{signer}
+	switch pub := signer.Public().(type) {
+	case ed25519.PublicKey:
+		if len(pub) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("%w: Ed25519 public key of %d bytes", ErrInvalidKey, len(pub))
+		}
+		return newKey(kid, EdDSA, s, pub)
+	case *ecdsa.PublicKey:
+		if pub.Curve != elliptic.P256() {
+			return nil, fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
+		}
+		return newKey(kid, ES256, s, pub)
+	case *rsa.PublicKey:
+		if pub.N.BitLen() < MinRSABits {
+			return nil, fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
+		}
+		return newKey(kid, RS256, s, pub)
+	}
+	return nil, fmt.Errorf("%w: unsupported signer public key %T", ErrInvalidKey, signer.Public())
+}
+
+// externalSigner is the private material of a NewSignerKey key. It is a
+// type of its own, so that a standard library key wrapped by a host (which
+// is a crypto.Signer too) still goes through Sign.
+type externalSigner struct{ crypto.Signer }
+
+// appendSign appends the JWS signature of input by alg.
+func (s externalSigner) appendSign(dst []byte, k *Key, input []byte) ([]byte, error) {
+	var (
+		sig []byte
+		err error
+	)
+	switch k.alg {
+	case EdDSA:
+		sig, err = s.Sign(rand.Reader, input, crypto.Hash(0))
+	default: // ES256 and RS256, the only algorithms NewSignerKey makes
+		digest := sha256.Sum256(input)
+		sig, err = s.Sign(rand.Reader, digest[:], crypto.SHA256)
+	}
+	if err != nil {
+		return dst, fmt.Errorf("%w: external signer of key %q: %v", ErrSigningKey, k.id, err)
+	}
+	if k.alg == ES256 {
+		out, ok := appendRawES256(dst, sig)
+		if !ok {
+			return dst, fmt.Errorf("%w: external signer of key %q returned no ASN.1 ECDSA signature", ErrSigningKey, k.id)
+		}
+		return out, nil
+	}
+	if len(sig) != k.sigLen {
+		return dst, fmt.Errorf("%w: external signer of key %q returned %d bytes, want %d", ErrSigningKey, k.id, len(sig), k.sigLen)
+	}
+	return append(dst, sig...), nil
+}
