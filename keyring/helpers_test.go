@@ -3,9 +3,13 @@ package keyring_test
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/ed25519"
 	"crypto/rand"
+	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,4 +136,25 @@ func validWith(ks *token.KeySet, raw string, now time.Time) error {
 	}
 	_, err = v.Validate(now, raw)
 	return err
+}
+
+// testSigner stands in for a KMS: an Ed25519 key behind crypto.Signer,
+// counting its calls.
+type testSigner struct {
+	priv  ed25519.PrivateKey
+	calls atomic.Int64
+}
+
+func newTestSigner(t testing.TB) *testSigner {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	return &testSigner{priv: priv}
+}
+
+func (s *testSigner) Public() crypto.PublicKey { return s.priv.Public() }
+
+func (s *testSigner) Sign(r io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, error) {
+	s.calls.Add(1)
+	return s.priv.Sign(r, msg, opts)
 }

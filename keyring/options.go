@@ -43,7 +43,7 @@ type config struct {
 	resync   time.Duration
 	clock    func() time.Time
 	logger   *slog.Logger
-	signer   crypto.Signer
+	signers  []crypto.Signer
 	noRotate bool
 }
 
@@ -182,18 +182,25 @@ func WithLogger(logger *slog.Logger) Option {
 }
 
 // WithSigner makes signer (a KMS, an HSM, PKCS #11) the signing key: the
-// store then holds only its public key, under a kid derived from it, and
-// the ring generates no keys and does not rotate on a schedule (the
-// signer's owner rotates it: give the instances a new signer, and the new
-// public key is published WithRotation's lead before it signs). Every
-// instance of one deployment is given the same signer. Default: none; the
-// ring generates keys and stores them sealed.
+// store then holds only its public key, under its RFC 7638 JWK thumbprint
+// as kid, and the ring generates no keys and does not rotate on a schedule
+// (Rotate fails): the signer's owner rotates it. Every instance of one
+// deployment is given the same signer.
+//
+// Given more than once, the first signer is the one to sign with and the
+// others are the ones it replaces, which keep signing meanwhile. To move
+// to a new signer, give every instance the new one first and the old one
+// after it: the new public key is published, and signs WithRotation's lead
+// later, so no resource server meets its kid unannounced; the old key is
+// then retired and removed like a generated one, and the old signer may go
+// from the configuration. Default: none; the ring generates keys and
+// stores them sealed.
 func WithSigner(signer crypto.Signer) Option {
 	return func(c *config) error {
 		if signer == nil {
 			return bad("WithSigner", "nil signer")
 		}
-		c.signer = signer
+		c.signers = append(c.signers, signer)
 		return nil
 	}
 }

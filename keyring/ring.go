@@ -31,7 +31,7 @@ type Ring struct {
 	st     store.SigningKeys
 	cfg    config
 	sealer *sealer
-	ext    *externalKey // WithSigner, or nil
+	exts   []*externalKey // WithSigner's, the one to sign with first; nil for none
 
 	keys *token.KeySet
 
@@ -57,10 +57,21 @@ type openedKey struct {
 	err     error
 }
 
-// externalKey is the signer of WithSigner with its stored public key.
+// externalKey is a signer of WithSigner with its stored public key.
 type externalKey struct {
+	signer crypto.Signer
 	key    *token.Key
 	public []byte // PEM, as stored
+}
+
+// external returns the signer whose public key the record holds, or nil.
+func (r *Ring) external(rec *store.SigningKey) *externalKey {
+	for _, ext := range r.exts {
+		if bytes.Equal(rec.PublicKey, ext.public) {
+			return ext
+		}
+	}
+	return nil
 }
 
 // New reads the store's signing keys, creating the first one if there is
@@ -86,7 +97,7 @@ func New(ctx context.Context, st store.SigningKeys, opts ...Option) (*Ring, erro
 	if err != nil {
 		return nil, err
 	}
-	if sl == nil && cfg.signer == nil {
+	if sl == nil && len(cfg.signers) == 0 {
 		return nil, fmt.Errorf("%w: the keys it generates are stored sealed; pass WithKeyEncryptionKey, or WithSigner", ErrNoKEK)
 	}
 	r := &Ring{
@@ -97,10 +108,12 @@ func New(ctx context.Context, st store.SigningKeys, opts ...Option) (*Ring, erro
 		wake:   make(chan struct{}, 1),
 		done:   make(chan struct{}),
 	}
-	if cfg.signer != nil {
-		if r.ext, err = newExternalKey(cfg.signer); err != nil {
+	for _, signer := range cfg.signers {
+		ext, err := newExternalKey(signer)
+		if err != nil {
 			return nil, err
 		}
+		r.exts = append(r.exts, ext)
 	}
 	// Subscribe before the first read, so that no change after it is
 	// missed.
@@ -190,7 +203,7 @@ func (r *Ring) Rotate(ctx context.Context) (string, error) {
 	if r.closed.Load() {
 		return "", ErrClosed
 	}
-	if r.ext != nil {
+	if r.exts != nil {
 		return "", errors.New("keyring: Rotate: the signing key is an external signer (WithSigner), which its owner rotates")
 	}
 	r.mu.Lock()
@@ -269,35 +282,48 @@ func (r *Ring) start(ctx context.Context) error {
 // it wrote.
 func (r *Ring) bootstrap(ctx context.Context, recs []store.SigningKey) (bool, error) {
 	now := r.cfg.clock()
-	if r.ext == nil {
+	if r.exts == nil {
 		if len(recs) > 0 {
 			return false, nil
 		}
 		_, err := r.create(ctx, 1, now, now)
 		return err == nil, err
 	}
+	ext := r.exts[0]
 	gen := int64(1)
-	for _, rec := range recs {
-		if bytes.Equal(rec.PublicKey, r.ext.public) {
+	var due *store.SigningKey
+	for i, rec := range recs {
+		if bytes.Equal(rec.PublicKey, ext.public) {
 			return false, nil
 		}
 		gen = rec.Generation + 1
+		if !rec.SignFrom.After(now) {
+			due = &recs[i]
+		}
 	}
-	// Published ahead of signing when another key signs meanwhile; at
-	// once when nothing else could.
+	// Published ahead of signing while this instance can sign with the
+	// key due now; at once when it could sign with nothing.
 	signFrom := now
-	if len(recs) > 0 && r.sealer != nil {
+	if due != nil && r.canSign(due) {
 		signFrom = now.Add(r.cfg.lead)
 	}
 	_, err := r.st.CreateSigningKey(ctx, store.SigningKey{
-		KID: r.ext.key.ID(), Generation: gen, Algorithm: string(r.ext.key.Algorithm()),
-		PublicKey: r.ext.public, SignFrom: signFrom, CreatedAt: now,
+		KID: ext.key.ID(), Generation: gen, Algorithm: string(ext.key.Algorithm()),
+		PublicKey: ext.public, SignFrom: signFrom, CreatedAt: now,
 	})
 	if err != nil {
 		return false, fmt.Errorf("keyring: store the external signer's public key: %w", err)
 	}
-	r.cfg.logger.Info("keyring: published the external signer's key", "kid", r.ext.key.ID(), "generation", gen, "sign_from", signFrom)
+	r.cfg.logger.Info("keyring: published the external signer's key", "kid", ext.key.ID(), "generation", gen, "sign_from", signFrom)
 	return true, nil
+}
+
+// canSign reports whether this instance can sign with the record's key.
+func (r *Ring) canSign(rec *store.SigningKey) bool {
+	if rec.PrivateKey != nil {
+		return r.sealer.holds(rec.PrivateKey)
+	}
+	return r.external(rec) != nil
 }
 
 // create generates a key of generation gen, seals it and stores it.
@@ -398,7 +424,7 @@ func (r *Ring) housekeep(ctx context.Context, recs []store.SigningKey, now time.
 }
 
 // rotating reports whether the ring creates successors on a schedule.
-func (r *Ring) rotating() bool { return !r.cfg.noRotate && r.ext == nil && r.sealer != nil }
+func (r *Ring) rotating() bool { return !r.cfg.noRotate && r.exts == nil && r.sealer != nil }
 
 // retiredAt returns when recs[i] stopped signing: the earliest sign-from
 // time at or before now of a later generation; zero while none has
@@ -532,11 +558,11 @@ func (r *Ring) open(rec *store.SigningKey) (*token.Key, error) {
 // the record's algorithm and public key.
 func (r *Ring) openRecord(rec *store.SigningKey) (*token.Key, error) {
 	if rec.PrivateKey == nil {
-		if r.ext != nil && bytes.Equal(rec.PublicKey, r.ext.public) {
-			if rec.KID == r.ext.key.ID() {
-				return r.ext.key, nil
+		if ext := r.external(rec); ext != nil {
+			if rec.KID == ext.key.ID() {
+				return ext.key, nil
 			}
-			return token.NewSignerKey(rec.KID, r.cfg.signer)
+			return token.NewSignerKey(rec.KID, ext.signer)
 		}
 		k, err := token.ParsePublicKeyPEM(rec.KID, rec.PublicKey)
 		if err != nil {
@@ -582,7 +608,7 @@ func newExternalKey(signer crypto.Signer) (*externalKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: WithSigner: %w", ErrBadOption, err)
 	}
-	return &externalKey{key: key, public: public}, nil
+	return &externalKey{signer: signer, key: key, public: public}, nil
 }
 
 // thumbprint is the RFC 7638 JWK thumbprint of a public JWK: SHA-256 of

@@ -1,0 +1,65 @@
+package keyring_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/oauthapps/oauthapps/keyring"
+	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
+)
+
+func TestExternalSigner(t *testing.T) {
+	st, c, signer := store.NewMemory(), newClock(), newTestSigner(t)
+	opts := []keyring.Option{keyring.WithClock(c.Now), keyring.WithSigner(signer)}
+	a := newRing(t, st, opts...)
+	b := newRing(t, st, opts...)
+
+	recs := stored(t, st)
+	require.Len(t, recs, 1, "instances given the same signer store its key once")
+	assert.Nil(t, recs[0].PrivateKey, "the store holds only the public key")
+	assert.Equal(t, "EdDSA", recs[0].Algorithm)
+	assert.Equal(t, kids(a.KeySet()), kids(b.KeySet()))
+
+	calls := signer.calls.Load()
+	raw := mintWith(t, a.KeySet(), t0)
+	assert.Equal(t, calls+1, signer.calls.Load(), "the token was signed by the signer")
+	assert.NoError(t, validWith(b.KeySet(), raw, t0))
+
+	_, err := a.Rotate(ctx)
+	assert.Error(t, err, "an external signer is rotated by its owner")
+
+	t.Run("no scheduled rotation", func(t *testing.T) {
+		c.Set(t0.Add(365 * 24 * time.Hour))
+		require.NoError(t, a.Sync(ctx))
+		assert.Len(t, stored(t, st), 1)
+	})
+
+	t.Run("a new signer is published a lead time before it signs", func(t *testing.T) {
+		next := newTestSigner(t)
+		c2 := newClock()
+		st2 := store.NewMemory()
+		old := newRing(t, st2, keyring.WithClock(c2.Now), keyring.WithSigner(signer))
+		// The new signer's instances also hold a KEK, so they can wait:
+		// with none they could sign with nothing else.
+		n := newRing(t, st2, keyring.WithClock(c2.Now), keyring.WithSigner(next), keyring.WithSigner(signer))
+		recs := stored(t, st2)
+		require.Len(t, recs, 2)
+		assert.True(t, recs[1].SignFrom.Equal(t0.Add(keyring.DefaultPublishLead)), "signs from %v", recs[1].SignFrom)
+		require.NoError(t, old.Sync(ctx))
+		for _, r := range []*keyring.Ring{old, n} {
+			assert.Equal(t, recs[0].KID, r.KeySet().SigningKey().ID(), "the old signer signs meanwhile")
+			_, published := r.KeySet().Lookup(recs[1].KID)
+			assert.True(t, published)
+		}
+		c2.Set(recs[1].SignFrom)
+		require.NoError(t, n.Sync(ctx))
+		assert.Equal(t, recs[1].KID, n.KeySet().SigningKey().ID())
+		c2.Set(recs[1].SignFrom.Add(token.MaxTTL + keyring.DefaultLeeway))
+		require.NoError(t, n.Sync(ctx))
+		assert.Len(t, stored(t, st2), 1, "the old signer's key is removed once its tokens expired")
+	})
+}
