@@ -38,6 +38,9 @@ type Ring struct {
 	// mu serialises reading the store and changing the key set.
 	mu     sync.Mutex
 	opened map[string]openedKey // by kid: the last record opened, and how
+	// fallback is the kid of a key due to sign that this instance could
+	// not sign with, as last logged; "" when the due key signs.
+	fallback string
 
 	refused atomic.Pointer[[]error]
 	nextAt  atomic.Int64 // when the next timed change is due, Unix ns; 0 for none
@@ -492,8 +495,12 @@ func (r *Ring) apply(recs []store.SigningKey, now time.Time) error {
 		err := fmt.Errorf("%w: no stored key due to sign at %s opens here", ErrNoSigningKey, now.UTC().Format(time.RFC3339))
 		return errors.Join(append([]error{err}, refused...)...)
 	}
-	if due != signer {
+	switch {
+	case due != signer && r.fallback != due.KID:
 		r.cfg.logger.Error("keyring: the key due to sign cannot sign here; signing with an older one", "due", due.KID, "signing", signer.KID)
+		r.fallback = due.KID
+	case due == signer:
+		r.fallback = ""
 	}
 	if r.keys == nil {
 		var others []*token.Key
