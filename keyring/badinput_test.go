@@ -241,3 +241,18 @@ func TestNoKeyMaterialInLogsOrErrors(t *testing.T) {
 	assert.NotContains(t, text, base64.StdEncoding.EncodeToString(kek)[:20], "the KEK itself")
 	assert.NotContains(t, text, hex.EncodeToString(kek)[:20], "the KEK itself")
 }
+
+func TestReSealedUnderANewKEKAnInstanceOnTheOldKeepsItsKeys(t *testing.T) {
+	st, c := store.NewMemory(), newClock()
+	oldKEK, newKEK := newKEK(t), newKEK(t)
+	logs := &syncBuffer{}
+	behind := newRing(t, st, testOptions(c, oldKEK, logs)...)
+	kid := behind.KeySet().SigningKey().ID()
+	newRing(t, st, append(testOptions(c, newKEK, nil), keyring.WithKeyEncryptionKey(oldKEK))...)
+	require.NoError(t, behind.Sync(ctx))
+	assert.Equal(t, kid, behind.KeySet().SigningKey().ID(), "still signs with the key it opened")
+	assert.Empty(t, behind.Refused())
+	assert.Contains(t, logs.String(), "re-sealed under a key-encryption key this instance does not hold")
+	_, err := keyring.New(ctx, st, testOptions(c, oldKEK, nil)...)
+	assert.ErrorIs(t, err, keyring.ErrForeignKEK, "but could not start again")
+}

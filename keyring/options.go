@@ -67,13 +67,17 @@ func bad(option, format string, args ...any) error {
 // WithKeyEncryptionKey sets the key-encryption key (KEK) that seals the
 // private keys the ring stores: KEKSize (32) random bytes, kept outside
 // the store (an environment variable, a secret manager). Given more than
-// once, the first seals and every one opens: to rotate the KEK, give
-// every instance the new one first and the old one after it; the ring
-// re-seals the stored keys under the new one, and once it has (no
-// instance logs an old KEK id any more) the old one may go. Every
-// instance on one store must hold the KEK the keys are sealed under, or
-// New fails with ErrForeignKEK. Default: none, which allows only
-// WithSigner.
+// once, the first seals and every one opens. Every instance on one store
+// must hold the KEK the keys are sealed under, or New fails with
+// ErrForeignKEK.
+//
+// To rotate the KEK, in three rollouts: give every instance the old one
+// followed by the new one (the new one now opens everywhere); then the new
+// one followed by the old one (rings re-seal the stored keys under the new
+// one, and every instance can already open them); then the new one alone.
+// An instance still on the old KEK alone when keys are re-sealed keeps the
+// keys it had opened, and logs a warning, but could not start again.
+// Default: none, which allows only WithSigner.
 func WithKeyEncryptionKey(kek []byte) Option {
 	return func(c *config) error {
 		if len(kek) != KEKSize {

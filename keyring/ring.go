@@ -548,10 +548,20 @@ func (r *Ring) apply(recs []store.SigningKey, now time.Time) error {
 // open returns the key of a record, from the cache when this version was
 // opened before. A refusal is logged once per version.
 func (r *Ring) open(rec *store.SigningKey) (*token.Key, error) {
-	if c, ok := r.opened[rec.KID]; ok && c.version == rec.Version {
+	c, cached := r.opened[rec.KID]
+	if cached && c.version == rec.Version {
 		return c.key, c.err
 	}
 	k, err := r.openRecord(rec)
+	if err != nil && errors.Is(err, ErrForeignKEK) && cached && c.err == nil && c.key.CanSign() == (rec.PrivateKey != nil) {
+		// Re-sealed by an instance that already has a newer
+		// key-encryption key: the key itself cannot have changed (an
+		// update changes only the seal and SignFrom), so the copy opened
+		// before stays good. A restart would fail until this instance
+		// gets the new key-encryption key.
+		r.cfg.logger.Warn("keyring: key re-sealed under a key-encryption key this instance does not hold; keeping the copy it opened", "kid", rec.KID, "error", err)
+		k, err = c.key, nil
+	}
 	r.opened[rec.KID] = openedKey{version: rec.Version, key: k, err: err}
 	if err != nil {
 		r.cfg.logger.Error("keyring: key refused", "kid", rec.KID, "error", err)
