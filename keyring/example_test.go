@@ -2,6 +2,7 @@ package keyring_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"fmt"
 	"log"
@@ -48,4 +49,28 @@ func must[T any](v T, err error) T {
 		log.Fatal(err)
 	}
 	return v
+}
+
+// A key held by a KMS or an HSM signs through crypto.Signer; the store
+// holds only its public key. Here an Ed25519 key in memory stands in for
+// the KMS client.
+func ExampleWithSigner() {
+	ctx := context.Background()
+	st := store.NewMemory()
+	_, kms, err := ed25519.GenerateKey(rand.Reader) // a KMS client in production
+	if err != nil {
+		log.Fatal(err)
+	}
+	ring, err := keyring.New(ctx, st, keyring.WithSigner(kms))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ring.Close()
+
+	stored := must(st.ListSigningKeys(ctx))
+	fmt.Println("keys stored:", len(stored), "with a private part:", stored[0].PrivateKey != nil)
+	fmt.Println("signs with it:", ring.KeySet().SigningKey().ID() == stored[0].KID)
+	// Output:
+	// keys stored: 1 with a private part: false
+	// signs with it: true
 }
