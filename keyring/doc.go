@@ -20,6 +20,12 @@
 //  4. removed, once the last token it signed has expired (WithMaxTokenTTL
 //     plus WithLeeway after retirement).
 //
+// To withdraw a key at once (it leaked), delete its record from the store:
+// every instance drops it within the notification time, and the tokens it
+// signed stop validating. If it was signing, the newest remaining key
+// that is due signs instead, or else the next one early; a store left with
+// no key gets a new one that signs at once.
+//
 // The successor of a key is created when the key has signed for the
 // rotation period minus the lead (30 days and 1 hour by default), or at
 // once by Rotate. Keys carry a generation, unique in the store: when

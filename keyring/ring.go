@@ -186,10 +186,23 @@ func (r *Ring) syncLocked(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// A store emptied of keys (every key withdrawn) gets a first key
+	// again, as at start; ErrAlreadyExists means another instance made it.
+	created := false
+	if len(recs) == 0 {
+		created, err = r.bootstrap(ctx, recs)
+		if errors.Is(err, store.ErrAlreadyExists) {
+			created, err = true, nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 	changed, err := r.housekeep(ctx, recs, r.cfg.clock())
 	if err != nil {
 		return err
 	}
+	changed = changed || created
 	if changed {
 		if recs, err = r.list(ctx); err != nil {
 			return err
@@ -490,6 +503,20 @@ func (r *Ring) apply(recs []store.SigningKey, now time.Time) error {
 		r.nextAt.Store(0)
 	} else {
 		r.nextAt.Store(next.UnixNano())
+	}
+	if signer == nil {
+		// Every key due was withdrawn: the next one signs early rather
+		// than none at all.
+		for i := range recs {
+			if k := usable[recs[i].KID]; k != nil && k.CanSign() && recs[i].SignFrom.After(now) &&
+				(signer == nil || recs[i].SignFrom.Before(signer.SignFrom)) {
+				signer, signerKey = &recs[i], k
+			}
+		}
+		if signer != nil {
+			r.cfg.logger.Warn("keyring: no key due to sign is left; signing early with the next one", "kid", signer.KID, "sign_from", signer.SignFrom)
+			due = signer
+		}
 	}
 	if signer == nil {
 		err := fmt.Errorf("%w: no stored key due to sign at %s opens here", ErrNoSigningKey, now.UTC().Format(time.RFC3339))

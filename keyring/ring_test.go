@@ -11,6 +11,7 @@ import (
 
 	"github.com/oauthapps/oauthapps/keyring"
 	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
 )
 
 func TestInstancesShareKeys(t *testing.T) {
@@ -142,4 +143,46 @@ func (s *racingStore) CreateSigningKey(ctx context.Context, k store.SigningKey) 
 		f()
 	}
 	return s.Memory.CreateSigningKey(ctx, k)
+}
+
+func TestWithdrawingAKey(t *testing.T) {
+	st, c, kek := store.NewMemory(), newClock(), newKEK(t)
+	a := newRing(t, st, testOptions(c, kek, nil)...)
+	b := newRing(t, st, testOptions(c, kek, nil)...)
+	first := a.KeySet().SigningKey().ID()
+	c.Set(t0.Add(10*24*time.Hour - time.Hour))
+	require.NoError(t, a.Sync(ctx))
+	c.Set(t0.Add(10 * 24 * time.Hour))
+	require.NoError(t, a.Sync(ctx))
+	second := a.KeySet().SigningKey().ID()
+	require.NotEqual(t, first, second)
+	leaked := mintWith(t, a.KeySet(), c.Now())
+
+	t.Run("deleting the signing key drops it everywhere and the previous key signs", func(t *testing.T) {
+		require.NoError(t, st.DeleteSigningKey(ctx, second))
+		for _, r := range []*keyring.Ring{a, b} {
+			require.NoError(t, r.Sync(ctx))
+			assert.Equal(t, first, r.KeySet().SigningKey().ID())
+			assert.ErrorIs(t, validWith(r.KeySet(), leaked, c.Now()), token.ErrUnknownKey, "its tokens stop validating")
+		}
+	})
+	t.Run("with no key due left, the published successor signs early", func(t *testing.T) {
+		recs := stored(t, st)
+		require.Len(t, recs, 2, "the rotation of the previous key created a successor")
+		require.NoError(t, st.DeleteSigningKey(ctx, first))
+		for _, r := range []*keyring.Ring{a, b} {
+			require.NoError(t, r.Sync(ctx))
+			assert.Equal(t, []string{recs[1].KID}, kids(r.KeySet()))
+		}
+	})
+	t.Run("a store left with no key gets one new key that signs at once", func(t *testing.T) {
+		require.NoError(t, st.DeleteSigningKey(ctx, stored(t, st)[0].KID))
+		require.NoError(t, a.Sync(ctx))
+		require.NoError(t, b.Sync(ctx))
+		recs := stored(t, st)
+		require.Len(t, recs, 1)
+		for _, r := range []*keyring.Ring{a, b} {
+			assert.Equal(t, []string{recs[0].KID}, kids(r.KeySet()))
+		}
+	})
 }
