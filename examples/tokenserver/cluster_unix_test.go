@@ -41,7 +41,13 @@ func startCluster(t *testing.T) *cluster {
 	}
 	sort.Strings(found)
 	c := &cluster{bin: filepath.Dir(found[len(found)-1])}
-	dir, err := os.MkdirTemp("", "oauthapps-pg-")
+	parent := ""
+	if os.Geteuid() == 0 {
+		// The postgres user must reach the directory: $TMPDIR may be
+		// root's own.
+		parent = "/tmp"
+	}
+	dir, err := os.MkdirTemp(parent, "oauthapps-pg-")
 	if err != nil {
 		t.Fatal(err)
 	}
