@@ -253,9 +253,9 @@ func (r *Ring) run(ctx context.Context) {
 	for {
 		wait := r.cfg.resync
 		if failing {
+			// The timed changes wait too: the store is needed for them.
 			wait = min(wait, time.Second)
-		}
-		if at := r.nextAt.Load(); at != 0 {
+		} else if at := r.nextAt.Load(); at != 0 {
 			// A millisecond late, so that the clock has passed the time.
 			if d := time.Unix(0, at).Sub(r.cfg.clock()) + time.Millisecond; d < wait {
 				wait = max(d, 0)
@@ -271,9 +271,14 @@ func (r *Ring) run(ctx context.Context) {
 		case <-timer.C:
 		}
 		err := r.Sync(ctx)
-		failing = err != nil
-		if err != nil && ctx.Err() == nil {
-			r.cfg.logger.Warn("keyring: sync with the store failed; keeping the current keys", "error", err)
+		switch {
+		case ctx.Err() != nil:
+		case err != nil && !failing:
+			// Said once, not every second until the store is back.
+			r.cfg.logger.Warn("keyring: sync with the store failed; keeping the current keys, retrying every second", "error", err)
+		case err == nil && failing:
+			r.cfg.logger.Info("keyring: sync with the store works again")
 		}
+		failing = err != nil
 	}
 }
