@@ -242,7 +242,8 @@ func (k *Key) appendSignature(dst, input []byte) ([]byte, error) {
 	case *ecdsa.PrivateKey:
 		return appendSignES256(dst, priv, input)
 	case externalSigner:
-		return priv.appendSign(dst, k, input)
+		sig, err := priv.sign(k, input)
+		return append(dst, sig...), err
 	}
 	sig, err := k.alg.method().Sign(string(input), k.secret().sign)
 	if err != nil {

@@ -8,7 +8,9 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"encoding/asn1"
 	"fmt"
+	"math/big"
 )
 
 // NewSignerKey returns a signing key whose private key stays inside signer:
@@ -53,8 +55,10 @@ func NewSignerKey(kid string, signer crypto.Signer) (*Key, error) {
 // is a crypto.Signer too) still goes through Sign.
 type externalSigner struct{ crypto.Signer }
 
-// appendSign appends the JWS signature of input by alg.
-func (s externalSigner) appendSign(dst []byte, k *Key, input []byte) ([]byte, error) {
+// sign returns the JWS signature of input under k, whose private key is
+// s: for ES256 the r || s form of RFC 7518 section 3.4, 32 bytes each,
+// made from the ASN.1 signature a crypto.Signer returns.
+func (s externalSigner) sign(k *Key, input []byte) ([]byte, error) {
 	var (
 		sig []byte
 		err error
@@ -62,22 +66,30 @@ func (s externalSigner) appendSign(dst []byte, k *Key, input []byte) ([]byte, er
 	switch k.alg {
 	case EdDSA:
 		sig, err = s.Sign(rand.Reader, input, crypto.Hash(0))
-	default: // ES256 and RS256, the only algorithms NewSignerKey makes
+	default: // ES256 and RS256, the only others NewSignerKey makes
 		digest := sha256.Sum256(input)
 		sig, err = s.Sign(rand.Reader, digest[:], crypto.SHA256)
 	}
 	if err != nil {
-		return dst, fmt.Errorf("%w: external signer of key %q: %v", ErrSigningKey, k.id, err)
+		return nil, fmt.Errorf("%w: external signer of key %q: %v", ErrSigningKey, k.id, err)
 	}
-	if k.alg == ES256 {
-		out, ok := appendRawES256(dst, sig)
-		if !ok {
-			return dst, fmt.Errorf("%w: external signer of key %q returned no ASN.1 ECDSA signature", ErrSigningKey, k.id)
+	want := ed25519.SignatureSize
+	switch pub := k.secret().verify.(type) {
+	case *rsa.PublicKey:
+		want = pub.Size()
+	case *ecdsa.PublicKey:
+		var rs struct{ R, S *big.Int }
+		rest, err := asn1.Unmarshal(sig, &rs)
+		if err != nil || len(rest) != 0 || rs.R.Sign() <= 0 || rs.S.Sign() <= 0 || rs.R.BitLen() > 256 || rs.S.BitLen() > 256 {
+			return nil, fmt.Errorf("%w: external signer of key %q returned no ASN.1 ECDSA signature", ErrSigningKey, k.id)
 		}
-		return out, nil
+		sig = make([]byte, 64)
+		rs.R.FillBytes(sig[:32])
+		rs.S.FillBytes(sig[32:])
+		want = 64
 	}
-	if len(sig) != k.sigLen {
-		return dst, fmt.Errorf("%w: external signer of key %q returned %d bytes, want %d", ErrSigningKey, k.id, len(sig), k.sigLen)
+	if len(sig) != want {
+		return nil, fmt.Errorf("%w: external signer of key %q returned %d bytes, want %d", ErrSigningKey, k.id, len(sig), want)
 	}
-	return append(dst, sig...), nil
+	return sig, nil
 }

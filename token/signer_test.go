@@ -25,6 +25,7 @@ type testSigner struct {
 	priv  crypto.Signer
 	calls atomic.Int64
 	fail  error
+	out   []byte // returned instead of a signature, when set
 }
 
 func (s *testSigner) Public() crypto.PublicKey { return s.priv.Public() }
@@ -33,6 +34,9 @@ func (s *testSigner) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([
 	s.calls.Add(1)
 	if s.fail != nil {
 		return nil, s.fail
+	}
+	if s.out != nil {
+		return s.out, nil
 	}
 	return s.priv.Sign(r, digest, opts)
 }
@@ -103,6 +107,21 @@ func TestSignerKey(t *testing.T) {
 		raw, _, err := m.Mint(t0, sampleRequest)
 		assert.ErrorIs(t, err, token.ErrSigningKey)
 		assert.Empty(t, raw)
+	})
+	t.Run("a signer that returns something else than a signature mints nothing", func(t *testing.T) {
+		for _, alg := range []token.Algorithm{token.EdDSA, token.ES256, token.RS256} {
+			s := newTestSigner(t, alg)
+			s.out = []byte("not a signature")
+			key, err := token.NewSignerKey("kms-1", s)
+			require.NoError(t, err)
+			ks, err := token.NewKeySet(key)
+			require.NoError(t, err)
+			m, err := token.NewMinter(ks, testIssuer, testAudience)
+			require.NoError(t, err)
+			raw, _, err := m.Mint(t0, sampleRequest)
+			assert.ErrorIs(t, err, token.ErrSigningKey, alg)
+			assert.Empty(t, raw)
+		}
 	})
 	t.Run("a nil signer, a P-384 key or a short RSA key is ErrInvalidKey", func(t *testing.T) {
 		_, err := token.NewSignerKey("k", nil)
