@@ -43,10 +43,10 @@
 // crypto.Signer (a KMS, an HSM) may be the signing key instead
 // (WithSigner); the store then holds only its public key.
 //
-// What it trusts: the key-encryption keys and the signer it is given, and
+// What it trusts: the key-encryption keys and the signers it is given, and
 // the clock. What it does not: the store's records. A record whose sealed
-// key does not authenticate, or whose private and public keys differ, is
-// refused with an error naming its kid (Refused) while the others keep
-// working. No error or log line of this package holds key material,
+// key does not authenticate, whose private and public keys differ, or that
+// has no sealed key and a public key none of its signers holds, is refused
+// with an error naming its kid (Refused) while the others keep working. No error or log line of this package holds key material,
 // sealed or not.
 package keyring

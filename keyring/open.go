@@ -55,25 +55,25 @@ func (r *Ring) open(rec *store.SigningKey) (*token.Key, error) {
 }
 
 // openRecord builds the key of a record: the external signer's key when
-// the record holds its public key, a verify-only key for another key
-// without a private part, else the opened private key, which must match
-// the record's algorithm and public key.
+// the record holds its public key (a record without a private part and
+// with another public key is refused), else the opened private key, which
+// must match the record's algorithm and public key.
 func (r *Ring) openRecord(rec *store.SigningKey) (*token.Key, error) {
 	if rec.PrivateKey == nil {
-		if ext := r.external(rec); ext != nil {
-			if rec.KID == ext.key.ID() {
-				return ext.key, nil
-			}
-			return token.NewSignerKey(rec.KID, ext.signer)
+		// Nothing seals such a record, so nothing but this instance's own
+		// signers vouches for its public key: a key added to the store by
+		// anyone else is refused, not trusted to verify tokens.
+		ext := r.external(rec)
+		if ext == nil {
+			return nil, fmt.Errorf("%w: it has no sealed private key, and its public key is not one of this instance's signers (WithSigner)", ErrUnopenable)
 		}
-		k, err := token.ParsePublicKeyPEM(rec.KID, rec.PublicKey)
-		if err != nil {
-			return nil, fmt.Errorf("%w: public key: %v", ErrUnopenable, err)
-		}
-		if string(k.Algorithm()) != rec.Algorithm {
+		if string(ext.key.Algorithm()) != rec.Algorithm {
 			return nil, fmt.Errorf("%w: the public key is not of the record's algorithm", ErrUnopenable)
 		}
-		return k, nil
+		if rec.KID == ext.key.ID() {
+			return ext.key, nil
+		}
+		return token.NewSignerKey(rec.KID, ext.signer)
 	}
 	plain, err := r.sealer.open(rec.KID, rec.Algorithm, rec.PublicKey, rec.PrivateKey)
 	if err != nil {

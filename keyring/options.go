@@ -191,14 +191,17 @@ func WithLogger(logger *slog.Logger) Option {
 // (Rotate fails): the signer's owner rotates it. Every instance of one
 // deployment is given the same signer.
 //
-// Given more than once, the first signer is the one to sign with and the
-// others are the ones it replaces, which keep signing meanwhile. To move
-// to a new signer, give every instance the new one first and the old one
-// after it: the new public key is published, and signs WithRotation's lead
-// later, so no resource server meets its kid unannounced; the old key is
-// then retired and removed like a generated one, and the old signer may go
-// from the configuration. Default: none; the ring generates keys and
-// stores them sealed.
+// A stored key without a sealed private key is trusted only when its
+// public key is one of the instance's signers: nothing else vouches for
+// it. Given more than once, the first signer is the one to sign with and
+// the others are known too (they may sign while the first is not yet due).
+// To move to a new signer, in three rollouts: give every instance the old
+// signer followed by the new one (every instance now knows the new key);
+// then the new one followed by the old one (the new public key is
+// published, and signs WithRotation's lead later, so no resource server
+// meets its kid unannounced; the old key is retired and removed like a
+// generated one); then the new one alone. Default: none; the ring
+// generates keys and stores them sealed.
 func WithSigner(signer crypto.Signer) Option {
 	return func(c *config) error {
 		if signer == nil {

@@ -32,6 +32,25 @@ func TestExternalSigner(t *testing.T) {
 	_, err := a.Rotate(ctx)
 	assert.Error(t, err, "an external signer is rotated by its owner")
 
+	t.Run("a key in the store that no signer of this instance holds is refused", func(t *testing.T) {
+		rec := stored(t, st)[0]
+		rec.KID, rec.Generation = "injected", rec.Generation+1
+		other := newTestSigner(t)
+		k, err := token.NewSignerKey("x", other)
+		require.NoError(t, err)
+		rec.PublicKey, err = k.MarshalPublicKeyPEM()
+		require.NoError(t, err)
+		_, err = st.CreateSigningKey(ctx, rec)
+		require.NoError(t, err)
+		require.NoError(t, a.Sync(ctx))
+		_, trusted := a.KeySet().Lookup("injected")
+		assert.False(t, trusted, "a public key nothing vouches for verifies nothing")
+		require.Len(t, a.Refused(), 1)
+		assert.ErrorIs(t, a.Refused()[0], keyring.ErrUnopenable)
+		require.NoError(t, st.DeleteSigningKey(ctx, "injected"))
+		require.NoError(t, a.Sync(ctx))
+	})
+
 	t.Run("no scheduled rotation", func(t *testing.T) {
 		c.Set(t0.Add(365 * 24 * time.Hour))
 		require.NoError(t, a.Sync(ctx))
@@ -42,9 +61,10 @@ func TestExternalSigner(t *testing.T) {
 		next := newTestSigner(t)
 		c2 := newClock()
 		st2 := store.NewMemory()
-		old := newRing(t, st2, keyring.WithClock(c2.Now), keyring.WithSigner(signer))
-		// The new signer's instances also hold a KEK, so they can wait:
-		// with none they could sign with nothing else.
+		// First rollout: the old signer signs, the new one is known.
+		old := newRing(t, st2, keyring.WithClock(c2.Now), keyring.WithSigner(signer), keyring.WithSigner(next))
+		require.Len(t, stored(t, st2), 1, "a signer that is not first is not published")
+		// Second rollout: the new one first publishes it.
 		n := newRing(t, st2, keyring.WithClock(c2.Now), keyring.WithSigner(next), keyring.WithSigner(signer))
 		recs := stored(t, st2)
 		require.Len(t, recs, 2)
