@@ -36,12 +36,24 @@ import (
 // pgTestIssuer is the issuer every instance of a test deployment shares.
 const pgTestIssuer = "https://auth.oauthapps.test"
 
+// binDir holds the server binary, removed by TestMain.
+var binDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
 // serverBinary builds the tokenserver once per test binary.
 var serverBinary = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "tokenserver-bin-")
 	if err != nil {
 		return "", err
 	}
+	binDir = dir
 	bin := filepath.Join(dir, "tokenserver")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
