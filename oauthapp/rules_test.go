@@ -527,6 +527,29 @@ func TestAuditEvents(t *testing.T) {
 	assert.Equal(t, permCreate, events[4].Scope, "a denial names the permission")
 }
 
+// TestClientIsProofOfAuthentication: only AuthenticateClient makes a
+// Client, with the app's details; a Client nobody authenticated (the zero
+// value, the only one code outside the package can write) revokes and
+// introspects nothing.
+func TestClientIsProofOfAuthentication(t *testing.T) {
+	k := oauthapptest.New()
+	app := k.NewApp(permList)
+	tok := k.Token(app)
+	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
+	require.NoError(t, err)
+	assert.Equal(t, app.SID, client.AppSID())
+	assert.Equal(t, app.AccountSID, client.AccountSID())
+	assert.Equal(t, oauthapp.DefaultRegion, client.Region())
+	assert.NotEmpty(t, client.SecretID())
+
+	var forged oauthapp.Client
+	assert.ErrorIs(t, k.Service.Revoke(ctx, forged, tok), oauthapp.ErrInvalidClient)
+	_, active, err := k.Service.Introspect(ctx, forged, tok)
+	assert.ErrorIs(t, err, oauthapp.ErrInvalidClient)
+	assert.False(t, active)
+	assert.NoError(t, authorize(k, tok, permList), "the token stays valid")
+}
+
 func TestRevokedTokenFailsUntilItWouldHaveExpired(t *testing.T) {
 	k := oauthapptest.New()
 	app := k.NewApp(permList)
