@@ -18,6 +18,9 @@ var (
 	// ErrInvalidArgument: a malformed SID, name, policy, TTL, grace or page
 	// size. The wrapped error says which.
 	ErrInvalidArgument = errors.New("oauthapp: invalid argument")
+	// ErrInvalidOption: an Option of New was given an unusable value; the
+	// wrapped message says which. Every bad option's error wraps it.
+	ErrInvalidOption = errors.New("oauthapp: invalid option")
 	// ErrUnsupportedRegion: the region is not one this service serves.
 	ErrUnsupportedRegion = errors.New("oauthapp: unsupported region")
 	// ErrConflict: a management call kept losing a race with concurrent

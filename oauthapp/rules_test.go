@@ -657,17 +657,20 @@ func TestNewRefusesBadOptions(t *testing.T) {
 	keys, err := token.NewKeySet(key)
 	require.NoError(t, err)
 	for name, opt := range map[string]oauthapp.Option{
-		"nil clock":        oauthapp.WithClock(nil),
-		"empty issuer":     oauthapp.WithIssuer(""),
-		"no regions":       oauthapp.WithRegions(),
-		"repeated region":  oauthapp.WithRegions("us1", "us1"),
-		"negative grace":   oauthapp.WithDefaultGrace(-1),
-		"grace too long":   oauthapp.WithDefaultGrace(31 * 24 * time.Hour),
-		"zero cache bound": oauthapp.WithCache(0, 10),
+		"nil clock":           oauthapp.WithClock(nil),
+		"empty issuer":        oauthapp.WithIssuer(""),
+		"no regions":          oauthapp.WithRegions(),
+		"repeated region":     oauthapp.WithRegions("us1", "us1"),
+		"negative grace":      oauthapp.WithDefaultGrace(-1),
+		"grace too long":      oauthapp.WithDefaultGrace(31 * 24 * time.Hour),
+		"zero cache bound":    oauthapp.WithCache(0, 10),
+		"token TTL too short": oauthapp.WithTokenTTL(time.Second),
+		"nil logger":          oauthapp.WithLogger(nil),
+		"nil hasher":          oauthapp.WithHasher(nil),
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := oauthapp.New(st, keys, opt)
-			assert.Error(t, err)
+			assert.ErrorIs(t, err, oauthapp.ErrInvalidOption)
 		})
 	}
 	_, err = oauthapp.New(nil, keys)
