@@ -92,14 +92,17 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 	if err != nil {
 		return "", Claims{}, fmt.Errorf("token: encode claims: %w", err)
 	}
-	// The key's header is encoded once, when the key is made.
+	// The key's header is encoded once, when the key is made; the token is
+	// laid out in one buffer.
 	key := m.keys.SigningKey()
-	input := key.header + "." + base64.RawURLEncoding.EncodeToString(payload)
-	sig, err := key.alg.method().Sign(input, key.secret().sign)
+	b64 := base64.RawURLEncoding
+	buf := make([]byte, 0, len(key.header)+1+b64.EncodedLen(len(payload))+1+b64.EncodedLen(512))
+	buf = b64.AppendEncode(append(append(buf, key.header...), '.'), payload)
+	sig, err := key.alg.method().Sign(string(buf), key.secret().sign)
 	if err != nil {
 		return "", Claims{}, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, key.id, err)
 	}
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig), c, nil
+	return string(b64.AppendEncode(append(buf, '.'), sig)), c, nil
 }
 
 // validText reports whether s is valid UTF-8 without U+FFFD, the
