@@ -71,7 +71,10 @@ var errSIDFormat = errors.New("want two-letter prefix and 32 lowercase hex digit
 // ScopeError names the permission a scope check failed on. It wraps
 // ErrInvalidScope (token requests) or ErrInsufficientScope (authorization).
 type ScopeError struct {
-	// Permission is the permission that was not granted.
+	// Permission is the permission that was not granted. Under
+	// ErrInvalidScope it is a requested permission that parsed (a
+	// malformed scope is a plain ErrInvalidScope), so its alphabet holds
+	// no '_' and no client secret: safe to repeat in an answer.
 	Permission string
 	err        error
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
-	"github.com/oauthapps/oauthapps/scope"
 )
 
 // Token returns the token endpoint of the client credentials grant
@@ -68,13 +67,11 @@ func (s *Server) tokenError(ctx context.Context, err error) *oauthError {
 	if !errors.Is(err, oauthapp.ErrInvalidScope) {
 		return s.clientError(ctx, err)
 	}
+	// A ScopeError's permission parsed, so it can hold no secret (see
+	// oauthapp.ScopeError).
 	var se *oauthapp.ScopeError
 	if errors.As(err, &se) {
-		// Only a well-formed permission is repeated: its alphabet has
-		// no '_', so it can hold no client secret.
-		if _, perr := scope.ParsePermission(se.Permission); perr == nil {
-			return &oauthError{status: http.StatusBadRequest, code: CodeInvalidScope, desc: "the scope " + se.Permission + " is not allowed for this client"}
-		}
+		return &oauthError{status: http.StatusBadRequest, code: CodeInvalidScope, desc: "the scope " + se.Permission + " is not allowed for this client"}
 	}
 	return errMalformedScope
 }
