@@ -80,9 +80,10 @@ var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "clie
 // finish applies this package's rules to claims golang-jwt decoded from
 // the payload part: times from 0 to maxNumericDate, fractions kept; valid
 // text without U+FFFD, which encoding/json puts in place of invalid UTF-8
-// and lone surrogates; and no member given twice (names compared as
+// and lone surrogates; no member given twice (names compared as
 // encoding/json matches them, case aside), which encoding/json would let
-// the last one win. A payload that is exactly what Mint writes for its
+// the last one win; and no member named like a claim but in another case,
+// which encoding/json would read as that claim. A payload that is exactly what Mint writes for its
 // claims passes the last rule without being read again. It fails with
 // ErrMalformed.
 func (w *wireClaims) finish(part string) error {
@@ -116,14 +117,22 @@ func (w *wireClaims) finish(part string) error {
 	if err != nil {
 		return fmt.Errorf("%w: payload is not base64url", ErrMalformed)
 	}
-	return members(data, func(name string) (string, any) {
+	caseVariant := false
+	err = members(data, func(name string) (string, any) {
 		for _, k := range claimNames {
 			if strings.EqualFold(name, k) {
+				caseVariant = caseVariant || name != k
 				return k, nil
 			}
 		}
 		return name, nil
 	})
+	if err == nil && caseVariant {
+		// encoding/json would read it as the claim; a reader that matches
+		// names exactly would not.
+		return fmt.Errorf("%w: a member name differs from a claim's only in case", ErrMalformed)
+	}
+	return err
 }
 
 var errText = fmt.Errorf("%w: a claim is not valid UTF-8 or holds U+FFFD", ErrMalformed)

@@ -76,6 +76,8 @@ func TestDecodeClaims(t *testing.T) {
 		{"duplicate known member, second null", `{"iss":"a","iss":null}`},
 		{"duplicate through an escape", `{"iss":"a","\u0069ss":"b"}`},
 		{"duplicate unknown member", `{"x":1,"x":2}`},
+		{"claim name in another case", `{"suB":"a"}`},
+		{"duplicate through case", `{"sub":"a","SUB":"b"}`},
 		{"iss a number", `{"iss":1}`},
 		{"iss an object", `{"iss":{}}`},
 		{"aud holding null", `{"aud":["a",null]}`},
@@ -220,6 +222,11 @@ func referenceClaims(data []byte) (Claims, string) {
 	for dec.More() {
 		tok, _ := dec.Token()
 		name := tok.(string)
+		for _, k := range []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", ClaimAccountSID, ClaimRegion, ClaimSecretID} {
+			if strings.EqualFold(name, k) && name != k {
+				return c, "claim name in another case " + name
+			}
+		}
 		if seen[name] {
 			return c, "duplicate " + name
 		}
