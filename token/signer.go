@@ -9,6 +9,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/asn1"
+	"errors"
 	"fmt"
 	"math/big"
 )
@@ -55,6 +56,16 @@ func NewSignerKey(kid string, signer crypto.Signer) (*Key, error) {
 // is a crypto.Signer too) still goes through Sign.
 type externalSigner struct{ crypto.Signer }
 
+// signature returns the JWS signature of input: through golang-jwt's
+// signing method, or through the crypto.Signer of a NewSignerKey key. Its
+// errors say what failed, never with key material; Mint wraps them.
+func (k *Key) signature(input []byte) ([]byte, error) {
+	if s, ok := k.secret().sign.(externalSigner); ok {
+		return s.sign(k, input)
+	}
+	return k.alg.method().Sign(string(input), k.secret().sign)
+}
+
 // sign returns the JWS signature of input under k, whose private key is
 // s: for ES256 the r || s form of RFC 7518 section 3.4, 32 bytes each,
 // made from the ASN.1 signature a crypto.Signer returns.
@@ -71,7 +82,7 @@ func (s externalSigner) sign(k *Key, input []byte) ([]byte, error) {
 		sig, err = s.Sign(rand.Reader, digest[:], crypto.SHA256)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: external signer of key %q: %v", ErrSigningKey, k.id, err)
+		return nil, fmt.Errorf("external signer: %v", err)
 	}
 	want := ed25519.SignatureSize
 	switch pub := k.secret().verify.(type) {
@@ -81,7 +92,7 @@ func (s externalSigner) sign(k *Key, input []byte) ([]byte, error) {
 		var rs struct{ R, S *big.Int }
 		rest, err := asn1.Unmarshal(sig, &rs)
 		if err != nil || len(rest) != 0 || rs.R.Sign() <= 0 || rs.S.Sign() <= 0 || rs.R.BitLen() > 256 || rs.S.BitLen() > 256 {
-			return nil, fmt.Errorf("%w: external signer of key %q returned no ASN.1 ECDSA signature", ErrSigningKey, k.id)
+			return nil, errors.New("external signer returned no ASN.1 ECDSA signature")
 		}
 		sig = make([]byte, 64)
 		rs.R.FillBytes(sig[:32])
@@ -89,7 +100,7 @@ func (s externalSigner) sign(k *Key, input []byte) ([]byte, error) {
 		want = 64
 	}
 	if len(sig) != want {
-		return nil, fmt.Errorf("%w: external signer of key %q returned %d bytes, want %d", ErrSigningKey, k.id, len(sig), want)
+		return nil, fmt.Errorf("external signer returned %d bytes, want %d", len(sig), want)
 	}
 	return sig, nil
 }
