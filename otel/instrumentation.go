@@ -1,0 +1,253 @@
+package oauthotel
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthhttp"
+	"github.com/oauthapps/oauthapps/store"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// ScopeName is the instrumentation scope of the meter and the tracer.
+const ScopeName = "github.com/oauthapps/oauthapps/otel"
+
+// Span names.
+const (
+	SpanIssueToken = "oauthapps.IssueToken"
+	SpanAuthorize  = "oauthapps.Authorize"
+)
+
+// durationBuckets are the histogram bounds in seconds: from 100 µs, as a
+// cached authorization takes tens of microseconds, to 10 s.
+var durationBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+
+// Instrumentation turns the observers of an oauthapp.Service and an
+// oauthhttp.Server into OpenTelemetry metrics and spans. Create it with
+// New; one may serve several services and servers. It is safe for
+// concurrent use.
+type Instrumentation struct {
+	cfg    config
+	tracer trace.Tracer
+	spans  []trace.SpanStartOption
+
+	tokenRequests     metric.Int64Counter
+	authFailures      metric.Int64Counter
+	authorizations    metric.Int64Counter
+	authorizeDuration metric.Float64Histogram
+	endpointDuration  metric.Float64Histogram
+	cacheLookups      metric.Int64Counter
+	storeDuration     metric.Float64Histogram
+	notifications     metric.Int64Counter
+	notificationLag   metric.Float64Histogram
+
+	tokenOpts    opts[tokenKey]
+	failureOpts  opts[oauthapp.AuthFailure]
+	authzOpts    opts[oauthapp.DenyReason]
+	decisionOpts [2]metric.MeasurementOption // denied, allowed
+	endpointOpts opts[endpointKey]
+	cacheOpts    opts[cacheKey]
+	storeOpts    opts[storeKey]
+	changeOpts   opts[store.ChangeKind]
+}
+
+// New creates the instruments on the meter provider (WithMeterProvider)
+// and the tracer (WithTracerProvider).
+func New(options ...Option) (*Instrumentation, error) {
+	cfg := defaults()
+	for _, opt := range options {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	in := &Instrumentation{
+		cfg:    cfg,
+		tracer: cfg.tracers.Tracer(ScopeName),
+		spans:  []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)},
+
+		tokenOpts:    newOpts(tokenAttrs, tokenKeys()...),
+		failureOpts:  newOpts(failureAttrs, authFailures...),
+		authzOpts:    newOpts(authorizationAttrs, denyReasons...),
+		decisionOpts: [2]metric.MeasurementOption{metric.WithAttributeSet(decisionAttrs(false)), metric.WithAttributeSet(decisionAttrs(true))},
+		endpointOpts: newOpts(endpointAttrs, endpointAnswers...),
+		cacheOpts:    newOpts(cacheAttrs, cacheLookups...),
+		storeOpts:    newOpts(storeAttrs, storeKeys()...),
+		changeOpts:   newOpts(changeAttrs, changeKinds...),
+	}
+	m := cfg.meters.Meter(ScopeName)
+	var err error
+	counter := func(name, unit, desc string) metric.Int64Counter {
+		c, e := m.Int64Counter(name, metric.WithUnit(unit), metric.WithDescription(desc))
+		err = joinFirst(err, e)
+		return c
+	}
+	histogram := func(name, desc string) metric.Float64Histogram {
+		h, e := m.Float64Histogram(name, metric.WithUnit("s"), metric.WithDescription(desc), metric.WithExplicitBucketBoundaries(durationBuckets...))
+		err = joinFirst(err, e)
+		return h
+	}
+	in.tokenRequests = counter("oauthapps.token.requests", "{request}", "Token requests, by grant type and outcome.")
+	in.authFailures = counter("oauthapps.client.authentication.failures", "{failure}", "Failed client authentications, by reason.")
+	in.authorizations = counter("oauthapps.authorizations", "{authorization}", "Authorizations of bearer tokens, allowed or denied, by reason.")
+	in.authorizeDuration = histogram("oauthapps.authorize.duration", "Time to authorize a bearer token.")
+	in.endpointDuration = histogram("oauthapps.token_endpoint.duration", "Time the token endpoint takes from request to answer.")
+	in.cacheLookups = counter("oauthapps.cache.lookups", "{lookup}", "Lookups in the service's cache, hits and misses.")
+	in.storeDuration = histogram("oauthapps.store.duration", "Time of each store call the service makes.")
+	in.notifications = counter("oauthapps.store.notifications", "{notification}", "Store change notifications received.")
+	in.notificationLag = histogram("oauthapps.store.notification.lag", "Time from a store change to its notification reaching the service.")
+	if err != nil {
+		return nil, fmt.Errorf("oauthotel: creating instruments: %w", err)
+	}
+	return in, nil
+}
+
+func joinFirst(err, e error) error {
+	if err != nil {
+		return err
+	}
+	return e
+}
+
+func tokenKeys() []tokenKey {
+	ks := make([]tokenKey, 0, len(tokenResults))
+	for _, r := range tokenResults {
+		ks = append(ks, tokenKey{oauthapp.GrantClientCredentials, r})
+	}
+	return ks
+}
+
+// ServiceOption is the option of oauthapp.New that instruments the
+// service: WithObserver(ServiceObserver()).
+func (in *Instrumentation) ServiceOption() oauthapp.Option {
+	return oauthapp.WithObserver(in.ServiceObserver())
+}
+
+// ServerOption is the option of oauthhttp.New that instruments the
+// server's endpoints: WithObserver(HTTPObserver()).
+func (in *Instrumentation) ServerOption() oauthhttp.Option {
+	return oauthhttp.WithObserver(in.HTTPObserver())
+}
+
+// ServiceObserver returns the observer of an oauthapp.Service, for a
+// program that combines it with observers of its own.
+func (in *Instrumentation) ServiceObserver() oauthapp.Observer {
+	return oauthapp.Observer{
+		TokenRequest:         in.tokenRequest,
+		Authorization:        in.authorization,
+		AuthenticationFailed: in.authenticationFailed,
+		CacheLookup:          in.cacheLookup,
+		StoreCall:            in.storeCall,
+		Notification:         in.notification,
+	}
+}
+
+// HTTPObserver returns the observer of an oauthhttp.Server.
+func (in *Instrumentation) HTTPObserver() oauthhttp.Observer {
+	return oauthhttp.Observer{TokenEndpoint: in.tokenEndpoint}
+}
+
+func (in *Instrumentation) tokenRequest(ctx context.Context) (context.Context, func(oauthapp.TokenOutcome)) {
+	ctx, span := in.tracer.Start(ctx, SpanIssueToken, in.spans...)
+	return ctx, func(o oauthapp.TokenOutcome) {
+		k := tokenKey{o.Grant, o.Result}
+		var opt metric.MeasurementOption
+		if in.cfg.appSIDs && o.AppSID != "" {
+			opt = metric.WithAttributeSet(withApp(tokenAttrs(k), o.AppSID))
+		} else {
+			opt = in.tokenOpts.get(k)
+		}
+		in.tokenRequests.Add(ctx, 1, opt)
+		if span.IsRecording() {
+			span.SetAttributes(KeyGrantType.String(o.Grant), KeyOutcome.String(string(o.Result)))
+			if in.cfg.appSIDs && o.AppSID != "" {
+				span.SetAttributes(KeyAppSID.String(o.AppSID))
+			}
+			if o.Result != oauthapp.TokenIssued {
+				span.SetStatus(codes.Error, string(o.Result))
+			}
+		}
+		span.End()
+	}
+}
+
+func (in *Instrumentation) authorization(ctx context.Context) (context.Context, func(oauthapp.AuthorizationOutcome)) {
+	start := in.cfg.now()
+	ctx, span := in.tracer.Start(ctx, SpanAuthorize, in.spans...)
+	return ctx, func(o oauthapp.AuthorizationOutcome) {
+		took := in.cfg.now().Sub(start).Seconds()
+		var opt metric.MeasurementOption
+		if in.cfg.appSIDs && o.AppSID != "" {
+			opt = metric.WithAttributeSet(withApp(authorizationAttrs(o.Reason), o.AppSID))
+		} else {
+			opt = in.authzOpts.get(o.Reason)
+		}
+		in.authorizations.Add(ctx, 1, opt)
+		in.authorizeDuration.Record(ctx, took, in.decisionOpts[b2i(o.Allowed)])
+		if span.IsRecording() {
+			decision := decisionDenied
+			if o.Allowed {
+				decision = decisionAllowed
+			}
+			span.SetAttributes(KeyDecision.String(decision), KeyPermission.String(o.Permission))
+			if in.cfg.appSIDs && o.AppSID != "" {
+				span.SetAttributes(KeyAppSID.String(o.AppSID))
+			}
+			if !o.Allowed {
+				span.SetAttributes(KeyReason.String(string(o.Reason)))
+				span.SetStatus(codes.Error, string(o.Reason))
+			}
+		}
+		span.End()
+	}
+}
+
+func (in *Instrumentation) authenticationFailed(ctx context.Context, reason oauthapp.AuthFailure) {
+	in.authFailures.Add(ctx, 1, in.failureOpts.get(reason))
+	if span := trace.SpanFromContext(ctx); span.IsRecording() {
+		span.SetAttributes(KeyReason.String(string(reason)))
+	}
+}
+
+func (in *Instrumentation) cacheLookup(ctx context.Context, cache oauthapp.CacheName, hit bool) {
+	in.cacheLookups.Add(ctx, 1, in.cacheOpts.get(cacheKey{cache, hit}))
+}
+
+func (in *Instrumentation) storeCall(ctx context.Context, method string) func(error) {
+	start := in.cfg.now()
+	return func(err error) {
+		in.storeDuration.Record(ctx, in.cfg.now().Sub(start).Seconds(), in.storeOpts.get(storeKey{method, storeOutcome(err)}))
+	}
+}
+
+func (in *Instrumentation) notification(n oauthapp.Notice) {
+	ctx := context.Background()
+	opt := in.changeOpts.get(n.Kind)
+	in.notifications.Add(ctx, 1, opt)
+	if n.LagKnown {
+		in.notificationLag.Record(ctx, n.Lag.Seconds(), opt)
+	}
+}
+
+func (in *Instrumentation) tokenEndpoint(ctx context.Context) (context.Context, func(oauthhttp.EndpointOutcome)) {
+	start := in.cfg.now()
+	return ctx, func(o oauthhttp.EndpointOutcome) {
+		in.endpointDuration.Record(ctx, in.cfg.now().Sub(start).Seconds(), in.endpointOpts.get(endpointKey{o.Code, o.Status}))
+	}
+}
+
+// withApp adds the app SID to a set.
+func withApp(s attribute.Set, appSID string) attribute.Set {
+	kvs := append(s.ToSlice(), KeyAppSID.String(appSID))
+	return attribute.NewSet(kvs...)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
