@@ -94,7 +94,7 @@ func TestNoSecretOrTokenInAnyAttributeOrLogLine(t *testing.T) {
 	require.NotEmpty(t, tok2)
 	tokens = append(tokens, tok2)
 
-	var forbidden []string // in no attribute
+	var forbidden []string                        // in no attribute
 	unlogged := append([]string(nil), secrets...) // in no log line either
 	for _, tk := range tokens {
 		unlogged = append(unlogged, tk, tk[strings.LastIndexByte(tk, '.')+1:])

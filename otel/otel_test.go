@@ -54,7 +54,7 @@ func TestMetricsAndSpansAfterRealRequests(t *testing.T) {
 	}, points(rm, "oauthapps.token.requests"), "the unsupported grant never reaches the service")
 	assert.Equal(t, map[string]int64{"oauthapps.reason=wrong_secret": 1}, points(rm, "oauthapps.client.authentication.failures"))
 	assert.Equal(t, map[string]int64{
-		"oauthapps.decision=allowed": 2,
+		"oauthapps.decision=allowed":                                    2,
 		"oauthapps.decision=denied,oauthapps.reason=insufficient_scope": 1,
 		"oauthapps.decision=denied,oauthapps.reason=wrong_account":      1,
 		"oauthapps.decision=denied,oauthapps.reason=invalid_token":      1,
