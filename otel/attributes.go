@@ -33,28 +33,33 @@ const (
 	decisionDenied  = "denied"
 )
 
-// opts holds the measurement option of each attribute set a metric
-// records, built once in New for every value this version knows; a value
-// it does not know gets its option built on each use. The map is only
-// read after New, so it needs no lock.
+// opts holds the options of a histogram's Record for each attribute set
+// it records, built once in New for every value this version knows, as
+// the slice Record takes, so that a measurement allocates nothing; a
+// value it does not know gets its options built on each use. The map is
+// only read after New, so it needs no lock.
 type opts[K comparable] struct {
-	m     map[K]metric.MeasurementOption
+	m     map[K][]metric.RecordOption
 	build func(K) attribute.Set
 }
 
+func recordOf(s attribute.Set) []metric.RecordOption {
+	return []metric.RecordOption{metric.WithAttributeSet(s)}
+}
+
 func newOpts[K comparable](build func(K) attribute.Set, known ...K) opts[K] {
-	o := opts[K]{m: make(map[K]metric.MeasurementOption, len(known)), build: build}
+	o := opts[K]{m: make(map[K][]metric.RecordOption, len(known)), build: build}
 	for _, k := range known {
-		o.m[k] = metric.WithAttributeSet(build(k))
+		o.m[k] = recordOf(build(k))
 	}
 	return o
 }
 
-func (o opts[K]) get(k K) metric.MeasurementOption {
-	if opt, ok := o.m[k]; ok {
-		return opt
+func (o opts[K]) get(k K) []metric.RecordOption {
+	if r, ok := o.m[k]; ok {
+		return r
 	}
-	return metric.WithAttributeSet(o.build(k))
+	return recordOf(o.build(k))
 }
 
 type tokenKey struct {

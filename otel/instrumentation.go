@@ -35,22 +35,23 @@ type Instrumentation struct {
 	tracer trace.Tracer
 	spans  []trace.SpanStartOption
 
-	tokenRequests     metric.Int64Counter
-	authFailures      metric.Int64Counter
-	authorizations    metric.Int64Counter
-	authorizeDuration metric.Float64Histogram
-	endpointDuration  metric.Float64Histogram
-	cacheLookups      metric.Int64Counter
-	storeDuration     metric.Float64Histogram
-	notifications     metric.Int64Counter
-	notificationLag   metric.Float64Histogram
+	// Counters without app SIDs are tallies read at collection; with
+	// them (WithAppSIDs), token requests and authorizations go to
+	// synchronous counters, as their series are not bounded.
+	tokens        *tally[tokenKey]
+	failures      *tally[oauthapp.AuthFailure]
+	authzs        *tally[oauthapp.DenyReason]
+	lookups       *tally[cacheKey]
+	changes       *tally[store.ChangeKind]
+	tokensByApp   metric.Int64Counter
+	authzsByApp   metric.Int64Counter
+	authorizeTime metric.Float64Histogram
+	endpointTime  metric.Float64Histogram
+	storeTime     metric.Float64Histogram
+	lagTime       metric.Float64Histogram
 
-	tokenOpts    opts[tokenKey]
-	failureOpts  opts[oauthapp.AuthFailure]
-	authzOpts    opts[oauthapp.DenyReason]
-	decisionOpts [2]metric.MeasurementOption // denied, allowed
+	decisionOpts [2][]metric.RecordOption // denied, allowed
 	endpointOpts opts[endpointKey]
-	cacheOpts    opts[cacheKey]
 	storeOpts    opts[storeKey]
 	changeOpts   opts[store.ChangeKind]
 }
@@ -69,12 +70,13 @@ func New(options ...Option) (*Instrumentation, error) {
 		tracer: cfg.tracers.Tracer(ScopeName),
 		spans:  []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)},
 
-		tokenOpts:    newOpts(tokenAttrs, tokenKeys()...),
-		failureOpts:  newOpts(failureAttrs, authFailures...),
-		authzOpts:    newOpts(authorizationAttrs, denyReasons...),
-		decisionOpts: [2]metric.MeasurementOption{metric.WithAttributeSet(decisionAttrs(false)), metric.WithAttributeSet(decisionAttrs(true))},
+		tokens:       newTally(tokenAttrs, tokenKeys()...),
+		failures:     newTally(failureAttrs, authFailures...),
+		authzs:       newTally(authorizationAttrs, denyReasons...),
+		lookups:      newTally(cacheAttrs, cacheLookups...),
+		changes:      newTally(changeAttrs, changeKinds...),
+		decisionOpts: [2][]metric.RecordOption{recordOf(decisionAttrs(false)), recordOf(decisionAttrs(true))},
 		endpointOpts: newOpts(endpointAttrs, endpointAnswers...),
-		cacheOpts:    newOpts(cacheAttrs, cacheLookups...),
 		storeOpts:    newOpts(storeAttrs, storeKeys()...),
 		changeOpts:   newOpts(changeAttrs, changeKinds...),
 	}
@@ -85,20 +87,37 @@ func New(options ...Option) (*Instrumentation, error) {
 		err = joinFirst(err, e)
 		return c
 	}
+	tallied := func(name, unit, desc string, observe func(metric.Int64Observer)) {
+		_, e := m.Int64ObservableCounter(name, metric.WithUnit(unit), metric.WithDescription(desc),
+			metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+				observe(o)
+				return nil
+			}))
+		err = joinFirst(err, e)
+	}
 	histogram := func(name, desc string) metric.Float64Histogram {
 		h, e := m.Float64Histogram(name, metric.WithUnit("s"), metric.WithDescription(desc), metric.WithExplicitBucketBoundaries(durationBuckets...))
 		err = joinFirst(err, e)
 		return h
 	}
-	in.tokenRequests = counter("oauthapps.token.requests", "{request}", "Token requests, by grant type and outcome.")
-	in.authFailures = counter("oauthapps.client.authentication.failures", "{failure}", "Failed client authentications, by reason.")
-	in.authorizations = counter("oauthapps.authorizations", "{authorization}", "Authorizations of bearer tokens, allowed or denied, by reason.")
-	in.authorizeDuration = histogram("oauthapps.authorize.duration", "Time to authorize a bearer token.")
-	in.endpointDuration = histogram("oauthapps.token_endpoint.duration", "Time the token endpoint takes from request to answer.")
-	in.cacheLookups = counter("oauthapps.cache.lookups", "{lookup}", "Lookups in the service's cache, hits and misses.")
-	in.storeDuration = histogram("oauthapps.store.duration", "Time of each store call the service makes.")
-	in.notifications = counter("oauthapps.store.notifications", "{notification}", "Store change notifications received.")
-	in.notificationLag = histogram("oauthapps.store.notification.lag", "Time from a store change to its notification reaching the service.")
+	const (
+		tokensName, tokensUnit, tokensDesc = "oauthapps.token.requests", "{request}", "Token requests, by grant type and outcome."
+		authzsName, authzsUnit, authzsDesc = "oauthapps.authorizations", "{authorization}", "Authorizations of bearer tokens, allowed or denied, by reason."
+	)
+	if cfg.appSIDs {
+		in.tokensByApp = counter(tokensName, tokensUnit, tokensDesc)
+		in.authzsByApp = counter(authzsName, authzsUnit, authzsDesc)
+	} else {
+		tallied(tokensName, tokensUnit, tokensDesc, in.tokens.observe)
+		tallied(authzsName, authzsUnit, authzsDesc, in.authzs.observe)
+	}
+	tallied("oauthapps.client.authentication.failures", "{failure}", "Failed client authentications, by reason.", in.failures.observe)
+	tallied("oauthapps.cache.lookups", "{lookup}", "Lookups in the service's cache, hits and misses.", in.lookups.observe)
+	tallied("oauthapps.store.notifications", "{notification}", "Store change notifications received.", in.changes.observe)
+	in.authorizeTime = histogram("oauthapps.authorize.duration", "Time to authorize a bearer token.")
+	in.endpointTime = histogram("oauthapps.token_endpoint.duration", "Time the token endpoint takes from request to answer.")
+	in.storeTime = histogram("oauthapps.store.duration", "Time of each store call the service makes.")
+	in.lagTime = histogram("oauthapps.store.notification.lag", "Time from a store change to its notification reaching the service.")
 	if err != nil {
 		return nil, fmt.Errorf("oauthotel: creating instruments: %w", err)
 	}
@@ -154,13 +173,11 @@ func (in *Instrumentation) tokenRequest(ctx context.Context) (context.Context, f
 	ctx, span := in.tracer.Start(ctx, SpanIssueToken, in.spans...)
 	return ctx, func(o oauthapp.TokenOutcome) {
 		k := tokenKey{o.Grant, o.Result}
-		var opt metric.MeasurementOption
-		if in.cfg.appSIDs && o.AppSID != "" {
-			opt = metric.WithAttributeSet(withApp(tokenAttrs(k), o.AppSID))
+		if in.cfg.appSIDs {
+			in.tokensByApp.Add(ctx, 1, metric.WithAttributeSet(withApp(tokenAttrs(k), o.AppSID)))
 		} else {
-			opt = in.tokenOpts.get(k)
+			in.tokens.add(k)
 		}
-		in.tokenRequests.Add(ctx, 1, opt)
 		if span.IsRecording() {
 			span.SetAttributes(KeyGrantType.String(o.Grant), KeyOutcome.String(string(o.Result)))
 			if in.cfg.appSIDs && o.AppSID != "" {
@@ -179,14 +196,12 @@ func (in *Instrumentation) authorization(ctx context.Context) (context.Context, 
 	ctx, span := in.tracer.Start(ctx, SpanAuthorize, in.spans...)
 	return ctx, func(o oauthapp.AuthorizationOutcome) {
 		took := in.cfg.now().Sub(start).Seconds()
-		var opt metric.MeasurementOption
-		if in.cfg.appSIDs && o.AppSID != "" {
-			opt = metric.WithAttributeSet(withApp(authorizationAttrs(o.Reason), o.AppSID))
+		if in.cfg.appSIDs {
+			in.authzsByApp.Add(ctx, 1, metric.WithAttributeSet(withApp(authorizationAttrs(o.Reason), o.AppSID)))
 		} else {
-			opt = in.authzOpts.get(o.Reason)
+			in.authzs.add(o.Reason)
 		}
-		in.authorizations.Add(ctx, 1, opt)
-		in.authorizeDuration.Record(ctx, took, in.decisionOpts[b2i(o.Allowed)])
+		in.authorizeTime.Record(ctx, took, in.decisionOpts[b2i(o.Allowed)]...)
 		if span.IsRecording() {
 			decision := decisionDenied
 			if o.Allowed {
@@ -206,41 +221,42 @@ func (in *Instrumentation) authorization(ctx context.Context) (context.Context, 
 }
 
 func (in *Instrumentation) authenticationFailed(ctx context.Context, reason oauthapp.AuthFailure) {
-	in.authFailures.Add(ctx, 1, in.failureOpts.get(reason))
+	in.failures.add(reason)
 	if span := trace.SpanFromContext(ctx); span.IsRecording() {
 		span.SetAttributes(KeyReason.String(string(reason)))
 	}
 }
 
-func (in *Instrumentation) cacheLookup(ctx context.Context, cache oauthapp.CacheName, hit bool) {
-	in.cacheLookups.Add(ctx, 1, in.cacheOpts.get(cacheKey{cache, hit}))
+func (in *Instrumentation) cacheLookup(_ context.Context, cache oauthapp.CacheName, hit bool) {
+	in.lookups.add(cacheKey{cache, hit})
 }
 
 func (in *Instrumentation) storeCall(ctx context.Context, method string) func(error) {
 	start := in.cfg.now()
 	return func(err error) {
-		in.storeDuration.Record(ctx, in.cfg.now().Sub(start).Seconds(), in.storeOpts.get(storeKey{method, storeOutcome(err)}))
+		in.storeTime.Record(ctx, in.cfg.now().Sub(start).Seconds(), in.storeOpts.get(storeKey{method, storeOutcome(err)})...)
 	}
 }
 
 func (in *Instrumentation) notification(n oauthapp.Notice) {
-	ctx := context.Background()
-	opt := in.changeOpts.get(n.Kind)
-	in.notifications.Add(ctx, 1, opt)
+	in.changes.add(n.Kind)
 	if n.LagKnown {
-		in.notificationLag.Record(ctx, n.Lag.Seconds(), opt)
+		in.lagTime.Record(context.Background(), n.Lag.Seconds(), in.changeOpts.get(n.Kind)...)
 	}
 }
 
 func (in *Instrumentation) tokenEndpoint(ctx context.Context) (context.Context, func(oauthhttp.EndpointOutcome)) {
 	start := in.cfg.now()
 	return ctx, func(o oauthhttp.EndpointOutcome) {
-		in.endpointDuration.Record(ctx, in.cfg.now().Sub(start).Seconds(), in.endpointOpts.get(endpointKey{o.Code, o.Status}))
+		in.endpointTime.Record(ctx, in.cfg.now().Sub(start).Seconds(), in.endpointOpts.get(endpointKey{o.Code, o.Status})...)
 	}
 }
 
-// withApp adds the app SID to a set.
+// withApp adds the app SID, if there is one, to a set.
 func withApp(s attribute.Set, appSID string) attribute.Set {
+	if appSID == "" {
+		return s
+	}
 	kvs := append(s.ToSlice(), KeyAppSID.String(appSID))
 	return attribute.NewSet(kvs...)
 }
