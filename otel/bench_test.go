@@ -20,23 +20,32 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
 
-// The benchmarks below run each path twice, mode=bare (no observer) and
-// mode=otel (instrumented into the OpenTelemetry SDK as a production
-// program sets it up: every span sampled and handed to a batching
-// processor, every measurement aggregated), so that benchstat -col /mode
-// gives the cost of the instrumentation as a ratio from one run.
+// The benchmarks below run each path three times in a row, so that
+// benchstat -col /mode gives the cost of the instrumentation as a ratio
+// from one run:
+//
+//   - mode=bare: no observer.
+//   - mode=metrics: instrumented into the OpenTelemetry SDK, every
+//     measurement aggregated, spans started but not sampled (a sampler
+//     that keeps none, as a ratio sampler does for most requests).
+//   - mode=traced: the same with every span sampled and handed to a
+//     batching span processor.
+type benchMode struct {
+	name    string
+	otel    bool
+	sampler sdktrace.Sampler
+}
 
-// benchModes are the two modes; otel returns the options of an
-// instrumented service and server, and a cleanup.
-var benchModes = []struct {
-	name string
-	otel bool
-}{{"mode=bare", false}, {"mode=otel", true}}
+var benchModes = []benchMode{
+	{"mode=bare", false, nil},
+	{"mode=metrics", true, sdktrace.NeverSample()},
+	{"mode=traced", true, sdktrace.AlwaysSample()},
+}
 
-func benchInstrumentation(b *testing.B) *oauthotel.Instrumentation {
+func benchInstrumentation(b *testing.B, sampler sdktrace.Sampler) *oauthotel.Instrumentation {
 	b.Helper()
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()), sdktrace.WithBatcher(tracetest.NewNoopExporter()))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sampler), sdktrace.WithBatcher(tracetest.NewNoopExporter()))
 	b.Cleanup(func() {
 		_ = tp.Shutdown(context.Background())
 		_ = mp.Shutdown(context.Background())
@@ -50,7 +59,7 @@ func benchInstrumentation(b *testing.B) *oauthotel.Instrumentation {
 
 // benchStack is a service on the memory store with a one-minute cache,
 // signing with EdDSA, its token endpoint, and one app with its secret.
-func benchStack(b *testing.B, instrumented bool) (*oauthapp.Service, http.Handler, oauthapp.App, string) {
+func benchStack(b *testing.B, m benchMode) (*oauthapp.Service, http.Handler, oauthapp.App, string) {
 	b.Helper()
 	key, err := token.GenerateKey(token.EdDSA)
 	if err != nil {
@@ -62,8 +71,8 @@ func benchStack(b *testing.B, instrumented bool) (*oauthapp.Service, http.Handle
 	}
 	svcOpts := []oauthapp.Option{oauthapp.WithIssuer(issuer), oauthapp.WithCache(time.Minute, 0)}
 	var srvOpts []oauthhttp.Option
-	if instrumented {
-		inst := benchInstrumentation(b)
+	if m.otel {
+		inst := benchInstrumentation(b, m.sampler)
 		svcOpts = append(svcOpts, inst.ServiceOption())
 		srvOpts = append(srvOpts, inst.ServerOption())
 	}
@@ -90,7 +99,7 @@ func benchStack(b *testing.B, instrumented bool) (*oauthapp.Service, http.Handle
 func BenchmarkTokenEndpoint(b *testing.B) {
 	for _, m := range benchModes {
 		b.Run(m.name, func(b *testing.B) {
-			_, h, app, sec := benchStack(b, m.otel)
+			_, h, app, sec := benchStack(b, m)
 			body := url.Values{"grant_type": {"client_credentials"}, "scope": {permList}}.Encode()
 			b.ReportAllocs()
 			reportCPU(b, func() {
@@ -115,7 +124,7 @@ func BenchmarkTokenEndpoint(b *testing.B) {
 func BenchmarkAuthorize(b *testing.B) {
 	for _, m := range benchModes {
 		b.Run(m.name, func(b *testing.B) {
-			svc, _, app, sec := benchStack(b, m.otel)
+			svc, _, app, sec := benchStack(b, m)
 			tok, err := svc.IssueToken(context.Background(), oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: sec, Scope: permList})
 			if err != nil {
 				b.Fatal(err)
@@ -134,11 +143,13 @@ func BenchmarkAuthorize(b *testing.B) {
 	}
 }
 
-// BenchmarkHooks is the instrumentation alone: what the observers run for
-// one request, without the request. Its ns/op over the bare ns/op of the
-// benchmarks above is the overhead, measured without their noise.
+// BenchmarkHooks is the instrumentation alone, spans sampled: what the
+// observers run for one request, without the request. Its ns/op over the
+// bare ns/op of the benchmarks above is the overhead on the request's own
+// goroutine, measured without their noise (the span processor's
+// goroutine works apart).
 func BenchmarkHooks(b *testing.B) {
-	inst := benchInstrumentation(b)
+	inst := benchInstrumentation(b, sdktrace.AlwaysSample())
 	svc, web := inst.ServiceObserver(), inst.HTTPObserver()
 	ctx := context.Background()
 	b.Run("path=token", func(b *testing.B) {
