@@ -3,6 +3,7 @@ package oauthapp_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -306,4 +307,21 @@ func TestObserver_HooksMayReturnNoDoneFunction(t *testing.T) {
 	assert.NoError(t, err)
 	_, err = k.Service.Authorize(ctx, "garbage", oauthapp.Resource{Permission: permList})
 	assert.True(t, errors.Is(err, oauthapp.ErrInvalidToken))
+}
+
+// ExampleObserver counts failed client authentications by reason, as a
+// metrics library would.
+func ExampleObserver() {
+	failures := map[oauthapp.AuthFailure]int{}
+	key, _ := token.GenerateKey(token.EdDSA)
+	keys, _ := token.NewKeySet(key)
+	svc, err := oauthapp.New(store.NewMemory(), keys, oauthapp.WithObserver(oauthapp.Observer{
+		AuthenticationFailed: func(_ context.Context, reason oauthapp.AuthFailure) { failures[reason]++ },
+	}))
+	if err != nil {
+		panic(err)
+	}
+	_, err = svc.IssueToken(context.Background(), oauthapp.TokenRequest{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), ClientSecret: "not a secret"})
+	fmt.Println(errors.Is(err, oauthapp.ErrInvalidClient), failures)
+	// Output: true map[malformed_secret:1]
 }
