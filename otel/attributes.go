@@ -25,6 +25,7 @@ const (
 	KeyStoreResult = attribute.Key("oauthapps.store.outcome")
 	KeyChange      = attribute.Key("oauthapps.change")
 	KeyHTTPStatus  = attribute.Key("http.response.status_code")
+	KeyOAuthError  = attribute.Key("oauthapps.oauth_error")
 )
 
 // Values of KeyDecision.

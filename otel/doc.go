@@ -44,10 +44,14 @@
 //
 // # Traces
 //
-// IssueToken makes a span "oauthapps.IssueToken" and Authorize a span
-// "oauthapps.Authorize", children of the span in the caller's context,
-// with the attributes of the metrics above and, for an authorization, the
-// permission asked for (oauthapps.permission). A failed client
+// Each token request has a span "oauthapps.TokenRequest" and each
+// authorization a span "oauthapps.Authorize", children of the span in the
+// caller's context, with the attributes of the metrics above and, for an
+// authorization, the permission asked for (oauthapps.permission). The
+// token endpoint starts the token request's span, so that a request it
+// refuses before the service has one too (with http.response.status_code
+// and oauthapps.oauth_error); IssueToken adds to it, or starts its own
+// when called without the instrumented endpoint. A failed client
 // authentication adds oauthapps.reason to the token request's span.
 //
 // # What it trusts and what it never records

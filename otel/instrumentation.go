@@ -18,9 +18,17 @@ const ScopeName = "github.com/oauthapps/oauthapps/otel"
 
 // Span names.
 const (
-	SpanIssueToken = "oauthapps.IssueToken"
-	SpanAuthorize  = "oauthapps.Authorize"
+	// SpanTokenRequest is the span of a token request: started by the
+	// token endpoint when the server is instrumented, so that requests it
+	// refuses before the service (a wrong grant type, a malformed form)
+	// have one too, else by IssueToken.
+	SpanTokenRequest = "oauthapps.TokenRequest"
+	SpanAuthorize    = "oauthapps.Authorize"
 )
+
+// endpointSpan marks a context whose span the token endpoint started, so
+// that IssueToken adds to it instead of starting a second one.
+type endpointSpan struct{}
 
 // durationBuckets are the histogram bounds in seconds: from 100 µs, as a
 // cached authorization takes tens of microseconds, to 10 s.
@@ -170,7 +178,13 @@ func (in *Instrumentation) HTTPObserver() oauthhttp.Observer {
 }
 
 func (in *Instrumentation) tokenRequest(ctx context.Context) (context.Context, func(oauthapp.TokenOutcome)) {
-	ctx, span := in.tracer.Start(ctx, SpanIssueToken, in.spans...)
+	var span trace.Span
+	owned := ctx.Value(endpointSpan{}) == nil
+	if owned {
+		ctx, span = in.tracer.Start(ctx, SpanTokenRequest, in.spans...)
+	} else {
+		span = trace.SpanFromContext(ctx)
+	}
 	return ctx, func(o oauthapp.TokenOutcome) {
 		k := tokenKey{o.Grant, o.Result}
 		if in.cfg.appSIDs {
@@ -187,7 +201,9 @@ func (in *Instrumentation) tokenRequest(ctx context.Context) (context.Context, f
 				span.SetStatus(codes.Error, string(o.Result))
 			}
 		}
-		span.End()
+		if owned {
+			span.End()
+		}
 	}
 }
 
@@ -247,8 +263,21 @@ func (in *Instrumentation) notification(n oauthapp.Notice) {
 
 func (in *Instrumentation) tokenEndpoint(ctx context.Context) (context.Context, func(oauthhttp.EndpointOutcome)) {
 	start := in.cfg.now()
+	parent := ctx
+	ctx, span := in.tracer.Start(ctx, SpanTokenRequest, in.spans...)
+	ctx = context.WithValue(ctx, endpointSpan{}, true)
 	return ctx, func(o oauthhttp.EndpointOutcome) {
-		in.endpointTime.Record(ctx, in.cfg.now().Sub(start).Seconds(), in.endpointOpts.get(endpointKey{o.Code, o.Status})...)
+		// Recorded in the caller's context: an exemplar links to the
+		// caller's span, which outlives this one.
+		in.endpointTime.Record(parent, in.cfg.now().Sub(start).Seconds(), in.endpointOpts.get(endpointKey{o.Code, o.Status})...)
+		if span.IsRecording() {
+			span.SetAttributes(KeyHTTPStatus.Int(o.Status))
+			if o.Code != "" {
+				span.SetAttributes(KeyOAuthError.String(o.Code))
+				span.SetStatus(codes.Error, o.Code)
+			}
+		}
+		span.End()
 	}
 }
 

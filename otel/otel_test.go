@@ -81,13 +81,18 @@ func TestMetricsAndSpansAfterRealRequests(t *testing.T) {
 	assert.Equal(t, int64(1), storeCalls["oauthapps.store.method=GetApp,oauthapps.store.outcome=ok"])
 	assert.Equal(t, int64(1), storeCalls["oauthapps.store.method=IsTokenRevoked,oauthapps.store.outcome=ok"])
 
-	issued := r.spansNamed(oauthotel.SpanIssueToken)
-	require.Len(t, issued, 4)
-	assert.Equal(t, map[string]string{"oauthapps.grant_type": "client_credentials", "oauthapps.outcome": "issued"}, spanAttrs(issued[0]))
-	assert.Equal(t, codes.Unset, issued[0].Status.Code)
-	assert.Equal(t, map[string]string{"oauthapps.grant_type": "client_credentials", "oauthapps.outcome": "invalid_client", "oauthapps.reason": "wrong_secret"},
-		spanAttrs(issued[2]), "a failed authentication names its reason on the request's span")
-	assert.Equal(t, codes.Error, issued[2].Status.Code)
+	requests := r.spansNamed(oauthotel.SpanTokenRequest)
+	require.Len(t, requests, 5, "one span per token request, the one refused before the service included")
+	assert.Equal(t, map[string]string{"oauthapps.grant_type": "client_credentials", "oauthapps.outcome": "issued", "http.response.status_code": "200"},
+		spanAttrs(requests[0]))
+	assert.Equal(t, codes.Unset, requests[0].Status.Code)
+	assert.Equal(t, map[string]string{"oauthapps.grant_type": "client_credentials", "oauthapps.outcome": "invalid_client", "oauthapps.reason": "wrong_secret",
+		"http.response.status_code": "401", "oauthapps.oauth_error": "invalid_client"},
+		spanAttrs(requests[2]), "a failed authentication names its reason on the request's span")
+	assert.Equal(t, codes.Error, requests[2].Status.Code)
+	assert.Equal(t, map[string]string{"http.response.status_code": "400", "oauthapps.oauth_error": "unsupported_grant_type"},
+		spanAttrs(requests[3]), "the endpoint's own refusals have a span")
+	assert.Equal(t, codes.Error, requests[3].Status.Code)
 	authz := r.spansNamed(oauthotel.SpanAuthorize)
 	require.Len(t, authz, 5)
 	assert.Equal(t, map[string]string{"oauthapps.decision": "allowed", "oauthapps.permission": permList}, spanAttrs(authz[0]))
@@ -113,7 +118,7 @@ func TestAppSIDsOnlyWhenAskedFor(t *testing.T) {
 		}
 		assert.Equal(t, map[string]int64{wantTokens: 1}, points(rm, "oauthapps.token.requests"), "app SIDs %v", on)
 		assert.Equal(t, map[string]int64{wantAuthz: 1}, points(rm, "oauthapps.authorizations"), "app SIDs %v", on)
-		for _, name := range []string{oauthotel.SpanIssueToken, oauthotel.SpanAuthorize} {
+		for _, name := range []string{oauthotel.SpanTokenRequest, oauthotel.SpanAuthorize} {
 			spans := r.spansNamed(name)
 			require.Len(t, spans, 1)
 			got, has := spanAttrs(spans[0])["oauthapps.app_sid"]
@@ -135,7 +140,7 @@ func TestSpansAreChildrenOfTheCallersSpan(t *testing.T) {
 	require.NoError(t, err)
 	parent.End()
 
-	for _, name := range []string{oauthotel.SpanIssueToken, oauthotel.SpanAuthorize} {
+	for _, name := range []string{oauthotel.SpanTokenRequest, oauthotel.SpanAuthorize} {
 		spans := r.spansNamed(name)
 		require.Len(t, spans, 1, name)
 		assert.Equal(t, parent.SpanContext().TraceID(), spans[0].SpanContext.TraceID(), name)
