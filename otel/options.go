@@ -43,7 +43,10 @@ func WithMeterProvider(mp metric.MeterProvider) Option {
 
 // WithTracerProvider sets where the spans go. Default: the global one
 // (otel.GetTracerProvider), which records nothing until the program sets
-// one.
+// one. For metrics without spans, pass the no-op provider of package
+// go.opentelemetry.io/otel/trace/noop; to trace a fraction of requests,
+// give the provider a ratio sampler (BENCHMARKS.md has what a sampled
+// span costs).
 func WithTracerProvider(tp trace.TracerProvider) Option {
 	return func(c *config) error {
 		if tp == nil {
