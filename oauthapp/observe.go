@@ -27,14 +27,15 @@ import (
 // attributes makes one series per app.
 type Observer struct {
 	// TokenRequest is called as IssueToken starts. It returns the context
-	// the request carries on with (a tracer puts its span there) and a
-	// function IssueToken calls once with the outcome, just before it
-	// returns; the function may be nil.
+	// the request carries on with (a tracer puts its span there; nil
+	// keeps the caller's) and a function IssueToken calls once with the
+	// outcome, just before it returns; the function may be nil.
 	TokenRequest func(ctx context.Context) (context.Context, func(TokenOutcome))
 	// Authorization is called as Authorize (and so AuthorizeRoute, once
 	// the route is found) starts. It returns the context the check
-	// carries on with and a function called once with the outcome, just
-	// before Authorize returns; the function may be nil.
+	// carries on with (nil keeps the caller's) and a function called once
+	// with the outcome, just before Authorize returns; the function may
+	// be nil.
 	Authorization func(ctx context.Context) (context.Context, func(AuthorizationOutcome))
 	// AuthenticationFailed is called for each failed client
 	// authentication (IssueToken and AuthenticateClient, which the
@@ -163,7 +164,10 @@ type Notice struct {
 
 // observeIssue is IssueToken with the TokenRequest hook around it.
 func (s *Service) observeIssue(ctx context.Context, req TokenRequest) (Token, error) {
-	ctx, done := s.cfg.observer.TokenRequest(ctx)
+	hctx, done := s.cfg.observer.TokenRequest(ctx)
+	if hctx != nil {
+		ctx = hctx
+	}
 	tok, err := s.issueToken(ctx, req)
 	if done != nil {
 		o := TokenOutcome{Grant: GrantClientCredentials, Result: tokenResult(err)}
@@ -191,7 +195,10 @@ func tokenResult(err error) TokenResult {
 
 // observeAuthorize is Authorize with the Authorization hook around it.
 func (s *Service) observeAuthorize(ctx context.Context, bearer string, res Resource) (Identity, error) {
-	ctx, done := s.cfg.observer.Authorization(ctx)
+	hctx, done := s.cfg.observer.Authorization(ctx)
+	if hctx != nil {
+		ctx = hctx
+	}
 	id, err := s.authorize(ctx, bearer, res)
 	if done != nil {
 		o := AuthorizationOutcome{Allowed: err == nil, Permission: res.Permission, AppSID: id.AppSID}

@@ -295,11 +295,11 @@ func TestObserver_NotificationLag(t *testing.T) {
 	})
 }
 
-func TestObserver_HooksMayReturnNoDoneFunction(t *testing.T) {
-	quiet := func(ctx context.Context) (context.Context, func(oauthapp.TokenOutcome)) { return ctx, nil }
+func TestObserver_HooksMayReturnNoContextAndNoDoneFunction(t *testing.T) {
+	quiet := func(context.Context) (context.Context, func(oauthapp.TokenOutcome)) { return nil, nil }
 	k := oauthapptest.New(oauthapp.WithObserver(oauthapp.Observer{
 		TokenRequest:  quiet,
-		Authorization: func(ctx context.Context) (context.Context, func(oauthapp.AuthorizationOutcome)) { return ctx, nil },
+		Authorization: func(context.Context) (context.Context, func(oauthapp.AuthorizationOutcome)) { return nil, nil },
 		StoreCall:     func(context.Context, string) func(error) { return nil },
 	}))
 	tok := k.Token(k.NewApp(permList))

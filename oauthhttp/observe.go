@@ -15,9 +15,9 @@ import (
 // no credential, and measure time with their own clock.
 type Observer struct {
 	// TokenEndpoint is called as the token endpoint takes a request. It
-	// returns the context the request carries on with and a function,
-	// which may be nil, called once the answer is written, with its
-	// outcome.
+	// returns the context the request carries on with (nil keeps the
+	// request's) and a function, which may be nil, called once the answer
+	// is written, with its outcome.
 	TokenEndpoint func(ctx context.Context) (context.Context, func(EndpointOutcome))
 }
 
@@ -39,7 +39,7 @@ func (s *Server) observeToken(h http.HandlerFunc) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, done := hook(r.Context())
-		if ctx != r.Context() {
+		if ctx != nil && ctx != r.Context() {
 			r = r.WithContext(ctx)
 		}
 		ow := &outcomeWriter{ResponseWriter: w, status: http.StatusOK}
