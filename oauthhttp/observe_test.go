@@ -64,3 +64,11 @@ func TestObserver_TheHooksContextReachesTheService(t *testing.T) {
 	require.Equal(t, http.StatusOK, w.Code)
 	assert.True(t, seen, "IssueToken ran in the context the endpoint's hook returned")
 }
+
+func TestObserver_AHookThatReturnsNothingChangesNothing(t *testing.T) {
+	f := newFixture(t, oauthhttp.WithObserver(oauthhttp.Observer{
+		TokenEndpoint: func(context.Context) (context.Context, func(oauthhttp.EndpointOutcome)) { return nil, nil },
+	}))
+	w := serve(f.srv.Token(), formRequest("/oauth2/token", "grant_type=client_credentials", basic(f.app.SID, f.secret)))
+	assert.Equal(t, http.StatusOK, w.Code)
+}
