@@ -110,13 +110,15 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 	tok.Grow(len(s.header) + len(payload) + 1 + b64.EncodedLen(s.sigLen))
 	tok.Write(s.header)
 	tok.Write(payload)
-	// Writing on after String leaves the bytes String returned as they are.
-	sig, err := s.appendSignature(b.json.AvailableBuffer(), tok.String(), payload)
+	// Writing on after String leaves the bytes String returned as they
+	// are; the signature's text takes the payload's place in b.
+	sig, err := s.appendSignature(payload[:0], tok.String(), payload)
 	if err != nil {
 		return "", Claims{}, err
 	}
+	b.b64 = sig
 	tok.WriteByte('.')
-	tok.Write(b64.AppendEncode(payload[len(payload):], sig))
+	tok.Write(sig)
 	return tok.String(), c, nil
 }
 

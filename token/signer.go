@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"hash"
 	"sync"
@@ -74,15 +75,17 @@ func newSigner(key *Key) *signer {
 	return s
 }
 
-// appendSignature appends the signature of input to dst. input is the
-// key's header, '.', and payload, the base64url claims.
+// appendSignature appends the base64url signature of input to dst. input
+// is the key's header, '.', and payload, the base64url claims; dst may
+// share payload's memory, which is read in full before dst is written.
 func (s *signer) appendSignature(dst []byte, input string, payload []byte) ([]byte, error) {
+	b64 := base64.RawURLEncoding
 	if s.macs != nil {
 		m := s.macs.Get().(*macState)
 		m.h.Reset()
 		m.h.Write(s.header)
 		m.h.Write(payload)
-		dst = append(dst, m.h.Sum(m.sum[:0])...)
+		dst = b64.AppendEncode(dst, m.h.Sum(m.sum[:0]))
 		s.macs.Put(m)
 		return dst, nil
 	}
@@ -90,5 +93,5 @@ func (s *signer) appendSignature(dst []byte, input string, payload []byte) ([]by
 	if err != nil {
 		return dst, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, s.key.id, err)
 	}
-	return append(dst, sig...), nil
+	return b64.AppendEncode(dst, sig), nil
 }
