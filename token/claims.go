@@ -74,6 +74,8 @@ type wireClaims struct {
 	Exp        *float64 `json:"exp"`
 	Iat        *float64 `json:"iat"`
 	Nbf        *float64 `json:"nbf"`
+	// dates holds what finish points ExpiresAt, IssuedAt and NotBefore at.
+	dates [3]jwt.NumericDate
 }
 
 // claimNames are the member names wireClaims reads.
@@ -89,7 +91,7 @@ var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "clie
 // claims passes the last rule without being read again. It fails with
 // ErrMalformed.
 func (w *wireClaims) finish(part string) error {
-	for _, t := range [...]struct {
+	for i, t := range [...]struct {
 		n   *float64
 		dst **jwt.NumericDate
 	}{{w.Exp, &w.ExpiresAt}, {w.Iat, &w.IssuedAt}, {w.Nbf, &w.NotBefore}} {
@@ -100,7 +102,8 @@ func (w *wireClaims) finish(part string) error {
 			return fmt.Errorf("%w: time claim out of range", ErrMalformed)
 		}
 		sec, frac := math.Modf(*t.n)
-		*t.dst = &jwt.NumericDate{Time: time.Unix(int64(sec), int64(frac*1e9))}
+		w.dates[i] = jwt.NumericDate{Time: time.Unix(int64(sec), int64(frac*1e9))}
+		*t.dst = &w.dates[i]
 	}
 	for _, s := range [...]string{w.Issuer, w.Subject, w.ID, w.ClientID, w.Scope, w.AccountSID, w.Region, w.SecretID} {
 		if !validText(s) {
