@@ -57,8 +57,34 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (form, *oauthE
 	if e := checkFormType(r.Header["Content-Type"]); e != nil {
 		return form{}, e
 	}
+	values, e := s.postForm(w, r)
+	if e != nil {
+		return form{}, e
+	}
+	var f form
+	for i, name := range paramNames {
+		for _, v := range values[name] {
+			if v == "" {
+				continue
+			}
+			if f[i] != "" {
+				return form{}, errRepeated[i]
+			}
+			f[i] = v
+		}
+	}
+	return f, nil
+}
+
+// postForm returns the values of r's form body. A body that a handler
+// before this one parsed already (r.PostForm set, as by ParseForm or
+// FormValue) is not read again: its values are taken, as ParseForm would.
+func (s *Server) postForm(w http.ResponseWriter, r *http.Request) (url.Values, *oauthError) {
 	if r.ContentLength > int64(s.cfg.maxBody) {
-		return form{}, errTooLarge
+		return nil, errTooLarge
+	}
+	if r.PostForm != nil {
+		return r.PostForm, nil
 	}
 	if r.Body == nil {
 		r.Body = http.NoBody
@@ -73,28 +99,16 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (form, *oauthE
 	}
 	if err != nil {
 		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
-			return form{}, errTooLarge
+			return nil, errTooLarge
 		}
-		return form{}, errMalformedForm
+		return nil, errMalformedForm
 	}
 	values, err := url.ParseQuery(body)
 	if err != nil {
-		return form{}, errMalformedForm
+		return nil, errMalformedForm
 	}
 	r.PostForm = values
-	var f form
-	for i, name := range paramNames {
-		for _, v := range values[name] {
-			if v == "" {
-				continue
-			}
-			if f[i] != "" {
-				return form{}, errRepeated[i]
-			}
-			f[i] = v
-		}
-	}
-	return f, nil
+	return values, nil
 }
 
 // bodyBuffers holds the buffers request bodies are read into; one grown

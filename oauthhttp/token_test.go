@@ -239,6 +239,27 @@ func TestTokenEndpointLeavesTheQueryAlone(t *testing.T) {
 	}
 }
 
+// TestTokenEndpointAfterMiddlewareParsedTheForm: a handler in front of
+// the endpoint that parsed the form (ParseForm, FormValue) has read the
+// body; the endpoint takes the values it left in r.PostForm, and still
+// refuses a parameter given twice there.
+func TestTokenEndpointAfterMiddlewareParsedTheForm(t *testing.T) {
+	f := newFixture(t)
+	parsing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.FormValue("grant_type")
+		f.srv.Token().ServeHTTP(w, r)
+	})
+	auth := basic(f.app.SID, f.secret)
+	w := serve(parsing, formRequest("/oauth2/token", "grant_type=client_credentials&scope="+url.QueryEscape(permRead), auth))
+	if w.Code != http.StatusOK || decode(t, w).Scope != permRead {
+		t.Fatalf("status %d %s, want 200 with scope %s", w.Code, w.Body, permRead)
+	}
+	w = serve(parsing, formRequest("/oauth2/token", "grant_type=client_credentials&scope="+permRead+"&scope="+permList, auth))
+	if w.Code != http.StatusBadRequest || decode(t, w).Error != "invalid_request" {
+		t.Fatalf("status %d %s, want 400 invalid_request for a repeated scope", w.Code, w.Body)
+	}
+}
+
 func TestTokenEndpointNamesTheRefusedPermission(t *testing.T) {
 	f := newFixture(t)
 	body := "grant_type=client_credentials&scope=" + url.QueryEscape(permList+" "+permCreate)
