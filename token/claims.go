@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -121,6 +122,11 @@ func (w *wireClaims) finish(part string) error {
 	data, err := base64.RawURLEncoding.DecodeString(part)
 	if err != nil {
 		return fmt.Errorf("%w: payload is not base64url", ErrMalformed)
+	}
+	// encoding/json reads invalid UTF-8 anywhere (a member's name too) as
+	// U+FFFD; a reader that does not would see other names.
+	if !utf8.Valid(data) {
+		return fmt.Errorf("%w: claims are not valid UTF-8", ErrMalformed)
 	}
 	caseVariant := false
 	err = members(data, func(name string) (string, any) {
