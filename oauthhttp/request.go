@@ -54,8 +54,8 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (form, *oauthE
 		w.Header().Set("Allow", http.MethodPost)
 		return form{}, errMethod
 	}
-	if e := checkFormType(r.Header["Content-Type"]); e != nil {
-		return form{}, e
+	if !isFormType(r.Header["Content-Type"]) {
+		return form{}, errContentType
 	}
 	values, e := s.postForm(w, r)
 	if e != nil {
@@ -85,6 +85,13 @@ func (s *Server) postForm(w http.ResponseWriter, r *http.Request) (url.Values, *
 	}
 	if r.PostForm != nil {
 		return r.PostForm, nil
+	}
+	// readForm checked that there is one Content-Type, of the form type;
+	// its parameters, when it has some, must parse as ParseForm asks.
+	if ct := r.Header["Content-Type"][0]; strings.IndexByte(ct, ';') >= 0 {
+		if _, _, err := mime.ParseMediaType(ct); err != nil {
+			return nil, errMalformedForm
+		}
 	}
 	if r.Body == nil {
 		r.Body = http.NoBody
@@ -117,22 +124,12 @@ var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 const maxPooledBody = 8 << 10
 
-// checkFormType accepts one Content-Type value whose media type is
-// application/x-www-form-urlencoded; parameters (such as charset) may
-// follow, and must parse as mime.ParseMediaType reads them, as they must
-// for ParseForm.
-func checkFormType(v []string) *oauthError {
+// isFormType reports whether the one Content-Type value is
+// application/x-www-form-urlencoded, parameters (such as charset) aside.
+func isFormType(v []string) bool {
 	if len(v) != 1 {
-		return errContentType
+		return false
 	}
-	ct, _, params := strings.Cut(v[0], ";")
-	if !strings.EqualFold(strings.TrimSpace(ct), "application/x-www-form-urlencoded") {
-		return errContentType
-	}
-	if params {
-		if _, _, err := mime.ParseMediaType(v[0]); err != nil {
-			return errMalformedForm
-		}
-	}
-	return nil
+	ct, _, _ := strings.Cut(v[0], ";")
+	return strings.EqualFold(strings.TrimSpace(ct), "application/x-www-form-urlencoded")
 }
