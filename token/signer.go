@@ -2,105 +2,73 @@ package token
 
 import (
 	"crypto"
-	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha256"
-	"encoding/asn1"
-	"errors"
+	"encoding/base64"
 	"fmt"
-	"math/big"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
-// NewSignerKey returns a signing key whose private key stays inside signer:
-// a KMS, an HSM or a PKCS #11 token, anything that implements crypto.Signer.
-// Minting calls signer.Sign once per token; the key's public half, the
-// algorithm and the JWK come from signer.Public(): an Ed25519 key signs
-// EdDSA, a P-256 key ES256 and an RSA key of at least MinRSABits RS256.
-// Anything else is ErrInvalidKey. MarshalPrivateKeyPEM fails for such a
-// key: there is nothing to export.
+// signer is what a Minter prepares once per signing key, so that a token
+// costs its signature and not the setting up of one: the key's header
+// with its dot, the length of its signatures, and what signs.
 //
-// Sign must be safe for concurrent use. It receives the message itself for
-// EdDSA (crypto.Hash(0)) and its SHA-256 digest for ES256 (the signature an
-// ASN.1 DER SEQUENCE of r and s, as crypto/ecdsa writes it) and RS256
-// (PKCS #1 v1.5), as the standard library's own keys expect.
-func NewSignerKey(kid string, signer crypto.Signer) (*Key, error) {
-	if signer == nil {
-		return nil, fmt.Errorf("%w: nil signer", ErrInvalidKey)
-	}
-	s := externalSigner{signer}
-	switch pub := signer.Public().(type) {
-	case ed25519.PublicKey:
-		if len(pub) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("%w: Ed25519 public key of %d bytes", ErrInvalidKey, len(pub))
-		}
-		return newKey(kid, EdDSA, s, pub)
-	case *ecdsa.PublicKey:
-		if pub.Curve != elliptic.P256() {
-			return nil, fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
-		}
-		return newKey(kid, ES256, s, pub)
-	case *rsa.PublicKey:
-		if pub.N.BitLen() < MinRSABits {
-			return nil, fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
-		}
-		return newKey(kid, RS256, s, pub)
-	}
-	return nil, fmt.Errorf("%w: unsupported signer public key %T", ErrInvalidKey, signer.Public())
+// Every algorithm signs through golang-jwt's Sign; for Ed25519 it is
+// given a crypto.Signer whose Public returns the public key boxed once,
+// where ed25519.PrivateKey.Public copies it for every token.
+type signer struct {
+	key    *Key
+	header []byte // key.header and '.', the start of every token
+	sigLen int    // length of a signature, or an upper bound for RSA
+	method jwt.SigningMethod
+	sign   any // golang-jwt's Sign key
 }
 
-// externalSigner is the private material of a NewSignerKey key. It is a
-// type of its own, so that a standard library key wrapped by a host (which
-// is a crypto.Signer too) still goes through Sign.
-type externalSigner struct{ crypto.Signer }
-
-// signature returns the JWS signature of input: through golang-jwt's
-// signing method, or through the crypto.Signer of a NewSignerKey key. Its
-// errors say what failed, never with key material; Mint wraps them.
-func (k *Key) signature(input []byte) ([]byte, error) {
-	if s, ok := k.secret().sign.(externalSigner); ok {
-		return s.sign(k, input)
-	}
-	return k.alg.method().Sign(string(input), k.secret().sign)
+// edSigner is an Ed25519 private key whose Public costs nothing.
+type edSigner struct {
+	ed25519.PrivateKey
+	pub crypto.PublicKey
 }
 
-// sign returns the JWS signature of input under k, whose private key is
-// s: for ES256 the r || s form of RFC 7518 section 3.4, 32 bytes each,
-// made from the ASN.1 signature a crypto.Signer returns.
-func (s externalSigner) sign(k *Key, input []byte) ([]byte, error) {
-	var (
-		sig []byte
-		err error
-	)
-	switch k.alg {
-	case EdDSA:
-		sig, err = s.Sign(rand.Reader, input, crypto.Hash(0))
-	default: // ES256 and RS256, the only others NewSignerKey makes
-		digest := sha256.Sum256(input)
-		sig, err = s.Sign(rand.Reader, digest[:], crypto.SHA256)
+// Public returns the public key made once by newSigner.
+func (s *edSigner) Public() crypto.PublicKey { return s.pub }
+
+// newSigner prepares key, a key that can sign, for minting.
+func newSigner(key *Key) *signer {
+	s := &signer{
+		key:    key,
+		header: append([]byte(key.header), '.'),
+		sigLen: 512, // RSA keys of up to 4096 bits
+		method: key.alg.method(),
+		sign:   key.secret().sign,
 	}
+	switch priv := s.sign.(type) {
+	case ed25519.PrivateKey:
+		s.sigLen = ed25519.SignatureSize
+		s.sign = &edSigner{PrivateKey: priv, pub: priv.Public()}
+	case []byte:
+		s.sigLen = sha256.Size
+	case externalSigner: // NewSignerKey: external.go
+		s.method = externalMethod{key}
+		if key.alg == EdDSA {
+			s.sigLen = ed25519.SignatureSize
+		}
+	}
+	if key.alg == ES256 {
+		s.sigLen = 64
+	}
+	return s
+}
+
+// appendSignature appends the base64url signature of input to dst. input
+// is the key's header, '.', and payload, the base64url claims; dst may
+// share payload's memory, which is read in full before dst is written.
+func (s *signer) appendSignature(dst []byte, input string, payload []byte) ([]byte, error) {
+	b64 := base64.RawURLEncoding
+	sig, err := s.method.Sign(input, s.sign)
 	if err != nil {
-		return nil, fmt.Errorf("external signer: %v", err)
+		return dst, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, s.key.id, err)
 	}
-	want := ed25519.SignatureSize
-	switch pub := k.secret().verify.(type) {
-	case *rsa.PublicKey:
-		want = pub.Size()
-	case *ecdsa.PublicKey:
-		var rs struct{ R, S *big.Int }
-		rest, err := asn1.Unmarshal(sig, &rs)
-		if err != nil || len(rest) != 0 || rs.R.Sign() <= 0 || rs.S.Sign() <= 0 || rs.R.BitLen() > 256 || rs.S.BitLen() > 256 {
-			return nil, errors.New("external signer returned no ASN.1 ECDSA signature")
-		}
-		sig = make([]byte, 64)
-		rs.R.FillBytes(sig[:32])
-		rs.S.FillBytes(sig[32:])
-		want = 64
-	}
-	if len(sig) != want {
-		return nil, fmt.Errorf("external signer returned %d bytes, want %d", len(sig), want)
-	}
-	return sig, nil
+	return b64.AppendEncode(dst, sig), nil
 }
