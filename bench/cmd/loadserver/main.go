@@ -20,11 +20,14 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"runtime"
 	"runtime/metrics"
 	"sync/atomic"
 	"time"
+
+	"github.com/oauthapps/oauthapps/token"
 )
 
 // The job every server does, the same for all.
@@ -75,6 +78,8 @@ func main() {
 	cache := flag.Duration("cache", 0, "ours: WithCache bound; 0 is no cache")
 	apps := flag.Int("apps", 64, "how many apps (clients) to create")
 	clients := flag.Int("clients", 64, "how many of them to print credentials of")
+	alg := flag.String("alg", "EdDSA", "ours: the signing algorithm")
+	profile := flag.Bool("pprof", false, "serve net/http/pprof under /debug/pprof/")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("loadserver: ")
@@ -84,7 +89,7 @@ func main() {
 	var err error
 	switch *impl {
 	case "ours":
-		b, err = newOurs(ctx, oursConfig{dsn: *pg, schema: *schema, seed: *seed, cache: *cache, apps: *apps, clients: *clients})
+		b, err = newOurs(ctx, oursConfig{dsn: *pg, schema: *schema, seed: *seed, cache: *cache, apps: *apps, clients: *clients, alg: token.Algorithm(*alg)})
 	case "fosite":
 		b, err = newFosite(*hashing, *apps)
 	case "gooauth2":
@@ -104,6 +109,10 @@ func main() {
 	mux := http.NewServeMux()
 	mux.Handle("POST /token", b.token)
 	mux.Handle(apiPattern, b.api)
+	if *profile {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	}
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]uint64{"peak_heap_bytes": peak.Load()})

@@ -23,13 +23,14 @@ type oursConfig struct {
 	cache       time.Duration
 	apps        int
 	clients     int
+	alg         token.Algorithm
 }
 
 // newOurs is our token endpoint and bearer middleware on the memory store
-// or on PostgreSQL, EdDSA tokens, apps spread ten to an account except
+// or on PostgreSQL, tokens signed with c.alg, apps spread ten to an account except
 // the first clients' apps, which share one account.
 func newOurs(ctx context.Context, c oursConfig) (*backend, error) {
-	key, err := token.GenerateKey(token.EdDSA)
+	key, err := token.GenerateKey(c.alg)
 	if err != nil {
 		return nil, err
 	}
