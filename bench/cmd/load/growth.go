@@ -53,6 +53,7 @@ func growth(o options) (failed bool) {
 	}
 	defer again.stop()
 	again.creds = creds
+	again.ready.Apps = seeded.ready.Apps
 	targets, err := targetsFor(again, "token")
 	if err != nil {
 		log.Print(err)
