@@ -36,7 +36,7 @@ type limited struct {
 
 func newLimited(t *testing.T) *limited {
 	hasher := &countingHasher{}
-	st := newStack(t, oauthhttp.MemoryLimits{}, stackConfig{
+	st := newStack(t, nil, stackConfig{
 		svc: []oauthapp.Option{oauthapp.WithHasher(hasher)},
 		srv: []oauthhttp.Option{oauthhttp.WithClientAddr(func(r *http.Request) string { return r.Header.Get(addrHeader) })},
 	})
@@ -165,34 +165,20 @@ func (h *gatedHasher) Compare(encoded string, s secret.Secret) bool {
 	return h.SHA256.Compare(encoded, s)
 }
 
-// TestLimiterCountsConcurrentAttemptsBeforeAnyEnds: requests that arrive
-// together are each counted when they are let through, so while the first
-// ones are still hashing, the rest are refused: no more hash work than
-// the limit, however slow the hash.
-func TestLimiterCountsConcurrentAttemptsBeforeAnyEnds(t *testing.T) {
+// TestLimiterChecksNoMoreConcurrentBadAttemptsThanTheLimit: requests that
+// arrive together are let through only while those in flight could not
+// use up the failures left, so while the first ones are still hashing,
+// the rest wait, and once those have failed, the rest are refused: no
+// more hash work than the limit, however slow the hash.
+func TestLimiterChecksNoMoreConcurrentBadAttemptsThanTheLimit(t *testing.T) {
 	h := &gatedHasher{gate: make(chan struct{})}
-	st := newStack(t, oauthhttp.MemoryLimits{}, stackConfig{svc: []oauthapp.Option{oauthapp.WithHasher(h)}})
+	st := newStack(t, nil, stackConfig{svc: []oauthapp.Option{oauthapp.WithHasher(h)}})
 	app := st.kit.NewApp(permList)
 	wrong := realLookingSecret(t)
 	const n = 4 * oauthhttp.DefaultClientFailures
 	codes := make(chan int, n)
 	for range n {
-		go func() {
-			r, err := http.NewRequest(http.MethodPost, st.ts.URL+oauthhttp.TokenPath, strings.NewReader("grant_type=client_credentials"))
-			if err != nil {
-				codes <- -1
-				return
-			}
-			r.Header.Set("Content-Type", formType)
-			r.Header.Set("Authorization", basic(app.SID, wrong))
-			resp, err := st.client.Do(r)
-			if err != nil {
-				codes <- -1
-				return
-			}
-			resp.Body.Close()
-			codes <- resp.StatusCode
-		}()
+		go func() { codes <- st.tokenStatus(basic(app.SID, wrong), "") }()
 	}
 	defer func() {
 		select {
@@ -201,21 +187,22 @@ func TestLimiterCountsConcurrentAttemptsBeforeAnyEnds(t *testing.T) {
 			close(h.gate)
 		}
 	}()
-	for refused := 0; refused < n-oauthhttp.DefaultClientFailures; refused++ {
-		select {
-		case code := <-codes:
-			if code != http.StatusTooManyRequests {
-				t.Fatalf("while %d attempts hash, another was answered %d, want 429", h.compares.Load(), code)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("only %d of %d concurrent attempts refused; %d are in the hash", refused, n, h.compares.Load())
-		}
+	waitFor(t, func() bool { return h.compares.Load() == oauthhttp.DefaultClientFailures }, "the limit of attempts in the hash")
+	select {
+	case code := <-codes:
+		t.Fatalf("while %d attempts hash, another was answered %d; want it held back", h.compares.Load(), code)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if got := h.compares.Load(); got != oauthhttp.DefaultClientFailures {
+		t.Fatalf("%d attempts in the hash at once, want the limit, %d", got, oauthhttp.DefaultClientFailures)
 	}
 	close(h.gate)
-	for range oauthhttp.DefaultClientFailures {
-		if code := <-codes; code != http.StatusUnauthorized {
-			t.Errorf("an attempt let through was answered %d, want 401", code)
-		}
+	count := map[int]int{}
+	for range n {
+		count[<-codes]++
+	}
+	if count[http.StatusUnauthorized] != oauthhttp.DefaultClientFailures || count[http.StatusTooManyRequests] != n-oauthhttp.DefaultClientFailures {
+		t.Errorf("answers %v, want %d × 401 and %d × 429", count, oauthhttp.DefaultClientFailures, n-oauthhttp.DefaultClientFailures)
 	}
 	if got := h.compares.Load(); got != oauthhttp.DefaultClientFailures {
 		t.Errorf("%d hash comparisons for %d concurrent attempts, want the limit, %d", got, n, oauthhttp.DefaultClientFailures)
@@ -266,7 +253,7 @@ func fail(t *testing.T, lim *oauthhttp.MemoryLimiter, a oauthhttp.Attempt) {
 
 func TestMemoryLimiterBoundsItsMemory(t *testing.T) {
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{MaxKeys: 64, Now: clock.Now})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterKeys(64), oauthhttp.WithLimiterClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +275,7 @@ func TestMemoryLimiterBoundsItsMemory(t *testing.T) {
 
 func TestMemoryLimiterForgetsKeysWhoseFailuresAgedOut(t *testing.T) {
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{Now: clock.Now})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +294,7 @@ func TestMemoryLimiterForgetsKeysWhoseFailuresAgedOut(t *testing.T) {
 
 func TestMemoryLimiterAnswersTheLongerWait(t *testing.T) {
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{ClientFailures: 2, AddrFailures: 3, Window: 30 * time.Second, Now: clock.Now})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithClientFailures(2), oauthhttp.WithAddrFailures(3), oauthhttp.WithFailureWindow(30*time.Second), oauthhttp.WithLimiterClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +316,7 @@ func TestMemoryLimiterAnswersTheLongerWait(t *testing.T) {
 }
 
 func TestMemoryLimiterNegativeLimitIsNone(t *testing.T) {
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{ClientFailures: -1, AddrFailures: -1})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithClientFailures(-1), oauthhttp.WithAddrFailures(-1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +330,7 @@ func TestMemoryLimiterNegativeLimitIsNone(t *testing.T) {
 }
 
 func TestMemoryLimiterIsSafeForConcurrentUse(t *testing.T) {
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{MaxKeys: 32})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterKeys(32))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,9 +383,17 @@ func TestLimiterOptionsRefuseNil(t *testing.T) {
 			t.Errorf("%s: err %v, want ErrInvalidOption", name, err)
 		}
 	}
-	for _, l := range []oauthhttp.MemoryLimits{{Window: -time.Second}, {MaxKeys: -1}} {
-		if _, err := oauthhttp.NewMemoryLimiter(l); !errors.Is(err, oauthhttp.ErrInvalidOption) {
-			t.Errorf("NewMemoryLimiter(%+v): err %v, want ErrInvalidOption", l, err)
+	for name, opt := range map[string]oauthhttp.LimiterOption{
+		"WithClientFailures(0)":  oauthhttp.WithClientFailures(0),
+		"WithAddrFailures(0)":    oauthhttp.WithAddrFailures(0),
+		"WithFailureWindow(-1s)": oauthhttp.WithFailureWindow(-time.Second),
+		"WithFailureWindow(0)":   oauthhttp.WithFailureWindow(0),
+		"WithLimiterKeys(-1)":    oauthhttp.WithLimiterKeys(-1),
+		"WithMaxWait(-1s)":       oauthhttp.WithMaxWait(-time.Second),
+		"WithLimiterClock(nil)":  oauthhttp.WithLimiterClock(nil),
+	} {
+		if _, err := oauthhttp.NewMemoryLimiter(opt); !errors.Is(err, oauthhttp.ErrInvalidOption) {
+			t.Errorf("NewMemoryLimiter(%s): err %v, want ErrInvalidOption", name, err)
 		}
 	}
 }
@@ -442,7 +437,7 @@ func TestDefaultLimiterFollowsTheServiceClock(t *testing.T) {
 // taken back after a success, must not keep the request reachable.
 func TestMemoryLimiterKeepsNoRequestAlive(t *testing.T) {
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{Now: clock.Now})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -474,7 +469,7 @@ func TestMemoryLimiterKeepsNoRequestAlive(t *testing.T) {
 // id from a new address that then succeeds (the token endpoint's common
 // case) costs the limiter no allocation: its keys live inline in the map.
 func TestMemoryLimiterAllocatesNothingPerAttempt(t *testing.T) {
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{})
+	lim, err := oauthhttp.NewMemoryLimiter()
 	if err != nil {
 		t.Fatal(err)
 	}
