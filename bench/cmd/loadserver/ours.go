@@ -58,10 +58,11 @@ func newOurs(ctx context.Context, c oursConfig) (*backend, error) {
 		return nil, err
 	}
 	// All the harness's clients come from one address, and the failure
-	// limiter counts an attempt from when it starts until it succeeds: 64
-	// clients in flight at once would pass DefaultAddrFailures (30). The
-	// limit per client id stays.
-	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{AddrFailures: -1, Now: svc.Now})
+	// limiter counts an attempt from when it starts until it succeeds:
+	// beyond DefaultAddrFailures (30) in flight at once, attempts from one
+	// address wait. The peers have no such limiter, so the harness lifts
+	// the limit by address; the limit per client id stays.
+	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithAddrFailures(-1), oauthhttp.WithLimiterClock(svc.Now))
 	if err != nil {
 		return nil, err
 	}
