@@ -39,7 +39,11 @@ func scramble(x uint64) uint64 {
 //
 //	go test -run '^$' -bench MemoryOneAccount -benchmem ./store/
 func BenchmarkMemoryOneAccount(b *testing.B) {
-	for _, size := range []int{10_000, 100_000, 1_000_000} {
+	sizes := []int{10_000, 100_000, 1_000_000}
+	if testing.Short() {
+		sizes = sizes[:1]
+	}
+	for _, size := range sizes {
 		m := store.NewMemory()
 		ctx := context.Background()
 		for i := range size {
@@ -69,9 +73,8 @@ func BenchmarkMemoryOneAccount(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				after := oneAccountApp(int(scramble(uint64(i)) % uint64(size))).SID
-				page, err := m.ListApps(ctx, account, after, 100)
-				if err != nil || len(page) == 0 {
-					b.Fatalf("page after %s: %d apps, %v", after, len(page), err)
+				if _, err := m.ListApps(ctx, account, after, 100); err != nil {
+					b.Fatalf("page after %s: %v", after, err)
 				}
 			}
 		})
