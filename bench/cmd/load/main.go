@@ -230,7 +230,7 @@ func failures(m *vegeta.Metrics) string {
 func attack(o options, targets []vegeta.Target, d time.Duration) *vegeta.Metrics {
 	n := uint64(o.clients)
 	a := vegeta.NewAttacker(vegeta.Workers(n), vegeta.MaxWorkers(n), vegeta.Connections(o.clients),
-		vegeta.MaxConnections(o.clients), vegeta.KeepAlive(true), vegeta.HTTP2(false), vegeta.Timeout(30*time.Second))
+		vegeta.MaxConnections(o.clients), vegeta.KeepAlive(true), vegeta.HTTP2(false), vegeta.Timeout(2*time.Minute))
 	var m vegeta.Metrics
 	for res := range a.Attack(vegeta.NewStaticTargeter(targets...), vegeta.Rate{Freq: 0}, d, "") {
 		m.Add(res)
