@@ -90,7 +90,7 @@ func report(o options, store string, srv *server, baseHeap uint64) bool {
 	if baseHeap > 0 && srv.ready.HeapBytes > baseHeap {
 		perApp = fmt.Sprintf("%.0f", float64(srv.ready.HeapBytes-baseHeap)/float64(srv.ready.Apps))
 	}
-	fmt.Printf("| %s | %d | %.1f | %s | %.0f | %.2f | %.2f | %d |\n", store, srv.ready.Apps,
+	fmt.Printf("| %s | %d | %.2f | %s | %.0f | %.2f | %.2f | %d |\n", store, srv.ready.Apps,
 		srv.ready.ReadyMillis/1000, perApp, res.rate, ms(res.p50), ms(res.p99), res.failed)
 	return res.failed > 0
 }
