@@ -87,7 +87,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	s := &Service{
 		decoy:     decoy,
 		rehash:    rehash,
-		store:     st,
+		store:     observeStore(st, cfg.observer.StoreCall),
 		keys:      keys,
 		minter:    minter,
 		validator: validator,
@@ -97,7 +97,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		revs:      newRevocationSet(st, cfg.cacheStale),
 	}
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
-		s.stopWatch = w.Watch(s.onChange)
+		s.stopWatch = w.Watch(s.watcher())
 	}
 	return s, nil
 }
@@ -187,8 +187,10 @@ func (s *Service) ttl(appTTL time.Duration) time.Duration {
 // when the stored version is unchanged).
 func (s *Service) lookupApp(ctx context.Context, sid string, now time.Time) (*liveApp, error) {
 	if a := s.apps.fresh(sid, now); a != nil {
+		s.observeCache(ctx, CacheApps, true)
 		return a, nil
 	}
+	s.observeCache(ctx, CacheApps, false)
 	gen := s.apps.generation()
 	rec, err := s.store.GetApp(ctx, sid)
 	if err != nil {
@@ -227,16 +229,20 @@ func (s *Service) onChange(ch store.Change) {
 func (s *Service) isRevoked(ctx context.Context, jti string, now time.Time) (bool, error) {
 	if s.revs != nil {
 		if revoked, ok := s.revs.lookup(jti, now); ok {
+			s.observeCache(ctx, CacheRevocations, true)
 			return revoked, nil
 		}
+		s.observeCache(ctx, CacheRevocations, false)
 		if err := s.revs.load(ctx, now); err != nil {
 			s.cfg.logger.WarnContext(ctx, "oauthapp: loading the revoked set; reading the store per token meanwhile", "error", err)
 		} else if revoked, ok := s.revs.lookup(jti, now); ok {
 			return revoked, nil
 		}
-	}
-	if revoked, ok := s.apps.revokedFresh(jti, now); ok {
+	} else if revoked, ok := s.apps.revokedFresh(jti, now); ok {
+		s.observeCache(ctx, CacheRevocations, true)
 		return revoked, nil
+	} else {
+		s.observeCache(ctx, CacheRevocations, false)
 	}
 	gen := s.apps.generation()
 	revoked, err := s.store.IsTokenRevoked(ctx, jti, now)
