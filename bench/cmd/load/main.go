@@ -206,7 +206,7 @@ func measure(o options, srv *server, workload string) (result, error) {
 		rate:     m.Throughput,
 		p50:      m.Latencies.P50,
 		p99:      m.Latencies.P99,
-		failed:   m.Requests - uint64(float64(m.Requests)*m.Success+0.5),
+		failed:   failedCount(m),
 		ready:    srv.ready,
 		peakHeap: srv.peakHeap(),
 	}
@@ -222,7 +222,13 @@ func measure(o options, srv *server, workload string) (result, error) {
 func args(s *server) string { return strings.Join(s.cmd.Args[1:], " ") }
 
 func failures(m *vegeta.Metrics) string {
-	return fmt.Sprintf("%d of %d requests failed; status codes %v; errors %q", m.Requests-uint64(float64(m.Requests)*m.Success+0.5), m.Requests, m.StatusCodes, m.Errors)
+	return fmt.Sprintf("%d of %d requests failed; status codes %v; errors %q", failedCount(m), m.Requests, m.StatusCodes, m.Errors)
+}
+
+// failedCount is how many requests got no answer or a status outside
+// 200..399 (vegeta keeps their share, Success).
+func failedCount(m *vegeta.Metrics) uint64 {
+	return m.Requests - uint64(float64(m.Requests)*m.Success+0.5)
 }
 
 // attack runs the closed loop: o.clients workers, each sending its next

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
-	"crypto/subtle"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -15,22 +12,9 @@ import (
 	"github.com/ory/fosite/storage"
 	"github.com/ory/fosite/token/jwt"
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/oauthapps/oauthapps/bench/internal/peer"
 )
-
-// plainHasher compares client secrets in plaintext, in constant time: it
-// takes hashing out of fosite's token endpoint.
-type plainHasher struct{}
-
-func (plainHasher) Hash(_ context.Context, data []byte) ([]byte, error) {
-	return append([]byte(nil), data...), nil
-}
-
-func (plainHasher) Compare(_ context.Context, hash, data []byte) error {
-	if subtle.ConstantTimeCompare(hash, data) != 1 {
-		return errors.New("client secret mismatch")
-	}
-	return nil
-}
 
 // newFosite is fosite composed for the client-credentials grant with its
 // default opaque HMAC tokens and its in-memory store, hashing client
@@ -56,7 +40,7 @@ func newFosite(hashing string, n int) (*backend, error) {
 		}
 		stored = h
 	case "none":
-		cfg.ClientSecretsHasher = plainHasher{}
+		cfg.ClientSecretsHasher = peer.PlainHasher{}
 		stored = []byte(secret)
 	default:
 		return nil, fmt.Errorf("unknown -hash %q", hashing)
@@ -79,24 +63,7 @@ func newFosite(hashing string, n int) (*backend, error) {
 	session := func() *oauth2.JWTSession {
 		return &oauth2.JWTSession{JWTClaims: &jwt.JWTClaims{}, JWTHeader: &jwt.Headers{}}
 	}
-	b.token = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		ar, err := provider.NewAccessRequest(ctx, r, session())
-		if err != nil {
-			provider.WriteAccessError(ctx, w, ar, err)
-			return
-		}
-		for _, s := range ar.GetRequestedScopes() {
-			ar.GrantScope(s)
-		}
-		ar.GrantAudience(audience)
-		resp, err := provider.NewAccessResponse(ctx, ar)
-		if err != nil {
-			provider.WriteAccessError(ctx, w, ar, err)
-			return
-		}
-		provider.WriteAccessResponse(ctx, w, ar, resp)
-	})
+	b.token = peer.FositeTokenHandler(provider, audience, func() fosite.Session { return session() })
 	b.api = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := fosite.AccessTokenFromRequest(r)
 		if _, _, err := provider.IntrospectToken(r.Context(), tok, fosite.AccessToken, session(), scopeRead); err != nil {
