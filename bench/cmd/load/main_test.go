@@ -75,4 +75,3 @@ func TestServerCPUTimeGrowsWithItsWork(t *testing.T) {
 		t.Errorf("cpu() of a stopped server: %v, want an error saying it exited", err)
 	}
 }
-
