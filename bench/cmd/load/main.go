@@ -80,7 +80,7 @@ func main() {
 	log.SetPrefix("load: ")
 	o.warmup = min(2*time.Second, o.duration/4)
 	if o.quick {
-		o.clients, o.duration, o.warmup, o.growth = 8, 500*time.Millisecond, 200*time.Millisecond, false
+		o.clients, o.duration, o.warmup, o.growth = 8, 300*time.Millisecond, 100*time.Millisecond, false
 	}
 
 	fmt.Printf("GOMAXPROCS=%d per server, %d concurrent clients over keep-alive TCP on loopback, %v per row after %v of warm-up; %s, %d CPUs, %s\n\n",
@@ -100,8 +100,8 @@ func main() {
 type row struct {
 	name string
 	args []string
-	// slow rows (bcrypt) get no warm-up in a quick run: a few requests
-	// take seconds there.
+	// slow rows (bcrypt) get no warm-up and two clients in a quick run:
+	// a few requests take seconds there.
 	slow bool
 }
 
@@ -133,7 +133,7 @@ func table(o options) (failed bool) {
 		for _, w := range []string{"token", "api"} {
 			ro := o
 			if r.slow && o.quick {
-				ro.warmup = 0
+				ro.warmup, ro.clients = 0, 2
 			}
 			res, err := runRow(ro, r.args, w)
 			if err != nil {
