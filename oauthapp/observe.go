@@ -47,11 +47,12 @@ type Observer struct {
 	// cache it is not called.
 	CacheLookup func(ctx context.Context, cache CacheName, hit bool)
 	// StoreCall is called as the Service starts a call to its Store, with
-	// the name of the method ("GetApp", "IsTokenRevoked", ...); the
-	// function it returns, which may be nil, is called with the call's
-	// error as the call returns. Store methods the Service does not call
-	// through this wrapping are not reported: a store.Watcher's Watch,
-	// and calls on capabilities found by type assertion.
+	// the name of the method ("GetApp", "IsTokenRevoked", ...; with a
+	// cache, "LiveRevocations" of a store.RevocationLister); the function
+	// it returns, which may be nil, is called with the call's error as the
+	// call returns. Store methods the Service does not call through this
+	// wrapping are not reported: a store.Watcher's Watch, and calls on
+	// other capabilities found by type assertion.
 	StoreCall func(ctx context.Context, method string) func(error)
 	// Notification is called for each change a store.Watcher reports,
 	// before the cache acts on it (only with WithCache, when the store is

@@ -47,12 +47,34 @@ type revocationSet struct {
 	pending map[string]int64
 }
 
-func newRevocationSet(st store.Store, maxStale time.Duration) *revocationSet {
+// newRevocationSet returns the set for a service on st with the cache
+// bound maxStale, or nil when there is no cache or st cannot list its
+// revocations. call is the StoreCall hook (Observer), or nil.
+func newRevocationSet(st store.Store, maxStale time.Duration, call func(context.Context, string) func(error)) *revocationSet {
 	lister, ok := st.(store.RevocationLister)
 	if !ok || maxStale <= 0 {
 		return nil
 	}
+	if call != nil {
+		lister = observedLister{lister, call}
+	}
 	return &revocationSet{lister: lister, maxStale: maxStale, ids: make(map[string]int64)}
+}
+
+// observedLister reports each load of the revoked set to the StoreCall
+// hook, as observeStore does for the Store's own methods.
+type observedLister struct {
+	store.RevocationLister
+	call func(context.Context, string) func(error)
+}
+
+func (o observedLister) LiveRevocations(ctx context.Context, now time.Time) ([]store.Revocation, error) {
+	done := o.call(ctx, "LiveRevocations")
+	revs, err := o.RevocationLister.LiveRevocations(ctx, now)
+	if done != nil {
+		done(err)
+	}
+	return revs, err
 }
 
 // lookup reports whether jti is revoked at now; ok is false when the set

@@ -94,7 +94,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		maxToken:  maxToken,
 		cfg:       cfg,
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
-		revs:      newRevocationSet(st, cfg.cacheStale),
+		revs:      newRevocationSet(st, cfg.cacheStale, cfg.observer.StoreCall),
 	}
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
 		s.stopWatch = w.Watch(s.watcher())
