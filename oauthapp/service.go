@@ -118,6 +118,10 @@ func (s *Service) Regions() []string { return slices.Clone(s.cfg.regions) }
 // Issuer returns the iss claim of this service's tokens.
 func (s *Service) Issuer() string { return s.cfg.issuer }
 
+// Audience returns the aud claim of this service's tokens: the value a
+// resource server checks them for (WithAudience; DefaultAudience).
+func (s *Service) Audience() string { return s.cfg.audience }
+
 // Keys returns the key set the service signs and verifies with, for
 // publishing its JWKS document.
 func (s *Service) Keys() *token.KeySet { return s.keys }
