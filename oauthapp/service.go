@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oauthapps/oauthapps/internal/quote"
 	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/secret"
 	"github.com/oauthapps/oauthapps/store"
@@ -170,7 +171,7 @@ func (s *Service) region(r string) (string, error) {
 		return s.cfg.regions[0], nil
 	}
 	if !s.servesRegion(r) {
-		return "", fmt.Errorf("%w: %q (this service serves %v)", ErrUnsupportedRegion, r, s.cfg.regions)
+		return "", fmt.Errorf("%w: %s (this service serves %v)", ErrUnsupportedRegion, quote.Q(r), s.cfg.regions)
 	}
 	return r, nil
 }

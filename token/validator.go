@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/oauthapps/oauthapps/internal/quote"
 )
 
 // Validator checks access tokens the way RFC 9068 section 4 asks of a
@@ -134,10 +136,11 @@ func (v *Validator) key(hdr string) (*Key, error) {
 	return k, nil
 }
 
-// truncate shortens attacker-chosen text before it goes into an error.
+// truncate shortens attacker-chosen text before it goes into an error,
+// to too little to hold a client secret.
 func truncate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
+	if c := quote.Cut(s); len(c) < len(s) {
+		return c + "..."
 	}
 	return s
 }
