@@ -145,15 +145,11 @@ func newService(issuer string, logger *slog.Logger) (*oauthapp.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	audit := func(ctx context.Context, e oauthapp.Event) {
-		logger.LogAttrs(ctx, slog.LevelInfo, "audit", slog.String("kind", string(e.Kind)), slog.String("app", e.AppSID),
-			slog.String("token_id", e.TokenID), slog.String("scope", e.Scope), slog.String("reason", e.Reason))
-	}
 	return oauthapp.New(store.NewMemory(), keys,
 		oauthapp.WithIssuer(issuer),
 		oauthapp.WithCatalog(catalog),
 		oauthapp.WithLogger(logger),
-		oauthapp.WithAudit(audit))
+		oauthapp.WithAudit(auditLogger(logger)))
 }
 
 // createDemo creates the demo account's Owner and app, seeds a message,

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// lockedBuffer is a bytes.Buffer safe for the server's concurrent log
+// writes.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Audit lines carry the attributes their event has and no empty ones: a
+// token issue names its token and scope and gives no reason, a failed
+// authentication gives its reason and names no token.
+func TestAuditLinesHoldNoEmptyAttributes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out, stdout := io.Pipe()
+	logs := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-demo"}, stdout, logs)
+		stdout.Close()
+	}()
+	lines := bufio.NewScanner(out)
+	if !lines.Scan() {
+		cancel()
+		t.Fatalf("no line on stdout: %v", <-done)
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	var demo demoLine
+	if err := json.Unmarshal(lines.Bytes(), &demo); err != nil {
+		t.Fatal(err)
+	}
+	for _, sec := range []string{demo.ClientSecret, "wrong"} {
+		req, _ := http.NewRequest("POST", demo.TokenURL, strings.NewReader("grant_type=client_credentials"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(url.QueryEscape(demo.ClientID), url.QueryEscape(sec))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+
+	var issued, failed string
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if !strings.Contains(line, "msg=audit") {
+			continue
+		}
+		if strings.Contains(line, `=""`) {
+			t.Errorf("audit line with an empty attribute: %s", line)
+		}
+		switch {
+		case strings.Contains(line, "kind=token.issued"):
+			issued = line
+		case strings.Contains(line, "kind=authentication.failed"):
+			failed = line
+		}
+	}
+	for _, want := range []string{"app=" + demo.ClientID, "token_id=", "scope=", "secret_id="} {
+		if !strings.Contains(issued, want) {
+			t.Errorf("token.issued line %q lacks %s", issued, want)
+		}
+	}
+	if strings.Contains(issued, "reason=") {
+		t.Errorf("token.issued line %q gives a reason", issued)
+	}
+	if !strings.Contains(failed, "reason=") || strings.Contains(failed, "token_id=") {
+		t.Errorf("authentication.failed line %q: want a reason and no token_id", failed)
+	}
+}
