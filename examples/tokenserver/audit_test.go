@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -36,22 +33,10 @@ func (b *lockedBuffer) String() string {
 // token issue names its token and scope and gives no reason, a failed
 // authentication gives its reason and names no token.
 func TestAuditLinesHoldNoEmptyAttributes(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out, stdout := io.Pipe()
 	logs := &lockedBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-demo"}, stdout, logs)
-		stdout.Close()
-	}()
-	lines := bufio.NewScanner(out)
-	if !lines.Scan() {
-		cancel()
-		t.Fatalf("no line on stdout: %v", <-done)
-	}
-	go func() { _, _ = io.Copy(io.Discard, out) }()
+	line, stop := startDemo(t, logs)
 	var demo demoLine
-	if err := json.Unmarshal(lines.Bytes(), &demo); err != nil {
+	if err := json.Unmarshal(line, &demo); err != nil {
 		t.Fatal(err)
 	}
 	for _, sec := range []string{demo.ClientSecret, "wrong"} {
@@ -64,8 +49,7 @@ func TestAuditLinesHoldNoEmptyAttributes(t *testing.T) {
 		}
 		res.Body.Close()
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("run: %v", err)
 	}
 

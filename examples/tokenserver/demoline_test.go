@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,35 +18,22 @@ import (
 // audience its tokens carry included, and introspection at the printed
 // URL confirms that audience.
 func TestDemoLineTellsTheAudience(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out, stdout := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-demo"}, stdout, io.Discard)
-		stdout.Close()
-	}()
+	line, stop := startDemo(t, io.Discard)
 	defer func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("run: %v", err)
 		}
 	}()
-	lines := bufio.NewScanner(out)
-	if !lines.Scan() {
-		t.Fatal("no line on stdout")
-	}
-	go func() { _, _ = io.Copy(io.Discard, out) }()
 	var all map[string]any
-	if err := json.Unmarshal(lines.Bytes(), &all); err != nil {
-		t.Fatalf("line %q: %v", lines.Text(), err)
+	if err := json.Unmarshal(line, &all); err != nil {
+		t.Fatalf("line %q: %v", line, err)
 	}
 	fields := map[string]string{}
 	for _, k := range []string{"token_url", "introspection_url", "jwks_url", "metadata_url", "api_base", "account_sid", "client_id", "client_secret", "audience"} {
 		if v, _ := all[k].(string); v != "" {
 			fields[k] = v
 		} else {
-			t.Errorf("demo line has no string %q: %s", k, lines.Text())
+			t.Errorf("demo line has no string %q: %s", k, line)
 		}
 	}
 	if fields["audience"] != oauthapp.DefaultAudience {
@@ -70,5 +58,30 @@ func TestDemoLineTellsTheAudience(t *testing.T) {
 	do(t, req, 200, &intro)
 	if !intro.Active || intro.Aud != fields["audience"] {
 		t.Fatalf("introspection %+v, want active with aud %q", intro, fields["audience"])
+	}
+}
+
+// startDemo runs the server with -demo on a free port, logging to stderr,
+// and returns the demo line and a function that stops the server and
+// returns run's error.
+func startDemo(t *testing.T, stderr io.Writer) (line []byte, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, stdout := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-demo"}, stdout, stderr)
+		stdout.Close()
+	}()
+	lines := bufio.NewScanner(out)
+	if !lines.Scan() {
+		cancel()
+		t.Fatalf("no line on stdout: %v", <-done)
+	}
+	line = slices.Clone(lines.Bytes())
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	return line, func() error {
+		cancel()
+		return <-done
 	}
 }
