@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -122,8 +123,14 @@ func TestReadmeGoBlocksCompile(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	env := []string{"GOWORK=" + filepath.Join(dir, "go.work"), "GOFLAGS=-mod=readonly"}
-	goCmd(t, dir, env, "vet", "./...")
+	cmd := exec.Command("go", "vet", "./...")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK="+filepath.Join(dir, "go.work"), "GOFLAGS=-mod=readonly")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("a Go block of README.md does not compile (%v):\n%s\n"+
+			"Write each block as whole declarations (func ...) that handle their errors, or as statements that use\n"+
+			"only ctx and return an error; imports are added from the package names used. See TestReadmeGoBlocksCompile.", err, out)
+	}
 }
 
 // writeWorkspace lays out the snippets' module in dir with a go.work that
