@@ -181,9 +181,29 @@ func TestNestedModulesRequireAReleasedCore(t *testing.T) {
 	for _, u := range work.Use {
 		used[filepath.Clean(filepath.Join(root, filepath.FromSlash(u.Path)))] = true
 	}
+	dirOf := map[string]string{}
 	for _, m := range mods {
+		dirOf[m.Path] = m.Dir
 		if !used[m.Dir] {
 			t.Errorf("go.work does not use %s: add it with `go work use ./%s`", m.Dir, mustRel(t, root, m.Dir))
+		}
+	}
+	// The go command reads the go.mod of every required version, even of a
+	// module in the workspace; until that version is on a proxy, go.work
+	// replaces it with the tree.
+	replaced := map[string]string{}
+	for _, r := range work.Replace {
+		replaced[r.Old.Path+"@"+r.Old.Version] = filepath.Clean(filepath.Join(root, filepath.FromSlash(r.New.Path)))
+	}
+	for _, m := range mods {
+		for _, r := range m.File.Require {
+			dir, ours := dirOf[r.Mod.Path]
+			if !ours {
+				continue
+			}
+			if got := replaced[r.Mod.Path+"@"+r.Mod.Version]; got != dir {
+				t.Errorf("%s requires %s %s: go.work needs `replace %s %s => ./%s`", m.Path, r.Mod.Path, r.Mod.Version, r.Mod.Path, r.Mod.Version, mustRel(t, root, dir))
+			}
 		}
 	}
 }
