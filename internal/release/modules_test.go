@@ -202,7 +202,7 @@ func TestNestedModulesRequireAReleasedCore(t *testing.T) {
 				continue
 			}
 			if got := replaced[r.Mod.Path+"@"+r.Mod.Version]; got != dir {
-				t.Errorf("%s requires %s %s: go.work needs `replace %s %s => %s`", m.Path, r.Mod.Path, r.Mod.Version, r.Mod.Path, r.Mod.Version, filepath.Clean("./"+mustRel(t, root, dir))+"/")
+				t.Errorf("%s requires %s %s: go.work needs `replace %s %s => %s`", m.Path, r.Mod.Path, r.Mod.Version, r.Mod.Path, r.Mod.Version, strings.TrimSuffix("./"+mustRel(t, root, dir), "."))
 			}
 		}
 	}
