@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the server's concurrent log
@@ -55,28 +57,28 @@ func TestAuditLinesHoldNoEmptyAttributes(t *testing.T) {
 
 	var issued, failed string
 	for _, line := range strings.Split(logs.String(), "\n") {
-		if !strings.Contains(line, "msg=audit") {
+		if !strings.Contains(line, oauthapp.AuditMessage) {
 			continue
 		}
 		if strings.Contains(line, `=""`) {
 			t.Errorf("audit line with an empty attribute: %s", line)
 		}
 		switch {
-		case strings.Contains(line, "kind=token.issued"):
+		case strings.Contains(line, oauthapp.AuditKeyEvent+"="+string(oauthapp.EventTokenIssued)):
 			issued = line
-		case strings.Contains(line, "kind=authentication.failed"):
+		case strings.Contains(line, oauthapp.AuditKeyEvent+"="+string(oauthapp.EventAuthenticationFail)):
 			failed = line
 		}
 	}
-	for _, want := range []string{"app=" + demo.ClientID, "token_id=", "scope=", "secret_id="} {
+	for _, want := range []string{oauthapp.AuditKeyAppSID + "=" + demo.ClientID, oauthapp.AuditKeyTokenID + "=", oauthapp.AuditKeyScope + "=", oauthapp.AuditKeySecretID + "="} {
 		if !strings.Contains(issued, want) {
 			t.Errorf("token.issued line %q lacks %s", issued, want)
 		}
 	}
-	if strings.Contains(issued, "reason=") {
+	if strings.Contains(issued, oauthapp.AuditKeyReason+"=") {
 		t.Errorf("token.issued line %q gives a reason", issued)
 	}
-	if !strings.Contains(failed, "reason=") || strings.Contains(failed, "token_id=") {
+	if !strings.Contains(failed, oauthapp.AuditKeyReason+"=") || strings.Contains(failed, oauthapp.AuditKeyTokenID+"=") {
 		t.Errorf("authentication.failed line %q: want a reason and no token_id", failed)
 	}
 }
