@@ -32,4 +32,11 @@
 // every instance shares (SigningKeys, whose private keys arrive sealed by
 // package keyring: the store keeps bytes and never reads them), are
 // separate interfaces that a caller finds with a type assertion.
+//
+// # Where to start
+//
+// NewMemory is the store of a single process and of tests; pass it to
+// oauthapp.New. For several instances on one database, use the nested
+// module github.com/oauthapps/oauthapps/store/postgres. To write a store
+// of your own, implement Store and prove it with storetest.Run.
 package store
