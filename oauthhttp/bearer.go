@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -125,15 +126,19 @@ func (s *Server) authorizeError(ctx context.Context, w http.ResponseWriter, err 
 		s.challenge(w, errNotThisResource, "")
 	default:
 		s.cfg.logger.ErrorContext(ctx, "oauthhttp: authorizing", "error", err)
-		s.challenge(w, errServer, "")
+		s.challenge(w, errUnavailable, "")
 	}
 }
 
-// challenge answers with WWW-Authenticate: Bearer and the error's code,
-// naming the permission when one is given (a catalog permission: its
-// alphabet needs no escaping in a quoted string), and the error as JSON.
+// challenge answers a 401 or 403 with WWW-Authenticate: Bearer and the
+// error's code, naming the permission when one is given (a catalog
+// permission: its alphabet needs no escaping in a quoted string), any
+// other status with its Retry-After, and the error as JSON.
 func (s *Server) challenge(w http.ResponseWriter, e *oauthError, permission string) {
-	if e.status != http.StatusInternalServerError {
+	if e.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.retryAfter))
+	}
+	if e.status == http.StatusUnauthorized || e.status == http.StatusForbidden {
 		v := s.bearer + `, error="` + e.code + `"`
 		if permission != "" {
 			v += `, scope="` + permission + `"`

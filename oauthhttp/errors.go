@@ -71,7 +71,9 @@ var (
 	errClientAuth       = invalidClient("client authentication failed")
 	errMalformedScope   = &oauthError{status: http.StatusBadRequest, code: CodeInvalidScope, desc: "the scope is malformed"}
 	errForeignToken     = &oauthError{status: http.StatusBadRequest, code: CodeUnauthorizedClient, desc: "the token was not issued to this client"}
-	errServer           = &oauthError{status: http.StatusInternalServerError, code: CodeServerError, desc: "the server failed to handle the request"}
+	// errUnavailable answers a failure of the server's own, such as a
+	// store it cannot reach: it fails closed, and says when to retry.
+	errUnavailable = &oauthError{status: http.StatusServiceUnavailable, code: CodeTemporarilyUnavailable, desc: "the server cannot handle the request now; retry after the delay in Retry-After", retryAfter: 1}
 )
 
 // repeated names the parameter given twice; the names are fixed strings.

@@ -77,13 +77,14 @@ func (s *Server) tokenError(ctx context.Context, err error) *oauthError {
 }
 
 // clientError maps an authentication error: ErrInvalidClient is
-// invalid_client, anything else a logged server error.
+// invalid_client, anything else (a store that cannot be reached, say) a
+// logged 503 temporarily_unavailable.
 func (s *Server) clientError(ctx context.Context, err error) *oauthError {
 	if errors.Is(err, oauthapp.ErrInvalidClient) {
 		return errClientAuth
 	}
 	s.cfg.logger.ErrorContext(ctx, "oauthhttp: request failed", "error", err)
-	return errServer
+	return errUnavailable
 }
 
 // tokenBody is the section 5.1 answer.
