@@ -130,15 +130,15 @@ func (s *Server) authorizeError(ctx context.Context, w http.ResponseWriter, err 
 	}
 }
 
-// challenge answers a 401 or 403 with WWW-Authenticate: Bearer and the
-// error's code, naming the permission when one is given (a catalog
-// permission: its alphabet needs no escaping in a quoted string), any
-// other status with its Retry-After, and the error as JSON.
+// challenge answers a client error (4xx) with WWW-Authenticate: Bearer
+// and the error's code, naming the permission when one is given (a
+// catalog permission: its alphabet needs no escaping in a quoted string),
+// a server one with its Retry-After, and the error as JSON.
 func (s *Server) challenge(w http.ResponseWriter, e *oauthError, permission string) {
 	if e.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(e.retryAfter))
 	}
-	if e.status == http.StatusUnauthorized || e.status == http.StatusForbidden {
+	if e.status < http.StatusInternalServerError {
 		v := s.bearer + `, error="` + e.code + `"`
 		if permission != "" {
 			v += `, scope="` + permission + `"`
