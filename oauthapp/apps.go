@@ -41,8 +41,8 @@ type App struct {
 	// SID is the app's id and its OAuth client_id ("OQ" + 32 lowercase
 	// hex).
 	SID string
-	// AccountSID is the account that owns the app ("AC" + 32 lowercase
-	// hex).
+	// AccountSID is the account that owns the app: the host's id of it
+	// (see ParseAccountSID).
 	AccountSID string
 	// Region is where the app lives; its tokens are valid only there.
 	Region string
@@ -119,6 +119,11 @@ type AppUpdate struct {
 	// TokenTTL sets the app's own token lifetime; a pointer to zero
 	// returns the app to the service default.
 	TokenTTL *time.Duration
+	// IfVersion, when not zero, makes the update conditional: it is made
+	// only if the app's Version is still this one, else the call is
+	// ErrVersionMismatch and changes nothing. Zero updates whatever the
+	// version (concurrent changes to other fields are kept).
+	IfVersion int64
 }
 
 // Rotation says how to rotate an app's secret.
@@ -127,6 +132,9 @@ type Rotation struct {
 	// Nil means the service default (24 hours unless WithDefaultGrace).
 	// Zero stops the previous secret, and every token it minted, at once.
 	Grace *time.Duration
+	// IfVersion, when not zero, makes the rotation conditional on the
+	// app's Version, as AppUpdate.IfVersion does.
+	IfVersion int64
 }
 
 // Grace returns a pointer to d, for Rotation.Grace.
@@ -230,7 +238,7 @@ func (s *Service) ListApps(ctx context.Context, actor Actor, after string, limit
 // learns whether u was valid.
 func (s *Service) UpdateApp(ctx context.Context, actor Actor, appSID string, u AppUpdate) (App, error) {
 	now := s.now()
-	saved, err := s.modify(ctx, actor, appSID, func(a *store.App) error {
+	saved, err := s.modify(ctx, actor, appSID, u.IfVersion, func(a *store.App) error {
 		if err := u.apply(a); err != nil {
 			return err
 		}
@@ -306,7 +314,7 @@ func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, 
 	}
 	now := s.now()
 	var sec secret.Secret
-	saved, err := s.modify(ctx, actor, appSID, func(a *store.App) error {
+	saved, err := s.modify(ctx, actor, appSID, r.IfVersion, func(a *store.App) error {
 		if err := checkGrace(grace); err != nil {
 			return invalidArgument("%v", err)
 		}
@@ -373,12 +381,14 @@ func (s *Service) readForActor(ctx context.Context, actor Actor, appSID string) 
 // cached copy. change must derive everything from the record it is given.
 // It runs only once the actor may manage the app, so it is where a call
 // checks its input: an error from it is returned and nothing is written.
+// ifVersion, when not zero, is checked before change runs, on every
+// attempt: a record of another version is ErrVersionMismatch.
 //
 // Writers that lost a race wait a short random time, growing with each
 // loss, before they read again, so that many writers of one app spread out
 // instead of colliding in step; after maxRetries losses the call is
 // ErrConflict.
-func (s *Service) modify(ctx context.Context, actor Actor, appSID string, change func(*store.App) error) (store.App, error) {
+func (s *Service) modify(ctx context.Context, actor Actor, appSID string, ifVersion int64, change func(*store.App) error) (store.App, error) {
 	for attempt := range s.cfg.maxRetries {
 		if attempt > 0 {
 			if err := pause(ctx, attempt); err != nil {
@@ -388,6 +398,9 @@ func (s *Service) modify(ctx context.Context, actor Actor, appSID string, change
 		rec, err := s.readForActor(ctx, actor, appSID)
 		if err != nil {
 			return store.App{}, err
+		}
+		if ifVersion != 0 && rec.Version != ifVersion {
+			return store.App{}, ErrVersionMismatch
 		}
 		if err := change(&rec); err != nil {
 			return store.App{}, err

@@ -23,6 +23,11 @@ var (
 	// ErrConflict: a management call kept losing a race with concurrent
 	// writers and gave up; nothing was changed by it. Retry.
 	ErrConflict = errors.New("oauthapp: concurrent update, retry")
+	// ErrVersionMismatch: a conditional update or rotation
+	// (AppUpdate.IfVersion, Rotation.IfVersion) found the app at another
+	// version: someone changed it since the caller read it. Nothing was
+	// changed; read the app again before deciding.
+	ErrVersionMismatch = errors.New("oauthapp: app changed since it was read")
 
 	// ErrInvalidClient: client authentication failed. It is the same error
 	// for an unknown client, a wrong secret, an expired previous secret, a
@@ -64,6 +69,10 @@ var (
 
 // errSIDFormat is the detail of an ErrInvalidArgument for a malformed SID.
 var errSIDFormat = errors.New("want two-letter prefix and 32 lowercase hex digits")
+
+// errHostIDFormat is the detail of an ErrInvalidArgument for a malformed
+// account or user id.
+var errHostIDFormat = errors.New("want 1 to 64 bytes: an ASCII letter or digit, then letters, digits or - . _ ~ : @ + =")
 
 // ScopeError names the permission a scope check failed on. It wraps
 // ErrInvalidScope (token requests) or ErrInsufficientScope (authorization).

@@ -11,7 +11,8 @@ import (
 type App struct {
 	// SID is the app's client id ("OQ" + 32 hex). Required, unique.
 	SID string
-	// AccountSID is the account that owns the app ("AC" + 32 hex). Required.
+	// AccountSID is the account that owns the app: the host service's own
+	// id of it, an opaque string the store compares exactly. Required.
 	AccountSID string
 	// Region is where the app and its tokens live, such as "us1".
 	Region string
@@ -19,7 +20,7 @@ type App struct {
 	FriendlyName string
 	// Description is free text shown to people; "" when there is none.
 	Description string
-	// CreatedBy is the user SID that created the app. Data only: nothing
+	// CreatedBy is the host's id of the user that created the app. Data only: nothing
 	// checks that the user still exists.
 	CreatedBy string
 	// CreatedAt is when the app was created, set by the caller.
