@@ -48,10 +48,10 @@ func (a Actor) authorize(accountSID string) error {
 		return ErrForbidden
 	}
 	if !isHostID(a.UserSID) {
-		return invalidArgument("actor user SID: %w", errHostIDFormat)
+		return invalidArg("Actor.UserSID", "actor user SID: %w", errHostIDFormat)
 	}
 	if !isHostID(a.AccountSID) {
-		return invalidArgument("actor account SID: %w", errHostIDFormat)
+		return invalidArg("Actor.AccountSID", "actor account SID: %w", errHostIDFormat)
 	}
 	if a.AccountSID != accountSID {
 		return ErrForbidden

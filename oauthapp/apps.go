@@ -151,22 +151,22 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 		return App{}, secret.Secret{}, err
 	}
 	if n.FriendlyName == "" {
-		return App{}, secret.Secret{}, invalidArgument("friendly name is required")
+		return App{}, secret.Secret{}, invalidArg("FriendlyName", "friendly name is required")
 	}
 	region, err := s.region(n.Region)
 	if err != nil {
-		return App{}, secret.Secret{}, err
+		return App{}, secret.Secret{}, &ArgumentError{Argument: "Region", err: err}
 	}
 	policy, err := newPolicy(n.Permissions)
 	if err != nil {
 		return App{}, secret.Secret{}, err
 	}
 	if len(policy.Allow) == 0 {
-		return App{}, secret.Secret{}, invalidArgument("policy allows nothing")
+		return App{}, secret.Secret{}, invalidArg("Permissions", "policy allows nothing")
 	}
 	if n.TokenTTL != 0 {
 		if err := checkTTL(n.TokenTTL); err != nil {
-			return App{}, secret.Secret{}, invalidArgument("%v", err)
+			return App{}, secret.Secret{}, invalidArg("TokenTTL", "%v", err)
 		}
 	}
 	now := s.now()
@@ -212,10 +212,10 @@ func (s *Service) ListApps(ctx context.Context, actor Actor, after string, limit
 		return nil, err
 	}
 	if limit < 1 || limit > MaxListLimit {
-		return nil, invalidArgument("page size %d outside 1..%d", limit, MaxListLimit)
+		return nil, invalidArg("limit", "page size %d outside 1..%d", limit, MaxListLimit)
 	}
 	if after != "" && !isSID(AppSIDPrefix, after) {
-		return nil, invalidArgument("page cursor: %w", errSIDFormat)
+		return nil, invalidArg("after", "page cursor: %w", errSIDFormat)
 	}
 	recs, err := s.store.ListApps(ctx, actor.AccountSID, after, limit)
 	if err != nil {
@@ -262,14 +262,14 @@ func (u AppUpdate) apply(a *store.App) error {
 			return err
 		}
 		if len(p.Allow) == 0 {
-			return invalidArgument("policy allows nothing")
+			return invalidArg("Permissions", "policy allows nothing")
 		}
 		policy = &p
 	}
 	name, desc := "", ""
 	if u.FriendlyName != nil {
 		if *u.FriendlyName == "" {
-			return invalidArgument("friendly name is required")
+			return invalidArg("FriendlyName", "friendly name is required")
 		}
 		name = *u.FriendlyName
 	}
@@ -281,7 +281,7 @@ func (u AppUpdate) apply(a *store.App) error {
 	}
 	if u.TokenTTL != nil && *u.TokenTTL != 0 {
 		if err := checkTTL(*u.TokenTTL); err != nil {
-			return invalidArgument("%v", err)
+			return invalidArg("TokenTTL", "%v", err)
 		}
 	}
 	if u.FriendlyName != nil {
@@ -316,7 +316,7 @@ func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, 
 	var sec secret.Secret
 	saved, err := s.modify(ctx, actor, appSID, r.IfVersion, func(a *store.App) error {
 		if err := checkGrace(grace); err != nil {
-			return invalidArgument("%v", err)
+			return invalidArg("Grace", "%v", err)
 		}
 		creds, err := credsOf(a.Secrets)
 		if err != nil {
@@ -360,7 +360,7 @@ func (s *Service) readForActor(ctx context.Context, actor Actor, appSID string) 
 	if err := actor.authorize(actor.AccountSID); err != nil {
 		return store.App{}, err
 	}
-	if _, err := ParseAppSID(appSID); err != nil {
+	if err := parseAppSID(appSID); err != nil {
 		return store.App{}, err
 	}
 	rec, err := s.store.GetApp(ctx, appSID)
@@ -463,28 +463,28 @@ func (s *Service) view(rec store.App, now time.Time) App {
 func newPolicy(p Permissions) (store.Policy, error) {
 	policy, err := scope.NewPolicy(p.Allow, p.Deny)
 	if err != nil {
-		return store.Policy{}, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+		return store.Policy{}, &ArgumentError{Argument: "Permissions", err: fmt.Errorf("%w: %w", ErrInvalidArgument, err)}
 	}
 	return store.Policy{Allow: policy.Allow(), Deny: policy.Deny()}, nil
 }
 
 func checkText(name, desc string) error {
-	if err := checkField("friendly name", name, MaxFriendlyNameLen); err != nil {
+	if err := checkField("FriendlyName", "friendly name", name, MaxFriendlyNameLen); err != nil {
 		return err
 	}
-	return checkField("description", desc, MaxDescriptionLen)
+	return checkField("Description", "description", desc, MaxDescriptionLen)
 }
 
-func checkField(what, v string, max int) error {
+func checkField(arg, what, v string, max int) error {
 	if !utf8.ValidString(v) {
-		return invalidArgument("%s is not valid UTF-8", what)
+		return invalidArg(arg, "%s is not valid UTF-8", what)
 	}
 	if n := utf8.RuneCountInString(v); n > max {
-		return invalidArgument("%s has %d characters, more than %d", what, n, max)
+		return invalidArg(arg, "%s has %d characters, more than %d", what, n, max)
 	}
 	for _, r := range v {
 		if unicode.IsControl(r) {
-			return invalidArgument("%s contains a control character", what)
+			return invalidArg(arg, "%s contains a control character", what)
 		}
 	}
 	return nil

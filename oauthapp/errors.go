@@ -96,6 +96,30 @@ func invalidToken(cause error) error {
 	return fmt.Errorf("%w: %w", ErrInvalidToken, cause)
 }
 
+// ArgumentError says which argument of a call an ErrInvalidArgument is
+// about, for an interface that must name the offending field. It wraps
+// ErrInvalidArgument (ErrUnsupportedRegion for "Region"); errors.As finds
+// it.
+type ArgumentError struct {
+	// Argument is the Go name of the argument: a field of NewApp,
+	// AppUpdate or Rotation ("FriendlyName", "Description", "Region",
+	// "Permissions", "TokenTTL", "Grace"), "Actor.UserSID",
+	// "Actor.AccountSID", or a parameter ("appSID", "limit", "after").
+	Argument string
+	err      error
+}
+
+// Error says what was wrong with the argument.
+func (e *ArgumentError) Error() string { return e.err.Error() }
+
+// Unwrap returns the error wrapping ErrInvalidArgument.
+func (e *ArgumentError) Unwrap() error { return e.err }
+
+// invalidArg is an ErrInvalidArgument about the named argument.
+func invalidArg(arg, format string, args ...any) error {
+	return &ArgumentError{Argument: arg, err: invalidArgument(format, args...)}
+}
+
 func invalidArgument(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidArgument}, args...)...)
 }

@@ -40,6 +40,14 @@ func ParseUserSID(s string) (string, error) { return parseHostID("user SID", s) 
 // client_id ("OQ" + 32 lowercase hex).
 func ParseAppSID(s string) (string, error) { return parseSID("app SID", AppSIDPrefix, s) }
 
+// parseAppSID is ParseAppSID for a call's appSID parameter.
+func parseAppSID(s string) error {
+	if !isSID(AppSIDPrefix, s) {
+		return invalidArg("appSID", "app SID: %w", errSIDFormat)
+	}
+	return nil
+}
+
 func parseSID(what, prefix, s string) (string, error) {
 	if !isSID(prefix, s) {
 		return "", invalidArgument("%s: %w", what, errSIDFormat)
