@@ -121,8 +121,9 @@ type AppUpdate struct {
 	TokenTTL *time.Duration
 	// IfVersion, when not zero, makes the update conditional: it is made
 	// only if the app's Version is still this one, else the call is
-	// ErrVersionMismatch and changes nothing. Zero updates whatever the
-	// version (concurrent changes to other fields are kept).
+	// ErrVersionMismatch and changes nothing (a negative IfVersion never
+	// matches). Zero updates whatever the version (concurrent changes to
+	// other fields are kept).
 	IfVersion int64
 }
 
