@@ -54,9 +54,7 @@ func (a *API) listApps(c *call) response {
 	q := c.r.URL.Query()
 	for name := range q {
 		if name != "PageSize" && name != "PageToken" {
-			if len(name) > 64 {
-				name = name[:64]
-			}
+			name = memberName(name)
 			return invalid(name, "unknown query parameter "+strconv.Quote(name))
 		}
 	}

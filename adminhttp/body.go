@@ -39,9 +39,7 @@ func decode(body []byte, v any) *response {
 		}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		if len(name) > 64 {
-			name = name[:64]
-		}
+		name = memberName(name)
 		p = invalid(name, "unknown member "+strconv.Quote(name))
 	default:
 		p = invalid("", "the body is not valid JSON")

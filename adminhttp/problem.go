@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"regexp"
+	"strings"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/secret"
 )
 
 // problem is an RFC 9457 problem details document, with the extension
@@ -91,9 +94,34 @@ func (a *API) serviceError(c *call, err error, onApp bool) response {
 			return problemResponse(ProblemUnauthenticated, "", "the request's credentials were not accepted")
 		}
 		if field, ok := argumentFields[arg.Argument]; ok {
-			return invalid(field, arg.Error())
+			return invalid(field, redact(arg.Error()))
 		}
 	}
 	a.cfg.logger.ErrorContext(c.r.Context(), "adminhttp: "+c.r.Method+" "+c.r.URL.Path, "error", err)
 	return problemResponse(ProblemInternal, "", "the request failed on the server")
+}
+
+// quotedInput matches the quoted strings of an error message (Go's %q),
+// which are pieces of the request.
+var quotedInput = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// redact removes the request's own text from an error message before it
+// goes into an answer: the message says what rule was broken and where
+// (which entry, which byte), not what was sent, so that a secret pasted
+// into the wrong member is never sent back.
+func redact(msg string) string {
+	msg = strings.TrimPrefix(msg, "oauthapp: ")
+	return quotedInput.ReplaceAllString(msg, `"…"`)
+}
+
+// memberName returns an unknown member's name as an answer may show it:
+// at most 64 bytes, and never text that looks like a client secret.
+func memberName(name string) string {
+	if strings.Contains(strings.ToLower(name), secret.Prefix) {
+		return "(redacted)"
+	}
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	return name
 }
