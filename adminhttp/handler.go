@@ -128,7 +128,6 @@ func (a *API) handle(op func(c *call) response, idempotent bool) http.Handler {
 	})
 }
 
-
 // fingerprint identifies a request for its Idempotency-Key: method, path,
 // user, role, If-Match and body.
 func fingerprint(c *call) [sha256.Size]byte {

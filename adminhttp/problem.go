@@ -46,7 +46,9 @@ func problemResponse(typ, field, detail string) response {
 	return response{status: k.status, ctype: "application/problem+json", body: append(b, '\n')}
 }
 
-func invalid(field, detail string) response { return problemResponse(ProblemInvalidRequest, field, detail) }
+func invalid(field, detail string) response {
+	return problemResponse(ProblemInvalidRequest, field, detail)
+}
 
 // notFound is the one answer for a missing app, a malformed SID and
 // another account's app, so that none can be told from the others.
