@@ -40,6 +40,7 @@ type env struct {
 	h     http.Handler
 	clock *clock
 	logs  *bytes.Buffer
+	wrap  func(http.Handler) http.Handler
 
 	mu      sync.Mutex
 	actors  map[string]oauthapp.Actor // bearer token -> actor
@@ -81,6 +82,7 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler, opts ...adminhtt
 		store:  store.NewMemory(),
 		clock:  &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)},
 		logs:   new(bytes.Buffer),
+		wrap:   wrap,
 		actors: make(map[string]oauthapp.Actor),
 	}
 	e.svc, err = oauthapp.New(e.store, keys,

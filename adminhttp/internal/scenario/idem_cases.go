@@ -82,7 +82,7 @@ var idempotencyCases = []testCase{
 		}
 	}},
 	{"the record stays within its capacity", func(t *testing.T, e *env) {
-		small := newEnv(t, nil, adminhttp.WithIdempotency(time.Hour, 2))
+		small := newEnv(t, e.wrap, adminhttp.WithIdempotency(time.Hour, 2))
 		tok, _ := small.owner()
 		for _, k := range []string{"a", "b", "c"} {
 			wantStatus(t, small.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", k), 201)
