@@ -32,6 +32,7 @@ type demoLine struct {
 	AccountSID   string `json:"account_sid"`
 	ClientID     string `json:"client_id"`
 	ClientSecret string `json:"client_secret"`
+	adminDemo
 }
 
 // run serves until ctx is done, then shuts down and returns nil; any
@@ -68,10 +69,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv.Mount(mux)
 	api := newMessages()
 	api.mount(mux, srv.Protect)
+	admin, err := mountAdmin(mux, svc, base, logger)
+	if err != nil {
+		return err
+	}
 
 	var line *demoLine
 	if *demo {
-		if line, err = createDemo(ctx, srv, api); err != nil {
+		if line, err = createDemo(ctx, srv, api, admin); err != nil {
 			return err
 		}
 	}
@@ -151,7 +156,7 @@ func newService(issuer string, logger *slog.Logger) (*oauthapp.Service, error) {
 
 // createDemo creates the demo account's Owner and app, seeds a message,
 // and returns the line to print.
-func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages) (*demoLine, error) {
+func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages, admin *admin) (*demoLine, error) {
 	owner := oauthapp.Actor{
 		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
 		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
@@ -175,6 +180,7 @@ func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages) (*dem
 		AccountSID:   owner.AccountSID,
 		ClientID:     app.SID,
 		ClientSecret: sec.Reveal(),
+		adminDemo:    admin.grant(owner),
 	}, nil
 }
 
