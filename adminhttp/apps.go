@@ -41,6 +41,9 @@ func (a *API) createApp(c *call) response {
 			return invalid("access_token_ttl", "access_token_ttl must be a number of seconds; leave it out for the default")
 		}
 	}
+	if in.DefaultGrace != nil {
+		n.DefaultGrace = oauthapp.Grace(seconds(*in.DefaultGrace))
+	}
 	app, sec, err := a.svc.CreateApp(c.r.Context(), c.actor, n)
 	if err != nil {
 		return a.serviceError(c, err, false)
@@ -137,6 +140,12 @@ func (a *API) updateApp(c *call) response {
 	if in.AccessTokenTTL != nil {
 		ttl := seconds(*in.AccessTokenTTL)
 		u.TokenTTL = &ttl
+	}
+	if in.DefaultGrace != nil {
+		if *in.DefaultGrace < 0 { // not ServiceDefaultGrace by accident
+			return invalid("default_grace_period", "default_grace_period must be 0 to 2592000 seconds")
+		}
+		u.DefaultGrace = oauthapp.Grace(seconds(*in.DefaultGrace))
 	}
 	if u == (oauthapp.AppUpdate{}) {
 		return invalid("", "the body names nothing to change")

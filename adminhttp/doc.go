@@ -12,7 +12,7 @@
 //	POST   {prefix}/OAuthApps                 create; the client secret is shown this once (201)
 //	GET    {prefix}/OAuthApps                 list the account's apps (PageSize, PageToken)
 //	GET    {prefix}/OAuthApps/{Sid}           fetch
-//	POST   {prefix}/OAuthApps/{Sid}           update name, description, policy, token TTL
+//	POST   {prefix}/OAuthApps/{Sid}           update name, description, policy, token TTL, default grace
 //	DELETE {prefix}/OAuthApps/{Sid}           delete (204)
 //	POST   {prefix}/OAuthApps/{Sid}/Secrets   rotate, with an optional grace_period (201)
 //	GET    {prefix}/OAuthApps/{Sid}/Secrets   the secrets' metadata, never a secret

@@ -64,6 +64,7 @@ var argumentFields = map[string]string{
 	"Region":       "region",
 	"Permissions":  "policy",
 	"TokenTTL":     "access_token_ttl",
+	"DefaultGrace": "default_grace_period",
 	"Grace":        "grace_period",
 	"limit":        "PageSize",
 	"after":        "PageToken",

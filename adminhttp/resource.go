@@ -20,10 +20,13 @@ type appJSON struct {
 	Status         string     `json:"status"`
 	Policy         policyJSON `json:"policy"`
 	AccessTokenTTL int64      `json:"access_token_ttl"`
-	CreatorSID     string     `json:"creator_sid"`
-	DateCreated    string     `json:"date_created"`
-	DateUpdated    string     `json:"date_updated"`
-	ClientID       string     `json:"client_id"`
+	// DefaultGracePeriod is the grace, in seconds, of a rotation that
+	// names none.
+	DefaultGracePeriod int64  `json:"default_grace_period"`
+	CreatorSID         string `json:"creator_sid"`
+	DateCreated        string `json:"date_created"`
+	DateUpdated        string `json:"date_updated"`
+	ClientID           string `json:"client_id"`
 	// ClientSecret is set only in the answer that made the secret.
 	ClientSecret string    `json:"client_secret,omitempty"`
 	URL          string    `json:"url"`
@@ -44,21 +47,22 @@ const grantType = "client_credentials"
 
 func (a *API) appJSON(app oauthapp.App, sec *secret.Secret) appJSON {
 	j := appJSON{
-		SID:            app.SID,
-		AccountSID:     app.AccountSID,
-		Type:           grantType,
-		FriendlyName:   app.FriendlyName,
-		Description:    app.Description,
-		Region:         app.Region,
-		Status:         "active",
-		Policy:         policyJSON{Allow: nonNil(app.Permissions.Allow), Deny: nonNil(app.Permissions.Deny)},
-		AccessTokenTTL: int64(app.TokenTTL / time.Second),
-		CreatorSID:     app.CreatedBy,
-		DateCreated:    date(app.CreatedAt),
-		DateUpdated:    date(app.UpdatedAt),
-		ClientID:       app.SID,
-		URL:            a.url(a.appPath(app.SID)),
-		Links:          linksJSON{Secrets: a.url(a.appPath(app.SID) + "/Secrets")},
+		SID:                app.SID,
+		AccountSID:         app.AccountSID,
+		Type:               grantType,
+		FriendlyName:       app.FriendlyName,
+		Description:        app.Description,
+		Region:             app.Region,
+		Status:             "active",
+		Policy:             policyJSON{Allow: nonNil(app.Permissions.Allow), Deny: nonNil(app.Permissions.Deny)},
+		AccessTokenTTL:     int64(app.TokenTTL / time.Second),
+		DefaultGracePeriod: int64(app.DefaultGrace / time.Second),
+		CreatorSID:         app.CreatedBy,
+		DateCreated:        date(app.CreatedAt),
+		DateUpdated:        date(app.UpdatedAt),
+		ClientID:           app.SID,
+		URL:                a.url(a.appPath(app.SID)),
+		Links:              linksJSON{Secrets: a.url(a.appPath(app.SID) + "/Secrets")},
 	}
 	if sec != nil {
 		j.ClientSecret = sec.Reveal()
@@ -114,6 +118,7 @@ type createJSON struct {
 	Region         *string         `json:"region"`
 	Policy         *policyBodyJSON `json:"policy"`
 	AccessTokenTTL *int64          `json:"access_token_ttl"`
+	DefaultGrace   *int64          `json:"default_grace_period"`
 }
 
 type updateJSON struct {
@@ -121,6 +126,7 @@ type updateJSON struct {
 	Description    *string         `json:"description"`
 	Policy         *policyBodyJSON `json:"policy"`
 	AccessTokenTTL *int64          `json:"access_token_ttl"`
+	DefaultGrace   *int64          `json:"default_grace_period"`
 }
 
 type policyBodyJSON struct {

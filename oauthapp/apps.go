@@ -64,6 +64,9 @@ type App struct {
 	// TokenTTL is the lifetime of the app's tokens: its own, or the
 	// service default when it has none.
 	TokenTTL time.Duration
+	// DefaultGrace is the grace of a rotation that names none: the app's
+	// own, or the service default (WithDefaultGrace) when it has none.
+	DefaultGrace time.Duration
 	// Secrets are the secrets that verify now, current first.
 	Secrets []SecretInfo
 	// Version increases with every change; it is the store's version.
@@ -102,6 +105,9 @@ type NewApp struct {
 	// TokenTTL is the app's own token lifetime, MinTokenTTL to
 	// MaxTokenTTL; zero means the service default.
 	TokenTTL time.Duration
+	// DefaultGrace is the app's own grace for rotations that name none, 0
+	// to MaxGrace; nil means the service default (WithDefaultGrace).
+	DefaultGrace *time.Duration
 }
 
 // AppUpdate lists the changes to make to an app; a nil field is left as it
@@ -119,6 +125,10 @@ type AppUpdate struct {
 	// TokenTTL sets the app's own token lifetime; a pointer to zero
 	// returns the app to the service default.
 	TokenTTL *time.Duration
+	// DefaultGrace sets the app's own grace for rotations that name none,
+	// 0 to MaxGrace; a pointer to ServiceDefaultGrace returns the app to
+	// the service default.
+	DefaultGrace *time.Duration
 	// IfVersion, when not zero, makes the update conditional: it is made
 	// only if the app's Version is still this one, else the call is
 	// ErrVersionMismatch and changes nothing (a negative IfVersion never
@@ -130,7 +140,8 @@ type AppUpdate struct {
 // Rotation says how to rotate an app's secret.
 type Rotation struct {
 	// Grace is how long the previous secret keeps working: 0 to MaxGrace.
-	// Nil means the service default (24 hours unless WithDefaultGrace).
+	// Nil means the app's default grace (App.DefaultGrace): its own, or
+	// the service default (24 hours unless WithDefaultGrace).
 	// Zero stops the previous secret, and every token it minted, at once.
 	Grace *time.Duration
 	// IfVersion, when not zero, makes the rotation conditional on the
@@ -138,7 +149,12 @@ type Rotation struct {
 	IfVersion int64
 }
 
-// Grace returns a pointer to d, for Rotation.Grace.
+// ServiceDefaultGrace, as AppUpdate.DefaultGrace, returns an app to the
+// service's default grace (WithDefaultGrace).
+const ServiceDefaultGrace time.Duration = -1
+
+// Grace returns a pointer to d, for Rotation.Grace, NewApp.DefaultGrace and
+// AppUpdate.DefaultGrace.
 func Grace(d time.Duration) *time.Duration { return &d }
 
 // CreateApp creates an app in the actor's account and returns it with its
@@ -170,6 +186,13 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 			return App{}, secret.Secret{}, invalidArg("TokenTTL", "%v", err)
 		}
 	}
+	var grace *time.Duration
+	if n.DefaultGrace != nil {
+		if err := checkGrace(*n.DefaultGrace); err != nil {
+			return App{}, secret.Secret{}, invalidArg("DefaultGrace", "%v", err)
+		}
+		grace = Grace(*n.DefaultGrace)
+	}
 	now := s.now()
 	creds, sec, err := s.newCredentials(now)
 	if err != nil {
@@ -186,6 +209,7 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 		UpdatedAt:    now,
 		Policy:       policy,
 		TokenTTL:     n.TokenTTL,
+		DefaultGrace: grace,
 		Secrets:      storedSecrets(creds),
 	}
 	saved, err := s.store.CreateApp(ctx, rec)
@@ -285,6 +309,11 @@ func (u AppUpdate) apply(a *store.App) error {
 			return invalidArg("TokenTTL", "%v", err)
 		}
 	}
+	if u.DefaultGrace != nil && *u.DefaultGrace != ServiceDefaultGrace {
+		if err := checkGrace(*u.DefaultGrace); err != nil {
+			return invalidArg("DefaultGrace", "%v", err)
+		}
+	}
 	if u.FriendlyName != nil {
 		a.FriendlyName = *u.FriendlyName
 	}
@@ -296,6 +325,12 @@ func (u AppUpdate) apply(a *store.App) error {
 	}
 	if u.TokenTTL != nil {
 		a.TokenTTL = *u.TokenTTL
+	}
+	if u.DefaultGrace != nil {
+		a.DefaultGrace = nil
+		if *u.DefaultGrace != ServiceDefaultGrace {
+			a.DefaultGrace = Grace(*u.DefaultGrace)
+		}
 	}
 	return nil
 }
@@ -309,13 +344,13 @@ func (u AppUpdate) apply(a *store.App) error {
 // The actor is checked first, on the stored app: an actor who may not
 // manage it gets ErrForbidden (or ErrNotFound) whatever r holds.
 func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, r Rotation) (App, secret.Secret, error) {
-	grace := s.cfg.grace
-	if r.Grace != nil {
-		grace = *r.Grace
-	}
 	now := s.now()
 	var sec secret.Secret
 	saved, err := s.modify(ctx, actor, appSID, r.IfVersion, func(a *store.App) error {
+		grace := s.defaultGrace(a.DefaultGrace)
+		if r.Grace != nil {
+			grace = *r.Grace
+		}
 		if err := checkGrace(grace); err != nil {
 			return invalidArg("Grace", "%v", err)
 		}
@@ -449,6 +484,7 @@ func (s *Service) view(rec store.App, now time.Time) App {
 		UpdatedAt:    rec.UpdatedAt,
 		Permissions:  Permissions{Allow: rec.Policy.Allow, Deny: rec.Policy.Deny},
 		TokenTTL:     s.ttl(rec.TokenTTL),
+		DefaultGrace: s.defaultGrace(rec.DefaultGrace),
 		Version:      rec.Version,
 	}
 	for i, sec := range []store.Secret{rec.Secrets.Current, rec.Secrets.Previous} {
@@ -458,6 +494,14 @@ func (s *Service) view(rec store.App, now time.Time) App {
 		a.Secrets = append(a.Secrets, SecretInfo{ID: sec.ID, Created: sec.Created, Expires: sec.Expires, LastUsed: sec.LastUsed, Current: i == 0})
 	}
 	return a
+}
+
+// defaultGrace is an app's effective default grace.
+func (s *Service) defaultGrace(own *time.Duration) time.Duration {
+	if own != nil {
+		return *own
+	}
+	return s.cfg.grace
 }
 
 // newPolicy checks and normalises permissions into their stored form.

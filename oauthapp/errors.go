@@ -103,7 +103,7 @@ func invalidToken(cause error) error {
 type ArgumentError struct {
 	// Argument is the Go name of the argument: a field of NewApp,
 	// AppUpdate or Rotation ("FriendlyName", "Description", "Region",
-	// "Permissions", "TokenTTL", "Grace"), "Actor.UserSID",
+	// "Permissions", "TokenTTL", "DefaultGrace", "Grace"), "Actor.UserSID",
 	// "Actor.AccountSID", or a parameter ("appSID", "limit", "after").
 	Argument string
 	err      error

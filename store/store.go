@@ -33,6 +33,10 @@ type App struct {
 	// TokenTTL is the lifetime of the app's access tokens; zero means the
 	// service default.
 	TokenTTL time.Duration
+	// DefaultGrace is how long a replaced secret keeps working after a
+	// rotation that names no grace of its own; nil means the service
+	// default. A pointer to zero is a grace of zero, not the default.
+	DefaultGrace *time.Duration
 	// Secrets are the app's client secret slots, as hashes.
 	Secrets Secrets
 	// Version is owned by the store: 1 after CreateApp, one more after each

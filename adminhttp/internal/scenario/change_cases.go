@@ -227,3 +227,34 @@ var secretCases = []testCase{
 		}
 	}},
 }
+
+var graceCases = []testCase{
+	{"an app's default_grace_period is the grace of rotations that name none", func(t *testing.T, e *env) {
+		tok, _ := e.owner()
+		r := e.do(tok, "POST", apps(), `{"friendly_name":"x","policy":{"allow":["`+PermList+`"]},"default_grace_period":600}`)
+		wantStatus(t, r, 201)
+		m := r.obj(t)
+		sid, first := str(m, "sid"), str(m, "client_secret")
+		if m["default_grace_period"] != float64(600) {
+			t.Errorf("default_grace_period %v, want 600", m["default_grace_period"])
+		}
+		wantStatus(t, e.do(tok, "POST", secretsPath(sid), ""), 201)
+		e.clock.Advance(10 * time.Minute)
+		if e.issue(sid, first) == nil {
+			t.Error("the replaced secret outlived the app's grace")
+		}
+		r = e.do(tok, "POST", appPath(sid), `{"default_grace_period":0}`)
+		wantStatus(t, r, 200)
+		if r.obj(t)["default_grace_period"] != float64(0) {
+			t.Errorf("default_grace_period after update: %s", r.body)
+		}
+		for _, bad := range []string{`-1`, `2592001`, `"1d"`} {
+			wantProblem(t, e.do(tok, "POST", appPath(sid), `{"default_grace_period":`+bad+`}`), 400, adminhttp.ProblemInvalidRequest, "default_grace_period")
+		}
+		wantProblem(t, e.do(tok, "POST", apps(), `{"friendly_name":"x","policy":{"allow":["`+PermList+`"]},"default_grace_period":-5}`), 400, adminhttp.ProblemInvalidRequest, "default_grace_period")
+		r = e.do(tok, "POST", apps(), createBody("y"))
+		if r.obj(t)["default_grace_period"] != float64(86400) {
+			t.Errorf("an app without its own grace shows the service default: %s", r.body)
+		}
+	}},
+}

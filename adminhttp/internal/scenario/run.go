@@ -25,6 +25,7 @@ func Run(t *testing.T, wrap func(http.Handler) http.Handler) {
 		{"update", updateCases},
 		{"delete", deleteCases},
 		{"rotate", rotateCases},
+		{"default grace", graceCases},
 		{"secrets", secretCases},
 		{"roles and accounts", accessCases},
 		{"idempotency", idempotencyCases},
