@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"bytes"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,6 +59,37 @@ var idempotencyCases = []testCase{
 		}
 		if e.issue(sid, original) == nil {
 			t.Error("grace 0: the original secret still works")
+		}
+	}},
+	{"requests racing with one key create one app: the others get its answer or 409", func(t *testing.T, e *env) {
+		tok, _ := e.owner()
+		results := make([]result, 8)
+		var wg sync.WaitGroup
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = e.do(tok, "POST", apps(), createBody("raced"), "Idempotency-Key", "race-1")
+			}()
+		}
+		wg.Wait()
+		var first []byte
+		for _, r := range results {
+			switch r.status {
+			case 201:
+				if first == nil {
+					first = r.body
+				} else if !bytes.Equal(first, r.body) {
+					t.Error("two different 201 answers for one key")
+				}
+			case 409:
+				wantProblem(t, r, 409, adminhttp.ProblemConflict, "Idempotency-Key")
+			default:
+				t.Errorf("status %d: %s", r.status, r.body)
+			}
+		}
+		if sids, _ := walk(t, e, tok, apps()); len(sids) != 1 {
+			t.Errorf("%d apps from one key, want 1", len(sids))
 		}
 	}},
 	{"a failed request does not hold its key; an expired key acts again", func(t *testing.T, e *env) {
