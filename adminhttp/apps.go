@@ -14,7 +14,7 @@ func (a *API) createApp(c *call) response {
 	if len(c.body) == 0 {
 		return invalid("", "the body is required: an object with friendly_name and policy")
 	}
-	var in createJSON
+	var in appBodyJSON
 	if p := decode(c.body, &in); p != nil {
 		return *p
 	}
@@ -125,16 +125,18 @@ func (a *API) getApp(c *call) response {
 // updateApp: POST {prefix}/OAuthApps/{Sid}, If-Match honoured.
 func (a *API) updateApp(c *call) response {
 	sid := c.r.PathValue("Sid")
-	pre, ok := parseIfMatch(c.r.Header)
-	if !ok {
-		return invalid("If-Match", "If-Match must be * or a list of entity tags")
-	}
 	if len(c.body) == 0 {
 		return invalid("", "the body is required: an object with the members to change")
 	}
-	var in updateJSON
+	var in appBodyJSON
 	if p := decode(c.body, &in); p != nil {
 		return *p
+	}
+	if in.Type != nil {
+		return invalid("type", "type is set at creation only")
+	}
+	if in.Region != nil {
+		return invalid("region", "an app stays in the region it was created in")
 	}
 	u := oauthapp.AppUpdate{FriendlyName: in.FriendlyName, Description: in.Description, Permissions: in.Policy.permissions()}
 	if in.AccessTokenTTL != nil {
@@ -150,11 +152,10 @@ func (a *API) updateApp(c *call) response {
 	if u == (oauthapp.AppUpdate{}) {
 		return invalid("", "the body names nothing to change")
 	}
-	v, err := pre.ifVersion(a.currentVersion(c, sid))
-	if err != nil {
-		return a.serviceError(c, err, true)
+	var p *response
+	if u.IfVersion, p = a.ifVersion(c, sid); p != nil {
+		return *p
 	}
-	u.IfVersion = v
 	app, err := a.svc.UpdateApp(c.r.Context(), c.actor, sid, u)
 	if err != nil {
 		return a.serviceError(c, err, true)
@@ -166,21 +167,20 @@ func (a *API) updateApp(c *call) response {
 // the app as read just before the delete.
 func (a *API) deleteApp(c *call) response {
 	sid := c.r.PathValue("Sid")
-	pre, ok := parseIfMatch(c.r.Header)
-	if !ok {
-		return invalid("If-Match", "If-Match must be * or a list of entity tags")
-	}
 	if len(c.body) != 0 {
 		return invalid("", "a delete takes no body")
 	}
-	if pre.present {
+	want, p := a.ifVersion(c, sid)
+	if p != nil {
+		return *p
+	}
+	if want != 0 {
 		app, err := a.svc.GetApp(c.r.Context(), c.actor, sid)
+		if err == nil && app.Version != want {
+			err = oauthapp.ErrVersionMismatch
+		}
 		if err != nil {
 			return a.serviceError(c, err, true)
-		}
-		v, _ := pre.ifVersion(func() (int64, error) { return app.Version, nil })
-		if v != app.Version {
-			return a.serviceError(c, oauthapp.ErrVersionMismatch, true)
 		}
 	}
 	if err := a.svc.DeleteApp(c.r.Context(), c.actor, sid); err != nil {
@@ -192,10 +192,6 @@ func (a *API) deleteApp(c *call) response {
 // rotateSecret: POST {prefix}/OAuthApps/{Sid}/Secrets, If-Match honoured.
 func (a *API) rotateSecret(c *call) response {
 	sid := c.r.PathValue("Sid")
-	pre, ok := parseIfMatch(c.r.Header)
-	if !ok {
-		return invalid("If-Match", "If-Match must be * or a list of entity tags")
-	}
 	var in rotateJSON
 	if len(c.body) != 0 {
 		if p := decode(c.body, &in); p != nil {
@@ -206,16 +202,35 @@ func (a *API) rotateSecret(c *call) response {
 	if in.GracePeriod != nil {
 		rot.Grace = oauthapp.Grace(seconds(*in.GracePeriod))
 	}
-	v, err := pre.ifVersion(a.currentVersion(c, sid))
-	if err != nil {
-		return a.serviceError(c, err, true)
+	var p *response
+	if rot.IfVersion, p = a.ifVersion(c, sid); p != nil {
+		return *p
 	}
-	rot.IfVersion = v
 	app, sec, err := a.svc.RotateSecret(c.r.Context(), c.actor, sid, rot)
 	if err != nil {
 		return a.serviceError(c, err, true)
 	}
 	return reply(http.StatusCreated, a.appJSON(app, &sec)).withApp(app.Version, a.url(a.appPath(app.SID)+"/Secrets"))
+}
+
+// ifVersion reads If-Match as the version a change requires, for
+// oauthapp's IfVersion (see precondition.ifVersion). When the header names
+// several versions, the app is read to learn which one it has now.
+func (a *API) ifVersion(c *call, sid string) (int64, *response) {
+	pre, ok := parseIfMatch(c.r.Header)
+	if !ok {
+		p := invalid("If-Match", "If-Match must be * or a list of entity tags")
+		return 0, &p
+	}
+	v, err := pre.ifVersion(func() (int64, error) {
+		app, err := a.svc.GetApp(c.r.Context(), c.actor, sid)
+		return app.Version, err
+	})
+	if err != nil {
+		p := a.serviceError(c, err, true)
+		return 0, &p
+	}
+	return v, nil
 }
 
 // listSecrets: GET {prefix}/OAuthApps/{Sid}/Secrets.
@@ -225,13 +240,4 @@ func (a *API) listSecrets(c *call) response {
 		return a.serviceError(c, err, true)
 	}
 	return reply(http.StatusOK, secretListJSON{Secrets: secretsJSON(app)}).withApp(app.Version, "")
-}
-
-// currentVersion reads the app's version, for an If-Match that names
-// several.
-func (a *API) currentVersion(c *call, sid string) func() (int64, error) {
-	return func() (int64, error) {
-		app, err := a.svc.GetApp(c.r.Context(), c.actor, sid)
-		return app.Version, err
-	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/oauthapps/oauthapps/adminhttp"
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/store"
-	"github.com/oauthapps/oauthapps/token"
 )
 
 // FuzzAPI sends arbitrary bodies, If-Match and Idempotency-Key headers to
@@ -25,16 +24,8 @@ func FuzzAPI(f *testing.F) {
 	f.Add(uint8(4), `{"policy":{"allow":[],"deny":null}}`, `"x"`, "")
 	f.Add(uint8(5), `[1,2]`, ``, "\x7f")
 	f.Fuzz(func(t *testing.T, route uint8, body, ifMatch, key string) {
-		key0, err := token.GenerateKey(token.EdDSA)
-		if err != nil {
-			t.Fatal(err)
-		}
-		keys, _ := token.NewKeySet(key0)
 		st := store.NewMemory()
-		svc, err := oauthapp.New(st, keys)
-		if err != nil {
-			t.Fatal(err)
-		}
+		svc := newServiceOn(t, st)
 		owner := oauthapp.Actor{UserSID: "u1", AccountSID: "a1", Role: oauthapp.RoleOwner}
 		api, err := adminhttp.New(svc, func(*http.Request) (oauthapp.Actor, error) { return owner, nil })
 		if err != nil {

@@ -15,14 +15,20 @@ import (
 	"github.com/oauthapps/oauthapps/token"
 )
 
-func newService(t *testing.T) *oauthapp.Service {
+func newService(t *testing.T) *oauthapp.Service { return newServiceOn(t, store.NewMemory()) }
+
+// newServiceOn is an EdDSA-signing service on st.
+func newServiceOn(t *testing.T, st store.Store) *oauthapp.Service {
 	t.Helper()
 	key, err := token.GenerateKey(token.EdDSA)
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, _ := token.NewKeySet(key)
-	svc, err := oauthapp.New(store.NewMemory(), keys)
+	keys, err := token.NewKeySet(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := oauthapp.New(st, keys)
 	if err != nil {
 		t.Fatal(err)
 	}

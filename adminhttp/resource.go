@@ -111,17 +111,11 @@ type secretListJSON struct {
 
 // Request bodies. A member left out, or null, is not given.
 
-type createJSON struct {
+// appBodyJSON is the body of a create or an update. Type and Region are
+// set at creation only; an update that names them is refused.
+type appBodyJSON struct {
 	Type           *string         `json:"type"`
-	FriendlyName   *string         `json:"friendly_name"`
-	Description    *string         `json:"description"`
 	Region         *string         `json:"region"`
-	Policy         *policyBodyJSON `json:"policy"`
-	AccessTokenTTL *int64          `json:"access_token_ttl"`
-	DefaultGrace   *int64          `json:"default_grace_period"`
-}
-
-type updateJSON struct {
 	FriendlyName   *string         `json:"friendly_name"`
 	Description    *string         `json:"description"`
 	Policy         *policyBodyJSON `json:"policy"`

@@ -116,27 +116,14 @@ var listCases = []testCase{
 		for range 9 {
 			before = append(before, str(e.create(t, tok, "old"), "sid"))
 		}
+		// Inserts between pages: two new apps after each page.
+		order, _ := walkWith(t, e, tok, apps()+"?PageSize=3", func() {
+			e.create(t, tok, "new")
+			e.create(t, tok, "new")
+		})
 		seen := map[string]int{}
-		var order []string
-		next := apps() + "?PageSize=3"
-		for pages := 0; next != ""; pages++ {
-			if pages > 20 {
-				t.Fatal("pagination does not end")
-			}
-			r := e.do(tok, "GET", next, "")
-			wantStatus(t, r, 200)
-			m := r.obj(t)
-			list, _ := m["oauth_apps"].([]any)
-			for _, a := range list {
-				sid := str(a.(map[string]any), "sid")
-				seen[sid]++
-				order = append(order, sid)
-			}
-			// Inserts between pages: two new apps after each page.
-			e.create(t, tok, "new")
-			e.create(t, tok, "new")
-			meta := m["meta"].(map[string]any)
-			next, _ = meta["next_page_url"].(string)
+		for _, sid := range order {
+			seen[sid]++
 		}
 		for _, sid := range before {
 			if seen[sid] != 1 {
@@ -171,6 +158,12 @@ var listCases = []testCase{
 // number of pages.
 func walk(t *testing.T, e *env, tok, first string) (sids []string, pages int) {
 	t.Helper()
+	return walkWith(t, e, tok, first, func() {})
+}
+
+// walkWith is walk calling between after each page.
+func walkWith(t *testing.T, e *env, tok, first string, between func()) (sids []string, pages int) {
+	t.Helper()
 	for next := first; next != ""; pages++ {
 		if pages > 100 {
 			t.Fatal("pagination does not end")
@@ -183,6 +176,7 @@ func walk(t *testing.T, e *env, tok, first string) (sids []string, pages int) {
 			sids = append(sids, str(a.(map[string]any), "sid"))
 		}
 		next, _ = m["meta"].(map[string]any)["next_page_url"].(string)
+		between()
 	}
 	return sids, pages
 }
