@@ -63,6 +63,13 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 		a.mux.Handle(r.pattern, r.h)
 		a.paths = append(a.paths, r.pattern)
 	}
+	// Any other method on the API's paths: 405 as a problem, with Allow.
+	for _, r := range []struct{ path, allow string }{
+		{apps, "GET, HEAD, POST"}, {app, "DELETE, GET, HEAD, POST"}, {secrets, "GET, HEAD, POST"},
+	} {
+		a.mux.Handle(r.path, methodNotAllowed(r.allow))
+		a.paths = append(a.paths, r.path)
+	}
 	a.openapi = a.OpenAPI()
 	return a, nil
 }
@@ -70,6 +77,7 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 // Register mounts the API's routes on mux: POST and GET
 // {prefix}/OAuthApps; GET, POST and DELETE {prefix}/OAuthApps/{Sid}; POST
 // and GET {prefix}/OAuthApps/{Sid}/Secrets; and GET {prefix}/openapi.json.
+// Other methods on those paths are answered 405 with Allow.
 // It panics, as ServeMux.Handle does, if mux already has a route for one
 // of these patterns.
 func (a *API) Register(mux *http.ServeMux) {

@@ -28,6 +28,9 @@ const (
 	// ProblemInvalidRequest (400): the body or a parameter is malformed or
 	// breaks a rule; "field" names it.
 	ProblemInvalidRequest = "urn:oauthapps:problem:invalid-request"
+	// ProblemMethodNotAllowed (405): the path does not take this method;
+	// the Allow header lists those it takes.
+	ProblemMethodNotAllowed = "urn:oauthapps:problem:method-not-allowed"
 	// ProblemUnsupportedMediaType (415): a body that is not
 	// application/json.
 	ProblemUnsupportedMediaType = "urn:oauthapps:problem:unsupported-media-type"

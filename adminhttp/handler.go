@@ -190,3 +190,11 @@ func idempotencyKey(h http.Header) (string, *response) {
 	}
 	return vals[0], nil
 }
+
+// methodNotAllowed answers 405 with the methods the path allows.
+func methodNotAllowed(allow string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		problemResponse(ProblemMethodNotAllowed, "", "allowed: "+allow).write(w, false)
+	})
+}

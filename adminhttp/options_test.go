@@ -106,3 +106,27 @@ func TestPrefixBaseURLAndBodyLimitApply(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherMethodsAre405Problems: a method a path does not take is a 405
+// problem naming the methods it does take.
+func TestOtherMethodsAre405Problems(t *testing.T) {
+	api, err := adminhttp.New(newService(t), owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	api.Register(mux)
+	for path, allow := range map[string]string{
+		api.CollectionPath():                  "GET, HEAD, POST",
+		api.CollectionPath() + "/OQx":         "DELETE, GET, HEAD, POST",
+		api.CollectionPath() + "/OQx/Secrets": "GET, HEAD, POST",
+	} {
+		for _, method := range []string{"PUT", "PATCH"} {
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
+			if rec.Code != 405 || rec.Header().Get("Allow") != allow || rec.Header().Get("Content-Type") != "application/problem+json" {
+				t.Errorf("%s %s: %d Allow %q %q", method, path, rec.Code, rec.Header().Get("Allow"), rec.Header().Get("Content-Type"))
+			}
+		}
+	}
+}

@@ -30,6 +30,7 @@ var problemKinds = map[string]struct {
 	ProblemForbidden:            {http.StatusForbidden, "Role may not manage OAuth apps"},
 	ProblemNotFound:             {http.StatusNotFound, "No such OAuth app"},
 	ProblemInvalidRequest:       {http.StatusBadRequest, "Invalid request"},
+	ProblemMethodNotAllowed:     {http.StatusMethodNotAllowed, "Method not allowed"},
 	ProblemUnsupportedMediaType: {http.StatusUnsupportedMediaType, "Body must be JSON"},
 	ProblemBodyTooLarge:         {http.StatusRequestEntityTooLarge, "Body too large"},
 	ProblemPreconditionFailed:   {http.StatusPreconditionFailed, "The app changed"},

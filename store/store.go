@@ -35,7 +35,8 @@ type App struct {
 	TokenTTL time.Duration
 	// DefaultGrace is how long a replaced secret keeps working after a
 	// rotation that names no grace of its own; nil means the service
-	// default. A pointer to zero is a grace of zero, not the default.
+	// default. A pointer to zero is a grace of zero, not the default. A
+	// store keeps its own copy of the value, as of the policy lists.
 	DefaultGrace *time.Duration
 	// Secrets are the app's client secret slots, as hashes.
 	Secrets Secrets
