@@ -15,7 +15,7 @@ func (a *API) createApp(c *call) response {
 		return invalid("", "the body is required: an object with friendly_name and policy")
 	}
 	var in appBodyJSON
-	if p := decode(c.body, &in); p != nil {
+	if p := decode(c.body, &in, appMembers); p != nil {
 		return *p
 	}
 	if in.Type != nil && *in.Type != grantType {
@@ -129,7 +129,7 @@ func (a *API) updateApp(c *call) response {
 		return invalid("", "the body is required: an object with the members to change")
 	}
 	var in appBodyJSON
-	if p := decode(c.body, &in); p != nil {
+	if p := decode(c.body, &in, appMembers); p != nil {
 		return *p
 	}
 	if in.Type != nil {
@@ -194,7 +194,7 @@ func (a *API) rotateSecret(c *call) response {
 	sid := c.r.PathValue("Sid")
 	var in rotateJSON
 	if len(c.body) != 0 {
-		if p := decode(c.body, &in); p != nil {
+		if p := decode(c.body, &in, rotateMembers); p != nil {
 			return *p
 		}
 	}

@@ -72,6 +72,11 @@ var createCases = []testCase{
 			{`{"friendly_name":"x","policy":{"allow":["` + PermList + `"]},"colour":"red"}`, "colour"},
 			{`{"friendly_name":"x","policy":{"allow":["` + PermList + `"],"maybe":[]}}`, "maybe"},
 			{`{"friendly_name":7,"policy":{"allow":["` + PermList + `"]}}`, "friendly_name"},
+			{`{"Friendly_Name":"x","policy":{"allow":["` + PermList + `"]}}`, "Friendly_Name"},
+			{`{"friendly_name":"x","policy":{"Allow":["` + PermList + `"]}}`, "Allow"},
+			{`{"friendly_name":"x","friendly_name":"y","policy":{"allow":["` + PermList + `"]}}`, "friendly_name"},
+			{`{"friendly_name":"x","policy":{"allow":["` + PermList + `"],"allow":[]}}`, "allow"},
+			{`{"friendly_name":"x","policy":{"allow":["` + PermList + `"],"deny":[{"a":1}]}}`, "policy.deny"},
 		} {
 			before := e.eventCount()
 			r := e.do(tok, "POST", apps(), c.body)

@@ -183,6 +183,8 @@ var rotateCases = []testCase{
 		wantProblem(t, e.do(tok, "POST", secretsPath(sid), `{"grace_period":-1}`), 400, adminhttp.ProblemInvalidRequest, "grace_period")
 		wantProblem(t, e.do(tok, "POST", secretsPath(sid), `{"grace_period":2592001}`), 400, adminhttp.ProblemInvalidRequest, "grace_period")
 		wantProblem(t, e.do(tok, "POST", secretsPath(sid), `{"grace":1}`), 400, adminhttp.ProblemInvalidRequest, "grace")
+		wantProblem(t, e.do(tok, "POST", secretsPath(sid), `{"Grace_Period":1}`), 400, adminhttp.ProblemInvalidRequest, "Grace_Period")
+		wantProblem(t, e.do(tok, "POST", secretsPath(sid), `{"grace_period":1,"grace_period":2}`), 400, adminhttp.ProblemInvalidRequest, "grace_period")
 		wantProblem(t, e.do(tok, "POST", secretsPath(sid), `{}`, "If-Match", `"7"`), 412, adminhttp.ProblemPreconditionFailed, "If-Match")
 		if after := e.stored(t, owner.AccountSID); after != before {
 			t.Errorf("refused rotations changed the app")
