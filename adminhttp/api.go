@@ -28,6 +28,9 @@ type API struct {
 	paths []string
 	// openapi is the OpenAPI document, as served.
 	openapi []byte
+	// describedBy is the Link header of every answer: the document's URL
+	// (RFC 8631 service-desc).
+	describedBy string
 }
 
 // New returns the management API of the service, authenticating each
@@ -71,6 +74,7 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 		a.paths = append(a.paths, r.path)
 	}
 	a.openapi = a.OpenAPI()
+	a.describedBy = "<" + a.url(a.OpenAPIPath()) + ">; rel=\"service-desc\""
 	return a, nil
 }
 

@@ -24,6 +24,8 @@
 //     KiB by default; longer is 413). Members are snake_case, as Twilio
 //     names them (friendly_name, policy {allow, deny}, access_token_ttl in
 //     seconds, creator_sid, date_created); an unknown member is refused.
+//   - Every answer links the OpenAPI document (Link: <...>;
+//     rel="service-desc", RFC 8631).
 //   - Errors are RFC 9457 application/problem+json documents whose type is
 //     one of the Problem constants; "field" names the member, query
 //     parameter or header at fault. A refused request changes nothing.

@@ -80,6 +80,7 @@ func (r response) write(w http.ResponseWriter, replayed bool) {
 // answers a retry with the first answer.
 func (a *API) handle(op func(c *call) response, idempotent bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Link", a.describedBy)
 		actor, err := a.auth(r)
 		if err != nil {
 			problemResponse(ProblemUnauthenticated, "", "the request's credentials were not accepted").write(w, false)

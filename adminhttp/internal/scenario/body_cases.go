@@ -83,6 +83,10 @@ var documentCases = []testCase{
 				t.Errorf("the document lacks %s", p)
 			}
 		}
+		tok, _ := e.owner()
+		if link := e.do(tok, "GET", apps(), "").header.Get("Link"); link != `<`+Prefix+`/openapi.json>; rel="service-desc"` {
+			t.Errorf("answers link the document as %q", link)
+		}
 		if e.api.OpenAPIPath() != Prefix+"/openapi.json" || e.api.CollectionPath() != apps() {
 			t.Errorf("paths %s %s", e.api.OpenAPIPath(), e.api.CollectionPath())
 		}
