@@ -123,8 +123,15 @@ func (a *API) handle(op func(c *call) response, idempotent bool) http.Handler {
 			problemResponse(ProblemUnavailable, "Idempotency-Key", "too many requests with an Idempotency-Key are being processed").write(w, false)
 			return
 		}
+		finished := false
+		defer func() {
+			if !finished { // op panicked: let the key go
+				a.idem.finish(slot, response{status: http.StatusInternalServerError}, a.svc.Now())
+			}
+		}()
 		resp := op(c)
-		a.idem.finish(slot, resp, a.svc.Now())
+		a.idem.finish(slot, resp, a.svc.Now()) // before the answer, so a retry that follows it is replayed
+		finished = true
 		resp.write(w, false)
 	})
 }
