@@ -23,9 +23,13 @@ func FuzzAPI(f *testing.F) {
 	f.Add(uint8(3), ``, `*`, "")
 	f.Add(uint8(4), `{"policy":{"allow":[],"deny":null}}`, `"x"`, "")
 	f.Add(uint8(5), `[1,2]`, ``, "\x7f")
+	keys := newKeySet(f)
 	f.Fuzz(func(t *testing.T, route uint8, body, ifMatch, key string) {
 		st := store.NewMemory()
-		svc := newServiceOn(t, st)
+		svc, err := oauthapp.New(st, keys)
+		if err != nil {
+			t.Fatal(err)
+		}
 		owner := oauthapp.Actor{UserSID: "u1", AccountSID: "a1", Role: oauthapp.RoleOwner}
 		api, err := adminhttp.New(svc, func(*http.Request) (oauthapp.Actor, error) { return owner, nil })
 		if err != nil {

@@ -17,8 +17,8 @@ import (
 
 func newService(t *testing.T) *oauthapp.Service { return newServiceOn(t, store.NewMemory()) }
 
-// newServiceOn is an EdDSA-signing service on st.
-func newServiceOn(t *testing.T, st store.Store) *oauthapp.Service {
+// newKeySet is a set of one new EdDSA key.
+func newKeySet(t testing.TB) *token.KeySet {
 	t.Helper()
 	key, err := token.GenerateKey(token.EdDSA)
 	if err != nil {
@@ -28,7 +28,13 @@ func newServiceOn(t *testing.T, st store.Store) *oauthapp.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := oauthapp.New(st, keys)
+	return keys
+}
+
+// newServiceOn is an EdDSA-signing service on st.
+func newServiceOn(t *testing.T, st store.Store) *oauthapp.Service {
+	t.Helper()
+	svc, err := oauthapp.New(st, newKeySet(t))
 	if err != nil {
 		t.Fatal(err)
 	}
