@@ -132,7 +132,7 @@ func TestNoSecretOrTokenLeaks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{Now: clock.Now})
+	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
