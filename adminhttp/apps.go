@@ -138,6 +138,9 @@ func (a *API) updateApp(c *call) response {
 	if in.Region != nil {
 		return invalid("region", "an app stays in the region it was created in")
 	}
+	if in == (appBodyJSON{}) {
+		return invalid("", "the body names nothing to change")
+	}
 	u := oauthapp.AppUpdate{FriendlyName: in.FriendlyName, Description: in.Description, Permissions: in.Policy.permissions()}
 	if in.AccessTokenTTL != nil {
 		ttl := seconds(*in.AccessTokenTTL)
@@ -149,9 +152,7 @@ func (a *API) updateApp(c *call) response {
 		}
 		u.DefaultGrace = oauthapp.Grace(seconds(*in.DefaultGrace))
 	}
-	if u == (oauthapp.AppUpdate{}) {
-		return invalid("", "the body names nothing to change")
-	}
+
 	var p *response
 	if u.IfVersion, p = a.ifVersion(c, sid); p != nil {
 		return *p
