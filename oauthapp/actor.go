@@ -28,10 +28,13 @@ func (r Role) CanManageApps() bool {
 // which account they act in, and their role there. The service trusts the
 // caller to have authenticated the user; it checks the role and the account.
 type Actor struct {
-	// UserSID is the user ("US" + 32 hex), recorded as an app's CreatedBy.
+	// UserSID is the host service's id of the user, recorded as an app's
+	// CreatedBy: any id that ParseUserSID accepts (a UUID, an integer, a
+	// "US" SID, ...).
 	UserSID string
-	// AccountSID is the account the user acts in ("AC" + 32 hex); only
-	// that account's apps can be managed.
+	// AccountSID is the host service's id of the account the user acts
+	// in, under the rules of ParseAccountSID; only that account's apps can
+	// be managed. The service compares it exactly.
 	AccountSID string
 	// Role is the user's role in that account.
 	Role Role
@@ -44,11 +47,11 @@ func (a Actor) authorize(accountSID string) error {
 	if !a.Role.CanManageApps() {
 		return ErrForbidden
 	}
-	if !isSID(UserSIDPrefix, a.UserSID) {
-		return invalidArgument("actor user SID: %w", errSIDFormat)
+	if !isHostID(a.UserSID) {
+		return invalidArg("Actor.UserSID", "actor user SID: %w", errHostIDFormat)
 	}
-	if !isSID(AccountSIDPrefix, a.AccountSID) {
-		return invalidArgument("actor account SID: %w", errSIDFormat)
+	if !isHostID(a.AccountSID) {
+		return invalidArg("Actor.AccountSID", "actor account SID: %w", errHostIDFormat)
 	}
 	if a.AccountSID != accountSID {
 		return ErrForbidden

@@ -118,7 +118,7 @@ func TestManagementChecksTheActorBeforeTheInput(t *testing.T) {
 		{"read-only user of the account", false, sameAccount(oauthapp.RoleReadOnly)},
 		{"billing user of the account", false, sameAccount(oauthapp.RoleBilling)},
 		{"user with no role", false, sameAccount("")},
-		{"read-only user with malformed SIDs", false, oauthapp.Actor{UserSID: "nobody", AccountSID: "nowhere", Role: oauthapp.RoleReadOnly}},
+		{"read-only user with malformed ids", false, oauthapp.Actor{UserSID: "no body", AccountSID: "no/where", Role: oauthapp.RoleReadOnly}},
 		{"owner of another account", true, oauthapptest.NewActor(oauthapp.RoleOwner)},
 		{"developer of another account", true, oauthapptest.NewActor(oauthapp.RoleDeveloper)},
 	}

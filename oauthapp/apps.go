@@ -41,8 +41,8 @@ type App struct {
 	// SID is the app's id and its OAuth client_id ("OQ" + 32 lowercase
 	// hex).
 	SID string
-	// AccountSID is the account that owns the app ("AC" + 32 lowercase
-	// hex).
+	// AccountSID is the account that owns the app: the host's id of it
+	// (see ParseAccountSID).
 	AccountSID string
 	// Region is where the app lives; its tokens are valid only there.
 	Region string
@@ -64,6 +64,9 @@ type App struct {
 	// TokenTTL is the lifetime of the app's tokens: its own, or the
 	// service default when it has none.
 	TokenTTL time.Duration
+	// DefaultGrace is the grace of a rotation that names none: the app's
+	// own, or the service default (WithDefaultGrace) when it has none.
+	DefaultGrace time.Duration
 	// Secrets are the secrets that verify now, current first.
 	Secrets []SecretInfo
 	// Version increases with every change; it is the store's version.
@@ -104,6 +107,9 @@ type NewApp struct {
 	// TokenTTL is the app's own token lifetime, MinTokenTTL to
 	// MaxTokenTTL; zero means the service default.
 	TokenTTL time.Duration
+	// DefaultGrace is the app's own grace for rotations that name none, 0
+	// to MaxGrace; nil means the service default (WithDefaultGrace).
+	DefaultGrace *time.Duration
 }
 
 // AppUpdate lists the changes to make to an app; a nil field is left as it
@@ -121,17 +127,36 @@ type AppUpdate struct {
 	// TokenTTL sets the app's own token lifetime; a pointer to zero
 	// returns the app to the service default.
 	TokenTTL *time.Duration
+	// DefaultGrace sets the app's own grace for rotations that name none,
+	// 0 to MaxGrace; a pointer to ServiceDefaultGrace returns the app to
+	// the service default.
+	DefaultGrace *time.Duration
+	// IfVersion, when not zero, makes the update conditional: it is made
+	// only if the app's Version is still this one, else the call is
+	// ErrVersionMismatch and changes nothing (a negative IfVersion never
+	// matches). Zero updates whatever the version (concurrent changes to
+	// other fields are kept).
+	IfVersion int64
 }
 
 // Rotation says how to rotate an app's secret.
 type Rotation struct {
 	// Grace is how long the previous secret keeps working: 0 to MaxGrace.
-	// Nil means the service default (24 hours unless WithDefaultGrace).
+	// Nil means the app's default grace (App.DefaultGrace): its own, or
+	// the service default (24 hours unless WithDefaultGrace).
 	// Zero stops the previous secret, and every token it minted, at once.
 	Grace *time.Duration
+	// IfVersion, when not zero, makes the rotation conditional on the
+	// app's Version, as AppUpdate.IfVersion does.
+	IfVersion int64
 }
 
-// Grace returns a pointer to d, for Rotation.Grace.
+// ServiceDefaultGrace, as AppUpdate.DefaultGrace, returns an app to the
+// service's default grace (WithDefaultGrace).
+const ServiceDefaultGrace time.Duration = -1
+
+// Grace returns a pointer to d, for Rotation.Grace, NewApp.DefaultGrace and
+// AppUpdate.DefaultGrace.
 func Grace(d time.Duration) *time.Duration { return &d }
 
 // CreateApp creates an app in the actor's account and returns it with its
@@ -145,23 +170,30 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 		return App{}, secret.Secret{}, err
 	}
 	if n.FriendlyName == "" {
-		return App{}, secret.Secret{}, invalidArgument("friendly name is required")
+		return App{}, secret.Secret{}, invalidArg("FriendlyName", "friendly name is required")
 	}
 	region, err := s.region(n.Region)
 	if err != nil {
-		return App{}, secret.Secret{}, err
+		return App{}, secret.Secret{}, &ArgumentError{Argument: "Region", err: err}
 	}
 	policy, err := newPolicy(n.Permissions)
 	if err != nil {
 		return App{}, secret.Secret{}, err
 	}
 	if len(policy.Allow) == 0 {
-		return App{}, secret.Secret{}, invalidArgument("policy allows nothing")
+		return App{}, secret.Secret{}, invalidArg("Permissions", "policy allows nothing")
 	}
 	if n.TokenTTL != 0 {
 		if err := checkTTL(n.TokenTTL); err != nil {
-			return App{}, secret.Secret{}, invalidArgument("%v", err)
+			return App{}, secret.Secret{}, invalidArg("TokenTTL", "%v", err)
 		}
+	}
+	var grace *time.Duration
+	if n.DefaultGrace != nil {
+		if err := checkGrace(*n.DefaultGrace); err != nil {
+			return App{}, secret.Secret{}, invalidArg("DefaultGrace", "%v", err)
+		}
+		grace = Grace(*n.DefaultGrace)
 	}
 	now := s.now()
 	creds, sec, err := s.newCredentials(now)
@@ -179,6 +211,7 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 		UpdatedAt:    now,
 		Policy:       policy,
 		TokenTTL:     n.TokenTTL,
+		DefaultGrace: grace,
 		Secrets:      storedSecrets(creds),
 	}
 	saved, err := s.store.CreateApp(ctx, rec)
@@ -206,10 +239,10 @@ func (s *Service) ListApps(ctx context.Context, actor Actor, after string, limit
 		return nil, err
 	}
 	if limit < 1 || limit > MaxListLimit {
-		return nil, invalidArgument("page size %d outside 1..%d", limit, MaxListLimit)
+		return nil, invalidArg("limit", "page size %d outside 1..%d", limit, MaxListLimit)
 	}
 	if after != "" && !isSID(AppSIDPrefix, after) {
-		return nil, invalidArgument("page cursor: %w", errSIDFormat)
+		return nil, invalidArg("after", "page cursor: %w", errSIDFormat)
 	}
 	recs, err := s.store.ListApps(ctx, actor.AccountSID, after, limit)
 	if err != nil {
@@ -232,7 +265,7 @@ func (s *Service) ListApps(ctx context.Context, actor Actor, after string, limit
 // learns whether u was valid.
 func (s *Service) UpdateApp(ctx context.Context, actor Actor, appSID string, u AppUpdate) (App, error) {
 	now := s.now()
-	saved, err := s.modify(ctx, actor, appSID, func(a *store.App) error {
+	saved, err := s.modify(ctx, actor, appSID, u.IfVersion, func(a *store.App) error {
 		if err := u.apply(a); err != nil {
 			return err
 		}
@@ -256,14 +289,14 @@ func (u AppUpdate) apply(a *store.App) error {
 			return err
 		}
 		if len(p.Allow) == 0 {
-			return invalidArgument("policy allows nothing")
+			return invalidArg("Permissions", "policy allows nothing")
 		}
 		policy = &p
 	}
 	name, desc := "", ""
 	if u.FriendlyName != nil {
 		if *u.FriendlyName == "" {
-			return invalidArgument("friendly name is required")
+			return invalidArg("FriendlyName", "friendly name is required")
 		}
 		name = *u.FriendlyName
 	}
@@ -275,7 +308,12 @@ func (u AppUpdate) apply(a *store.App) error {
 	}
 	if u.TokenTTL != nil && *u.TokenTTL != 0 {
 		if err := checkTTL(*u.TokenTTL); err != nil {
-			return invalidArgument("%v", err)
+			return invalidArg("TokenTTL", "%v", err)
+		}
+	}
+	if u.DefaultGrace != nil && *u.DefaultGrace != ServiceDefaultGrace {
+		if err := checkGrace(*u.DefaultGrace); err != nil {
+			return invalidArg("DefaultGrace", "%v", err)
 		}
 	}
 	if u.FriendlyName != nil {
@@ -290,6 +328,12 @@ func (u AppUpdate) apply(a *store.App) error {
 	if u.TokenTTL != nil {
 		a.TokenTTL = *u.TokenTTL
 	}
+	if u.DefaultGrace != nil {
+		a.DefaultGrace = nil
+		if *u.DefaultGrace != ServiceDefaultGrace {
+			a.DefaultGrace = Grace(*u.DefaultGrace)
+		}
+	}
 	return nil
 }
 
@@ -302,15 +346,15 @@ func (u AppUpdate) apply(a *store.App) error {
 // The actor is checked first, on the stored app: an actor who may not
 // manage it gets ErrForbidden (or ErrNotFound) whatever r holds.
 func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, r Rotation) (App, secret.Secret, error) {
-	grace := s.cfg.grace
-	if r.Grace != nil {
-		grace = *r.Grace
-	}
 	now := s.now()
 	var sec secret.Secret
-	saved, err := s.modify(ctx, actor, appSID, func(a *store.App) error {
+	saved, err := s.modify(ctx, actor, appSID, r.IfVersion, func(a *store.App) error {
+		grace := s.defaultGrace(a.DefaultGrace)
+		if r.Grace != nil {
+			grace = *r.Grace
+		}
 		if err := checkGrace(grace); err != nil {
-			return invalidArgument("%v", err)
+			return invalidArg("Grace", "%v", err)
 		}
 		creds, err := credsOf(a.Secrets)
 		if err != nil {
@@ -354,7 +398,7 @@ func (s *Service) readForActor(ctx context.Context, actor Actor, appSID string) 
 	if err := actor.authorize(actor.AccountSID); err != nil {
 		return store.App{}, err
 	}
-	if _, err := ParseAppSID(appSID); err != nil {
+	if err := parseAppSID(appSID); err != nil {
 		return store.App{}, err
 	}
 	rec, err := s.store.GetApp(ctx, appSID)
@@ -375,12 +419,14 @@ func (s *Service) readForActor(ctx context.Context, actor Actor, appSID string) 
 // cached copy. change must derive everything from the record it is given.
 // It runs only once the actor may manage the app, so it is where a call
 // checks its input: an error from it is returned and nothing is written.
+// ifVersion, when not zero, is checked before change runs, on every
+// attempt: a record of another version is ErrVersionMismatch.
 //
 // Writers that lost a race wait a short random time, growing with each
 // loss, before they read again, so that many writers of one app spread out
 // instead of colliding in step; after maxRetries losses the call is
 // ErrConflict.
-func (s *Service) modify(ctx context.Context, actor Actor, appSID string, change func(*store.App) error) (store.App, error) {
+func (s *Service) modify(ctx context.Context, actor Actor, appSID string, ifVersion int64, change func(*store.App) error) (store.App, error) {
 	for attempt := range s.cfg.maxRetries {
 		if attempt > 0 {
 			if err := pause(ctx, attempt); err != nil {
@@ -390,6 +436,9 @@ func (s *Service) modify(ctx context.Context, actor Actor, appSID string, change
 		rec, err := s.readForActor(ctx, actor, appSID)
 		if err != nil {
 			return store.App{}, err
+		}
+		if ifVersion != 0 && rec.Version != ifVersion {
+			return store.App{}, ErrVersionMismatch
 		}
 		if err := change(&rec); err != nil {
 			return store.App{}, err
@@ -437,6 +486,7 @@ func (s *Service) view(rec store.App, now time.Time) App {
 		UpdatedAt:    rec.UpdatedAt,
 		Permissions:  Permissions{Allow: rec.Policy.Allow, Deny: rec.Policy.Deny},
 		TokenTTL:     s.ttl(rec.TokenTTL),
+		DefaultGrace: s.defaultGrace(rec.DefaultGrace),
 		Version:      rec.Version,
 	}
 	for i, sec := range []store.Secret{rec.Secrets.Current, rec.Secrets.Previous} {
@@ -448,32 +498,40 @@ func (s *Service) view(rec store.App, now time.Time) App {
 	return a
 }
 
+// defaultGrace is an app's effective default grace.
+func (s *Service) defaultGrace(own *time.Duration) time.Duration {
+	if own != nil {
+		return *own
+	}
+	return s.cfg.grace
+}
+
 // newPolicy checks and normalises permissions into their stored form.
 func newPolicy(p Permissions) (store.Policy, error) {
 	policy, err := scope.NewPolicy(p.Allow, p.Deny)
 	if err != nil {
-		return store.Policy{}, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+		return store.Policy{}, &ArgumentError{Argument: "Permissions", err: fmt.Errorf("%w: %w", ErrInvalidArgument, err)}
 	}
 	return store.Policy{Allow: policy.Allow(), Deny: policy.Deny()}, nil
 }
 
 func checkText(name, desc string) error {
-	if err := checkField("friendly name", name, MaxFriendlyNameLen); err != nil {
+	if err := checkField("FriendlyName", "friendly name", name, MaxFriendlyNameLen); err != nil {
 		return err
 	}
-	return checkField("description", desc, MaxDescriptionLen)
+	return checkField("Description", "description", desc, MaxDescriptionLen)
 }
 
-func checkField(what, v string, max int) error {
+func checkField(arg, what, v string, max int) error {
 	if !utf8.ValidString(v) {
-		return invalidArgument("%s is not valid UTF-8", what)
+		return invalidArg(arg, "%s is not valid UTF-8", what)
 	}
 	if n := utf8.RuneCountInString(v); n > max {
-		return invalidArgument("%s has %d characters, more than %d", what, n, max)
+		return invalidArg(arg, "%s has %d characters, more than %d", what, n, max)
 	}
 	for _, r := range v {
 		if unicode.IsControl(r) {
-			return invalidArgument("%s contains a control character", what)
+			return invalidArg(arg, "%s contains a control character", what)
 		}
 	}
 	return nil

@@ -31,6 +31,12 @@
 //     account may manage an app; any other role, or another account, is
 //     ErrForbidden, checked before the rest of the call's input, so a
 //     refused actor never learns whether that input was valid.
+//     Accounts and users are the host service's own ids (a UUID, an
+//     integer, an "AC" SID: see ParseAccountSID), compared exactly; app
+//     SIDs, the client ids, are "OQ" + 32 hex. An update or rotation may
+//     be made conditional on the version the caller read (IfVersion), so
+//     that of two writers who read the same version one wins and the
+//     other gets ErrVersionMismatch.
 //   - Tokens live one hour by default (configurable per service and per app,
 //     one minute to thirty days); a new token never revokes earlier ones.
 //     expires_in is always the truth: a token obtained with the previous

@@ -26,6 +26,11 @@ var (
 	// ErrConflict: a management call kept losing a race with concurrent
 	// writers and gave up; nothing was changed by it. Retry.
 	ErrConflict = errors.New("oauthapp: concurrent update, retry")
+	// ErrVersionMismatch: a conditional update or rotation
+	// (AppUpdate.IfVersion, Rotation.IfVersion) found the app at another
+	// version: someone changed it since the caller read it. Nothing was
+	// changed; read the app again before deciding.
+	ErrVersionMismatch = errors.New("oauthapp: app changed since it was read")
 
 	// ErrInvalidClient: client authentication failed. It is the same error
 	// for an unknown client, a wrong secret, an expired previous secret, a
@@ -68,6 +73,10 @@ var (
 // errSIDFormat is the detail of an ErrInvalidArgument for a malformed SID.
 var errSIDFormat = errors.New("want two-letter prefix and 32 lowercase hex digits")
 
+// errHostIDFormat is the detail of an ErrInvalidArgument for a malformed
+// account or user id.
+var errHostIDFormat = errors.New("want 1 to 64 bytes: an ASCII letter or digit, then letters, digits or - . _ ~ : @ + =")
+
 // ScopeError names the permission a scope check failed on. It wraps
 // ErrInvalidScope (token requests) or ErrInsufficientScope (authorization).
 type ScopeError struct {
@@ -91,6 +100,30 @@ func (e *ScopeError) Unwrap() error { return e.err }
 // and the cause.
 func invalidToken(cause error) error {
 	return fmt.Errorf("%w: %w", ErrInvalidToken, cause)
+}
+
+// ArgumentError says which argument of a call an ErrInvalidArgument is
+// about, for an interface that must name the offending field. It wraps
+// ErrInvalidArgument (ErrUnsupportedRegion for "Region"); errors.As finds
+// it.
+type ArgumentError struct {
+	// Argument is the Go name of the argument: a field of NewApp,
+	// AppUpdate or Rotation ("FriendlyName", "Description", "Region",
+	// "Permissions", "TokenTTL", "DefaultGrace", "Grace"), "Actor.UserSID",
+	// "Actor.AccountSID", or a parameter ("appSID", "limit", "after").
+	Argument string
+	err      error
+}
+
+// Error says what was wrong with the argument.
+func (e *ArgumentError) Error() string { return e.err.Error() }
+
+// Unwrap returns the error wrapping ErrInvalidArgument.
+func (e *ArgumentError) Unwrap() error { return e.err }
+
+// invalidArg is an ErrInvalidArgument about the named argument.
+func invalidArg(arg, format string, args ...any) error {
+	return &ArgumentError{Argument: arg, err: invalidArgument(format, args...)}
 }
 
 func invalidArgument(format string, args ...any) error {

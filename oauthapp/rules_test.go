@@ -143,7 +143,7 @@ func TestR3_RolesThatMayManageApps(t *testing.T) {
 		assert.Equal(t, before, after)
 	})
 	t.Run("a malformed actor is an invalid argument", func(t *testing.T) {
-		_, err := k.Service.ListApps(ctx, oauthapp.Actor{UserSID: "nobody", AccountSID: account, Role: oauthapp.RoleOwner}, "", 10)
+		_, err := k.Service.ListApps(ctx, oauthapp.Actor{UserSID: "no body", AccountSID: account, Role: oauthapp.RoleOwner}, "", 10)
 		assert.ErrorIs(t, err, oauthapp.ErrInvalidArgument)
 	})
 }

@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 )
 
-// SID prefixes. A SID is its two-letter prefix followed by 32 lowercase hex
-// digits.
+// Prefixes of the SIDs NewSID makes. App SIDs, the OAuth client ids, are
+// always "OQ" + 32 lowercase hex. "AC" and "US" make Twilio-style account
+// and user ids for tests and examples; a host may use any account and user
+// ids of its own (see ParseAccountSID).
 const (
 	AccountSIDPrefix = "AC"
 	UserSIDPrefix    = "US"
@@ -15,19 +17,47 @@ const (
 
 const sidLen = 34
 
-// ParseAccountSID checks that s is an account SID ("AC" + 32 lowercase hex).
-func ParseAccountSID(s string) (string, error) { return parseSID("account SID", AccountSIDPrefix, s) }
+// MaxHostIDLen is the longest account or user id the service takes, in
+// bytes.
+const MaxHostIDLen = 64
 
-// ParseUserSID checks that s is a user SID ("US" + 32 lowercase hex).
-func ParseUserSID(s string) (string, error) { return parseSID("user SID", UserSIDPrefix, s) }
+// ParseAccountSID checks that s is an account id of the host service. The
+// library never interprets such an id; it compares it exactly. It must be 1
+// to MaxHostIDLen bytes, start with an ASCII letter or digit, and continue
+// with ASCII letters, digits and the characters - . _ ~ : @ + =. A UUID,
+// an integer, an e-mail address or a Twilio-style "AC" SID all fit. The
+// set is chosen so that an id is one segment of a URL path that no client
+// or server rewrites (the route catalog's {AccountSid} compares it as it
+// appears in the path), and needs no quoting in a header, a JSON string or
+// a log line.
+func ParseAccountSID(s string) (string, error) { return parseHostID("account SID", s) }
+
+// ParseUserSID checks that s is a user id of the host service, under the
+// rules of ParseAccountSID.
+func ParseUserSID(s string) (string, error) { return parseHostID("user SID", s) }
 
 // ParseAppSID checks that s is an app SID, which is also the app's OAuth
 // client_id ("OQ" + 32 lowercase hex).
 func ParseAppSID(s string) (string, error) { return parseSID("app SID", AppSIDPrefix, s) }
 
+// parseAppSID is ParseAppSID for a call's appSID parameter.
+func parseAppSID(s string) error {
+	if !isSID(AppSIDPrefix, s) {
+		return invalidArg("appSID", "app SID: %w", errSIDFormat)
+	}
+	return nil
+}
+
 func parseSID(what, prefix, s string) (string, error) {
 	if !isSID(prefix, s) {
 		return "", invalidArgument("%s: %w", what, errSIDFormat)
+	}
+	return s, nil
+}
+
+func parseHostID(what, s string) (string, error) {
+	if !isHostID(s) {
+		return "", invalidArgument("%s: %w", what, errHostIDFormat)
 	}
 	return s, nil
 }
@@ -39,6 +69,37 @@ func isSID(prefix, s string) bool {
 	for i := 2; i < sidLen; i++ {
 		c := s[i]
 		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// hostIDChar marks the bytes an account or user id may hold after its
+// first, which must be a letter or a digit.
+var hostIDChar = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range "-._~:@+=" {
+		t[c] = true
+	}
+	return t
+}()
+
+// isHostID reports whether s is a well-formed account or user id.
+func isHostID(s string) bool {
+	if len(s) == 0 || len(s) > MaxHostIDLen {
+		return false
+	}
+	if c := s[0]; (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !hostIDChar[s[i]] {
 			return false
 		}
 	}

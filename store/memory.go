@@ -339,6 +339,10 @@ func (m *Memory) load(sid string) *App {
 // immutable and are shared. Allow and Deny get one backing array between
 // them, capped so that appending to one never writes into the other.
 func cloneApp(a App) App {
+	if a.DefaultGrace != nil {
+		g := *a.DefaultGrace
+		a.DefaultGrace = &g
+	}
 	allow, deny := a.Policy.Allow, a.Policy.Deny
 	if allow == nil && deny == nil {
 		return a

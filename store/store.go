@@ -11,7 +11,8 @@ import (
 type App struct {
 	// SID is the app's client id ("OQ" + 32 hex). Required, unique.
 	SID string
-	// AccountSID is the account that owns the app ("AC" + 32 hex). Required.
+	// AccountSID is the account that owns the app: the host service's own
+	// id of it, an opaque string the store compares exactly. Required.
 	AccountSID string
 	// Region is where the app and its tokens live, such as "us1".
 	Region string
@@ -19,7 +20,7 @@ type App struct {
 	FriendlyName string
 	// Description is free text shown to people; "" when there is none.
 	Description string
-	// CreatedBy is the user SID that created the app. Data only: nothing
+	// CreatedBy is the host's id of the user that created the app. Data only: nothing
 	// checks that the user still exists.
 	CreatedBy string
 	// CreatedAt is when the app was created, set by the caller.
@@ -32,6 +33,11 @@ type App struct {
 	// TokenTTL is the lifetime of the app's access tokens; zero means the
 	// service default.
 	TokenTTL time.Duration
+	// DefaultGrace is how long a replaced secret keeps working after a
+	// rotation that names no grace of its own; nil means the service
+	// default. A pointer to zero is a grace of zero, not the default. A
+	// store keeps its own copy of the value, as of the policy lists.
+	DefaultGrace *time.Duration
 	// Secrets are the app's client secret slots, as hashes.
 	Secrets Secrets
 	// Version is owned by the store: 1 after CreateApp, one more after each

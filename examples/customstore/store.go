@@ -24,11 +24,15 @@ func New() *MapStore {
 
 var _ store.Store = (*MapStore)(nil)
 
-// clone copies the slices of an app, so that neither the caller nor the
-// store sees the other's later changes.
+// clone copies the slices and the default grace of an app, so that
+// neither the caller nor the store sees the other's later changes.
 func clone(a store.App) store.App {
 	a.Policy.Allow = slices.Clone(a.Policy.Allow)
 	a.Policy.Deny = slices.Clone(a.Policy.Deny)
+	if a.DefaultGrace != nil {
+		g := *a.DefaultGrace
+		a.DefaultGrace = &g
+	}
 	return a
 }
 

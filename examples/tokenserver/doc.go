@@ -1,7 +1,8 @@
 // Command tokenserver is a complete OAuth apps server on the in-memory
 // store, or on PostgreSQL shared by several instances: the token endpoint (client credentials, RFC 6749 section 4.4),
 // RFC 8414 metadata, the JWKS document, RFC 7662 introspection and RFC 7009
-// revocation, and a small demo API under /v1 protected by bearer tokens.
+// revocation, a small demo API under /v1 protected by bearer tokens, and
+// the management API of OAuth apps (package adminhttp) under /v1/Account.
 //
 // Usage:
 //
@@ -13,9 +14,11 @@
 // -demo it creates one account, one Owner and one app allowed to list and
 // read messages, and once it is listening prints one line of JSON on
 // standard output with the keys token_url, jwks_url, metadata_url,
-// api_base, account_sid, client_id and client_secret. Logs go to standard
-// error, audit events among them (oauthapp.SlogAudit). SIGINT or SIGTERM
-// shuts it down cleanly.
+// api_base, account_sid, client_id and client_secret, and, for the
+// management API, admin_base (the OAuthApps collection URL), admin_token (a
+// bearer token the server maps to the demo Owner) and admin_openapi (the
+// API's OpenAPI document). Logs go to standard error, audit events among
+// them (oauthapp.SlogAudit). SIGINT or SIGTERM shuts it down cleanly.
 //
 // With -metrics ADDR it also serves the library's OpenTelemetry metrics
 // (package oauthotel) in the Prometheus text format at /metrics on ADDR,

@@ -38,6 +38,8 @@ type demoLine struct {
 	// Audience is the aud claim of the demo's tokens, which an API checks
 	// them for.
 	Audience string `json:"audience"`
+
+	adminDemo
 }
 
 // run serves until ctx is done, then shuts down and returns nil; any
@@ -94,10 +96,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv.Mount(mux)
 	api := newMessages()
 	api.mount(mux, srv.Protect)
+	admin, err := mountAdmin(mux, svc, base, logger)
+	if err != nil {
+		return err
+	}
 
 	var line *demoLine
 	if *demo {
-		if line, err = createDemo(ctx, srv, api); err != nil {
+		if line, err = createDemo(ctx, srv, api, admin); err != nil {
 			return err
 		}
 		line.MetricsURL = m.metricsURL()
@@ -165,7 +171,7 @@ func newService(issuer string, logger *slog.Logger, be *backend, opts ...oauthap
 
 // createDemo creates the demo account's Owner and app, seeds a message,
 // and returns the line to print.
-func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages) (*demoLine, error) {
+func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages, admin *admin) (*demoLine, error) {
 	owner := oauthapp.Actor{
 		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
 		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
@@ -189,6 +195,7 @@ func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages) (*dem
 		AccountSID:   owner.AccountSID,
 		ClientID:     app.SID,
 		ClientSecret: sec.Reveal(),
+		adminDemo:    admin.grant(owner),
 
 		IntrospectionURL: e.Introspection,
 		Audience:         srv.Service().Audience(),

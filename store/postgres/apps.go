@@ -137,7 +137,7 @@ func (s *Store) TouchSecret(ctx context.Context, appSID, secretID string, at tim
 	return nil
 }
 
-// appFields are the query arguments $1..$21 of an app: every stored column
+// appFields are the query arguments $1..$22 of an app: every stored column
 // but the version, in appColumns order.
 func appFields(a store.App) []any {
 	c, p := a.Secrets.Current, a.Secrets.Previous
@@ -147,7 +147,17 @@ func appFields(a store.App) []any {
 		textArray(a.Policy.Allow), textArray(a.Policy.Deny), int64(a.TokenTTL),
 		c.ID, c.Hash, timestamp(c.Created), timestamp(c.Expires), timestamp(c.LastUsed),
 		p.ID, p.Hash, timestamp(p.Created), timestamp(p.Expires), timestamp(p.LastUsed),
+		graceNS(a.DefaultGrace),
 	}
+}
+
+// graceNS stores an app's default grace in nanoseconds, nil as NULL.
+func graceNS(g *time.Duration) *int64 {
+	if g == nil {
+		return nil
+	}
+	ns := int64(*g)
+	return &ns
 }
 
 // scanApp reads one row of appColumns, after the given leading
@@ -159,13 +169,14 @@ func scanApp(row pgx.Row, lead ...any) (store.App, error) {
 		cCreated, cExpires, cLastUsed pgtype.Timestamptz
 		pCreated, pExpires, pLastUsed pgtype.Timestamptz
 		ttl                           int64
+		grace                         *int64
 		c, p                          = &a.Secrets.Current, &a.Secrets.Previous
 	)
 	dest := append(lead,
 		&a.SID, &a.AccountSID, &a.Region, &a.FriendlyName, &a.Description, &a.CreatedBy,
 		&created, &updatedAt, &a.Policy.Allow, &a.Policy.Deny, &ttl,
 		&c.ID, &c.Hash, &cCreated, &cExpires, &cLastUsed,
-		&p.ID, &p.Hash, &pCreated, &pExpires, &pLastUsed, &a.Version)
+		&p.ID, &p.Hash, &pCreated, &pExpires, &pLastUsed, &grace, &a.Version)
 	if err := row.Scan(dest...); err != nil {
 		return store.App{}, err
 	}
@@ -173,6 +184,10 @@ func scanApp(row pgx.Row, lead ...any) (store.App, error) {
 	c.Created, c.Expires, c.LastUsed = goTime(cCreated), goTime(cExpires), goTime(cLastUsed)
 	p.Created, p.Expires, p.LastUsed = goTime(pCreated), goTime(pExpires), goTime(pLastUsed)
 	a.TokenTTL = time.Duration(ttl)
+	if grace != nil {
+		g := time.Duration(*grace)
+		a.DefaultGrace = &g
+	}
 	a.Policy.Allow, a.Policy.Deny = nilIfEmpty(a.Policy.Allow), nilIfEmpty(a.Policy.Deny)
 	return a, nil
 }

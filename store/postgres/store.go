@@ -106,7 +106,7 @@ type queries struct {
 const appColumns = `sid, account_sid, region, friendly_name, description, created_by,
 	created_at, updated_at, policy_allow, policy_deny, token_ttl_ns,
 	cur_id, cur_hash, cur_created, cur_expires, cur_last_used,
-	prev_id, prev_hash, prev_created, prev_expires, prev_last_used, version`
+	prev_id, prev_hash, prev_created, prev_expires, prev_last_used, default_grace_ns, version`
 
 func newQueries(schema string) queries {
 	apps := pgx.Identifier{schema, "apps"}.Sanitize()
@@ -115,7 +115,7 @@ func newQueries(schema string) queries {
 		apps:    apps,
 		revoked: revoked,
 		createApp: `INSERT INTO ` + apps + ` (` + appColumns + `)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, 1)
 			RETURNING ` + appColumns,
 		getApp: `SELECT ` + appColumns + ` FROM ` + apps + ` WHERE sid = $1`,
 		listApps: `SELECT ` + appColumns + ` FROM ` + apps + `
@@ -140,6 +140,7 @@ func newQueries(schema string) queries {
 					WHEN $15 <> '' AND $15 = cur_id THEN greatest($19, cur_last_used)
 					WHEN $15 <> '' AND $15 = prev_id THEN greatest($19, prev_last_used)
 					ELSE $19 END,
+				default_grace_ns = $20,
 				version = version + 1
 			WHERE sid = $1 AND version = $2
 			RETURNING ` + appColumns + `)

@@ -102,6 +102,7 @@ var updateChecks = []check{
 		next.UpdatedAt = base.Add(time.Hour + 5*us)
 		next.Policy = store.Policy{Allow: []string{"/api/voice/calls/read"}}
 		next.TokenTTL = 15 * time.Minute
+		next.DefaultGrace = grace(0) // a grace of zero, not the default
 		next.Secrets.Previous = store.Secret{}
 		next.Version = stored.Version
 		got := update(t, s, next)

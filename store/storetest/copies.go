@@ -4,13 +4,17 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/oauthapps/oauthapps/store"
 )
 
-// scribble overwrites every element of a's policy lists, the only memory a
-// record can share with the store.
+// scribble overwrites every element of a's policy lists and its default
+// grace, the only memory a record can share with the store.
 func scribble(a *store.App) {
+	if a.DefaultGrace != nil {
+		*a.DefaultGrace = 123 * time.Second
+	}
 	for i := range a.Policy.Allow {
 		a.Policy.Allow[i] = "/scribbled/allow"
 	}
@@ -66,6 +70,7 @@ var copyChecks = []check{
 			Allow: append([]string(nil), app.Policy.Allow...),
 			Deny:  append([]string(nil), app.Policy.Deny...),
 		}
+		want.DefaultGrace = grace(*app.DefaultGrace)
 		got := update(t, s, app)
 		scribble(&app)
 		checkApp(t, "GetApp after changing the record passed", get(t, s, app.SID), want)

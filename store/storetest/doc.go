@@ -32,8 +32,11 @@
 //     so an implementation may return them in another location, without a
 //     monotonic clock reading, or with a nil slice for an empty one (Policy
 //     says the two mean the same).
-//   - The records Run writes are well formed (app SIDs "OQ" + 32 hex, account
-//     SIDs "AC" + 32 hex), so a store that checks formats accepts them.
+//   - The records Run writes are well formed (app SIDs "OQ" + 32 hex), so a
+//     store that checks formats accepts them. Account and user ids are the
+//     host's own: Run stores some of every shape the service accepts (a
+//     UUID, an integer, an e-mail address, 64 bytes) and expects them back
+//     exactly, case included.
 //
 // Run does not test cancellation of the context, nor anything a store
 // leaves to its own documentation, such as whether an empty SID passed to

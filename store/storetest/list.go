@@ -5,6 +5,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/oauthapps/oauthapps/store"
@@ -106,6 +107,29 @@ var listChecks = []check{
 		seed(t, s, accountSID(2), numbers(0, 3, 1))
 		if l := list(t, s, "", "", 10); len(l) != 0 {
 			t.Errorf("ListApps of the empty account SID = %v, want none", sids(l))
+		}
+	}},
+	{"host account ids of every shape are kept and compared exactly", func(t *testing.T, s store.Store) {
+		// A UUID, an integer, an e-mail address, a Twilio-style SID, one
+		// that differs from another only in case, and one of 64 bytes.
+		accounts := []string{
+			"9b2f6c1e-4d7a-4c1b-9a0e-3f5d8e2b7c61", "42", "ops+billing@example.com",
+			accountSID(7), "Acme", "acme", "x" + strings.Repeat("-._~:@+=", 7) + "0123456",
+		}
+		for i, acc := range accounts {
+			seed(t, s, acc, numbers(100*i, 2, 1))
+		}
+		for i, acc := range accounts {
+			l := list(t, s, acc, "", 10)
+			want := []string{appSID(100 * i), appSID(100*i + 1)}
+			if !slices.Equal(sids(l), want) {
+				t.Errorf("ListApps(%q) = %v, want %v", acc, sids(l), want)
+			}
+			for _, a := range l {
+				if a.AccountSID != acc {
+					t.Errorf("app %s has account %q, want %q", a.SID, a.AccountSID, acc)
+				}
+			}
 		}
 	}},
 	{"a limit outside 1 to 1000 is ErrInvalid", func(t *testing.T, s store.Store) {

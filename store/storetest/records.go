@@ -37,7 +37,8 @@ func newApp(n int, account string) store.App {
 			Allow: []string{"/api/messaging/messages/read", "/api/messaging/messages/create", "/api/voice/*"},
 			Deny:  []string{"/api/voice/calls/delete"},
 		},
-		TokenTTL: 90 * time.Minute,
+		TokenTTL:     90 * time.Minute,
+		DefaultGrace: grace(2 * time.Hour),
 		Secrets: store.Secrets{
 			Current: store.Secret{
 				ID:       fmt.Sprintf("sk%08x", n),
@@ -95,12 +96,25 @@ func appDiff(got, want store.App) []string {
 	if got.TokenTTL != want.TokenTTL {
 		d = append(d, fmt.Sprintf("TokenTTL = %v, want %v", got.TokenTTL, want.TokenTTL))
 	}
+	if g, w := graceString(got.DefaultGrace), graceString(want.DefaultGrace); g != w {
+		d = append(d, fmt.Sprintf("DefaultGrace = %s, want %s", g, w))
+	}
 	sec("Secrets.Current", got.Secrets.Current, want.Secrets.Current)
 	sec("Secrets.Previous", got.Secrets.Previous, want.Secrets.Previous)
 	if got.Version != want.Version {
 		d = append(d, fmt.Sprintf("Version = %d, want %d", got.Version, want.Version))
 	}
 	return d
+}
+
+// grace returns a pointer to d, for App.DefaultGrace.
+func grace(d time.Duration) *time.Duration { return &d }
+
+func graceString(g *time.Duration) string {
+	if g == nil {
+		return "nil (the service default)"
+	}
+	return g.String()
 }
 
 // checkApp reports every field in which got differs from want.

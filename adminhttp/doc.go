@@ -1,0 +1,65 @@
+// Package adminhttp is the management API of OAuth apps: JSON over HTTP in
+// the shape of Twilio's OAuthApps resource, through which the people of a
+// host service's accounts create, list, change, rotate and delete their
+// apps. It is a thin face on oauthapp.Service: every rule about roles (only
+// owner, administrator and developer manage apps) and accounts (an app is
+// managed only from its own account) stays in the service.
+//
+// New builds the API from a Service and the host's Authenticator, a
+// function from a request to the oauthapp.Actor behind it; Register mounts
+// it on a ServeMux under a prefix (WithPrefix; default "/v1/Account"):
+//
+//	POST   {prefix}/OAuthApps                 create; the client secret is shown this once (201)
+//	GET    {prefix}/OAuthApps                 list the account's apps (PageSize, PageToken)
+//	GET    {prefix}/OAuthApps/{Sid}           fetch
+//	POST   {prefix}/OAuthApps/{Sid}           update name, description, policy, token TTL, default grace
+//	DELETE {prefix}/OAuthApps/{Sid}           delete (204)
+//	POST   {prefix}/OAuthApps/{Sid}/Secrets   rotate, with an optional grace_period (201)
+//	GET    {prefix}/OAuthApps/{Sid}/Secrets   the secrets' metadata, never a secret
+//	GET    {prefix}/openapi.json              the OpenAPI 3.1 document of all of it
+//
+// # Conventions
+//
+//   - Bodies are application/json objects of at most WithMaxBodyBytes (64
+//     KiB by default; longer is 413). Members are snake_case, as Twilio
+//     names them (friendly_name, policy {allow, deny}, access_token_ttl in
+//     seconds, creator_sid, date_created); an unknown member is refused.
+//   - Every answer links the OpenAPI document (Link: <...>;
+//     rel="service-desc", RFC 8631).
+//   - Errors are RFC 9457 application/problem+json documents whose type is
+//     one of the Problem constants; "field" names the member, query
+//     parameter or header at fault. A refused request changes nothing.
+//     No answer and no log line holds a secret; the client secret appears
+//     only in the 201 answer of a create or a rotation.
+//   - An app of another account is answered 404, exactly as a missing app;
+//     a role that may not manage apps is answered 403.
+//   - Each app answer carries an ETag from the app's store version. An
+//     update, rotation or delete with If-Match that the app no longer
+//     matches is answered 412 and changes nothing: of two writers that read
+//     the same version, one wins and the other learns it. Update and
+//     rotation check the version atomically in the store; a delete checks
+//     it against a read made just before.
+//   - Lists are paged by an opaque cursor (next_page_url) in SID order:
+//     apps created or deleted between pages never make another app appear
+//     twice or be skipped.
+//   - Idempotency-Key on a create or a rotation: a retry with the same key,
+//     by the same user, on the same path with the same body and If-Match,
+//     gets the first answer again (with Idempotent-Replayed: true, the same
+//     secret included) and creates or rotates nothing more; the same key
+//     for another request is 422, and a retry while the first is still
+//     running is 409. Keys are scoped to the account and remembered only
+//     for successful answers, for WithIdempotency's TTL (an hour by
+//     default), in the memory of the instance that answered: a retry that
+//     reaches another instance acts again. The record is not put in the
+//     shared store because it holds the answer, and so the client secret,
+//     which the store only ever keeps hashed.
+//
+// # What it trusts
+//
+// The API trusts the host's Authenticator to say who is calling; an error
+// from it is answered 401 and not shown. It trusts nothing in the request:
+// the body, the query, If-Match and Idempotency-Key are parsed with the
+// standard library and checked before anything changes. Audit events for
+// every change come from the service's audit hook (oauthapp.WithAudit),
+// with the actor the Authenticator returned.
+package adminhttp

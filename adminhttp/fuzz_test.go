@@ -1,0 +1,82 @@
+package adminhttp_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/oauthapps/oauthapps/adminhttp"
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/store"
+)
+
+// FuzzAPI sends arbitrary bodies, If-Match and Idempotency-Key headers to
+// every route: the API never answers 5xx, every answer is JSON (a problem
+// for every refusal), and a refused request changes nothing stored.
+func FuzzAPI(f *testing.F) {
+	f.Add(uint8(0), `{"friendly_name":"x","policy":{"allow":["/demo/messaging/messages/list"]}}`, "", "k1")
+	f.Add(uint8(1), `{"friendly_name":"y","access_token_ttl":120,"default_grace_period":0}`, `"1"`, "")
+	f.Add(uint8(2), `{"grace_period":3600}`, `W/"1", "2"`, "k2")
+	f.Add(uint8(3), ``, `*`, "")
+	f.Add(uint8(4), `{"policy":{"allow":[],"deny":null}}`, `"x"`, "")
+	f.Add(uint8(5), `[1,2]`, ``, "\x7f")
+	keys := newKeySet(f)
+	f.Fuzz(func(t *testing.T, route uint8, body, ifMatch, key string) {
+		st := store.NewMemory()
+		svc, err := oauthapp.New(st, keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner := oauthapp.Actor{UserSID: "u1", AccountSID: "a1", Role: oauthapp.RoleOwner}
+		api, err := adminhttp.New(svc, func(*http.Request) (oauthapp.Actor, error) { return owner, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		app, _, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{"/demo/messaging/messages/list"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		coll := api.CollectionPath()
+		routes := []struct{ method, path string }{
+			{"POST", coll}, {"POST", coll + "/" + app.SID}, {"POST", coll + "/" + app.SID + "/Secrets"},
+			{"DELETE", coll + "/" + app.SID}, {"GET", coll + "?" + body}, {"GET", coll + "/" + app.SID},
+		}
+		r := routes[int(route)%len(routes)]
+		before := snapshot(t, st)
+		req := httptest.NewRequest(r.method, "/", strings.NewReader(body))
+		req.URL.Path, req.URL.RawQuery, _ = strings.Cut(r.path, "?")
+		req.Header.Set("Content-Type", "application/json")
+		if ifMatch != "" {
+			req.Header.Set("If-Match", ifMatch)
+		}
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		rec := httptest.NewRecorder()
+		api.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %s: %d %s", r.method, r.path, rec.Code, rec.Body)
+		}
+		ct := rec.Header().Get("Content-Type")
+		switch {
+		case rec.Code >= 400 && ct != "application/problem+json":
+			t.Fatalf("refusal %d as %q", rec.Code, ct)
+		case rec.Code < 300 && rec.Code != 204 && ct != "application/json":
+			t.Fatalf("answer %d as %q", rec.Code, ct)
+		}
+		if rec.Code >= 300 && snapshot(t, st) != before {
+			t.Fatalf("refused %s %s (%d) changed the store", r.method, r.path, rec.Code)
+		}
+	})
+}
+
+func snapshot(t *testing.T, st *store.Memory) string {
+	apps, err := st.ListApps(context.Background(), "a1", "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%+v", apps)
+}

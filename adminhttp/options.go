@@ -1,0 +1,126 @@
+package adminhttp
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults of the options.
+const (
+	// DefaultPrefix is the path under which the API is mounted unless
+	// WithPrefix says otherwise: the collection is
+	// DefaultPrefix+"/OAuthApps".
+	DefaultPrefix = "/v1/Account"
+	// DefaultMaxBodyBytes bounds a request body unless WithMaxBodyBytes
+	// says otherwise: room for the widest policy (100 permissions of up to
+	// 256 bytes) with a name and a description of the longest kind.
+	DefaultMaxBodyBytes = 64 << 10
+	// DefaultPageSize is the page size of a list without PageSize.
+	DefaultPageSize = 50
+	// MaxPageSize is the largest PageSize a list accepts.
+	MaxPageSize = 1000
+	// DefaultIdempotencyTTL is how long an Idempotency-Key is remembered
+	// unless WithIdempotency says otherwise.
+	DefaultIdempotencyTTL = time.Hour
+	// DefaultIdempotencyCapacity is how many Idempotency-Keys are
+	// remembered at most unless WithIdempotency says otherwise.
+	DefaultIdempotencyCapacity = 10000
+)
+
+// Option configures an API. New checks every option: an invalid value is
+// an error from New (wrapping ErrInvalidOption), never a panic later.
+type Option func(*config) error
+
+type config struct {
+	prefix      string
+	baseURL     string
+	maxBody     int64
+	idemTTL     time.Duration
+	idemEntries int
+	logger      *slog.Logger
+}
+
+func defaults() config {
+	return config{
+		prefix:      DefaultPrefix,
+		maxBody:     DefaultMaxBodyBytes,
+		idemTTL:     DefaultIdempotencyTTL,
+		idemEntries: DefaultIdempotencyCapacity,
+		logger:      slog.New(slog.DiscardHandler),
+	}
+}
+
+// WithPrefix sets the path the API is mounted under: "" (the root) or a
+// path that starts with "/", does not end with one, and holds no
+// wildcard, space or percent sign. Default: DefaultPrefix ("/v1/Account").
+func WithPrefix(prefix string) Option {
+	return func(c *config) error {
+		if prefix != "" && (prefix[0] != '/' || strings.HasSuffix(prefix, "/") || strings.ContainsAny(prefix, "{} %?#\t\r\n")) {
+			return fmt.Errorf("%w: WithPrefix: want \"\" or a path like /v1/Account, without a trailing slash or wildcards", ErrInvalidOption)
+		}
+		c.prefix = prefix
+		return nil
+	}
+}
+
+// WithBaseURL sets the scheme and host that the url members of answers,
+// Location headers and next_page_url start with, such as
+// "https://api.example.com". Default: none, so those URLs are
+// path-absolute ("/v1/Account/OAuthApps/OQ..."): the API never builds a
+// URL from the request's Host header, which a client controls.
+func WithBaseURL(base string) Option {
+	return func(c *config) error {
+		u, err := url.Parse(base)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return fmt.Errorf("%w: WithBaseURL: want an absolute http or https URL without query, fragment or user", ErrInvalidOption)
+		}
+		c.baseURL = strings.TrimSuffix(base, "/")
+		return nil
+	}
+}
+
+// WithMaxBodyBytes bounds request bodies, 1 KiB to 1 MiB; a longer body is
+// answered 413 and changes nothing. Default: DefaultMaxBodyBytes (64 KiB).
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) error {
+		if n < 1<<10 || n > 1<<20 {
+			return fmt.Errorf("%w: WithMaxBodyBytes: %d outside 1024..1048576", ErrInvalidOption, n)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithIdempotency sets how long, 1 minute to 7 days, and how many, 1 to 10
+// million, Idempotency-Keys the API remembers. The record is kept in this
+// process's memory (see the package documentation), so it bounds memory
+// at about capacity times the size of an answer. Default:
+// DefaultIdempotencyTTL (1 hour) and DefaultIdempotencyCapacity (10,000).
+func WithIdempotency(ttl time.Duration, capacity int) Option {
+	return func(c *config) error {
+		if ttl < time.Minute || ttl > 7*24*time.Hour {
+			return fmt.Errorf("%w: WithIdempotency: TTL %v outside 1m..168h", ErrInvalidOption, ttl)
+		}
+		if capacity < 1 || capacity > 10_000_000 {
+			return fmt.Errorf("%w: WithIdempotency: capacity %d outside 1..10000000", ErrInvalidOption, capacity)
+		}
+		c.idemTTL, c.idemEntries = ttl, capacity
+		return nil
+	}
+}
+
+// WithLogger sets where the API logs failures of the server (answers
+// 500): the error, never a request body or a secret. Default: a logger
+// that discards everything.
+func WithLogger(logger *slog.Logger) Option {
+	return func(c *config) error {
+		if logger == nil {
+			return fmt.Errorf("%w: WithLogger: nil logger", ErrInvalidOption)
+		}
+		c.logger = logger
+		return nil
+	}
+}

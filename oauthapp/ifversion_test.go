@@ -1,0 +1,89 @@
+package oauthapp_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestConditionalChangesNeedTheVersionTheyRead: an update or rotation
+// with IfVersion is made only on that version of the app; on any other it
+// is ErrVersionMismatch, changes nothing and emits no event.
+func TestConditionalChangesNeedTheVersionTheyRead(t *testing.T) {
+	var events []oauthapp.Event
+	k := oauthapptest.New(oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) { events = append(events, e) }))
+	app := k.NewApp(permList)
+	name := "renamed"
+
+	stale := app.Version
+	updated, err := k.Service.UpdateApp(ctx, k.Owner, app.SID, oauthapp.AppUpdate{FriendlyName: &name, IfVersion: stale})
+	require.NoError(t, err, "the version read is current")
+	assert.Equal(t, stale+1, updated.Version)
+
+	before, err := k.Store.GetApp(ctx, app.SID)
+	require.NoError(t, err)
+	events = nil
+	other := "other"
+	_, err = k.Service.UpdateApp(ctx, k.Owner, app.SID, oauthapp.AppUpdate{FriendlyName: &other, IfVersion: stale})
+	assert.ErrorIs(t, err, oauthapp.ErrVersionMismatch, "update on a stale version")
+	_, _, err = k.Service.RotateSecret(ctx, k.Owner, app.SID, oauthapp.Rotation{IfVersion: stale})
+	assert.ErrorIs(t, err, oauthapp.ErrVersionMismatch, "rotation on a stale version")
+	after, err := k.Store.GetApp(ctx, app.SID)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "refused calls change nothing")
+	assert.Empty(t, events, "refused calls emit no event")
+
+	rotated, _, err := k.Service.RotateSecret(ctx, k.Owner, app.SID, oauthapp.Rotation{IfVersion: updated.Version})
+	require.NoError(t, err, "rotation on the current version")
+	assert.Equal(t, updated.Version+1, rotated.Version)
+
+	t.Run("the actor is checked before the version", func(t *testing.T) {
+		_, err := k.Service.UpdateApp(ctx, oauthapptest.NewActor(oauthapp.RoleOwner), app.SID, oauthapp.AppUpdate{FriendlyName: &name, IfVersion: stale})
+		assert.ErrorIs(t, err, oauthapp.ErrForbidden)
+	})
+	t.Run("the version is checked before the input", func(t *testing.T) {
+		empty := ""
+		_, err := k.Service.UpdateApp(ctx, k.Owner, app.SID, oauthapp.AppUpdate{FriendlyName: &empty, IfVersion: stale})
+		assert.ErrorIs(t, err, oauthapp.ErrVersionMismatch)
+	})
+}
+
+// TestOneOfTwoConcurrentConditionalUpdatesWins: two updates made at once
+// from the same read: exactly one is applied, the other is
+// ErrVersionMismatch, and the app holds the winner's change.
+func TestOneOfTwoConcurrentConditionalUpdatesWins(t *testing.T) {
+	k := oauthapptest.New()
+	for range 50 {
+		app := k.NewApp(permList)
+		names := []string{"first", "second"}
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = k.Service.UpdateApp(ctx, k.Owner, app.SID, oauthapp.AppUpdate{FriendlyName: &names[i], IfVersion: app.Version})
+			}()
+		}
+		wg.Wait()
+		won := -1
+		for i, err := range errs {
+			if err == nil {
+				require.Equal(t, -1, won, "both updates were applied")
+				won = i
+				continue
+			}
+			require.ErrorIs(t, err, oauthapp.ErrVersionMismatch)
+		}
+		require.NotEqual(t, -1, won, "neither update was applied")
+		got, err := k.Service.GetApp(ctx, k.Owner, app.SID)
+		require.NoError(t, err)
+		assert.Equal(t, names[won], got.FriendlyName)
+		assert.Equal(t, app.Version+1, got.Version)
+	}
+}
