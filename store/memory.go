@@ -37,6 +37,10 @@ type Memory struct {
 	// revoked maps a token id to the time.Time it is revoked until.
 	revoked sync.Map
 
+	// assertions holds the used client assertion ids
+	// (memory_assertions.go).
+	assertions memoryAssertions
+
 	watchers watchers
 }
 
@@ -44,8 +48,9 @@ type Memory struct {
 const maxListLimit = 1000
 
 var (
-	_ Store   = (*Memory)(nil)
-	_ Watcher = (*Memory)(nil)
+	_ Store        = (*Memory)(nil)
+	_ Watcher      = (*Memory)(nil)
+	_ AssertionIDs = (*Memory)(nil)
 )
 
 // NewMemory returns an empty in-memory store.
@@ -151,6 +156,7 @@ func (m *Memory) UpdateApp(ctx context.Context, app App) (App, error) {
 	next.CreatedBy = old.CreatedBy
 	next.Secrets.Current.LastUsed = lastUsedKept(next.Secrets.Current, old.Secrets)
 	next.Secrets.Previous.LastUsed = lastUsedKept(next.Secrets.Previous, old.Secrets)
+	keepKeysLastUsed(next.Keys, old.Keys)
 	next.Version = old.Version + 1
 	m.replace(old, &next)
 	m.mu.Unlock()
@@ -347,6 +353,7 @@ func findApp(list []*App, sid string) (int, bool) {
 // immutable and are shared. Allow and Deny get one backing array between
 // them, capped so that appending to one never writes into the other.
 func cloneApp(a App) App {
+	a.Keys, a.Resources = slices.Clone(a.Keys), slices.Clone(a.Resources)
 	allow, deny := a.Policy.Allow, a.Policy.Deny
 	if allow == nil && deny == nil {
 		return a
