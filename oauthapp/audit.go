@@ -24,6 +24,12 @@ const (
 	// change of hasher (see WithHasher). The secret itself is unchanged;
 	// Actor is zero.
 	EventSecretRehashed EventKind = "secret.rehashed"
+
+	// EventClientKeyAdded and EventClientKeyRemoved: a public key for
+	// private_key_jwt was added to or removed from an app; KeyID names
+	// it.
+	EventClientKeyAdded   EventKind = "client_key.added"
+	EventClientKeyRemoved EventKind = "client_key.removed"
 )
 
 // Event is one audit record. It never holds a secret or a whole token: only
@@ -45,6 +51,9 @@ type Event struct {
 	// a rotation, the secret that authenticated a token request, the
 	// secret whose hash was upgraded.
 	SecretID string
+	// KeyID is the kid of the client key concerned: the key added or
+	// removed, the key whose assertion authenticated a token request.
+	KeyID string
 	// TokenID is the jti of the token concerned.
 	TokenID string
 	// Scope is the scope granted (token issued) or the permission denied.

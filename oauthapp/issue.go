@@ -26,6 +26,19 @@ type TokenRequest struct {
 	// Region is the region the request arrived in; "" is the service's
 	// default region.
 	Region string
+	// ClientAssertion, when set, authenticates the client by
+	// private_key_jwt (RFC 7523 section 2.2) instead of ClientSecret,
+	// which must then be empty; see AuthenticateAssertion. ClientID may
+	// then be empty: the assertion names the client.
+	ClientAssertion string
+	// Endpoint is the URL of the token endpoint the request arrived at,
+	// which an assertion's aud may name instead of the issuer.
+	Endpoint string
+	// Resource is the resource parameter (RFC 8707): the URI of the API
+	// the token is for, which becomes its aud. It must be one of the
+	// app's resources (NewApp.Resources), else ErrInvalidTarget; ""
+	// gives the service's audience.
+	Resource string
 }
 
 // Token is an issued access token (RFC 6749 section 5.1).
@@ -56,8 +69,21 @@ type Client struct {
 	AccountSID string
 	// Region is the region the app lives in.
 	Region string
-	// SecretID is the public id of the secret that authenticated it.
+	// SecretID is the public id of the secret that authenticated it; ""
+	// when a client key did.
 	SecretID string
+	// KeyID is the kid of the client key whose assertion authenticated
+	// it; "" when a secret did.
+	KeyID string
+}
+
+// credential is the id a token carries of the credential that obtained
+// it: a secret id, or keyCredential and the kid of a client key.
+func (c Client) credential() string {
+	if c.KeyID != "" {
+		return keyCredential + c.KeyID
+	}
+	return c.SecretID
 }
 
 // AuthenticateClient checks a client id and secret (presented in the given
@@ -116,6 +142,10 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 	}
 	secretID, err := a.creds.VerifyWith(now, presented, s.cfg.hasher)
 	if err != nil {
+		if cur, _ := a.creds.Records(); cur.ID == "" {
+			// An app with keys only: cost a hash all the same.
+			_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
+		}
 		return fail("wrong or expired secret")
 	}
 	if a.region != region {
@@ -161,7 +191,21 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, error) {
 	now := s.now()
 	var ttl time.Duration
-	client, a, err := s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, &ttl)
+	var client Client
+	var a *liveApp
+	var err error
+	if req.ClientAssertion != "" {
+		if req.ClientSecret != "" {
+			return Token{}, ErrInvalidClient
+		}
+		client, a, err = s.authenticateAssertion(ctx, now, Assertion{ClientID: req.ClientID, JWT: req.ClientAssertion, Endpoint: req.Endpoint, Region: req.Region}, &ttl)
+	} else {
+		client, a, err = s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, &ttl)
+	}
+	if err != nil {
+		return Token{}, err
+	}
+	aud, err := s.audienceFor(a, req.Resource)
 	if err != nil {
 		return Token{}, err
 	}
@@ -183,18 +227,18 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, erro
 		}
 		granted = scope.FormatScope(narrowed)
 	}
-	raw, claims, err := s.minter.Mint(now, token.MintRequest{
+	raw, claims, err := s.minters[aud].Mint(now, token.MintRequest{
 		ClientID:   client.AppSID,
 		Scope:      granted,
 		AccountSID: client.AccountSID,
 		Region:     client.Region,
-		SecretID:   client.SecretID,
+		SecretID:   client.credential(),
 		TTL:        ttl,
 	})
 	if err != nil {
 		return Token{}, fmt.Errorf("oauthapp: minting token: %w", err)
 	}
-	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.AccountSID, AppSID: client.AppSID, SecretID: client.SecretID, TokenID: claims.ID, Scope: claims.Scope})
+	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.AccountSID, AppSID: client.AppSID, SecretID: client.SecretID, KeyID: client.KeyID, TokenID: claims.ID, Scope: claims.Scope})
 	return Token{
 		AccessToken: raw,
 		TokenType:   "Bearer",

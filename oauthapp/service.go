@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/oauthapps/oauthapps/scope"
@@ -38,6 +39,15 @@ type Service struct {
 	// use: the hasher implements secret.Rehasher and accepts its own
 	// hashes.
 	rehash bool
+	// minters sign for each audience: the service's and each resource
+	// of WithResources.
+	minters map[string]*token.Minter
+	// assertions is the store's set of used assertion ids; nil when it
+	// keeps none, and client assertions are then refused.
+	assertions store.AssertionIDs
+	// sigChecks counts client assertion signature verifications, for
+	// tests that bound the work a bad assertion costs.
+	sigChecks atomic.Int64
 }
 
 // New returns a Service on the given store, signing and verifying tokens
@@ -67,9 +77,15 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	if maxToken > maxValidatorSize {
 		return nil, fmt.Errorf("oauthapp: New: a full grant from this catalog could make a token of %d bytes, more than the %d a token may be: fewer or shorter permissions", maxToken, maxValidatorSize)
 	}
-	validator, err := token.NewValidator(keys, cfg.issuer, cfg.audience, token.WithMaxSize(maxToken))
+	validator, err := token.NewValidator(keys, cfg.issuer, cfg.audience, token.WithMaxSize(maxToken), token.WithAudiences(cfg.resources...))
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
+	}
+	minters := map[string]*token.Minter{cfg.audience: minter}
+	for _, r := range cfg.resources {
+		if minters[r], err = token.NewMinter(keys, cfg.issuer, r); err != nil {
+			return nil, fmt.Errorf("oauthapp: New: %w", err)
+		}
 	}
 	decoy, err := secret.Decoy(cfg.hasher)
 	if err != nil {
@@ -93,7 +109,9 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		maxToken:  maxToken,
 		cfg:       cfg,
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
+		minters:   minters,
 	}
+	s.assertions, _ = st.(store.AssertionIDs)
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
 		s.stopWatch = w.Watch(s.apps.onChange)
 	}
@@ -131,7 +149,11 @@ func (s *Service) Keys() *token.KeySet { return s.keys }
 // signature.
 func maxTokenSize(cfg *config) int {
 	// The issuer and audience at their longest JSON escaping (\u00XX).
-	widest := scope.MaxPolicyEntries*(scope.MaxPermissionLen+1) + 6*(len(cfg.issuer)+len(cfg.audience))
+	aud := len(cfg.audience)
+	for _, r := range cfg.resources {
+		aud = max(aud, len(r))
+	}
+	widest := scope.MaxPolicyEntries*(scope.MaxPermissionLen+1) + 6*(len(cfg.issuer)+aud)
 	if cfg.catalog != nil {
 		// A full grant may replace wildcards with catalog permissions.
 		for _, p := range cfg.catalog.Permissions() {

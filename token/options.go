@@ -3,6 +3,7 @@ package token
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // Defaults of the Validator options.
@@ -39,6 +40,22 @@ func WithMaxSize(n int) Option {
 			return fmt.Errorf("%w: max size %d not in 256..1048576", ErrConfig, n)
 		}
 		v.maxSize = n
+		return nil
+	}
+}
+
+// WithAudiences makes the Validator also accept tokens whose aud holds one
+// of audiences, besides the audience given to NewValidator: for a service
+// that mints tokens for several resources (RFC 8707) and checks them all.
+// Default none; each must be non-empty UTF-8.
+func WithAudiences(audiences ...string) Option {
+	return func(v *Validator) error {
+		for _, a := range audiences {
+			if a == "" || !utf8.ValidString(a) {
+				return fmt.Errorf("%w: audience must be non-empty UTF-8", ErrConfig)
+			}
+		}
+		v.audiences = append(v.audiences, audiences...)
 		return nil
 	}
 }

@@ -2,6 +2,7 @@ package token
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -13,8 +14,10 @@ type Validator struct {
 	keys     *KeySet
 	issuer   string
 	audience string
-	leeway   time.Duration
-	maxSize  int
+	// audiences are accepted besides audience (WithAudiences).
+	audiences []string
+	leeway    time.Duration
+	maxSize   int
 }
 
 // NewValidator returns a Validator that accepts tokens signed by keys, whose
@@ -187,7 +190,7 @@ func (v *Validator) check(c *Claims) error {
 	if c.Issuer != v.issuer {
 		return fmt.Errorf("%w: %q", ErrIssuer, truncate(c.Issuer))
 	}
-	if !c.HasAudience(v.audience) {
+	if !c.HasAudience(v.audience) && !slices.ContainsFunc(v.audiences, c.HasAudience) {
 		return ErrAudience
 	}
 	return nil

@@ -1,0 +1,231 @@
+package oauthapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
+)
+
+// Client assertions (private_key_jwt, RFC 7523 section 2.2).
+const (
+	// AssertionType is the client_assertion_type of a JWT client
+	// assertion (RFC 7523 section 2.2).
+	AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	// MaxAssertionSize is the longest client assertion accepted, in
+	// bytes: room for an RS256 signature of a 4096-bit key and far more
+	// claims than an assertion needs.
+	MaxAssertionSize = 8 << 10
+	// DefaultAssertionLifetime is how far ahead an assertion's exp may
+	// lie unless WithAssertionLifetime says otherwise.
+	DefaultAssertionLifetime = 5 * time.Minute
+	// MinAssertionLifetime and MaxAssertionLifetime bound
+	// WithAssertionLifetime.
+	MinAssertionLifetime = 10 * time.Second
+	MaxAssertionLifetime = time.Hour
+	// assertionLeeway absorbs clock skew between client and server in
+	// exp, nbf and iat.
+	assertionLeeway = token.DefaultLeeway
+	// maxAssertionIDLen bounds the jti kept for replay detection.
+	maxAssertionIDLen = 256
+)
+
+// Assertion is a client's private_key_jwt authentication as the HTTP layer
+// took it apart: a JWT signed with one of the app's client keys.
+type Assertion struct {
+	// ClientID is the client_id parameter, when the request has one
+	// ("" otherwise); the assertion's iss and sub must equal it.
+	ClientID string
+	// JWT is the client_assertion parameter: a signed JWT whose iss and
+	// sub are the client id, whose aud names the issuer or Endpoint,
+	// whose exp lies at most the assertion lifetime ahead, and whose jti
+	// is used once. It is a credential: nothing logs it.
+	JWT string
+	// Endpoint is the URL of the endpoint the request arrived at (the
+	// token endpoint), which the aud may name instead of the issuer.
+	Endpoint string
+	// Region is the region the request arrived in; "" is the default.
+	Region string
+}
+
+// AuthenticateAssertion checks a client assertion (RFC 7523 section 3):
+// its size and structure, its kid, which must name a key of the app its
+// sub names, the algorithm, which must be that key's, iss = sub = the
+// client id, aud (the issuer or the endpoint), exp (required, not past,
+// at most WithAssertionLifetime ahead), nbf and iat (not in the future),
+// jti (required); then its signature, through golang-jwt; then that its
+// jti was never used before, across every instance sharing the store,
+// recording it until the assertion expires. A region the service does not
+// serve is ErrUnsupportedRegion; every other failure is ErrInvalidClient,
+// the same as a wrong secret, with the reason in the audit event only.
+//
+// A bad assertion costs at most one signature verification: everything
+// the claims can be checked for is checked before it, and nothing is
+// written before it succeeds.
+func (s *Service) AuthenticateAssertion(ctx context.Context, as Assertion) (Client, error) {
+	c, _, err := s.authenticateAssertion(ctx, s.now(), as, nil)
+	return c, err
+}
+
+// assertionClaims are the claims of an assertion.
+type assertionClaims = jwt.RegisteredClaims
+
+// authenticateAssertion checks an assertion at now; a non-nil ttl receives
+// the lifetime of the token the client gets.
+func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as Assertion, ttl *time.Duration) (Client, *liveApp, error) {
+	clientID := as.ClientID
+	fail := func(reason string) (Client, *liveApp, error) {
+		e := Event{Kind: EventAuthenticationFail, Reason: reason}
+		if isSID(AppSIDPrefix, clientID) {
+			e.AppSID = clientID
+		}
+		s.emit(ctx, e)
+		return Client{}, nil, ErrInvalidClient
+	}
+	region, err := s.region(as.Region)
+	if err != nil {
+		return Client{}, nil, err
+	}
+	if s.assertions == nil {
+		s.cfg.logger.ErrorContext(ctx, "oauthapp: a client assertion was refused: the store does not keep assertion ids (store.AssertionIDs)")
+		return fail("the store cannot refuse replayed assertions")
+	}
+	if len(as.JWT) > MaxAssertionSize {
+		return fail("assertion too large")
+	}
+	var claims assertionClaims
+	t, _, err := jwt.NewParser().ParseUnverified(as.JWT, &claims)
+	if err != nil {
+		return fail("malformed assertion")
+	}
+	if clientID == "" {
+		clientID = claims.Subject
+	}
+	if claims.Subject != clientID || claims.Issuer != clientID {
+		return fail("assertion iss and sub must both be the client id")
+	}
+	if !isSID(AppSIDPrefix, clientID) {
+		return fail("malformed client id")
+	}
+	kid, _ := t.Header["kid"].(string)
+	if kid == "" {
+		return fail("assertion names no kid")
+	}
+	alg, _ := t.Header["alg"].(string)
+	// The rules golang-jwt applies once the signature verifies, applied
+	// first to the claims as sent: a bad assertion fails here, without a
+	// store read or a signature verification.
+	opts := s.assertionRules(clientID, alg, as.Endpoint, now)
+	if reason := s.checkAssertion(&claims, now, opts); reason != "" {
+		return fail(reason)
+	}
+	a, err := s.lookupApp(ctx, clientID, now)
+	if errors.Is(err, ErrNotFound) {
+		return fail("unknown client")
+	}
+	if err != nil {
+		return Client{}, nil, err
+	}
+	key := a.key(kid)
+	if key == nil {
+		return fail("unknown client key")
+	}
+	if alg != key.alg {
+		return fail("assertion algorithm is not its key's")
+	}
+	if a.region != region {
+		return fail("client of region " + a.region)
+	}
+	s.sigChecks.Add(1)
+	var verified assertionClaims
+	_, err = jwt.NewParser(opts...).ParseWithClaims(as.JWT, &verified, func(*jwt.Token) (any, error) { return key.pub, nil })
+	if err != nil {
+		return fail("assertion signature does not verify")
+	}
+	if ttl != nil {
+		*ttl = s.ttl(a.ttl)
+	}
+	// The record outlives the assertion by the leeway its exp was read
+	// with, so that no instance accepts it again.
+	err = s.assertions.UseAssertionID(ctx, clientID, verified.ID, verified.ExpiresAt.Add(assertionLeeway), now)
+	if errors.Is(err, store.ErrAlreadyExists) {
+		return fail("assertion replayed: its jti was used before")
+	}
+	if err != nil {
+		return Client{}, nil, fmt.Errorf("oauthapp: recording assertion id: %w", err)
+	}
+	s.touchKey(ctx, a, key.id, now)
+	return Client{AppSID: a.sid, AccountSID: a.account, Region: a.region, KeyID: key.id}, a, nil
+}
+
+// assertionRules are the golang-jwt rules of an assertion of clientID,
+// signed under alg, checked at now: exactly that algorithm, iss and sub
+// the client, aud the issuer or the endpoint, exp required, iat not in
+// the future, the leeway for clock skew.
+func (s *Service) assertionRules(clientID, alg, endpoint string, now time.Time) []jwt.ParserOption {
+	aud := []string{s.cfg.issuer}
+	if endpoint != "" {
+		aud = append(aud, endpoint)
+	}
+	return []jwt.ParserOption{
+		jwt.WithValidMethods([]string{alg}),
+		jwt.WithIssuer(clientID),
+		jwt.WithSubject(clientID),
+		jwt.WithAudience(aud...),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(assertionLeeway),
+		jwt.WithTimeFunc(func() time.Time { return now }),
+	}
+}
+
+// checkAssertion applies the rules to claims not yet verified, and the
+// ones golang-jwt has no option for (a bounded exp, a jti). It returns
+// why they fail, or "".
+func (s *Service) checkAssertion(c *assertionClaims, now time.Time, opts []jwt.ParserOption) string {
+	if c.ExpiresAt != nil && c.ExpiresAt.After(now.Add(s.cfg.assertionLife)) {
+		return "assertion lives too long: exp beyond the assertion lifetime"
+	}
+	if c.ID == "" || len(c.ID) > maxAssertionIDLen {
+		return "assertion has no jti, or one too long"
+	}
+	err := jwt.NewValidator(opts...).Validate(c)
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, jwt.ErrTokenExpired), errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		return "assertion expired or has no exp"
+	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return "assertion not valid yet"
+	case errors.Is(err, jwt.ErrTokenInvalidAudience):
+		return "assertion is for another audience"
+	}
+	return "assertion claims are invalid"
+}
+
+// touchKey records, at most once a minute per app and key, that a client
+// key authenticated a client. A failure is logged and otherwise ignored.
+func (s *Service) touchKey(ctx context.Context, a *liveApp, kid string, now time.Time) {
+	if !claimTouch(a.keyTouched, kid, now) {
+		return
+	}
+	if err := s.store.TouchClientKey(ctx, a.sid, kid, now); err != nil {
+		s.cfg.logger.WarnContext(ctx, "oauthapp: recording client key use", "app", a.sid, "key_id", kid, "error", err)
+	}
+}
+
+// PurgeAssertions removes the records of used client assertions that
+// expired more than token.DefaultLeeway ago, as PurgeRevoked does for
+// revocations. Call it now and then; the memory store also sweeps on its
+// own. With a store that keeps no assertion ids it does nothing.
+func (s *Service) PurgeAssertions(ctx context.Context) (int, error) {
+	if s.assertions == nil {
+		return 0, nil
+	}
+	return s.assertions.PurgeAssertionIDs(ctx, s.now().Add(-token.DefaultLeeway))
+}
