@@ -229,3 +229,8 @@ func (s *Service) PurgeAssertions(ctx context.Context) (int, error) {
 	}
 	return s.assertions.PurgeAssertionIDs(ctx, s.now().Add(-token.DefaultLeeway))
 }
+
+// AcceptsClientAssertions reports whether the service authenticates
+// clients by private_key_jwt: its store keeps the used assertion ids
+// (store.AssertionIDs) that refusing a replay needs.
+func (s *Service) AcceptsClientAssertions() bool { return s.assertions != nil }

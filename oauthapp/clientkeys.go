@@ -37,10 +37,13 @@ const (
 	maxClientKeyPEM = 4096
 )
 
-// ClientKeyAlgorithms are the JWS algorithms a client key may verify,
-// sorted: never HS256 (a shared secret is what the key replaces) and
-// never none.
-var ClientKeyAlgorithms = []string{"ES256", "EdDSA", "PS256", "RS256"}
+// clientKeyAlgs are the JWS algorithms a client key may verify, sorted.
+var clientKeyAlgs = []string{"ES256", "EdDSA", "PS256", "RS256"}
+
+// ClientKeyAlgorithms returns the JWS algorithms a client key may verify,
+// sorted: ES256, EdDSA, PS256 and RS256; never HS256 (a shared secret is
+// what the key replaces) and never none.
+func ClientKeyAlgorithms() []string { return slices.Clone(clientKeyAlgs) }
 
 // NewClientKey describes a public key to add to an app, for
 // private_key_jwt client authentication (RFC 7523 section 2.2).
@@ -219,7 +222,7 @@ func checkKeyAlgorithm(pub crypto.PublicKey, alg string) error {
 		return errors.New("the key must be P-256, Ed25519 or RSA")
 	}
 	if !ok {
-		return fmt.Errorf("the key cannot verify that algorithm; want one of %v for its type", ClientKeyAlgorithms)
+		return fmt.Errorf("the key cannot verify that algorithm; want one of %v for its type", clientKeyAlgs)
 	}
 	return nil
 }

@@ -82,3 +82,9 @@ func (s *Service) audienceFor(a *liveApp, resource string) (string, error) {
 	}
 	return resource, nil
 }
+
+// Audiences returns the audiences the service's tokens may carry: its
+// audience (WithAudience) first, then its resources (WithResources).
+func (s *Service) Audiences() []string {
+	return append([]string{s.cfg.audience}, s.cfg.resources...)
+}

@@ -15,6 +15,7 @@ type introspection struct {
 	Exp        int64  `json:"exp,omitempty"`
 	Iat        int64  `json:"iat,omitempty"`
 	Sub        string `json:"sub,omitempty"`
+	Aud        string `json:"aud,omitempty"`
 	Iss        string `json:"iss,omitempty"`
 	Jti        string `json:"jti,omitempty"`
 	AccountSID string `json:"account_sid,omitempty"`
@@ -53,6 +54,7 @@ func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
 			Exp:        id.ExpiresAt.Unix(),
 			Iat:        id.IssuedAt.Unix(),
 			Sub:        id.AppSID,
+			Aud:        id.Audience,
 			Iss:        s.endpoints.Issuer,
 			Jti:        id.TokenID,
 			AccountSID: id.AccountSID,

@@ -19,8 +19,11 @@ type metadata struct {
 	ResponseTypesSupported       []string `json:"response_types_supported"`
 	GrantTypesSupported          []string `json:"grant_types_supported"`
 	TokenEndpointAuthMethods     []string `json:"token_endpoint_auth_methods_supported"`
+	TokenEndpointAuthAlgorithms  []string `json:"token_endpoint_auth_signing_alg_values_supported,omitempty"`
 	IntrospectionAuthMethods     []string `json:"introspection_endpoint_auth_methods_supported"`
+	IntrospectionAuthAlgorithms  []string `json:"introspection_endpoint_auth_signing_alg_values_supported,omitempty"`
 	RevocationAuthMethods        []string `json:"revocation_endpoint_auth_methods_supported"`
+	RevocationAuthAlgorithms     []string `json:"revocation_endpoint_auth_signing_alg_values_supported,omitempty"`
 	AccessTokenSigningAlgorithms []string `json:"access_token_signing_alg_values_supported"`
 }
 
@@ -51,6 +54,9 @@ func (s *Server) Metadata() http.Handler {
 		}
 		if c := s.svc.Catalog(); c != nil {
 			doc.ScopesSupported = c.Permissions()
+		}
+		if s.svc.AcceptsClientAssertions() {
+			addPrivateKeyJWT(&doc)
 		}
 		body, err := json.Marshal(doc)
 		if err != nil {

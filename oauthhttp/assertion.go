@@ -1,0 +1,73 @@
+package oauthhttp
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+)
+
+// Answers about client assertions (RFC 7521 section 4.2) and resources
+// (RFC 8707 section 2).
+var (
+	errAssertionType    = invalidClient("client_assertion_type must be " + oauthapp.AssertionType)
+	errAssertionMissing = badRequest("client_assertion and client_assertion_type go together")
+	errTwoAuthMethods   = badRequest("the client authenticated with more than one method")
+	errTarget           = &oauthError{status: http.StatusBadRequest, code: CodeInvalidTarget, desc: "the resource is malformed, or not one this client may have a token for"}
+)
+
+// assertionCredentials takes a client assertion (private_key_jwt) from the
+// body: client_assertion_type and client_assertion, with client_id
+// optional. No other client authentication may come with it. The id of
+// the credentials is the client the assertion claims to be, read without
+// verifying it, for the limiter; the service verifies it.
+func assertionCredentials(auth string, f *form) (credentials, *oauthError) {
+	if auth != "" || f[pClientSecret] != "" {
+		return credentials{}, errTwoAuthMethods
+	}
+	if f[pClientAssertion] == "" || f[pClientAssertionType] == "" {
+		return credentials{}, errAssertionMissing
+	}
+	if f[pClientAssertionType] != oauthapp.AssertionType {
+		return credentials{}, errAssertionType
+	}
+	c := credentials{id: f[pClientID], assertion: f[pClientAssertion]}
+	if c.id == "" {
+		c.id = claimedClient(c.assertion)
+	}
+	return c, nil
+}
+
+// claimedClient returns the sub an assertion claims, unverified, or "":
+// the name the limiter counts the attempt under.
+func claimedClient(assertion string) string {
+	if len(assertion) > oauthapp.MaxAssertionSize {
+		return ""
+	}
+	var c jwt.RegisteredClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(assertion, &c); err != nil {
+		return ""
+	}
+	return c.Subject
+}
+
+// assertion is the service's form of the request's assertion.
+func (s *Server) assertion(c credentials, f *form) oauthapp.Assertion {
+	return oauthapp.Assertion{ClientID: f[pClientID], JWT: c.assertion, Endpoint: s.endpoints.Token, Region: s.cfg.region}
+}
+
+// addPrivateKeyJWT lists private_key_jwt (RFC 7523 section 2.2) and the
+// algorithms client keys may have at the three endpoints that
+// authenticate clients.
+func addPrivateKeyJWT(doc *metadata) {
+	methods := append(slices.Clip(clientAuthMethods), "private_key_jwt")
+	doc.TokenEndpointAuthMethods = methods
+	doc.IntrospectionAuthMethods = methods
+	doc.RevocationAuthMethods = methods
+	algs := oauthapp.ClientKeyAlgorithms()
+	doc.TokenEndpointAuthAlgorithms = algs
+	doc.IntrospectionAuthAlgorithms = algs
+	doc.RevocationAuthAlgorithms = algs
+}
