@@ -75,8 +75,19 @@ func (s *Service) AuthenticateAssertion(ctx context.Context, as Assertion) (Clie
 // assertionClaims are the claims of an assertion.
 type assertionClaims = jwt.RegisteredClaims
 
+// errRefused aborts golang-jwt's parse from the key function, before the
+// signature is verified.
+var errRefused = errors.New("oauthapp: assertion refused")
+
 // authenticateAssertion checks an assertion at now; a non-nil ttl receives
 // the lifetime of the token the client gets.
+//
+// The assertion is parsed once, by golang-jwt's Parser, whose key
+// function runs after the header and claims are decoded and before the
+// signature is verified: it is where every cheap check happens, so that
+// a bad assertion is refused without a verification. The Parser then
+// verifies the signature with the key found, under exactly that key's
+// algorithm, and applies its claim rules again.
 func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as Assertion, ttl *time.Duration) (Client, *liveApp, error) {
 	clientID := as.ClientID
 	fail := func(reason string) (Client, *liveApp, error) {
@@ -98,61 +109,77 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 	if len(as.JWT) > MaxAssertionSize {
 		return fail("assertion too large")
 	}
-	var claims assertionClaims
-	t, _, err := jwt.NewParser().ParseUnverified(as.JWT, &claims)
-	if err != nil {
-		return fail("malformed assertion")
+	var (
+		claims assertionClaims
+		rules  = s.assertionRules(as.Endpoint, now)
+		reason string // why the key function refused
+		failed error  // a store failure met in the key function
+		a      *liveApp
+		key    *liveKey
+	)
+	refuse := func(why string) (any, error) {
+		reason = why
+		return nil, errRefused
 	}
-	if clientID == "" {
-		clientID = claims.Subject
+	keyFunc := func(t *jwt.Token) (any, error) {
+		if clientID == "" {
+			clientID = claims.Subject
+		}
+		if claims.Subject != clientID || claims.Issuer != clientID {
+			return refuse("assertion iss and sub must both be the client id")
+		}
+		if !isSID(AppSIDPrefix, clientID) {
+			return refuse("malformed client id")
+		}
+		kid, _ := t.Header["kid"].(string)
+		if kid == "" {
+			return refuse("assertion names no kid")
+		}
+		if why := s.checkAssertion(&claims, now, rules); why != "" {
+			return refuse(why)
+		}
+		var err error
+		a, err = s.lookupApp(ctx, clientID, now)
+		if errors.Is(err, ErrNotFound) {
+			return refuse("unknown client")
+		}
+		if err != nil {
+			failed = err
+			return nil, err
+		}
+		if key = a.key(kid); key == nil {
+			return refuse("unknown client key")
+		}
+		if t.Method.Alg() != key.alg {
+			return refuse("assertion algorithm is not its key's")
+		}
+		if a.region != region {
+			return refuse("client of region " + a.region)
+		}
+		s.sigChecks.Add(1)
+		return key.pub, nil
 	}
-	if claims.Subject != clientID || claims.Issuer != clientID {
-		return fail("assertion iss and sub must both be the client id")
-	}
-	if !isSID(AppSIDPrefix, clientID) {
-		return fail("malformed client id")
-	}
-	kid, _ := t.Header["kid"].(string)
-	if kid == "" {
-		return fail("assertion names no kid")
-	}
-	alg, _ := t.Header["alg"].(string)
-	// The rules golang-jwt applies once the signature verifies, applied
-	// first to the claims as sent: a bad assertion fails here, without a
-	// store read or a signature verification.
-	opts := s.assertionRules(clientID, alg, as.Endpoint, now)
-	if reason := s.checkAssertion(&claims, now, opts); reason != "" {
+	_, err = jwt.NewParser(rules...).ParseWithClaims(as.JWT, &claims, keyFunc)
+	switch {
+	case failed != nil:
+		return Client{}, nil, failed
+	case reason != "":
 		return fail(reason)
-	}
-	a, err := s.lookupApp(ctx, clientID, now)
-	if errors.Is(err, ErrNotFound) {
-		return fail("unknown client")
-	}
-	if err != nil {
-		return Client{}, nil, err
-	}
-	key := a.key(kid)
-	if key == nil {
-		return fail("unknown client key")
-	}
-	if alg != key.alg {
-		return fail("assertion algorithm is not its key's")
-	}
-	if a.region != region {
-		return fail("client of region " + a.region)
-	}
-	s.sigChecks.Add(1)
-	var verified assertionClaims
-	_, err = jwt.NewParser(opts...).ParseWithClaims(as.JWT, &verified, func(*jwt.Token) (any, error) { return key.pub, nil })
-	if err != nil {
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid) && key != nil:
 		return fail("assertion signature does not verify")
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+		return fail("assertion algorithm is not one a client key may have")
+	case err != nil && key == nil:
+		return fail("malformed assertion")
+	case err != nil:
+		return fail("assertion claims are invalid")
 	}
 	if ttl != nil {
 		*ttl = s.ttl(a.ttl)
 	}
 	// The record outlives the assertion by the leeway its exp was read
 	// with, so that no instance accepts it again.
-	err = s.assertions.UseAssertionID(ctx, clientID, verified.ID, verified.ExpiresAt.Add(assertionLeeway), now)
+	err = s.assertions.UseAssertionID(ctx, clientID, claims.ID, claims.ExpiresAt.Add(assertionLeeway), now)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return fail("assertion replayed: its jti was used before")
 	}
@@ -163,19 +190,19 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 	return Client{AppSID: a.sid, AccountSID: a.account, Region: a.region, KeyID: key.id}, a, nil
 }
 
-// assertionRules are the golang-jwt rules of an assertion of clientID,
-// signed under alg, checked at now: exactly that algorithm, iss and sub
-// the client, aud the issuer or the endpoint, exp required, iat not in
-// the future, the leeway for clock skew.
-func (s *Service) assertionRules(clientID, alg, endpoint string, now time.Time) []jwt.ParserOption {
+// assertionRules are the golang-jwt rules of an assertion checked at now:
+// an algorithm a client key may have (the key function then holds it to
+// exactly its key's), aud the issuer or the endpoint, exp required, iat
+// not in the future, the leeway for clock skew. iss and sub, which must be
+// the client id that only the assertion may name, are checked by the key
+// function.
+func (s *Service) assertionRules(endpoint string, now time.Time) []jwt.ParserOption {
 	aud := []string{s.cfg.issuer}
 	if endpoint != "" {
 		aud = append(aud, endpoint)
 	}
 	return []jwt.ParserOption{
-		jwt.WithValidMethods([]string{alg}),
-		jwt.WithIssuer(clientID),
-		jwt.WithSubject(clientID),
+		jwt.WithValidMethods(clientKeyAlgs),
 		jwt.WithAudience(aud...),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
