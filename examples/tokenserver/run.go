@@ -32,6 +32,11 @@ type demoLine struct {
 	AccountSID   string `json:"account_sid"`
 	ClientID     string `json:"client_id"`
 	ClientSecret string `json:"client_secret"`
+	// JWTClientID and JWTClientKey are a second app, which authenticates
+	// by private_key_jwt only (jwtclient.go): its client id and its
+	// private ES256 key as PKCS#8 PEM, whose kid is jwtClientKID.
+	JWTClientID  string `json:"jwt_client_id"`
+	JWTClientKey string `json:"jwt_client_key"`
 }
 
 // run serves until ctx is done, then shuts down and returns nil; any
@@ -166,8 +171,14 @@ func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages) (*dem
 		return nil, err
 	}
 	api.add(owner.AccountSID, "Hello from the demo account")
+	jwtID, jwtKey, err := createJWTApp(ctx, srv.Service(), owner)
+	if err != nil {
+		return nil, err
+	}
 	e := srv.Endpoints()
 	return &demoLine{
+		JWTClientID:  jwtID,
+		JWTClientKey: jwtKey,
 		TokenURL:     e.Token,
 		JWKSURL:      e.JWKS,
 		MetadataURL:  e.Metadata,
