@@ -30,7 +30,13 @@
 // policy lists as text arrays), keyed by sid, with an index on
 // (account_sid, sid) for ListApps; SIDs sort in byte order (COLLATE "C"),
 // as in the memory store. Table revoked_tokens holds token ids with their
-// expiry, indexed by expiry for PurgeRevokedTokens. Times are timestamptz:
+// expiry, indexed by expiry for PurgeRevokedTokens. An app's resource URIs
+// are a text array; its client keys a JSON array (client_keys), their
+// last-used times a JSON object beside it (client_keys_used), so that
+// TouchClientKey writes that column alone. Table assertion_ids holds the
+// used client assertion ids, keyed by (client_id, jti): one INSERT ... ON
+// CONFLICT decides, for every instance at once, which use of an
+// assertion is the first (store.AssertionIDs). Times are timestamptz:
 // they keep microsecond precision (finer parts are cut) and come back in
 // UTC; a zero time is stored as NULL and comes back zero. TokenTTL is a
 // bigint of nanoseconds, exact. Text holding a NUL byte or invalid UTF-8
