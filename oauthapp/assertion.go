@@ -187,7 +187,7 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 		return Client{}, nil, fmt.Errorf("oauthapp: recording assertion id: %w", err)
 	}
 	s.touchKey(ctx, a, key.id, now)
-	return Client{AppSID: a.sid, AccountSID: a.account, Region: a.region, KeyID: key.id}, a, nil
+	return Client{appSID: a.sid, accountSID: a.account, region: a.region, keyID: key.id}, a, nil
 }
 
 // assertionRules are the golang-jwt rules of an assertion checked at now:

@@ -77,7 +77,7 @@ func (s *Service) audienceFor(a *liveApp, resource string) (string, error) {
 	if err := checkResource(resource); err != nil {
 		return "", fmt.Errorf("%w: %v", ErrInvalidTarget, err)
 	}
-	if !slices.Contains(a.resources, resource) || s.minters[resource] == nil {
+	if !slices.Contains(a.resources, resource) || !slices.Contains(s.cfg.resources, resource) {
 		return "", fmt.Errorf("%w: the client may not have tokens for that resource", ErrInvalidTarget)
 	}
 	return resource, nil
@@ -87,4 +87,13 @@ func (s *Service) audienceFor(a *liveApp, resource string) (string, error) {
 // audience (WithAudience) first, then its resources (WithResources).
 func (s *Service) Audiences() []string {
 	return append([]string{s.cfg.audience}, s.cfg.resources...)
+}
+
+// audience is the MintRequest.Audience of a token for aud: nil, the
+// minter's own, for the service's audience.
+func audience(aud, serviceAudience string) []string {
+	if aud == serviceAudience {
+		return nil
+	}
+	return []string{aud}
 }

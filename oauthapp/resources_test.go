@@ -36,7 +36,7 @@ func TestAResourceBecomesTheTokenAudience(t *testing.T) {
 		t.Errorf("Authorize a default token for the resource: %v, want ErrWrongAudience", err)
 	}
 	// Introspection reports the audience.
-	client := Client{AppSID: f.app.SID}
+	client := Client{appSID: f.app.SID}
 	if id, active, err := f.svc.Introspect(ctx, client, tok.AccessToken); err != nil || !active || id.Audience != testResource {
 		t.Errorf("Introspect: %v, active %v, audience %q", err, active, id.Audience)
 	}

@@ -39,9 +39,6 @@ type Service struct {
 	// use: the hasher implements secret.Rehasher and accepts its own
 	// hashes.
 	rehash bool
-	// minters sign for each audience: the service's and each resource
-	// of WithResources.
-	minters map[string]*token.Minter
 	// assertions is the store's set of used assertion ids; nil when it
 	// keeps none, and client assertions are then refused.
 	assertions store.AssertionIDs
@@ -81,12 +78,6 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
-	minters := map[string]*token.Minter{cfg.audience: minter}
-	for _, r := range cfg.resources {
-		if minters[r], err = token.NewMinter(keys, cfg.issuer, r); err != nil {
-			return nil, fmt.Errorf("oauthapp: New: %w", err)
-		}
-	}
 	decoy, err := secret.Decoy(cfg.hasher)
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
@@ -109,7 +100,6 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		maxToken:  maxToken,
 		cfg:       cfg,
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
-		minters:   minters,
 	}
 	s.assertions, _ = st.(store.AssertionIDs)
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {

@@ -20,11 +20,11 @@ import (
 func ExampleNewMemoryLimiter() {
 	kit := oauthapptest.New(oauthapp.WithIssuer("https://auth.example.com"))
 	app := kit.NewApp("/demo/messaging/messages/list")
-	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{
-		ClientFailures: 10,
-		Window:         time.Minute,
-		Now:            kit.Service.Now,
-	})
+	limiter, err := oauthhttp.NewMemoryLimiter(
+		oauthhttp.WithClientFailures(10),
+		oauthhttp.WithFailureWindow(time.Minute),
+		oauthhttp.WithLimiterClock(kit.Service.Now),
+	)
 	if err != nil {
 		panic(err)
 	}
