@@ -72,9 +72,6 @@ func (s *Service) AuthenticateAssertion(ctx context.Context, as Assertion) (Clie
 	return c, err
 }
 
-// assertionClaims are the claims of an assertion.
-type assertionClaims = jwt.RegisteredClaims
-
 // errRefused aborts golang-jwt's parse from the key function, before the
 // signature is verified.
 var errRefused = errors.New("oauthapp: assertion refused")
@@ -179,7 +176,7 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 	}
 	// The record outlives the assertion by the leeway its exp was read
 	// with, so that no instance accepts it again.
-	err = s.assertions.UseAssertionID(ctx, clientID, claims.ID, claims.ExpiresAt.Add(assertionLeeway), now)
+	err = s.assertions.UseAssertionID(ctx, clientID, claims.ID, claims.expires().Add(assertionLeeway), now)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return fail("assertion replayed: its jti was used before")
 	}
@@ -215,7 +212,7 @@ func (s *Service) assertionRules(endpoint string, now time.Time) []jwt.ParserOpt
 // ones golang-jwt has no option for (a bounded exp, a jti). It returns
 // why they fail, or "".
 func (s *Service) checkAssertion(c *assertionClaims, now time.Time, opts []jwt.ParserOption) string {
-	if c.ExpiresAt != nil && c.ExpiresAt.After(now.Add(s.cfg.assertionLife)) {
+	if exp := c.expires(); exp.After(now.Add(s.cfg.assertionLife)) {
 		return "assertion lives too long: exp beyond the assertion lifetime"
 	}
 	if c.ID == "" || len(c.ID) > maxAssertionIDLen {

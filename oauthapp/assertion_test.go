@@ -185,6 +185,8 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 		{"for another audience", with(func(f *assertionFixture, c jwt.MapClaims) { c["aud"] = "https://other.example/oauth2/token" }), "another audience", 0},
 		{"from another issuer", with(func(f *assertionFixture, c jwt.MapClaims) { c["iss"] = NewSID(AppSIDPrefix) }), "iss and sub", 0},
 		{"for another subject", with(func(f *assertionFixture, c jwt.MapClaims) { c["sub"] = NewSID(AppSIDPrefix) }), "iss and sub", 0},
+		{"exp not a number", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = "tomorrow" }), "malformed", 0},
+		{"exp far out of range", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = 1e300 }), "invalid", 0},
 		{"without jti", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "jti") }), "no jti", 0},
 		{"signed with alg none", func(t *testing.T, f *assertionFixture) string {
 			tok := jwt.NewWithClaims(jwt.SigningMethodNone, f.claims())

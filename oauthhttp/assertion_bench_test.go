@@ -127,3 +127,67 @@ func BenchmarkFloorEd25519Verify(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(msg)), "msg-bytes")
 }
+
+// BenchmarkAssertionAgainstFloors measures, interleaved one of each per
+// iteration so that the load of a shared machine falls on all alike, a
+// private_key_jwt token request (as BenchmarkTokenEndpointAssertion) and
+// its floors: one Ed25519 verification over the assertion's signing
+// input, one Ed25519 signature over the issued token's, and the HTTP
+// floor of the same request (building it and the recorder, parsing its
+// form, writing a fixed answer of a token's size). It reports each in
+// ns/op and ratio, the request over the sum of the three floors.
+func BenchmarkAssertionAgainstFloors(b *testing.B) {
+	a := newAssertionBench(b)
+	warm := a.assertions(b, 1)[0]
+	w := httptest.NewRecorder()
+	a.h.ServeHTTP(w, assertionRequest(warm))
+	tok := w.Body.String()
+	tok = tok[strings.Index(tok, `"access_token":"`)+len(`"access_token":"`):]
+	tok = tok[:strings.IndexByte(tok, '"')]
+	signMsg := []byte(tok[:strings.LastIndexByte(tok, '.')])
+	verifyMsg := []byte(warm[:strings.LastIndexByte(warm, '.')])
+	_, signer, _ := ed25519.GenerateKey(rand.Reader)
+	pub := a.priv.Public().(ed25519.PublicKey)
+	sig := ed25519.Sign(a.priv, verifyMsg)
+	floor := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil || r.PostForm.Get("client_assertion") == "" {
+			b.Fatal("form does not parse")
+		}
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		_, _ = w.Write(fixedToken)
+	})
+	var pending []string
+	var tReq, tVerify, tSign, tHTTP time.Duration
+	n := 0
+	for b.Loop() {
+		if len(pending) == 0 {
+			pending = a.assertions(b, 1024)
+		}
+		t0 := time.Now()
+		w := httptest.NewRecorder()
+		a.h.ServeHTTP(w, assertionRequest(pending[0]))
+		t1 := time.Now()
+		if w.Code != http.StatusOK {
+			b.Fatal(w.Code, w.Body)
+		}
+		ok := ed25519.Verify(pub, verifyMsg, sig)
+		t2 := time.Now()
+		ed25519.Sign(signer, signMsg)
+		t3 := time.Now()
+		w = httptest.NewRecorder()
+		floor.ServeHTTP(w, assertionRequest(pending[0]))
+		t4 := time.Now()
+		if !ok || w.Code != http.StatusOK {
+			b.Fatal("a floor failed")
+		}
+		pending = pending[1:]
+		tReq, tVerify, tSign, tHTTP = tReq+t1.Sub(t0), tVerify+t2.Sub(t1), tSign+t3.Sub(t2), tHTTP+t4.Sub(t3)
+		n++
+	}
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(n) }
+	b.ReportMetric(per(tReq), "request-ns/op")
+	b.ReportMetric(per(tVerify), "verify-ns/op")
+	b.ReportMetric(per(tSign), "sign-ns/op")
+	b.ReportMetric(per(tHTTP), "http-ns/op")
+	b.ReportMetric(float64(tReq)/float64(tVerify+tSign+tHTTP), "ratio")
+}
