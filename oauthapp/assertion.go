@@ -88,12 +88,7 @@ var errRefused = errors.New("oauthapp: assertion refused")
 func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as Assertion, ttl *time.Duration) (Client, *liveApp, error) {
 	clientID := as.ClientID
 	fail := func(reason string) (Client, *liveApp, error) {
-		e := Event{Kind: EventAuthenticationFail, Reason: reason}
-		if isSID(AppSIDPrefix, clientID) {
-			e.AppSID = clientID
-		}
-		s.emit(ctx, e)
-		return Client{}, nil, ErrInvalidClient
+		return Client{}, nil, s.refuseClient(ctx, clientID, reason)
 	}
 	region, err := s.region(as.Region)
 	if err != nil {

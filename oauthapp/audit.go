@@ -73,3 +73,16 @@ func (s *Service) emit(ctx context.Context, e Event) {
 	}
 	s.cfg.audit(ctx, e)
 }
+
+// refuseClient tells the audit hook that a client failed to authenticate,
+// and why, and returns ErrInvalidClient: the one answer the client gets
+// whatever the reason. clientID is the id as presented, named in the
+// event only when it is well-formed.
+func (s *Service) refuseClient(ctx context.Context, clientID, reason string) error {
+	e := Event{Kind: EventAuthenticationFail, Reason: reason}
+	if isSID(AppSIDPrefix, clientID) {
+		e.AppSID = clientID
+	}
+	s.emit(ctx, e)
+	return ErrInvalidClient
+}

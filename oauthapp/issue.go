@@ -123,12 +123,7 @@ func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret
 // fails as if its grace were over.
 func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, clientSecret, region string, ttl *time.Duration) (Client, *liveApp, error) {
 	fail := func(reason string) (Client, *liveApp, error) {
-		e := Event{Kind: EventAuthenticationFail, Reason: reason}
-		if isSID(AppSIDPrefix, clientID) {
-			e.AppSID = clientID
-		}
-		s.emit(ctx, e)
-		return Client{}, nil, ErrInvalidClient
+		return Client{}, nil, s.refuseClient(ctx, clientID, reason)
 	}
 	region, err := s.region(region)
 	if err != nil {

@@ -31,8 +31,11 @@ var clientAuthMethods = []string{"client_secret_basic", "client_secret_post"}
 
 // Metadata returns the authorization server metadata endpoint (RFC 8414
 // section 3): issuer, the endpoints' URLs, the client credentials grant,
-// the two client authentication methods, the permissions of the service's
-// route catalog as scopes_supported, and, as an extension member,
+// the client authentication methods (client_secret_basic and
+// client_secret_post, and private_key_jwt with the algorithms a client key
+// may have, *_auth_signing_alg_values_supported, when the service accepts
+// client assertions), the permissions of the service's route catalog as
+// scopes_supported, and, as an extension member,
 // access_token_signing_alg_values_supported: the algorithms of the keys in
 // the JWKS document. There is no authorization endpoint, so
 // response_types_supported is empty. It answers GET and HEAD, with
