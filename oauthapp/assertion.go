@@ -189,18 +189,21 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 // the client id that only the assertion may name, are checked by the key
 // function.
 func (s *Service) assertionRules(endpoint string, now time.Time) []jwt.ParserOption {
-	aud := []string{s.cfg.issuer}
+	aud := s.assertionAudience
 	if endpoint != "" {
-		aud = append(aud, endpoint)
+		aud = jwt.WithAudience(s.cfg.issuer, endpoint)
 	}
-	return []jwt.ParserOption{
-		jwt.WithValidMethods(clientKeyAlgs),
-		jwt.WithAudience(aud...),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithLeeway(assertionLeeway),
-		jwt.WithTimeFunc(func() time.Time { return now }),
-	}
+	return append(staticAssertionRules[:len(staticAssertionRules):len(staticAssertionRules)],
+		aud, jwt.WithTimeFunc(func() time.Time { return now }))
+}
+
+// staticAssertionRules are the rules of every assertion that depend on
+// nothing the request brings.
+var staticAssertionRules = []jwt.ParserOption{
+	jwt.WithValidMethods(clientKeyAlgs),
+	jwt.WithExpirationRequired(),
+	jwt.WithIssuedAt(),
+	jwt.WithLeeway(assertionLeeway),
 }
 
 // checkAssertion applies the rules to claims not yet verified, and the

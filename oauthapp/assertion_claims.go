@@ -22,6 +22,12 @@ type assertionClaims struct {
 	NotBefore *float64         `json:"nbf"`
 	IssuedAt  *float64         `json:"iat"`
 	ID        string           `json:"jti"`
+
+	// exp is Expires as golang-jwt reads it, worked out once: the
+	// Validator runs before the signature and again after it.
+	exp    *jwt.NumericDate
+	expErr error
+	expSet bool
 }
 
 var _ jwt.Claims = (*assertionClaims)(nil)
@@ -46,7 +52,11 @@ func numericDate(f *float64) (*jwt.NumericDate, error) {
 }
 
 func (c *assertionClaims) GetExpirationTime() (*jwt.NumericDate, error) {
-	return numericDate(c.Expires)
+	if !c.expSet {
+		c.exp, c.expErr = numericDate(c.Expires)
+		c.expSet = true
+	}
+	return c.exp, c.expErr
 }
 func (c *assertionClaims) GetNotBefore() (*jwt.NumericDate, error) { return numericDate(c.NotBefore) }
 func (c *assertionClaims) GetIssuedAt() (*jwt.NumericDate, error)  { return numericDate(c.IssuedAt) }
@@ -57,7 +67,7 @@ func (c *assertionClaims) GetAudience() (jwt.ClaimStrings, error)  { return c.Au
 // expires is the exp claim as a time; zero when absent or out of range
 // (the Validator has refused those by the time it is read).
 func (c *assertionClaims) expires() time.Time {
-	d, err := numericDate(c.Expires)
+	d, err := c.GetExpirationTime()
 	if err != nil || d == nil {
 		return time.Time{}
 	}

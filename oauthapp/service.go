@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/secret"
 	"github.com/oauthapps/oauthapps/store"
@@ -39,6 +41,9 @@ type Service struct {
 	// use: the hasher implements secret.Rehasher and accepts its own
 	// hashes.
 	rehash bool
+	// assertionAudience is the aud rule of an assertion sent with no
+	// endpoint: the issuer alone.
+	assertionAudience jwt.ParserOption
 	// assertions is the store's set of used assertion ids; nil when it
 	// keeps none, and client assertions are then refused.
 	assertions store.AssertionIDs
@@ -102,6 +107,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
 	}
 	s.assertions, _ = st.(store.AssertionIDs)
+	s.assertionAudience = jwt.WithAudience(cfg.issuer)
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
 		s.stopWatch = w.Watch(s.apps.onChange)
 	}

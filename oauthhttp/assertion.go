@@ -53,8 +53,10 @@ func claimedClient(assertion string) string {
 	if !ok || !ok2 {
 		return ""
 	}
-	var buf [1024]byte
-	b, err := base64.RawURLEncoding.AppendDecode(buf[:0], []byte(payload))
+	// On the stack for any assertion of a usual size.
+	var src [2048]byte
+	var buf [1536]byte
+	b, err := base64.RawURLEncoding.AppendDecode(buf[:0], append(src[:0], payload...))
 	if err != nil {
 		return ""
 	}
