@@ -140,7 +140,8 @@ type AppUpdate struct {
 	TokenTTL *time.Duration
 	// Resources replaces the app's resource URIs (see NewApp.Resources);
 	// a pointer to an empty list removes them all. Tokens already issued
-	// for a resource the update drops stay valid until they expire.
+	// for a resource the update drops stop authorizing at once, as a
+	// permission the policy drops does.
 	Resources *[]string
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -173,6 +174,10 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 		}
 	case !a.creds.Active(now, id.SecretID):
 		return id, nil, invalidToken(ErrSecretInactive)
+	}
+	if id.Audience != s.cfg.audience && !slices.Contains(a.resources, id.Audience) {
+		// Issued for a resource the app has been granted no longer.
+		return id, nil, invalidToken(ErrWrongAudience)
 	}
 	return id, a, nil
 }

@@ -70,10 +70,17 @@ func TestAppResourcesMustBeServedAndWellFormed(t *testing.T) {
 			t.Errorf("resources %q: %v, want ErrInvalidArgument", rs, err)
 		}
 	}
+	granted, err := f.svc.IssueToken(ctx, TokenRequest{ClientAssertion: f.sign(t, f.claims()), Endpoint: testEndpoint, Resource: testResource})
+	if err != nil {
+		t.Fatal(err)
+	}
 	none := []string{}
 	app, err := f.svc.UpdateApp(ctx, f.owner, f.app.SID, AppUpdate{Resources: &none})
 	if err != nil || len(app.Resources) != 0 {
 		t.Fatalf("clearing resources: %v, %v", err, app.Resources)
+	}
+	if _, err := f.svc.Authorize(ctx, granted.AccessToken, Resource{Permission: testPerm, Audience: testResource}); !errors.Is(err, ErrWrongAudience) {
+		t.Errorf("a token for a resource the app lost: %v, want ErrWrongAudience", err)
 	}
 	_, err = f.svc.IssueToken(ctx, TokenRequest{ClientAssertion: f.sign(t, f.claims()), Endpoint: testEndpoint, Resource: testResource})
 	if !errors.Is(err, ErrInvalidTarget) {
