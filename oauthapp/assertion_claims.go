@@ -1,6 +1,7 @@
 package oauthapp
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"time"
@@ -15,13 +16,13 @@ import (
 // whose NumericDate decodes each time in a JSON parse of its own, on a
 // path where every bad assertion should cost little.
 type assertionClaims struct {
-	Issuer    string           `json:"iss"`
-	Subject   string           `json:"sub"`
-	Audience  jwt.ClaimStrings `json:"aud"`
-	Expires   *float64         `json:"exp"`
-	NotBefore *float64         `json:"nbf"`
-	IssuedAt  *float64         `json:"iat"`
-	ID        string           `json:"jti"`
+	Issuer    string   `json:"iss"`
+	Subject   string   `json:"sub"`
+	Audience  audClaim `json:"aud"`
+	Expires   *float64 `json:"exp"`
+	NotBefore *float64 `json:"nbf"`
+	IssuedAt  *float64 `json:"iat"`
+	ID        string   `json:"jti"`
 
 	// exp is Expires as golang-jwt reads it, worked out once: the
 	// Validator runs before the signature and again after it.
@@ -62,7 +63,31 @@ func (c *assertionClaims) GetNotBefore() (*jwt.NumericDate, error) { return nume
 func (c *assertionClaims) GetIssuedAt() (*jwt.NumericDate, error)  { return numericDate(c.IssuedAt) }
 func (c *assertionClaims) GetIssuer() (string, error)              { return c.Issuer, nil }
 func (c *assertionClaims) GetSubject() (string, error)             { return c.Subject, nil }
-func (c *assertionClaims) GetAudience() (jwt.ClaimStrings, error)  { return c.Audience, nil }
+func (c *assertionClaims) GetAudience() (jwt.ClaimStrings, error) {
+	return jwt.ClaimStrings(c.Audience), nil
+}
+
+// audClaim is the aud claim: one string or an array of them (RFC 7519
+// section 4.1.3), read by encoding/json as what it is rather than through
+// an interface value, as jwt.ClaimStrings does.
+type audClaim []string
+
+func (a *audClaim) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*a = audClaim{s}
+		return nil
+	}
+	var l []string
+	if err := json.Unmarshal(b, &l); err != nil {
+		return err
+	}
+	*a = l
+	return nil
+}
 
 // expires is the exp claim as a time; zero when absent or out of range
 // (the Validator has refused those by the time it is read).
