@@ -95,3 +95,29 @@ func TestAppResourcesMustBeServedAndWellFormed(t *testing.T) {
 		}
 	}
 }
+
+func TestASecretClientGetsATokenForItsResource(t *testing.T) {
+	f := newAssertionFixture(t)
+	ctx := context.Background()
+	app, sec, err := f.svc.CreateApp(ctx, f.owner, NewApp{
+		FriendlyName: "secret client",
+		Permissions:  Permissions{Allow: []string{testPerm}},
+		Resources:    []string{testResource},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := f.svc.IssueToken(ctx, TokenRequest{ClientID: app.SID, ClientSecret: sec.Reveal(), Resource: testResource})
+	if err != nil {
+		t.Fatalf("IssueToken: %v", err)
+	}
+	id, err := f.svc.Authorize(ctx, tok.AccessToken, Resource{Permission: testPerm, Audience: testResource})
+	if err != nil || id.SecretID == "" || id.KeyID != "" {
+		t.Errorf("Authorize: %v, secret %q, key %q", err, id.SecretID, id.KeyID)
+	}
+	// A secret and an assertion together are refused.
+	_, err = f.svc.IssueToken(ctx, TokenRequest{ClientID: f.app.SID, ClientSecret: sec.Reveal(), ClientAssertion: f.sign(t, f.claims())})
+	if !errors.Is(err, ErrInvalidClient) {
+		t.Errorf("a secret with an assertion: %v, want ErrInvalidClient", err)
+	}
+}
