@@ -201,7 +201,7 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, erro
 	var err error
 	if req.ClientAssertion != "" {
 		if req.ClientSecret != "" {
-			return Token{}, ErrInvalidClient
+			return Token{}, s.refuseClient(ctx, req.ClientID, "a secret and an assertion together")
 		}
 		client, a, err = s.authenticateAssertion(ctx, now, Assertion{ClientID: req.ClientID, JWT: req.ClientAssertion, Endpoint: req.Endpoint, Region: req.Region}, &ttl)
 	} else {
