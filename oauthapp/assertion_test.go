@@ -409,3 +409,16 @@ func TestAnES256KeyAuthenticates(t *testing.T) {
 		t.Fatalf("an ES256 assertion: %v", err)
 	}
 }
+
+func TestAssertionLifetimeIsConfigurable(t *testing.T) {
+	f := newAssertionFixture(t, WithAssertionLifetime(30*time.Second))
+	c := f.claims() // exp one minute ahead
+	if _, err := f.issue(f.sign(t, c)); !errors.Is(err, ErrInvalidClient) {
+		t.Fatalf("an assertion living 1m under a 30s bound: %v, want ErrInvalidClient", err)
+	}
+	c = f.claims()
+	c["exp"] = f.now.Add(20 * time.Second).Unix()
+	if _, err := f.issue(f.sign(t, c)); err != nil {
+		t.Fatalf("an assertion living 20s: %v", err)
+	}
+}

@@ -293,11 +293,11 @@ func checkGrace(grace time.Duration) error {
 func WithResources(uris ...string) Option {
 	return func(c *config) error {
 		if len(uris) > MaxServiceResources {
-			return fmt.Errorf("oauthapp: WithResources: %d resources, more than %d", len(uris), MaxServiceResources)
+			return fmt.Errorf("%w: WithResources: %d resources, more than %d", ErrInvalidOption, len(uris), MaxServiceResources)
 		}
 		for _, u := range uris {
 			if err := checkResource(u); err != nil {
-				return fmt.Errorf("oauthapp: WithResources: %w", err)
+				return fmt.Errorf("%w: WithResources: %w", ErrInvalidOption, err)
 			}
 		}
 		c.resources = normaliseResources(uris)
@@ -313,7 +313,7 @@ func WithResources(uris ...string) Option {
 func WithAssertionLifetime(d time.Duration) Option {
 	return func(c *config) error {
 		if d < MinAssertionLifetime || d > MaxAssertionLifetime {
-			return fmt.Errorf("oauthapp: WithAssertionLifetime: %v outside %v..%v", d, MinAssertionLifetime, MaxAssertionLifetime)
+			return fmt.Errorf("%w: WithAssertionLifetime: %v outside %v..%v", ErrInvalidOption, d, MinAssertionLifetime, MaxAssertionLifetime)
 		}
 		c.assertionLife = d
 		return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestAResourceBecomesTheTokenAudience(t *testing.T) {
@@ -90,8 +91,13 @@ func TestAppResourcesMustBeServedAndWellFormed(t *testing.T) {
 		t.Errorf("Audiences() = %v", got)
 	}
 	for _, bad := range []string{"", "no-scheme", "https://a.example/#x"} {
-		if err := WithResources(bad)(&config{}); err == nil {
-			t.Errorf("WithResources(%q) accepted", bad)
+		if err := WithResources(bad)(&config{}); !errors.Is(err, ErrInvalidOption) {
+			t.Errorf("WithResources(%q): %v, want ErrInvalidOption", bad, err)
+		}
+	}
+	for _, d := range []time.Duration{0, time.Second, 2 * time.Hour} {
+		if err := WithAssertionLifetime(d)(&config{}); !errors.Is(err, ErrInvalidOption) {
+			t.Errorf("WithAssertionLifetime(%v): %v, want ErrInvalidOption", d, err)
 		}
 	}
 }
