@@ -422,3 +422,33 @@ func TestAssertionLifetimeIsConfigurable(t *testing.T) {
 		t.Fatalf("an assertion living 20s: %v", err)
 	}
 }
+
+func TestObserverHearsOfBadAssertionsAndRemovedKeys(t *testing.T) {
+	var failures []AuthFailure
+	var denials []DenyReason
+	f := newAssertionFixture(t, WithObserver(Observer{
+		AuthenticationFailed: func(_ context.Context, r AuthFailure) { failures = append(failures, r) },
+		Authorization: func(ctx context.Context) (context.Context, func(AuthorizationOutcome)) {
+			return ctx, func(o AuthorizationOutcome) { denials = append(denials, o.Reason) }
+		},
+	}))
+	c := f.claims()
+	c["exp"] = f.now.Add(-time.Minute).Unix()
+	if _, err := f.issue(f.sign(t, c)); !errors.Is(err, ErrInvalidClient) {
+		t.Fatal(err)
+	}
+	if len(failures) != 1 || failures[0] != AuthBadAssertion {
+		t.Errorf("failures %v, want [%s]", failures, AuthBadAssertion)
+	}
+	tok, err := f.issue(f.sign(t, f.claims()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.RemoveClientKey(context.Background(), f.owner, f.app.SID, f.kid); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.svc.Authorize(context.Background(), tok.AccessToken, Resource{Permission: testPerm})
+	if len(denials) != 1 || denials[0] != DenyClientKeyRemoved {
+		t.Errorf("denials %v, want [%s]", denials, DenyClientKeyRemoved)
+	}
+}

@@ -84,5 +84,6 @@ func (s *Service) refuseClient(ctx context.Context, clientID, reason string) err
 		e.AppSID = clientID
 	}
 	s.emit(ctx, e)
+	s.observeAuthFail(ctx, reason)
 	return ErrInvalidClient
 }

@@ -194,6 +194,13 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 // Errors: ErrInvalidClient, ErrInvalidScope (a *ScopeError names the
 // permission when one is not allowed), ErrUnsupportedRegion.
 func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, error) {
+	if s.cfg.observer.TokenRequest != nil {
+		return s.observeIssue(ctx, req)
+	}
+	return s.issueToken(ctx, req)
+}
+
+func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, error) {
 	now := s.now()
 	var ttl time.Duration
 	var client Client

@@ -62,6 +62,7 @@ type config struct {
 	// (WithAssertionLifetime).
 	resources     []string
 	assertionLife time.Duration
+	observer      Observer
 }
 
 func defaults() config {
@@ -183,6 +184,16 @@ func WithCatalog(catalog *scope.Catalog) Option {
 func WithAudit(hook func(context.Context, Event)) Option {
 	return func(c *config) error {
 		c.audit = hook
+		return nil
+	}
+}
+
+// WithObserver sets the hooks that tell metrics and traces how the service
+// is doing (see Observer; package oauthotel makes one for OpenTelemetry).
+// Default: none, which costs a nil check per hook.
+func WithObserver(o Observer) Option {
+	return func(c *config) error {
+		c.observer = o
 		return nil
 	}
 }
