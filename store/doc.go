@@ -27,7 +27,9 @@
 // services. Package store/postgres holds the one for production.
 //
 // Optional capabilities, such as change notifications for caches in front
-// of the store (Watcher) and the used client assertion ids that let
-// private_key_jwt refuse a replay on any instance (AssertionIDs), are
-// separate interfaces that a caller finds with a type assertion.
+// of the store (Watcher), the list of live revocations that lets a cache
+// hold the whole revoked set (RevocationLister) and the used client
+// assertion ids that let private_key_jwt refuse a replay on any instance
+// (AssertionIDs), are separate interfaces that a caller finds with a type
+// assertion.
 package store
