@@ -28,6 +28,8 @@ type introspection struct {
 // (oauthapp.Service.Introspect): never more than its scope claim covers,
 // and less once the policy has dropped or denied a permission (for a
 // denial carved out of a wildcard, only when the service has a catalog).
+// It also carries aud, the audience an API checks the token for, so that a
+// client can learn it.
 func (s *Server) Introspection() http.Handler { return http.HandlerFunc(s.serveIntrospection) }
 
 func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {

@@ -38,6 +38,13 @@ type demoLine struct {
 	JWTClientID  string `json:"jwt_client_id"`
 	JWTClientKey string `json:"jwt_client_key"`
 	MetricsURL   string `json:"metrics_url,omitempty"`
+
+	// IntrospectionURL is the RFC 7662 endpoint; its answer for an active
+	// token includes aud.
+	IntrospectionURL string `json:"introspection_url"`
+	// Audience is the aud claim of the demo's tokens, which an API checks
+	// them for.
+	Audience string `json:"audience"`
 }
 
 // run serves until ctx is done, then shuts down and returns nil; any
@@ -194,6 +201,9 @@ func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages) (*dem
 		AccountSID:   owner.AccountSID,
 		ClientID:     app.SID,
 		ClientSecret: sec.Reveal(),
+
+		IntrospectionURL: e.Introspection,
+		Audience:         srv.Service().Audience(),
 	}, nil
 }
 
