@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -67,8 +68,15 @@ type App struct {
 	// DefaultGrace is the grace of a rotation that names none: the app's
 	// own, or the service default (WithDefaultGrace) when it has none.
 	DefaultGrace time.Duration
-	// Secrets are the secrets that verify now, current first.
+	// Secrets are the secrets that verify now, current first; none for
+	// an app that authenticates with client keys only.
 	Secrets []SecretInfo
+	// ClientKeys are the public keys the app's client may sign its
+	// assertions with (private_key_jwt), in the order they were added.
+	ClientKeys []ClientKeyInfo
+	// Resources are the resource URIs (RFC 8707) the app's tokens may be
+	// issued for besides the service's audience, sorted.
+	Resources []string
 	// Version increases with every change; it is the store's version.
 	Version int64
 }
@@ -110,6 +118,17 @@ type NewApp struct {
 	// DefaultGrace is the app's own grace for rotations that name none, 0
 	// to MaxGrace; nil means the service default (WithDefaultGrace).
 	DefaultGrace *time.Duration
+	// ClientKeys are public keys to register at once, as AddClientKey
+	// would (at most MaxClientKeys).
+	ClientKeys []NewClientKey
+	// NoSecret creates the app without a client secret: it then
+	// authenticates with its client keys only, and ClientKeys must not
+	// be empty. RotateSecret gives it a secret later, if ever wanted.
+	NoSecret bool
+	// Resources are the resource URIs (RFC 8707) the app's tokens may be
+	// issued for, each one of the service's (WithResources); at most
+	// MaxResources.
+	Resources []string
 }
 
 // AppUpdate lists the changes to make to an app; a nil field is left as it
@@ -137,6 +156,11 @@ type AppUpdate struct {
 	// matches). Zero updates whatever the version (concurrent changes to
 	// other fields are kept).
 	IfVersion int64
+	// Resources replaces the app's resource URIs (see NewApp.Resources);
+	// a pointer to an empty list removes them all. Tokens already issued
+	// for a resource the update drops stop authorizing at once, as a
+	// permission the policy drops does.
+	Resources *[]string
 }
 
 // Rotation says how to rotate an app's secret.
@@ -195,10 +219,21 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 		}
 		grace = Grace(*n.DefaultGrace)
 	}
-	now := s.now()
-	creds, sec, err := s.newCredentials(now)
+	resources, err := s.newResources(n.Resources)
 	if err != nil {
-		return App{}, secret.Secret{}, fmt.Errorf("oauthapp: generating secret: %w", err)
+		return App{}, secret.Secret{}, err
+	}
+	now := s.now()
+	keys, err := s.newClientKeys(n.ClientKeys, n.NoSecret, now)
+	if err != nil {
+		return App{}, secret.Secret{}, err
+	}
+	var creds secret.Credentials
+	var sec secret.Secret
+	if !n.NoSecret {
+		if creds, sec, err = s.newCredentials(now); err != nil {
+			return App{}, secret.Secret{}, fmt.Errorf("oauthapp: generating secret: %w", err)
+		}
 	}
 	rec := store.App{
 		SID:          NewSID(AppSIDPrefix),
@@ -213,6 +248,8 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 		TokenTTL:     n.TokenTTL,
 		DefaultGrace: grace,
 		Secrets:      storedSecrets(creds),
+		Keys:         keys,
+		Resources:    resources,
 	}
 	saved, err := s.store.CreateApp(ctx, rec)
 	if err != nil {
@@ -268,6 +305,13 @@ func (s *Service) UpdateApp(ctx context.Context, actor Actor, appSID string, u A
 	saved, err := s.modify(ctx, actor, appSID, u.IfVersion, func(a *store.App) error {
 		if err := u.apply(a); err != nil {
 			return err
+		}
+		if u.Resources != nil {
+			r, err := s.newResources(*u.Resources)
+			if err != nil {
+				return err
+			}
+			a.Resources = r
 		}
 		a.UpdatedAt = now
 		return nil
@@ -360,7 +404,12 @@ func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, 
 		if err != nil {
 			return fmt.Errorf("oauthapp: stored secrets of %s: %w", a.SID, err)
 		}
-		creds, sec, err = creds.Rotate(now, grace, s.cfg.hasher)
+		if cur, _ := creds.Records(); cur.ID == "" {
+			// An app with client keys only gets its first secret.
+			creds, sec, err = s.newCredentials(now)
+		} else {
+			creds, sec, err = creds.Rotate(now, grace, s.cfg.hasher)
+		}
 		if err != nil {
 			return fmt.Errorf("oauthapp: rotating: %w", err)
 		}
@@ -487,6 +536,8 @@ func (s *Service) view(rec store.App, now time.Time) App {
 		Permissions:  Permissions{Allow: rec.Policy.Allow, Deny: rec.Policy.Deny},
 		TokenTTL:     s.ttl(rec.TokenTTL),
 		DefaultGrace: s.defaultGrace(rec.DefaultGrace),
+		ClientKeys:   keyViews(rec.Keys),
+		Resources:    slices.Clone(rec.Resources),
 		Version:      rec.Version,
 	}
 	for i, sec := range []store.Secret{rec.Secrets.Current, rec.Secrets.Previous} {

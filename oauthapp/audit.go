@@ -24,6 +24,12 @@ const (
 	// change of hasher (see WithHasher). The secret itself is unchanged;
 	// Actor is zero.
 	EventSecretRehashed EventKind = "secret.rehashed"
+
+	// EventClientKeyAdded and EventClientKeyRemoved: a public key for
+	// private_key_jwt was added to or removed from an app; KeyID names
+	// it.
+	EventClientKeyAdded   EventKind = "client_key.added"
+	EventClientKeyRemoved EventKind = "client_key.removed"
 )
 
 // Event is one audit record. It never holds a secret or a whole token: only
@@ -45,6 +51,9 @@ type Event struct {
 	// a rotation, the secret that authenticated a token request, the
 	// secret whose hash was upgraded.
 	SecretID string
+	// KeyID is the kid of the client key concerned: the key added or
+	// removed, the key whose assertion authenticated a token request.
+	KeyID string
 	// TokenID is the jti of the token concerned.
 	TokenID string
 	// Scope is the scope granted (token issued) or the permission denied.
@@ -63,4 +72,18 @@ func (s *Service) emit(ctx context.Context, e Event) {
 		e.Time = s.now()
 	}
 	s.cfg.audit(ctx, e)
+}
+
+// refuseClient tells the audit hook that a client failed to authenticate,
+// and why, and returns ErrInvalidClient: the one answer the client gets
+// whatever the reason. clientID is the id as presented, named in the
+// event only when it is well-formed.
+func (s *Service) refuseClient(ctx context.Context, clientID, reason string) error {
+	e := Event{Kind: EventAuthenticationFail, Reason: reason}
+	if isSID(AppSIDPrefix, clientID) {
+		e.AppSID = clientID
+	}
+	s.emit(ctx, e)
+	s.observeAuthFail(ctx, reason)
+	return ErrInvalidClient
 }

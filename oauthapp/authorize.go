@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/oauthapps/oauthapps/scope"
@@ -27,6 +29,12 @@ type Resource struct {
 	// Region is where the resource lives; "" is any region this service
 	// serves.
 	Region string
+	// Audience is the audience of the API the resource belongs to, which
+	// the token's aud must hold: the service's audience (WithAudience)
+	// or one of its resources (WithResources). "" is the service's
+	// audience, so a token issued for a resource URI (RFC 8707) works
+	// only where that URI is asked for.
+	Audience string
 }
 
 // Identity is who an authorized request comes from.
@@ -42,8 +50,15 @@ type Identity struct {
 	Scope string
 	// TokenID is the token's jti, safe to log.
 	TokenID string
-	// SecretID is the public id of the secret that obtained the token.
+	// SecretID is the public id of the secret that obtained the token;
+	// "" when a client key did.
 	SecretID string
+	// KeyID is the kid of the client key whose assertion obtained the
+	// token; "" when a secret did.
+	KeyID string
+	// Audience is the token's aud: the service's audience, or the
+	// resource URI the token was issued for.
+	Audience string
 	// IssuedAt is the token's iat, in UTC.
 	IssuedAt time.Time
 	// ExpiresAt is the token's exp, in UTC.
@@ -76,7 +91,13 @@ func (s *Service) authorize(ctx context.Context, bearer string, res Resource) (I
 		s.deny(ctx, id, res.Permission, err)
 		return Identity{}, err
 	}
+	audience := res.Audience
+	if audience == "" {
+		audience = s.cfg.audience
+	}
 	switch {
+	case id.Audience != audience:
+		err = invalidToken(ErrWrongAudience)
 	case res.AccountSID != "" && res.AccountSID != id.AccountSID:
 		err = ErrWrongAccount
 	case res.Region != "" && res.Region != id.Region:
@@ -126,6 +147,12 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 		IssuedAt:   claims.IssuedAt,
 		ExpiresAt:  claims.ExpiresAt,
 	}
+	if len(claims.Audience) > 0 {
+		id.Audience = claims.Audience[0]
+	}
+	if kid, ok := strings.CutPrefix(id.SecretID, keyCredential); ok {
+		id.SecretID, id.KeyID = "", kid
+	}
 	if !s.servesRegion(id.Region) {
 		return id, nil, ErrWrongRegion
 	}
@@ -147,8 +174,17 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 		// Signed by us, yet not matching its app: never honour it.
 		return id, nil, invalidToken(errors.New("claims do not match the app"))
 	}
-	if !a.creds.Active(now, id.SecretID) {
+	switch {
+	case id.KeyID != "":
+		if a.key(id.KeyID) == nil {
+			return id, nil, invalidToken(ErrClientKeyRemoved)
+		}
+	case !a.creds.Active(now, id.SecretID):
 		return id, nil, invalidToken(ErrSecretInactive)
+	}
+	if id.Audience != s.cfg.audience && !slices.Contains(a.resources, id.Audience) {
+		// Issued for a resource the app has been granted no longer.
+		return id, nil, invalidToken(ErrWrongAudience)
 	}
 	return id, a, nil
 }

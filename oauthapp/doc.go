@@ -55,6 +55,17 @@
 //   - An app's tokens authorize its own account's resources only, never a
 //     subaccount's or a parent's, and only in the app's region.
 //
+// Beyond secrets, an app may hold up to MaxClientKeys public keys, and its
+// client then authenticates with a JWT it signs (private_key_jwt, RFC 7523
+// section 2.2 and RFC 7521): AuthenticateAssertion says what such an
+// assertion must hold. Each assertion is accepted once across every
+// instance sharing the store (store.AssertionIDs), and removing the key,
+// like deleting the app, stops the tokens it obtained. An app may also be
+// granted resource URIs (RFC 8707) among the service's (WithResources): a
+// token request naming one gets a token whose aud is that URI, and
+// Authorize checks the audience of the API it protects
+// (Resource.Audience).
+//
 // # What it trusts
 //
 // The Service trusts its Store to keep what it was given and its KeySet to
@@ -68,7 +79,8 @@
 // # Freshness
 //
 // Authorization checks, on every request, that the token's app still exists,
-// that the secret which authenticated the token is still active, that the
+// that the secret or client key which authenticated the token is still
+// active, that the
 // token was not revoked, and that the app's current policy still allows the
 // permission. By default these are read from the store on every call, so a
 // deletion or rotation takes effect on the very next request. WithCache lets

@@ -40,6 +40,9 @@ var (
 	// ErrInvalidScope: the requested scope is malformed or not allowed by
 	// the app's policy. A *ScopeError carries the permission.
 	ErrInvalidScope = errors.New("oauthapp: invalid scope")
+	// ErrInvalidTarget: the requested resource (RFC 8707) is malformed, or
+	// not one the app may have tokens for.
+	ErrInvalidTarget = errors.New("oauthapp: invalid target")
 
 	// ErrInvalidToken: the bearer token is malformed, badly signed,
 	// expired, revoked, or belongs to an app or secret that is no longer
@@ -53,6 +56,12 @@ var (
 	// ErrSecretInactive wraps into ErrInvalidToken: the secret that
 	// authenticated the token was rotated away.
 	ErrSecretInactive = errors.New("oauthapp: secret no longer active")
+	// ErrClientKeyRemoved wraps into ErrInvalidToken: the client key that
+	// authenticated the token was removed from its app.
+	ErrClientKeyRemoved = errors.New("oauthapp: client key removed")
+	// ErrWrongAudience wraps into ErrInvalidToken: the token is for
+	// another API (its aud is not the audience asked for).
+	ErrWrongAudience = errors.New("oauthapp: token is for another audience")
 	// ErrWrongAccount: the token's account is not the resource's account
 	// (subaccounts and parents included).
 	ErrWrongAccount = errors.New("oauthapp: token not valid for this account")

@@ -26,6 +26,19 @@ type TokenRequest struct {
 	// Region is the region the request arrived in; "" is the service's
 	// default region.
 	Region string
+	// ClientAssertion, when set, authenticates the client by
+	// private_key_jwt (RFC 7523 section 2.2) instead of ClientSecret,
+	// which must then be empty; see AuthenticateAssertion. ClientID may
+	// then be empty: the assertion names the client.
+	ClientAssertion string
+	// Endpoint is the URL of the token endpoint the request arrived at,
+	// which an assertion's aud may name instead of the issuer.
+	Endpoint string
+	// Resource is the resource parameter (RFC 8707): the URI of the API
+	// the token is for, which becomes its aud. It must be one of the
+	// app's resources (NewApp.Resources), else ErrInvalidTarget; ""
+	// gives the service's audience.
+	Resource string
 }
 
 // Token is an issued access token (RFC 6749 section 5.1).
@@ -54,7 +67,16 @@ type Token struct {
 // outside; the zero Client is no client, and Introspect and Revoke refuse
 // it with ErrInvalidClient.
 type Client struct {
-	appSID, accountSID, region, secretID string
+	appSID, accountSID, region, secretID, keyID string
+}
+
+// credential is the id a token carries of the credential that obtained
+// it: a secret id, or keyCredential and the kid of a client key.
+func (c Client) credential() string {
+	if c.keyID != "" {
+		return keyCredential + c.keyID
+	}
+	return c.secretID
 }
 
 // AppSID returns the app's SID, its client id.
@@ -67,8 +89,12 @@ func (c Client) AccountSID() string { return c.accountSID }
 func (c Client) Region() string { return c.region }
 
 // SecretID returns the public id of the secret that authenticated the
-// client.
+// client; "" when a client key did.
 func (c Client) SecretID() string { return c.secretID }
+
+// KeyID returns the kid of the client key whose assertion authenticated
+// the client; "" when a secret did.
+func (c Client) KeyID() string { return c.keyID }
 
 // AuthenticateClient checks a client id and secret (presented in the given
 // region, "" for the default one). A region the service does not serve is
@@ -97,13 +123,7 @@ func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret
 // fails as if its grace were over.
 func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, clientSecret, region string, ttl *time.Duration) (Client, *liveApp, error) {
 	fail := func(reason string) (Client, *liveApp, error) {
-		e := Event{Kind: EventAuthenticationFail, Reason: reason}
-		if isSID(AppSIDPrefix, clientID) {
-			e.AppSID = clientID
-		}
-		s.emit(ctx, e)
-		s.observeAuthFail(ctx, reason)
-		return Client{}, nil, ErrInvalidClient
+		return Client{}, nil, s.refuseClient(ctx, clientID, reason)
 	}
 	region, err := s.region(region)
 	if err != nil {
@@ -127,6 +147,10 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 	}
 	secretID, err := a.creds.VerifyWith(now, presented, s.cfg.hasher)
 	if err != nil {
+		if cur, _ := a.creds.Records(); cur.ID == "" {
+			// An app with keys only: cost a hash all the same.
+			_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
+		}
 		return fail("wrong or expired secret")
 	}
 	if a.region != region {
@@ -179,7 +203,21 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, erro
 func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, error) {
 	now := s.now()
 	var ttl time.Duration
-	client, a, err := s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, &ttl)
+	var client Client
+	var a *liveApp
+	var err error
+	if req.ClientAssertion != "" {
+		if req.ClientSecret != "" {
+			return Token{}, s.refuseClient(ctx, req.ClientID, "a secret and an assertion together")
+		}
+		client, a, err = s.authenticateAssertion(ctx, now, Assertion{ClientID: req.ClientID, JWT: req.ClientAssertion, Endpoint: req.Endpoint, Region: req.Region}, &ttl)
+	} else {
+		client, a, err = s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, &ttl)
+	}
+	if err != nil {
+		return Token{}, err
+	}
+	aud, err := s.audienceFor(a, req.Resource)
 	if err != nil {
 		return Token{}, err
 	}
@@ -206,13 +244,14 @@ func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, erro
 		Scope:      granted,
 		AccountSID: client.accountSID,
 		Region:     client.region,
-		SecretID:   client.secretID,
+		SecretID:   client.credential(),
+		Audience:   audience(aud, s.cfg.audience),
 		TTL:        ttl,
 	})
 	if err != nil {
 		return Token{}, fmt.Errorf("oauthapp: minting token: %w", err)
 	}
-	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.accountSID, AppSID: client.appSID, SecretID: client.secretID, TokenID: claims.ID, Scope: claims.Scope})
+	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.accountSID, AppSID: client.appSID, SecretID: client.secretID, KeyID: client.keyID, TokenID: claims.ID, Scope: claims.Scope})
 	return Token{
 		AccessToken: raw,
 		TokenType:   "Bearer",

@@ -26,9 +26,13 @@ type liveApp struct {
 	ttl       time.Duration
 	creds     secret.Credentials
 	policy    *scope.Policy
+	keys      []liveKey // client keys (clientkeys.go)
+	resources []string  // resource URIs, sorted
 
 	readAt  atomic.Int64 // unix nanoseconds of the last store read
 	touched [2]touchMark // last LastUsed written, per slot
+	// keyTouched is touched's counterpart for the client keys.
+	keyTouched []touchMark
 	// upgrading is claimed by the request that upgrades a secret hash
 	// of this version of the app (see Service.upgrade).
 	upgrading atomic.Bool
@@ -54,8 +58,13 @@ type touchMark struct {
 	at atomic.Int64
 }
 
-// credsOf reads an app's stored secret slots.
+// credsOf reads an app's stored secret slots. Two empty slots are an
+// app that authenticates with client keys only: credentials that verify
+// nothing.
 func credsOf(stored store.Secrets) (secret.Credentials, error) {
+	if stored == (store.Secrets{}) {
+		return secret.Credentials{}, nil
+	}
 	return secret.FromRecords(secret.Record(stored.Current), secret.Record(stored.Previous))
 }
 
@@ -75,6 +84,10 @@ func compileApp(rec store.App) (*liveApp, error) {
 	if err != nil {
 		return nil, err
 	}
+	keys, err := compileKeys(rec.Keys)
+	if err != nil {
+		return nil, err
+	}
 	a := &liveApp{
 		sid:       rec.SID,
 		account:   rec.AccountSID,
@@ -84,6 +97,13 @@ func compileApp(rec store.App) (*liveApp, error) {
 		ttl:       rec.TokenTTL,
 		creds:     creds,
 		policy:    policy,
+		keys:      keys,
+		resources: rec.Resources,
+	}
+	a.keyTouched = make([]touchMark, len(rec.Keys))
+	for i, k := range rec.Keys {
+		a.keyTouched[i].id = k.ID
+		a.keyTouched[i].at.Store(unixNano(k.LastUsed))
 	}
 	a.touched[0].id, a.touched[1].id = cur.ID, prev.ID
 	a.touched[0].at.Store(unixNano(cur.LastUsed))
@@ -94,9 +114,15 @@ func compileApp(rec store.App) (*liveApp, error) {
 // shouldTouch reports whether LastUsed of the secret is older than the
 // resolution, and if so claims the write (one caller wins).
 func (a *liveApp) shouldTouch(secretID string, now time.Time) bool {
-	for i := range a.touched {
-		m := &a.touched[i]
-		if m.id != secretID {
+	return claimTouch(a.touched[:], secretID, now)
+}
+
+// claimTouch reports whether the LastUsed of credential id among marks is
+// older than the resolution, and if so claims the write.
+func claimTouch(marks []touchMark, id string, now time.Time) bool {
+	for i := range marks {
+		m := &marks[i]
+		if m.id != id {
 			continue
 		}
 		last := m.at.Load()

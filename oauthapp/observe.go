@@ -109,11 +109,17 @@ type DenyReason string
 
 // Reasons of a denied authorization.
 const (
-	DenyInvalidArgument   DenyReason = "invalid_argument"
-	DenyInvalidToken      DenyReason = "invalid_token" // malformed, badly signed, expired
-	DenyTokenRevoked      DenyReason = "token_revoked"
-	DenyAppDeleted        DenyReason = "app_deleted"
-	DenySecretInactive    DenyReason = "secret_inactive"
+	DenyInvalidArgument DenyReason = "invalid_argument"
+	DenyInvalidToken    DenyReason = "invalid_token" // malformed, badly signed, expired
+	DenyTokenRevoked    DenyReason = "token_revoked"
+	DenyAppDeleted      DenyReason = "app_deleted"
+	DenySecretInactive  DenyReason = "secret_inactive"
+	// DenyClientKeyRemoved: the client key that obtained the token was
+	// removed from its app.
+	DenyClientKeyRemoved DenyReason = "client_key_removed"
+	// DenyWrongAudience: the token is for another API (its aud), or for
+	// a resource its app no longer has.
+	DenyWrongAudience     DenyReason = "wrong_audience"
 	DenyWrongAccount      DenyReason = "wrong_account"
 	DenyWrongRegion       DenyReason = "wrong_region"
 	DenyInsufficientScope DenyReason = "insufficient_scope"
@@ -138,6 +144,10 @@ const (
 	// AuthGraceEnding: the previous secret has less than a token's
 	// shortest lifetime of grace left (IssueToken only).
 	AuthGraceEnding AuthFailure = "grace_ending"
+	// AuthBadAssertion: a client assertion (private_key_jwt) was refused:
+	// malformed, expired, for another audience, under an unknown key,
+	// badly signed, replayed, and so on.
+	AuthBadAssertion AuthFailure = "bad_assertion"
 	// AuthOther: a cause this version does not name.
 	AuthOther AuthFailure = "other"
 )
@@ -221,6 +231,10 @@ func denyReason(err error) DenyReason {
 		return DenyAppDeleted
 	case errors.Is(err, ErrSecretInactive):
 		return DenySecretInactive
+	case errors.Is(err, ErrClientKeyRemoved):
+		return DenyClientKeyRemoved
+	case errors.Is(err, ErrWrongAudience):
+		return DenyWrongAudience
 	case errors.Is(err, ErrInvalidToken):
 		return DenyInvalidToken
 	case errors.Is(err, ErrWrongAccount):
@@ -258,6 +272,8 @@ func authFailure(reason string) AuthFailure {
 		return AuthWrongRegion
 	case strings.HasPrefix(reason, "previous secret has less than"):
 		return AuthGraceEnding
+	case strings.Contains(reason, "assertion"), reason == "unknown client key":
+		return AuthBadAssertion
 	}
 	return AuthOther
 }

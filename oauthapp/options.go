@@ -58,7 +58,12 @@ type config struct {
 	maxRetries int
 	// noHashUpgrades turns off upgrading stored hashes on use.
 	noHashUpgrades bool
-	observer       Observer
+	// resources are the resource URIs served besides the audience
+	// (WithResources); assertionLife bounds a client assertion's exp
+	// (WithAssertionLifetime).
+	resources     []string
+	assertionLife time.Duration
+	observer      Observer
 }
 
 func defaults() config {
@@ -73,6 +78,8 @@ func defaults() config {
 		hasher:     secret.SHA256{},
 		cacheSize:  100_000,
 		maxRetries: 64,
+
+		assertionLife: DefaultAssertionLifetime,
 	}
 }
 
@@ -298,4 +305,41 @@ func checkGrace(grace time.Duration) error {
 		return fmt.Errorf("grace %v outside 0..%v", grace, MaxGrace)
 	}
 	return nil
+}
+
+// WithResources sets the resource URIs (RFC 8707) the service issues
+// tokens for besides its audience (WithAudience): the APIs an app may be
+// granted (NewApp.Resources) and a token request may name in its resource
+// parameter, each becoming the aud of the token issued for it. Each must
+// be an absolute URI without a fragment, at most MaxResourceLen bytes; at
+// most MaxServiceResources of them. Default: none, so every token carries
+// the service's audience.
+func WithResources(uris ...string) Option {
+	return func(c *config) error {
+		if len(uris) > MaxServiceResources {
+			return fmt.Errorf("%w: WithResources: %d resources, more than %d", ErrInvalidOption, len(uris), MaxServiceResources)
+		}
+		for _, u := range uris {
+			if err := checkResource(u); err != nil {
+				return fmt.Errorf("%w: WithResources: %w", ErrInvalidOption, err)
+			}
+		}
+		c.resources = normaliseResources(uris)
+		return nil
+	}
+}
+
+// WithAssertionLifetime bounds how far ahead a client assertion's exp may
+// lie (private_key_jwt, RFC 7523): a client that signs assertions valid
+// for longer is refused, so a leaked assertion is worth little. Between
+// MinAssertionLifetime and MaxAssertionLifetime. Default:
+// DefaultAssertionLifetime (five minutes).
+func WithAssertionLifetime(d time.Duration) Option {
+	return func(c *config) error {
+		if d < MinAssertionLifetime || d > MaxAssertionLifetime {
+			return fmt.Errorf("%w: WithAssertionLifetime: %v outside %v..%v", ErrInvalidOption, d, MinAssertionLifetime, MaxAssertionLifetime)
+		}
+		c.assertionLife = d
+		return nil
+	}
 }

@@ -8,7 +8,10 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/oauthapps/oauthapps/internal/quote"
 	"github.com/oauthapps/oauthapps/scope"
@@ -40,6 +43,15 @@ type Service struct {
 	// use: the hasher implements secret.Rehasher and accepts its own
 	// hashes.
 	rehash bool
+	// assertionAudience is the aud rule of an assertion sent with no
+	// endpoint: the issuer alone.
+	assertionAudience jwt.ParserOption
+	// assertions is the store's set of used assertion ids; nil when it
+	// keeps none, and client assertions are then refused.
+	assertions store.AssertionIDs
+	// sigChecks counts client assertion signature verifications, for
+	// tests that bound the work a bad assertion costs.
+	sigChecks atomic.Int64
 }
 
 // New returns a Service on the given store, signing and verifying tokens
@@ -69,7 +81,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	if maxToken > maxValidatorSize {
 		return nil, fmt.Errorf("oauthapp: New: a full grant from this catalog could make a token of %d bytes, more than the %d a token may be: fewer or shorter permissions", maxToken, maxValidatorSize)
 	}
-	validator, err := token.NewValidator(keys, cfg.issuer, cfg.audience, token.WithMaxSize(maxToken))
+	validator, err := token.NewValidator(keys, cfg.issuer, cfg.audience, token.WithMaxSize(maxToken), token.WithAudiences(cfg.resources...))
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
@@ -97,6 +109,8 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
 		revs:      newRevocationSet(st, cfg.cacheStale, cfg.observer.StoreCall),
 	}
+	s.assertions, _ = st.(store.AssertionIDs)
+	s.assertionAudience = jwt.WithAudience(cfg.issuer)
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
 		s.stopWatch = w.Watch(s.watcher())
 	}
@@ -138,7 +152,11 @@ func (s *Service) Keys() *token.KeySet { return s.keys }
 // signature.
 func maxTokenSize(cfg *config) int {
 	// The issuer and audience at their longest JSON escaping (\u00XX).
-	widest := scope.MaxPolicyEntries*(scope.MaxPermissionLen+1) + 6*(len(cfg.issuer)+len(cfg.audience))
+	aud := len(cfg.audience)
+	for _, r := range cfg.resources {
+		aud = max(aud, len(r))
+	}
+	widest := scope.MaxPolicyEntries*(scope.MaxPermissionLen+1) + 6*(len(cfg.issuer)+aud)
 	if cfg.catalog != nil {
 		// A full grant may replace wildcards with catalog permissions.
 		for _, p := range cfg.catalog.Permissions() {

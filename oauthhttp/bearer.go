@@ -56,7 +56,7 @@ func (s *Server) Protect(next http.Handler) http.Handler {
 			return
 		}
 		ctx := r.Context()
-		id, err := s.svc.Authorize(ctx, tok, oauthapp.Resource{Permission: perm, AccountSID: account, Region: s.cfg.region})
+		id, err := s.svc.Authorize(ctx, tok, oauthapp.Resource{Permission: perm, AccountSID: account, Region: s.cfg.region, Audience: s.cfg.audience})
 		if err != nil {
 			s.authorizeError(ctx, w, err)
 			return

@@ -9,9 +9,12 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp"
 )
 
-// credentials are the client id and secret a request presented.
+// credentials are the client id and secret, or the client assertion, a
+// request presented. With an assertion, id is the client it claims to be,
+// not yet verified: for the limiter's count.
 type credentials struct {
 	id, secret string
+	assertion  string
 }
 
 // authorizationHeader returns the one Authorization header value, "" when
@@ -36,6 +39,9 @@ func clientCredentials(h http.Header, f *form) (credentials, *oauthError) {
 	auth, e := authorizationHeader(h)
 	if e != nil {
 		return credentials{}, e
+	}
+	if f[pClientAssertion] != "" || f[pClientAssertionType] != "" {
+		return assertionCredentials(auth, f)
 	}
 	if auth == "" {
 		if f[pClientID] == "" || f[pClientSecret] == "" {
@@ -112,7 +118,13 @@ func (s *Server) authenticate(r *http.Request, f *form) (oauthapp.Client, *oauth
 		return oauthapp.Client{}, e
 	}
 	ctx := r.Context()
-	client, err := s.svc.AuthenticateClient(ctx, c.id, c.secret, s.cfg.region)
+	var client oauthapp.Client
+	var err error
+	if c.assertion != "" {
+		client, err = s.svc.AuthenticateAssertion(ctx, s.assertion(c, f))
+	} else {
+		client, err = s.svc.AuthenticateClient(ctx, c.id, c.secret, s.cfg.region)
+	}
 	s.done(ctx, attempt, err)
 	if err != nil {
 		return oauthapp.Client{}, s.clientError(ctx, err)

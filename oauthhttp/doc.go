@@ -19,12 +19,23 @@
 //     (RFC 6749 section 4.4). The client authenticates with HTTP Basic
 //     (client_secret_basic: client id and secret each form-encoded, as
 //     section 2.3.1 says) or with client_id and client_secret in the body
-//     (client_secret_post), never both. A success is section 5.1 JSON with
+//     (client_secret_post), never both, or with a JWT it signed with one of
+//     its app's client keys (private_key_jwt, RFC 7523 section 2.2:
+//     client_assertion_type urn:ietf:params:oauth:client-assertion-type:jwt-bearer
+//     and client_assertion, client_id optional), never with a secret as
+//     well; oauthapp.Service.AuthenticateAssertion says what the assertion
+//     must hold. A resource parameter (RFC 8707) asks for a token whose aud
+//     is that resource URI. A success is section 5.1 JSON with
 //     Cache-Control: no-store and Pragma: no-cache; an error is section 5.2
 //     JSON.
 //   - Metadata returns the authorization server metadata document
 //     (RFC 8414), served at /.well-known/oauth-authorization-server followed
-//     by the issuer's path (section 3.1).
+//     by the issuer's path (section 3.1). When the service accepts client
+//     assertions (its store keeps their ids), it lists private_key_jwt
+//     among the auth methods of the three endpoints that authenticate
+//     clients, and the algorithms a client key may have in
+//     token_endpoint_auth_signing_alg_values_supported and its
+//     introspection and revocation counterparts.
 //   - JWKS returns the JWK Set of the service's public signing keys
 //     (RFC 7517 section 5).
 //   - Introspection and Revocation return the endpoints of RFC 7662 and
@@ -36,6 +47,9 @@
 //     the service's route catalog, authorizes the token for it and for the
 //     account in the route's {AccountSid} parameter, and passes the
 //     oauthapp.Identity to the handler in the request context (IdentityFrom).
+//     The token's aud must be the audience of the API Protect guards
+//     (WithAudience; the service's audience by default), so a token issued
+//     for another resource is invalid_token here.
 //
 // # Token endpoint errors
 //
@@ -52,10 +66,16 @@
 //	grant_type missing                        400 invalid_request
 //	grant_type not client_credentials         400 unsupported_grant_type
 //	Authorization and client_secret in body   400 invalid_request
+//	a client assertion with another method    400 invalid_request
+//	client_assertion without its type, or
+//	  the type without the assertion          400 invalid_request
 //	client_id in the body differs from Basic  400 invalid_request
 //	no or malformed credentials               401 invalid_client
+//	client_assertion_type not jwt-bearer      401 invalid_client
 //	too many failed authentications           429 temporarily_unavailable
-//	unknown client, wrong or expired secret   401 invalid_client
+//	unknown client, wrong or expired secret,
+//	  or any bad client assertion             401 invalid_client
+//	resource malformed or not the app's       400 invalid_target
 //	scope malformed or not allowed            400 invalid_scope
 //
 // A 401 always carries WWW-Authenticate: Basic realm="...", as RFC 9110

@@ -29,6 +29,7 @@ func FuzzTokenEndpoint(f *testing.F) {
 		{"GET", "", "", ""},
 		{"POST", "text/plain", "Bearer x", "grant%5Ftype=client%5Fcredentials;x=y"},
 		{"POST", formType, "", "grant_type=client_credentials&client_id={ID}&client_secret=%zz"},
+		{"POST", formType, "", "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=eyJhbGciOiJFZERTQSJ9.e30.AAAA&resource=https%3A%2F%2Fapi.example%2F"},
 	} {
 		f.Add(seed[0], seed[1], seed[2], seed[3])
 	}

@@ -53,7 +53,7 @@ func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
 			Exp:        id.ExpiresAt.Unix(),
 			Iat:        id.IssuedAt.Unix(),
 			Sub:        id.AppSID,
-			Aud:        s.svc.Audience(),
+			Aud:        id.Audience,
 			Iss:        s.endpoints.Issuer,
 			Jti:        id.TokenID,
 			AccountSID: id.AccountSID,

@@ -19,8 +19,11 @@ type metadata struct {
 	ResponseTypesSupported       []string `json:"response_types_supported"`
 	GrantTypesSupported          []string `json:"grant_types_supported"`
 	TokenEndpointAuthMethods     []string `json:"token_endpoint_auth_methods_supported"`
+	TokenEndpointAuthAlgorithms  []string `json:"token_endpoint_auth_signing_alg_values_supported,omitempty"`
 	IntrospectionAuthMethods     []string `json:"introspection_endpoint_auth_methods_supported"`
+	IntrospectionAuthAlgorithms  []string `json:"introspection_endpoint_auth_signing_alg_values_supported,omitempty"`
 	RevocationAuthMethods        []string `json:"revocation_endpoint_auth_methods_supported"`
+	RevocationAuthAlgorithms     []string `json:"revocation_endpoint_auth_signing_alg_values_supported,omitempty"`
 	AccessTokenSigningAlgorithms []string `json:"access_token_signing_alg_values_supported"`
 }
 
@@ -31,8 +34,11 @@ var responseTypes = []string{"none"}
 
 // Metadata returns the authorization server metadata endpoint (RFC 8414
 // section 3): issuer, the endpoints' URLs, the client credentials grant,
-// the two client authentication methods, the permissions of the service's
-// route catalog as scopes_supported, and, as an extension member,
+// the client authentication methods (client_secret_basic and
+// client_secret_post, and private_key_jwt with the algorithms a client key
+// may have, *_auth_signing_alg_values_supported, when the service accepts
+// client assertions), the permissions of the service's route catalog as
+// scopes_supported, and, as an extension member,
 // access_token_signing_alg_values_supported: the algorithms of the keys in
 // the JWKS document. It answers GET and HEAD, with Cache-Control: public,
 // max-age=300.
@@ -63,6 +69,9 @@ func (s *Server) Metadata() http.Handler {
 		}
 		if c := s.svc.Catalog(); c != nil {
 			doc.ScopesSupported = c.Permissions()
+		}
+		if s.svc.AcceptsClientAssertions() {
+			addPrivateKeyJWT(&doc)
 		}
 		writeJSON(w, http.StatusOK, doc, hdrJSON...)
 	})

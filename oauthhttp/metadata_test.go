@@ -34,10 +34,13 @@ func TestMetadataThroughMount(t *testing.T) {
 		"scopes_supported":                      []any{permCreate, permList, permRead},
 		"response_types_supported":              []any{"none"},
 		"grant_types_supported":                 []any{"client_credentials"},
-		"token_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post"},
-		"introspection_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post"},
-		"revocation_endpoint_auth_methods_supported":    []any{"client_secret_basic", "client_secret_post"},
-		"access_token_signing_alg_values_supported":     []any{"EdDSA"},
+		"token_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post", "private_key_jwt"},
+		"introspection_endpoint_auth_methods_supported":            []any{"client_secret_basic", "client_secret_post", "private_key_jwt"},
+		"revocation_endpoint_auth_methods_supported":               []any{"client_secret_basic", "client_secret_post", "private_key_jwt"},
+		"token_endpoint_auth_signing_alg_values_supported":         []any{"ES256", "EdDSA", "PS256", "RS256"},
+		"introspection_endpoint_auth_signing_alg_values_supported": []any{"ES256", "EdDSA", "PS256", "RS256"},
+		"revocation_endpoint_auth_signing_alg_values_supported":    []any{"ES256", "EdDSA", "PS256", "RS256"},
+		"access_token_signing_alg_values_supported":                []any{"EdDSA"},
 	}
 	gotJSON, _ := json.Marshal(got)
 	wantJSON, _ := json.Marshal(want)

@@ -35,6 +35,7 @@ type config struct {
 	unknownRoute http.Handler
 	limiter      Limiter
 	clientAddr   func(*http.Request) string
+	audience     string
 	observer     Observer
 }
 
@@ -200,4 +201,19 @@ func trimSlash(p string) string {
 		p = p[:len(p)-1]
 	}
 	return p
+}
+
+// WithAudience sets the audience of the API that Protect guards: a token
+// must carry it in its aud, so a token issued for another API (RFC 8707
+// resource) is refused with invalid_token. It must be the service's
+// audience or one of its resources (oauthapp.Service.Audiences). Default:
+// "", the service's audience (oauthapp.WithAudience).
+func WithAudience(audience string) Option {
+	return func(c *config) error {
+		if audience == "" {
+			return fmt.Errorf("%w: WithAudience: empty audience", ErrInvalidOption)
+		}
+		c.audience = audience
+		return nil
+	}
 }

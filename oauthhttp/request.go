@@ -21,10 +21,14 @@ const (
 	pClientSecret
 	pToken
 	pTokenTypeHint
+	pClientAssertionType // RFC 7521 section 4.2 (assertion.go)
+	pClientAssertion
+	pResource // RFC 8707 section 2
 	nParams
 )
 
-var paramNames = [nParams]string{"grant_type", "scope", "client_id", "client_secret", "token", "token_type_hint"}
+var paramNames = [nParams]string{"grant_type", "scope", "client_id", "client_secret", "token", "token_type_hint",
+	"client_assertion_type", "client_assertion", "resource"}
 
 // errRepeated holds one fixed answer per parameter.
 var errRepeated = func() (e [nParams]*oauthError) {

@@ -77,6 +77,9 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 		// The defaults and a non-nil clock are valid: no error to check.
 		cfg.limiter, _ = NewMemoryLimiter(WithLimiterClock(svc.Now))
 	}
+	if cfg.audience != "" && !slices.Contains(svc.Audiences(), cfg.audience) {
+		return nil, fmt.Errorf("%w: WithAudience: the service issues no tokens for that audience", ErrInvalidOption)
+	}
 	if cfg.region != "" && !slices.Contains(svc.Regions(), cfg.region) {
 		return nil, fmt.Errorf("%w: WithRegion: %w: %q", ErrInvalidOption, oauthapp.ErrUnsupportedRegion, cfg.region)
 	}

@@ -33,10 +33,13 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	tok, err := s.svc.IssueToken(ctx, oauthapp.TokenRequest{
-		ClientID:     c.id,
-		ClientSecret: c.secret,
-		Scope:        f[pScope],
-		Region:       s.cfg.region,
+		ClientID:        c.id,
+		ClientSecret:    c.secret,
+		Scope:           f[pScope],
+		Region:          s.cfg.region,
+		ClientAssertion: c.assertion,
+		Endpoint:        s.endpoints.Token,
+		Resource:        f[pResource],
 	})
 	s.done(ctx, attempt, err)
 	if err != nil {
@@ -64,6 +67,9 @@ func checkGrantType(h http.Header, f *form) *oauthError {
 
 // tokenError maps an IssueToken error onto its answer.
 func (s *Server) tokenError(ctx context.Context, err error) *oauthError {
+	if errors.Is(err, oauthapp.ErrInvalidTarget) {
+		return errTarget
+	}
 	if !errors.Is(err, oauthapp.ErrInvalidScope) {
 		return s.clientError(ctx, err)
 	}

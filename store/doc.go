@@ -28,10 +28,12 @@
 //
 // Optional capabilities, such as change notifications for caches in front
 // of the store (Watcher), the list of live revocations that lets a cache
-// hold the whole revoked set (RevocationLister), and the token signing keys
+// hold the whole revoked set (RevocationLister), the token signing keys
 // every instance shares (SigningKeys, whose private keys arrive sealed by
-// package keyring: the store keeps bytes and never reads them), are
-// separate interfaces that a caller finds with a type assertion.
+// package keyring: the store keeps bytes and never reads them), and the
+// used client assertion ids that let private_key_jwt refuse a replay on
+// any instance (AssertionIDs), are separate interfaces that a caller finds
+// with a type assertion.
 //
 // # Where to start
 //

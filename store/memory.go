@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,9 @@ type Memory struct {
 
 	// keys holds the signing keys (memory_keys.go).
 	keys memoryKeys
+	// assertions holds the used client assertion ids
+	// (memory_assertions.go).
+	assertions memoryAssertions
 
 	watchers watchers
 }
@@ -46,8 +50,9 @@ type Memory struct {
 const maxListLimit = 1000
 
 var (
-	_ Store   = (*Memory)(nil)
-	_ Watcher = (*Memory)(nil)
+	_ Store        = (*Memory)(nil)
+	_ Watcher      = (*Memory)(nil)
+	_ AssertionIDs = (*Memory)(nil)
 )
 
 // NewMemory returns an empty in-memory store.
@@ -155,6 +160,7 @@ func (m *Memory) UpdateApp(ctx context.Context, app App) (App, error) {
 	next.CreatedBy = old.CreatedBy
 	next.Secrets.Current.LastUsed = lastUsedKept(next.Secrets.Current, old.Secrets)
 	next.Secrets.Previous.LastUsed = lastUsedKept(next.Secrets.Previous, old.Secrets)
+	keepKeysLastUsed(next.Keys, old.Keys)
 	next.Version = old.Version + 1
 	m.replace(old, &next)
 	m.mu.Unlock()
@@ -343,6 +349,7 @@ func cloneApp(a App) App {
 		g := *a.DefaultGrace
 		a.DefaultGrace = &g
 	}
+	a.Keys, a.Resources = slices.Clone(a.Keys), slices.Clone(a.Resources)
 	allow, deny := a.Policy.Allow, a.Policy.Deny
 	if allow == nil && deny == nil {
 		return a

@@ -38,8 +38,17 @@ type App struct {
 	// default. A pointer to zero is a grace of zero, not the default. A
 	// store keeps its own copy of the value, as of the policy lists.
 	DefaultGrace *time.Duration
-	// Secrets are the app's client secret slots, as hashes.
+	// Secrets are the app's client secret slots, as hashes. Both slots
+	// are empty (ID "") for an app that authenticates with client keys
+	// only.
 	Secrets Secrets
+	// Keys are the public keys the app's client signs assertions with
+	// (private_key_jwt, RFC 7523); nil when it has none. Each ID is
+	// unique within the app.
+	Keys []ClientKey
+	// Resources are the resource URIs (RFC 8707) the app's tokens may be
+	// issued for, besides the service's default audience; nil when none.
+	Resources []string
 	// Version is owned by the store: 1 after CreateApp, one more after each
 	// successful UpdateApp. A caller passes back the version it read.
 	Version int64
@@ -104,7 +113,8 @@ type Apps interface {
 	// changed by an update, and a secret's LastUsed never moves back: a
 	// slot whose id the stored app also holds (in either slot) keeps the
 	// later of the two LastUsed times, so an update made from a read
-	// before a TouchSecret, which keeps Version, does not undo it.
+	// before a TouchSecret, which keeps Version, does not undo it. The
+	// same holds for a client key whose id the stored app also holds.
 	UpdateApp(ctx context.Context, app App) (App, error)
 	// DeleteApp removes the app, or returns ErrNotFound.
 	DeleteApp(ctx context.Context, sid string) error
@@ -113,6 +123,11 @@ type Apps interface {
 	// in time; it does not change Version. A missing app or secret id is
 	// not an error (the secret may just have been rotated away).
 	TouchSecret(ctx context.Context, appSID, secretID string, at time.Time) error
+	// TouchClientKey records that a client key authenticated a client at
+	// the given time, as TouchSecret does for a secret: only that key's
+	// LastUsed changes, only forward, and Version stays. A missing app or
+	// key id is not an error (the key may just have been removed).
+	TouchClientKey(ctx context.Context, appSID, keyID string, at time.Time) error
 }
 
 // RevokedTokens is the set of access token ids (jti) revoked before their

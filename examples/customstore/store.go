@@ -12,17 +12,21 @@ import (
 // MapStore keeps apps and revoked token ids in maps behind one mutex.
 // The zero value is not usable; call New.
 type MapStore struct {
-	mu      sync.Mutex
-	apps    map[string]store.App
-	revoked map[string]time.Time // token id -> expiry
+	mu         sync.Mutex
+	apps       map[string]store.App
+	revoked    map[string]time.Time    // token id -> expiry
+	assertions map[[2]string]time.Time // client id and assertion id -> expiry
 }
 
 // New returns an empty MapStore.
 func New() *MapStore {
-	return &MapStore{apps: map[string]store.App{}, revoked: map[string]time.Time{}}
+	return &MapStore{apps: map[string]store.App{}, revoked: map[string]time.Time{}, assertions: map[[2]string]time.Time{}}
 }
 
-var _ store.Store = (*MapStore)(nil)
+var (
+	_ store.Store        = (*MapStore)(nil)
+	_ store.AssertionIDs = (*MapStore)(nil)
+)
 
 // clone copies the slices and the default grace of an app, so that
 // neither the caller nor the store sees the other's later changes.
@@ -33,6 +37,8 @@ func clone(a store.App) store.App {
 		g := *a.DefaultGrace
 		a.DefaultGrace = &g
 	}
+	a.Keys = slices.Clone(a.Keys)
+	a.Resources = slices.Clone(a.Resources)
 	return a
 }
 
@@ -117,6 +123,13 @@ func (s *MapStore) UpdateApp(_ context.Context, app store.App) (store.App, error
 			}
 		}
 	}
+	for i := range app.Keys {
+		for _, was := range old.Keys {
+			if app.Keys[i].ID == was.ID && was.LastUsed.After(app.Keys[i].LastUsed) {
+				app.Keys[i].LastUsed = was.LastUsed
+			}
+		}
+	}
 	app.Version = old.Version + 1
 	s.apps[app.SID] = app
 	return clone(app), nil
@@ -149,6 +162,52 @@ func (s *MapStore) TouchSecret(_ context.Context, appSID, secretID string, at ti
 	}
 	s.apps[appSID] = app
 	return nil
+}
+
+// TouchClientKey implements store.Apps as TouchSecret does, for a client
+// key.
+func (s *MapStore) TouchClientKey(_ context.Context, appSID, keyID string, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.apps[appSID]
+	if !ok {
+		return nil
+	}
+	for i := range app.Keys {
+		if app.Keys[i].ID == keyID && at.After(app.Keys[i].LastUsed) {
+			app.Keys[i].LastUsed = at // the stored copy, never handed out
+		}
+	}
+	return nil
+}
+
+// UseAssertionID implements store.AssertionIDs.
+func (s *MapStore) UseAssertionID(_ context.Context, clientID, jti string, expires, now time.Time) error {
+	if clientID == "" || jti == "" {
+		return store.ErrInvalid
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := [2]string{clientID, jti}
+	if old, ok := s.assertions[k]; ok && old.After(now) {
+		return store.ErrAlreadyExists
+	}
+	s.assertions[k] = expires
+	return nil
+}
+
+// PurgeAssertionIDs implements store.AssertionIDs.
+func (s *MapStore) PurgeAssertionIDs(_ context.Context, now time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, exp := range s.assertions {
+		if !exp.After(now) {
+			delete(s.assertions, k)
+			n++
+		}
+	}
+	return n, nil
 }
 
 // RevokeToken implements store.RevokedTokens.

@@ -65,7 +65,8 @@ func TestMetricsFlag(t *testing.T) {
 		{"oauthapps_token_endpoint_duration_seconds_count", []string{`http_response_status_code="200"`, `oauthapps_outcome="issued"`}, "1"},
 		{"oauthapps_token_endpoint_duration_seconds_count", []string{`http_response_status_code="401"`, `oauthapps_outcome="invalid_client"`}, "1"},
 		{"oauthapps_authorize_duration_seconds_count", []string{`oauthapps_decision="allowed"`}, "1"},
-		{"oauthapps_store_duration_seconds_count", []string{`oauthapps_store_method="CreateApp"`, `oauthapps_store_outcome="ok"`}, "1"},
+		// The demo's two apps: the secret one and the private_key_jwt one.
+		{"oauthapps_store_duration_seconds_count", []string{`oauthapps_store_method="CreateApp"`, `oauthapps_store_outcome="ok"`}, "2"},
 	} {
 		if !want.in(text) {
 			t.Errorf("metrics lack %s%v %s", want.name, want.labels, want.value)

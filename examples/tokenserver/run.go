@@ -30,6 +30,11 @@ type demoLine struct {
 	AccountSID   string `json:"account_sid"`
 	ClientID     string `json:"client_id"`
 	ClientSecret string `json:"client_secret"`
+	// JWTClientID and JWTClientKey are a second app, which authenticates
+	// by private_key_jwt only (jwtclient.go): its client id and its
+	// private ES256 key as PKCS#8 PEM, whose kid is jwtClientKID.
+	JWTClientID  string `json:"jwt_client_id"`
+	JWTClientKey string `json:"jwt_client_key"`
 	MetricsURL   string `json:"metrics_url,omitempty"`
 
 	// IntrospectionURL is the RFC 7662 endpoint; its answer for an active
@@ -186,8 +191,14 @@ func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages, admin
 		return nil, err
 	}
 	api.add(owner.AccountSID, "Hello from the demo account")
+	jwtID, jwtKey, err := createJWTApp(ctx, srv.Service(), owner)
+	if err != nil {
+		return nil, err
+	}
 	e := srv.Endpoints()
 	return &demoLine{
+		JWTClientID:  jwtID,
+		JWTClientKey: jwtKey,
 		TokenURL:     e.Token,
 		JWKSURL:      e.JWKS,
 		MetadataURL:  e.Metadata,

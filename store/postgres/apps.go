@@ -137,10 +137,11 @@ func (s *Store) TouchSecret(ctx context.Context, appSID, secretID string, at tim
 	return nil
 }
 
-// appFields are the query arguments $1..$22 of an app: every stored column
+// appFields are the query arguments $1..$25 of an app: every stored column
 // but the version, in appColumns order.
 func appFields(a store.App) []any {
 	c, p := a.Secrets.Current, a.Secrets.Previous
+	keys, used := keyColumns(a.Keys)
 	return []any{
 		a.SID, a.AccountSID, a.Region, a.FriendlyName, a.Description, a.CreatedBy,
 		timestamp(a.CreatedAt), timestamp(a.UpdatedAt),
@@ -148,6 +149,7 @@ func appFields(a store.App) []any {
 		c.ID, c.Hash, timestamp(c.Created), timestamp(c.Expires), timestamp(c.LastUsed),
 		p.ID, p.Hash, timestamp(p.Created), timestamp(p.Expires), timestamp(p.LastUsed),
 		graceNS(a.DefaultGrace),
+		textArray(a.Resources), string(keys), string(used),
 	}
 }
 
@@ -171,15 +173,22 @@ func scanApp(row pgx.Row, lead ...any) (store.App, error) {
 		ttl                           int64
 		grace                         *int64
 		c, p                          = &a.Secrets.Current, &a.Secrets.Previous
+		keys, used                    []byte
 	)
 	dest := append(lead,
 		&a.SID, &a.AccountSID, &a.Region, &a.FriendlyName, &a.Description, &a.CreatedBy,
 		&created, &updatedAt, &a.Policy.Allow, &a.Policy.Deny, &ttl,
 		&c.ID, &c.Hash, &cCreated, &cExpires, &cLastUsed,
-		&p.ID, &p.Hash, &pCreated, &pExpires, &pLastUsed, &grace, &a.Version)
+		&p.ID, &p.Hash, &pCreated, &pExpires, &pLastUsed, &grace,
+		&a.Resources, &keys, &used, &a.Version)
 	if err := row.Scan(dest...); err != nil {
 		return store.App{}, err
 	}
+	var err error
+	if a.Keys, err = scanKeys(keys, used); err != nil {
+		return store.App{}, err
+	}
+	a.Resources = nilIfEmpty(a.Resources)
 	a.CreatedAt, a.UpdatedAt = goTime(created), goTime(updatedAt)
 	c.Created, c.Expires, c.LastUsed = goTime(cCreated), goTime(cExpires), goTime(cLastUsed)
 	p.Created, p.Expires, p.LastUsed = goTime(pCreated), goTime(pExpires), goTime(pLastUsed)

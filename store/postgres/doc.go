@@ -35,7 +35,13 @@
 // (store.SigningKeys, kept in step by package keyring): the kid as primary
 // key, a unique generation, the public key and the private key sealed by
 // the key ring (NULL for a key held by a KMS or HSM); the store never sees
-// a private key unsealed. Times are timestamptz:
+// a private key unsealed. An app's resource URIs
+// are a text array; its client keys a JSON array (client_keys), their
+// last-used times a JSON object beside it (client_keys_used), so that
+// TouchClientKey writes that column alone. Table assertion_ids holds the
+// used client assertion ids, keyed by (client_id, jti): one INSERT ... ON
+// CONFLICT decides, for every instance at once, which use of an
+// assertion is the first (store.AssertionIDs). Times are timestamptz:
 // they keep microsecond precision (finer parts are cut) and come back in
 // UTC; a zero time is stored as NULL and comes back zero. TokenTTL is a
 // bigint of nanoseconds, exact. Text holding a NUL byte or invalid UTF-8

@@ -13,9 +13,9 @@ import (
 
 var _ store.SigningKeys = (*Store)(nil)
 
-// keyColumns are the columns of a signing key in the order scanKey reads
+// signingKeyColumns are the columns of a signing key in the order scanKey reads
 // them.
-const keyColumns = `kid, generation, algorithm, public_key, private_key, sign_from, created_at, version`
+const signingKeyColumns = `kid, generation, algorithm, public_key, private_key, sign_from, created_at, version`
 
 // keyTable is the quoted name of the schema's signing-key table.
 func (s *Store) keyTable() string { return pgx.Identifier{s.cfg.schema, "signing_keys"}.Sanitize() }
@@ -31,8 +31,8 @@ func (s *Store) CreateSigningKey(ctx context.Context, key store.SigningKey) (sto
 	case key.KID == "", key.Generation < 1, len(key.PublicKey) == 0:
 		return store.SigningKey{}, fmt.Errorf("postgres: create signing key: kid, generation of 1 or more and public key are required: %w", store.ErrInvalid)
 	}
-	q := `INSERT INTO ` + s.keyTable() + ` (` + keyColumns + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 1) RETURNING ` + keyColumns
+	q := `INSERT INTO ` + s.keyTable() + ` (` + signingKeyColumns + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1) RETURNING ` + signingKeyColumns
 	var got store.SigningKey
 	err := retry(ctx, func() (err error) {
 		got, err = scanKey(s.pool.QueryRow(ctx, q, key.KID, key.Generation, key.Algorithm,
@@ -47,7 +47,7 @@ func (s *Store) CreateSigningKey(ctx context.Context, key store.SigningKey) (sto
 
 // ListSigningKeys returns every signing key in ascending generation.
 func (s *Store) ListSigningKeys(ctx context.Context) ([]store.SigningKey, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+keyColumns+` FROM `+s.keyTable()+` ORDER BY generation`)
+	rows, err := s.pool.Query(ctx, `SELECT `+signingKeyColumns+` FROM `+s.keyTable()+` ORDER BY generation`)
 	if err != nil {
 		return nil, wrap("list signing keys", err)
 	}
@@ -70,10 +70,10 @@ func (s *Store) UpdateSigningKey(ctx context.Context, key store.SigningKey) (sto
 	q := `WITH updated AS (
 		UPDATE ` + s.keyTable() + ` SET private_key = $3, sign_from = $4, version = version + 1
 		WHERE kid = $1 AND version = $2
-		RETURNING ` + keyColumns + `)
-		SELECT true, ` + keyColumns + ` FROM updated
+		RETURNING ` + signingKeyColumns + `)
+		SELECT true, ` + signingKeyColumns + ` FROM updated
 		UNION ALL
-		SELECT false, ` + keyColumns + ` FROM ` + s.keyTable() + `
+		SELECT false, ` + signingKeyColumns + ` FROM ` + s.keyTable() + `
 		WHERE kid = $1 AND NOT EXISTS (SELECT FROM updated)`
 	var (
 		got store.SigningKey
@@ -110,7 +110,7 @@ func (s *Store) DeleteSigningKey(ctx context.Context, kid string) error {
 	return nil
 }
 
-// scanKey reads one row of keyColumns, after the given leading
+// scanKey reads one row of signingKeyColumns, after the given leading
 // destinations.
 func scanKey(row pgx.Row, lead ...any) (store.SigningKey, error) {
 	var (

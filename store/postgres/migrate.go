@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,8 +36,8 @@ func migrations() ([]migration, error) {
 		base := strings.TrimSuffix(path.Base(name), ".sql")
 		num, label, ok := strings.Cut(base, "_")
 		version, err := strconv.Atoi(num)
-		if !ok || err != nil || version != len(ms)+1 {
-			return nil, fmt.Errorf("postgres: migration file %s: want <version>_<name>.sql numbered from 1 without gaps", name)
+		if !ok || err != nil || version < 1 || (len(ms) > 0 && version <= ms[len(ms)-1].version) {
+			return nil, fmt.Errorf("postgres: migration file %s: want <version>_<name>.sql numbered upwards from 1, each number once", name)
 		}
 		body, err := migrationFiles.ReadFile(name)
 		if err != nil {
@@ -124,14 +125,26 @@ func migrateTx(ctx context.Context, tx pgx.Tx, schema string, ms []migration) er
 	)`); err != nil {
 		return err
 	}
-	var applied int
-	if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM "+versions).Scan(&applied); err != nil {
+	rows, err := tx.Query(ctx, "SELECT version FROM "+versions)
+	if err != nil {
 		return err
 	}
-	if applied > len(ms) {
-		return fmt.Errorf("%w: at version %d, this code knows %d", ErrSchemaTooNew, applied, len(ms))
+	applied, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return err
 	}
-	for _, m := range ms[applied:] {
+	if v := unknownVersion(applied, ms); v != 0 {
+		return fmt.Errorf("%w: version %d is applied, which this code does not know", ErrSchemaTooNew, v)
+	}
+	// Every embedded migration not applied yet runs, in version order:
+	// numbers may have gaps, and one with a lower number than an applied
+	// one may arrive later (a branch that reserved it landed later); each
+	// migration touches its own tables, so the order between them does
+	// not matter.
+	for _, m := range ms {
+		if slices.Contains(applied, m.version) {
+			continue
+		}
 		if _, err := tx.Exec(ctx, strings.ReplaceAll(m.sql, "{{schema}}", quoted)); err != nil {
 			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
 		}
@@ -140,6 +153,45 @@ func migrateTx(ctx context.Context, tx pgx.Tx, schema string, ms []migration) er
 		}
 	}
 	return nil
+}
+
+// unknownVersion returns an applied version that no embedded migration
+// has, or 0 when there is none.
+func unknownVersion(applied []int, ms []migration) int {
+	for _, v := range applied {
+		if !slices.ContainsFunc(ms, func(m migration) bool { return m.version == v }) {
+			return v
+		}
+	}
+	return 0
+}
+
+// missingVersion returns the version of an embedded migration that is not
+// applied, or 0 when every one is.
+func missingVersion(applied []int, ms []migration) int {
+	for _, m := range ms {
+		if !slices.Contains(applied, m.version) {
+			return m.version
+		}
+	}
+	return 0
+}
+
+// readApplied lists the versions applied to a schema: none if the
+// schema or its version table does not exist.
+func readApplied(ctx context.Context, pool *pgxpool.Pool, schema string) ([]int, error) {
+	var table *string
+	if err := pool.QueryRow(ctx, "SELECT to_regclass($1)::text", pgx.Identifier{schema, versionTable}.Sanitize()).Scan(&table); err != nil {
+		return nil, err
+	}
+	if table == nil {
+		return nil, nil
+	}
+	rows, err := pool.Query(ctx, "SELECT version FROM "+pgx.Identifier{schema, versionTable}.Sanitize())
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int])
 }
 
 // schemaVersion reads the schema's applied version: 0 if the schema or its

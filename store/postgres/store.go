@@ -46,15 +46,19 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 	if err != nil {
 		return nil, err
 	}
-	v, err := schemaVersion(ctx, pool, cfg.schema)
+	applied, err := readApplied(ctx, pool, cfg.schema)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: read schema version of %s: %w", cfg.schema, err)
 	}
-	switch want := latestVersion(); {
-	case v < want:
-		return nil, fmt.Errorf("%w: schema %s is at version %d, this code needs %d", ErrNotMigrated, cfg.schema, v, want)
-	case v > want:
-		return nil, fmt.Errorf("%w: schema %s is at version %d, this code knows %d", ErrSchemaTooNew, cfg.schema, v, want)
+	ms, err := migrations()
+	if err != nil {
+		return nil, err
+	}
+	if v := unknownVersion(applied, ms); v != 0 {
+		return nil, fmt.Errorf("%w: schema %s has version %d applied, which this code does not know", ErrSchemaTooNew, cfg.schema, v)
+	}
+	if v := missingVersion(applied, ms); v != 0 {
+		return nil, fmt.Errorf("%w: schema %s lacks version %d, which this code needs", ErrNotMigrated, cfg.schema, v)
 	}
 	if cfg.listenConfig == nil {
 		cfg.listenConfig = pool.Config().ConnConfig
@@ -100,22 +104,33 @@ type queries struct {
 	apps, revoked                                                  string // quoted table names
 	createApp, getApp, listApps, updateApp, deleteApp, touchSecret string
 	revoke, isRevoked, purge                                       string
+	touchClientKey, useAssertion, purgeAssertions                  string
 }
 
 // appColumns are the columns of an app in the order scanApp reads them.
 const appColumns = `sid, account_sid, region, friendly_name, description, created_by,
 	created_at, updated_at, policy_allow, policy_deny, token_ttl_ns,
 	cur_id, cur_hash, cur_created, cur_expires, cur_last_used,
-	prev_id, prev_hash, prev_created, prev_expires, prev_last_used, default_grace_ns, version`
+	prev_id, prev_hash, prev_created, prev_expires, prev_last_used, default_grace_ns,
+	resources, client_keys, client_keys_used, version`
+
+// keysUsedMerge is the client_keys_used an update stores: for each key it
+// is given ($23, an object from key id to time or null), the later of
+// that time and the stored one, so that an update made from a read before
+// a TouchClientKey does not undo it; keys the update drops are dropped.
+const keysUsedMerge = `SELECT coalesce(jsonb_object_agg(n.k, to_jsonb(greatest(
+		(n.v #>> '{}')::timestamptz, (o.v #>> '{}')::timestamptz))) FILTER (WHERE n.v <> 'null' OR o.v IS NOT NULL), '{}')
+	FROM jsonb_each($23::jsonb) AS n(k, v) LEFT JOIN jsonb_each(client_keys_used) AS o(k, v) ON o.k = n.k`
 
 func newQueries(schema string) queries {
 	apps := pgx.Identifier{schema, "apps"}.Sanitize()
 	revoked := pgx.Identifier{schema, "revoked_tokens"}.Sanitize()
+	assertions := pgx.Identifier{schema, "assertion_ids"}.Sanitize()
 	return queries{
 		apps:    apps,
 		revoked: revoked,
 		createApp: `INSERT INTO ` + apps + ` (` + appColumns + `)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, 1)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, 1)
 			RETURNING ` + appColumns,
 		getApp: `SELECT ` + appColumns + ` FROM ` + apps + ` WHERE sid = $1`,
 		listApps: `SELECT ` + appColumns + ` FROM ` + apps + `
@@ -141,6 +156,8 @@ func newQueries(schema string) queries {
 					WHEN $15 <> '' AND $15 = prev_id THEN greatest($19, prev_last_used)
 					ELSE $19 END,
 				default_grace_ns = $20,
+				resources = $21, client_keys = $22,
+				client_keys_used = (` + keysUsedMerge + `),
 				version = version + 1
 			WHERE sid = $1 AND version = $2
 			RETURNING ` + appColumns + `)
@@ -159,6 +176,15 @@ func newQueries(schema string) queries {
 			WHERE sid = $1 AND (
 				(cur_id = $2 AND (cur_last_used IS NULL OR cur_last_used < $3)) OR
 				(prev_id = $2 AND (prev_last_used IS NULL OR prev_last_used < $3)))`,
+		touchClientKey: `UPDATE ` + apps + ` SET
+				client_keys_used = jsonb_set(client_keys_used, ARRAY[$2::text], to_jsonb($3::timestamptz))
+			WHERE sid = $1
+				AND client_keys @> jsonb_build_array(jsonb_build_object('id', $2::text))
+				AND (client_keys_used->>$2::text IS NULL OR (client_keys_used->>$2::text)::timestamptz < $3)`,
+		useAssertion: `INSERT INTO ` + assertions + ` AS a (client_id, jti, expires) VALUES ($1, $2, $3)
+			ON CONFLICT (client_id, jti) DO UPDATE SET expires = excluded.expires WHERE a.expires <= $4`,
+		purgeAssertions: `DELETE FROM ` + assertions + ` WHERE (client_id, jti) IN (
+			SELECT client_id, jti FROM ` + assertions + ` WHERE expires <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
 		revoke: `INSERT INTO ` + revoked + ` AS r (token_id, expires) VALUES ($1, $2)
 			ON CONFLICT (token_id) DO UPDATE SET expires = greatest(r.expires, excluded.expires)`,
 		isRevoked: `SELECT EXISTS (SELECT FROM ` + revoked + ` WHERE token_id = $1 AND expires > $2)`,

@@ -21,6 +21,12 @@ func scribble(a *store.App) {
 	for i := range a.Policy.Deny {
 		a.Policy.Deny[i] = "/scribbled/deny"
 	}
+	for i := range a.Keys {
+		a.Keys[i] = store.ClientKey{ID: "scribbled", Algorithm: "none"}
+	}
+	for i := range a.Resources {
+		a.Resources[i] = "https://scribbled.example/"
+	}
 }
 
 // appendAllow appends to a record's Allow list, as a caller adding a
@@ -71,6 +77,7 @@ var copyChecks = []check{
 			Deny:  append([]string(nil), app.Policy.Deny...),
 		}
 		want.DefaultGrace = grace(*app.DefaultGrace)
+		want.Keys, want.Resources = slices.Clone(app.Keys), slices.Clone(app.Resources)
 		got := update(t, s, app)
 		scribble(&app)
 		checkApp(t, "GetApp after changing the record passed", get(t, s, app.SID), want)

@@ -54,6 +54,11 @@ func (s *countingStore) TouchSecret(ctx context.Context, appSID, secretID string
 	return s.next.TouchSecret(ctx, appSID, secretID, at)
 }
 
+func (s *countingStore) TouchClientKey(ctx context.Context, appSID, keyID string, at time.Time) error {
+	s.writes.Add(1)
+	return s.next.TouchClientKey(ctx, appSID, keyID, at)
+}
+
 func (s *countingStore) RevokeToken(ctx context.Context, tokenID string, expires time.Time) error {
 	s.writes.Add(1)
 	return s.next.RevokeToken(ctx, tokenID, expires)

@@ -54,6 +54,11 @@ func newApp(n int, account string) store.App {
 				LastUsed: base.Add(-2*time.Hour + 17*us),
 			},
 		},
+		Keys: []store.ClientKey{
+			{ID: fmt.Sprintf("key-a-%d", n), Algorithm: "ES256", PublicKey: "-----BEGIN PUBLIC KEY-----\nfixture a\n-----END PUBLIC KEY-----\n", Created: base.Add(-3*time.Hour + 19*us), LastUsed: base.Add(-5*time.Minute + 23*us)},
+			{ID: fmt.Sprintf("key-b-%d", n), Algorithm: "EdDSA", PublicKey: "-----BEGIN PUBLIC KEY-----\nfixture b\n-----END PUBLIC KEY-----\n", Created: base.Add(-2*time.Hour + 29*us)},
+		},
+		Resources: []string{"https://api.example.com/", fmt.Sprintf("https://app%d.example.com/v1", n)},
 	}
 }
 
@@ -101,6 +106,19 @@ func appDiff(got, want store.App) []string {
 	}
 	sec("Secrets.Current", got.Secrets.Current, want.Secrets.Current)
 	sec("Secrets.Previous", got.Secrets.Previous, want.Secrets.Previous)
+	if len(got.Keys) != len(want.Keys) {
+		d = append(d, fmt.Sprintf("len(Keys) = %d, want %d", len(got.Keys), len(want.Keys)))
+	} else {
+		for i, w := range want.Keys {
+			g, name := got.Keys[i], fmt.Sprintf("Keys[%d]", i)
+			str(name+".ID", g.ID, w.ID)
+			str(name+".Algorithm", g.Algorithm, w.Algorithm)
+			str(name+".PublicKey", g.PublicKey, w.PublicKey)
+			tm(name+".Created", g.Created, w.Created)
+			tm(name+".LastUsed", g.LastUsed, w.LastUsed)
+		}
+	}
+	list("Resources", got.Resources, want.Resources)
 	if got.Version != want.Version {
 		d = append(d, fmt.Sprintf("Version = %d, want %d", got.Version, want.Version))
 	}

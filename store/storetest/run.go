@@ -26,6 +26,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"UpdateApp", updateChecks},
 		{"DeleteApp", deleteChecks},
 		{"TouchSecret", touchChecks},
+		{"client keys and resources", clientKeyChecks},
 		{"copies", copyChecks},
 		{"ListApps", listChecks},
 		{"revoked tokens", revokedChecks},
@@ -41,6 +42,16 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		})
 	}
 	t.Run("SigningKeys", func(t *testing.T) { runKeys(t, newStore) })
+	t.Run("AssertionIDs", func(t *testing.T) {
+		if _, ok := fresh(t, newStore).(store.AssertionIDs); !ok {
+			t.Skip("the store does not implement the optional store.AssertionIDs")
+		}
+		for _, c := range assertionChecks {
+			t.Run(c.name, func(t *testing.T) {
+				c.run(t, fresh(t, newStore).(store.AssertionIDs))
+			})
+		}
+	})
 	t.Run("Watcher", func(t *testing.T) {
 		if _, ok := fresh(t, newStore).(store.Watcher); !ok {
 			t.Skip("the store does not implement the optional store.Watcher")

@@ -1,0 +1,454 @@
+package oauthapp
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
+)
+
+const (
+	testIssuer   = "https://auth.example.test"
+	testEndpoint = "https://auth.example.test/oauth2/token"
+	testResource = "https://api.example.test/v1"
+	testPerm     = "/demo/messaging/messages/read"
+)
+
+// assertionFixture is a service on a memory store with an app that
+// authenticates with an Ed25519 client key only.
+type assertionFixture struct {
+	svc    *Service
+	store  *store.Memory
+	now    time.Time
+	owner  Actor
+	app    App
+	kid    string
+	priv   ed25519.PrivateKey
+	mu     sync.Mutex
+	events []Event
+}
+
+func publicPEM(t testing.TB, pub crypto.PublicKey) string {
+	t.Helper()
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+}
+
+func newAssertionFixture(t testing.TB, opts ...Option) *assertionFixture {
+	t.Helper()
+	f := &assertionFixture{store: store.NewMemory(), now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	key, err := token.GenerateKey(token.EdDSA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := token.NewKeySet(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := []Option{
+		WithClock(func() time.Time { return f.now }),
+		WithIssuer(testIssuer),
+		WithResources(testResource),
+		WithAudit(func(_ context.Context, e Event) {
+			f.mu.Lock()
+			f.events = append(f.events, e)
+			f.mu.Unlock()
+		}),
+	}
+	if f.svc, err = New(f.store, keys, append(base, opts...)...); err != nil {
+		t.Fatal(err)
+	}
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	f.priv = priv
+	f.owner = Actor{UserSID: NewSID(UserSIDPrefix), AccountSID: NewSID(AccountSIDPrefix), Role: RoleOwner}
+	f.app, _, err = f.svc.CreateApp(context.Background(), f.owner, NewApp{
+		FriendlyName: "jwt client",
+		Permissions:  Permissions{Allow: []string{testPerm}},
+		NoSecret:     true,
+		ClientKeys:   []NewClientKey{{PublicKeyPEM: publicPEM(t, pub)}},
+		Resources:    []string{testResource},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.kid = f.app.ClientKeys[0].ID
+	return f
+}
+
+// claims are good assertion claims at the fixture's time.
+func (f *assertionFixture) claims() jwt.MapClaims {
+	return jwt.MapClaims{
+		"iss": f.app.SID,
+		"sub": f.app.SID,
+		"aud": testEndpoint,
+		"exp": f.now.Add(time.Minute).Unix(),
+		"iat": f.now.Unix(),
+		"jti": NewSID("JT"),
+	}
+}
+
+// sign signs claims as the client does, under kid.
+func (f *assertionFixture) sign(t testing.TB, c jwt.MapClaims) string {
+	t.Helper()
+	tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
+	tok.Header["kid"] = f.kid
+	s, err := tok.SignedString(f.priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (f *assertionFixture) issue(assertion string) (Token, error) {
+	return f.svc.IssueToken(context.Background(), TokenRequest{ClientAssertion: assertion, Endpoint: testEndpoint})
+}
+
+// lastReason is the reason of the last failed authentication.
+func (f *assertionFixture) lastReason() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := len(f.events) - 1; i >= 0; i-- {
+		if f.events[i].Kind == EventAuthenticationFail {
+			return f.events[i].Reason
+		}
+	}
+	return ""
+}
+
+func TestAssertionIssuesATokenThatAuthorizes(t *testing.T) {
+	f := newAssertionFixture(t)
+	tok, err := f.issue(f.sign(t, f.claims()))
+	if err != nil {
+		t.Fatalf("IssueToken: %v", err)
+	}
+	id, err := f.svc.Authorize(context.Background(), tok.AccessToken, Resource{Permission: testPerm})
+	if err != nil {
+		t.Fatalf("Authorize: %v", err)
+	}
+	if id.KeyID != f.kid || id.SecretID != "" || id.AppSID != f.app.SID {
+		t.Errorf("identity names key %q and secret %q, want key %q only", id.KeyID, id.SecretID, f.kid)
+	}
+	if tok.ExpiresIn != 3600 {
+		t.Errorf("expires_in %d, want 3600", tok.ExpiresIn)
+	}
+	got, err := f.svc.GetApp(context.Background(), f.owner, f.app.SID)
+	if err != nil || !got.ClientKeys[0].LastUsed.Equal(f.now) {
+		t.Errorf("key LastUsed = %v (%v), want %v", got.ClientKeys[0].LastUsed, err, f.now)
+	}
+	// The issuer is an audience the assertion may name too.
+	c := f.claims()
+	c["aud"] = []string{"https://elsewhere.example", testIssuer}
+	if _, err := f.issue(f.sign(t, c)); err != nil {
+		t.Errorf("an assertion for the issuer: %v", err)
+	}
+}
+
+func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
+	_, otherPriv, _ := ed25519.GenerateKey(rand.Reader)
+	type tc struct {
+		name   string
+		make   func(t *testing.T, f *assertionFixture) string
+		reason string
+		// sigs is the signature verifications the request may cost.
+		sigs int64
+	}
+	with := func(change func(f *assertionFixture, c jwt.MapClaims)) func(t *testing.T, f *assertionFixture) string {
+		return func(t *testing.T, f *assertionFixture) string {
+			c := f.claims()
+			change(f, c)
+			return f.sign(t, c)
+		}
+	}
+	cases := []tc{
+		{"expired", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = f.now.Add(-time.Minute).Unix() }), "expired", 0},
+		{"without exp", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "exp") }), "expired or has no exp", 0},
+		{"not yet valid by nbf", with(func(f *assertionFixture, c jwt.MapClaims) { c["nbf"] = f.now.Add(2 * time.Minute).Unix() }), "not valid yet", 0},
+		{"issued in the future", with(func(f *assertionFixture, c jwt.MapClaims) { c["iat"] = f.now.Add(2 * time.Minute).Unix() }), "not valid yet", 0},
+		{"too long-lived", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = f.now.Add(time.Hour).Unix() }), "too long", 0},
+		{"for another audience", with(func(f *assertionFixture, c jwt.MapClaims) { c["aud"] = "https://other.example/oauth2/token" }), "another audience", 0},
+		{"from another issuer", with(func(f *assertionFixture, c jwt.MapClaims) { c["iss"] = NewSID(AppSIDPrefix) }), "iss and sub", 0},
+		{"for another subject", with(func(f *assertionFixture, c jwt.MapClaims) { c["sub"] = NewSID(AppSIDPrefix) }), "iss and sub", 0},
+		{"exp not a number", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = "tomorrow" }), "malformed", 0},
+		{"exp far out of range", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = 1e300 }), "invalid", 0},
+		{"without jti", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "jti") }), "no jti", 0},
+		{"signed with alg none", func(t *testing.T, f *assertionFixture) string {
+			tok := jwt.NewWithClaims(jwt.SigningMethodNone, f.claims())
+			tok.Header["kid"] = f.kid
+			s, err := tok.SignedString(jwt.UnsafeAllowNoneSignatureType)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}, "algorithm", 0},
+		{"HS256 keyed by the public key", func(t *testing.T, f *assertionFixture) string {
+			tok := jwt.NewWithClaims(jwt.SigningMethodHS256, f.claims())
+			tok.Header["kid"] = f.kid
+			s, err := tok.SignedString([]byte(f.app.ClientKeys[0].PublicKeyPEM))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}, "algorithm", 0},
+		{"under an unknown kid", func(t *testing.T, f *assertionFixture) string {
+			tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, f.claims())
+			tok.Header["kid"] = "no-such-key"
+			s, _ := tok.SignedString(f.priv)
+			return s
+		}, "unknown client key", 0},
+		{"without a kid", func(t *testing.T, f *assertionFixture) string {
+			s, _ := jwt.NewWithClaims(jwt.SigningMethodEdDSA, f.claims()).SignedString(f.priv)
+			return s
+		}, "no kid", 0},
+		{"of an unknown client", func(t *testing.T, f *assertionFixture) string {
+			c := f.claims()
+			other := NewSID(AppSIDPrefix)
+			c["iss"], c["sub"] = other, other
+			return f.sign(t, c)
+		}, "unknown client", 0},
+		{"oversized", with(func(f *assertionFixture, c jwt.MapClaims) { c["pad"] = strings.Repeat("x", MaxAssertionSize) }), "too large", 0},
+		{"malformed: not three parts", func(*testing.T, *assertionFixture) string { return "not-a-jwt" }, "malformed", 0},
+		{"malformed: header not JSON", func(t *testing.T, f *assertionFixture) string {
+			s := f.sign(t, f.claims())
+			return "bm90IGpzb24" + s[strings.IndexByte(s, '.'):]
+		}, "malformed", 0},
+		{"signed by another key under the kid", func(t *testing.T, f *assertionFixture) string {
+			tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, f.claims())
+			tok.Header["kid"] = f.kid
+			s, _ := tok.SignedString(otherPriv)
+			return s
+		}, "signature", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newAssertionFixture(t)
+			before, err := f.store.GetApp(context.Background(), f.app.SID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertion := c.make(t, f)
+			sigs := f.svc.sigChecks.Load()
+			_, err = f.issue(assertion)
+			if !errors.Is(err, ErrInvalidClient) || err.Error() != ErrInvalidClient.Error() {
+				t.Fatalf("IssueToken: %v, want exactly ErrInvalidClient", err)
+			}
+			if got := f.lastReason(); !strings.Contains(got, c.reason) {
+				t.Errorf("audit reason %q, want one that says %q", got, c.reason)
+			}
+			if n := f.svc.sigChecks.Load() - sigs; n > c.sigs {
+				t.Errorf("%d signature verifications, want at most %d", n, c.sigs)
+			}
+			after, err := f.store.GetApp(context.Background(), f.app.SID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.Version != before.Version || !after.Keys[0].LastUsed.Equal(before.Keys[0].LastUsed) || after.UpdatedAt != before.UpdatedAt {
+				t.Errorf("the app changed: %+v, was %+v", after, before)
+			}
+			if n, _ := f.store.PurgeAssertionIDs(context.Background(), f.now.Add(24*time.Hour)); n != 0 {
+				t.Errorf("%d assertion ids recorded, want none", n)
+			}
+		})
+	}
+}
+
+func TestAReplayedAssertionFailsAfterOneVerification(t *testing.T) {
+	f := newAssertionFixture(t)
+	a := f.sign(t, f.claims())
+	if _, err := f.issue(a); err != nil {
+		t.Fatal(err)
+	}
+	sigs := f.svc.sigChecks.Load()
+	if _, err := f.issue(a); !errors.Is(err, ErrInvalidClient) {
+		t.Fatalf("replay: %v, want ErrInvalidClient", err)
+	}
+	if got := f.lastReason(); !strings.Contains(got, "replayed") {
+		t.Errorf("audit reason %q, want replayed", got)
+	}
+	if n := f.svc.sigChecks.Load() - sigs; n != 1 {
+		t.Errorf("replay cost %d signature verifications, want 1", n)
+	}
+	// Still refused just before its record runs out, which is after the
+	// assertion's exp and the leeway golang-jwt gives exp.
+	f.now = f.now.Add(time.Minute + assertionLeeway - time.Second)
+	if _, err := f.issue(a); !errors.Is(err, ErrInvalidClient) {
+		t.Fatalf("replay inside the leeway: %v, want ErrInvalidClient", err)
+	}
+	if n, _ := f.svc.PurgeAssertions(context.Background()); n != 0 {
+		t.Errorf("PurgeAssertions removed %d live records", n)
+	}
+	f.now = f.now.Add(time.Hour)
+	if n, _ := f.svc.PurgeAssertions(context.Background()); n != 1 {
+		t.Errorf("PurgeAssertions removed %d, want the 1 expired record", n)
+	}
+}
+
+func TestClientIDParameterMustMatchTheAssertion(t *testing.T) {
+	f := newAssertionFixture(t)
+	_, err := f.svc.IssueToken(context.Background(), TokenRequest{ClientID: NewSID(AppSIDPrefix), ClientAssertion: f.sign(t, f.claims()), Endpoint: testEndpoint})
+	if !errors.Is(err, ErrInvalidClient) {
+		t.Fatalf("IssueToken: %v, want ErrInvalidClient", err)
+	}
+	_, err = f.svc.IssueToken(context.Background(), TokenRequest{ClientID: f.app.SID, ClientAssertion: f.sign(t, f.claims()), Endpoint: testEndpoint})
+	if err != nil {
+		t.Fatalf("IssueToken with the matching client_id: %v", err)
+	}
+}
+
+func TestRemovingTheKeyStopsItsAssertionsAndTokens(t *testing.T) {
+	f := newAssertionFixture(t)
+	ctx := context.Background()
+	tok, err := f.issue(f.sign(t, f.claims()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending := f.sign(t, f.claims())
+	if _, err := f.svc.RemoveClientKey(ctx, f.owner, f.app.SID, f.kid); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Authorize(ctx, tok.AccessToken, Resource{Permission: testPerm}); !errors.Is(err, ErrClientKeyRemoved) || !errors.Is(err, ErrInvalidToken) {
+		t.Errorf("Authorize after the key's removal: %v, want ErrInvalidToken wrapping ErrClientKeyRemoved", err)
+	}
+	if _, err := f.issue(pending); !errors.Is(err, ErrInvalidClient) {
+		t.Errorf("an assertion of the removed key: %v, want ErrInvalidClient", err)
+	}
+}
+
+func TestDeletingTheAppStopsItsKeyTokens(t *testing.T) {
+	f := newAssertionFixture(t)
+	ctx := context.Background()
+	tok, err := f.issue(f.sign(t, f.claims()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.DeleteApp(ctx, f.owner, f.app.SID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Authorize(ctx, tok.AccessToken, Resource{Permission: testPerm}); !errors.Is(err, ErrAppDeleted) {
+		t.Errorf("Authorize after delete: %v, want ErrAppDeleted", err)
+	}
+	if _, err := f.issue(f.sign(t, f.claims())); !errors.Is(err, ErrInvalidClient) {
+		t.Errorf("an assertion of the deleted app: %v, want ErrInvalidClient", err)
+	}
+}
+
+func TestAKeysOnlyAppRefusesSecretsAtTheCostOfOneHash(t *testing.T) {
+	f := newAssertionFixture(t)
+	_, err := f.svc.AuthenticateClient(context.Background(), f.app.SID, "oqcs_aaaaaaaa_"+strings.Repeat("a", 63), "")
+	if !errors.Is(err, ErrInvalidClient) {
+		t.Fatalf("a secret for a keys-only app: %v, want ErrInvalidClient", err)
+	}
+	if len(f.app.Secrets) != 0 {
+		t.Errorf("a NoSecret app shows secrets %v", f.app.Secrets)
+	}
+	// RotateSecret gives it its first one.
+	app, sec, err := f.svc.RotateSecret(context.Background(), f.owner, f.app.SID, Rotation{})
+	if err != nil || len(app.Secrets) != 1 {
+		t.Fatalf("RotateSecret: %v, secrets %v", err, app.Secrets)
+	}
+	if _, err := f.svc.AuthenticateClient(context.Background(), f.app.SID, sec.Reveal(), ""); err != nil {
+		t.Errorf("the new secret: %v", err)
+	}
+}
+
+func TestStoreWithoutAssertionIDsRefusesAssertions(t *testing.T) {
+	type bare struct{ store.Store }
+	key, _ := token.GenerateKey(token.EdDSA)
+	keys, _ := token.NewKeySet(key)
+	svc, err := New(bare{store.NewMemory()}, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc.AcceptsClientAssertions() {
+		t.Error("AcceptsClientAssertions is true on a store without AssertionIDs")
+	}
+	owner := Actor{UserSID: NewSID(UserSIDPrefix), AccountSID: NewSID(AccountSIDPrefix), Role: RoleOwner}
+	app, _, err := svc.CreateApp(context.Background(), owner, NewApp{FriendlyName: "a", Permissions: Permissions{Allow: []string{testPerm}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	if _, err := svc.AddClientKey(context.Background(), owner, app.SID, NewClientKey{PublicKeyPEM: publicPEM(t, pub)}); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("AddClientKey: %v, want ErrInvalidArgument", err)
+	}
+	if _, err := svc.AuthenticateAssertion(context.Background(), Assertion{JWT: "a.b.c"}); !errors.Is(err, ErrInvalidClient) {
+		t.Errorf("AuthenticateAssertion: %v, want ErrInvalidClient", err)
+	}
+}
+
+func TestAnES256KeyAuthenticates(t *testing.T) {
+	f := newAssertionFixture(t)
+	priv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	app, err := f.svc.AddClientKey(context.Background(), f.owner, f.app.SID, NewClientKey{ID: "ec-1", PublicKeyPEM: publicPEM(t, &priv.PublicKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := app.ClientKeys[1]; k.ID != "ec-1" || k.Algorithm != "ES256" {
+		t.Fatalf("added key %+v", k)
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodES256, f.claims())
+	tok.Header["kid"] = "ec-1"
+	s, _ := tok.SignedString(priv)
+	if _, err := f.issue(s); err != nil {
+		t.Fatalf("an ES256 assertion: %v", err)
+	}
+}
+
+func TestAssertionLifetimeIsConfigurable(t *testing.T) {
+	f := newAssertionFixture(t, WithAssertionLifetime(30*time.Second))
+	c := f.claims() // exp one minute ahead
+	if _, err := f.issue(f.sign(t, c)); !errors.Is(err, ErrInvalidClient) {
+		t.Fatalf("an assertion living 1m under a 30s bound: %v, want ErrInvalidClient", err)
+	}
+	c = f.claims()
+	c["exp"] = f.now.Add(20 * time.Second).Unix()
+	if _, err := f.issue(f.sign(t, c)); err != nil {
+		t.Fatalf("an assertion living 20s: %v", err)
+	}
+}
+
+func TestObserverHearsOfBadAssertionsAndRemovedKeys(t *testing.T) {
+	var failures []AuthFailure
+	var denials []DenyReason
+	f := newAssertionFixture(t, WithObserver(Observer{
+		AuthenticationFailed: func(_ context.Context, r AuthFailure) { failures = append(failures, r) },
+		Authorization: func(ctx context.Context) (context.Context, func(AuthorizationOutcome)) {
+			return ctx, func(o AuthorizationOutcome) { denials = append(denials, o.Reason) }
+		},
+	}))
+	c := f.claims()
+	c["exp"] = f.now.Add(-time.Minute).Unix()
+	if _, err := f.issue(f.sign(t, c)); !errors.Is(err, ErrInvalidClient) {
+		t.Fatal(err)
+	}
+	if len(failures) != 1 || failures[0] != AuthBadAssertion {
+		t.Errorf("failures %v, want [%s]", failures, AuthBadAssertion)
+	}
+	tok, err := f.issue(f.sign(t, f.claims()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.RemoveClientKey(context.Background(), f.owner, f.app.SID, f.kid); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.svc.Authorize(context.Background(), tok.AccessToken, Resource{Permission: testPerm})
+	if len(denials) != 1 || denials[0] != DenyClientKeyRemoved {
+		t.Errorf("denials %v, want [%s]", denials, DenyClientKeyRemoved)
+	}
+}

@@ -1,0 +1,89 @@
+package oauthhttp
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+)
+
+// Answers about client assertions (RFC 7521 section 4.2) and resources
+// (RFC 8707 section 2).
+var (
+	errAssertionType    = invalidClient("client_assertion_type must be " + oauthapp.AssertionType)
+	errAssertionMissing = badRequest("client_assertion and client_assertion_type go together")
+	errTwoAuthMethods   = badRequest("the client authenticated with more than one method")
+	errTarget           = &oauthError{status: http.StatusBadRequest, code: CodeInvalidTarget, desc: "the resource is malformed, or not one this client may have a token for"}
+)
+
+// assertionCredentials takes a client assertion (private_key_jwt) from the
+// body: client_assertion_type and client_assertion, with client_id
+// optional. No other client authentication may come with it. The id of
+// the credentials is the client the assertion claims to be, read without
+// verifying it, for the limiter; the service verifies it.
+func assertionCredentials(auth string, f *form) (credentials, *oauthError) {
+	if auth != "" || f[pClientSecret] != "" {
+		return credentials{}, errTwoAuthMethods
+	}
+	if f[pClientAssertion] == "" || f[pClientAssertionType] == "" {
+		return credentials{}, errAssertionMissing
+	}
+	if f[pClientAssertionType] != oauthapp.AssertionType {
+		return credentials{}, errAssertionType
+	}
+	c := credentials{id: f[pClientID], assertion: f[pClientAssertion]}
+	if c.id == "" {
+		c.id = claimedClient(c.assertion)
+	}
+	return c, nil
+}
+
+// claimedClient returns the sub an assertion claims, unverified, or "":
+// the name the limiter counts the attempt under. Only the payload is
+// decoded, and only its sub read; the service parses the whole assertion.
+func claimedClient(assertion string) string {
+	if len(assertion) > oauthapp.MaxAssertionSize {
+		return ""
+	}
+	_, rest, ok := strings.Cut(assertion, ".")
+	payload, _, ok2 := strings.Cut(rest, ".")
+	if !ok || !ok2 {
+		return ""
+	}
+	// On the stack for any assertion of a usual size.
+	var src [2048]byte
+	var buf [1536]byte
+	b, err := base64.RawURLEncoding.AppendDecode(buf[:0], append(src[:0], payload...))
+	if err != nil {
+		return ""
+	}
+	var c struct {
+		Sub string `json:"sub"`
+	}
+	if json.Unmarshal(b, &c) != nil {
+		return ""
+	}
+	return c.Sub
+}
+
+// assertion is the service's form of the request's assertion.
+func (s *Server) assertion(c credentials, f *form) oauthapp.Assertion {
+	return oauthapp.Assertion{ClientID: f[pClientID], JWT: c.assertion, Endpoint: s.endpoints.Token, Region: s.cfg.region}
+}
+
+// addPrivateKeyJWT lists private_key_jwt (RFC 7523 section 2.2) and the
+// algorithms client keys may have at the three endpoints that
+// authenticate clients.
+func addPrivateKeyJWT(doc *metadata) {
+	methods := append(slices.Clip(clientAuthMethods), "private_key_jwt")
+	doc.TokenEndpointAuthMethods = methods
+	doc.IntrospectionAuthMethods = methods
+	doc.RevocationAuthMethods = methods
+	algs := oauthapp.ClientKeyAlgorithms()
+	doc.TokenEndpointAuthAlgorithms = algs
+	doc.IntrospectionAuthAlgorithms = algs
+	doc.RevocationAuthAlgorithms = algs
+}

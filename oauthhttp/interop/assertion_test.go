@@ -1,0 +1,142 @@
+package interop_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthhttp"
+	"github.com/oauthapps/oauthapps/scope"
+	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
+)
+
+const apiResource = "https://api.example.test/messaging"
+
+// TestPrivateKeyJWTFromGoJose: a client assertion built and signed by
+// go-jose v4, an independent JOSE library, authenticates at the token
+// endpoint through golang.org/x/oauth2/clientcredentials (the assertion
+// and the RFC 8707 resource as endpoint parameters), and the token it gets
+// calls an API that protects the resource's audience.
+func TestPrivateKeyJWTFromGoJose(t *testing.T) {
+	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	for _, c := range []struct {
+		alg  jose.SignatureAlgorithm
+		priv crypto.Signer
+	}{
+		{jose.ES256, ecKey},
+		{jose.EdDSA, edKey},
+		{jose.PS256, rsaKey},
+		{jose.RS256, rsaKey},
+	} {
+		t.Run(string(c.alg), func(t *testing.T) {
+			var handler http.Handler
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+			t.Cleanup(ts.Close)
+			key, _ := token.GenerateKey(token.EdDSA)
+			keys, _ := token.NewKeySet(key)
+			catalog, err := scope.NewCatalog([]scope.Route{{Pattern: listRoute, Permission: permList}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc, err := oauthapp.New(store.NewMemory(), keys, oauthapp.WithIssuer(ts.URL), oauthapp.WithCatalog(catalog), oauthapp.WithResources(apiResource))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := oauthhttp.New(svc, oauthhttp.WithAudience(apiResource))
+			if err != nil {
+				t.Fatal(err)
+			}
+			der, _ := x509.MarshalPKIXPublicKey(c.priv.Public())
+			owner := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix), Role: oauthapp.RoleOwner}
+			app, _, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{
+				FriendlyName: "jose client",
+				Permissions:  oauthapp.Permissions{Allow: []string{permList}},
+				NoSecret:     true,
+				ClientKeys:   []oauthapp.NewClientKey{{ID: "jose-1", Algorithm: string(c.alg), PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}},
+				Resources:    []string{apiResource},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mux := http.NewServeMux()
+			srv.Mount(mux)
+			mux.Handle(listRoute, srv.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				id, _ := oauthhttp.IdentityFrom(r.Context())
+				_ = json.NewEncoder(w).Encode(map[string]string{"client": id.AppSID, "key": id.KeyID, "aud": id.Audience})
+			})))
+			handler = mux
+
+			signer, err := jose.NewSigner(jose.SigningKey{Algorithm: c.alg, Key: c.priv}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "jose-1"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now()
+			assertion, err := jwt.Signed(signer).Claims(jwt.Claims{
+				Issuer:   app.SID,
+				Subject:  app.SID,
+				Audience: jwt.Audience{srv.Endpoints().Token},
+				Expiry:   jwt.NewNumericDate(now.Add(time.Minute)),
+				IssuedAt: jwt.NewNumericDate(now),
+				ID:       oauthapp.NewSID("JT"),
+			}).Serialize()
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := &clientcredentials.Config{
+				ClientID:  app.SID,
+				TokenURL:  srv.Endpoints().Token,
+				Scopes:    []string{permList},
+				AuthStyle: oauth2.AuthStyleInParams,
+				EndpointParams: url.Values{
+					"client_assertion_type": {oauthapp.AssertionType},
+					"client_assertion":      {assertion},
+					"resource":              {apiResource},
+				},
+			}
+			res, err := cfg.Client(context.Background()).Get(ts.URL + "/v1/Accounts/" + owner.AccountSID + "/Messages")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			var got map[string]string
+			if res.StatusCode != 200 || json.Unmarshal(body, &got) != nil || got["client"] != app.SID || got["key"] != "jose-1" || got["aud"] != apiResource {
+				t.Fatalf("API answered %d %s", res.StatusCode, body)
+			}
+
+			// The same assertion a second time is a replay.
+			again, err := http.PostForm(srv.Endpoints().Token, url.Values{
+				"grant_type": {"client_credentials"}, "client_assertion_type": {oauthapp.AssertionType}, "client_assertion": {assertion},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			again.Body.Close()
+			if again.StatusCode != http.StatusUnauthorized {
+				t.Errorf("replayed assertion: %d, want 401", again.StatusCode)
+			}
+		})
+	}
+}
