@@ -50,8 +50,15 @@ func TestDemoLineAdminFields(t *testing.T) {
 		} `json:"oauth_apps"`
 	}
 	getJSON(t, demo.AdminBase, demo.AdminToken, 200, &list)
-	if len(list.Apps) != 1 || list.Apps[0].SID != demo.ClientID || list.Apps[0].AccountSID != demo.AccountSID || list.Apps[0].URL != demo.AdminBase+"/"+demo.ClientID {
-		t.Errorf("the admin token lists %+v, want the demo app", list.Apps)
+	listed := map[string]bool{}
+	for _, a := range list.Apps {
+		if a.AccountSID != demo.AccountSID || a.URL != demo.AdminBase+"/"+a.SID {
+			t.Errorf("the admin token lists %+v, not an app of the demo account at its URL", a)
+		}
+		listed[a.SID] = true
+	}
+	if len(list.Apps) != 2 || !listed[demo.ClientID] || !listed[demo.JWTClientID] {
+		t.Errorf("the admin token lists %+v, want the demo app and the private_key_jwt app", list.Apps)
 	}
 	getJSON(t, demo.AdminBase, "adm_not-a-token", 401, nil)
 	getJSON(t, demo.AdminBase, "", 401, nil)
