@@ -19,7 +19,7 @@ type blindStore struct{ store.Store }
 
 func TestCacheServesAtMostMaxStale(t *testing.T) {
 	const bound = 5 * time.Second
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	cached, err := oauthapp.New(blindStore{k.Store}, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(bound, 0))
 	require.NoError(t, err)
 	defer cached.Close()
@@ -70,7 +70,7 @@ func TestCacheServesAtMostMaxStale(t *testing.T) {
 }
 
 func TestCacheEvictsOnStoreNotifications(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	// The memory store notifies: a long bound does not delay a change.
 	cached, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(time.Hour, 0))
 	require.NoError(t, err)
@@ -85,7 +85,7 @@ func TestCacheEvictsOnStoreNotifications(t *testing.T) {
 }
 
 func TestNoCacheByDefault(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	other, err := oauthapp.New(blindStore{k.Store}, k.Keys, oauthapp.WithClock(k.Clock.Now))
 	require.NoError(t, err)
 	app := k.NewApp(permList)
@@ -98,7 +98,7 @@ func TestNoCacheByDefault(t *testing.T) {
 }
 
 func TestCloseIsIdempotentAndStopsWatching(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	cached, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(10*time.Minute, 0))
 	require.NoError(t, err)
 	app := k.NewApp(permList)
@@ -124,7 +124,7 @@ func TestCloseIsIdempotentAndStopsWatching(t *testing.T) {
 // the future": maxStale still bounds how long a deleted app is served.
 func TestCacheBoundSurvivesAClockStepBack(t *testing.T) {
 	const bound = 5 * time.Second
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	cached, err := oauthapp.New(blindStore{k.Store}, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(bound, 0))
 	require.NoError(t, err)
 	defer cached.Close()
@@ -174,8 +174,9 @@ func (p *pausingStore) readCount() int {
 // client id, which anyone can send, must not throw away the cache fills
 // under way for real apps.
 func TestUnknownClientIDsDoNotDefeatTheCache(t *testing.T) {
-	k := oauthapptest.New()
-	ps := &pausingStore{Memory: k.Store, paused: make(chan struct{}, 1)}
+	mem := store.NewMemory()
+	k := oauthapptest.New(t, oauthapptest.WithStore(mem))
+	ps := &pausingStore{Memory: mem, paused: make(chan struct{}, 1)}
 	cached, err := oauthapp.New(ps, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(time.Hour, 0))
 	require.NoError(t, err)
 	defer cached.Close()
@@ -205,7 +206,7 @@ func TestUnknownClientIDsDoNotDefeatTheCache(t *testing.T) {
 // instance whose clock is ahead must not undo a revocation that an
 // instance whose clock is behind still needs.
 func TestPurgeKeepsRevocationsForInstancesWhoseClocksRunBehind(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	fast := oauthapptest.NewClock(oauthapptest.Epoch.Add(10 * time.Second))
 	fastSvc, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(fast.Now))
 	require.NoError(t, err)

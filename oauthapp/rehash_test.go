@@ -140,8 +140,9 @@ type switched struct {
 
 func switchHasher(t *testing.T, h secret.Hasher, opts ...oauthapp.Option) *switched {
 	t.Helper()
-	sw := &switched{k: oauthapptest.New()}
-	sw.st = &hookedStore{Memory: sw.k.Store}
+	mem := store.NewMemory()
+	sw := &switched{k: oauthapptest.New(t, oauthapptest.WithStore(mem))}
+	sw.st = &hookedStore{Memory: mem}
 	logger := slog.New(slog.NewJSONHandler(lockedWriter{&sw.mu, &sw.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts = append([]oauthapp.Option{oauthapp.WithClock(sw.k.Clock.Now), oauthapp.WithHasher(h), oauthapp.WithLogger(logger),
 		oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) {

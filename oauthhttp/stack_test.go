@@ -46,7 +46,7 @@ func newStack(t testing.TB, limits oauthhttp.MemoryLimits, cfg stackConfig) *sta
 	if err != nil {
 		t.Fatal(err)
 	}
-	kit := oauthapptest.New(append([]oauthapp.Option{oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog)}, cfg.svc...)...)
+	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(append([]oauthapp.Option{oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog)}, cfg.svc...)...))
 	limits.Now = kit.Clock.Now
 	limiter, err := oauthhttp.NewMemoryLimiter(limits)
 	if err != nil {

@@ -71,7 +71,7 @@ func TestTheBodyLimitFollowsTheLongestToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kit := oauthapptest.New(oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog))
+	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog)))
 	srv, err := oauthhttp.New(kit.Service)
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ func TestCallsAuthorization(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kit := oauthapptest.New(oauthapp.WithCatalog(catalog), oauthapp.WithIssuer("https://auth.example.test"))
+	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithCatalog(catalog), oauthapp.WithIssuer("https://auth.example.test")))
 	srv, err := oauthhttp.New(kit.Service)
 	if err != nil {
 		t.Fatal(err)
