@@ -164,7 +164,7 @@ func TestR4_TokenLifetime(t *testing.T) {
 		assert.ErrorIs(t, err, token.ErrExpired, "fails at 3600 s exactly")
 	})
 	t.Run("service TTL applies to apps without their own", func(t *testing.T) {
-		k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithTokenTTL(10 * time.Minute)))
+		k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithTokenTTL(10*time.Minute)))
 		tok, err := issue(k, k.NewApp(permList), "")
 		require.NoError(t, err)
 		assert.EqualValues(t, 600, tok.ExpiresIn)
@@ -263,7 +263,7 @@ func TestR8_PreviousSecretWorksForGracePeriod(t *testing.T) {
 		assert.ErrorIs(t, err, oauthapp.ErrInvalidClient)
 	})
 	t.Run("the service default grace is configurable", func(t *testing.T) {
-		k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithDefaultGrace(2 * time.Hour)))
+		k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithDefaultGrace(2*time.Hour)))
 		app := k.NewApp(permList)
 		old := k.Secret(app.SID)
 		_, _, err := k.Service.RotateSecret(ctx, k.Owner, app.SID, oauthapp.Rotation{})
