@@ -44,11 +44,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, opts ...oauthhttp.Option) *fixture {
 	t.Helper()
-	catalog, err := scope.NewCatalog(routes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog), oauthapp.WithRegions("us1", "eu1")))
+	kit := oauthapptest.New(t, oauthapptest.WithRoutes(routes...), oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer), oauthapp.WithRegions("us1", "eu1")))
 	srv, err := oauthhttp.New(kit.Service, opts...)
 	if err != nil {
 		t.Fatal(err)

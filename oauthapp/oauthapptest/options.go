@@ -83,6 +83,20 @@ func WithCatalog(catalog *scope.Catalog) Option {
 	}
 }
 
+// WithRoutes sets the service's route catalog to one of these routes, as
+// WithCatalog(scope.NewCatalog(routes)) would; a route NewCatalog refuses
+// is a bad option. Default: none.
+func WithRoutes(routes ...scope.Route) Option {
+	return func(c *config) error {
+		catalog, err := scope.NewCatalog(routes)
+		if err != nil {
+			return fmt.Errorf("%w: WithRoutes: %w", ErrInvalidOption, err)
+		}
+		c.catalog = catalog
+		return nil
+	}
+}
+
 // WithClock sets the fake clock the service reads, for kits that share
 // one or a test that starts elsewhere than Epoch. Default: NewClock(Epoch).
 func WithClock(clock *Clock) Option {
