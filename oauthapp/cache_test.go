@@ -72,12 +72,11 @@ func TestCacheServesAtMostMaxStale(t *testing.T) {
 func TestCacheEvictsOnStoreNotifications(t *testing.T) {
 	k := oauthapptest.New(t)
 	// The memory store notifies: a long bound does not delay a change.
-	cached, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(time.Hour, 0))
-	require.NoError(t, err)
+	cached := k.NewService(oauthapp.WithCache(time.Hour, 0))
 	defer cached.Close()
 	app := k.NewApp(permList)
 	tok := k.Token(app)
-	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+	_, err := cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	require.NoError(t, err)
 	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
 	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
@@ -99,11 +98,10 @@ func TestNoCacheByDefault(t *testing.T) {
 
 func TestCloseIsIdempotentAndStopsWatching(t *testing.T) {
 	k := oauthapptest.New(t)
-	cached, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(10*time.Minute, 0))
-	require.NoError(t, err)
+	cached := k.NewService(oauthapp.WithCache(10*time.Minute, 0))
 	app := k.NewApp(permList)
 	tok := k.Token(app)
-	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+	_, err := cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	require.NoError(t, err)
 	done := make(chan struct{})
 	go func() { _ = cached.Close(); close(done) }()
@@ -208,8 +206,7 @@ func TestUnknownClientIDsDoNotDefeatTheCache(t *testing.T) {
 func TestPurgeKeepsRevocationsForInstancesWhoseClocksRunBehind(t *testing.T) {
 	k := oauthapptest.New(t)
 	fast := oauthapptest.NewClock(oauthapptest.Epoch.Add(10 * time.Second))
-	fastSvc, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(fast.Now))
-	require.NoError(t, err)
+	fastSvc := k.NewService(oauthapp.WithClock(fast.Now))
 	app := k.NewApp(permList)
 	tok := k.Token(app)
 	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")

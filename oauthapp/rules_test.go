@@ -55,8 +55,7 @@ func TestR1_OnlyServedRegions(t *testing.T) {
 	})
 	t.Run("a token of another region is refused", func(t *testing.T) {
 		// Two deployments sharing keys and store, serving different regions.
-		eu, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithRegions("eu1"))
-		require.NoError(t, err)
+		eu := k.NewService(oauthapp.WithRegions("eu1"))
 		euOwner := k.Owner
 		app, sec, err := eu.CreateApp(ctx, euOwner, oauthapp.NewApp{FriendlyName: "eu", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
 		require.NoError(t, err)
@@ -702,8 +701,7 @@ func TestR11_TheWidestPolicyGetsUsableTokens(t *testing.T) {
 func TestRevokeReachesATokenNotValidYet(t *testing.T) {
 	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
-	ahead, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(func() time.Time { return k.Clock.Now().Add(10 * time.Minute) }))
-	require.NoError(t, err)
+	ahead := k.NewService(oauthapp.WithClock(func() time.Time { return k.Clock.Now().Add(10 * time.Minute) }))
 	tok, err := ahead.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: k.Secret(app.SID)})
 	require.NoError(t, err)
 	require.ErrorIs(t, authorize(k, tok.AccessToken, permList), oauthapp.ErrInvalidToken, "not valid yet here")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -37,8 +38,9 @@ type Kit struct {
 	// account.
 	Owner oauthapp.Actor
 
-	t   testing.TB
-	cfg config
+	t       testing.TB
+	cfg     config
+	svcOpts []oauthapp.Option // what built Service, for NewService
 
 	mu   sync.Mutex
 	apps map[string]appInfo // by app SID
@@ -102,13 +104,15 @@ func newKit(t testing.TB, cfg config, first []oauthapp.Option) *Kit {
 	if cfg.catalog != nil {
 		svcOpts = append(svcOpts, oauthapp.WithCatalog(cfg.catalog))
 	}
-	svc, err := oauthapp.New(cfg.store, cfg.keys, append(svcOpts, cfg.service...)...)
+	svcOpts = append(svcOpts, cfg.service...)
+	svc, err := oauthapp.New(cfg.store, cfg.keys, svcOpts...)
 	if err != nil {
 		t.Fatalf("oauthapptest: building the service: %v", err)
 	}
 	t.Cleanup(func() { _ = svc.Close() })
 	return &Kit{
 		Service: svc,
+		svcOpts: svcOpts,
 		Store:   cfg.store,
 		Clock:   cfg.clock,
 		Keys:    cfg.keys,
@@ -117,6 +121,22 @@ func newKit(t testing.TB, cfg config, first []oauthapp.Option) *Kit {
 		cfg:     cfg,
 		apps:    make(map[string]appInfo),
 	}
+}
+
+// NewService returns another instance of the kit's service, as a second
+// process of one deployment would run it: on the kit's store and keys,
+// with the options that built Service (its clock among them) followed by
+// opts, which may override them. It is closed when the test ends. A bad
+// option fails the test; a test of oauthapp.New's own errors calls it
+// directly with Store and Keys.
+func (k *Kit) NewService(opts ...oauthapp.Option) *oauthapp.Service {
+	k.t.Helper()
+	svc, err := oauthapp.New(k.Store, k.Keys, append(slices.Clone(k.svcOpts), opts...)...)
+	if err != nil {
+		k.t.Fatalf("oauthapptest: building another service: %v", err)
+	}
+	k.t.Cleanup(func() { _ = svc.Close() })
+	return svc
 }
 
 // NewActor returns a user with the given role in a new account.

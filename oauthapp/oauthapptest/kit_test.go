@@ -135,3 +135,17 @@ func (w *watchedStore) Watch(onChange func(store.Change)) (stop func()) {
 	inner := w.Memory.Watch(onChange)
 	return func() { inner(); close(w.stopped) }
 }
+
+func TestKitNewServiceIsAnotherInstanceOfTheService(t *testing.T) {
+	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://auth.example.test")))
+	other := kit.NewService(oauthapp.WithRegions("us1", "eu1"))
+	assert.Equal(t, "https://auth.example.test", other.Issuer(), "the kit's service options carry over")
+	assert.Equal(t, []string{"us1", "eu1"}, other.Regions(), "and its own come after them")
+	assert.Equal(t, kit.Service.Now(), other.Now(), "it reads the kit's clock")
+	kit.Advance(time.Minute)
+	assert.Equal(t, kit.Service.Now(), other.Now())
+
+	app := kit.NewApp(permList)
+	_, err := other.Authorize(context.Background(), kit.Token(app), oauthapp.Resource{Permission: permList, AccountSID: kit.Owner.AccountSID})
+	assert.NoError(t, err, "it shares the store and keys")
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
+	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/token"
 	"github.com/stretchr/testify/assert"
 )
@@ -49,6 +50,12 @@ func TestSetupFailuresFailTheTestWithoutPanicking(t *testing.T) {
 		{"rotating an app the kit did not create", func(t testing.TB) {
 			oauthapptest.New(t).Rotate("OQ00000000000000000000000000000000", 0)
 		}, "was not created with the kit"},
+		{"another service with a bad option", func(t testing.TB) {
+			oauthapptest.New(t).NewService(oauthapp.WithRegions())
+		}, "oauthapptest: building another service: oauthapp: WithRegions: no region"},
+		{"a route the catalog refuses", func(t testing.TB) {
+			oauthapptest.New(t, oauthapptest.WithRoutes(scope.Route{Pattern: "GET /x", Permission: "not a permission"}))
+		}, "oauthapptest: New: oauthapptest: invalid option: WithRoutes"},
 		{"deleting an app twice", func(t testing.TB) {
 			kit := oauthapptest.New(t)
 			app := kit.NewApp(permList)
