@@ -65,9 +65,11 @@
 // (see its constants for why), counted on the service's clock
 // (oauthapp.Service.Now); beyond that a request is answered 429
 // temporarily_unavailable with Retry-After in seconds, before any hash
-// work. An attempt counts as a failure from the moment it is let through
-// until it authenticates, so concurrent requests cannot all pass before
-// any has failed. Successes never count.
+// work. Only failures refuse: attempts in flight never do, so a client
+// that has not failed gets no 429 however many requests it sends at once.
+// Attempts in flight beyond the failures a key has left wait for one of
+// them to end, so concurrent bad requests cannot all pass before any has
+// failed (see MemoryLimiter for the exact rule). Successes never count.
 // Behind a reverse proxy, WithClientAddr must name the real client
 // address, or every client shares the proxy's limit.
 //

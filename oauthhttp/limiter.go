@@ -18,29 +18,33 @@ import (
 // refused the credentials. A request Allow refuses is answered 429 with
 // Retry-After and costs nothing more.
 //
-// Allow counts an attempt it lets through as a failure at once, and Done
-// takes that back unless the attempt failed. So requests that arrive
-// together are each counted before any of them is checked, and a burst of
-// concurrent bad requests gets no further than the limit allows, however
-// slow the hash. Only failures count in the end: a client that
-// authenticates is never held back by its own successes.
+// The promise every Limiter keeps: only failures hold a client back. An
+// attempt is refused when failures that have happened used up its
+// allowance, never because of attempts whose outcome is not known yet,
+// so a client that has not failed gets no 429 however many of its
+// requests run at once (dozens of workers behind one NAT address, all
+// starting together). And a burst of concurrent bad requests gets no
+// more attempts checked than the allowance, however slow the hash: while
+// the attempts in flight could use up what is left of it, Allow holds the
+// next one back until one of them ends, rather than refusing it or
+// letting it through. A success frees its place at once; a failure uses
+// it up. MemoryLimiter documents its exact rule.
 //
 // Implementations must be safe for concurrent use. One backed by a shared
 // store (to limit across processes) decides for itself whether to allow
 // or refuse when that store cannot be reached. Done gets the request's
-// context, which may be canceled by then (the client went away): since
-// Allow has already counted the failure, a Done that cannot reach its
-// store leaves the count standing, and a client cannot escape the limit
-// by hanging up.
+// context, which may be canceled by then (the client went away); the
+// service has checked the credentials all the same, and a failure must
+// still count, so a client cannot escape the limit by hanging up.
 type Limiter interface {
-	// Allow reports whether the attempt may go ahead, and if so counts
-	// it as a failure until Done says otherwise. When it may not,
-	// retryAfter is how long until it may.
+	// Allow reports whether the attempt may go ahead. It may wait (for
+	// attempts in flight to end) until ctx is done; when it may not go
+	// ahead, retryAfter is how long until it may.
 	Allow(ctx context.Context, a Attempt) (retryAfter time.Duration, ok bool)
 	// Done ends an attempt Allow let through: failed is true when the
-	// service refused the client's credentials, and the failure Allow
-	// counted stands; otherwise (the client authenticated, or the
-	// request failed for another reason) it is taken back.
+	// service refused the client's credentials, and the failure counts;
+	// otherwise (the client authenticated, or the request failed for
+	// another reason) nothing is counted.
 	Done(ctx context.Context, a Attempt, failed bool)
 }
 

@@ -165,11 +165,12 @@ func (h *gatedHasher) Compare(encoded string, s secret.Secret) bool {
 	return h.SHA256.Compare(encoded, s)
 }
 
-// TestLimiterCountsConcurrentAttemptsBeforeAnyEnds: requests that arrive
-// together are each counted when they are let through, so while the first
-// ones are still hashing, the rest are refused: no more hash work than
-// the limit, however slow the hash.
-func TestLimiterCountsConcurrentAttemptsBeforeAnyEnds(t *testing.T) {
+// TestLimiterChecksNoMoreConcurrentBadAttemptsThanTheLimit: requests that
+// arrive together are let through only while those in flight could not
+// use up the failures left, so while the first ones are still hashing,
+// the rest wait, and once those have failed, the rest are refused: no
+// more hash work than the limit, however slow the hash.
+func TestLimiterChecksNoMoreConcurrentBadAttemptsThanTheLimit(t *testing.T) {
 	h := &gatedHasher{gate: make(chan struct{})}
 	st := newStack(t, oauthhttp.MemoryLimits{}, stackConfig{svc: []oauthapp.Option{oauthapp.WithHasher(h)}})
 	app := st.kit.NewApp(permList)
@@ -177,22 +178,7 @@ func TestLimiterCountsConcurrentAttemptsBeforeAnyEnds(t *testing.T) {
 	const n = 4 * oauthhttp.DefaultClientFailures
 	codes := make(chan int, n)
 	for range n {
-		go func() {
-			r, err := http.NewRequest(http.MethodPost, st.ts.URL+oauthhttp.TokenPath, strings.NewReader("grant_type=client_credentials"))
-			if err != nil {
-				codes <- -1
-				return
-			}
-			r.Header.Set("Content-Type", formType)
-			r.Header.Set("Authorization", basic(app.SID, wrong))
-			resp, err := st.client.Do(r)
-			if err != nil {
-				codes <- -1
-				return
-			}
-			resp.Body.Close()
-			codes <- resp.StatusCode
-		}()
+		go func() { codes <- st.tokenStatus(basic(app.SID, wrong), "") }()
 	}
 	defer func() {
 		select {
@@ -201,21 +187,22 @@ func TestLimiterCountsConcurrentAttemptsBeforeAnyEnds(t *testing.T) {
 			close(h.gate)
 		}
 	}()
-	for refused := 0; refused < n-oauthhttp.DefaultClientFailures; refused++ {
-		select {
-		case code := <-codes:
-			if code != http.StatusTooManyRequests {
-				t.Fatalf("while %d attempts hash, another was answered %d, want 429", h.compares.Load(), code)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("only %d of %d concurrent attempts refused; %d are in the hash", refused, n, h.compares.Load())
-		}
+	waitFor(t, func() bool { return h.compares.Load() == oauthhttp.DefaultClientFailures }, "the limit of attempts in the hash")
+	select {
+	case code := <-codes:
+		t.Fatalf("while %d attempts hash, another was answered %d; want it held back", h.compares.Load(), code)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if got := h.compares.Load(); got != oauthhttp.DefaultClientFailures {
+		t.Fatalf("%d attempts in the hash at once, want the limit, %d", got, oauthhttp.DefaultClientFailures)
 	}
 	close(h.gate)
-	for range oauthhttp.DefaultClientFailures {
-		if code := <-codes; code != http.StatusUnauthorized {
-			t.Errorf("an attempt let through was answered %d, want 401", code)
-		}
+	count := map[int]int{}
+	for range n {
+		count[<-codes]++
+	}
+	if count[http.StatusUnauthorized] != oauthhttp.DefaultClientFailures || count[http.StatusTooManyRequests] != n-oauthhttp.DefaultClientFailures {
+		t.Errorf("answers %v, want %d × 401 and %d × 429", count, oauthhttp.DefaultClientFailures, n-oauthhttp.DefaultClientFailures)
 	}
 	if got := h.compares.Load(); got != oauthhttp.DefaultClientFailures {
 		t.Errorf("%d hash comparisons for %d concurrent attempts, want the limit, %d", got, n, oauthhttp.DefaultClientFailures)
@@ -396,7 +383,7 @@ func TestLimiterOptionsRefuseNil(t *testing.T) {
 			t.Errorf("%s: err %v, want ErrInvalidOption", name, err)
 		}
 	}
-	for _, l := range []oauthhttp.MemoryLimits{{Window: -time.Second}, {MaxKeys: -1}} {
+	for _, l := range []oauthhttp.MemoryLimits{{Window: -time.Second}, {MaxKeys: -1}, {MaxWait: -time.Second}} {
 		if _, err := oauthhttp.NewMemoryLimiter(l); !errors.Is(err, oauthhttp.ErrInvalidOption) {
 			t.Errorf("NewMemoryLimiter(%+v): err %v, want ErrInvalidOption", l, err)
 		}

@@ -30,6 +30,9 @@ const (
 	// DefaultFailureWindow is the window the failure limits are counted
 	// over.
 	DefaultFailureWindow = time.Minute
+	// DefaultMaxWait bounds how long Allow holds an attempt back while
+	// attempts of the same key are in flight.
+	DefaultMaxWait = 10 * time.Second
 	// DefaultLimiterKeys bounds the (client id, address) pairs and
 	// addresses a MemoryLimiter tracks at once: about 200 bytes each,
 	// whatever the requests held.
@@ -58,6 +61,12 @@ type MemoryLimits struct {
 	// Window is the period the limits are counted over: 0 is
 	// DefaultFailureWindow.
 	Window time.Duration
+	// MaxWait bounds how long Allow holds an attempt back waiting for
+	// attempts in flight of the same key to end: 0 is DefaultMaxWait.
+	// Only a pile-up of slow checks on one key reaches it: with the
+	// default SHA-256 hasher a check ends in microseconds. An attempt
+	// still held back then is refused, with Retry-After 1.
+	MaxWait time.Duration
 	// MaxKeys bounds the keys tracked at once: 0 is DefaultLimiterKeys.
 	// A key is forgotten once its failures have aged out (checked once a
 	// Window, or once a second while full); when that is not enough, a
@@ -72,21 +81,57 @@ type MemoryLimits struct {
 // MemoryLimiter is the in-memory Limiter: it limits failed authentications
 // per client id and address, and per address, within one process. It
 // starts no goroutine; memory is bounded by MaxKeys, and a key whose
-// failures have all aged out of the window is forgotten.
+// failures have all aged out of the window, with no attempt in flight, is
+// forgotten.
 //
-// Each key is a generic cell rate algorithm: a burst of up to the limit of
-// failures is allowed, then one more every Window/limit. So a key that
-// used its burst recovers it in full one Window after its last failure,
-// and meanwhile gets one attempt back every Window/limit.
+// The rule, for each key (a client id from an address, and an address):
+//   - Settled failures are a generic cell rate algorithm: a burst of up
+//     to the limit of failures, then one more every Window/limit. A key
+//     that used its burst recovers it in full one Window after its last
+//     failure, and meanwhile gets one attempt back every Window/limit.
+//   - Allow refuses (retryAfter until the next attempt comes back) only
+//     when settled failures have used the burst.
+//   - Otherwise it lets the attempt through if fewer attempts of the key
+//     are in flight than failures are left in its burst, so that even if
+//     all of them fail, none goes past the limit. If as many are in
+//     flight, it waits until one ends: a success leaves the failures as
+//     they were and frees a place, a failure uses one up. It waits at
+//     most MaxWait, or until the request's context is done.
+//
+// So a client that has not failed is never refused, however many of its
+// requests arrive together: the ones over the number of failures left
+// wait for the check of one in flight (microseconds with SHA-256). And of
+// a burst of concurrent bad requests, exactly the limit are checked; the
+// rest are refused once those have failed.
 type MemoryLimiter struct {
 	client, addr rate
 	window       int64
 	maxKeys      int
+	maxWait      time.Duration
 	now          func() time.Time
 
 	mu        sync.Mutex
-	tat       map[limitKey]int64 // theoretical arrival time, Unix ns
+	keys      map[limitKey]keyState
 	lastSweep int64
+}
+
+// keyState is what a MemoryLimiter keeps of one key.
+type keyState struct {
+	// tat is the theoretical arrival time of the settled failures, Unix
+	// ns: the burst is spent while tat-now > window-interval.
+	tat int64
+	// inflight counts the attempts Allow let through whose Done has not
+	// come yet.
+	inflight int32
+	// wake is closed when an attempt of the key ends, to wake the
+	// attempts waiting for a place; nil while none waits.
+	wake chan struct{}
+}
+
+// idle reports whether the key holds nothing worth keeping at now: no
+// failure in its window, no attempt in flight, none waiting.
+func (k keyState) idle(now int64) bool {
+	return k.tat <= now && k.inflight == 0 && k.wake == nil
 }
 
 // rate is one limit: interval between failures once the burst is spent,
@@ -121,16 +166,19 @@ func text(s string) keyText {
 }
 
 // NewMemoryLimiter returns a MemoryLimiter with the given limits. It fails
-// (with ErrInvalidOption) for a negative Window or MaxKeys.
+// (with ErrInvalidOption) for a negative Window, MaxWait or MaxKeys.
 func NewMemoryLimiter(l MemoryLimits) (*MemoryLimiter, error) {
-	if l.Window < 0 || l.MaxKeys < 0 {
-		return nil, fmt.Errorf("%w: NewMemoryLimiter: negative Window or MaxKeys", ErrInvalidOption)
+	if l.Window < 0 || l.MaxKeys < 0 || l.MaxWait < 0 {
+		return nil, fmt.Errorf("%w: NewMemoryLimiter: negative Window, MaxWait or MaxKeys", ErrInvalidOption)
 	}
 	if l.Window == 0 {
 		l.Window = DefaultFailureWindow
 	}
 	if l.MaxKeys == 0 {
 		l.MaxKeys = DefaultLimiterKeys
+	}
+	if l.MaxWait == 0 {
+		l.MaxWait = DefaultMaxWait
 	}
 	if l.Now == nil {
 		l.Now = time.Now
@@ -140,8 +188,9 @@ func NewMemoryLimiter(l MemoryLimits) (*MemoryLimiter, error) {
 		addr:    newRate(l.AddrFailures, DefaultAddrFailures, l.Window),
 		window:  int64(l.Window),
 		maxKeys: l.MaxKeys,
+		maxWait: l.MaxWait,
 		now:     l.Now,
-		tat:     make(map[limitKey]int64),
+		keys:    make(map[limitKey]keyState),
 	}, nil
 }
 
@@ -178,81 +227,135 @@ func (l *MemoryLimiter) limits(a Attempt) (out [2]limit, n int) {
 
 // Allow refuses an attempt whose client id from its address, or whose
 // address, has used its failures; retryAfter is the longer wait of the
-// two. An attempt it allows is counted as a failure under both until
-// Done.
-func (l *MemoryLimiter) Allow(_ context.Context, a Attempt) (time.Duration, bool) {
+// two. It lets the attempt through when, under each key, the attempts in
+// flight could not use up the failures left, and otherwise waits for one
+// of them to end (see MemoryLimiter).
+func (l *MemoryLimiter) Allow(ctx context.Context, a Attempt) (time.Duration, bool) {
 	lim, n := l.limits(a)
+	var timeout <-chan time.Time
+	for {
+		wait, wake := l.try(lim[:n])
+		if wake == nil {
+			return wait, wait == 0
+		}
+		if timeout == nil {
+			t := time.NewTimer(l.maxWait)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return time.Second, false
+		case <-timeout:
+			return time.Second, false
+		}
+	}
+}
+
+// try decides an attempt under the lock: refused (wait > 0), let through
+// and counted in flight (wait 0, wake nil), or to be held back until wake
+// is closed.
+func (l *MemoryLimiter) try(lim []limit) (wait time.Duration, wake chan struct{}) {
 	now := l.now().UnixNano()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var wait int64
-	for _, x := range lim[:n] {
-		if tat, ok := l.tat[x.k]; ok {
-			wait = max(wait, tat-now-(x.r.window-x.r.interval))
+	var refuse int64
+	full := -1
+	for i, x := range lim {
+		k := l.keys[x.k]
+		refuse = max(refuse, k.tat-now-(x.r.window-x.r.interval))
+		if full < 0 && int64(k.inflight) >= x.r.left(k.tat, now) {
+			full = i
 		}
 	}
-	if wait > 0 {
-		return time.Duration(wait), false
+	if refuse > 0 {
+		return time.Duration(refuse), nil
 	}
-	for _, x := range lim[:n] {
-		tat, ok := l.tat[x.k]
+	if full >= 0 {
+		k := l.keys[lim[full].k]
+		if k.wake == nil {
+			k.wake = make(chan struct{})
+			l.keys[lim[full].k] = k
+		}
+		return 0, k.wake
+	}
+	for _, x := range lim {
+		k, ok := l.keys[x.k]
 		if !ok {
 			l.makeRoom(now)
 		}
-		l.tat[x.k] = max(tat, now) + x.r.interval
+		k.inflight++
+		l.keys[x.k] = k
 	}
-	return 0, true
+	return 0, nil
 }
 
-// Done keeps the failure Allow counted for the attempt when failed, and
-// takes it back otherwise. A key with nothing left pending is forgotten.
+// left is how many failures a key whose settled failures stand at tat may
+// still have at now before its burst is spent.
+func (r rate) left(tat, now int64) int64 {
+	return (r.window - max(tat-now, 0)) / r.interval
+}
+
+// Done ends an attempt: it counts a failure when failed, frees the
+// attempt's place, and wakes the attempts waiting for one. A key with
+// nothing left to keep is forgotten.
 func (l *MemoryLimiter) Done(_ context.Context, a Attempt, failed bool) {
 	lim, n := l.limits(a)
 	now := l.now().UnixNano()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, x := range lim[:n] {
-		tat, ok := l.tat[x.k]
-		if !ok {
+		k, ok := l.keys[x.k]
+		if !ok || k.inflight == 0 {
 			continue // evicted meanwhile
 		}
-		if !failed {
-			tat -= x.r.interval
+		k.inflight--
+		if failed {
+			k.tat = max(k.tat, now) + x.r.interval
 		}
-		if tat <= now {
-			delete(l.tat, x.k)
+		if k.wake != nil {
+			close(k.wake)
+			k.wake = nil
+		}
+		if k.idle(now) {
+			delete(l.keys, x.k)
 		} else {
-			l.tat[x.k] = tat
+			l.keys[x.k] = k
 		}
 	}
 }
 
-// makeRoom drops the keys whose failures have all aged out, once a window
-// (once a second while the map is full), and keeps the map below maxKeys:
-// when sweeping is not enough, it drops the key with the fewest pending
-// failures among a few it samples, so the most attacked keys stay.
+// makeRoom drops the keys that hold nothing any more, once a window (once
+// a second while the map is full), and keeps the map below maxKeys: when
+// sweeping is not enough, it drops the key with the fewest pending
+// failures among a few it samples, so the most attacked keys stay. The
+// attempts waiting on a dropped key are woken to decide again.
 func (l *MemoryLimiter) makeRoom(now int64) {
-	full := len(l.tat) >= l.maxKeys
+	full := len(l.keys) >= l.maxKeys
 	if since := now - l.lastSweep; since >= l.window || full && since >= int64(time.Second) {
 		l.lastSweep = now
-		for k, tat := range l.tat {
-			if tat <= now {
-				delete(l.tat, k)
+		for k, st := range l.keys {
+			if st.idle(now) {
+				delete(l.keys, k)
 			}
 		}
 	}
-	for len(l.tat) >= l.maxKeys {
+	for len(l.keys) >= l.maxKeys {
 		var victim limitKey
 		oldest, n := int64(0), 0
-		for k, tat := range l.tat {
-			if n == 0 || tat < oldest {
-				victim, oldest = k, tat
+		for k, st := range l.keys {
+			if n == 0 || st.tat < oldest {
+				victim, oldest = k, st.tat
 			}
 			if n++; n == 8 {
 				break
 			}
 		}
-		delete(l.tat, victim)
+		if w := l.keys[victim].wake; w != nil {
+			close(w)
+		}
+		delete(l.keys, victim)
 	}
 }
 
@@ -261,5 +364,5 @@ func (l *MemoryLimiter) makeRoom(now int64) {
 func (l *MemoryLimiter) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.tat)
+	return len(l.keys)
 }
