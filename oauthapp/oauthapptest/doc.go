@@ -6,8 +6,7 @@
 // deleted app, signed by another service's key, of another account), each
 // in one call.
 //
-// A kit belongs to the testing.TB it was made with, as miniredis's RunT
-// does: a setup failure (a bad option, asking for a token with a scope the
+// A kit belongs to the testing.TB it was made with: a setup failure (a bad option, asking for a token with a scope the
 // app lacks) fails that test through t.Fatalf with a message that says what
 // went wrong, never a panic that would end the whole test binary; what the
 // kit starts is stopped by t.Cleanup; its helpers call t.Helper, so a

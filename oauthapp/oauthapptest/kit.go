@@ -18,8 +18,9 @@ import (
 // Kit is a Service with a fake clock, on the in-memory store unless
 // WithStore gave another, and an account with an Owner to manage apps in
 // it. It belongs to the test that made it: its methods fail that test
-// through t.Fatalf when they cannot do what they are asked. It is safe for
-// concurrent use by the test's goroutines.
+// through t.Fatalf when they cannot do what they are asked, so, as with
+// t.Fatalf itself, call them from the test's goroutine. Its fields and its
+// Service are safe for concurrent use.
 type Kit struct {
 	// Service is the service under test, on Store and Keys, with Clock as
 	// its clock unless WithServiceOptions replaced it.
@@ -208,7 +209,7 @@ func (k *Kit) Rotate(appSID string, grace time.Duration) string {
 	return info.secret
 }
 
-// Delete deletes the app, as its account's Owner would when its
+// Delete deletes the app, as the user who created it would when its
 // credentials leak: its secrets and tokens stop working.
 func (k *Kit) Delete(appSID string) {
 	k.t.Helper()

@@ -35,11 +35,11 @@ func TestSetupFailuresFailTheTestWithoutPanicking(t *testing.T) {
 		{"a nil option", func(t testing.TB) { oauthapptest.New(t, nil) }, "oauthapptest: New: oauthapptest: invalid option: nil option"},
 		{"a bad service option", func(t testing.TB) {
 			oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithTokenTTL(0)))
-		}, "oauthapptest: building the service: oauthapp: WithTokenTTL: token TTL 0s outside"},
+		}, "oauthapptest: building the service: oauthapp: WithTokenTTL"},
 		{"a bad server option", func(t testing.TB) {
 			oauthapptest.NewServer(t, oauthapptest.WithServerOptions(oauthhttp.WithRealm("bad\"realm")))
 		}, "oauthapptest: NewServer: building the oauthhttp server: oauthhttp: invalid option: WithRealm"},
-		{"an app with a malformed permission", func(t testing.TB) { oauthapptest.New(t).NewApp("not a permission") }, `oauthapptest: creating an app allowed ["not a permission"]: oauthapp: invalid argument`},
+		{"an app with a malformed permission", func(t testing.TB) { oauthapptest.New(t).NewApp("not a permission") }, `oauthapptest: creating an app allowed ["not a permission"]: oauthapp: `},
 		{"a token with a scope the app lacks", func(t testing.TB) {
 			kit := oauthapptest.New(t)
 			kit.Token(kit.NewApp(permList), "/demo/messaging/messages/delete")
@@ -52,7 +52,7 @@ func TestSetupFailuresFailTheTestWithoutPanicking(t *testing.T) {
 		}, "was not created with the kit"},
 		{"another service with a bad option", func(t testing.TB) {
 			oauthapptest.New(t).NewService(oauthapp.WithRegions())
-		}, "oauthapptest: building another service: oauthapp: WithRegions: no region"},
+		}, "oauthapptest: building another service: oauthapp: WithRegions"},
 		{"a route the catalog refuses", func(t testing.TB) {
 			oauthapptest.New(t, oauthapptest.WithRoutes(scope.Route{Pattern: "GET /x", Permission: "not a permission"}))
 		}, "oauthapptest: New: oauthapptest: invalid option: WithRoutes"},

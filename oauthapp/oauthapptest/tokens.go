@@ -13,7 +13,9 @@ import (
 // The tokens a resource server must refuse, each made in one call, so that
 // a test can prove its handlers refuse them. Each is well-formed, and is
 // refused for its one flaw alone: everything else about it is as a genuine
-// token of the kit's service would be.
+// token of the kit's service would be. Each starts from a genuine token,
+// issued as Token issues one (the audit hook hears of it), which
+// ExpiredToken and ForeignKeyToken then sign anew.
 
 // ExpiredToken returns a token of the app, with the given permissions
 // (none: everything its policy allows), signed by the service's key, that
