@@ -61,8 +61,8 @@ type ClientConfig struct {
 // httptest.Server and returns it. It takes New's options; the service's
 // issuer is the server's URL unless WithServiceOptions sets another, and
 // WithServerOptions configures the oauthhttp server. A setup failure
-// fails t with t.Fatalf; the server is closed, and then the service, when
-// the test ends (t.Cleanup).
+// fails t with t.Fatalf; the server and the service are closed when the
+// test ends (t.Cleanup).
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	cfg := configure(t, "NewServer", opts)
