@@ -18,6 +18,9 @@ var (
 	// ErrInvalidArgument: a malformed SID, name, policy, TTL, grace or page
 	// size. The wrapped error says which.
 	ErrInvalidArgument = errors.New("oauthapp: invalid argument")
+	// ErrInvalidOption: an Option of New was given an unusable value; the
+	// wrapped message says which. Every bad option's error wraps it.
+	ErrInvalidOption = errors.New("oauthapp: invalid option")
 	// ErrUnsupportedRegion: the region is not one this service serves.
 	ErrUnsupportedRegion = errors.New("oauthapp: unsupported region")
 	// ErrConflict: a management call kept losing a race with concurrent
@@ -68,7 +71,10 @@ var errSIDFormat = errors.New("want two-letter prefix and 32 lowercase hex digit
 // ScopeError names the permission a scope check failed on. It wraps
 // ErrInvalidScope (token requests) or ErrInsufficientScope (authorization).
 type ScopeError struct {
-	// Permission is the permission that was not granted.
+	// Permission is the permission that was not granted. Under
+	// ErrInvalidScope it is a requested permission that parsed (a
+	// malformed scope is a plain ErrInvalidScope), so its alphabet holds
+	// no '_' and no client secret: safe to repeat in an answer.
 	Permission string
 	err        error
 }

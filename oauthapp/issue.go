@@ -48,17 +48,27 @@ type Token struct {
 	ExpiresAt time.Time
 }
 
-// Client is an authenticated OAuth client.
+// Client is proof that an OAuth client authenticated: only
+// AuthenticateClient makes one, so Introspect and Revoke act only for a
+// client that presented its credentials. Its fields cannot be set from
+// outside; the zero Client is no client, and Introspect and Revoke refuse
+// it with ErrInvalidClient.
 type Client struct {
-	// AppSID is the app's SID, its client id.
-	AppSID string
-	// AccountSID is the account that owns the app.
-	AccountSID string
-	// Region is the region the app lives in.
-	Region string
-	// SecretID is the public id of the secret that authenticated it.
-	SecretID string
+	appSID, accountSID, region, secretID string
 }
+
+// AppSID returns the app's SID, its client id.
+func (c Client) AppSID() string { return c.appSID }
+
+// AccountSID returns the account that owns the app.
+func (c Client) AccountSID() string { return c.accountSID }
+
+// Region returns the region the app lives in.
+func (c Client) Region() string { return c.region }
+
+// SecretID returns the public id of the secret that authenticated the
+// client.
+func (c Client) SecretID() string { return c.secretID }
 
 // AuthenticateClient checks a client id and secret (presented in the given
 // region, "" for the default one). A region the service does not serve is
@@ -131,7 +141,7 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 	if s.rehash && a.creds.NeedsRehash(secretID, s.cfg.hasher) {
 		s.upgrade(ctx, a, presented, secretID, now)
 	}
-	return Client{AppSID: a.sid, AccountSID: a.account, Region: a.region, SecretID: secretID}, a, nil
+	return Client{appSID: a.sid, accountSID: a.account, region: a.region, secretID: secretID}, a, nil
 }
 
 // IssueToken authenticates the client and issues an access token whose
@@ -184,17 +194,17 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, erro
 		granted = scope.FormatScope(narrowed)
 	}
 	raw, claims, err := s.minter.Mint(now, token.MintRequest{
-		ClientID:   client.AppSID,
+		ClientID:   client.appSID,
 		Scope:      granted,
-		AccountSID: client.AccountSID,
-		Region:     client.Region,
-		SecretID:   client.SecretID,
+		AccountSID: client.accountSID,
+		Region:     client.region,
+		SecretID:   client.secretID,
 		TTL:        ttl,
 	})
 	if err != nil {
 		return Token{}, fmt.Errorf("oauthapp: minting token: %w", err)
 	}
-	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.AccountSID, AppSID: client.AppSID, SecretID: client.SecretID, TokenID: claims.ID, Scope: claims.Scope})
+	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.accountSID, AppSID: client.appSID, SecretID: client.secretID, TokenID: claims.ID, Scope: claims.Scope})
 	return Token{
 		AccessToken: raw,
 		TokenType:   "Bearer",

@@ -2,28 +2,30 @@ package oauthapp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/secret"
+	"github.com/oauthapps/oauthapps/token"
 )
 
 // Limits on configurable durations.
 const (
 	// DefaultTokenTTL is the lifetime of an access token unless the service
-	// or the app says otherwise: one hour, returned as expires_in 3600.
-	DefaultTokenTTL = time.Hour
-	// MinTokenTTL and MaxTokenTTL bound a service's or an app's token TTL.
-	MinTokenTTL = time.Minute
-	MaxTokenTTL = 30 * 24 * time.Hour
+	// or the app says otherwise: one hour, returned as expires_in 3600. It
+	// is token.DefaultTTL.
+	DefaultTokenTTL = token.DefaultTTL
+	// MinTokenTTL and MaxTokenTTL bound a service's or an app's token TTL:
+	// token.MinTTL and token.MaxTTL, what a token may carry.
+	MinTokenTTL = token.MinTTL
+	MaxTokenTTL = token.MaxTTL
 	// DefaultGrace is how long a rotated-out secret keeps working unless
-	// the service or the rotation says otherwise.
-	DefaultGrace = 24 * time.Hour
-	// MaxGrace is the longest grace a rotation may give.
-	MaxGrace = 30 * 24 * time.Hour
+	// the service or the rotation says otherwise: secret.DefaultGrace.
+	DefaultGrace = secret.DefaultGrace
+	// MaxGrace is the longest grace a rotation may give: secret.MaxGrace.
+	MaxGrace = secret.MaxGrace
 	// DefaultRegion is the region a service serves unless WithRegions says
 	// otherwise.
 	DefaultRegion = "us1"
@@ -36,7 +38,7 @@ const (
 )
 
 // Option configures a Service. Options are checked by New: an invalid value
-// is an error from New, never a panic later.
+// is an error from New wrapping ErrInvalidOption, never a panic later.
 type Option func(*config) error
 
 type config struct {
@@ -77,7 +79,7 @@ func defaults() config {
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
-			return errors.New("oauthapp: WithClock: nil clock")
+			return fmt.Errorf("%w: WithClock: nil clock", ErrInvalidOption)
 		}
 		c.clock = now
 		return nil
@@ -89,7 +91,7 @@ func WithClock(now func() time.Time) Option {
 func WithIssuer(issuer string) Option {
 	return func(c *config) error {
 		if issuer == "" {
-			return errors.New("oauthapp: WithIssuer: empty issuer")
+			return fmt.Errorf("%w: WithIssuer: empty issuer", ErrInvalidOption)
 		}
 		c.issuer = issuer
 		return nil
@@ -101,7 +103,7 @@ func WithIssuer(issuer string) Option {
 func WithAudience(audience string) Option {
 	return func(c *config) error {
 		if audience == "" {
-			return errors.New("oauthapp: WithAudience: empty audience")
+			return fmt.Errorf("%w: WithAudience: empty audience", ErrInvalidOption)
 		}
 		c.audience = audience
 		return nil
@@ -113,12 +115,12 @@ func WithAudience(audience string) Option {
 func WithRegions(regions ...string) Option {
 	return func(c *config) error {
 		if len(regions) == 0 {
-			return errors.New("oauthapp: WithRegions: no region")
+			return fmt.Errorf("%w: WithRegions: no region", ErrInvalidOption)
 		}
 		seen := make(map[string]bool, len(regions))
 		for _, r := range regions {
 			if r == "" || seen[r] {
-				return fmt.Errorf("oauthapp: WithRegions: empty or repeated region %q", r)
+				return fmt.Errorf("%w: WithRegions: empty or repeated region %q", ErrInvalidOption, r)
 			}
 			seen[r] = true
 		}
@@ -133,7 +135,7 @@ func WithRegions(regions ...string) Option {
 func WithTokenTTL(ttl time.Duration) Option {
 	return func(c *config) error {
 		if err := checkTTL(ttl); err != nil {
-			return fmt.Errorf("oauthapp: WithTokenTTL: %w", err)
+			return fmt.Errorf("%w: WithTokenTTL: %w", ErrInvalidOption, err)
 		}
 		c.tokenTTL = ttl
 		return nil
@@ -145,7 +147,7 @@ func WithTokenTTL(ttl time.Duration) Option {
 func WithDefaultGrace(grace time.Duration) Option {
 	return func(c *config) error {
 		if err := checkGrace(grace); err != nil {
-			return fmt.Errorf("oauthapp: WithDefaultGrace: %w", err)
+			return fmt.Errorf("%w: WithDefaultGrace: %w", ErrInvalidOption, err)
 		}
 		c.grace = grace
 		return nil
@@ -161,7 +163,7 @@ func WithDefaultGrace(grace time.Duration) Option {
 func WithCatalog(catalog *scope.Catalog) Option {
 	return func(c *config) error {
 		if catalog == nil {
-			return errors.New("oauthapp: WithCatalog: nil catalog")
+			return fmt.Errorf("%w: WithCatalog: nil catalog", ErrInvalidOption)
 		}
 		c.catalog = catalog
 		return nil
@@ -183,7 +185,7 @@ func WithAudit(hook func(context.Context, Event)) Option {
 func WithLogger(logger *slog.Logger) Option {
 	return func(c *config) error {
 		if logger == nil {
-			return errors.New("oauthapp: WithLogger: nil logger")
+			return fmt.Errorf("%w: WithLogger: nil logger", ErrInvalidOption)
 		}
 		c.logger = logger
 		return nil
@@ -215,7 +217,7 @@ func WithLogger(logger *slog.Logger) Option {
 func WithHasher(h secret.Hasher) Option {
 	return func(c *config) error {
 		if h == nil {
-			return errors.New("oauthapp: WithHasher: nil hasher")
+			return fmt.Errorf("%w: WithHasher: nil hasher", ErrInvalidOption)
 		}
 		c.hasher = h
 		return nil
@@ -250,7 +252,7 @@ func WithHashUpgrades(on bool) Option {
 func WithCache(maxStale time.Duration, size int) Option {
 	return func(c *config) error {
 		if maxStale <= 0 || size < 0 {
-			return errors.New("oauthapp: WithCache: maxStale must be positive and size not negative")
+			return fmt.Errorf("%w: WithCache: maxStale must be positive and size not negative", ErrInvalidOption)
 		}
 		c.cacheStale = maxStale
 		if size > 0 {

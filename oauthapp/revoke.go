@@ -12,7 +12,8 @@ import (
 // Introspect reports whether a token is active (RFC 7662): validly signed,
 // unexpired, not revoked, its app present and its secret active. A client
 // may introspect only its own tokens; another client's token is reported
-// inactive. An inactive token is not an error: active is false.
+// inactive. An inactive token is not an error: active is false. client
+// comes from AuthenticateClient; the zero Client is ErrInvalidClient.
 //
 // The Identity's Scope is what the token grants today: its scope read
 // against the app's current policy (scope.Policy.Grant), so a permission
@@ -22,6 +23,9 @@ import (
 // cannot be spelled out and stays whole; Authorize still refuses the
 // denied permission.
 func (s *Service) Introspect(ctx context.Context, client Client, bearer string) (id Identity, active bool, err error) {
+	if client.appSID == "" {
+		return Identity{}, false, ErrInvalidClient
+	}
 	id, a, err := s.check(ctx, bearer)
 	if err != nil {
 		if errors.Is(err, ErrInvalidToken) || errors.Is(err, ErrWrongRegion) {
@@ -29,7 +33,7 @@ func (s *Service) Introspect(ctx context.Context, client Client, bearer string) 
 		}
 		return Identity{}, false, err
 	}
-	if id.AppSID != client.AppSID {
+	if id.AppSID != client.appSID {
 		return Identity{}, false, nil
 	}
 	if grants, err := scope.ParseGrantScope(id.Scope); err == nil {
@@ -46,8 +50,12 @@ func (s *Service) Introspect(ctx context.Context, client Client, bearer string) 
 // PurgeRevoked). A token that is not valid yet (minted by an instance
 // whose clock runs ahead) is revoked too, since it would become valid
 // later. A token that is already invalid needs no revocation and is not
-// an error; another client's token is ErrForeignToken.
+// an error; another client's token is ErrForeignToken. client comes from
+// AuthenticateClient; the zero Client is ErrInvalidClient.
 func (s *Service) Revoke(ctx context.Context, client Client, bearer string) error {
+	if client.appSID == "" {
+		return ErrInvalidClient
+	}
 	claims, err := s.validator.Validate(s.now(), bearer)
 	if errors.Is(err, token.ErrNotYetValid) {
 		claims, err = s.validator.Verify(bearer)
@@ -55,7 +63,7 @@ func (s *Service) Revoke(ctx context.Context, client Client, bearer string) erro
 	if err != nil {
 		return nil
 	}
-	if claims.ClientID != client.AppSID {
+	if claims.ClientID != client.appSID {
 		return ErrForeignToken
 	}
 	if err := s.store.RevokeToken(ctx, claims.ID, claims.ExpiresAt); err != nil {

@@ -526,6 +526,29 @@ func TestAuditEvents(t *testing.T) {
 	assert.Equal(t, permCreate, events[4].Scope, "a denial names the permission")
 }
 
+// TestClientIsProofOfAuthentication: only AuthenticateClient makes a
+// Client, with the app's details; a Client nobody authenticated (the zero
+// value, the only one code outside the package can write) revokes and
+// introspects nothing.
+func TestClientIsProofOfAuthentication(t *testing.T) {
+	k := oauthapptest.New(t)
+	app := k.NewApp(permList)
+	tok := k.Token(app)
+	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
+	require.NoError(t, err)
+	assert.Equal(t, app.SID, client.AppSID())
+	assert.Equal(t, app.AccountSID, client.AccountSID())
+	assert.Equal(t, oauthapp.DefaultRegion, client.Region())
+	assert.NotEmpty(t, client.SecretID())
+
+	var forged oauthapp.Client
+	assert.ErrorIs(t, k.Service.Revoke(ctx, forged, tok), oauthapp.ErrInvalidClient)
+	_, active, err := k.Service.Introspect(ctx, forged, tok)
+	assert.ErrorIs(t, err, oauthapp.ErrInvalidClient)
+	assert.False(t, active)
+	assert.NoError(t, authorize(k, tok, permList), "the token stays valid")
+}
+
 func TestRevokedTokenFailsUntilItWouldHaveExpired(t *testing.T) {
 	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
@@ -633,17 +656,20 @@ func TestNewRefusesBadOptions(t *testing.T) {
 	keys, err := token.NewKeySet(key)
 	require.NoError(t, err)
 	for name, opt := range map[string]oauthapp.Option{
-		"nil clock":        oauthapp.WithClock(nil),
-		"empty issuer":     oauthapp.WithIssuer(""),
-		"no regions":       oauthapp.WithRegions(),
-		"repeated region":  oauthapp.WithRegions("us1", "us1"),
-		"negative grace":   oauthapp.WithDefaultGrace(-1),
-		"grace too long":   oauthapp.WithDefaultGrace(31 * 24 * time.Hour),
-		"zero cache bound": oauthapp.WithCache(0, 10),
+		"nil clock":           oauthapp.WithClock(nil),
+		"empty issuer":        oauthapp.WithIssuer(""),
+		"no regions":          oauthapp.WithRegions(),
+		"repeated region":     oauthapp.WithRegions("us1", "us1"),
+		"negative grace":      oauthapp.WithDefaultGrace(-1),
+		"grace too long":      oauthapp.WithDefaultGrace(31 * 24 * time.Hour),
+		"zero cache bound":    oauthapp.WithCache(0, 10),
+		"token TTL too short": oauthapp.WithTokenTTL(time.Second),
+		"nil logger":          oauthapp.WithLogger(nil),
+		"nil hasher":          oauthapp.WithHasher(nil),
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := oauthapp.New(st, keys, opt)
-			assert.Error(t, err)
+			assert.ErrorIs(t, err, oauthapp.ErrInvalidOption)
 		})
 	}
 	_, err = oauthapp.New(nil, keys)

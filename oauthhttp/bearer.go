@@ -134,5 +134,5 @@ func (s *Server) challenge(w http.ResponseWriter, e *oauthError, permission stri
 		}
 		w.Header().Set("WWW-Authenticate", v)
 	}
-	writeJSON(w, e.status, appendError(make([]byte, 0, 128), e))
+	writeJSON(w, e.status, errorBody{e.code, e.desc})
 }

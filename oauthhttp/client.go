@@ -3,6 +3,7 @@ package oauthhttp
 import (
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -87,10 +88,9 @@ func parseBasic(auth string) (credentials, *oauthError) {
 	if !ok {
 		return credentials{}, errBadBasic
 	}
-	if id, ok = unescape(id); !ok {
-		return credentials{}, errBadBasic
-	}
-	if sec, ok = unescape(sec); !ok {
+	id, err1 := url.QueryUnescape(id)
+	sec, err2 := url.QueryUnescape(sec)
+	if err1 != nil || err2 != nil {
 		return credentials{}, errBadBasic
 	}
 	if id == "" || sec == "" {

@@ -1,9 +1,6 @@
 package oauthhttp
 
-import (
-	"encoding/json"
-	"net/http"
-)
+import "net/http"
 
 // introspection is the answer of RFC 7662 section 2.2. Only Active is
 // present for an inactive token.
@@ -59,10 +56,5 @@ func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
 			Region:     id.Region,
 		}
 	}
-	body, err := json.Marshal(resp)
-	if err != nil {
-		s.writeError(w, s.clientError(ctx, err))
-		return
-	}
-	writeJSON(w, http.StatusOK, body)
+	writeJSON(w, http.StatusOK, resp)
 }

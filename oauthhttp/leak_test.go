@@ -168,14 +168,18 @@ func TestNoSecretOrTokenLeaks(t *testing.T) {
 	sc.call(oauthhttp.RevocationPath, "token="+url.QueryEscape(t1b), basic(app1.SID, s1b))
 
 	// The tokens in use: good, revoked, on another account, forged.
+	client1, err := svc.AuthenticateClient(ctx, app1.SID, s1b, "")
+	sc.cap.err(err)
+	client2, err := svc.AuthenticateClient(ctx, app2.SID, s2, "")
+	sc.cap.err(err)
 	for _, tok := range []string{t1, t1b, t1c, t2, t1 + "x", strings.Replace(t2, ".", ".e30", 1)} {
 		sc.use(messages(app1.AccountSID), tok)
 		sc.use(messages(oauthapp.NewSID(oauthapp.AccountSIDPrefix)), tok)
 		_, err := svc.Authorize(ctx, tok, oauthapp.Resource{Permission: permCreate, AccountSID: app1.AccountSID})
 		sc.cap.err(err)
-		_, _, err = svc.Introspect(ctx, oauthapp.Client{AppSID: app1.SID}, tok)
+		_, _, err = svc.Introspect(ctx, client1, tok)
 		sc.cap.err(err)
-		sc.cap.err(svc.Revoke(ctx, oauthapp.Client{AppSID: app2.SID}, tok))
+		sc.cap.err(svc.Revoke(ctx, client2, tok))
 	}
 
 	// The store fails: the service and the server log it.

@@ -52,13 +52,7 @@ func (s *Server) Metadata() http.Handler {
 		if c := s.svc.Catalog(); c != nil {
 			doc.ScopesSupported = c.Permissions()
 		}
-		body, err := json.Marshal(doc)
-		if err != nil {
-			s.cfg.logger.ErrorContext(r.Context(), "oauthhttp: encoding metadata", "error", err)
-			http.Error(w, "metadata unavailable", http.StatusInternalServerError)
-			return
-		}
-		writeCacheable(w, hdrJSON, body)
+		writeJSON(w, http.StatusOK, doc, hdrJSON...)
 	})
 }
 
@@ -87,7 +81,7 @@ func (s *Server) JWKS() http.Handler {
 			http.Error(w, "JWKS unavailable", http.StatusInternalServerError)
 			return
 		}
-		writeCacheable(w, hdrJWKSType, body)
+		writeJSON(w, http.StatusOK, json.RawMessage(body), hdrJWKSType...)
 	})
 }
 
@@ -101,12 +95,4 @@ func readOnly(serve http.HandlerFunc) http.Handler {
 		}
 		serve(w, r)
 	})
-}
-
-func writeCacheable(w http.ResponseWriter, contentType []string, body []byte) {
-	h := w.Header()
-	h["Content-Type"] = contentType
-	h["Cache-Control"] = hdrMaxAge
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
 }

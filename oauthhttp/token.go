@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
-	"sync"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
-	"github.com/oauthapps/oauthapps/scope"
 )
 
 // Token returns the token endpoint of the client credentials grant
@@ -70,13 +67,11 @@ func (s *Server) tokenError(ctx context.Context, err error) *oauthError {
 	if !errors.Is(err, oauthapp.ErrInvalidScope) {
 		return s.clientError(ctx, err)
 	}
+	// A ScopeError's permission parsed, so it can hold no secret (see
+	// oauthapp.ScopeError).
 	var se *oauthapp.ScopeError
 	if errors.As(err, &se) {
-		// Only a well-formed permission is repeated: its alphabet has
-		// no '_', so it can hold no client secret.
-		if _, perr := scope.ParsePermission(se.Permission); perr == nil {
-			return &oauthError{status: http.StatusBadRequest, code: CodeInvalidScope, desc: "the scope " + se.Permission + " is not allowed for this client"}
-		}
+		return &oauthError{status: http.StatusBadRequest, code: CodeInvalidScope, desc: "the scope " + se.Permission + " is not allowed for this client"}
 	}
 	return errMalformedScope
 }
@@ -91,24 +86,14 @@ func (s *Server) clientError(ctx context.Context, err error) *oauthError {
 	return errServer
 }
 
-// jsonPool recycles the buffers responses are written from.
-var jsonPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+// tokenBody is the section 5.1 answer.
+type tokenBody struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int64  `json:"expires_in"`
+	Scope       string `json:"scope"`
+}
 
-// writeToken writes the section 5.1 answer, by hand: this is the hot path.
 func (s *Server) writeToken(w http.ResponseWriter, tok *oauthapp.Token) {
-	bp := jsonPool.Get().(*[]byte)
-	b := append((*bp)[:0], `{"access_token":`...)
-	b = appendString(b, tok.AccessToken)
-	b = append(b, `,"token_type":`...)
-	b = appendString(b, tok.TokenType)
-	b = append(b, `,"expires_in":`...)
-	b = strconv.AppendInt(b, tok.ExpiresIn, 10)
-	b = append(b, `,"scope":`...)
-	b = appendString(b, tok.Scope)
-	b = append(b, '}')
-	writeJSON(w, http.StatusOK, b)
-	*bp = b
-	if cap(b) <= maxPooled {
-		jsonPool.Put(bp)
-	}
+	writeJSON(w, http.StatusOK, tokenBody{tok.AccessToken, tok.TokenType, tok.ExpiresIn, tok.Scope})
 }

@@ -42,9 +42,7 @@ const (
 // The zero value uses the defaults of the options (19 MiB, 2 passes, 1
 // lane: the OWASP minimum); NewArgon2id sets other parameters.
 type Argon2id struct {
-	time    uint32
-	memory  uint32
-	threads uint8
+	config
 }
 
 // NewArgon2id returns an Argon2id hasher with the given options applied to
@@ -53,7 +51,9 @@ type Argon2id struct {
 func NewArgon2id(opts ...Option) (Argon2id, error) {
 	a := Argon2id{}.withDefaults()
 	for _, opt := range opts {
-		opt(&a)
+		if err := opt(&a.config); err != nil {
+			return Argon2id{}, err
+		}
 	}
 	if err := checkArgon2(a.time, a.memory, a.threads); err != nil {
 		return Argon2id{}, err

@@ -1,10 +1,14 @@
 package token
 
 import (
-	"strconv"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // Claims is the claim set of an access token (RFC 9068 section 2.2) plus this
@@ -52,85 +56,171 @@ func (c *Claims) HasAudience(aud string) bool {
 	return false
 }
 
-// appendClaims appends the claims after prefix (the minter's fixed `{"iss":
-// ...,"aud":...` part) and closes the object, with jti, base64url text
-// that needs no escaping, in place of c.ID. Only whole seconds are
-// written; empty optional strings are left out. Every string must be valid
-// UTF-8 (Mint checks this first).
-func appendClaims(dst []byte, prefix string, c *Claims, jti []byte) []byte {
-	dst = append(dst, prefix...)
-	dst = appendMember(dst, "sub", c.Subject)
-	dst = append(dst, `,"exp":`...)
-	dst = strconv.AppendInt(dst, c.ExpiresAt.Unix(), 10)
-	dst = append(dst, `,"iat":`...)
-	dst = strconv.AppendInt(dst, c.IssuedAt.Unix(), 10)
-	dst = append(dst, `,"jti":"`...)
-	dst = append(append(dst, jti...), '"')
-	dst = appendMember(dst, "client_id", c.ClientID)
-	dst = appendOptional(dst, "scope", c.Scope)
-	dst = appendOptional(dst, ClaimAccountSID, c.AccountSID)
-	dst = appendOptional(dst, ClaimRegion, c.Region)
-	dst = appendOptional(dst, ClaimSecretID, c.SecretID)
-	return append(dst, '}')
+// wireClaims is the claim set on jwt.RegisteredClaims, as golang-jwt
+// decodes and validates it. Exp, Iat and Nbf take the time claims from
+// RegisteredClaims while decoding (encoding/json fills the shallower field
+// of a name): they accept JSON numbers only, where jwt.NumericDate also
+// takes a quoted number and drops fractions. finish checks them and moves
+// them into RegisteredClaims.
+type wireClaims struct {
+	jwt.RegisteredClaims
+	ClientID   string   `json:"client_id"`
+	Scope      string   `json:"scope"`
+	AccountSID string   `json:"account_sid"`
+	Region     string   `json:"region"`
+	SecretID   string   `json:"secret_id"`
+	Exp        *float64 `json:"exp"`
+	Iat        *float64 `json:"iat"`
+	Nbf        *float64 `json:"nbf"`
 }
 
-// appendMember appends `,"name":"value"`; name needs no escaping.
-func appendMember(dst []byte, name, value string) []byte {
-	dst = append(dst, ',', '"')
-	dst = append(dst, name...)
-	dst = append(dst, '"', ':')
-	return appendString(dst, value)
-}
+// claimNames are the member names wireClaims reads.
+var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", ClaimAccountSID, ClaimRegion, ClaimSecretID}
 
-func appendOptional(dst []byte, name, value string) []byte {
-	if value == "" {
-		return dst
-	}
-	return appendMember(dst, name, value)
-}
-
-// appendAudience appends aud as one string when it has one element and as
-// an array otherwise (RFC 7519 section 4.1.3 allows both).
-func appendAudience(dst []byte, aud []string) []byte {
-	if len(aud) == 1 {
-		return appendString(dst, aud[0])
-	}
-	dst = append(dst, '[')
-	for i, a := range aud {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendString(dst, a)
-	}
-	return append(dst, ']')
-}
-
-// appendString appends s as a JSON string. s must be valid UTF-8; quote,
-// backslash and control characters are escaped, everything else is copied.
-func appendString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if plain[c] || c >= utf8.RuneSelf {
+// finish applies this package's rules to claims golang-jwt decoded from
+// the payload part: times from 0 to maxNumericDate, fractions kept; valid
+// text without U+FFFD, which encoding/json puts in place of invalid UTF-8
+// and lone surrogates; no member given twice (names compared as
+// encoding/json matches them, case aside), which encoding/json would let
+// the last one win; and no member named like a claim but in another case,
+// which encoding/json would read as that claim. A payload that is exactly what Mint writes for its
+// claims passes the last rule without being read again. It fails with
+// ErrMalformed.
+func (w *wireClaims) finish(part string) error {
+	for _, t := range [...]struct {
+		n   *float64
+		dst **jwt.NumericDate
+	}{{w.Exp, &w.ExpiresAt}, {w.Iat, &w.IssuedAt}, {w.Nbf, &w.NotBefore}} {
+		if t.n == nil {
 			continue
 		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		if *t.n < 0 || *t.n > maxNumericDate {
+			return fmt.Errorf("%w: time claim out of range", ErrMalformed)
 		}
-		start = i + 1
+		sec, frac := math.Modf(*t.n)
+		*t.dst = &jwt.NumericDate{Time: time.Unix(int64(sec), int64(frac*1e9))}
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	for _, s := range [...]string{w.Issuer, w.Subject, w.ID, w.ClientID, w.Scope, w.AccountSID, w.Region, w.SecretID} {
+		if !validText(s) {
+			return errText
+		}
+	}
+	for _, s := range w.Audience {
+		if !validText(s) {
+			return errText
+		}
+	}
+	if w.canonical(part) {
+		return nil
+	}
+	data, err := base64.RawURLEncoding.DecodeString(part)
+	if err != nil {
+		return fmt.Errorf("%w: payload is not base64url", ErrMalformed)
+	}
+	caseVariant := false
+	err = members(data, func(name string) (string, any) {
+		for _, k := range claimNames {
+			if strings.EqualFold(name, k) {
+				caseVariant = caseVariant || name != k
+				return k, nil
+			}
+		}
+		return name, nil
+	})
+	if err == nil && caseVariant {
+		// encoding/json would read it as the claim; a reader that matches
+		// names exactly would not.
+		return fmt.Errorf("%w: a member name differs from a claim's only in case", ErrMalformed)
+	}
+	return err
+}
+
+var errText = fmt.Errorf("%w: a claim is not valid UTF-8 or holds U+FFFD", ErrMalformed)
+
+// canonical reports whether part is the payload Mint writes for w's claims.
+func (w *wireClaims) canonical(part string) bool {
+	c := w.claims()
+	enc, err := encodeClaims(&c)
+	if err != nil || base64.RawURLEncoding.EncodedLen(len(enc)) != len(part) {
+		return false
+	}
+	var buf [1024]byte
+	return string(base64.RawURLEncoding.AppendEncode(buf[:0], enc)) == part
+}
+
+// claims returns w as Claims.
+func (w *wireClaims) claims() Claims {
+	return Claims{
+		Issuer: w.Issuer, Subject: w.Subject, Audience: []string(w.Audience),
+		ExpiresAt: dateOf(w.ExpiresAt), IssuedAt: dateOf(w.IssuedAt), NotBefore: dateOf(w.NotBefore),
+		ID: w.ID, ClientID: w.ClientID, Scope: w.Scope,
+		AccountSID: w.AccountSID, Region: w.Region, SecretID: w.SecretID,
+	}
+}
+
+func dateOf(d *jwt.NumericDate) time.Time {
+	if d == nil {
+		return time.Time{}
+	}
+	return d.UTC()
+}
+
+// missing names the first claim RFC 9068 section 2.2 requires that w lacks,
+// or "" when it has them all. The golang-jwt validator checks their values.
+func (w *wireClaims) missing() string {
+	for _, m := range [...]struct {
+		name    string
+		missing bool
+	}{
+		{"iss", w.Issuer == ""},
+		{"sub", w.Subject == ""},
+		{"aud", len(w.Audience) == 0},
+		{"exp", w.ExpiresAt == nil},
+		{"iat", w.IssuedAt == nil},
+		{"jti", w.ID == ""},
+		{"client_id", w.ClientID == ""},
+	} {
+		if m.missing {
+			return m.name
+		}
+	}
+	return ""
+}
+
+// maxNumericDate is 9999-12-31T23:59:59Z; a later or negative time claim
+// is malformed.
+const maxNumericDate = 253402300799
+
+// encoded is the payload Mint writes: whole seconds, a single audience as
+// a string (RFC 7519 section 4.1.3), empty optional claims left out.
+type encoded struct {
+	Issuer     string `json:"iss"`
+	Subject    string `json:"sub"`
+	Audience   any    `json:"aud"`
+	ExpiresAt  int64  `json:"exp"`
+	NotBefore  int64  `json:"nbf,omitempty"`
+	IssuedAt   int64  `json:"iat"`
+	ID         string `json:"jti"`
+	ClientID   string `json:"client_id"`
+	Scope      string `json:"scope,omitempty"`
+	AccountSID string `json:"account_sid,omitempty"`
+	Region     string `json:"region,omitempty"`
+	SecretID   string `json:"secret_id,omitempty"`
+}
+
+// encodeClaims returns the payload JSON of c.
+func encodeClaims(c *Claims) ([]byte, error) {
+	var aud any = c.Audience
+	if len(c.Audience) == 1 {
+		aud = c.Audience[0]
+	}
+	var nbf int64
+	if !c.NotBefore.IsZero() {
+		nbf = c.NotBefore.Unix()
+	}
+	return json.Marshal(&encoded{
+		Issuer: c.Issuer, Subject: c.Subject, Audience: aud,
+		ExpiresAt: c.ExpiresAt.Unix(), NotBefore: nbf, IssuedAt: c.IssuedAt.Unix(), ID: c.ID,
+		ClientID: c.ClientID, Scope: c.Scope, AccountSID: c.AccountSID, Region: c.Region, SecretID: c.SecretID,
+	})
 }

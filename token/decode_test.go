@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,24 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// maxDepth is how deep a claim's value may nest: encoding/json's limit of
+// 10,000 levels, less the claims object itself.
+const maxDepth = 9999
+
+// decodeClaims reads claims JSON the way Validate does: golang-jwt decodes
+// it into wireClaims with json.Unmarshal (Validate reports a failure there
+// as ErrMalformed), then finish applies this package's rules.
+func decodeClaims(s string) (Claims, error) {
+	var w wireClaims
+	if err := json.Unmarshal([]byte(s), &w); err != nil {
+		return Claims{}, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if err := w.finish(base64.RawURLEncoding.EncodeToString([]byte(s))); err != nil {
+		return Claims{}, err
+	}
+	return w.claims(), nil
+}
 
 func TestDecodeClaims(t *testing.T) {
 	for _, tc := range []struct {
@@ -56,6 +76,8 @@ func TestDecodeClaims(t *testing.T) {
 		{"duplicate known member, second null", `{"iss":"a","iss":null}`},
 		{"duplicate through an escape", `{"iss":"a","\u0069ss":"b"}`},
 		{"duplicate unknown member", `{"x":1,"x":2}`},
+		{"claim name in another case", `{"suB":"a"}`},
+		{"duplicate through case", `{"sub":"a","SUB":"b"}`},
 		{"iss a number", `{"iss":1}`},
 		{"iss an object", `{"iss":{}}`},
 		{"aud holding null", `{"aud":["a",null]}`},
@@ -98,13 +120,14 @@ func TestDecodeClaims(t *testing.T) {
 	})
 }
 
-func TestDecodeHeader(t *testing.T) {
-	h, err := decodeHeader(`{"typ":"at+jwt","x5t":["a",{"b":1}],"alg":"ES256","kid":"k\u002d1"}`)
+func TestParseHeader(t *testing.T) {
+	b64 := base64.RawURLEncoding.EncodeToString
+	h, err := parseHeader(b64([]byte(`{"typ":"at+jwt","x5t":["a",{"b":1}],"alg":"ES256","kid":"k\u002d1"}`)))
 	require.NoError(t, err)
 	assert.Equal(t, header{alg: "ES256", kid: "k-1", typ: "at+jwt"}, h)
 	for _, in := range []string{`{"alg":"a","alg":"b"}`, `{"crit":["b64"],"b64":false}`, `{"alg":1}`, `{"kid":null}`, `{}x`, `[]`} {
 		t.Run(in+" is malformed", func(t *testing.T) {
-			_, err := decodeHeader(in)
+			_, err := parseHeader(b64([]byte(in)))
 			require.ErrorIs(t, err, ErrMalformed)
 		})
 	}
@@ -154,7 +177,7 @@ func FuzzClaimsRoundTrip(f *testing.F) {
 			return
 		}
 		for _, s := range []string{iss, sub, aud, jti, scope, account, region, secret} {
-			if !utf8.ValidString(s) {
+			if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
 				return
 			}
 		}
@@ -168,8 +191,8 @@ func FuzzClaimsRoundTrip(f *testing.F) {
 			IssuedAt: time.Unix(iat, 0).UTC(), ExpiresAt: time.Unix(iat+3600, 0).UTC(),
 			Scope: scope, AccountSID: account, Region: region, SecretID: secret,
 		}
-		prefix := appendAudience(append(appendString([]byte(`{"iss":`), iss), `,"aud":`...), c.Audience)
-		out := appendClaims(nil, string(prefix), &c, []byte(c.ID))
+		out, err := encodeClaims(&c)
+		require.NoError(t, err)
 		got, err := decodeClaims(string(out))
 		require.NoError(t, err, "%s", out)
 		assert.Equal(t, c, got)
@@ -190,10 +213,6 @@ func referenceClaims(data []byte) (Claims, string) {
 		return c, "invalid UTF-8"
 	case !json.Valid(data):
 		return c, "invalid JSON"
-	case loneSurrogate(data):
-		return c, "lone surrogate"
-	case depth(data) > maxDepth+1:
-		return c, "too deep"
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if tok, _ := dec.Token(); tok != json.Delim('{') {
@@ -203,6 +222,11 @@ func referenceClaims(data []byte) (Claims, string) {
 	for dec.More() {
 		tok, _ := dec.Token()
 		name := tok.(string)
+		for _, k := range []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", ClaimAccountSID, ClaimRegion, ClaimSecretID} {
+			if strings.EqualFold(name, k) && name != k {
+				return c, "claim name in another case " + name
+			}
+		}
 		if seen[name] {
 			return c, "duplicate " + name
 		}
@@ -216,6 +240,11 @@ func referenceClaims(data []byte) (Claims, string) {
 		}
 		if why := referenceClaim(&c, name, raw); why != "" {
 			return c, why
+		}
+	}
+	for _, s := range append([]string{c.Issuer, c.Subject, c.ID, c.ClientID, c.Scope, c.AccountSID, c.Region, c.SecretID}, c.Audience...) {
+		if strings.ContainsRune(s, utf8.RuneError) {
+			return Claims{}, "U+FFFD in a claim"
 		}
 	}
 	return c, ""
@@ -233,11 +262,12 @@ func referenceClaim(c *Claims, name string, raw json.RawMessage) string {
 		if raw[0] == '"' || json.Unmarshal(raw, &n) != nil {
 			return name + " not a number"
 		}
-		t, err := parseNumericDate(n.String())
-		if err != nil {
+		f, err := strconv.ParseFloat(n.String(), 64)
+		if err != nil || f < 0 || f > maxNumericDate {
 			return name + " out of range"
 		}
-		*dst = t
+		sec, frac := math.Modf(f)
+		*dst = time.Unix(int64(sec), int64(frac*1e9)).UTC()
 		return ""
 	}
 	switch name {
@@ -283,56 +313,4 @@ func referenceClaim(c *Claims, name string, raw json.RawMessage) string {
 		}
 	}
 	return ""
-}
-
-// loneSurrogate reports whether a string in valid JSON data escapes half a
-// surrogate pair.
-func loneSurrogate(data []byte) bool {
-	s := string(data)
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] != '\\' {
-			continue
-		}
-		if s[i+1] != 'u' {
-			i++ // skip the escaped character, which may be a backslash
-			continue
-		}
-		var r rune
-		_, _ = fmt.Sscanf(s[i+2:i+6], "%04x", &r)
-		i += 5
-		switch {
-		case r >= 0xdc00 && r <= 0xdfff:
-			return true
-		case r >= 0xd800 && r < 0xdc00:
-			if !strings.HasPrefix(s[i+1:], `\u`) {
-				return true
-			}
-			var lo rune
-			_, _ = fmt.Sscanf(s[i+3:i+7], "%04x", &lo)
-			if lo < 0xdc00 || lo > 0xdfff {
-				return true
-			}
-			i += 6
-		}
-	}
-	return false
-}
-
-// depth returns the deepest nesting of arrays and objects in valid JSON.
-func depth(data []byte) int {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	d, deepest := 0, 0
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return deepest
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			d++
-			deepest = max(deepest, d)
-		case json.Delim('}'), json.Delim(']'):
-			d--
-		}
-	}
 }

@@ -12,23 +12,23 @@
 // the checks of section 4.
 //
 // The package is pure: it does no I/O, keeps no clock (every time-dependent
-// call takes now) and stores nothing but keys. EdDSA and ES256 sign and
-// verify with crypto/ed25519 and crypto/ecdsa directly (an ES256 signature
-// is converted between the JWS r || s form and ASN.1 here, so no big.Int is
-// needed); RS256 uses the signing method of github.com/golang-jwt/jwt/v5,
-// which the tests also use as an independent reference for every
-// algorithm; HS256 is HMAC-SHA256 (RFC 2104) over crypto/sha256, computed
-// here so it does not allocate. The header and claims are encoded and decoded here by
-// a strict JSON codec for the fixed claim set, which accepts any JSON a
-// conforming issuer writes for these claims (aud as a string or an array,
-// fractional times, escapes, unknown members) and rejects duplicate members,
-// invalid UTF-8, lone surrogates and trailing data.
+// call takes now) and stores nothing but keys. Tokens are signed, parsed
+// and validated with github.com/golang-jwt/jwt/v5: its signing methods, its
+// Parser (the algorithm allow-list, strict base64url) and its Validator
+// (exp required, iss, aud, iat and nbf with the leeway, on the time the
+// caller gives). The JSON is encoding/json's. This package adds what
+// golang-jwt leaves to its callers: the key comes from the kid and fixes
+// the algorithm, typ must be at+jwt, a header with crit or a member given
+// twice is refused, a claims object with a member given twice is refused
+// (encoding/json would let the last one win), times must be JSON numbers
+// from 0 to year 9999, and a token expires at its exp exactly (golang-jwt
+// grants exp the leeway too).
 //
 // What it trusts: the keys it is given, and the now it is told. What it does
 // not trust: every byte of a token. A token is checked for size before it is
 // parsed; its alg must equal the algorithm of the key its kid names, so
 // "none" and algorithm confusion (an HS256 token keyed with a public key)
-// fail; its claims are read only after the signature verifies. Validation
+// fail; its claims are checked only after the signature verifies. Validation
 // does not know about revocation or deleted clients: the caller checks the
 // returned jti and client_id against its store.
 package token

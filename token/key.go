@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 )
 
@@ -36,8 +37,7 @@ type Key struct {
 	mat    func() *material
 	id     string
 	alg    Algorithm
-	header string // base64url of this key's JOSE header, built once
-	sigLen int    // bytes in a signature, to size a token exactly
+	header string // base64url of the JOSE header Mint writes for this key
 }
 
 // secret returns the key's material; a Key not made by this package's
@@ -54,9 +54,8 @@ func (k *Key) made() bool { return k != nil && k.mat != nil }
 
 // material is what a Key signs and verifies with.
 type material struct {
-	sign   any       // the private key; nil if verify-only
-	verify any       // what it verifies with: a public key, or the HMAC secret
-	pads   *hmacPads // HS256 only: the secret prepared for signing and verifying
+	sign   any // the private key; nil if verify-only
+	verify any // what it verifies with: a public key, or the HMAC secret
 }
 
 // GenerateKey returns a new signing key for alg with a random kid (128 bits
@@ -107,32 +106,22 @@ func NewHMACKey(kid string, secret []byte) (*Key, error) {
 	return newKey(kid, HS256, s, s)
 }
 
-// newKey checks kid and builds the key with its precomputed header.
+// newKey checks kid and builds the key with its header, which golang-jwt
+// writes the same way (the members in this order, nothing escaped): a kid
+// holds only URL-unreserved characters.
 func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 	if err := checkKID(kid); err != nil {
 		return nil, err
 	}
-	var pads *hmacPads
-	sigLen := 64 // EdDSA; ES256 is r || s, 32 bytes each
-	switch alg {
-	case HS256:
-		pads = newHMACPads(verify.([]byte))
-		sigLen = 32
-	case RS256:
-		sigLen = verify.(*rsa.PublicKey).Size()
+	h, err := json.Marshal(map[string]string{"alg": string(alg), "kid": kid, "typ": "at+jwt"})
+	if err != nil {
+		return nil, fmt.Errorf("%w: encode header: %v", ErrInvalidKey, err)
 	}
-	h := make([]byte, 0, 64+len(kid))
-	h = append(h, `{"alg":"`...)
-	h = append(h, alg...)
-	h = append(h, `","kid":"`...)
-	h = append(h, kid...)
-	h = append(h, `","typ":"at+jwt"}`...)
-	m := &material{sign: sign, verify: verify, pads: pads}
+	m := &material{sign: sign, verify: verify}
 	return &Key{
 		id:     kid,
 		alg:    alg,
 		mat:    func() *material { return m },
-		sigLen: sigLen,
 		header: base64.RawURLEncoding.EncodeToString(h),
 	}, nil
 }
@@ -229,45 +218,4 @@ func (k *Key) sameKey(o *Key) bool {
 	}
 	pub, ok := k.secret().verify.(interface{ Equal(crypto.PublicKey) bool })
 	return ok && pub.Equal(o.secret().verify)
-}
-
-// appendSignature appends the signature of input with an asymmetric key.
-// EdDSA and ES256 call the standard library directly; RS256, where the RSA
-// operation is nearly all the cost, uses golang-jwt's signing method.
-// (HS256 signs in Minter.signHMAC.)
-func (k *Key) appendSignature(dst, input []byte) ([]byte, error) {
-	switch priv := k.secret().sign.(type) {
-	case ed25519.PrivateKey:
-		return append(dst, ed25519.Sign(priv, input)...), nil
-	case *ecdsa.PrivateKey:
-		return appendSignES256(dst, priv, input)
-	}
-	sig, err := k.alg.method().Sign(string(input), k.secret().sign)
-	if err != nil {
-		return dst, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, k.id, err)
-	}
-	return append(dst, sig...), nil
-}
-
-// verifySignature reports whether sig (still base64url) signs input.
-func (k *Key) verifySignature(input, sig string) bool {
-	if base64.RawURLEncoding.DecodedLen(len(sig)) != k.sigLen {
-		return false
-	}
-	if k.alg == RS256 {
-		raw, ok := appendDecodeB64(make([]byte, 0, k.sigLen), sig)
-		return ok && k.alg.method().Verify(input, raw, k.secret().verify) == nil
-	}
-	var buf [64]byte // the longest of the other signatures
-	raw, ok := appendDecodeB64(buf[:0], sig)
-	if !ok {
-		return false
-	}
-	switch pub := k.secret().verify.(type) {
-	case ed25519.PublicKey:
-		return verifyEd25519(pub, input, raw)
-	case *ecdsa.PublicKey:
-		return verifyES256(pub, input, raw)
-	}
-	return k.secret().pads != nil && k.secret().pads.equal(input, raw)
 }

@@ -1,10 +1,9 @@
 package token
 
 import (
-	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"sync/atomic"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -26,53 +25,35 @@ type MintRequest struct {
 	Region     string        // region; left out when empty
 	SecretID   string        // secret_id; left out when empty
 	TTL        time.Duration // zero means DefaultTTL; else MinTTL..MaxTTL, whole seconds used
+	// Audience is the token's aud: the resources it is for (RFC 8707).
+	// Empty means the Minter's audience; each value must be non-empty
+	// UTF-8.
+	Audience []string
 }
 
-// Minter signs access tokens for one issuer and audience with the signing
-// key of a KeySet. It is safe for concurrent use and follows rotations of
-// the set at once.
+// Minter signs access tokens for one issuer with the signing key of a
+// KeySet, through golang-jwt. It is safe for concurrent use and follows
+// rotations of the set at once.
 type Minter struct {
 	keys     *KeySet
 	issuer   string
 	audience []string
-	// The claims always open with `{"iss":...,"aud":...`. Its longest
-	// head of whole 3-byte groups is kept base64url-encoded (headB64), so
-	// each Mint encodes only the rest: tail, then the varying claims.
-	headB64 string
-	tail    string
-	// hmac is the HS256 signing key's HMAC state with the constant start
-	// of every signing input absorbed; rebuilt when the key rotates.
-	hmac atomic.Pointer[hmacPrefix]
 }
 
-// NewMinter returns a Minter that writes iss = issuer and aud = audience
-// (one value or more) into every token. issuer and each audience must be
-// non-empty valid UTF-8 (ErrConfig).
+// NewMinter returns a Minter that writes iss = issuer into every token, and
+// aud = audience (one value or more) unless a MintRequest names its own.
+// issuer and each audience must be non-empty valid UTF-8 (ErrConfig).
 func NewMinter(keys *KeySet, issuer string, audience ...string) (*Minter, error) {
 	if keys == nil {
 		return nil, fmt.Errorf("%w: nil key set", ErrConfig)
 	}
-	if issuer == "" || !utf8.ValidString(issuer) {
+	if issuer == "" || !validText(issuer) {
 		return nil, fmt.Errorf("%w: issuer must be non-empty UTF-8", ErrConfig)
 	}
-	if len(audience) == 0 {
-		return nil, fmt.Errorf("%w: no audience", ErrConfig)
+	if len(audience) == 0 || !validAudience(audience) {
+		return nil, fmt.Errorf("%w: audience must be one or more non-empty UTF-8 strings", ErrConfig)
 	}
-	for _, a := range audience {
-		if a == "" || !utf8.ValidString(a) {
-			return nil, fmt.Errorf("%w: audience must be non-empty UTF-8", ErrConfig)
-		}
-	}
-	p := appendString([]byte(`{"iss":`), issuer)
-	p = appendAudience(append(p, `,"aud":`...), audience)
-	cut := len(p) - len(p)%3
-	return &Minter{
-		keys:     keys,
-		issuer:   issuer,
-		audience: append([]string(nil), audience...),
-		headB64:  base64.RawURLEncoding.EncodeToString(p[:cut]),
-		tail:     string(p[cut:]),
-	}, nil
+	return &Minter{keys: keys, issuer: issuer, audience: append([]string(nil), audience...)}, nil
 }
 
 // Mint signs a token issued at now (whole seconds) and returns it with the
@@ -85,98 +66,60 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 	if err != nil {
 		return "", Claims{}, err
 	}
-	var rnd [16]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return "", Claims{}, fmt.Errorf("token: read random: %w", err)
+	jti, err := randomID()
+	if err != nil {
+		return "", Claims{}, err
 	}
-	var jti [jtiLen]byte
-	base64.RawURLEncoding.Encode(jti[:], rnd[:])
+	aud := m.audience
+	if len(req.Audience) > 0 {
+		aud = req.Audience
+	}
 	iat := now.Unix()
 	c := Claims{
 		Issuer:     m.issuer,
 		Subject:    req.ClientID,
-		Audience:   append([]string(nil), m.audience...),
+		Audience:   append([]string(nil), aud...),
 		ExpiresAt:  time.Unix(iat+int64(ttl/time.Second), 0).UTC(),
 		IssuedAt:   time.Unix(iat, 0).UTC(),
+		ID:         jti,
 		ClientID:   req.ClientID,
 		Scope:      req.Scope,
 		AccountSID: req.AccountSID,
 		Region:     req.Region,
 		SecretID:   req.SecretID,
 	}
-	var claims [512]byte
-	// The token and its jti come back as one string, token first, so the
-	// two cost one allocation.
-	s, err := m.sign(m.keys.SigningKey(), appendClaims(claims[:0], m.tail, &c, jti[:]), jti[:])
+	payload, err := encodeClaims(&c)
 	if err != nil {
-		return "", Claims{}, err
+		return "", Claims{}, fmt.Errorf("token: encode claims: %w", err)
 	}
-	c.ID = s[len(s)-jtiLen:]
-	return s[:len(s)-jtiLen], c, nil
+	// The key's header is encoded once, when the key is made; the token is
+	// laid out in one buffer.
+	key := m.keys.SigningKey()
+	b64 := base64.RawURLEncoding
+	buf := make([]byte, 0, len(key.header)+1+b64.EncodedLen(len(payload))+1+b64.EncodedLen(512))
+	buf = b64.AppendEncode(append(append(buf, key.header...), '.'), payload)
+	sig, err := key.alg.method().Sign(string(buf), key.secret().sign)
+	if err != nil {
+		return "", Claims{}, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, key.id, err)
+	}
+	return string(b64.AppendEncode(append(buf, '.'), sig)), c, nil
 }
 
-// jtiLen is the length of a minted jti: 16 random bytes in base64url.
-const jtiLen = 22
-
-// sign returns the compact JWS of the claims (headB64, then rest, which is
-// the claims JSON after the minter's encoded head) under key's header,
-// followed by trailer. The token is laid out in one buffer, on the stack
-// when it fits: header.payload, the signing input, then the signature. The
-// returned string, sized exactly, is the only allocation.
-func (m *Minter) sign(key *Key, rest, trailer []byte) (string, error) {
-	if key.secret().pads != nil {
-		return m.signHMAC(key, rest, trailer)
-	}
-	n := len(key.header) + 1 + len(m.headB64) + base64.RawURLEncoding.EncodedLen(len(rest)) + 1 + base64.RawURLEncoding.EncodedLen(key.sigLen) + len(trailer)
-	var stack [1024]byte
-	buf := stack[:0]
-	if n > len(stack) {
-		buf = make([]byte, 0, n)
-	}
-	buf = m.appendSigningInput(buf, key, rest)
-	var sigBuf [64]byte
-	sig, err := key.appendSignature(sigBuf[:0], buf)
-	if err != nil {
-		return "", err
-	}
-	buf = append(buf, '.')
-	buf = appendEncodeB64(buf, sig)
-	return string(append(buf, trailer...)), nil
+// validText reports whether s is valid UTF-8 without U+FFFD, the
+// character a decoder puts in place of invalid UTF-8 and lone surrogates,
+// so that every claim Mint writes reads back the same.
+func validText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, utf8.RuneError)
 }
 
-// signHMAC is sign for HS256. It starts from the HMAC state that has the
-// constant start of the signing input absorbed, and lays the token out in
-// a pooled buffer (the hash reads it through an interface, so a stack
-// buffer would move to the heap).
-func (m *Minter) signHMAC(key *Key, rest, trailer []byte) (string, error) {
-	p := m.hmac.Load()
-	if p == nil || p.key != key {
-		var err error
-		if p, err = newHMACPrefix(key, key.header+"."+m.headB64); err != nil {
-			return "", err
+// validAudience reports whether every value of aud is non-empty UTF-8.
+func validAudience(aud []string) bool {
+	for _, a := range aud {
+		if a == "" || !validText(a) {
+			return false
 		}
-		m.hmac.Store(p)
 	}
-	sc := hmacScratchPool.Get().(*hmacScratch)
-	defer sc.release()
-	buf := m.appendSigningInput(sc.buf[:0], key, rest)
-	mac, err := p.sum(sc, buf)
-	if err != nil {
-		return "", err
-	}
-	buf = append(buf, '.')
-	buf = appendEncodeB64(buf, mac[:])
-	buf = append(buf, trailer...)
-	sc.buf = buf
-	return string(buf), nil
-}
-
-// appendSigningInput appends header.payload.
-func (m *Minter) appendSigningInput(dst []byte, key *Key, rest []byte) []byte {
-	dst = append(dst, key.header...)
-	dst = append(dst, '.')
-	dst = append(dst, m.headB64...)
-	return appendEncodeB64(dst, rest)
+	return true
 }
 
 // checkRequest validates req and returns the lifetime to use.
@@ -197,9 +140,12 @@ func checkRequest(req *MintRequest) (time.Duration, error) {
 		{"region", req.Region},
 		{"secret id", req.SecretID},
 	} {
-		if !utf8.ValidString(f.value) {
-			return 0, fmt.Errorf("%w: %s is not valid UTF-8", ErrRequest, f.name)
+		if !validText(f.value) {
+			return 0, fmt.Errorf("%w: %s is not valid UTF-8 or holds U+FFFD", ErrRequest, f.name)
 		}
+	}
+	if !validAudience(req.Audience) {
+		return 0, fmt.Errorf("%w: audience must be non-empty UTF-8", ErrRequest)
 	}
 	if !validScope(req.Scope) {
 		return 0, fmt.Errorf("%w: scope is not space-separated scope tokens (RFC 6749 section 3.3)", ErrRequest)

@@ -1,25 +1,35 @@
 package token
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // Validator checks access tokens the way RFC 9068 section 4 asks of a
-// resource server. It is safe for concurrent use and follows changes to its
-// KeySet at once.
+// resource server, through golang-jwt's parser and validator. It is safe
+// for concurrent use and follows changes to its KeySet at once.
 type Validator struct {
-	keys     *KeySet
-	issuer   string
-	audience string
-	leeway   time.Duration
-	maxSize  int
+	keys   *KeySet
+	cfg    config
+	parser *jwt.Parser
+	// timed holds the golang-jwt options of Validate but the time.
+	timed []jwt.ParserOption
+	// untimed checks who alone, for Verify.
+	untimed *jwt.Validator
 }
 
+// supported lists the algorithms golang-jwt may parse a token under; the
+// key its kid names narrows that to one.
+var supported = []string{string(EdDSA), string(ES256), string(RS256), string(HS256)}
+
 // NewValidator returns a Validator that accepts tokens signed by keys, whose
-// iss is issuer and whose aud contains audience. Both must be non-empty
-// (ErrConfig). Options: WithLeeway, WithMaxSize.
+// iss is issuer and whose aud contains audience (or one of WithAudiences).
+// Both must be non-empty (ErrConfig). Options: WithLeeway, WithMaxSize,
+// WithAudiences.
 func NewValidator(keys *KeySet, issuer, audience string, opts ...Option) (*Validator, error) {
 	if keys == nil {
 		return nil, fmt.Errorf("%w: nil key set", ErrConfig)
@@ -27,36 +37,52 @@ func NewValidator(keys *KeySet, issuer, audience string, opts ...Option) (*Valid
 	if issuer == "" || audience == "" {
 		return nil, fmt.Errorf("%w: empty issuer or audience", ErrConfig)
 	}
-	v := &Validator{keys: keys, issuer: issuer, audience: audience, leeway: DefaultLeeway, maxSize: DefaultMaxSize}
+	cfg := config{leeway: DefaultLeeway, maxSize: DefaultMaxSize}
 	for _, o := range opts {
-		if err := o(v); err != nil {
+		if err := o(&cfg); err != nil {
 			return nil, err
 		}
 	}
-	return v, nil
+	who := []jwt.ParserOption{jwt.WithIssuer(issuer), jwt.WithAudience(append([]string{audience}, cfg.audiences...)...)}
+	timed := append(who[:len(who):len(who)], jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithLeeway(cfg.leeway), nil)
+	return &Validator{
+		keys: keys,
+		cfg:  cfg,
+		// Claims are validated after parsing, on the time Validate is given.
+		parser:  jwt.NewParser(jwt.WithValidMethods(supported), jwt.WithStrictDecoding(), jwt.WithoutClaimsValidation()),
+		timed:   timed,
+		untimed: jwt.NewValidator(append(who, jwt.WithTimeFunc(func() time.Time { return time.Time{} }))...),
+	}, nil
 }
 
 // Validate checks raw at now and returns its claims. In order: length
-// (ErrTooLarge); three dot-separated parts (ErrMalformed); the header's
-// base64url and JSON (ErrMalformed); its typ (ErrType); its alg, which must
-// be a supported algorithm (ErrAlgorithm); its kid, which must be present
-// and held by the key set (ErrUnknownKey); alg again, which must be the
-// algorithm of the key kid names (ErrAlgorithm); the signature
-// (ErrSignature); the claims' base64url and JSON (ErrMalformed) and
-// presence of iss, sub, aud, exp, iat, jti and client_id
+// (ErrTooLarge); three dot-separated base64url parts (ErrMalformed); the
+// header, a JSON object without crit or repeated members (ErrMalformed);
+// its typ (ErrType); its alg, which must be a supported algorithm
+// (ErrAlgorithm); its kid, which must be present and held by the key set
+// (ErrUnknownKey); alg again, which must be the algorithm of the key kid
+// names (ErrAlgorithm); the claims' JSON (ErrMalformed); the signature
+// (ErrSignature); presence of iss, sub, aud, exp, iat, jti and client_id
 // (ErrMissingClaim); iss (ErrIssuer); aud (ErrAudience); exp, which must be
 // after now (ErrExpired); nbf and iat, which may be after now by the leeway
-// at most (ErrNotYetValid). Claims are read only once the signature
-// verifies.
+// at most (ErrNotYetValid).
 func (v *Validator) Validate(now time.Time, raw string) (Claims, error) {
-	c, err := v.Verify(raw)
+	w, err := v.parse(raw)
 	if err != nil {
 		return Claims{}, err
 	}
-	if err := v.checkTime(now, &c); err != nil {
-		return Claims{}, err
+	opts := make([]jwt.ParserOption, len(v.timed))
+	copy(opts, v.timed)
+	opts[len(opts)-1] = jwt.WithTimeFunc(func() time.Time { return now })
+	if err := jwt.NewValidator(opts...).Validate(w); err != nil {
+		return Claims{}, claimError(err, w)
 	}
-	return c, nil
+	// golang-jwt grants exp the leeway too; here a token expires at its
+	// exp exactly.
+	if !now.Before(w.ExpiresAt.Time) {
+		return Claims{}, claimError(jwt.ErrTokenExpired, w)
+	}
+	return w.claims(), nil
 }
 
 // Verify checks raw as Validate does, with the same errors, except for
@@ -65,57 +91,71 @@ func (v *Validator) Validate(now time.Time, raw string) (Claims, error) {
 // an issuer whose clock runs ahead before it becomes valid; it never
 // decides access, which is Validate's.
 func (v *Validator) Verify(raw string) (Claims, error) {
-	if len(raw) > v.maxSize {
-		return Claims{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(raw), v.maxSize)
-	}
-	hdr, payload, sig, err := split(raw)
+	w, err := v.parse(raw)
 	if err != nil {
 		return Claims{}, err
 	}
-	key, err := v.key(hdr)
-	if err != nil {
-		return Claims{}, err
+	if err := v.untimed.Validate(untimed{w}); err != nil {
+		return Claims{}, claimError(err, w)
 	}
-	if err := verify(key, raw[:len(hdr)+1+len(payload)], sig); err != nil {
-		return Claims{}, err
-	}
-	c, err := decodePart(payload, decodeClaims)
-	if err != nil {
-		return Claims{}, err
-	}
-	if err := v.check(&c); err != nil {
-		return Claims{}, err
-	}
-	return c, nil
+	return w.claims(), nil
 }
 
-// split cuts a compact JWS into its three parts. The characters are left
-// to the base64url decoding of each part, which rejects anything else; the
-// signature may be empty (then it fails to verify).
-func split(raw string) (hdr, payload, sig string, err error) {
-	hdr, rest, ok1 := strings.Cut(raw, ".")
-	payload, sig, ok2 := strings.Cut(rest, ".")
-	if !ok1 || !ok2 || strings.IndexByte(sig, '.') >= 0 {
-		return "", "", "", fmt.Errorf("%w: not three dot-separated parts", ErrMalformed)
+// untimed shows golang-jwt's validator the claims without their times.
+type untimed struct{ *wireClaims }
+
+func (untimed) GetExpirationTime() (*jwt.NumericDate, error) { return nil, nil }
+func (untimed) GetIssuedAt() (*jwt.NumericDate, error)       { return nil, nil }
+func (untimed) GetNotBefore() (*jwt.NumericDate, error)      { return nil, nil }
+
+// parse checks the size, parses and verifies raw with golang-jwt under the
+// key its header names, and checks that the required claims are present.
+func (v *Validator) parse(raw string) (*wireClaims, error) {
+	if len(raw) > v.cfg.maxSize {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(raw), v.cfg.maxSize)
 	}
-	if hdr == "" || payload == "" {
-		return "", "", "", fmt.Errorf("%w: empty header or payload", ErrMalformed)
+	// base64 decoding skips line breaks, which a token never holds.
+	if i := max(strings.IndexByte(raw, '\n'), strings.IndexByte(raw, '\r')); i >= 0 {
+		if i > strings.LastIndexByte(raw, '.') {
+			return nil, fmt.Errorf("%w: line break in the signature", ErrSignature)
+		}
+		return nil, fmt.Errorf("%w: line break in the token", ErrMalformed)
 	}
-	return hdr, payload, sig, nil
+	w := new(wireClaims)
+	var key *Key
+	t, err := v.parser.ParseWithClaims(raw, w, func(t *jwt.Token) (any, error) {
+		var err error
+		key, err = v.keyFor(t.Raw)
+		if err != nil {
+			return nil, err
+		}
+		return key.secret().verify, nil
+	})
+	if err != nil {
+		return nil, v.parseError(t, key, err)
+	}
+	if err := w.finish(t.Raw[strings.IndexByte(t.Raw, '.')+1 : strings.LastIndexByte(t.Raw, '.')]); err != nil {
+		return nil, err
+	}
+	if name := w.missing(); name != "" {
+		return nil, fmt.Errorf("%w: %s", ErrMissingClaim, name)
+	}
+	return w, nil
 }
 
-// key returns the key the header names, after checking typ and alg. A
-// header byte-identical to the one Mint writes for a key is that key's
-// without decoding.
-func (v *Validator) key(hdr string) (*Key, error) {
-	if k, ok := v.keys.byHeader(hdr); ok {
+// keyFor returns the key that verifies raw, after checking its header. A
+// header byte for byte the one Mint writes for a key is that key's, with
+// one lookup and no decoding.
+func (v *Validator) keyFor(raw string) (*Key, error) {
+	part, _, _ := strings.Cut(raw, ".")
+	if k, ok := v.keys.byHeader(part); ok {
 		return k, nil
 	}
-	h, err := decodePart(hdr, decodeHeader)
+	h, err := parseHeader(part)
 	if err != nil {
 		return nil, err
 	}
-	if !strings.EqualFold(h.typ, "at+jwt") && !strings.EqualFold(h.typ, "application/at+jwt") {
+	if !isAccessTokenType(h.typ) {
 		return nil, fmt.Errorf("%w: typ must be at+jwt", ErrType)
 	}
 	if !Algorithm(h.alg).Valid() {
@@ -134,77 +174,38 @@ func (v *Validator) key(hdr string) (*Key, error) {
 	return k, nil
 }
 
-// truncate shortens attacker-chosen text before it goes into an error.
-func truncate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
-	}
-	return s
-}
-
-// verify checks the signature part against the signing input.
-func verify(key *Key, signingInput, sig string) error {
-	if !key.verifySignature(signingInput, sig) {
-		return fmt.Errorf("%w: kid %q", ErrSignature, key.id)
-	}
-	return nil
-}
-
-// decodePart base64url-decodes part and hands the JSON text to decode.
-func decodePart[T any](part string, decode func(string) (T, error)) (T, error) {
-	var zero T
-	var stack [1024]byte
-	b := stack[:0]
-	if n := len(part)*3/4 + 3; n > len(stack) {
-		b = make([]byte, 0, n)
-	}
-	b, ok := appendDecodeB64(b, part)
-	if !ok {
-		return zero, fmt.Errorf("%w: part is not base64url", ErrMalformed)
-	}
-	return decode(string(b))
-}
-
-// check applies the claim rules but time to a token whose signature
-// verified.
-func (v *Validator) check(c *Claims) error {
-	for _, m := range [...]struct {
-		name    string
-		missing bool
-	}{
-		{"iss", c.Issuer == ""},
-		{"sub", c.Subject == ""},
-		{"aud", len(c.Audience) == 0},
-		{"exp", c.ExpiresAt.IsZero()},
-		{"iat", c.IssuedAt.IsZero()},
-		{"jti", c.ID == ""},
-		{"client_id", c.ClientID == ""},
-	} {
-		if m.missing {
-			return fmt.Errorf("%w: %s", ErrMissingClaim, m.name)
+// parseError turns a golang-jwt parse error into this package's. The
+// header's checks come first, as they did when golang-jwt stopped before
+// asking for the key; golang-jwt's own errors are not wrapped, so callers
+// rely on this package's sentinels alone.
+func (v *Validator) parseError(t *jwt.Token, key *Key, err error) error {
+	if t != nil && t.Header != nil && key == nil {
+		if _, kerr := v.keyFor(t.Raw); kerr != nil {
+			return kerr
 		}
 	}
-	if c.Issuer != v.issuer {
-		return fmt.Errorf("%w: %q", ErrIssuer, truncate(c.Issuer))
+	switch {
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+		return ErrSignature
+	case errors.Is(err, jwt.ErrTokenMalformed) && t != nil && t.Method != nil:
+		// Header and claims decoded: the signature part did not.
+		return fmt.Errorf("%w: signature is not base64url", ErrSignature)
 	}
-	if !c.HasAudience(v.audience) {
-		return ErrAudience
-	}
-	return nil
+	return fmt.Errorf("%w: %v", ErrMalformed, err)
 }
 
-// checkTime applies the time rules at now: exp ahead, nbf and iat not
-// beyond the leeway.
-func (v *Validator) checkTime(now time.Time, c *Claims) error {
-	if !now.Before(c.ExpiresAt) {
-		return fmt.Errorf("%w: at %s", ErrExpired, c.ExpiresAt.Format(time.RFC3339))
+// claimError turns a golang-jwt validation error into this package's,
+// naming the first failed check in Validate's order.
+func claimError(err error, w *wireClaims) error {
+	switch {
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+		return fmt.Errorf("%w: %q", ErrIssuer, truncate(w.Issuer))
+	case errors.Is(err, jwt.ErrTokenInvalidAudience):
+		return ErrAudience
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return fmt.Errorf("%w: at %s", ErrExpired, w.ExpiresAt.UTC().Format(time.RFC3339))
+	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return fmt.Errorf("%w: nbf or iat after now", ErrNotYetValid)
 	}
-	limit := now.Add(v.leeway)
-	if c.NotBefore.After(limit) {
-		return fmt.Errorf("%w: nbf %s", ErrNotYetValid, c.NotBefore.Format(time.RFC3339))
-	}
-	if c.IssuedAt.After(limit) {
-		return fmt.Errorf("%w: iat %s", ErrNotYetValid, c.IssuedAt.Format(time.RFC3339))
-	}
-	return nil
+	return fmt.Errorf("%w: %v", ErrMissingClaim, err)
 }

@@ -35,7 +35,7 @@ func TestSetupFailuresFailTheTestWithoutPanicking(t *testing.T) {
 		{"a nil option", func(t testing.TB) { oauthapptest.New(t, nil) }, "oauthapptest: New: oauthapptest: invalid option: nil option"},
 		{"a bad service option", func(t testing.TB) {
 			oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithTokenTTL(0)))
-		}, "oauthapptest: building the service: oauthapp: WithTokenTTL"},
+		}, "oauthapptest: building the service: oauthapp: invalid option: WithTokenTTL"},
 		{"a bad server option", func(t testing.TB) {
 			oauthapptest.NewServer(t, oauthapptest.WithServerOptions(oauthhttp.WithRealm("bad\"realm")))
 		}, "oauthapptest: NewServer: building the oauthhttp server: oauthhttp: invalid option: WithRealm"},
@@ -52,7 +52,7 @@ func TestSetupFailuresFailTheTestWithoutPanicking(t *testing.T) {
 		}, "was not created with the kit"},
 		{"another service with a bad option", func(t testing.TB) {
 			oauthapptest.New(t).NewService(oauthapp.WithRegions())
-		}, "oauthapptest: building another service: oauthapp: WithRegions"},
+		}, "oauthapptest: building another service: oauthapp: invalid option: WithRegions"},
 		{"a route the catalog refuses", func(t testing.TB) {
 			oauthapptest.New(t, oauthapptest.WithRoutes(scope.Route{Pattern: "GET /x", Permission: "not a permission"}))
 		}, "oauthapptest: New: oauthapptest: invalid option: WithRoutes"},

@@ -15,8 +15,12 @@ import (
 // store.ErrConflict, store.ErrInvalid), wrapped with detail; these are for
 // setting the store up. All work with errors.Is.
 var (
-	// ErrSchemaName: the schema name given to WithSchema is not a plain
-	// lowercase identifier of at most 48 bytes, or starts with pg_.
+	// ErrInvalidOption: an Option of Migrate or New was given an unusable
+	// value; the wrapped message says which. Every bad option's error
+	// wraps it.
+	ErrInvalidOption = errors.New("postgres: invalid option")
+	// ErrSchemaName wraps into ErrInvalidOption: the schema name given to
+	// WithSchema is not a plain lowercase identifier of at most 48 bytes, or starts with pg_.
 	ErrSchemaName = errors.New("postgres: invalid schema name")
 	// ErrNotMigrated: the schema lacks migrations this code needs; call
 	// Migrate first.

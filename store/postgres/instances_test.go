@@ -204,7 +204,10 @@ func TestOtherInstanceRefusesWithinBound(t *testing.T) {
 			}
 		}},
 		{"revocation kills the token", func(t *testing.T, app oauthapp.App, sec, tok string) func(*oauthapp.Service) []probe {
-			client := oauthapp.Client{AppSID: app.SID}
+			client, err := writer.AuthenticateClient(ctx, app.SID, sec, "")
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := writer.Revoke(ctx, client, tok); err != nil {
 				t.Fatal(err)
 			}

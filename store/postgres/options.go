@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -9,7 +10,8 @@ import (
 )
 
 // Option configures Migrate and New. Pass the same schema option to both.
-type Option func(*config)
+// A bad value makes them fail with an error wrapping ErrInvalidOption.
+type Option func(*config) error
 
 type config struct {
 	schema       string
@@ -34,16 +36,9 @@ func newConfig(opts []Option) (config, error) {
 		watchWait:   5 * time.Second,
 	}
 	for _, opt := range opts {
-		opt(&c)
-	}
-	if !validSchema(c.schema) {
-		return config{}, ErrSchemaName
-	}
-	if c.backoffMin <= 0 {
-		c.backoffMin = time.Millisecond
-	}
-	if c.backoffMax < c.backoffMin {
-		c.backoffMax = c.backoffMin
+		if err := opt(&c); err != nil {
+			return config{}, err
+		}
 	}
 	return c, nil
 }
@@ -63,7 +58,13 @@ func validSchema(name string) bool {
 // not with pg_ (reserved by PostgreSQL), at most 48 bytes. Tenants or tests that share a database isolate by schema;
 // notifications are per schema too. Default: "oauthapps" (DefaultSchema).
 func WithSchema(name string) Option {
-	return func(c *config) { c.schema = name }
+	return func(c *config) error {
+		if !validSchema(name) {
+			return fmt.Errorf("%w: WithSchema: %w", ErrInvalidOption, ErrSchemaName)
+		}
+		c.schema = name
+		return nil
+	}
 }
 
 // WithListenConfig sets how the Store opens its listening connection, the
@@ -74,14 +75,27 @@ func WithSchema(name string) Option {
 // connection config (the pool's hooks, such as BeforeConnect, do not run
 // for this connection; pass a config here if they are needed).
 func WithListenConfig(cfg *pgx.ConnConfig) Option {
-	return func(c *config) { c.listenConfig = cfg }
+	return func(c *config) error {
+		if cfg == nil {
+			return fmt.Errorf("%w: WithListenConfig: nil config", ErrInvalidOption)
+		}
+		c.listenConfig = cfg
+		return nil
+	}
 }
 
 // WithReconnectBackoff sets how long the listener waits before it tries to
 // connect again after a failure: min after the first failure, doubling up
-// to max, with jitter. Default: 100ms doubling up to 5s.
+// to max, with jitter. Default: 100ms doubling up to 5s; min must be
+// positive and max at least min.
 func WithReconnectBackoff(min, max time.Duration) Option {
-	return func(c *config) { c.backoffMin, c.backoffMax = min, max }
+	return func(c *config) error {
+		if min <= 0 || max < min {
+			return fmt.Errorf("%w: WithReconnectBackoff: need 0 < min <= max, got %v, %v", ErrInvalidOption, min, max)
+		}
+		c.backoffMin, c.backoffMax = min, max
+		return nil
+	}
 }
 
 // WithHealthCheck sets how long the listening connection may stay silent
@@ -89,14 +103,24 @@ func WithReconnectBackoff(min, max time.Duration) Option {
 // word (a dropped network path) is noticed within about twice this time.
 // Zero or less turns the ping off; TCP keepalive then remains. Default: 15s.
 func WithHealthCheck(interval time.Duration) Option {
-	return func(c *config) { c.healthCheck = interval }
+	return func(c *config) error {
+		c.healthCheck = interval
+		return nil
+	}
 }
 
 // WithWatchWait sets how long Watch waits for the listening connection to
 // be ready, when it is not, before it returns anyway; a subscriber that
-// returned early gets a Resync once listening starts. Default: 5s.
+// returned early gets a Resync once listening starts. Default: 5s; zero
+// or more.
 func WithWatchWait(d time.Duration) Option {
-	return func(c *config) { c.watchWait = d }
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("%w: WithWatchWait: negative %v", ErrInvalidOption, d)
+		}
+		c.watchWait = d
+		return nil
+	}
 }
 
 // WithListenErrors sets a function the listener calls, on its goroutine,
@@ -104,5 +128,8 @@ func WithWatchWait(d time.Duration) Option {
 // before it waits and retries; for logs and metrics. It must not block.
 // The errors name the server and the user, never a password. Default: none.
 func WithListenErrors(fn func(error)) Option {
-	return func(c *config) { c.onError = fn }
+	return func(c *config) error {
+		c.onError = fn
+		return nil
+	}
 }

@@ -1,0 +1,60 @@
+package oauthhttp
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// Header values, each a one-element slice that responses share: assigning
+// them to a Header costs no allocation. Header.Add and Set replace or
+// append without writing into them.
+var (
+	hdrJSON     = []string{"application/json;charset=UTF-8"}
+	hdrJWKSType = []string{"application/jwk-set+json"}
+	hdrNoStore  = []string{"no-store"}
+	hdrNoCache  = []string{"no-cache"}
+	hdrMaxAge   = []string{"public, max-age=300"}
+)
+
+// writeJSON is the one writer of JSON answers: v encoded by encoding/json.
+// An answer about clients and tokens must not be cached (RFC 6749 section
+// 5.1): Cache-Control: no-store and Pragma: no-cache; a public document
+// (contentType given: metadata, JWKS) may be, for five minutes.
+func writeJSON(w http.ResponseWriter, status int, v any, contentType ...string) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		// Unreachable for the answer types of this package, whose fields
+		// are strings, numbers and raw JSON documents.
+		status, body = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
+	}
+	h := w.Header()
+	if contentType != nil {
+		h["Content-Type"] = contentType
+		h["Cache-Control"] = hdrMaxAge
+	} else {
+		h["Content-Type"] = hdrJSON
+		h["Cache-Control"] = hdrNoStore
+		h["Pragma"] = hdrNoCache
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// errorBody is a section 5.2 (or RFC 6750 section 3.1) error answer.
+type errorBody struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description,omitempty"`
+}
+
+// writeError writes a section 5.2 error; a 401 carries the Basic
+// challenge, a 429 its Retry-After.
+func (s *Server) writeError(w http.ResponseWriter, e *oauthError) {
+	if e.status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", s.basic)
+	}
+	if e.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.retryAfter))
+	}
+	writeJSON(w, e.status, errorBody{e.code, e.desc})
+}

@@ -1,0 +1,117 @@
+package token
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// header holds the JOSE header members this package reads (RFC 7515
+// section 4.1).
+type header struct {
+	alg, kid, typ string
+}
+
+// absent marks a header member the header does not have, apart from one
+// that is null.
+type absent struct{}
+
+// parseHeader decodes the base64url header part of a token: a JSON object
+// whose alg, kid and typ, when present, are strings, with no member given
+// twice and no crit, since this package understands no extension (RFC 7515
+// section 4.1.11). It fails with ErrMalformed.
+func parseHeader(part string) (header, error) {
+	data, err := base64.RawURLEncoding.Strict().DecodeString(part)
+	if err != nil {
+		return header{}, fmt.Errorf("%w: header is not base64url", ErrMalformed)
+	}
+	vals := [3]any{absent{}, absent{}, absent{}}
+	crit := false
+	err = members(data, func(name string) (string, any) {
+		switch name {
+		case "alg":
+			return name, &vals[0]
+		case "kid":
+			return name, &vals[1]
+		case "typ":
+			return name, &vals[2]
+		case "crit":
+			crit = true
+		}
+		return name, nil
+	})
+	if err != nil {
+		return header{}, err
+	}
+	if crit {
+		return header{}, fmt.Errorf("%w: header has crit", ErrMalformed)
+	}
+	var h header
+	for i, dst := range [...]*string{&h.alg, &h.kid, &h.typ} {
+		switch v := vals[i].(type) {
+		case absent:
+		case string:
+			*dst = v
+		default:
+			return header{}, fmt.Errorf("%w: header alg, kid and typ must be strings", ErrMalformed)
+		}
+	}
+	return h, nil
+}
+
+// members decodes the JSON object data one member at a time with
+// encoding/json (numbers as json.Number), so that a member given twice is
+// refused instead of the last one silently winning. each returns the key a
+// member's name counts under and where its value goes, or nil to skip it.
+// It fails with ErrMalformed.
+func members(data []byte, each func(name string) (key string, dst any)) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return fmt.Errorf("%w: not a JSON object", ErrMalformed)
+	}
+	seen := make(map[string]struct{}, 16)
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		name, _ := t.(string)
+		key, dst := each(name)
+		if _, dup := seen[key]; dup {
+			return fmt.Errorf("%w: member %q given twice", ErrMalformed, truncate(name))
+		}
+		seen[key] = struct{}{}
+		if dst == nil {
+			dst = new(json.RawMessage)
+		}
+		if err := dec.Decode(dst); err != nil {
+			return fmt.Errorf("%w: member %q: %v", ErrMalformed, truncate(name), err)
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("%w: data after the JSON object", ErrMalformed)
+	}
+	return nil
+}
+
+// truncate shortens attacker-chosen text before it goes into an error.
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
+
+// isAccessTokenType reports whether typ is at+jwt, with or without the
+// application/ prefix, in any case (RFC 9068 section 4, RFC 7515 section
+// 4.1.9).
+func isAccessTokenType(typ string) bool {
+	return strings.EqualFold(typ, "at+jwt") || strings.EqualFold(typ, "application/at+jwt")
+}
