@@ -68,7 +68,7 @@ func TestAttacks(t *testing.T) {
 }
 
 func newTarget(t *testing.T) *target {
-	st := newStack(t, oauthhttp.MemoryLimits{}, stackConfig{})
+	st := newStack(t, nil, stackConfig{})
 	app := st.kit.NewApp(permList, permRead)
 	return &target{st: st, app: app, sec: st.kit.Secret(app.SID), path: messages(app.AccountSID)}
 }

@@ -19,7 +19,7 @@ import (
 // counted by the hasher the service verifies through.
 func TestUnknownClientLooksLikeWrongSecret(t *testing.T) {
 	hasher := &countingHasher{}
-	st := newStack(t, oauthhttp.MemoryLimits{AddrFailures: -1}, stackConfig{svc: []oauthapp.Option{oauthapp.WithHasher(hasher)}})
+	st := newStack(t, []oauthhttp.LimiterOption{oauthhttp.WithAddrFailures(-1)}, stackConfig{svc: []oauthapp.Option{oauthapp.WithHasher(hasher)}})
 	real := st.kit.NewApp(permList)
 	deleted := st.kit.NewApp(permList)
 	if err := st.kit.Service.DeleteApp(ctx, st.kit.Owner, deleted.SID); err != nil {

@@ -23,11 +23,11 @@ func ExampleNewMemoryLimiter() {
 	oauthapptest.Run(os.Stdout, func(t testing.TB) {
 		kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://auth.example.com")))
 		app := kit.NewApp("/demo/messaging/messages/list")
-		limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{
-			ClientFailures: 10,
-			Window:         time.Minute,
-			Now:            kit.Service.Now,
-		})
+		limiter, err := oauthhttp.NewMemoryLimiter(
+			oauthhttp.WithClientFailures(10),
+			oauthhttp.WithFailureWindow(time.Minute),
+			oauthhttp.WithLimiterClock(kit.Service.Now),
+		)
 		if err != nil {
 			t.Fatal(err)
 		}

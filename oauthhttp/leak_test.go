@@ -115,7 +115,7 @@ func TestNoSecretOrTokenLeaks(t *testing.T) {
 	kit := oauthapptest.New(t, oauthapptest.WithStore(flaky), oauthapptest.WithRoutes(routes...), oauthapptest.WithServiceOptions(
 		oauthapp.WithIssuer(issuer), oauthapp.WithLogger(logger), oauthapp.WithAudit(cap.audit)))
 	svc, clock := kit.Service, kit.Clock
-	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{Now: clock.Now})
+	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

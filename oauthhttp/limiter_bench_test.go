@@ -13,7 +13,7 @@ import (
 // and in parallel for one client id from one address (workers of one
 // deployment) and for many.
 func BenchmarkLimiterAttempt(b *testing.B) {
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{})
+	lim, err := oauthhttp.NewMemoryLimiter()
 	if err != nil {
 		b.Fatal(err)
 	}

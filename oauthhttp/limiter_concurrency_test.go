@@ -99,7 +99,7 @@ func TestLimiterNeverRefusesConcurrentCorrectRequests(t *testing.T) {
 	})
 	t.Run("all in flight at once behind a slow hash", func(t *testing.T) {
 		h := &gatedHasher{gate: make(chan struct{})}
-		st := newStack(t, oauthhttp.MemoryLimits{}, stackConfig{
+		st := newStack(t, nil, stackConfig{
 			svc: []oauthapp.Option{oauthapp.WithHasher(h)},
 			srv: []oauthhttp.Option{oauthhttp.WithClientAddr(func(r *http.Request) string { return r.Header.Get(addrHeader) })},
 		})
@@ -153,7 +153,7 @@ func TestLimiterNeverRefusesACorrectClientBesideFailures(t *testing.T) {
 // others of its key are in flight is refused when its request's context
 // ends, and when MaxWait runs out, and takes no place.
 func TestMemoryLimiterWaitEndsWithTheContext(t *testing.T) {
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{ClientFailures: 1, AddrFailures: -1, MaxWait: 50 * time.Millisecond})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithClientFailures(1), oauthhttp.WithAddrFailures(-1), oauthhttp.WithMaxWait(50*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

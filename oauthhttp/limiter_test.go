@@ -36,7 +36,7 @@ type limited struct {
 
 func newLimited(t *testing.T) *limited {
 	hasher := &countingHasher{}
-	st := newStack(t, oauthhttp.MemoryLimits{}, stackConfig{
+	st := newStack(t, nil, stackConfig{
 		svc: []oauthapp.Option{oauthapp.WithHasher(hasher)},
 		srv: []oauthhttp.Option{oauthhttp.WithClientAddr(func(r *http.Request) string { return r.Header.Get(addrHeader) })},
 	})
@@ -172,7 +172,7 @@ func (h *gatedHasher) Compare(encoded string, s secret.Secret) bool {
 // more hash work than the limit, however slow the hash.
 func TestLimiterChecksNoMoreConcurrentBadAttemptsThanTheLimit(t *testing.T) {
 	h := &gatedHasher{gate: make(chan struct{})}
-	st := newStack(t, oauthhttp.MemoryLimits{}, stackConfig{svc: []oauthapp.Option{oauthapp.WithHasher(h)}})
+	st := newStack(t, nil, stackConfig{svc: []oauthapp.Option{oauthapp.WithHasher(h)}})
 	app := st.kit.NewApp(permList)
 	wrong := realLookingSecret(t)
 	const n = 4 * oauthhttp.DefaultClientFailures
@@ -253,7 +253,7 @@ func fail(t *testing.T, lim *oauthhttp.MemoryLimiter, a oauthhttp.Attempt) {
 
 func TestMemoryLimiterBoundsItsMemory(t *testing.T) {
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{MaxKeys: 64, Now: clock.Now})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterKeys(64), oauthhttp.WithLimiterClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestMemoryLimiterBoundsItsMemory(t *testing.T) {
 
 func TestMemoryLimiterForgetsKeysWhoseFailuresAgedOut(t *testing.T) {
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{Now: clock.Now})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func TestMemoryLimiterForgetsKeysWhoseFailuresAgedOut(t *testing.T) {
 
 func TestMemoryLimiterAnswersTheLongerWait(t *testing.T) {
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{ClientFailures: 2, AddrFailures: 3, Window: 30 * time.Second, Now: clock.Now})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithClientFailures(2), oauthhttp.WithAddrFailures(3), oauthhttp.WithFailureWindow(30*time.Second), oauthhttp.WithLimiterClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func TestMemoryLimiterAnswersTheLongerWait(t *testing.T) {
 }
 
 func TestMemoryLimiterNegativeLimitIsNone(t *testing.T) {
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{ClientFailures: -1, AddrFailures: -1})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithClientFailures(-1), oauthhttp.WithAddrFailures(-1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +330,7 @@ func TestMemoryLimiterNegativeLimitIsNone(t *testing.T) {
 }
 
 func TestMemoryLimiterIsSafeForConcurrentUse(t *testing.T) {
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{MaxKeys: 32})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterKeys(32))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,9 +383,17 @@ func TestLimiterOptionsRefuseNil(t *testing.T) {
 			t.Errorf("%s: err %v, want ErrInvalidOption", name, err)
 		}
 	}
-	for _, l := range []oauthhttp.MemoryLimits{{Window: -time.Second}, {MaxKeys: -1}, {MaxWait: -time.Second}} {
-		if _, err := oauthhttp.NewMemoryLimiter(l); !errors.Is(err, oauthhttp.ErrInvalidOption) {
-			t.Errorf("NewMemoryLimiter(%+v): err %v, want ErrInvalidOption", l, err)
+	for name, opt := range map[string]oauthhttp.LimiterOption{
+		"WithClientFailures(0)":  oauthhttp.WithClientFailures(0),
+		"WithAddrFailures(0)":    oauthhttp.WithAddrFailures(0),
+		"WithFailureWindow(-1s)": oauthhttp.WithFailureWindow(-time.Second),
+		"WithFailureWindow(0)":   oauthhttp.WithFailureWindow(0),
+		"WithLimiterKeys(-1)":    oauthhttp.WithLimiterKeys(-1),
+		"WithMaxWait(-1s)":       oauthhttp.WithMaxWait(-time.Second),
+		"WithLimiterClock(nil)":  oauthhttp.WithLimiterClock(nil),
+	} {
+		if _, err := oauthhttp.NewMemoryLimiter(opt); !errors.Is(err, oauthhttp.ErrInvalidOption) {
+			t.Errorf("NewMemoryLimiter(%s): err %v, want ErrInvalidOption", name, err)
 		}
 	}
 }
@@ -429,7 +437,7 @@ func TestDefaultLimiterFollowsTheServiceClock(t *testing.T) {
 // taken back after a success, must not keep the request reachable.
 func TestMemoryLimiterKeepsNoRequestAlive(t *testing.T) {
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{Now: clock.Now})
+	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,7 +469,7 @@ func TestMemoryLimiterKeepsNoRequestAlive(t *testing.T) {
 // id from a new address that then succeeds (the token endpoint's common
 // case) costs the limiter no allocation: its keys live inline in the map.
 func TestMemoryLimiterAllocatesNothingPerAttempt(t *testing.T) {
-	lim, err := oauthhttp.NewMemoryLimiter(oauthhttp.MemoryLimits{})
+	lim, err := oauthhttp.NewMemoryLimiter()
 	if err != nil {
 		t.Fatal(err)
 	}

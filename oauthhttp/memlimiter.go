@@ -2,12 +2,11 @@ package oauthhttp
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 )
 
-// Defaults of MemoryLimits.
+// Defaults of a MemoryLimiter; its options (LimiterOption) change them.
 //
 // A client secret is 280 random bits, so no limit here stands between an
 // attacker and a guess; the limits bound the hash work, audit noise and
@@ -46,49 +45,17 @@ const (
 // for larger ones on every insert.
 const maxKeyLen = 62
 
-// MemoryLimits configures a MemoryLimiter. The zero value is the
-// defaults.
-type MemoryLimits struct {
-	// ClientFailures is how many failed authentications one client id
-	// may have from one address per Window: 0 is DefaultClientFailures,
-	// negative is no such limit. Attempts whose address is "" (exempt
-	// from limits by address) share one count per client id.
-	ClientFailures int
-	// AddrFailures is how many failed authentications one address may
-	// have per Window: 0 is DefaultAddrFailures, negative is no limit by
-	// address.
-	AddrFailures int
-	// Window is the period the limits are counted over: 0 is
-	// DefaultFailureWindow.
-	Window time.Duration
-	// MaxWait bounds how long Allow holds an attempt back waiting for
-	// attempts in flight of the same key to end: 0 is DefaultMaxWait.
-	// Only a pile-up of slow checks on one key reaches it: with the
-	// default SHA-256 hasher a check ends in microseconds. An attempt
-	// still held back then is refused, with Retry-After 1.
-	MaxWait time.Duration
-	// MaxKeys bounds the keys tracked at once: 0 is DefaultLimiterKeys.
-	// A key is forgotten once its failures have aged out (checked once a
-	// Window, or once a second while full); when that is not enough, a
-	// new key takes the place of the one with the fewest pending failures
-	// among a few sampled at random, so the most attacked keys stay.
-	MaxKeys int
-	// Now is the clock: nil is time.Now. Give the service's clock
-	// (oauthapp.Service.Now) so that both agree.
-	Now func() time.Time
-}
-
 // MemoryLimiter is the in-memory Limiter: it limits failed authentications
 // per client id and address, and per address, within one process. It
-// starts no goroutine; memory is bounded by MaxKeys, and a key whose
+// starts no goroutine; memory is bounded by WithLimiterKeys, and a key whose
 // failures have all aged out of the window, with no attempt in flight, is
 // forgotten.
 //
 // The rule, for each key (a client id from an address, and an address):
 //   - Settled failures are a generic cell rate algorithm: a burst of up
-//     to the limit of failures, then one more every Window/limit. A key
-//     that used its burst recovers it in full one Window after its last
-//     failure, and meanwhile gets one attempt back every Window/limit.
+//     to the limit of failures, then one more every window/limit. A key
+//     that used its burst recovers it in full one window after its last
+//     failure, and meanwhile gets one attempt back every window/limit.
 //   - Allow refuses (retryAfter until the next attempt comes back) only
 //     when settled failures have used the burst.
 //   - Otherwise it lets the attempt through if fewer attempts of the key
@@ -96,7 +63,7 @@ type MemoryLimits struct {
 //     all of them fail, none goes past the limit. If as many are in
 //     flight, it waits until one ends: a success leaves the failures as
 //     they were and frees a place, a failure uses one up. It waits at
-//     most MaxWait, or until the request's context is done.
+//     most WithMaxWait, or until the request's context is done.
 //
 // So a client that has not failed is never refused, however many of its
 // requests arrive together: the ones over the number of failures left
@@ -165,41 +132,38 @@ func text(s string) keyText {
 	return t
 }
 
-// NewMemoryLimiter returns a MemoryLimiter with the given limits. It fails
-// (with ErrInvalidOption) for a negative Window, MaxWait or MaxKeys.
-func NewMemoryLimiter(l MemoryLimits) (*MemoryLimiter, error) {
-	if l.Window < 0 || l.MaxKeys < 0 || l.MaxWait < 0 {
-		return nil, fmt.Errorf("%w: NewMemoryLimiter: negative Window, MaxWait or MaxKeys", ErrInvalidOption)
+// NewMemoryLimiter returns a MemoryLimiter: with no options, the
+// defaults above on the wall clock. A bad option is an error wrapping
+// ErrInvalidOption.
+func NewMemoryLimiter(opts ...LimiterOption) (*MemoryLimiter, error) {
+	c := limiterConfig{
+		clientFailures: DefaultClientFailures,
+		addrFailures:   DefaultAddrFailures,
+		window:         DefaultFailureWindow,
+		maxKeys:        DefaultLimiterKeys,
+		maxWait:        DefaultMaxWait,
+		now:            time.Now,
 	}
-	if l.Window == 0 {
-		l.Window = DefaultFailureWindow
-	}
-	if l.MaxKeys == 0 {
-		l.MaxKeys = DefaultLimiterKeys
-	}
-	if l.MaxWait == 0 {
-		l.MaxWait = DefaultMaxWait
-	}
-	if l.Now == nil {
-		l.Now = time.Now
+	for _, opt := range opts {
+		if err := opt(&c); err != nil {
+			return nil, err
+		}
 	}
 	return &MemoryLimiter{
-		client:  newRate(l.ClientFailures, DefaultClientFailures, l.Window),
-		addr:    newRate(l.AddrFailures, DefaultAddrFailures, l.Window),
-		window:  int64(l.Window),
-		maxKeys: l.MaxKeys,
-		maxWait: l.MaxWait,
-		now:     l.Now,
+		client:  newRate(c.clientFailures, c.window),
+		addr:    newRate(c.addrFailures, c.window),
+		window:  int64(c.window),
+		maxKeys: c.maxKeys,
+		maxWait: c.maxWait,
+		now:     c.now,
 		keys:    make(map[limitKey]keyState),
 	}, nil
 }
 
-func newRate(n, def int, window time.Duration) rate {
-	switch {
-	case n < 0:
+// newRate is the rate of n failures per window; n < 0 is no limit.
+func newRate(n int, window time.Duration) rate {
+	if n < 0 {
 		return rate{}
-	case n == 0:
-		n = def
 	}
 	return rate{interval: max(int64(window)/int64(n), 1), window: int64(window)}
 }

@@ -139,7 +139,7 @@ func WithUnknownRoute(h http.Handler) Option {
 
 // WithLimiter sets the limiter of failed client authentications at the
 // token, introspection and revocation endpoints (see Limiter). Default: a
-// MemoryLimiter with the zero MemoryLimits, which allows
+// MemoryLimiter with its defaults, which allows
 // DefaultClientFailures per client id from one address and
 // DefaultAddrFailures per address in each DefaultFailureWindow, reading the service's clock
 // (oauthapp.Service.Now), so it follows a test's fake clock as well. A

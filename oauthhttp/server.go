@@ -74,8 +74,8 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 		cfg.maxBody = min(max(DefaultMaxBodyBytes, svc.MaxTokenSize()+1024), 1<<20)
 	}
 	if cfg.limiter == nil {
-		// The zero limits are valid: no error to check.
-		cfg.limiter, _ = NewMemoryLimiter(MemoryLimits{Now: svc.Now})
+		// The defaults and a non-nil clock are valid: no error to check.
+		cfg.limiter, _ = NewMemoryLimiter(WithLimiterClock(svc.Now))
 	}
 	if cfg.region != "" && !slices.Contains(svc.Regions(), cfg.region) {
 		return nil, fmt.Errorf("%w: WithRegion: %w: %q", ErrInvalidOption, oauthapp.ErrUnsupportedRegion, cfg.region)

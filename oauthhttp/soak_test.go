@@ -58,7 +58,7 @@ func TestSoak(t *testing.T) {
 		}
 	}
 	// Every client comes from loopback: limit by client id only.
-	s := newSoak(t, newStack(t, oauthhttp.MemoryLimits{AddrFailures: -1}, stackConfig{}))
+	s := newSoak(t, newStack(t, []oauthhttp.LimiterOption{oauthhttp.WithAddrFailures(-1)}, stackConfig{}))
 	deadline := time.Now().Add(dur)
 	done := func() bool { return s.sent.Load() >= *soakMax || time.Now().After(deadline) }
 

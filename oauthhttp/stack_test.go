@@ -39,11 +39,10 @@ type stackConfig struct {
 
 // newStack starts a stack; its listener closes when the test ends. The
 // server's limiter runs on the kit's clock with the given limits.
-func newStack(t testing.TB, limits oauthhttp.MemoryLimits, cfg stackConfig) *stack {
+func newStack(t testing.TB, limits []oauthhttp.LimiterOption, cfg stackConfig) *stack {
 	t.Helper()
 	kit := oauthapptest.New(t, oauthapptest.WithRoutes(routes...), oauthapptest.WithServiceOptions(append([]oauthapp.Option{oauthapp.WithIssuer(issuer)}, cfg.svc...)...))
-	limits.Now = kit.Clock.Now
-	limiter, err := oauthhttp.NewMemoryLimiter(limits)
+	limiter, err := oauthhttp.NewMemoryLimiter(append(limits, oauthhttp.WithLimiterClock(kit.Clock.Now))...)
 	if err != nil {
 		t.Fatal(err)
 	}
