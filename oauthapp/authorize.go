@@ -61,6 +61,13 @@ type Identity struct {
 // ErrWrongRegion, ErrInsufficientScope (a *ScopeError names the
 // permission), ErrInvalidArgument for a malformed Resource.
 func (s *Service) Authorize(ctx context.Context, bearer string, res Resource) (Identity, error) {
+	if s.cfg.observer.Authorization != nil {
+		return s.observeAuthorize(ctx, bearer, res)
+	}
+	return s.authorize(ctx, bearer, res)
+}
+
+func (s *Service) authorize(ctx context.Context, bearer string, res Resource) (Identity, error) {
 	if _, err := scope.ParsePermission(res.Permission); err != nil {
 		return Identity{}, fmt.Errorf("%w: resource permission: %w", ErrInvalidArgument, err)
 	}

@@ -50,4 +50,11 @@
 // deletion or rotation takes effect on the very next request. WithCache lets
 // a deployment whose store is remote trade that for a bounded staleness; see
 // its documentation for the bound.
+//
+// # Observability
+//
+// Audit events (WithAudit) go to a log/slog logger through SlogAudit.
+// WithObserver takes the hooks that metrics and traces need (Observer);
+// module github.com/oauthapps/oauthapps/otel fills them from
+// OpenTelemetry. Neither hook ever receives a secret or a token.
 package oauthapp

@@ -102,6 +102,7 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 			e.AppSID = clientID
 		}
 		s.emit(ctx, e)
+		s.observeAuthFail(ctx, reason)
 		return Client{}, nil, ErrInvalidClient
 	}
 	region, err := s.region(region)
@@ -169,6 +170,13 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 // Errors: ErrInvalidClient, ErrInvalidScope (a *ScopeError names the
 // permission when one is not allowed), ErrUnsupportedRegion.
 func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, error) {
+	if s.cfg.observer.TokenRequest != nil {
+		return s.observeIssue(ctx, req)
+	}
+	return s.issueToken(ctx, req)
+}
+
+func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, error) {
 	now := s.now()
 	var ttl time.Duration
 	client, a, err := s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, &ttl)

@@ -57,6 +57,7 @@ type config struct {
 	maxRetries int
 	// noHashUpgrades turns off upgrading stored hashes on use.
 	noHashUpgrades bool
+	observer       Observer
 }
 
 func defaults() config {
@@ -176,6 +177,16 @@ func WithCatalog(catalog *scope.Catalog) Option {
 func WithAudit(hook func(context.Context, Event)) Option {
 	return func(c *config) error {
 		c.audit = hook
+		return nil
+	}
+}
+
+// WithObserver sets the hooks that tell metrics and traces how the service
+// is doing (see Observer; package oauthotel makes one for OpenTelemetry).
+// Default: none, which costs a nil check per hook.
+func WithObserver(o Observer) Option {
+	return func(c *config) error {
+		c.observer = o
 		return nil
 	}
 }

@@ -86,7 +86,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	s := &Service{
 		decoy:     decoy,
 		rehash:    rehash,
-		store:     st,
+		store:     observeStore(st, cfg.observer.StoreCall),
 		keys:      keys,
 		minter:    minter,
 		validator: validator,
@@ -95,7 +95,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
 	}
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
-		s.stopWatch = w.Watch(s.apps.onChange)
+		s.stopWatch = w.Watch(s.watcher())
 	}
 	return s, nil
 }
@@ -185,8 +185,10 @@ func (s *Service) ttl(appTTL time.Duration) time.Duration {
 // when the stored version is unchanged).
 func (s *Service) lookupApp(ctx context.Context, sid string, now time.Time) (*liveApp, error) {
 	if a := s.apps.fresh(sid, now); a != nil {
+		s.observeCache(ctx, CacheApps, true)
 		return a, nil
 	}
+	s.observeCache(ctx, CacheApps, false)
 	gen := s.apps.generation()
 	rec, err := s.store.GetApp(ctx, sid)
 	if err != nil {
@@ -215,8 +217,10 @@ func (s *Service) lookupApp(ctx context.Context, sid string, now time.Time) (*li
 // through the cache when one is configured.
 func (s *Service) isRevoked(ctx context.Context, jti string, now time.Time) (bool, error) {
 	if revoked, ok := s.apps.revokedFresh(jti, now); ok {
+		s.observeCache(ctx, CacheRevocations, true)
 		return revoked, nil
 	}
+	s.observeCache(ctx, CacheRevocations, false)
 	gen := s.apps.generation()
 	revoked, err := s.store.IsTokenRevoked(ctx, jti, now)
 	if err != nil {

@@ -35,6 +35,7 @@ type config struct {
 	unknownRoute http.Handler
 	limiter      Limiter
 	clientAddr   func(*http.Request) string
+	observer     Observer
 }
 
 // defaults is the configuration before options. The limiter is left nil:
@@ -166,6 +167,15 @@ func WithClientAddr(addr func(r *http.Request) string) Option {
 			return fmt.Errorf("%w: WithClientAddr: nil function", ErrInvalidOption)
 		}
 		c.clientAddr = addr
+		return nil
+	}
+}
+
+// WithObserver sets the hooks that tell metrics how the endpoints are
+// doing (see Observer). Default: none.
+func WithObserver(o Observer) Option {
+	return func(c *config) error {
+		c.observer = o
 		return nil
 	}
 }

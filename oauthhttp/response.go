@@ -50,6 +50,7 @@ type errorBody struct {
 // writeError writes a section 5.2 error; a 401 carries the Basic
 // challenge, a 429 its Retry-After.
 func (s *Server) writeError(w http.ResponseWriter, e *oauthError) {
+	noteCode(w, e.code)
 	if e.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", s.basic)
 	}

@@ -11,7 +11,7 @@ import (
 // Token returns the token endpoint of the client credentials grant
 // (RFC 6749 section 4.4). See the package documentation for the order of
 // its checks and its error answers.
-func (s *Server) Token() http.Handler { return http.HandlerFunc(s.serveToken) }
+func (s *Server) Token() http.Handler { return s.observeToken(s.serveToken) }
 
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	f, e := s.readForm(w, r)

@@ -150,6 +150,11 @@ type Change struct {
 	AppSID string
 	// TokenID is set for TokenRevoked.
 	TokenID string
+	// At is when the change was made, by the writer's clock, when the
+	// store says; zero when it does not (the memory store, whose
+	// subscribers hear of a change in the writer's own call, leaves it
+	// zero). Subscribers measure how late notifications arrive with it.
+	At time.Time
 }
 
 // Watcher is an optional capability of a Store: it tells subscribers about

@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	tokenserver [-addr 127.0.0.1:8080] [-demo]
+//	tokenserver [-addr 127.0.0.1:8080] [-demo] [-metrics 127.0.0.1:9090]
 //
 // -addr may be ":0" or "127.0.0.1:0" for a free port; the issuer and every
 // URL the server publishes use the address it actually listens on. With
@@ -13,5 +13,12 @@
 // read messages, and once it is listening prints one line of JSON on
 // standard output with the keys token_url, jwks_url, metadata_url,
 // api_base, account_sid, client_id and client_secret. Logs go to standard
-// error. SIGINT or SIGTERM shuts it down cleanly.
+// error, audit events among them (oauthapp.SlogAudit). SIGINT or SIGTERM
+// shuts it down cleanly.
+//
+// With -metrics ADDR it also serves the library's OpenTelemetry metrics
+// (package oauthotel) in the Prometheus text format at /metrics on ADDR,
+// through the OpenTelemetry Prometheus exporter, on a listener of its own
+// so that the metrics need not be public; the demo line then also has
+// metrics_url.
 package main

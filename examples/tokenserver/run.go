@@ -32,6 +32,7 @@ type demoLine struct {
 	AccountSID   string `json:"account_sid"`
 	ClientID     string `json:"client_id"`
 	ClientSecret string `json:"client_secret"`
+	MetricsURL   string `json:"metrics_url,omitempty"`
 }
 
 // run serves until ctx is done, then shuts down and returns nil; any
@@ -41,6 +42,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags.SetOutput(stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on (\":0\" picks a free port)")
 	demo := flags.Bool("demo", false, "create a demo account and app and print its credentials as one JSON line")
+	metricsAddr := flags.String("metrics", "", "address to serve Prometheus metrics on, at "+MetricsPath+" (\"\" serves none)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -48,6 +50,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected arguments %q", flags.Args())
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	m, err := startMetrics(*metricsAddr, logger)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		_ = m.close(sctx)
+	}()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -56,11 +67,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer ln.Close()
 	base := baseURL(ln.Addr())
 
-	svc, err := newService(base, logger)
+	svc, err := newService(base, logger, m.serviceOptions()...)
 	if err != nil {
 		return err
 	}
-	srv, err := oauthhttp.New(svc, oauthhttp.WithLogger(logger))
+	srv, err := oauthhttp.New(svc, append([]oauthhttp.Option{oauthhttp.WithLogger(logger)}, m.serverOptions()...)...)
 	if err != nil {
 		return err
 	}
@@ -74,6 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if line, err = createDemo(ctx, srv, api); err != nil {
 			return err
 		}
+		line.MetricsURL = m.metricsURL()
 	}
 
 	hs := &http.Server{
@@ -123,9 +135,9 @@ func baseURL(a net.Addr) string {
 }
 
 // newService is an EdDSA-signing service on the memory store whose issuer
-// is the server's own URL, with the demo API's catalog and an audit hook
-// that logs every event.
-func newService(issuer string, logger *slog.Logger) (*oauthapp.Service, error) {
+// is the server's own URL, with the demo API's catalog, an audit hook
+// that logs every event, and opts.
+func newService(issuer string, logger *slog.Logger, opts ...oauthapp.Option) (*oauthapp.Service, error) {
 	key, err := token.GenerateKey(token.EdDSA)
 	if err != nil {
 		return nil, err
@@ -138,15 +150,11 @@ func newService(issuer string, logger *slog.Logger) (*oauthapp.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	audit := func(ctx context.Context, e oauthapp.Event) {
-		logger.LogAttrs(ctx, slog.LevelInfo, "audit", slog.String("kind", string(e.Kind)), slog.String("app", e.AppSID),
-			slog.String("token_id", e.TokenID), slog.String("scope", e.Scope), slog.String("reason", e.Reason))
-	}
-	return oauthapp.New(store.NewMemory(), keys,
+	return oauthapp.New(store.NewMemory(), keys, append([]oauthapp.Option{
 		oauthapp.WithIssuer(issuer),
 		oauthapp.WithCatalog(catalog),
 		oauthapp.WithLogger(logger),
-		oauthapp.WithAudit(audit))
+		oauthapp.WithAudit(oauthapp.SlogAudit(logger))}, opts...)...)
 }
 
 // createDemo creates the demo account's Owner and app, seeds a message,

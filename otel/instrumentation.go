@@ -1,0 +1,298 @@
+package oauthotel
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthhttp"
+	"github.com/oauthapps/oauthapps/store"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// ScopeName is the instrumentation scope of the meter and the tracer.
+const ScopeName = "github.com/oauthapps/oauthapps/otel"
+
+// Span names.
+const (
+	// SpanTokenRequest is the span of a token request: started by the
+	// token endpoint when the server is instrumented, so that requests it
+	// refuses before the service (a wrong grant type, a malformed form)
+	// have one too, else by IssueToken.
+	SpanTokenRequest = "oauthapps.TokenRequest"
+	SpanAuthorize    = "oauthapps.Authorize"
+)
+
+// endpointSpan marks a context whose span the token endpoint started, so
+// that IssueToken adds to it instead of starting a second one.
+type endpointSpan struct{}
+
+// durationBuckets are the histogram bounds in seconds: from 100 µs, as a
+// cached authorization takes tens of microseconds, to 10 s.
+var durationBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+
+// Instrumentation turns the observers of an oauthapp.Service and an
+// oauthhttp.Server into OpenTelemetry metrics and spans. Create it with
+// New; one may serve several services and servers. It is safe for
+// concurrent use.
+type Instrumentation struct {
+	cfg    config
+	tracer trace.Tracer
+	spans  []trace.SpanStartOption
+
+	// Counters without app SIDs are tallies read at collection; with
+	// them (WithAppSIDs), token requests and authorizations go to
+	// synchronous counters, as their series are not bounded.
+	tokens        *tally[tokenKey]
+	failures      *tally[oauthapp.AuthFailure]
+	authzs        *tally[oauthapp.DenyReason]
+	lookups       *tally[cacheKey]
+	changes       *tally[store.ChangeKind]
+	tokensByApp   metric.Int64Counter
+	authzsByApp   metric.Int64Counter
+	authorizeTime metric.Float64Histogram
+	endpointTime  metric.Float64Histogram
+	storeTime     metric.Float64Histogram
+	lagTime       metric.Float64Histogram
+
+	decisionOpts [2][]metric.RecordOption // denied, allowed
+	endpointOpts opts[endpointKey]
+	storeOpts    opts[storeKey]
+	changeOpts   opts[store.ChangeKind]
+}
+
+// New creates the instruments on the meter provider (WithMeterProvider)
+// and the tracer (WithTracerProvider).
+func New(options ...Option) (*Instrumentation, error) {
+	cfg := defaults()
+	for _, opt := range options {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	in := &Instrumentation{
+		cfg:    cfg,
+		tracer: cfg.tracers.Tracer(ScopeName),
+		spans:  []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)},
+
+		tokens:       newTally(tokenAttrs, tokenKeys()...),
+		failures:     newTally(failureAttrs, authFailures...),
+		authzs:       newTally(authorizationAttrs, denyReasons...),
+		lookups:      newTally(cacheAttrs, cacheLookups...),
+		changes:      newTally(changeAttrs, changeKinds...),
+		decisionOpts: [2][]metric.RecordOption{recordOf(decisionAttrs(false)), recordOf(decisionAttrs(true))},
+		endpointOpts: newOpts(endpointAttrs, endpointAnswers...),
+		storeOpts:    newOpts(storeAttrs, storeKeys()...),
+		changeOpts:   newOpts(changeAttrs, changeKinds...),
+	}
+	m := cfg.meters.Meter(ScopeName)
+	var err error
+	counter := func(name, unit, desc string) metric.Int64Counter {
+		c, e := m.Int64Counter(name, metric.WithUnit(unit), metric.WithDescription(desc))
+		err = joinFirst(err, e)
+		return c
+	}
+	tallied := func(name, unit, desc string, observe func(metric.Int64Observer)) {
+		_, e := m.Int64ObservableCounter(name, metric.WithUnit(unit), metric.WithDescription(desc),
+			metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+				observe(o)
+				return nil
+			}))
+		err = joinFirst(err, e)
+	}
+	histogram := func(name, desc string) metric.Float64Histogram {
+		h, e := m.Float64Histogram(name, metric.WithUnit("s"), metric.WithDescription(desc), metric.WithExplicitBucketBoundaries(durationBuckets...))
+		err = joinFirst(err, e)
+		return h
+	}
+	const (
+		tokensName, tokensUnit, tokensDesc = "oauthapps.token.requests", "{request}", "Token requests, by grant type and outcome."
+		authzsName, authzsUnit, authzsDesc = "oauthapps.authorizations", "{authorization}", "Authorizations of bearer tokens, allowed or denied, by reason."
+	)
+	if cfg.appSIDs {
+		in.tokensByApp = counter(tokensName, tokensUnit, tokensDesc)
+		in.authzsByApp = counter(authzsName, authzsUnit, authzsDesc)
+	} else {
+		tallied(tokensName, tokensUnit, tokensDesc, in.tokens.observe)
+		tallied(authzsName, authzsUnit, authzsDesc, in.authzs.observe)
+	}
+	tallied("oauthapps.client.authentication.failures", "{failure}", "Failed client authentications, by reason.", in.failures.observe)
+	tallied("oauthapps.cache.lookups", "{lookup}", "Lookups in the service's cache, hits and misses.", in.lookups.observe)
+	tallied("oauthapps.store.notifications", "{notification}", "Store change notifications received.", in.changes.observe)
+	in.authorizeTime = histogram("oauthapps.authorize.duration", "Time to authorize a bearer token.")
+	in.endpointTime = histogram("oauthapps.token_endpoint.duration", "Time the token endpoint takes from request to answer.")
+	in.storeTime = histogram("oauthapps.store.duration", "Time of each store call the service makes.")
+	in.lagTime = histogram("oauthapps.store.notification.lag", "Time from a store change to its notification reaching the service.")
+	if err != nil {
+		return nil, fmt.Errorf("oauthotel: creating instruments: %w", err)
+	}
+	return in, nil
+}
+
+func joinFirst(err, e error) error {
+	if err != nil {
+		return err
+	}
+	return e
+}
+
+func tokenKeys() []tokenKey {
+	ks := make([]tokenKey, 0, len(tokenResults))
+	for _, r := range tokenResults {
+		ks = append(ks, tokenKey{oauthapp.GrantClientCredentials, r})
+	}
+	return ks
+}
+
+// ServiceOption is the option of oauthapp.New that instruments the
+// service: WithObserver(ServiceObserver()).
+func (in *Instrumentation) ServiceOption() oauthapp.Option {
+	return oauthapp.WithObserver(in.ServiceObserver())
+}
+
+// ServerOption is the option of oauthhttp.New that instruments the
+// server's endpoints: WithObserver(HTTPObserver()).
+func (in *Instrumentation) ServerOption() oauthhttp.Option {
+	return oauthhttp.WithObserver(in.HTTPObserver())
+}
+
+// ServiceObserver returns the observer of an oauthapp.Service, for a
+// program that combines it with observers of its own.
+func (in *Instrumentation) ServiceObserver() oauthapp.Observer {
+	return oauthapp.Observer{
+		TokenRequest:         in.tokenRequest,
+		Authorization:        in.authorization,
+		AuthenticationFailed: in.authenticationFailed,
+		CacheLookup:          in.cacheLookup,
+		StoreCall:            in.storeCall,
+		Notification:         in.notification,
+	}
+}
+
+// HTTPObserver returns the observer of an oauthhttp.Server.
+func (in *Instrumentation) HTTPObserver() oauthhttp.Observer {
+	return oauthhttp.Observer{TokenEndpoint: in.tokenEndpoint}
+}
+
+func (in *Instrumentation) tokenRequest(ctx context.Context) (context.Context, func(oauthapp.TokenOutcome)) {
+	var span trace.Span
+	owned := ctx.Value(endpointSpan{}) == nil
+	if owned {
+		ctx, span = in.tracer.Start(ctx, SpanTokenRequest, in.spans...)
+	} else {
+		span = trace.SpanFromContext(ctx)
+	}
+	return ctx, func(o oauthapp.TokenOutcome) {
+		k := tokenKey{o.Grant, o.Result}
+		if in.cfg.appSIDs {
+			in.tokensByApp.Add(ctx, 1, metric.WithAttributeSet(withApp(tokenAttrs(k), o.AppSID)))
+		} else {
+			in.tokens.add(k)
+		}
+		if span.IsRecording() {
+			span.SetAttributes(KeyGrantType.String(o.Grant), KeyOutcome.String(string(o.Result)))
+			if in.cfg.appSIDs && o.AppSID != "" {
+				span.SetAttributes(KeyAppSID.String(o.AppSID))
+			}
+			if o.Result != oauthapp.TokenIssued {
+				span.SetStatus(codes.Error, string(o.Result))
+			}
+		}
+		if owned {
+			span.End()
+		}
+	}
+}
+
+func (in *Instrumentation) authorization(ctx context.Context) (context.Context, func(oauthapp.AuthorizationOutcome)) {
+	start := in.cfg.now()
+	ctx, span := in.tracer.Start(ctx, SpanAuthorize, in.spans...)
+	return ctx, func(o oauthapp.AuthorizationOutcome) {
+		took := in.cfg.now().Sub(start).Seconds()
+		if in.cfg.appSIDs {
+			in.authzsByApp.Add(ctx, 1, metric.WithAttributeSet(withApp(authorizationAttrs(o.Reason), o.AppSID)))
+		} else {
+			in.authzs.add(o.Reason)
+		}
+		in.authorizeTime.Record(ctx, took, in.decisionOpts[b2i(o.Allowed)]...)
+		if span.IsRecording() {
+			decision := decisionDenied
+			if o.Allowed {
+				decision = decisionAllowed
+			}
+			span.SetAttributes(KeyDecision.String(decision), KeyPermission.String(o.Permission))
+			if in.cfg.appSIDs && o.AppSID != "" {
+				span.SetAttributes(KeyAppSID.String(o.AppSID))
+			}
+			if !o.Allowed {
+				span.SetAttributes(KeyReason.String(string(o.Reason)))
+				span.SetStatus(codes.Error, string(o.Reason))
+			}
+		}
+		span.End()
+	}
+}
+
+func (in *Instrumentation) authenticationFailed(ctx context.Context, reason oauthapp.AuthFailure) {
+	in.failures.add(reason)
+	if span := trace.SpanFromContext(ctx); span.IsRecording() {
+		span.SetAttributes(KeyReason.String(string(reason)))
+	}
+}
+
+func (in *Instrumentation) cacheLookup(_ context.Context, cache oauthapp.CacheName, hit bool) {
+	in.lookups.add(cacheKey{cache, hit})
+}
+
+func (in *Instrumentation) storeCall(ctx context.Context, method string) func(error) {
+	start := in.cfg.now()
+	return func(err error) {
+		in.storeTime.Record(ctx, in.cfg.now().Sub(start).Seconds(), in.storeOpts.get(storeKey{method, storeOutcome(err)})...)
+	}
+}
+
+func (in *Instrumentation) notification(n oauthapp.Notice) {
+	in.changes.add(n.Kind)
+	if n.LagKnown {
+		in.lagTime.Record(context.Background(), n.Lag.Seconds(), in.changeOpts.get(n.Kind)...)
+	}
+}
+
+func (in *Instrumentation) tokenEndpoint(ctx context.Context) (context.Context, func(oauthhttp.EndpointOutcome)) {
+	start := in.cfg.now()
+	parent := ctx
+	ctx, span := in.tracer.Start(ctx, SpanTokenRequest, in.spans...)
+	ctx = context.WithValue(ctx, endpointSpan{}, true)
+	return ctx, func(o oauthhttp.EndpointOutcome) {
+		// Recorded in the caller's context: an exemplar links to the
+		// caller's span, which outlives this one.
+		in.endpointTime.Record(parent, in.cfg.now().Sub(start).Seconds(), in.endpointOpts.get(endpointKey{o.Code, o.Status})...)
+		if span.IsRecording() {
+			span.SetAttributes(KeyHTTPStatus.Int(o.Status))
+			if o.Code != "" {
+				span.SetAttributes(KeyOAuthError.String(o.Code))
+				span.SetStatus(codes.Error, o.Code)
+			}
+		}
+		span.End()
+	}
+}
+
+// withApp adds the app SID, if there is one, to a set.
+func withApp(s attribute.Set, appSID string) attribute.Set {
+	if appSID == "" {
+		return s
+	}
+	kvs := append(s.ToSlice(), KeyAppSID.String(appSID))
+	return attribute.NewSet(kvs...)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
