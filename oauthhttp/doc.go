@@ -51,8 +51,10 @@
 //
 // A 401 always carries WWW-Authenticate: Basic realm="...", as RFC 9110
 // section 15.5.2 asks of every 401. A parameter sent without a value counts
-// as omitted (RFC 6749 section 3.2); unknown parameters and the URL query
-// are ignored. An invalid_scope description names the permission that was
+// as omitted (RFC 6749 section 3.2); unknown parameters are ignored, and
+// the URL's query is not read at all, even when it would not parse: the
+// parameters travel in the body (sections 2.3.1 and 4.4.2), and the
+// endpoint's own URL may carry a query (section 3.2). An invalid_scope description names the permission that was
 // refused, and only when it is a well-formed permission, so it can never
 // repeat a secret; no other description repeats anything from the request.
 //

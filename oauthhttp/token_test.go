@@ -84,6 +84,7 @@ func TestTokenEndpointRefuses(t *testing.T) {
 		{name: "GET is invalid_request and names POST", method: http.MethodGet, body: grant, auth: []string{good}, wantStatus: 400, wantCode: "invalid_request", wantHeader: map[string]string{"Allow": "POST"}},
 		{name: "PUT is invalid_request", method: http.MethodPut, body: grant, auth: []string{good}, wantStatus: 400, wantCode: "invalid_request"},
 		{name: "a JSON body is invalid_request", ctype: "application/json", body: `{"grant_type":"client_credentials"}`, auth: []string{good}, wantStatus: 400, wantCode: "invalid_request"},
+		{name: "a form Content-Type whose parameters do not parse is invalid_request", ctype: formType + "; charset", body: grant, auth: []string{good}, wantStatus: 400, wantCode: "invalid_request"},
 		{name: "no Content-Type is invalid_request", ctype: "-", body: grant, auth: []string{good}, wantStatus: 400, wantCode: "invalid_request"},
 		{name: "a declared body over the limit is invalid_request", body: grant + "&pad=" + strings.Repeat("a", 1100), auth: []string{good}, wantStatus: 400, wantCode: "invalid_request"},
 		{name: "an undeclared body over the limit is invalid_request", body: grant + "&pad=" + strings.Repeat("a", 1100), length: -1, auth: []string{good}, wantStatus: 400, wantCode: "invalid_request"},
@@ -191,6 +192,71 @@ func checkError(t *testing.T, w interface {
 	}
 	if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("Content-Type") != "application/json;charset=UTF-8" {
 		t.Errorf("headers %v, want JSON with no-store", res.Header)
+	}
+}
+
+// TestTokenEndpointLeavesTheQueryAlone: a token request's parameters are
+// read from its body only (RFC 6749 sections 2.3.1 and 4.4.2). The
+// endpoint's URL may carry a query of its own (section 3.2), which
+// neither adds to nor overrides the body, nor fails the request when it
+// does not parse.
+func TestTokenEndpointLeavesTheQueryAlone(t *testing.T) {
+	f := newFixture(t)
+	id, sec := f.app.SID, f.secret
+	full := permList + " " + permRead
+	for _, tc := range []struct {
+		name, query, body, auth string
+		wantStatus              int
+		wantScope               string
+	}{
+		{"a query's scope beyond the policy neither narrows nor fails the grant", "scope=" + url.QueryEscape(permCreate),
+			"grant_type=client_credentials", basic(id, sec), 200, full},
+		{"a query's grant_type does not override the body's", "grant_type=password",
+			"grant_type=client_credentials&scope=" + url.QueryEscape(permRead), basic(id, sec), 200, permRead},
+		{"a query's second grant_type is not a repeated parameter", "grant_type=client_credentials",
+			"grant_type=client_credentials", basic(id, sec), 200, full},
+		{"a query that does not parse is left alone", "%zz;x=%4",
+			"grant_type=client_credentials", basic(id, sec), 200, full},
+		{"credentials in the query are not read", "client_id=" + id + "&client_secret=" + sec,
+			"grant_type=client_credentials", "", 401, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := formRequest("/oauth2/token?"+tc.query, tc.body, tc.auth)
+			w := serve(f.srv.Token(), r)
+			if w.Code != tc.wantStatus {
+				t.Fatalf("status %d, want %d; body %s", w.Code, tc.wantStatus, w.Body)
+			}
+			if tc.wantStatus != 200 {
+				return
+			}
+			if b := decode(t, w); b.Scope != tc.wantScope {
+				t.Errorf("scope %q, want %q", b.Scope, tc.wantScope)
+			}
+			if r.PostForm.Get("grant_type") != "client_credentials" || r.Form != nil {
+				t.Errorf("PostForm %v and Form %v, want the body's values in PostForm and no Form", r.PostForm, r.Form)
+			}
+		})
+	}
+}
+
+// TestTokenEndpointAfterMiddlewareParsedTheForm: a handler in front of
+// the endpoint that parsed the form (ParseForm, FormValue) has read the
+// body; the endpoint takes the values it left in r.PostForm, and still
+// refuses a parameter given twice there.
+func TestTokenEndpointAfterMiddlewareParsedTheForm(t *testing.T) {
+	f := newFixture(t)
+	parsing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.FormValue("grant_type")
+		f.srv.Token().ServeHTTP(w, r)
+	})
+	auth := basic(f.app.SID, f.secret)
+	w := serve(parsing, formRequest("/oauth2/token", "grant_type=client_credentials&scope="+url.QueryEscape(permRead), auth))
+	if w.Code != http.StatusOK || decode(t, w).Scope != permRead {
+		t.Fatalf("status %d %s, want 200 with scope %s", w.Code, w.Body, permRead)
+	}
+	w = serve(parsing, formRequest("/oauth2/token", "grant_type=client_credentials&scope="+permRead+"&scope="+permList, auth))
+	if w.Code != http.StatusBadRequest || decode(t, w).Error != "invalid_request" {
+		t.Fatalf("status %d %s, want 400 invalid_request for a repeated scope", w.Code, w.Body)
 	}
 }
 

@@ -1,12 +1,15 @@
 package token
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -72,6 +75,8 @@ type wireClaims struct {
 	Exp        *float64 `json:"exp"`
 	Iat        *float64 `json:"iat"`
 	Nbf        *float64 `json:"nbf"`
+	// dates holds what finish points ExpiresAt, IssuedAt and NotBefore at.
+	dates [3]jwt.NumericDate
 }
 
 // claimNames are the member names wireClaims reads.
@@ -87,7 +92,7 @@ var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "clie
 // claims passes the last rule without being read again. It fails with
 // ErrMalformed.
 func (w *wireClaims) finish(part string) error {
-	for _, t := range [...]struct {
+	for i, t := range [...]struct {
 		n   *float64
 		dst **jwt.NumericDate
 	}{{w.Exp, &w.ExpiresAt}, {w.Iat, &w.IssuedAt}, {w.Nbf, &w.NotBefore}} {
@@ -98,7 +103,8 @@ func (w *wireClaims) finish(part string) error {
 			return fmt.Errorf("%w: time claim out of range", ErrMalformed)
 		}
 		sec, frac := math.Modf(*t.n)
-		*t.dst = &jwt.NumericDate{Time: time.Unix(int64(sec), int64(frac*1e9))}
+		w.dates[i] = jwt.NumericDate{Time: time.Unix(int64(sec), int64(frac*1e9))}
+		*t.dst = &w.dates[i]
 	}
 	for _, s := range [...]string{w.Issuer, w.Subject, w.ID, w.ClientID, w.Scope, w.AccountSID, w.Region, w.SecretID} {
 		if !validText(s) {
@@ -116,6 +122,11 @@ func (w *wireClaims) finish(part string) error {
 	data, err := base64.RawURLEncoding.DecodeString(part)
 	if err != nil {
 		return fmt.Errorf("%w: payload is not base64url", ErrMalformed)
+	}
+	// encoding/json reads invalid UTF-8 anywhere (a member's name too) as
+	// U+FFFD; a reader that does not would see other names.
+	if !utf8.Valid(data) {
+		return fmt.Errorf("%w: claims are not valid UTF-8", ErrMalformed)
 	}
 	caseVariant := false
 	err = members(data, func(name string) (string, any) {
@@ -140,12 +151,10 @@ var errText = fmt.Errorf("%w: a claim is not valid UTF-8 or holds U+FFFD", ErrMa
 // canonical reports whether part is the payload Mint writes for w's claims.
 func (w *wireClaims) canonical(part string) bool {
 	c := w.claims()
-	enc, err := encodeClaims(&c)
-	if err != nil || base64.RawURLEncoding.EncodedLen(len(enc)) != len(part) {
-		return false
-	}
-	var buf [1024]byte
-	return string(base64.RawURLEncoding.AppendEncode(buf[:0], enc)) == part
+	b := getClaimsBuffer()
+	defer putClaimsBuffer(b)
+	enc, err := b.encodeBase64(&c)
+	return err == nil && string(enc) == part
 }
 
 // claims returns w as Claims.
@@ -208,19 +217,72 @@ type encoded struct {
 	SecretID   string `json:"secret_id,omitempty"`
 }
 
-// encodeClaims returns the payload JSON of c.
-func encodeClaims(c *Claims) ([]byte, error) {
-	var aud any = c.Audience
+// claimsBuffer is scratch room for encoding one claim set and its
+// base64url form; claimsBuffers pools them, so that neither Mint nor
+// Validate allocates for the text they throw away.
+type claimsBuffer struct {
+	json bytes.Buffer
+	enc  *json.Encoder // writes into json
+	v    encoded
+	aud  string   // Audience points here for one audience
+	auds []string // or here for several
+	b64  []byte
+}
+
+// maxPooled bounds the buffers put back in the pool: a buffer grown for a
+// rare huge claim set is left to the garbage collector.
+const maxPooled = 64 << 10
+
+var claimsBuffers = sync.Pool{New: func() any {
+	b := new(claimsBuffer)
+	b.enc = json.NewEncoder(&b.json)
+	return b
+}}
+
+func getClaimsBuffer() *claimsBuffer { return claimsBuffers.Get().(*claimsBuffer) }
+
+func putClaimsBuffer(b *claimsBuffer) {
+	if b.json.Cap() <= maxPooled && cap(b.b64) <= maxPooled {
+		claimsBuffers.Put(b)
+	}
+}
+
+// encode returns the payload JSON of c, what json.Marshal writes for it,
+// in b's buffer: valid until b is used again or put back.
+func (b *claimsBuffer) encode(c *Claims) ([]byte, error) {
+	b.aud, b.auds = "", c.Audience
+	var aud any = &b.auds
 	if len(c.Audience) == 1 {
-		aud = c.Audience[0]
+		b.aud, b.auds = c.Audience[0], nil
+		aud = &b.aud
 	}
 	var nbf int64
 	if !c.NotBefore.IsZero() {
 		nbf = c.NotBefore.Unix()
 	}
-	return json.Marshal(&encoded{
+	b.v = encoded{
 		Issuer: c.Issuer, Subject: c.Subject, Audience: aud,
 		ExpiresAt: c.ExpiresAt.Unix(), NotBefore: nbf, IssuedAt: c.IssuedAt.Unix(), ID: c.ID,
 		ClientID: c.ClientID, Scope: c.Scope, AccountSID: c.AccountSID, Region: c.Region, SecretID: c.SecretID,
-	})
+	}
+	b.json.Reset()
+	// Encode writes what Marshal returns, and a newline.
+	err := b.enc.Encode(&b.v)
+	// The buffer keeps no claim of this request alive in the pool.
+	b.v, b.aud, b.auds = encoded{}, "", nil
+	if err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.json.Bytes(), []byte{'\n'}), nil
+}
+
+// encodeBase64 returns the base64url form of the payload JSON of c, in
+// b's buffer: valid until b is used again or put back.
+func (b *claimsBuffer) encodeBase64(c *Claims) ([]byte, error) {
+	payload, err := b.encode(c)
+	if err != nil {
+		return nil, err
+	}
+	b.b64 = base64.RawURLEncoding.AppendEncode(b.b64[:0], payload)
+	return b.b64, nil
 }

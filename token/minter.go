@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -38,6 +39,7 @@ type Minter struct {
 	keys     *KeySet
 	issuer   string
 	audience []string
+	signer   atomic.Pointer[signer] // of the key that signed last
 }
 
 // NewMinter returns a Minter that writes iss = issuer into every token, and
@@ -88,21 +90,36 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 		Region:     req.Region,
 		SecretID:   req.SecretID,
 	}
-	payload, err := encodeClaims(&c)
+	// The key's header is encoded once, when the key is made, and what
+	// signs with it once per Minter; the token is laid out in one buffer,
+	// whose header and payload are the signing input.
+	key := m.keys.SigningKey()
+	s := m.signer.Load()
+	if s == nil || s.key != key {
+		s = newSigner(key)
+		m.signer.Store(s)
+	}
+	b := getClaimsBuffer()
+	defer putClaimsBuffer(b)
+	payload, err := b.encodeBase64(&c)
 	if err != nil {
 		return "", Claims{}, fmt.Errorf("token: encode claims: %w", err)
 	}
-	// The key's header is encoded once, when the key is made; the token is
-	// laid out in one buffer.
-	key := m.keys.SigningKey()
 	b64 := base64.RawURLEncoding
-	buf := make([]byte, 0, len(key.header)+1+b64.EncodedLen(len(payload))+1+b64.EncodedLen(512))
-	buf = b64.AppendEncode(append(append(buf, key.header...), '.'), payload)
-	sig, err := key.alg.method().Sign(string(buf), key.secret().sign)
+	var tok strings.Builder
+	tok.Grow(len(s.header) + len(payload) + 1 + b64.EncodedLen(s.sigLen))
+	tok.Write(s.header)
+	tok.Write(payload)
+	// Writing on after String leaves the bytes String returned as they
+	// are; the signature's text takes the payload's place in b.
+	sig, err := s.appendSignature(payload[:0], tok.String(), payload)
 	if err != nil {
-		return "", Claims{}, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, key.id, err)
+		return "", Claims{}, err
 	}
-	return string(b64.AppendEncode(append(buf, '.'), sig)), c, nil
+	b.b64 = sig
+	tok.WriteByte('.')
+	tok.Write(sig)
+	return tok.String(), c, nil
 }
 
 // validText reports whether s is valid UTF-8 without U+FFFD, the

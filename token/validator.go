@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -16,8 +17,9 @@ type Validator struct {
 	keys   *KeySet
 	cfg    config
 	parser *jwt.Parser
-	// timed holds the golang-jwt options of Validate but the time.
-	timed []jwt.ParserOption
+	// timed holds golang-jwt validators of Validate's checks, each with
+	// a time it is set to before use (see timedValidator).
+	timed sync.Pool
 	// untimed checks who alone, for Verify.
 	untimed *jwt.Validator
 }
@@ -44,15 +46,29 @@ func NewValidator(keys *KeySet, issuer, audience string, opts ...Option) (*Valid
 		}
 	}
 	who := []jwt.ParserOption{jwt.WithIssuer(issuer), jwt.WithAudience(append([]string{audience}, cfg.audiences...)...)}
-	timed := append(who[:len(who):len(who)], jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithLeeway(cfg.leeway), nil)
-	return &Validator{
+	timed := append(who[:len(who):len(who)], jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithLeeway(cfg.leeway))
+	v := &Validator{
 		keys: keys,
 		cfg:  cfg,
 		// Claims are validated after parsing, on the time Validate is given.
 		parser:  jwt.NewParser(jwt.WithValidMethods(supported), jwt.WithStrictDecoding(), jwt.WithoutClaimsValidation()),
-		timed:   timed,
 		untimed: jwt.NewValidator(append(who, jwt.WithTimeFunc(func() time.Time { return time.Time{} }))...),
-	}, nil
+	}
+	v.timed.New = func() any {
+		t := new(timedValidator)
+		t.v = jwt.NewValidator(append(timed[:len(timed):len(timed)], jwt.WithTimeFunc(func() time.Time { return t.now }))...)
+		return t
+	}
+	return v, nil
+}
+
+// timedValidator is a golang-jwt validator whose time function returns
+// now. One goroutine at a time uses it, from the Validator's pool: making
+// a golang-jwt validator for each token costs a parser, a validator and a
+// closure.
+type timedValidator struct {
+	now time.Time
+	v   *jwt.Validator
 }
 
 // Validate checks raw at now and returns its claims. In order: length
@@ -71,10 +87,11 @@ func (v *Validator) Validate(now time.Time, raw string) (Claims, error) {
 	if err != nil {
 		return Claims{}, err
 	}
-	opts := make([]jwt.ParserOption, len(v.timed))
-	copy(opts, v.timed)
-	opts[len(opts)-1] = jwt.WithTimeFunc(func() time.Time { return now })
-	if err := jwt.NewValidator(opts...).Validate(w); err != nil {
+	t := v.timed.Get().(*timedValidator)
+	t.now = now
+	err = t.v.Validate(w)
+	v.timed.Put(t)
+	if err != nil {
 		return Claims{}, claimError(err, w)
 	}
 	// golang-jwt grants exp the leeway too; here a token expires at its
