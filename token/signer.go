@@ -3,12 +3,9 @@ package token
 import (
 	"crypto"
 	"crypto/ed25519"
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"hash"
-	"sync"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -17,29 +14,15 @@ import (
 // costs its signature and not the setting up of one: the key's header
 // with its dot, the length of its signatures, and what signs.
 //
-// EdDSA, ES256 and RS256 sign through golang-jwt's Sign; for Ed25519 it is
+// Every algorithm signs through golang-jwt's Sign; for Ed25519 it is
 // given a crypto.Signer whose Public returns the public key boxed once,
 // where ed25519.PrivateKey.Public copies it for every token.
-//
-// HS256 signs with crypto/hmac and SHA-256, the construction golang-jwt's
-// SigningMethodHMAC.Sign runs (hmac.New, Write, Sum), but keeps keyed
-// states in a pool: Reset returns one to its keyed state, where hmac.New
-// hashes the key into two new digests for every token. The signature is
-// the same bytes (TestHMACSignerMatchesGolangJWT, FuzzHMACSigner), and
-// validation, the trust boundary, verifies through golang-jwt alone.
 type signer struct {
 	key    *Key
-	header []byte // key.header and '.', what an HMAC hashes first
+	header []byte // key.header and '.', the start of every token
 	sigLen int    // length of a signature, or an upper bound for RSA
 	method jwt.SigningMethod
-	sign   any        // golang-jwt's Sign key, unless HS256
-	macs   *sync.Pool // of *macState, for HS256
-}
-
-// macState is one keyed HMAC-SHA256 and room for its sum.
-type macState struct {
-	h   hash.Hash
-	sum [sha256.Size]byte
+	sign   any // golang-jwt's Sign key
 }
 
 // edSigner is an Ed25519 private key whose Public costs nothing.
@@ -66,8 +49,6 @@ func newSigner(key *Key) *signer {
 		s.sign = &edSigner{PrivateKey: priv, pub: priv.Public()}
 	case []byte:
 		s.sigLen = sha256.Size
-		s.sign = nil
-		s.macs = &sync.Pool{New: func() any { return &macState{h: hmac.New(sha256.New, priv)} }}
 	}
 	if key.alg == ES256 {
 		s.sigLen = 64
@@ -80,15 +61,6 @@ func newSigner(key *Key) *signer {
 // share payload's memory, which is read in full before dst is written.
 func (s *signer) appendSignature(dst []byte, input string, payload []byte) ([]byte, error) {
 	b64 := base64.RawURLEncoding
-	if s.macs != nil {
-		m := s.macs.Get().(*macState)
-		m.h.Reset()
-		m.h.Write(s.header)
-		m.h.Write(payload)
-		dst = b64.AppendEncode(dst, m.h.Sum(m.sum[:0]))
-		s.macs.Put(m)
-		return dst, nil
-	}
 	sig, err := s.method.Sign(input, s.sign)
 	if err != nil {
 		return dst, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, s.key.id, err)
