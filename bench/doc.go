@@ -5,12 +5,19 @@
 // validating that token costs afterwards.
 //
 // The package is a nested module: the peers and their dependencies never
-// reach the core module. It has no API; everything is in _test.go files and
-// runs with
+// reach the core module. It has no API; the benchmarks are in _test.go
+// files and run with
 //
 //	go test -run '^$' -bench . -benchmem
 //
 // or, for the full comparison table, with compare.sh beside this file.
+//
+// load.sh beside this file is the load harness: cmd/loadserver runs ours,
+// fosite or go-oauth2 as a real server process, and cmd/load drives each
+// over keep-alive TCP with concurrent clients (vegeta's library) and prints
+// one table of throughput, latency, CPU per request and peak heap, then
+// how our server grows with the number of apps. load.sh -quick is the
+// smoke run CI makes.
 //
 // Every row does the same job: one confidential client authenticates with
 // client_secret_basic, asks for two scopes and gets a one-hour access token,

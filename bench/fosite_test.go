@@ -5,8 +5,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/subtle"
-	"errors"
 	"net/http"
 	"sync"
 	"testing"
@@ -17,6 +15,8 @@ import (
 	"github.com/ory/fosite/storage"
 	"github.com/ory/fosite/token/jwt"
 	"golang.org/x/crypto/bcrypt"
+
+	fositepeer "github.com/oauthapps/oauthapps/bench/internal/peer"
 )
 
 // fositeHashing is how a fosite row stores and checks the client secret.
@@ -44,23 +44,6 @@ const (
 	// keys only, no Ed25519).
 	fositeJWT
 )
-
-// plainHasher compares client secrets in plaintext, in constant time. It
-// takes hashing out of fosite's token endpoint.
-type plainHasher struct{}
-
-var errSecretMismatch = errors.New("bench: client secret mismatch")
-
-func (plainHasher) Hash(_ context.Context, data []byte) ([]byte, error) {
-	return append([]byte(nil), data...), nil
-}
-
-func (plainHasher) Compare(_ context.Context, hash, data []byte) error {
-	if subtle.ConstantTimeCompare(hash, data) != 1 {
-		return errSecretMismatch
-	}
-	return nil
-}
 
 // bcryptHash hashes the client secret once per cost and keeps it: a cost-12
 // hash takes a quarter of a second and setup runs once per b.N round.
@@ -126,7 +109,7 @@ func newFosite(tb testing.TB, hashing fositeHashing, tokens fositeTokens, intros
 		cfg.HashCost = bcrypt.MinCost
 		client.Secret = hashedSecret(tb, bcrypt.MinCost)
 	case fositePlain:
-		cfg.ClientSecretsHasher = plainHasher{}
+		cfg.ClientSecretsHasher = fositepeer.PlainHasher{}
 		client.Secret = []byte(clientSecret)
 	}
 	store := storage.NewMemoryStore()
@@ -144,7 +127,7 @@ func newFosite(tb testing.TB, hashing fositeHashing, tokens fositeTokens, intros
 	return &fositeServer{
 		provider: provider,
 		store:    store,
-		handler:  fositeTokenHandler(provider),
+		handler:  fositepeer.FositeTokenHandler(provider, audience, func() fosite.Session { return newFositeSession() }),
 	}
 }
 
@@ -159,30 +142,6 @@ func newFositeSession() *oauth2.JWTSession {
 		JWTHeader: &jwt.Headers{},
 		Subject:   clientID,
 	}
-}
-
-// fositeTokenHandler is the token endpoint as fosite's documentation writes
-// it: fosite has no ready http.Handler, the application grants the scopes
-// and audience it allows and fosite does the rest.
-func fositeTokenHandler(provider fosite.OAuth2Provider) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		ar, err := provider.NewAccessRequest(ctx, r, newFositeSession())
-		if err != nil {
-			provider.WriteAccessError(ctx, w, ar, err)
-			return
-		}
-		for _, s := range ar.GetRequestedScopes() {
-			ar.GrantScope(s)
-		}
-		ar.GrantAudience(audience)
-		resp, err := provider.NewAccessResponse(ctx, ar)
-		if err != nil {
-			provider.WriteAccessError(ctx, w, ar, err)
-			return
-		}
-		provider.WriteAccessResponse(ctx, w, ar, resp)
-	})
 }
 
 // prune empties the store's access-token tables. The benchmarks call it with

@@ -83,6 +83,18 @@ func (c *appCache) same(rec store.App) *liveApp {
 // put stores a compiled app read at now, unless an eviction happened since
 // the read began (gen is the generation taken before the read).
 func (c *appCache) put(a *liveApp, now time.Time, gen uint64) {
+	// The common case, the same compiled app read again, needs only the
+	// read lock: every request of every client takes this path when the
+	// cache is off, and a write lock here would serialise them all.
+	c.mu.RLock()
+	if c.apps[a.sid] == a {
+		if c.gen.Load() == gen {
+			a.readAt.Store(now.UnixNano())
+		}
+		c.mu.RUnlock()
+		return
+	}
+	c.mu.RUnlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen.Load() != gen {

@@ -47,11 +47,12 @@ type Observer struct {
 	// cache it is not called.
 	CacheLookup func(ctx context.Context, cache CacheName, hit bool)
 	// StoreCall is called as the Service starts a call to its Store, with
-	// the name of the method ("GetApp", "IsTokenRevoked", ...); the
-	// function it returns, which may be nil, is called with the call's
-	// error as the call returns. Store methods the Service does not call
-	// through this wrapping are not reported: a store.Watcher's Watch,
-	// and calls on capabilities found by type assertion.
+	// the name of the method ("GetApp", "IsTokenRevoked", ...; with a
+	// cache, "LiveRevocations" of a store.RevocationLister); the function
+	// it returns, which may be nil, is called with the call's error as the
+	// call returns. Store methods the Service does not call through this
+	// wrapping are not reported: a store.Watcher's Watch, and calls on
+	// other capabilities found by type assertion.
 	StoreCall func(ctx context.Context, method string) func(error)
 	// Notification is called for each change a store.Watcher reports,
 	// before the cache acts on it (only with WithCache, when the store is
@@ -274,7 +275,7 @@ func (s *Service) observeCache(ctx context.Context, cache CacheName, hit bool) {
 func (s *Service) watcher() func(store.Change) {
 	f := s.cfg.observer.Notification
 	if f == nil {
-		return s.apps.onChange
+		return s.onChange
 	}
 	return func(ch store.Change) {
 		n := Notice{Kind: ch.Kind}
@@ -282,6 +283,6 @@ func (s *Service) watcher() func(store.Change) {
 			n.Lag, n.LagKnown = max(s.now().Sub(ch.At), 0), true
 		}
 		f(n)
-		s.apps.onChange(ch)
+		s.onChange(ch)
 	}
 }

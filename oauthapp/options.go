@@ -258,6 +258,18 @@ func WithHashUpgrades(on bool) Option {
 // answers (0 means 100,000 each); a full map drops about a tenth of its
 // entries, chosen at random, to make room.
 //
+// When the store also lists its live revocations (store.RevocationLister;
+// the memory store and store/postgres do), the Service holds the whole
+// revoked set in memory instead of caching answers one token at a time: it
+// loads the set on the first check, keeps it by notifications, loads it
+// again every maxStale, and forgets an entry once its token would have
+// expired. A warm Service then authorizes a token, new or not, with no
+// store read at all. While the store's notifications are away (a
+// store/postgres listener whose connection dropped: the store sends
+// store.Resync when it goes and again when it is back), a revocation made
+// through another process takes effect at the next load, within maxStale;
+// each Resync makes the next check load the set at once.
+//
 // Default: no cache; every request reads the store, so every change takes
 // effect on the next request. Call Close to stop watching the store.
 func WithCache(maxStale time.Duration, size int) Option {

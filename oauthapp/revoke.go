@@ -70,6 +70,9 @@ func (s *Service) Revoke(ctx context.Context, client Client, bearer string) erro
 		return fmt.Errorf("oauthapp: revoking token: %w", err)
 	}
 	s.apps.evictToken(claims.ID)
+	if s.revs != nil {
+		s.revs.add(claims.ID, claims.ExpiresAt)
+	}
 	s.emit(ctx, Event{Kind: EventTokenRevoked, AccountSID: claims.AccountSID, AppSID: claims.ClientID, TokenID: claims.ID})
 	return nil
 }

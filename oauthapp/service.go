@@ -26,6 +26,7 @@ type Service struct {
 	validator *token.Validator
 	cfg       config
 	apps      *appCache
+	revs      *revocationSet // nil unless the cache is on and the store lists revocations
 	stopWatch func()
 	closeOnce sync.Once
 	// decoy is checked against when the client is unknown, so that an
@@ -93,6 +94,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		maxToken:  maxToken,
 		cfg:       cfg,
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
+		revs:      newRevocationSet(st, cfg.cacheStale, cfg.observer.StoreCall),
 	}
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
 		s.stopWatch = w.Watch(s.watcher())
@@ -213,14 +215,35 @@ func (s *Service) lookupApp(ctx context.Context, sid string, now time.Time) (*li
 	return a, nil
 }
 
-// isRevoked reports whether a token id is in the revoked set at now,
-// through the cache when one is configured.
+// onChange is the store.Watcher subscriber.
+func (s *Service) onChange(ch store.Change) {
+	s.apps.onChange(ch)
+	if s.revs != nil {
+		s.revs.onChange(ch, s.now())
+	}
+}
+
+// isRevoked reports whether a token id is in the revoked set at now: from
+// the in-memory set when there is one, else through the cache when one is
+// configured.
 func (s *Service) isRevoked(ctx context.Context, jti string, now time.Time) (bool, error) {
-	if revoked, ok := s.apps.revokedFresh(jti, now); ok {
+	if s.revs != nil {
+		if revoked, ok := s.revs.lookup(jti, now); ok {
+			s.observeCache(ctx, CacheRevocations, true)
+			return revoked, nil
+		}
+		s.observeCache(ctx, CacheRevocations, false)
+		if err := s.revs.load(ctx, now); err != nil {
+			s.cfg.logger.WarnContext(ctx, "oauthapp: loading the revoked set; reading the store per token meanwhile", "error", err)
+		} else if revoked, ok := s.revs.lookup(jti, now); ok {
+			return revoked, nil
+		}
+	} else if revoked, ok := s.apps.revokedFresh(jti, now); ok {
 		s.observeCache(ctx, CacheRevocations, true)
 		return revoked, nil
+	} else {
+		s.observeCache(ctx, CacheRevocations, false)
 	}
-	s.observeCache(ctx, CacheRevocations, false)
 	gen := s.apps.generation()
 	revoked, err := s.store.IsTokenRevoked(ctx, jti, now)
 	if err != nil {

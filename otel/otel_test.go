@@ -69,7 +69,7 @@ func TestMetricsAndSpansAfterRealRequests(t *testing.T) {
 	}, points(rm, "oauthapps.token_endpoint.duration"))
 
 	// The first token request misses the app, every later lookup of it
-	// hits; the first authorization misses the token's revocation answer,
+	// hits; the first authorization misses the revoked set (and loads it),
 	// the next three (the last token does not validate) hit it.
 	cache := points(rm, "oauthapps.cache.lookups")
 	assert.Equal(t, int64(1), cache["oauthapps.cache=apps,oauthapps.cache.result=miss"], "apps misses: %v", cache)
@@ -79,7 +79,10 @@ func TestMetricsAndSpansAfterRealRequests(t *testing.T) {
 	storeCalls := points(rm, "oauthapps.store.duration")
 	assert.Equal(t, int64(2), storeCalls["oauthapps.store.method=CreateApp,oauthapps.store.outcome=ok"])
 	assert.Equal(t, int64(1), storeCalls["oauthapps.store.method=GetApp,oauthapps.store.outcome=ok"])
-	assert.Equal(t, int64(1), storeCalls["oauthapps.store.method=IsTokenRevoked,oauthapps.store.outcome=ok"])
+	// The revoked set is loaded once, whole, on the first authorization:
+	// no token's revocation is read on its own.
+	assert.Equal(t, int64(1), storeCalls["oauthapps.store.method=LiveRevocations,oauthapps.store.outcome=ok"])
+	assert.Zero(t, storeCalls["oauthapps.store.method=IsTokenRevoked,oauthapps.store.outcome=ok"])
 
 	requests := r.spansNamed(oauthotel.SpanTokenRequest)
 	require.Len(t, requests, 5, "one span per token request, the one refused before the service included")

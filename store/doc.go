@@ -27,6 +27,7 @@
 // services. Package store/postgres holds the one for production.
 //
 // Optional capabilities, such as change notifications for caches in front
-// of the store (Watcher), are separate interfaces that a caller finds with a
-// type assertion.
+// of the store (Watcher) and the list of live revocations that lets a cache
+// hold the whole revoked set (RevocationLister), are separate interfaces
+// that a caller finds with a type assertion.
 package store

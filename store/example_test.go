@@ -118,3 +118,26 @@ func ExampleMemory_Watch() {
 	// token revoked: jti-1
 	// app changed: OQ0123456789abcdef0123456789abcdef
 }
+
+// A store that lists its live revocations lets a cache hold the whole
+// revoked set: a caller finds the capability with a type assertion. An
+// entry whose token has expired by now is not listed.
+func ExampleRevocationLister() {
+	ctx := context.Background()
+	now := time.Date(2025, time.March, 1, 12, 0, 0, 0, time.UTC)
+	var s store.Store = store.NewMemory()
+	_ = s.RevokeToken(ctx, "jti-live", now.Add(time.Hour))
+	_ = s.RevokeToken(ctx, "jti-expired", now.Add(-time.Minute))
+
+	lister, ok := s.(store.RevocationLister)
+	if !ok {
+		fmt.Println("no list: check revocations one token at a time")
+		return
+	}
+	live, err := lister.LiveRevocations(ctx, now)
+	for _, r := range live {
+		fmt.Println(r.TokenID, "until", r.Expires.Format(time.Kitchen), err)
+	}
+	// Output:
+	// jti-live until 1:00PM <nil>
+}

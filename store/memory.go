@@ -1,10 +1,8 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,9 +28,10 @@ type Memory struct {
 	// apps maps an app SID to its *App, never mutated once published
 	// here. Readers load from it without mu.
 	apps sync.Map
-	// accounts maps an account SID to that account's records sorted by
-	// SID: the keyset index ListApps pages through.
-	accounts map[string][]*App
+	// accounts maps an account SID to that account's records ordered by
+	// SID: the keyset index ListApps pages through, a B-tree so that
+	// every write and page costs O(log n) whatever the account's size.
+	accounts map[string]*appIndex
 
 	// revoked maps a token id to the time.Time it is revoked until.
 	revoked sync.Map
@@ -51,7 +50,7 @@ var (
 // NewMemory returns an empty in-memory store.
 func NewMemory() *Memory {
 	return &Memory{
-		accounts: make(map[string][]*App),
+		accounts: make(map[string]*appIndex),
 	}
 }
 
@@ -72,9 +71,12 @@ func (m *Memory) CreateApp(ctx context.Context, app App) (App, error) {
 		return App{}, fmt.Errorf("%w: app %s", ErrAlreadyExists, app.SID)
 	}
 	m.apps.Store(stored.SID, &stored)
-	list := m.accounts[stored.AccountSID]
-	i, _ := findApp(list, stored.SID)
-	m.accounts[stored.AccountSID] = slices.Insert(list, i, &stored)
+	idx := m.accounts[stored.AccountSID]
+	if idx == nil {
+		idx = &appIndex{}
+		m.accounts[stored.AccountSID] = idx
+	}
+	idx.insert(&stored)
 	m.mu.Unlock()
 
 	return cloneApp(stored), nil
@@ -98,8 +100,8 @@ func (m *Memory) GetApp(ctx context.Context, sid string) (App, error) {
 }
 
 // ListApps returns copies of up to limit apps of the account whose SID
-// sorts after the given one. It binary-searches the account's sorted index
-// and reads only the apps it returns. An account with no apps, the empty
+// sorts after the given one. It descends the account's ordered index to
+// where the page starts and reads only the apps it returns. An account with no apps, the empty
 // account SID included, has an empty list.
 func (m *Memory) ListApps(ctx context.Context, accountSID, after string, limit int) ([]App, error) {
 	if err := ctx.Err(); err != nil {
@@ -109,17 +111,16 @@ func (m *Memory) ListApps(ctx context.Context, accountSID, after string, limit i
 		return nil, fmt.Errorf("%w: limit %d is not between 1 and %d", ErrInvalid, limit, maxListLimit)
 	}
 	m.mu.RLock()
-	list := m.accounts[accountSID]
-	i, found := findApp(list, after)
-	if found {
-		i++
+	defer m.mu.RUnlock()
+	idx := m.accounts[accountSID]
+	if idx == nil {
+		return []App{}, nil
 	}
-	page := list[i:min(i+limit, len(list))]
-	out := make([]App, len(page))
-	for j, p := range page {
-		out[j] = cloneApp(*p)
-	}
-	m.mu.RUnlock()
+	out := make([]App, 0, min(limit, idx.len()))
+	idx.after(after, func(p *App) bool {
+		out = append(out, cloneApp(*p))
+		return len(out) < limit
+	})
 	return out, nil
 }
 
@@ -175,14 +176,11 @@ func (m *Memory) DeleteApp(ctx context.Context, sid string) error {
 		return fmt.Errorf("%w: app %s", ErrNotFound, sid)
 	}
 	m.apps.Delete(sid)
-	list := m.accounts[old.AccountSID]
-	if i, ok := findApp(list, sid); ok {
-		list = slices.Delete(list, i, i+1)
-	}
-	if len(list) == 0 {
-		delete(m.accounts, old.AccountSID)
-	} else {
-		m.accounts[old.AccountSID] = list
+	if idx := m.accounts[old.AccountSID]; idx != nil {
+		idx.remove(sid)
+		if idx.len() == 0 {
+			delete(m.accounts, old.AccountSID)
+		}
 	}
 	m.mu.Unlock()
 
@@ -306,9 +304,8 @@ func (m *Memory) Watch(fn func(Change)) (stop func()) {
 // next.AccountSID equal old's.
 func (m *Memory) replace(old, next *App) {
 	m.apps.Store(next.SID, next)
-	list := m.accounts[old.AccountSID]
-	if i, ok := findApp(list, old.SID); ok {
-		list[i] = next
+	if idx := m.accounts[old.AccountSID]; idx != nil {
+		idx.replace(next)
 	}
 }
 
@@ -333,14 +330,6 @@ func (m *Memory) load(sid string) *App {
 	p, _ := m.apps.Load(sid)
 	app, _ := p.(*App)
 	return app
-}
-
-// findApp returns where sid is, or would be inserted, in a list sorted by
-// SID.
-func findApp(list []*App, sid string) (int, bool) {
-	return slices.BinarySearchFunc(list, sid, func(a *App, sid string) int {
-		return cmp.Compare(a.SID, sid)
-	})
 }
 
 // cloneApp returns a copy of a that shares no slice with it. Strings are

@@ -50,6 +50,16 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 			})
 		}
 	})
+	t.Run("RevocationLister", func(t *testing.T) {
+		if _, ok := fresh(t, newStore).(store.RevocationLister); !ok {
+			t.Skip("the store does not implement the optional store.RevocationLister")
+		}
+		for _, c := range liveChecks {
+			t.Run(c.name, func(t *testing.T) {
+				c.run(t, fresh(t, newStore))
+			})
+		}
+	})
 }
 
 // fresh returns a new store from newStore, failing the test if it is nil.
