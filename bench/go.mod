@@ -6,8 +6,8 @@ require (
 	github.com/go-oauth2/oauth2/v4 v4.5.4
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/jackc/pgx/v5 v5.7.6
-	github.com/oauthapps/oauthapps v0.0.0
-	github.com/oauthapps/oauthapps/store/postgres v0.0.0
+	github.com/oauthapps/oauthapps v0.1.0
+	github.com/oauthapps/oauthapps/store/postgres v0.1.0
 	github.com/ory/fosite v0.49.0
 	github.com/tidwall/buntdb v1.3.0
 	github.com/tsenart/vegeta/v12 v12.13.0
@@ -101,7 +101,3 @@ require (
 	gopkg.in/ini.v1 v1.67.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
-
-replace github.com/oauthapps/oauthapps => ../
-
-replace github.com/oauthapps/oauthapps/store/postgres => ../store/postgres

@@ -76,11 +76,13 @@ type SecretInfo struct {
 	ID string
 	// Created is when the secret was generated, by the service's clock.
 	Created time.Time
-	// Expires is when a previous secret stops working; zero for the
-	// current secret.
+	// Expires is when a previous secret stops working. The zero time
+	// means never: the current secret has no expiry until a rotation
+	// gives it a grace. String prints it as "never".
 	Expires time.Time
 	// LastUsed is when the secret last authenticated a client, to a
-	// resolution of one minute; zero if never.
+	// resolution of one minute. The zero time means never used; String
+	// prints it as "never".
 	LastUsed time.Time
 	// Current is true for the current secret and false for the previous
 	// one, listed only while its grace lasts.

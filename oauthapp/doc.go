@@ -4,6 +4,24 @@
 // short-lived JWT access tokens (RFC 9068) whose scope maps onto the API's
 // own routes.
 //
+// # Where to start
+//
+// New makes a Service from a store.Store (store.NewMemory, or
+// store/postgres for several instances) and a token.KeySet
+// (token.GenerateKey, then token.NewKeySet); WithIssuer and WithCatalog
+// are the options nearly every service sets. Then:
+//
+//   - CreateApp, UpdateApp, RotateSecret and DeleteApp manage apps on
+//     behalf of an Actor, the person your service authenticated;
+//   - IssueToken does a token endpoint's work (package oauthhttp serves
+//     one, with the other OAuth endpoints);
+//   - Authorize checks a bearer token for a Resource on each API request
+//     (oauthhttp.Server.Protect does it for the routes of a mux).
+//
+// The package Example runs the whole flow, ExampleService_Authorize_errorChecking
+// shows which errors a caller tells apart, and package oauthapptest builds
+// a Service, apps and tokens for tests in one line each.
+//
 // A Service ties the pure packages together: scope (permissions, policies,
 // the route catalog), secret (client secrets and their two-slot rotation),
 // token (signing and validating access tokens) and store (persistence). It

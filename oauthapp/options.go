@@ -11,7 +11,8 @@ import (
 	"github.com/oauthapps/oauthapps/token"
 )
 
-// Limits on configurable durations.
+// Defaults of the service's settings (token lifetime, grace, region,
+// issuer, audience) and the bounds of its configurable durations.
 const (
 	// DefaultTokenTTL is the lifetime of an access token unless the service
 	// or the app says otherwise: one hour, returned as expires_in 3600. It

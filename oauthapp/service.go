@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oauthapps/oauthapps/internal/quote"
 	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/secret"
 	"github.com/oauthapps/oauthapps/store"
@@ -120,6 +121,10 @@ func (s *Service) Regions() []string { return slices.Clone(s.cfg.regions) }
 // Issuer returns the iss claim of this service's tokens.
 func (s *Service) Issuer() string { return s.cfg.issuer }
 
+// Audience returns the aud claim of this service's tokens: the value a
+// resource server checks them for (WithAudience; DefaultAudience).
+func (s *Service) Audience() string { return s.cfg.audience }
+
 // Keys returns the key set the service signs and verifies with, for
 // publishing its JWKS document.
 func (s *Service) Keys() *token.KeySet { return s.keys }
@@ -168,7 +173,7 @@ func (s *Service) region(r string) (string, error) {
 		return s.cfg.regions[0], nil
 	}
 	if !s.servesRegion(r) {
-		return "", fmt.Errorf("%w: %q (this service serves %v)", ErrUnsupportedRegion, r, s.cfg.regions)
+		return "", fmt.Errorf("%w: %s (this service serves %v)", ErrUnsupportedRegion, quote.Q(r), s.cfg.regions)
 	}
 	return r, nil
 }

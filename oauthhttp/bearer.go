@@ -64,6 +64,12 @@ func (s *Server) Protect(next http.Handler) http.Handler {
 	})
 }
 
+// ProtectFunc is Protect for a handler function:
+// srv.ProtectFunc(list) is srv.Protect(http.HandlerFunc(list)).
+func (s *Server) ProtectFunc(next func(http.ResponseWriter, *http.Request)) http.Handler {
+	return s.Protect(http.HandlerFunc(next))
+}
+
 // route returns the permission of the request's route and the account in
 // its path.
 func (s *Server) route(r *http.Request) (permission, account string, ok bool) {

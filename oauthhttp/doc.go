@@ -2,6 +2,15 @@
 // OAuth 2.0 endpoints of an authorization server that issues client
 // credentials tokens, and a middleware that protects an API with them.
 //
+// # Where to start
+//
+// New wraps an *oauthapp.Service whose issuer is an http or https URL
+// (oauthapp.WithIssuer; else give WithBaseURL). Mount puts every endpoint
+// on an http.ServeMux, and Protect (ProtectFunc for a handler function)
+// puts each API route behind bearer tokens. ExampleServer_Mount and
+// ExampleServer_Protect show both; the command examples/tokenserver is a
+// whole server.
+//
 // A Server wraps an *oauthapp.Service. Each endpoint is an http.Handler the
 // caller mounts on its own mux, or Mount puts them all at their standard
 // paths:

@@ -12,6 +12,7 @@ type introspection struct {
 	Exp        int64  `json:"exp,omitempty"`
 	Iat        int64  `json:"iat,omitempty"`
 	Sub        string `json:"sub,omitempty"`
+	Aud        string `json:"aud,omitempty"`
 	Iss        string `json:"iss,omitempty"`
 	Jti        string `json:"jti,omitempty"`
 	AccountSID string `json:"account_sid,omitempty"`
@@ -27,6 +28,8 @@ type introspection struct {
 // (oauthapp.Service.Introspect): never more than its scope claim covers,
 // and less once the policy has dropped or denied a permission (for a
 // denial carved out of a wildcard, only when the service has a catalog).
+// It also carries aud, the audience an API checks the token for, so that a
+// client can learn it.
 func (s *Server) Introspection() http.Handler { return http.HandlerFunc(s.serveIntrospection) }
 
 func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
@@ -50,6 +53,7 @@ func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
 			Exp:        id.ExpiresAt.Unix(),
 			Iat:        id.IssuedAt.Unix(),
 			Sub:        id.AppSID,
+			Aud:        s.svc.Audience(),
 			Iss:        s.endpoints.Issuer,
 			Jti:        id.TokenID,
 			AccountSID: id.AccountSID,

@@ -26,14 +26,26 @@ type metadata struct {
 
 var clientAuthMethods = []string{"client_secret_basic", "client_secret_post"}
 
+// responseTypes is response_types_supported: see Metadata for why "none".
+var responseTypes = []string{"none"}
+
 // Metadata returns the authorization server metadata endpoint (RFC 8414
 // section 3): issuer, the endpoints' URLs, the client credentials grant,
 // the two client authentication methods, the permissions of the service's
 // route catalog as scopes_supported, and, as an extension member,
 // access_token_signing_alg_values_supported: the algorithms of the keys in
-// the JWKS document. There is no authorization endpoint, so
-// response_types_supported is empty. It answers GET and HEAD, with
-// Cache-Control: public, max-age=300.
+// the JWKS document. It answers GET and HEAD, with Cache-Control: public,
+// max-age=300.
+//
+// response_types_supported is ["none"]. RFC 8414 section 2 makes the
+// member REQUIRED, and validators such as Python authlib's refuse it when
+// it is missing or empty, but this server has no authorization endpoint
+// (so it lists no authorization_endpoint, which section 2 allows when no
+// grant type uses one) and no response type returns anything from it.
+// "none" is the registered response type that returns nothing (OAuth 2.0
+// Multiple Response Type Encoding Practices, section 4), so it is the one
+// true non-empty answer; "code" or "token" would promise grants the
+// server does not have.
 func (s *Server) Metadata() http.Handler {
 	return readOnly(func(w http.ResponseWriter, r *http.Request) {
 		doc := metadata{
@@ -42,7 +54,7 @@ func (s *Server) Metadata() http.Handler {
 			JWKSURI:                      s.endpoints.JWKS,
 			IntrospectionEndpoint:        s.endpoints.Introspection,
 			RevocationEndpoint:           s.endpoints.Revocation,
-			ResponseTypesSupported:       []string{},
+			ResponseTypesSupported:       responseTypes,
 			GrantTypesSupported:          []string{"client_credentials"},
 			TokenEndpointAuthMethods:     clientAuthMethods,
 			IntrospectionAuthMethods:     clientAuthMethods,

@@ -32,7 +32,7 @@ func TestMetadataThroughMount(t *testing.T) {
 		"introspection_endpoint":                issuer + "/oauth2/introspect",
 		"revocation_endpoint":                   issuer + "/oauth2/revoke",
 		"scopes_supported":                      []any{permCreate, permList, permRead},
-		"response_types_supported":              []any{},
+		"response_types_supported":              []any{"none"},
 		"grant_types_supported":                 []any{"client_credentials"},
 		"token_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post"},
 		"introspection_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post"},

@@ -54,12 +54,12 @@ func NewCatalog(routes []Route) (*Catalog, error) {
 			return nil, err
 		}
 		if _, err := ParsePermission(rt.Permission); err != nil {
-			return nil, fmt.Errorf("scope: route %s: %w", quote(rt.Pattern), err)
+			return nil, fmt.Errorf("scope: route %s: %w", quotePattern(rt.Pattern), err)
 		}
 		for j, q := range pats[:i] {
 			if conflicts(p, q) {
 				return nil, fmt.Errorf("%w: %s and %s match some request alike, neither more specific",
-					ErrConflict, quote(routes[j].Pattern), quote(rt.Pattern))
+					ErrConflict, quotePattern(routes[j].Pattern), quotePattern(rt.Pattern))
 			}
 		}
 		pats[i] = p

@@ -196,7 +196,7 @@ func TestNewCatalogRejects(t *testing.T) {
 			if c != nil || !errors.Is(err, tt.wantErr) {
 				t.Fatalf("NewCatalog = %v, %v; want %v", c, err, tt.wantErr)
 			}
-			if !strings.Contains(err.Error(), quote(tt.routes[len(tt.routes)-1])) {
+			if !strings.Contains(err.Error(), quotePattern(tt.routes[len(tt.routes)-1])) {
 				t.Errorf("error %q does not name the pattern", err)
 			}
 		})

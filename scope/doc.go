@@ -58,4 +58,12 @@
 // Policy.HasCarveOuts for what that means for a token's full grant, and
 // Policy.Grant for reading a token's scope against a policy that has
 // changed since.
+//
+// # Where to start
+//
+// NewCatalog maps your API's ServeMux patterns to permissions, and
+// oauthapp.WithCatalog hands the catalog to the service; NewPolicy (or
+// ParsePolicyJSON) is what an app may be granted, and ParsePermission and
+// ParseScope read what a client asks for. ExampleCatalog_Resolve and
+// ExamplePolicy_Narrow show them at work.
 package scope

@@ -3,6 +3,8 @@ package scope
 import (
 	"errors"
 	"fmt"
+
+	"github.com/oauthapps/oauthapps/internal/quote"
 )
 
 // Reasons a permission fails to parse. A parse error is a *PermissionError
@@ -55,22 +57,36 @@ var (
 	ErrNoRoute = errors.New("scope: no route")
 )
 
-// maxQuoted bounds how much of a caller's string an error message repeats.
-const maxQuoted = 80
+// maxQuoted bounds how much of a caller's string an error message repeats:
+// quote.Max bytes of outside input (permissions, scopes, policies), which
+// is too little to hold a client secret sent in the wrong field.
+const maxQuoted = quote.Max
 
-// quote returns s quoted for an error message, cut to maxQuoted bytes.
-func quote(s string) string {
-	if len(s) > maxQuoted {
-		return fmt.Sprintf("%q...", s[:maxQuoted])
+// quoted returns s quoted for an error message, cut to maxQuoted bytes.
+func quoted(s string) string { return quote.Q(s) }
+
+// maxPatternQuoted bounds how much of a route pattern an error repeats.
+// Patterns come from the program's own catalog, not from outside, so a
+// longer quote helps without risk.
+const maxPatternQuoted = 80
+
+// quotePattern returns a route pattern quoted for an error message, cut to
+// maxPatternQuoted bytes.
+func quotePattern(s string) string {
+	if len(s) > maxPatternQuoted {
+		return fmt.Sprintf("%q...", s[:maxPatternQuoted])
 	}
 	return fmt.Sprintf("%q", s)
 }
 
 // PermissionError says why a string is not a valid permission or grant.
 type PermissionError struct {
-	// Input is the string that failed to parse.
+	// Input is the string that failed to parse, cut to its first
+	// maxQuoted (24) bytes so that the error never holds a secret sent in
+	// its place.
 	Input string
-	// Offset is the byte offset in Input where the problem was found.
+	// Offset is the byte offset in the whole string (which may go past
+	// the end of Input) where the problem was found.
 	Offset int
 	// Err is the reason: one of ErrEmpty, ErrTooLong, ErrMissingSlash,
 	// ErrEmptySegment, ErrBadCharacter, ErrMisplacedWildcard,
@@ -80,7 +96,7 @@ type PermissionError struct {
 
 // Error names the reason, the input (cut short if long) and the offset.
 func (e *PermissionError) Error() string {
-	return fmt.Sprintf("%v in %s at byte %d", e.Err, quote(e.Input), e.Offset)
+	return fmt.Sprintf("%v in %s at byte %d", e.Err, quoted(e.Input), e.Offset)
 }
 
 // Unwrap returns the reason.
@@ -94,18 +110,21 @@ func (e *PermissionError) Is(target error) bool { return target == ErrInvalidPer
 // ErrNotAllowed) holds; when the permission was also malformed, Unwrap
 // returns its *PermissionError.
 type NotAllowedError struct {
-	// Permission is the requested permission, as the caller gave it.
+	// Permission is the requested permission, as the caller gave it when
+	// it is well-formed; cut to its first maxQuoted (24) bytes when it is
+	// malformed (see PermissionError.Input).
 	Permission string
 	// Reason is the parse error when Permission is malformed, else nil.
 	Reason error
 }
 
-// Error names the permission (cut short if long).
+// Error names the permission: whole when it is well-formed (it cannot be
+// a secret), else through the parse error, which quotes it cut short.
 func (e *NotAllowedError) Error() string {
 	if e.Reason != nil {
-		return fmt.Sprintf("%v: %s: %v", ErrNotAllowed, quote(e.Permission), e.Reason)
+		return fmt.Sprintf("%v: %v", ErrNotAllowed, e.Reason)
 	}
-	return fmt.Sprintf("%v: %s", ErrNotAllowed, quote(e.Permission))
+	return fmt.Sprintf("%v: %q", ErrNotAllowed, e.Permission)
 }
 
 // Unwrap returns the parse error of a malformed permission, or nil.
@@ -124,7 +143,7 @@ func badPattern(s, why string) error {
 type patternError struct{ pattern, why string }
 
 func (e *patternError) Error() string {
-	return ErrBadPattern.Error() + " " + quote(e.pattern) + ": " + e.why
+	return ErrBadPattern.Error() + " " + quotePattern(e.pattern) + ": " + e.why
 }
 
 func (e *patternError) Unwrap() error { return ErrBadPattern }

@@ -1,6 +1,10 @@
 package scope
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/oauthapps/oauthapps/internal/quote"
+)
 
 // MaxPermissionLen is the longest permission or grant accepted, in bytes.
 const MaxPermissionLen = 256
@@ -28,7 +32,7 @@ func ParseGrant(s string) (Permission, error) {
 
 func parse(s string, grant bool) (Permission, error) {
 	if _, off, err := scan(s, grant); err != nil {
-		return "", &PermissionError{Input: s, Offset: off, Err: err}
+		return "", &PermissionError{Input: quote.Cut(s), Offset: off, Err: err}
 	}
 	return Permission(s), nil
 }

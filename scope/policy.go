@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/oauthapps/oauthapps/internal/quote"
 )
 
 // MaxPolicyEntries is the most entries a policy may be given, allow and deny
@@ -139,7 +141,7 @@ func (p *Policy) Narrow(requested []string) ([]string, error) {
 	var seen set
 	for _, r := range requested {
 		if _, err := ParsePermission(r); err != nil {
-			return nil, &NotAllowedError{Permission: r, Reason: err}
+			return nil, &NotAllowedError{Permission: quote.Cut(r), Reason: err}
 		}
 		if !p.Allows(r) {
 			return nil, &NotAllowedError{Permission: r}

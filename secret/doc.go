@@ -64,4 +64,11 @@
 // presented secrets (Parse checks shape and checksum and never echoes its
 // input) nor records read back from a store (FromRecords validates them and
 // Compare bounds the Argon2id parameters it will run).
+//
+// # Where to start
+//
+// A service rarely calls this package: oauthapp generates, hashes, verifies
+// and rotates secrets. Parse checks a secret's shape and checksum offline
+// (ExampleParse_errorChecking); oauthapp.WithHasher with NewArgon2id or
+// the SHA-256 default chooses how secrets are hashed.
 package secret

@@ -30,4 +30,11 @@
 // of the store (Watcher) and the list of live revocations that lets a cache
 // hold the whole revoked set (RevocationLister), are separate interfaces
 // that a caller finds with a type assertion.
+//
+// # Where to start
+//
+// NewMemory is the store of a single process and of tests; pass it to
+// oauthapp.New. For several instances on one database, use the nested
+// module github.com/oauthapps/oauthapps/store/postgres. To write a store
+// of your own, implement Store and prove it with storetest.Run.
 package store

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/oauthapps/oauthapps/internal/quote"
 )
 
 // header holds the JOSE header members this package reads (RFC 7515
@@ -101,10 +103,11 @@ func members(data []byte, each func(name string) (key string, dst any)) error {
 	return nil
 }
 
-// truncate shortens attacker-chosen text before it goes into an error.
+// truncate shortens attacker-chosen text before it goes into an error,
+// to too little to hold a client secret.
 func truncate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
+	if c := quote.Cut(s); len(c) < len(s) {
+		return c + "..."
 	}
 	return s
 }

@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -38,21 +43,31 @@ func readInvoice(w http.ResponseWriter, r *http.Request) {
 // newAPI mounts the API on mux, each route behind the bearer middleware.
 func newAPI(mux *http.ServeMux, srv *oauthhttp.Server) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	mux.Handle(routes[0].Pattern, srv.Protect(http.HandlerFunc(listInvoices)))
-	mux.Handle(routes[1].Pattern, srv.Protect(http.HandlerFunc(readInvoice)))
+	mux.Handle(routes[0].Pattern, srv.ProtectFunc(listInvoices))
+	mux.Handle(routes[1].Pattern, srv.ProtectFunc(readInvoice))
 }
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8081", "address to listen on")
+	addr := flag.String("addr", "127.0.0.1:8081", "address to listen on (\":0\" picks a free port)")
 	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := serve(*addr, logger); err != nil {
+	if err := serve(ctx, *addr, os.Stdout, logger); err != nil {
 		logger.Error("protectedapi", "error", err)
 		os.Exit(1)
 	}
 }
 
-func serve(addr string, logger *slog.Logger) error {
+// serve listens on addr, then prints the demo app's credentials, so that
+// whoever reads them can use them at once, and serves until ctx ends.
+func serve(ctx context.Context, addr string, stdout io.Writer, logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	base := "http://" + ln.Addr().String()
 	catalog, err := scope.NewCatalog(routes)
 	if err != nil {
 		return err
@@ -65,7 +80,7 @@ func serve(addr string, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	svc, err := oauthapp.New(store.NewMemory(), keys, oauthapp.WithIssuer("http://"+addr), oauthapp.WithCatalog(catalog), oauthapp.WithLogger(logger))
+	svc, err := oauthapp.New(store.NewMemory(), keys, oauthapp.WithIssuer(base), oauthapp.WithCatalog(catalog), oauthapp.WithLogger(logger))
 	if err != nil {
 		return err
 	}
@@ -78,19 +93,36 @@ func serve(addr string, logger *slog.Logger) error {
 	srv.Mount(mux)
 
 	owner := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix), Role: oauthapp.RoleOwner}
-	app, sec, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{FriendlyName: "billing reader", Permissions: oauthapp.Permissions{Allow: []string{"/billing/invoices/*"}}})
+	app, sec, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: "billing reader", Permissions: oauthapp.Permissions{Allow: []string{"/billing/invoices/*"}}})
 	if err != nil {
 		return err
 	}
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
 	// The demo app's credentials go to stdout as one JSON line, for the
-	// person trying the example; the log never carries a secret.
-	logger.Info("listening", "addr", addr, "token_url", srv.Endpoints().Token, "account_sid", owner.AccountSID, "client_id", app.SID)
-	if err := json.NewEncoder(os.Stdout).Encode(map[string]string{
-		"token_url": srv.Endpoints().Token, "account_sid": owner.AccountSID,
+	// person trying the example, once the server listens; the log never
+	// carries a secret.
+	logger.Info("listening", "addr", ln.Addr().String(), "token_url", srv.Endpoints().Token, "account_sid", owner.AccountSID, "client_id", app.SID)
+	if err := json.NewEncoder(stdout).Encode(map[string]string{
+		"token_url": srv.Endpoints().Token, "api_base": base + "/v1", "account_sid": owner.AccountSID,
 		"client_id": app.SID, "client_secret": sec.Reveal(),
 	}); err != nil {
+		_ = hs.Close()
 		return err
 	}
-	hs := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	return hs.ListenAndServe()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

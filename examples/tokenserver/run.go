@@ -33,6 +33,13 @@ type demoLine struct {
 	ClientID     string `json:"client_id"`
 	ClientSecret string `json:"client_secret"`
 	MetricsURL   string `json:"metrics_url,omitempty"`
+
+	// IntrospectionURL is the RFC 7662 endpoint; its answer for an active
+	// token includes aud.
+	IntrospectionURL string `json:"introspection_url"`
+	// Audience is the aud claim of the demo's tokens, which an API checks
+	// them for.
+	Audience string `json:"audience"`
 }
 
 // run serves until ctx is done, then shuts down and returns nil; any
@@ -183,6 +190,9 @@ func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages) (*dem
 		AccountSID:   owner.AccountSID,
 		ClientID:     app.SID,
 		ClientSecret: sec.Reveal(),
+
+		IntrospectionURL: e.Introspection,
+		Audience:         srv.Service().Audience(),
 	}, nil
 }
 

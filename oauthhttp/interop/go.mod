@@ -2,11 +2,9 @@ module github.com/oauthapps/oauthapps/oauthhttp/interop
 
 go 1.24.0
 
-replace github.com/oauthapps/oauthapps => ../..
-
 require (
 	github.com/go-jose/go-jose/v4 v4.1.9
-	github.com/oauthapps/oauthapps v0.0.0-00010101000000-000000000000
+	github.com/oauthapps/oauthapps v0.1.0
 	golang.org/x/oauth2 v0.35.0
 )
 

@@ -1,0 +1,5 @@
+module github.com/oauthapps/oauthapps/internal/release
+
+go 1.24.0
+
+require golang.org/x/mod v0.31.0
