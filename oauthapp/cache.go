@@ -189,6 +189,8 @@ func (c *appCache) onChange(ch store.Change) {
 		c.evict(ch.AppSID)
 	case store.TokenRevoked:
 		c.evictToken(ch.TokenID)
+	case store.SigningKeyChanged:
+		// Keys live in the token.KeySet, which package keyring keeps.
 	default:
 		c.evictAll()
 	}

@@ -27,9 +27,11 @@
 // services. Package store/postgres holds the one for production.
 //
 // Optional capabilities, such as change notifications for caches in front
-// of the store (Watcher) and the list of live revocations that lets a cache
-// hold the whole revoked set (RevocationLister), are separate interfaces
-// that a caller finds with a type assertion.
+// of the store (Watcher), the list of live revocations that lets a cache
+// hold the whole revoked set (RevocationLister), and the token signing keys
+// every instance shares (SigningKeys, whose private keys arrive sealed by
+// package keyring: the store keeps bytes and never reads them), are
+// separate interfaces that a caller finds with a type assertion.
 //
 // # Where to start
 //

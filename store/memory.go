@@ -36,6 +36,9 @@ type Memory struct {
 	// revoked maps a token id to the time.Time it is revoked until.
 	revoked sync.Map
 
+	// keys holds the signing keys (memory_keys.go).
+	keys memoryKeys
+
 	watchers watchers
 }
 

@@ -140,6 +140,9 @@ const (
 	// Resync: changes may have been missed (a notification connection
 	// dropped and came back); every cached entry is suspect.
 	Resync
+	// SigningKeyChanged: a signing key was created, updated or deleted
+	// (SigningKeys).
+	SigningKeyChanged
 )
 
 // Change is one notification from a Watcher.
@@ -150,6 +153,8 @@ type Change struct {
 	AppSID string
 	// TokenID is set for TokenRevoked.
 	TokenID string
+	// KID is set for SigningKeyChanged.
+	KID string
 	// At is when the change was made, by the writer's clock, when the
 	// store says; zero when it does not (the memory store, whose
 	// subscribers hear of a change in the writer's own call, leaves it

@@ -6,7 +6,9 @@
 // A KeySet holds one signing key and older verify-only keys; Rotate makes a
 // new key the signer while the old one keeps verifying until RemovableAt.
 // EdDSA (Ed25519, RFC 8037) is the default algorithm; ES256, RS256 and HS256
-// (RFC 7518 section 3) are available. A Minter writes the header
+// (RFC 7518 section 3) are available. NewSignerKey makes a signing key of
+// any crypto.Signer (a KMS, an HSM), whose private half never enters the
+// process. A Minter writes the header
 // {"alg","kid","typ":"at+jwt"} (RFC 9068 section 2.1) and the claims of
 // section 2.2 plus account_sid, region and secret_id; a Validator performs
 // the checks of section 4.

@@ -49,6 +49,11 @@ func newSigner(key *Key) *signer {
 		s.sign = &edSigner{PrivateKey: priv, pub: priv.Public()}
 	case []byte:
 		s.sigLen = sha256.Size
+	case externalSigner: // NewSignerKey: external.go
+		s.method = externalMethod{key}
+		if key.alg == EdDSA {
+			s.sigLen = ed25519.SignatureSize
+		}
 	}
 	if key.alg == ES256 {
 		s.sigLen = 64

@@ -1,11 +1,12 @@
 // Command tokenserver is a complete OAuth apps server on the in-memory
-// store: the token endpoint (client credentials, RFC 6749 section 4.4),
+// store, or on PostgreSQL shared by several instances: the token endpoint (client credentials, RFC 6749 section 4.4),
 // RFC 8414 metadata, the JWKS document, RFC 7662 introspection and RFC 7009
 // revocation, and a small demo API under /v1 protected by bearer tokens.
 //
 // Usage:
 //
-//	tokenserver [-addr 127.0.0.1:8080] [-demo] [-metrics 127.0.0.1:9090]
+//	tokenserver [-addr 127.0.0.1:8080] [-demo] [-issuer URL] [-metrics 127.0.0.1:9090]
+//	            [-postgres DSN [-key-rotation 720h] [-key-lead 1h]]
 //
 // -addr may be ":0" or "127.0.0.1:0" for a free port; the issuer and every
 // URL the server publishes use the address it actually listens on. With
@@ -21,4 +22,18 @@
 // through the OpenTelemetry Prometheus exporter, on a listener of its own
 // so that the metrics need not be public; the demo line then also has
 // metrics_url.
+//
+// -issuer sets the issuer of the tokens and the base of the published URLs;
+// every instance of one deployment shares it (by default each names its
+// own listen address, and instances refuse each other's tokens).
+//
+// -postgres keeps apps, revocations and signing keys in PostgreSQL (the
+// migrations run at start), so that any number of instances serve as one:
+// a token from one is accepted by all, and survives restarts. The signing
+// keys are stored sealed under the key-encryption key in the environment
+// variable OAUTHAPPS_KEY_ENCRYPTION_KEY (32 bytes in standard base64, the
+// same for every instance; openssl rand -base64 32 makes one). They rotate
+// every -key-rotation, each new key published -key-lead before it signs;
+// SIGUSR1 rotates at once. With -demo it creates the demo app in the
+// database and prints the same line; without, it creates nothing.
 package main

@@ -15,8 +15,6 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 	"github.com/oauthapps/oauthapps/scope"
-	"github.com/oauthapps/oauthapps/store"
-	"github.com/oauthapps/oauthapps/token"
 )
 
 // shutdownGrace bounds how long in-flight requests may take to finish
@@ -49,6 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags.SetOutput(stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on (\":0\" picks a free port)")
 	demo := flags.Bool("demo", false, "create a demo account and app and print its credentials as one JSON line")
+	bf := addBackendFlags(flags)
 	metricsAddr := flags.String("metrics", "", "address to serve Prometheus metrics on, at "+MetricsPath+" (\"\" serves none)")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -73,8 +72,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer ln.Close()
 	base := baseURL(ln.Addr())
+	issuer := base
+	if *bf.issuer != "" {
+		issuer = *bf.issuer
+	}
+	be, err := openBackend(ctx, bf, logger)
+	if err != nil {
+		return err
+	}
+	defer be.close()
 
-	svc, err := newService(base, logger, m.serviceOptions()...)
+	svc, err := newService(issuer, logger, be, m.serviceOptions()...)
 	if err != nil {
 		return err
 	}
@@ -102,7 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	logger.Info("listening", "issuer", base, "token_endpoint", srv.Endpoints().Token, "demo", *demo)
+	logger.Info("listening", "addr", base, "issuer", issuer, "token_endpoint", srv.Endpoints().Token, "demo", *demo)
 	if line != nil {
 		if err := json.NewEncoder(stdout).Encode(line); err != nil {
 			_ = hs.Close()
@@ -141,23 +149,14 @@ func baseURL(a net.Addr) string {
 	return "http://" + net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
 }
 
-// newService is an EdDSA-signing service on the memory store whose issuer
-// is the server's own URL, with the demo API's catalog, an audit hook
-// that logs every event, and opts.
-func newService(issuer string, logger *slog.Logger, opts ...oauthapp.Option) (*oauthapp.Service, error) {
-	key, err := token.GenerateKey(token.EdDSA)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		return nil, err
-	}
+// newService is a service on the backend's store and keys, with the demo
+// API's catalog, an audit hook that logs every event, and opts.
+func newService(issuer string, logger *slog.Logger, be *backend, opts ...oauthapp.Option) (*oauthapp.Service, error) {
 	catalog, err := scope.NewCatalog(demoRoutes)
 	if err != nil {
 		return nil, err
 	}
-	return oauthapp.New(store.NewMemory(), keys, append([]oauthapp.Option{
+	return oauthapp.New(be.store, be.keys, append([]oauthapp.Option{
 		oauthapp.WithIssuer(issuer),
 		oauthapp.WithCatalog(catalog),
 		oauthapp.WithLogger(logger),

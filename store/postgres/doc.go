@@ -30,7 +30,12 @@
 // policy lists as text arrays), keyed by sid, with an index on
 // (account_sid, sid) for ListApps; SIDs sort in byte order (COLLATE "C"),
 // as in the memory store. Table revoked_tokens holds token ids with their
-// expiry, indexed by expiry for PurgeRevokedTokens. Times are timestamptz:
+// expiry, indexed by expiry for PurgeRevokedTokens. Table signing_keys
+// (migration 2) holds the token signing keys every instance shares
+// (store.SigningKeys, kept in step by package keyring): the kid as primary
+// key, a unique generation, the public key and the private key sealed by
+// the key ring (NULL for a key held by a KMS or HSM); the store never sees
+// a private key unsealed. Times are timestamptz:
 // they keep microsecond precision (finer parts are cut) and come back in
 // UTC; a zero time is stored as NULL and comes back zero. TokenTTL is a
 // bigint of nanoseconds, exact. Text holding a NUL byte or invalid UTF-8
@@ -56,8 +61,9 @@
 //
 // Triggers in the schema publish every change with pg_notify on the
 // channel "<schema>.changes", inside the writing transaction: app updates
-// and deletions (an app's id), revocations (a token id), truncations (a
-// resync). Changes made by other code through SQL are published too.
+// and deletions (an app's id), revocations (a token id), signing keys
+// created, updated or deleted (a kid, store.SigningKeyChanged),
+// truncations (a resync). Changes made by other code through SQL are published too.
 // TouchSecret, which runs on every client authentication, changes only
 // last-used times and publishes nothing.
 //

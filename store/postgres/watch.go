@@ -181,8 +181,8 @@ func deliver(subs []*subscriber, c store.Change) {
 	}
 }
 
-// parseChange reads a payload of the migration's trigger: "a:<app sid>",
-// "t:<token id>", anything else (such as "r:") a Resync.
+// parseChange reads a payload of the migrations' triggers: "a:<app sid>",
+// "t:<token id>", "k:<kid>", anything else (such as "r:") a Resync.
 func parseChange(payload string) store.Change {
 	kind, id, _ := strings.Cut(payload, ":")
 	switch {
@@ -190,6 +190,8 @@ func parseChange(payload string) store.Change {
 		return store.Change{Kind: store.AppChanged, AppSID: id}
 	case kind == "t" && id != "":
 		return store.Change{Kind: store.TokenRevoked, TokenID: id}
+	case kind == "k" && id != "":
+		return store.Change{Kind: store.SigningKeyChanged, KID: id}
 	}
 	return store.Change{Kind: store.Resync}
 }

@@ -17,7 +17,10 @@
 // keyset paging, the revoked-token set, concurrent
 // compare-and-swap updates that lose nothing, and, when the store also
 // implements store.Watcher, that updates, deletions and revocations are
-// notified. Notifications may arrive asynchronously: Run waits up to five
+// notified. When the store implements the optional store.SigningKeys, Run
+// checks it too: create, list, optimistic update and delete of signing
+// keys, one winner among concurrent creates of one generation, copies, and
+// (with a Watcher) SigningKeyChanged notifications. Notifications may arrive asynchronously: Run waits up to five
 // seconds for each.
 //
 // What Run asks of an implementation beyond the package store documentation:

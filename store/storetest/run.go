@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 			}
 		})
 	}
+	t.Run("SigningKeys", func(t *testing.T) { runKeys(t, newStore) })
 	t.Run("Watcher", func(t *testing.T) {
 		if _, ok := fresh(t, newStore).(store.Watcher); !ok {
 			t.Skip("the store does not implement the optional store.Watcher")

@@ -48,6 +48,13 @@ func (r *recorder) seen(want store.Change) bool {
 	return slices.Contains(r.changes, want)
 }
 
+// reset forgets the changes seen so far.
+func (r *recorder) reset() {
+	r.mu.Lock()
+	r.changes = nil
+	r.mu.Unlock()
+}
+
 // waitFor fails the test unless want arrives within notifyWait. Other
 // changes, Resync included, may arrive as well.
 func (r *recorder) waitFor(t *testing.T, want store.Change) {

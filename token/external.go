@@ -1,0 +1,117 @@
+package token
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"math/big"
+)
+
+// NewSignerKey returns a signing key whose private key stays inside signer:
+// a KMS, an HSM or a PKCS #11 token, anything that implements crypto.Signer.
+// Minting calls signer.Sign once per token; the key's public half, the
+// algorithm and the JWK come from signer.Public(): an Ed25519 key signs
+// EdDSA, a P-256 key ES256 and an RSA key of at least MinRSABits RS256.
+// Anything else is ErrInvalidKey. MarshalPrivateKeyPEM fails for such a
+// key: there is nothing to export.
+//
+// Sign must be safe for concurrent use. It receives the message itself for
+// EdDSA (crypto.Hash(0)) and its SHA-256 digest for ES256 (the signature an
+// ASN.1 DER SEQUENCE of r and s, as crypto/ecdsa writes it) and RS256
+// (PKCS #1 v1.5), as the standard library's own keys expect.
+func NewSignerKey(kid string, signer crypto.Signer) (*Key, error) {
+	if signer == nil {
+		return nil, fmt.Errorf("%w: nil signer", ErrInvalidKey)
+	}
+	s := externalSigner{signer}
+	switch pub := signer.Public().(type) {
+	case ed25519.PublicKey:
+		if len(pub) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("%w: Ed25519 public key of %d bytes", ErrInvalidKey, len(pub))
+		}
+		return newKey(kid, EdDSA, s, pub)
+	case *ecdsa.PublicKey:
+		if pub.Curve != elliptic.P256() {
+			return nil, fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
+		}
+		return newKey(kid, ES256, s, pub)
+	case *rsa.PublicKey:
+		if pub.N.BitLen() < MinRSABits {
+			return nil, fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
+		}
+		return newKey(kid, RS256, s, pub)
+	}
+	return nil, fmt.Errorf("%w: unsupported signer public key %T", ErrInvalidKey, signer.Public())
+}
+
+// externalSigner is the private material of a NewSignerKey key. It is a
+// type of its own, so that a standard library key wrapped by a host (which
+// is a crypto.Signer too) still goes through Sign.
+type externalSigner struct{ crypto.Signer }
+
+// externalMethod is the golang-jwt signing method of a NewSignerKey key:
+// the Minter's signer signs through it as through any other method.
+type externalMethod struct{ key *Key }
+
+// Sign returns the JWS signature of input, made by the key's crypto.Signer.
+func (m externalMethod) Sign(input string, key any) ([]byte, error) {
+	s, ok := key.(externalSigner)
+	if !ok {
+		return nil, errors.New("not an external signer")
+	}
+	return s.sign(m.key, []byte(input))
+}
+
+// Verify is never called: tokens are verified with the public key.
+func (m externalMethod) Verify(string, []byte, any) error {
+	return errors.New("an external signer only signs")
+}
+
+// Alg returns the key's algorithm.
+func (m externalMethod) Alg() string { return string(m.key.alg) }
+
+// sign returns the JWS signature of input under k, whose private key is
+// s: for ES256 the r || s form of RFC 7518 section 3.4, 32 bytes each,
+// made from the ASN.1 signature a crypto.Signer returns.
+func (s externalSigner) sign(k *Key, input []byte) ([]byte, error) {
+	var (
+		sig []byte
+		err error
+	)
+	switch k.alg {
+	case EdDSA:
+		sig, err = s.Sign(rand.Reader, input, crypto.Hash(0))
+	default: // ES256 and RS256, the only others NewSignerKey makes
+		digest := sha256.Sum256(input)
+		sig, err = s.Sign(rand.Reader, digest[:], crypto.SHA256)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("external signer: %v", err)
+	}
+	want := ed25519.SignatureSize
+	switch pub := k.secret().verify.(type) {
+	case *rsa.PublicKey:
+		want = pub.Size()
+	case *ecdsa.PublicKey:
+		var rs struct{ R, S *big.Int }
+		rest, err := asn1.Unmarshal(sig, &rs)
+		if err != nil || len(rest) != 0 || rs.R.Sign() <= 0 || rs.S.Sign() <= 0 || rs.R.BitLen() > 256 || rs.S.BitLen() > 256 {
+			return nil, errors.New("external signer returned no ASN.1 ECDSA signature")
+		}
+		sig = make([]byte, 64)
+		rs.R.FillBytes(sig[:32])
+		rs.S.FillBytes(sig[32:])
+		want = 64
+	}
+	if len(sig) != want {
+		return nil, fmt.Errorf("external signer returned %d bytes, want %d", len(sig), want)
+	}
+	return sig, nil
+}
