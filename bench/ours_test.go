@@ -4,10 +4,11 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
-	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
 )
 
@@ -26,36 +27,14 @@ type ours struct {
 
 func newOurs(tb testing.TB, alg token.Algorithm) *ours {
 	tb.Helper()
-	key, err := token.GenerateKey(alg)
+	kit := oauthapptest.New(tb, oauthapptest.WithAlgorithm(alg), oauthapptest.WithServiceOptions(
+		oauthapp.WithClock(time.Now), oauthapp.WithIssuer(tokenIssuer), oauthapp.WithAudience(audience), oauthapp.WithTokenTTL(tokenTTL)))
+	srv, err := oauthhttp.New(kit.Service)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	svc, err := oauthapp.New(store.NewMemory(), keys,
-		oauthapp.WithIssuer(tokenIssuer), oauthapp.WithAudience(audience), oauthapp.WithTokenTTL(tokenTTL))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv, err := oauthhttp.New(svc)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	owner := oauthapp.Actor{
-		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
-		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
-		Role:       oauthapp.RoleOwner,
-	}
-	app, sec, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{
-		FriendlyName: "bench",
-		Permissions:  oauthapp.Permissions{Allow: []string{scopeRead, scopeWrite}},
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return &ours{svc: svc, handler: srv.Token(), client: credentials{id: app.SID, secret: sec.Reveal()}, account: owner.AccountSID}
+	app := kit.NewApp(scopeRead, scopeWrite)
+	return &ours{svc: kit.Service, handler: srv.Token(), client: credentials{id: app.SID, secret: kit.Secret(app.SID)}, account: kit.Owner.AccountSID}
 }
 
 // authorize is what a protected route asks per request: the token is

@@ -18,7 +18,7 @@ import (
 // actor nothing about the input; and the refused call writes nothing.
 func TestManagementChecksTheActorBeforeTheInput(t *testing.T) {
 	var events []oauthapp.Event
-	k := oauthapptest.New(oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) { events = append(events, e) }))
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) { events = append(events, e) })))
 	app := k.NewApp(permList)
 	malformedSID := "OQ-not-an-app"
 	empty, ctrl := "", "bad\x00name"

@@ -5,10 +5,10 @@ import (
 	"crypto/rand"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
-	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
 )
 
@@ -52,24 +52,9 @@ func BenchmarkFloorEd25519Verify(b *testing.B) {
 // app with its secret.
 func benchService(b *testing.B, alg token.Algorithm) (*oauthapp.Service, oauthapp.App, string, oauthapp.Actor) {
 	b.Helper()
-	key, err := token.GenerateKey(alg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc, err := oauthapp.New(store.NewMemory(), keys)
-	if err != nil {
-		b.Fatal(err)
-	}
-	owner := oauthapptest.NewActor(oauthapp.RoleOwner)
-	app, sec, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: "bench", Permissions: oauthapp.Permissions{Allow: []string{permList, permRead}}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return svc, app, sec.Reveal(), owner
+	kit := oauthapptest.New(b, oauthapptest.WithAlgorithm(alg), oauthapptest.WithServiceOptions(oauthapp.WithClock(time.Now)))
+	app := kit.NewApp(permList, permRead)
+	return kit.Service, app, kit.Secret(app.SID), kit.Owner
 }
 
 var benchAlgs = []token.Algorithm{token.EdDSA, token.HS256}

@@ -19,7 +19,7 @@ type blindStore struct{ store.Store }
 
 func TestCacheServesAtMostMaxStale(t *testing.T) {
 	const bound = 5 * time.Second
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	cached, err := oauthapp.New(blindStore{k.Store}, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(bound, 0))
 	require.NoError(t, err)
 	defer cached.Close()
@@ -70,14 +70,13 @@ func TestCacheServesAtMostMaxStale(t *testing.T) {
 }
 
 func TestCacheEvictsOnStoreNotifications(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	// The memory store notifies: a long bound does not delay a change.
-	cached, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(time.Hour, 0))
-	require.NoError(t, err)
+	cached := k.NewService(oauthapp.WithCache(time.Hour, 0))
 	defer cached.Close()
 	app := k.NewApp(permList)
 	tok := k.Token(app)
-	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+	_, err := cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	require.NoError(t, err)
 	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
 	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
@@ -85,7 +84,7 @@ func TestCacheEvictsOnStoreNotifications(t *testing.T) {
 }
 
 func TestNoCacheByDefault(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	other, err := oauthapp.New(blindStore{k.Store}, k.Keys, oauthapp.WithClock(k.Clock.Now))
 	require.NoError(t, err)
 	app := k.NewApp(permList)
@@ -98,12 +97,11 @@ func TestNoCacheByDefault(t *testing.T) {
 }
 
 func TestCloseIsIdempotentAndStopsWatching(t *testing.T) {
-	k := oauthapptest.New()
-	cached, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(10*time.Minute, 0))
-	require.NoError(t, err)
+	k := oauthapptest.New(t)
+	cached := k.NewService(oauthapp.WithCache(10*time.Minute, 0))
 	app := k.NewApp(permList)
 	tok := k.Token(app)
-	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+	_, err := cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	require.NoError(t, err)
 	done := make(chan struct{})
 	go func() { _ = cached.Close(); close(done) }()
@@ -124,7 +122,7 @@ func TestCloseIsIdempotentAndStopsWatching(t *testing.T) {
 // the future": maxStale still bounds how long a deleted app is served.
 func TestCacheBoundSurvivesAClockStepBack(t *testing.T) {
 	const bound = 5 * time.Second
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	cached, err := oauthapp.New(blindStore{k.Store}, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(bound, 0))
 	require.NoError(t, err)
 	defer cached.Close()
@@ -174,8 +172,9 @@ func (p *pausingStore) readCount() int {
 // client id, which anyone can send, must not throw away the cache fills
 // under way for real apps.
 func TestUnknownClientIDsDoNotDefeatTheCache(t *testing.T) {
-	k := oauthapptest.New()
-	ps := &pausingStore{Memory: k.Store, paused: make(chan struct{}, 1)}
+	mem := store.NewMemory()
+	k := oauthapptest.New(t, oauthapptest.WithStore(mem))
+	ps := &pausingStore{Memory: mem, paused: make(chan struct{}, 1)}
 	cached, err := oauthapp.New(ps, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(time.Hour, 0))
 	require.NoError(t, err)
 	defer cached.Close()
@@ -205,10 +204,9 @@ func TestUnknownClientIDsDoNotDefeatTheCache(t *testing.T) {
 // instance whose clock is ahead must not undo a revocation that an
 // instance whose clock is behind still needs.
 func TestPurgeKeepsRevocationsForInstancesWhoseClocksRunBehind(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	fast := oauthapptest.NewClock(oauthapptest.Epoch.Add(10 * time.Second))
-	fastSvc, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(fast.Now))
-	require.NoError(t, err)
+	fastSvc := k.NewService(oauthapp.WithClock(fast.Now))
 	app := k.NewApp(permList)
 	tok := k.Token(app)
 	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")

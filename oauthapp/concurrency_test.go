@@ -17,7 +17,7 @@ import (
 // token of a deleted app authorized after the deletion returned, and that
 // never more than two secrets of an app verify.
 func TestConcurrentLifecycleKeepsInvariants(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	const apps, workers, rounds = 4, 4, 60
 	type tracked struct {
 		app     oauthapp.App
@@ -110,7 +110,7 @@ func TestConcurrentLifecycleKeepsInvariants(t *testing.T) {
 }
 
 func TestConcurrentUpdatesLoseNothing(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	const n = 32
 	var wg sync.WaitGroup

@@ -22,7 +22,7 @@ func TestTokenOfThePreviousSecretEndsWithItsGrace(t *testing.T) {
 	// end of its grace.
 	rotated := func(t *testing.T, offset, grace time.Duration, opts ...oauthapp.Option) (*oauthapptest.Kit, oauthapp.App, string, time.Time) {
 		t.Helper()
-		k := oauthapptest.New(opts...)
+		k := oauthapptest.New(t, oauthapptest.WithServiceOptions(opts...))
 		k.Advance(offset)
 		app := k.NewApp(permList)
 		old := k.Secret(app.SID)

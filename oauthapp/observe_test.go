@@ -91,7 +91,7 @@ func (r *recorder) reset() {
 func observed(t *testing.T, opts ...oauthapp.Option) (*oauthapptest.Kit, *recorder) {
 	t.Helper()
 	rec := &recorder{}
-	k := oauthapptest.New(append([]oauthapp.Option{oauthapp.WithObserver(rec.observer()), oauthapp.WithRegions("us1", "eu1")}, opts...)...)
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(append([]oauthapp.Option{oauthapp.WithObserver(rec.observer()), oauthapp.WithRegions("us1", "eu1")}, opts...)...))
 	return k, rec
 }
 
@@ -287,7 +287,7 @@ func TestObserver_NotificationLag(t *testing.T) {
 
 	t.Run("a store that does not stamp its changes gives no lag", func(t *testing.T) {
 		rec := &recorder{}
-		k := oauthapptest.New(oauthapp.WithCache(time.Minute, 0), oauthapp.WithObserver(rec.observer()))
+		k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithCache(time.Minute, 0), oauthapp.WithObserver(rec.observer())))
 		defer k.Service.Close()
 		app := k.NewApp(permList)
 		require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
@@ -297,11 +297,11 @@ func TestObserver_NotificationLag(t *testing.T) {
 
 func TestObserver_HooksMayReturnNoContextAndNoDoneFunction(t *testing.T) {
 	quiet := func(context.Context) (context.Context, func(oauthapp.TokenOutcome)) { return nil, nil }
-	k := oauthapptest.New(oauthapp.WithObserver(oauthapp.Observer{
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithObserver(oauthapp.Observer{
 		TokenRequest:  quiet,
 		Authorization: func(context.Context) (context.Context, func(oauthapp.AuthorizationOutcome)) { return nil, nil },
 		StoreCall:     func(context.Context, string) func(error) { return nil },
-	}))
+	})))
 	tok := k.Token(k.NewApp(permList))
 	_, err := k.Service.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	assert.NoError(t, err)

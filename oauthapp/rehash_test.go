@@ -140,8 +140,9 @@ type switched struct {
 
 func switchHasher(t *testing.T, h secret.Hasher, opts ...oauthapp.Option) *switched {
 	t.Helper()
-	sw := &switched{k: oauthapptest.New()}
-	sw.st = &hookedStore{Memory: sw.k.Store}
+	mem := store.NewMemory()
+	sw := &switched{k: oauthapptest.New(t, oauthapptest.WithStore(mem))}
+	sw.st = &hookedStore{Memory: mem}
 	logger := slog.New(slog.NewJSONHandler(lockedWriter{&sw.mu, &sw.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts = append([]oauthapp.Option{oauthapp.WithClock(sw.k.Clock.Now), oauthapp.WithHasher(h), oauthapp.WithLogger(logger),
 		oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) {
@@ -294,9 +295,8 @@ func TestHasherSwitchUpgradesHashOnSuccessfulUse(t *testing.T) {
 		app := sw.k.NewApp(permList)
 		sec := sw.k.Secret(app.SID)
 		require.NoError(t, sw.issue(app.SID, sec))
-		stronger, err := oauthapp.New(sw.k.Store, sw.k.Keys, oauthapp.WithClock(sw.k.Clock.Now), oauthapp.WithHasher(cheapArgon2id(t, 128)))
-		require.NoError(t, err)
-		_, err = stronger.AuthenticateClient(ctx, app.SID, sec, "")
+		stronger := sw.k.NewService(oauthapp.WithHasher(cheapArgon2id(t, 128)))
+		_, err := stronger.AuthenticateClient(ctx, app.SID, sec, "")
 		require.NoError(t, err)
 		assert.True(t, strings.HasPrefix(sw.stored(t, app.SID).Secrets.Current.Hash, "$argon2id$v=19$m=128,t=1,p=1$"))
 		_, err = sw.k.Service.AuthenticateClient(ctx, app.SID, sec, "") // the kit's service hashes with SHA256
@@ -436,8 +436,7 @@ func TestHashersThatCannotSayNeverRewrite(t *testing.T) {
 		assert.Contains(t, sw.log(), "NeedsRehash rejects its own hashes", "New says so")
 		// An app hashed by yet another hasher, which ownAlgorithm's
 		// inherited NeedsRehash would ask to replace on every use.
-		argon, err := oauthapp.New(sw.k.Store, sw.k.Keys, oauthapp.WithClock(sw.k.Clock.Now), oauthapp.WithHasher(cheapArgon2id(t, 64)))
-		require.NoError(t, err)
+		argon := sw.k.NewService(oauthapp.WithHasher(cheapArgon2id(t, 64)))
 		app, sec, err := argon.CreateApp(ctx, sw.k.Owner, oauthapp.NewApp{FriendlyName: "argon", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
 		require.NoError(t, err)
 		for range 3 {

@@ -48,7 +48,7 @@ func cachedOn(t *testing.T, k *oauthapptest.Kit, st store.Store, bound time.Dura
 }
 
 func TestWarmServiceAuthorizesNewTokensWithoutStoreReads(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	st := &readCountingStore{Memory: store.NewMemory()}
 	svc := cachedOn(t, k, st, time.Minute)
 	app, _, err := svc.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
@@ -76,7 +76,7 @@ func TestWarmServiceAuthorizesNewTokensWithoutStoreReads(t *testing.T) {
 }
 
 func TestRevocationByAnotherInstanceTakesEffectAtOnce(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	st := &readCountingStore{Memory: store.NewMemory()}
 	// Two instances on one store: a revocation through a takes effect on
 	// b at its next check, through the store's notification, with no
@@ -137,7 +137,7 @@ func (s *deafStore) tell(c store.Change) {
 
 func TestRevokedSetWhileNotificationsAreLost(t *testing.T) {
 	const bound = 5 * time.Second
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	st := &deafStore{Memory: store.NewMemory()}
 	svc := cachedOn(t, k, st, bound)
 	app, _, err := svc.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{permList}}})

@@ -36,7 +36,7 @@ func authorize(k *oauthapptest.Kit, bearer, permission string) error {
 }
 
 func TestR1_OnlyServedRegions(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	t.Run("apps are created in us1 by default and tokens carry it", func(t *testing.T) {
 		app := k.NewApp(permList)
 		assert.Equal(t, "us1", app.Region)
@@ -55,8 +55,7 @@ func TestR1_OnlyServedRegions(t *testing.T) {
 	})
 	t.Run("a token of another region is refused", func(t *testing.T) {
 		// Two deployments sharing keys and store, serving different regions.
-		eu, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithRegions("eu1"))
-		require.NoError(t, err)
+		eu := k.NewService(oauthapp.WithRegions("eu1"))
 		euOwner := k.Owner
 		app, sec, err := eu.CreateApp(ctx, euOwner, oauthapp.NewApp{FriendlyName: "eu", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
 		require.NoError(t, err)
@@ -70,7 +69,7 @@ func TestR1_OnlyServedRegions(t *testing.T) {
 }
 
 func TestR2_NoPlanOrMetering(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	// Any new account, with no set-up of any kind, may create apps and
 	// issue as many tokens as it likes.
 	for range 3 {
@@ -84,7 +83,7 @@ func TestR2_NoPlanOrMetering(t *testing.T) {
 }
 
 func TestR3_RolesThatMayManageApps(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	account := k.Owner.AccountSID
 	allowed := []oauthapp.Role{oauthapp.RoleOwner, oauthapp.RoleAdministrator, oauthapp.RoleDeveloper}
 	refused := []oauthapp.Role{oauthapp.RoleBilling, oauthapp.RoleSupport, oauthapp.RoleReadOnly, "api_access_administrator", "Owner", "", "superuser"}
@@ -150,7 +149,7 @@ func TestR3_RolesThatMayManageApps(t *testing.T) {
 
 func TestR4_TokenLifetime(t *testing.T) {
 	t.Run("default token lives 3600 s and expires_in says so", func(t *testing.T) {
-		k := oauthapptest.New()
+		k := oauthapptest.New(t)
 		app := k.NewApp(permList)
 		tok, err := issue(k, app, "")
 		require.NoError(t, err)
@@ -164,13 +163,13 @@ func TestR4_TokenLifetime(t *testing.T) {
 		assert.ErrorIs(t, err, token.ErrExpired, "fails at 3600 s exactly")
 	})
 	t.Run("service TTL applies to apps without their own", func(t *testing.T) {
-		k := oauthapptest.New(oauthapp.WithTokenTTL(10 * time.Minute))
+		k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithTokenTTL(10*time.Minute)))
 		tok, err := issue(k, k.NewApp(permList), "")
 		require.NoError(t, err)
 		assert.EqualValues(t, 600, tok.ExpiresIn)
 	})
 	t.Run("an app's own TTL wins over the service's", func(t *testing.T) {
-		k := oauthapptest.New()
+		k := oauthapptest.New(t)
 		app, sec, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "short", TokenTTL: 5 * time.Minute, Permissions: oauthapp.Permissions{Allow: []string{permList}}})
 		require.NoError(t, err)
 		tok, err := k.Service.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: sec.Reveal()})
@@ -179,7 +178,7 @@ func TestR4_TokenLifetime(t *testing.T) {
 	})
 	for _, ttl := range []time.Duration{time.Second, 59 * time.Second, 31 * 24 * time.Hour, -time.Minute} {
 		t.Run(fmt.Sprintf("TTL %v is refused", ttl), func(t *testing.T) {
-			k := oauthapptest.New()
+			k := oauthapptest.New(t)
 			_, _, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "x", TokenTTL: ttl, Permissions: oauthapp.Permissions{Allow: []string{permList}}})
 			assert.ErrorIs(t, err, oauthapp.ErrInvalidArgument)
 			_, err = oauthapp.New(k.Store, k.Keys, oauthapp.WithTokenTTL(ttl))
@@ -189,7 +188,7 @@ func TestR4_TokenLifetime(t *testing.T) {
 }
 
 func TestR5_NewTokenDoesNotRevokeEarlierOnes(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	first := k.Token(app)
 	k.Advance(10 * time.Minute)
@@ -203,7 +202,7 @@ func TestR5_NewTokenDoesNotRevokeEarlierOnes(t *testing.T) {
 }
 
 func TestR6_RemovingTheCreatorChangesNothing(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	creator := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: k.Owner.AccountSID, Role: oauthapp.RoleDeveloper}
 	app := k.NewAppFor(creator, permList)
 	assert.Equal(t, creator.UserSID, app.CreatedBy)
@@ -219,7 +218,7 @@ func TestR6_RemovingTheCreatorChangesNothing(t *testing.T) {
 }
 
 func TestR7_DeletingAnAppInvalidatesCredentialsAndTokens(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	tok := k.Token(app)
 	require.NoError(t, authorize(k, tok, permList))
@@ -235,7 +234,7 @@ func TestR7_DeletingAnAppInvalidatesCredentialsAndTokens(t *testing.T) {
 }
 
 func TestR8_PreviousSecretWorksForGracePeriod(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	old := k.Secret(app.SID)
 	fresh := k.Rotate(app.SID, oauthapp.DefaultGrace)
@@ -263,7 +262,7 @@ func TestR8_PreviousSecretWorksForGracePeriod(t *testing.T) {
 		assert.ErrorIs(t, err, oauthapp.ErrInvalidClient)
 	})
 	t.Run("the service default grace is configurable", func(t *testing.T) {
-		k := oauthapptest.New(oauthapp.WithDefaultGrace(2 * time.Hour))
+		k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithDefaultGrace(2*time.Hour)))
 		app := k.NewApp(permList)
 		old := k.Secret(app.SID)
 		_, _, err := k.Service.RotateSecret(ctx, k.Owner, app.SID, oauthapp.Rotation{})
@@ -288,7 +287,7 @@ func TestR8_PreviousSecretWorksForGracePeriod(t *testing.T) {
 }
 
 func TestR9_AtMostTwoSecretsAndRotatingInsideGraceKillsTheOldest(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	first := k.Secret(app.SID)
 	firstTok := k.Token(app)
@@ -315,7 +314,7 @@ func TestR9_AtMostTwoSecretsAndRotatingInsideGraceKillsTheOldest(t *testing.T) {
 }
 
 func TestR10_AnAppWorksForItsOwnAccountOnly(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	parent := k.Owner
 	sub := oauthapptest.NewActor(oauthapp.RoleOwner) // a subaccount is an account of its own
 	parentApp := k.NewAppFor(parent, permList)
@@ -336,7 +335,7 @@ func TestR10_AnAppWorksForItsOwnAccountOnly(t *testing.T) {
 }
 
 func TestR11_ScopesMapOntoRoutes(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	t.Run("a token is narrowed to the requested scope", func(t *testing.T) {
 		app := k.NewApp(permList, permRead)
 		tok, err := issue(k, app, permRead)
@@ -403,7 +402,7 @@ func TestR11_ScopesMapOntoRoutes(t *testing.T) {
 }
 
 func TestGraceZeroKillsPreviousSecretAndItsTokens(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	old := k.Secret(app.SID)
 	oldTok := k.Token(app)
@@ -417,7 +416,7 @@ func TestGraceZeroKillsPreviousSecretAndItsTokens(t *testing.T) {
 }
 
 func TestSecretsAreShownOnceAndStoredAsHashes(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	sec := k.Secret(app.SID)
 	rec, err := k.Store.GetApp(ctx, app.SID)
@@ -430,7 +429,7 @@ func TestSecretsAreShownOnceAndStoredAsHashes(t *testing.T) {
 }
 
 func TestSecretMetadata(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	require.Len(t, app.Secrets, 1)
 	s := app.Secrets[0]
@@ -454,7 +453,7 @@ func TestSecretMetadata(t *testing.T) {
 
 func TestAuthenticationFailuresLookTheSame(t *testing.T) {
 	var events []oauthapp.Event
-	k := oauthapptest.New(oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) { events = append(events, e) }))
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) { events = append(events, e) })))
 	app := k.NewApp(permList)
 	deleted := k.NewApp(permList)
 	deletedSecret := k.Secret(deleted.SID)
@@ -497,7 +496,7 @@ func TestAuthenticationFailuresLookTheSame(t *testing.T) {
 
 func TestAuditEvents(t *testing.T) {
 	var events []oauthapp.Event
-	k := oauthapptest.New(oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) { events = append(events, e) }))
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) { events = append(events, e) })))
 	app := k.NewApp(permList)
 	sec := k.Secret(app.SID)
 	tok := k.Token(app)
@@ -532,7 +531,7 @@ func TestAuditEvents(t *testing.T) {
 // value, the only one code outside the package can write) revokes and
 // introspects nothing.
 func TestClientIsProofOfAuthentication(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	tok := k.Token(app)
 	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
@@ -551,7 +550,7 @@ func TestClientIsProofOfAuthentication(t *testing.T) {
 }
 
 func TestRevokedTokenFailsUntilItWouldHaveExpired(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	tok, kept := k.Token(app), k.Token(app)
 	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
@@ -579,7 +578,7 @@ func TestRevokedTokenFailsUntilItWouldHaveExpired(t *testing.T) {
 }
 
 func TestIntrospection(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app, other := k.NewApp(permList), k.NewApp(permList)
 	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
 	require.NoError(t, err)
@@ -597,7 +596,7 @@ func TestIntrospection(t *testing.T) {
 }
 
 func TestBadInputChangesNothing(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	before, _ := k.Store.GetApp(ctx, app.SID)
 	long := make([]byte, oauthapp.MaxFriendlyNameLen+1)
@@ -626,7 +625,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 }
 
 func TestListAppsPages(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	var want []string
 	for range 7 {
 		want = append(want, k.NewApp(permList).SID)
@@ -680,7 +679,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 }
 
 func TestNowReadsTheServiceClock(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	assert.Equal(t, oauthapptest.Epoch, k.Service.Now())
 	k.Advance(90 * time.Second)
 	assert.Equal(t, oauthapptest.Epoch.Add(90*time.Second), k.Service.Now())
@@ -698,7 +697,7 @@ func widestPolicy() []string {
 }
 
 func TestR11_TheWidestPolicyGetsUsableTokens(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	allow := widestPolicy()
 	require.Len(t, allow[0], scope.MaxPermissionLen)
 	app := k.NewApp(allow...)
@@ -726,10 +725,9 @@ func TestR11_TheWidestPolicyGetsUsableTokens(t *testing.T) {
 // minutes ahead mints a token this instance does not accept yet. Revoking
 // it here must still hold once it would have become valid.
 func TestRevokeReachesATokenNotValidYet(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
-	ahead, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithClock(func() time.Time { return k.Clock.Now().Add(10 * time.Minute) }))
-	require.NoError(t, err)
+	ahead := k.NewService(oauthapp.WithClock(func() time.Time { return k.Clock.Now().Add(10 * time.Minute) }))
 	tok, err := ahead.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: k.Secret(app.SID)})
 	require.NoError(t, err)
 	require.ErrorIs(t, authorize(k, tok.AccessToken, permList), oauthapp.ErrInvalidToken, "not valid yet here")

@@ -46,7 +46,7 @@ func introspect(t *testing.T, k *oauthapptest.Kit, app oauthapp.App, secret, tok
 // resource server checking scopes alone reads) covers everything the
 // policy allows among the catalog's routes and nothing it denies.
 func TestR11_ADeniedPermissionIsNeverInATokensScope(t *testing.T) {
-	k := oauthapptest.New(oauthapp.WithCatalog(demoCatalog(t)))
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithCatalog(demoCatalog(t))))
 	app, sec, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{
 		FriendlyName: "carve-out",
 		Permissions:  oauthapp.Permissions{Allow: []string{"/demo/messaging/*", "/demo/voice/*"}, Deny: []string{permDelete}},
@@ -69,7 +69,7 @@ func TestR11_ADeniedPermissionIsNeverInATokensScope(t *testing.T) {
 // the wildcard, and Authorize, which checks the policy too, still refuses
 // the denied permission.
 func TestR11_WithoutACatalogTheCarvedWildcardStaysAndAuthorizeStillDenies(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp("/demo/messaging/*")
 	_, err := k.Service.UpdateApp(ctx, k.Owner, app.SID, oauthapp.AppUpdate{
 		Permissions: &oauthapp.Permissions{Allow: []string{"/demo/messaging/*"}, Deny: []string{permDelete}},
@@ -91,7 +91,7 @@ func TestIntrospectionReportsWhatThePolicyStillGrants(t *testing.T) {
 			if catalog {
 				opts = append(opts, oauthapp.WithCatalog(demoCatalog(t)))
 			}
-			k := oauthapptest.New(opts...)
+			k := oauthapptest.New(t, oauthapptest.WithServiceOptions(opts...))
 			app := k.NewApp("/demo/messaging/*")
 			tok := k.Token(app)
 			assert.Equal(t, "/demo/messaging/*", introspect(t, k, app, k.Secret(app.SID), tok).Scope)
@@ -111,7 +111,7 @@ func TestIntrospectionReportsWhatThePolicyStillGrants(t *testing.T) {
 // token too large to be accepted; beyond scope.MaxPolicyEntries the request
 // is ErrInvalidScope, and at the limit the token works.
 func TestATokenRequestNamesAtMostAHundredPermissions(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp("/demo/*")
 	seg := strings.Repeat("x", 100)
 	var perms []string
@@ -147,7 +147,7 @@ func bigCatalog(t *testing.T, n, pad int) (*scope.Catalog, []scope.Route) {
 // accepts.
 func TestAFullGrantFromABigCatalogIsAccepted(t *testing.T) {
 	c, routes := bigCatalog(t, 1000, 60)
-	k := oauthapptest.New(oauthapp.WithCatalog(c))
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithCatalog(c)))
 	app, sec, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{
 		FriendlyName: "big",
 		Permissions:  oauthapp.Permissions{Allow: []string{"/demo/messaging/*"}, Deny: []string{routes[0].Permission}},
@@ -165,7 +165,7 @@ func TestAFullGrantFromABigCatalogIsAccepted(t *testing.T) {
 // whose permissions could not, instead of minting tokens it then refuses.
 func TestNewRefusesACatalogTooBigForAToken(t *testing.T) {
 	c, _ := bigCatalog(t, 6000, 200)
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	_, err := oauthapp.New(k.Store, k.Keys, oauthapp.WithCatalog(c))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "full grant")

@@ -33,7 +33,7 @@ func TestSecretInfoSaysNeverForZeroTimes(t *testing.T) {
 // An app's secrets print with "never" where a time has not come, and
 // never with the secret itself.
 func TestAppSecretsPrintNeverRatherThanYearOne(t *testing.T) {
-	kit := oauthapptest.New()
+	kit := oauthapptest.New(t)
 	app := kit.NewApp("/demo/messaging/messages/list")
 	got := fmt.Sprint(app.Secrets)
 	if !strings.Contains(got, "expires never, last used never") || strings.Contains(got, "0001") {

@@ -66,7 +66,7 @@ func TestSlogAudit_LevelsBelowTheLoggersAreNotWritten(t *testing.T) {
 // the sink and looks for each secret and each whole token in the log.
 func TestSlogAudit_LogsNoSecretAndNoToken(t *testing.T) {
 	var buf bytes.Buffer
-	k := oauthapptest.New(oauthapp.WithAudit(oauthapp.SlogAudit(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))))
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithAudit(oauthapp.SlogAudit(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))))
 	app := k.NewApp(permList)
 	other := k.NewApp(permList)
 	secrets := []string{k.Secret(app.SID), k.Secret(other.SID)}

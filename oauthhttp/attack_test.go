@@ -122,7 +122,7 @@ func forgedTokenAttacks() []attack {
 			return mintWith(t, tg, other, tg.st.kit.Clock.Now())
 		}),
 		bad("a token re-signed with another key under the real kid is refused", func(t *testing.T, tg *target, real string) string {
-			return mintWith(t, tg, impostor(t, kidOf(tg)), tg.st.kit.Clock.Now())
+			return tg.st.kit.ForeignKeyToken(tg.app)
 		}),
 		bad("a real signature over a payload with a widened scope is refused", func(t *testing.T, tg *target, _ string) string {
 			// The token grants list only; the app's policy allows read
@@ -407,24 +407,6 @@ func mintWith(t *testing.T, tg *target, key *token.Key, at time.Time) string {
 		t.Fatal(err)
 	}
 	return raw
-}
-
-// impostor is a fresh Ed25519 key that claims the given kid.
-func impostor(t *testing.T, kid string) *token.Key {
-	t.Helper()
-	k, err := token.GenerateKey(token.EdDSA)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pem, err := k.MarshalPrivateKeyPEM()
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err = token.ParsePrivateKeyPEM(kid, pem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
 }
 
 // TestAttackControls shows the forging helpers make tokens the stack

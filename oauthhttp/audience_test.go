@@ -23,7 +23,7 @@ func TestIntrospectionTellsTheAudience(t *testing.T) {
 		{"audience set by WithAudience", []oauthapp.Option{oauthapp.WithAudience("https://api.example.test")}, "https://api.example.test"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			kit := oauthapptest.New(append([]oauthapp.Option{oauthapp.WithIssuer(issuer)}, tc.opts...)...)
+			kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(append([]oauthapp.Option{oauthapp.WithIssuer(issuer)}, tc.opts...)...))
 			srv, err := oauthhttp.New(kit.Service)
 			if err != nil {
 				t.Fatal(err)

@@ -8,11 +8,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
-	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
 )
 
@@ -96,25 +96,11 @@ func BenchmarkTokenEndpoint(b *testing.B) {
 // store signing with alg, and the Authorization header of its one app.
 func benchEndpoint(b *testing.B, alg token.Algorithm) (http.Handler, string) {
 	b.Helper()
-	key, err := token.GenerateKey(alg)
+	kit := oauthapptest.New(b, oauthapptest.WithAlgorithm(alg), oauthapptest.WithServiceOptions(oauthapp.WithClock(time.Now), oauthapp.WithIssuer(issuer)))
+	app := kit.NewApp(permList, permRead)
+	srv, err := oauthhttp.New(kit.Service)
 	if err != nil {
 		b.Fatal(err)
 	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc, err := oauthapp.New(store.NewMemory(), keys, oauthapp.WithIssuer(issuer))
-	if err != nil {
-		b.Fatal(err)
-	}
-	app, sec, err := svc.CreateApp(ctx, oauthapptest.NewActor(oauthapp.RoleOwner), oauthapp.NewApp{FriendlyName: "bench", Permissions: oauthapp.Permissions{Allow: []string{permList, permRead}}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := oauthhttp.New(svc)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return srv.Token(), basic(app.SID, sec.Reveal())
+	return srv.Token(), basic(app.SID, kit.Secret(app.SID))
 }

@@ -44,11 +44,7 @@ type fixture struct {
 
 func newFixture(t testing.TB, opts ...oauthhttp.Option) *fixture {
 	t.Helper()
-	catalog, err := scope.NewCatalog(routes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kit := oauthapptest.New(oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog), oauthapp.WithRegions("us1", "eu1"))
+	kit := oauthapptest.New(t, oauthapptest.WithRoutes(routes...), oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer), oauthapp.WithRegions("us1", "eu1")))
 	srv, err := oauthhttp.New(kit.Service, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -118,5 +114,5 @@ func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) 
 // newBareKit is a kit with an https issuer and no catalog.
 func newBareKit(t testing.TB) *oauthapptest.Kit {
 	t.Helper()
-	return oauthapptest.New(oauthapp.WithIssuer(issuer))
+	return oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer)))
 }

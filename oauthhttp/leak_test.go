@@ -17,10 +17,8 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
-	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/secret"
 	"github.com/oauthapps/oauthapps/store"
-	"github.com/oauthapps/oauthapps/token"
 )
 
 // flakyStore is the memory store with failures a real database has: every
@@ -113,25 +111,10 @@ func tokenSignature(tok string) string { return tok[strings.LastIndexByte(tok, '
 func TestNoSecretOrTokenLeaks(t *testing.T) {
 	cap := &capture{}
 	logger := slog.New(slog.NewJSONHandler(cap, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	clock := oauthapptest.NewClock(oauthapptest.Epoch)
 	flaky := &flakyStore{Memory: store.NewMemory()}
-	key, err := token.GenerateKey(token.EdDSA)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	catalog, err := scope.NewCatalog(routes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := oauthapp.New(flaky, keys, oauthapp.WithClock(clock.Now), oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog),
-		oauthapp.WithLogger(logger), oauthapp.WithAudit(cap.audit))
-	if err != nil {
-		t.Fatal(err)
-	}
+	kit := oauthapptest.New(t, oauthapptest.WithStore(flaky), oauthapptest.WithRoutes(routes...), oauthapptest.WithServiceOptions(
+		oauthapp.WithIssuer(issuer), oauthapp.WithLogger(logger), oauthapp.WithAudit(cap.audit)))
+	svc, clock := kit.Service, kit.Clock
 	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)

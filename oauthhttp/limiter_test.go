@@ -402,7 +402,7 @@ func TestLimiterOptionsRefuseNil(t *testing.T) {
 // failures age out on the service's clock, so a test that advances a fake
 // clock sees the allowance come back without waiting a real minute.
 func TestDefaultLimiterFollowsTheServiceClock(t *testing.T) {
-	kit := oauthapptest.New(oauthapp.WithIssuer(issuer))
+	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer)))
 	srv, err := oauthhttp.New(kit.Service)
 	if err != nil {
 		t.Fatal(err)

@@ -26,8 +26,8 @@ func metadataDocs(t *testing.T) map[string][]byte {
 	for name, srv := range map[string]*oauthhttp.Server{
 		"with a catalog":    newFixture(t).srv,
 		"without a catalog": mustServer(t, newBareKit(t).Service),
-		"issuer with a path": mustServer(t, oauthapptest.New(
-			oauthapp.WithIssuer("https://auth.example.test/tenants/a")).Service),
+		"issuer with a path": mustServer(t, oauthapptest.New(t, oauthapptest.WithServiceOptions(
+			oauthapp.WithIssuer("https://auth.example.test/tenants/a"))).Service),
 	} {
 		w := serve(srv.Metadata(), httptest.NewRequest("GET", srv.Endpoints().Metadata, nil))
 		if w.Code != 200 {

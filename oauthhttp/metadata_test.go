@@ -58,7 +58,7 @@ func TestMetadataThroughMount(t *testing.T) {
 }
 
 func TestEndpointsOfAnIssuerWithAPath(t *testing.T) {
-	kit := oauthapptest.New(oauthapp.WithIssuer("https://example.test/tenant1/"))
+	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://example.test/tenant1/")))
 	srv, err := oauthhttp.New(kit.Service)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func TestJWKSPublishesTheSigningKey(t *testing.T) {
 }
 
 func TestNewRefuses(t *testing.T) {
-	bare := oauthapptest.New() // issuer "oauthapps", not a URL
+	bare := oauthapptest.New(t) // issuer "oauthapps", not a URL
 	https := newBareKit(t)
 	cases := []struct {
 		name string

@@ -47,12 +47,12 @@ func TestObserver_TokenEndpointOutcomes(t *testing.T) {
 
 func TestObserver_TheHooksContextReachesTheService(t *testing.T) {
 	seen := false
-	kit := oauthapptest.New(oauthapp.WithIssuer(issuer), oauthapp.WithObserver(oauthapp.Observer{
+	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer), oauthapp.WithObserver(oauthapp.Observer{
 		TokenRequest: func(ctx context.Context) (context.Context, func(oauthapp.TokenOutcome)) {
 			seen = ctx.Value(hookKey{}) != nil
 			return ctx, nil
 		},
-	}))
+	})))
 	srv, err := oauthhttp.New(kit.Service, oauthhttp.WithObserver(oauthhttp.Observer{
 		TokenEndpoint: func(ctx context.Context) (context.Context, func(oauthhttp.EndpointOutcome)) {
 			return context.WithValue(ctx, hookKey{}, true), nil

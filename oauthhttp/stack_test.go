@@ -13,7 +13,6 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
-	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/secret"
 )
 
@@ -42,11 +41,7 @@ type stackConfig struct {
 // server's limiter runs on the kit's clock with the given limits.
 func newStack(t testing.TB, limits []oauthhttp.LimiterOption, cfg stackConfig) *stack {
 	t.Helper()
-	catalog, err := scope.NewCatalog(routes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kit := oauthapptest.New(append([]oauthapp.Option{oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog)}, cfg.svc...)...)
+	kit := oauthapptest.New(t, oauthapptest.WithRoutes(routes...), oauthapptest.WithServiceOptions(append([]oauthapp.Option{oauthapp.WithIssuer(issuer)}, cfg.svc...)...))
 	limiter, err := oauthhttp.NewMemoryLimiter(append(limits, oauthhttp.WithLimiterClock(kit.Clock.Now))...)
 	if err != nil {
 		t.Fatal(err)

@@ -67,11 +67,7 @@ func TestTheBodyLimitFollowsTheLongestToken(t *testing.T) {
 			Permission: fmt.Sprintf("/demo/messaging/resource-%04d-%s/read", i, strings.Repeat("x", 60)),
 		})
 	}
-	catalog, err := scope.NewCatalog(routes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kit := oauthapptest.New(oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog))
+	kit := oauthapptest.New(t, oauthapptest.WithRoutes(routes...), oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer)))
 	srv, err := oauthhttp.New(kit.Service)
 	if err != nil {
 		t.Fatal(err)

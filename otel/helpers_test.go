@@ -71,8 +71,8 @@ func newRig(t *testing.T, opts ...oauthotel.Option) *rig {
 	}
 	logs := &bytes.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	kit := oauthapptest.New(oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog), oauthapp.WithCache(time.Minute, 0),
-		oauthapp.WithLogger(logger), oauthapp.WithAudit(oauthapp.SlogAudit(logger)), inst.ServiceOption())
+	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog), oauthapp.WithCache(time.Minute, 0),
+		oauthapp.WithLogger(logger), oauthapp.WithAudit(oauthapp.SlogAudit(logger)), inst.ServiceOption()))
 	t.Cleanup(func() { _ = kit.Service.Close() })
 	srv, err := oauthhttp.New(kit.Service, inst.ServerOption(), oauthhttp.WithLogger(logger))
 	if err != nil {

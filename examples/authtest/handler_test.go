@@ -10,15 +10,10 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
-	"github.com/oauthapps/oauthapps/scope"
 )
 
 func TestCallsAuthorization(t *testing.T) {
-	catalog, err := scope.NewCatalog(authtest.Routes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kit := oauthapptest.New(oauthapp.WithCatalog(catalog), oauthapp.WithIssuer("https://auth.example.test"))
+	kit := oauthapptest.New(t, oauthapptest.WithRoutes(authtest.Routes...), oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://auth.example.test")))
 	srv, err := oauthhttp.New(kit.Service)
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +39,10 @@ func TestCallsAuthorization(t *testing.T) {
 		{"an admin token narrowed to list may not delete", "DELETE", calls + "/CA1", kit.Token(admin, "/demo/voice/calls/list"), http.StatusForbidden},
 		{"another account's app may not list this account's calls", "GET", calls, kit.Token(strangerApp), http.StatusForbidden},
 		{"no token is 401", "GET", calls, "", http.StatusUnauthorized},
+		{"an expired token is 401", "GET", calls, kit.ExpiredToken(reader), http.StatusUnauthorized},
+		{"a token of a deleted app is 401", "GET", calls, kit.DeletedAppToken("/demo/voice/*"), http.StatusUnauthorized},
+		{"a token signed by another service's key is 401", "GET", calls, kit.ForeignKeyToken(admin), http.StatusUnauthorized},
+		{"a token of another account is 403", "GET", calls, kit.OtherAccountToken("/demo/voice/*"), http.StatusForbidden},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,20 +2,26 @@ package oauthapptest_test
 
 import (
 	"context"
+	"io"
 	"testing"
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
+	"github.com/oauthapps/oauthapps/scope"
+	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
+const permList = "/demo/messaging/messages/list"
+
 func TestKitClockDrivesTheService(t *testing.T) {
-	kit := oauthapptest.New()
-	app := kit.NewApp("/demo/messaging/messages/list")
+	kit := oauthapptest.New(t)
+	app := kit.NewApp(permList)
 	tok := kit.Token(app)
-	res := oauthapp.Resource{Permission: "/demo/messaging/messages/list", AccountSID: kit.Owner.AccountSID}
+	res := oauthapp.Resource{Permission: permList, AccountSID: kit.Owner.AccountSID}
 	_, err := kit.Service.Authorize(context.Background(), tok, res)
 	require.NoError(t, err)
 	kit.Advance(time.Hour)
@@ -24,9 +30,9 @@ func TestKitClockDrivesTheService(t *testing.T) {
 }
 
 func TestKitRotateKeepsTokenWorking(t *testing.T) {
-	kit := oauthapptest.New()
+	kit := oauthapptest.New(t)
 	other := oauthapptest.NewActor(oauthapp.RoleDeveloper)
-	app := kit.NewAppFor(other, "/demo/messaging/messages/list")
+	app := kit.NewAppFor(other, permList)
 	old := kit.Secret(app.SID)
 	fresh := kit.Rotate(app.SID, 0)
 	assert.NotEqual(t, old, fresh)
@@ -35,14 +41,111 @@ func TestKitRotateKeepsTokenWorking(t *testing.T) {
 }
 
 func TestKitRequestCarriesTheBearerToken(t *testing.T) {
-	kit := oauthapptest.New()
+	kit := oauthapptest.New(t)
 	r := kit.Request("GET", "/x", "abc")
 	assert.Equal(t, "Bearer abc", r.Header.Get("Authorization"))
 }
 
-func TestKitRefusesAppsItDidNotCreate(t *testing.T) {
-	kit := oauthapptest.New()
-	assert.PanicsWithValue(t, "oauthapptest: app OQ00000000000000000000000000000000 was not created with the kit", func() {
-		kit.Secret("OQ00000000000000000000000000000000")
+func TestKitRunsOnTheStoreGiven(t *testing.T) {
+	st := store.NewMemory()
+	kit := oauthapptest.New(t, oauthapptest.WithStore(st))
+	app := kit.NewApp(permList)
+	rec, err := st.GetApp(context.Background(), app.SID)
+	require.NoError(t, err, "the app is in the store given to WithStore")
+	assert.Equal(t, app.SID, rec.SID)
+	assert.Same(t, st, kit.Store)
+}
+
+func TestKitSignsWithTheAlgorithmGiven(t *testing.T) {
+	for _, alg := range []token.Algorithm{token.EdDSA, token.ES256, token.RS256, token.HS256} {
+		t.Run(string(alg), func(t *testing.T) {
+			kit := oauthapptest.New(t, oauthapptest.WithAlgorithm(alg))
+			assert.Equal(t, alg, kit.Keys.SigningKey().Algorithm())
+			app := kit.NewApp(permList)
+			_, err := kit.Service.Authorize(context.Background(), kit.Token(app), oauthapp.Resource{Permission: permList, AccountSID: kit.Owner.AccountSID})
+			assert.NoError(t, err)
+		})
+	}
+}
+
+func TestKitSharesTheKeysAndClockGiven(t *testing.T) {
+	first := oauthapptest.New(t)
+	clock := oauthapptest.NewClock(oauthapptest.Epoch.Add(30 * time.Minute))
+	second := oauthapptest.New(t, oauthapptest.WithKeys(first.Keys), oauthapptest.WithStore(first.Store), oauthapptest.WithClock(clock))
+	assert.Same(t, first.Keys, second.Keys)
+	assert.Equal(t, oauthapptest.Epoch.Add(30*time.Minute), second.Service.Now(), "the service reads the clock given")
+
+	app := first.NewApp(permList)
+	tok := first.Token(app)
+	_, err := second.Service.Authorize(context.Background(), tok, oauthapp.Resource{Permission: permList, AccountSID: first.Owner.AccountSID})
+	assert.NoError(t, err, "an instance on the same store and keys accepts the other's token")
+}
+
+func TestKitResolvesRoutesThroughTheCatalogGiven(t *testing.T) {
+	catalog, err := scope.NewCatalog([]scope.Route{{Pattern: "GET /v1/Accounts/{AccountSid}/Messages", Permission: permList}})
+	require.NoError(t, err)
+	kit := oauthapptest.New(t, oauthapptest.WithCatalog(catalog))
+	app := kit.NewApp(permList)
+	id, err := kit.Service.AuthorizeRoute(context.Background(), kit.Token(app), "GET", "/v1/Accounts/"+kit.Owner.AccountSID+"/Messages")
+	require.NoError(t, err)
+	assert.Equal(t, app.SID, id.AppSID)
+}
+
+func TestKitPassesTheServiceOptions(t *testing.T) {
+	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://auth.example.test"), oauthapp.WithTokenTTL(10*time.Minute)))
+	assert.Equal(t, "https://auth.example.test", kit.Service.Issuer())
+	app := kit.NewApp(permList)
+	assert.Equal(t, 10*time.Minute, app.TokenTTL)
+}
+
+func TestKitDeleteEndsTheAppsTokens(t *testing.T) {
+	kit := oauthapptest.New(t)
+	app := kit.NewApp(permList)
+	tok := kit.Token(app)
+	kit.Delete(app.SID)
+	_, err := kit.Service.Authorize(context.Background(), tok, oauthapp.Resource{Permission: permList, AccountSID: kit.Owner.AccountSID})
+	assert.ErrorIs(t, err, oauthapp.ErrAppDeleted)
+}
+
+func TestKitClosesTheServiceAtCleanup(t *testing.T) {
+	closed := make(chan struct{})
+	oauthapptest.Run(io.Discard, func(t testing.TB) {
+		st := &watchedStore{Memory: store.NewMemory(), stopped: closed}
+		oauthapptest.New(t, oauthapptest.WithStore(st), oauthapptest.WithServiceOptions(oauthapp.WithCache(time.Minute, 0)))
+		select {
+		case <-closed:
+			t.Error("the service stopped watching before the test ended")
+		default:
+		}
 	})
+	select {
+	case <-closed:
+	default:
+		t.Fatal("the service still watches the store after the test ended")
+	}
+}
+
+// watchedStore is a memory store that says when its one watcher stops.
+type watchedStore struct {
+	*store.Memory
+	stopped chan struct{}
+}
+
+func (w *watchedStore) Watch(onChange func(store.Change)) (stop func()) {
+	inner := w.Memory.Watch(onChange)
+	return func() { inner(); close(w.stopped) }
+}
+
+func TestKitNewServiceIsAnotherInstanceOfTheService(t *testing.T) {
+	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://auth.example.test")))
+	other := kit.NewService(oauthapp.WithRegions("us1", "eu1"))
+	assert.Equal(t, "https://auth.example.test", other.Issuer(), "the kit's service options carry over")
+	assert.Equal(t, []string{"us1", "eu1"}, other.Regions(), "and its own come after them")
+	assert.Equal(t, kit.Service.Now(), other.Now(), "it reads the kit's clock")
+	kit.Advance(time.Minute)
+	assert.Equal(t, kit.Service.Now(), other.Now())
+
+	app := kit.NewApp(permList)
+	_, err := other.Authorize(context.Background(), kit.Token(app), oauthapp.Resource{Permission: permList, AccountSID: kit.Owner.AccountSID})
+	assert.NoError(t, err, "it shares the store and keys")
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -16,9 +15,9 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 	"github.com/oauthapps/oauthapps/scope"
-	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
 )
 
@@ -29,67 +28,33 @@ const (
 	listRoute  = "GET /v1/Accounts/{AccountSid}/Messages"
 )
 
-// server is a token server and a protected API on one httptest server
-// whose URL is the issuer.
+// server is the kit's token server with a protected API beside it, and
+// an app allowed to list and read messages.
 type server struct {
-	*httptest.Server
-	oauth   *oauthhttp.Server
-	account string
-	app     oauthapp.App
-	secret  string
+	*oauthapptest.Server
+	app oauthapp.App
 }
 
 func newServer(t *testing.T, alg token.Algorithm) *server {
 	t.Helper()
-	var handler http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
-	t.Cleanup(ts.Close)
-
-	key, err := token.GenerateKey(alg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	catalog, err := scope.NewCatalog([]scope.Route{
-		{Pattern: listRoute, Permission: permList},
-		{Pattern: "POST /v1/Accounts/{AccountSid}/Messages", Permission: permCreate},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := oauthapp.New(store.NewMemory(), keys, oauthapp.WithIssuer(ts.URL), oauthapp.WithCatalog(catalog))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := oauthhttp.New(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	owner := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix), Role: oauthapp.RoleOwner}
-	app, sec, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{FriendlyName: "interop", Permissions: oauthapp.Permissions{Allow: []string{permList, permRead}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	mux := http.NewServeMux()
-	srv.Mount(mux)
-	mux.Handle(listRoute, srv.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := oauthapptest.NewServer(t, oauthapptest.WithAlgorithm(alg), oauthapptest.WithRoutes(
+		scope.Route{Pattern: listRoute, Permission: permList},
+		scope.Route{Pattern: "POST /v1/Accounts/{AccountSid}/Messages", Permission: permCreate},
+	))
+	srv.Mux.Handle(listRoute, srv.OAuth.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, _ := oauthhttp.IdentityFrom(r.Context())
 		_ = json.NewEncoder(w).Encode(map[string]string{"client": id.AppSID, "scope": id.Scope})
 	})))
-	handler = mux
-	return &server{Server: ts, oauth: srv, account: owner.AccountSID, app: app, secret: sec.Reveal()}
+	return &server{Server: srv, app: srv.NewApp(permList, permRead)}
 }
 
 func (s *server) config(style oauth2.AuthStyle, scopes ...string) *clientcredentials.Config {
+	c := s.ClientConfig(s.app, scopes...)
 	return &clientcredentials.Config{
-		ClientID:     s.app.SID,
-		ClientSecret: s.secret,
-		TokenURL:     s.oauth.Endpoints().Token,
-		Scopes:       scopes,
+		ClientID:     c.ClientID,
+		ClientSecret: c.ClientSecret,
+		TokenURL:     c.TokenURL,
+		Scopes:       c.Scopes,
 		AuthStyle:    style,
 	}
 }
@@ -113,7 +78,7 @@ func TestClientCredentials(t *testing.T) {
 				ctx := context.Background()
 				cfg := s.config(st.style, permList)
 
-				res, err := cfg.Client(ctx).Get(s.URL + "/v1/Accounts/" + s.account + "/Messages")
+				res, err := cfg.Client(ctx).Get(s.URL + "/v1/Accounts/" + s.Owner.AccountSID + "/Messages")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -145,7 +110,7 @@ func verifyWithJOSE(t *testing.T, s *server, alg token.Algorithm, raw string) {
 		Issuer  string `json:"issuer"`
 		JWKSURI string `json:"jwks_uri"`
 	}
-	getJSON(t, s.oauth.Endpoints().Metadata, &meta)
+	getJSON(t, s.MetadataURL, &meta)
 	var set jose.JSONWebKeySet
 	getJSON(t, meta.JWKSURI, &set)
 
@@ -170,10 +135,10 @@ func verifyWithJOSE(t *testing.T, s *server, alg token.Algorithm, raw string) {
 	if err := parsed.Claims(keys[0].Key, &std, &extra); err != nil {
 		t.Fatalf("go-jose does not verify the token: %v", err)
 	}
-	if err := std.Validate(jwt.Expected{Issuer: meta.Issuer, Subject: s.app.SID, AnyAudience: jwt.Audience{oauthapp.DefaultAudience}, Time: time.Now()}); err != nil {
+	if err := std.Validate(jwt.Expected{Issuer: meta.Issuer, Subject: s.app.SID, AnyAudience: jwt.Audience{oauthapp.DefaultAudience}, Time: s.Service.Now()}); err != nil {
 		t.Fatalf("claims: %v", err)
 	}
-	if extra.ClientID != s.app.SID || extra.Scope != permList || extra.AccountSID != s.account || std.ID == "" {
+	if extra.ClientID != s.app.SID || extra.Scope != permList || extra.AccountSID != s.Owner.AccountSID || std.ID == "" {
 		t.Fatalf("claims %+v %+v", std, extra)
 	}
 

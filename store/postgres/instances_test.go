@@ -76,16 +76,12 @@ func (d *deployment) instance(t *testing.T) *oauthapp.Service {
 	return d.service(t, openStore(t, testPool(t), d.schema), oauthapp.WithCache(cacheStale, 0))
 }
 
-// service returns a service on st with the deployment's keys, closed at
-// cleanup.
+// service returns a service on st with the deployment's keys and the
+// real clock, closed at cleanup.
 func (d *deployment) service(tb testing.TB, st store.Store, opts ...oauthapp.Option) *oauthapp.Service {
 	tb.Helper()
-	svc, err := oauthapp.New(st, d.keys, opts...)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = svc.Close() })
-	return svc
+	return oauthapptest.New(tb, oauthapptest.WithStore(st), oauthapptest.WithKeys(d.keys),
+		oauthapptest.WithServiceOptions(append([]oauthapp.Option{oauthapp.WithClock(time.Now)}, opts...)...)).Service
 }
 
 // unwatched hides the Store's Watch method: a service on it has the same
