@@ -16,7 +16,7 @@ import (
 // management call carries an *ArgumentError naming the input at fault, so
 // an HTTP or RPC face can point at its field.
 func TestInvalidArgumentsNameTheArgument(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	allow := oauthapp.Permissions{Allow: []string{permList}}
 	long, ctrl, empty, short := strings.Repeat("x", oauthapp.MaxFriendlyNameLen+1), "a\tb", "", time.Second

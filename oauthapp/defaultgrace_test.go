@@ -15,7 +15,7 @@ import (
 // rotation's own grace still wins, and ServiceDefaultGrace returns the app
 // to the service default.
 func TestAnAppsDefaultGraceAppliesToRotationsThatNameNone(t *testing.T) {
-	k := oauthapptest.New(oauthapp.WithDefaultGrace(2 * time.Hour))
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithDefaultGrace(2*time.Hour)))
 	app, first, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{
 		FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{permList}}, DefaultGrace: oauthapp.Grace(10 * time.Minute),
 	})

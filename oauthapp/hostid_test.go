@@ -20,7 +20,7 @@ func TestHostIDsOfEveryShapeManageAppsAndScopeTokens(t *testing.T) {
 		{Pattern: "GET /v1/Accounts/{AccountSid}/Messages", Permission: permList},
 	})
 	require.NoError(t, err)
-	k := oauthapptest.New(oauthapp.WithCatalog(catalog))
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithCatalog(catalog)))
 	ids := []struct{ name, account, user string }{
 		{"UUIDs", "9b2f6c1e-4d7a-4c1b-9a0e-3f5d8e2b7c61", "0c5e4a2b-1f3d-4e6a-8b7c-9d0e1f2a3b4c"},
 		{"integers", "42", "1007"},
@@ -62,7 +62,7 @@ func TestHostIDsOfEveryShapeManageAppsAndScopeTokens(t *testing.T) {
 // alphabet is ErrInvalidArgument from the Parse functions and from every
 // management call, which then changes nothing.
 func TestMalformedHostIDsAreRefused(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	bad := map[string]string{
 		"empty":                 "",
 		"65 bytes":              strings.Repeat("a", oauthapp.MaxHostIDLen+1),

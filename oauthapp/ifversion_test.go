@@ -16,7 +16,7 @@ import (
 // is ErrVersionMismatch, changes nothing and emits no event.
 func TestConditionalChangesNeedTheVersionTheyRead(t *testing.T) {
 	var events []oauthapp.Event
-	k := oauthapptest.New(oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) { events = append(events, e) }))
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) { events = append(events, e) })))
 	app := k.NewApp(permList)
 	name := "renamed"
 
@@ -57,7 +57,7 @@ func TestConditionalChangesNeedTheVersionTheyRead(t *testing.T) {
 // from the same read: exactly one is applied, the other is
 // ErrVersionMismatch, and the app holds the winner's change.
 func TestOneOfTwoConcurrentConditionalUpdatesWins(t *testing.T) {
-	k := oauthapptest.New()
+	k := oauthapptest.New(t)
 	for range 50 {
 		app := k.NewApp(permList)
 		names := []string{"first", "second"}

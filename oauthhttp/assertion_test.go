@@ -64,7 +64,7 @@ func newJWTFixture(t *testing.T, opts ...oauthhttp.Option) *jwtFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kit := oauthapptest.New(oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog), oauthapp.WithResources(resourceURI))
+	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog), oauthapp.WithResources(resourceURI)))
 	l := &recordingLimiter{}
 	srv, err := oauthhttp.New(kit.Service, append([]oauthhttp.Option{oauthhttp.WithLimiter(l)}, opts...)...)
 	if err != nil {
