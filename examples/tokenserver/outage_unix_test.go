@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +20,7 @@ type answer struct {
 
 // TestInstancesRideOutAPostgresRestart stops and starts the database under
 // three instances while requests run: meanwhile every request fails
-// closed (5xx, or 429 from the failure limiter), a deleted app is never
+// closed (503, or 429 from the failure limiter), a deleted app is never
 // served, the key rings keep their keys, and every instance serves again by
 // itself once the database is back. The figure it logs is in SECURITY.md.
 func TestInstancesRideOutAPostgresRestart(t *testing.T) {
@@ -136,8 +137,8 @@ func TestInstancesRideOutAPostgresRestart(t *testing.T) {
 		during++
 		// 429 is the failure limiter's temporarily_unavailable, for a
 		// client whose earlier attempts failed.
-		if a.status < 500 && a.status != 429 {
-			t.Errorf("%s: %s while the database was down answered %d, want a 5xx or 429", a.who, a.what, a.status)
+		if a.status != http.StatusServiceUnavailable && a.status != http.StatusTooManyRequests {
+			t.Errorf("%s: %s while the database was down answered %d, want 503 or 429", a.who, a.what, a.status)
 		}
 	}
 	if during == 0 {
