@@ -104,8 +104,8 @@ func TestReadmeManagementAPIBlockRuns(t *testing.T) {
 			t.Fatalf("%s output: %v\n%s", step.what, err, stdout.Bytes())
 		}
 	}
-	if len(page.Apps) != 2 || page.Meta.PageSize != 2 {
-		t.Errorf("the list shows %d apps in pages of %d, want the demo app and the new one", len(page.Apps), page.Meta.PageSize)
+	if len(page.Apps) != 3 || page.Meta.PageSize != 3 {
+		t.Errorf("the list shows %d apps in pages of %d, want the two demo apps and the new one", len(page.Apps), page.Meta.PageSize)
 	}
 	listed := false
 	for _, a := range page.Apps {
