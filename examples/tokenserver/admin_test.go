@@ -1,44 +1,16 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestDemoLineAdminFields: -demo's admin_base, admin_token and
 // admin_openapi work: the token lists the demo account's one app, another
 // token is refused, and the document is served.
 func TestDemoLineAdminFields(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out, stdout := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-demo"}, stdout, io.Discard)
-		stdout.Close()
-	}()
-	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Error("the server did not stop")
-		}
-	}()
-	lines := bufio.NewScanner(out)
-	if !lines.Scan() {
-		t.Fatalf("no demo line: %v", <-done)
-	}
-	var demo demoLine
-	if err := json.Unmarshal(lines.Bytes(), &demo); err != nil {
-		t.Fatal(err)
-	}
-	go func() { _, _ = io.Copy(io.Discard, out) }()
+	demo := runDemo(t)
 	if !strings.HasSuffix(demo.AdminBase, "/v1/Account/OAuthApps") || !strings.HasSuffix(demo.AdminOpenAPI, "/v1/Account/openapi.json") || !strings.HasPrefix(demo.AdminToken, "adm_") {
 		t.Fatalf("demo line admin fields %+v", demo.adminDemo)
 	}

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 )
@@ -61,16 +63,17 @@ func TestDemoLineTellsTheAudience(t *testing.T) {
 	}
 }
 
-// startDemo runs the server with -demo on a free port, logging to stderr,
-// and returns the demo line and a function that stops the server and
-// returns run's error.
-func startDemo(t *testing.T, stderr io.Writer) (line []byte, stop func() error) {
+// startDemo runs the server with -demo and the given flags on a free
+// port, logging to stderr, and returns the demo line and a function that
+// stops the server and returns run's error, or an error of its own when
+// run has not returned 10 s after its context ended.
+func startDemo(t *testing.T, stderr io.Writer, flags ...string) (line []byte, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, stdout := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-demo"}, stdout, stderr)
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0", "-demo"}, flags...), stdout, stderr)
 		stdout.Close()
 	}()
 	lines := bufio.NewScanner(out)
@@ -82,6 +85,37 @@ func startDemo(t *testing.T, stderr io.Writer) (line []byte, stop func() error) 
 	go func() { _, _ = io.Copy(io.Discard, out) }()
 	return line, func() error {
 		cancel()
-		return <-done
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			return errors.New("run did not return after the context ended")
+		}
 	}
+}
+
+// startDemoLine is startDemo with the line parsed and the log dropped.
+func startDemoLine(t *testing.T, flags ...string) (demoLine, func() error) {
+	t.Helper()
+	line, stop := startDemo(t, io.Discard, flags...)
+	var demo demoLine
+	if err := json.Unmarshal(line, &demo); err != nil {
+		_ = stop()
+		t.Fatalf("line %q: %v", line, err)
+	}
+	return demo, stop
+}
+
+// runDemo is startDemoLine for a test that does not look at the server's
+// shutdown: it is stopped when the test ends, and a failure to stop
+// cleanly fails the test.
+func runDemo(t *testing.T, flags ...string) demoLine {
+	t.Helper()
+	demo, stop := startDemoLine(t, flags...)
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("stopping the demo server: %v", err)
+		}
+	})
+	return demo
 }

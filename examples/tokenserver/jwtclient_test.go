@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,30 +17,7 @@ import (
 // jwt_client_key, gets a token with it, and calls the API; the same
 // assertion again is refused.
 func TestDemoJWTClient(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out, stdout := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-demo"}, stdout, io.Discard)
-		stdout.Close()
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Error("run did not return after the context ended")
-		}
-	})
-	lines := bufio.NewScanner(out)
-	if !lines.Scan() {
-		t.Fatalf("no line on stdout: %v", <-done)
-	}
-	var demo demoLine
-	if err := json.Unmarshal(lines.Bytes(), &demo); err != nil {
-		t.Fatalf("line %q: %v", lines.Text(), err)
-	}
-	go func() { _, _ = io.Copy(io.Discard, out) }()
+	demo := runDemo(t)
 	if demo.JWTClientID == "" || demo.JWTClientID == demo.ClientID {
 		t.Fatalf("jwt_client_id %q", demo.JWTClientID)
 	}

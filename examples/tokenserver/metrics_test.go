@@ -1,38 +1,18 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestMetricsFlag runs the server with -demo and -metrics on free ports,
 // gets a token and calls the API with it, and reads the library's metrics
 // in the Prometheus text format where the demo line says.
 func TestMetricsFlag(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out, stdout := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-demo", "-metrics", "127.0.0.1:0"}, stdout, io.Discard)
-		stdout.Close()
-	}()
-	lines := bufio.NewScanner(out)
-	if !lines.Scan() {
-		t.Fatalf("no line on stdout: %v", <-done)
-	}
-	var demo demoLine
-	if err := json.Unmarshal(lines.Bytes(), &demo); err != nil {
-		t.Fatalf("line %q: %v", lines.Text(), err)
-	}
-	go func() { _, _ = io.Copy(io.Discard, out) }()
+	demo, stop := startDemoLine(t, "-metrics", "127.0.0.1:0")
 	if !strings.HasPrefix(demo.MetricsURL, "http://127.0.0.1:") || !strings.HasSuffix(demo.MetricsURL, MetricsPath) {
 		t.Fatalf("metrics_url %q", demo.MetricsURL)
 	}
@@ -79,14 +59,8 @@ func TestMetricsFlag(t *testing.T) {
 		t.Logf("metrics:\n%s", text)
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run after shutdown: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return after the context ended")
+	if err := stop(); err != nil {
+		t.Fatalf("run after shutdown: %v", err)
 	}
 	if _, err := http.Get(demo.MetricsURL); err == nil {
 		t.Error("the metrics are still served after shutdown")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -10,30 +9,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestDemoFlow runs the server with -demo on a free port and walks the
 // whole flow a user of the README would: metadata, JWKS, a token with
 // client_secret_basic, the API with it, and a clean shutdown.
 func TestDemoFlow(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	out, stdout := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-demo"}, stdout, io.Discard)
-		stdout.Close()
-	}()
-	lines := bufio.NewScanner(out)
-	if !lines.Scan() {
-		t.Fatalf("no line on stdout: %v", <-done)
-	}
-	var demo demoLine
-	if err := json.Unmarshal(lines.Bytes(), &demo); err != nil {
-		t.Fatalf("line %q: %v", lines.Text(), err)
-	}
-	go func() { _, _ = io.Copy(io.Discard, out) }()
+	demo, stop := startDemoLine(t)
 
 	var meta struct {
 		Issuer        string `json:"issuer"`
@@ -89,14 +71,8 @@ func TestDemoFlow(t *testing.T) {
 	getJSON(t, other, tok.AccessToken, 403, nil)
 	getJSON(t, messages, "", 401, nil)
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run after shutdown: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return after the context ended")
+	if err := stop(); err != nil {
+		t.Fatalf("run after shutdown: %v", err)
 	}
 }
 
