@@ -80,11 +80,15 @@ func (s *Store) wait(ctx context.Context, conn *pgx.Conn) (*pgconn.Notification,
 		if err == nil || ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) || conn.IsClosed() {
 			return n, err
 		}
-		pctx, cancel := context.WithTimeout(ctx, s.cfg.healthCheck)
+		// The ping may take the interval, and at least a second: a short
+		// interval is for noticing silence soon, not for refusing a busy
+		// server's slow answer.
+		pctx, cancel := context.WithTimeout(ctx, max(s.cfg.healthCheck, time.Second))
 		err = conn.Ping(pctx)
 		cancel()
 		if err != nil {
 			return nil, err
 		}
+		s.pings.Add(1)
 	}
 }

@@ -100,7 +100,8 @@ func WithReconnectBackoff(min, max time.Duration) Option {
 
 // WithHealthCheck sets how long the listening connection may stay silent
 // before the listener pings it, so that a connection that died without a
-// word (a dropped network path) is noticed within about twice this time.
+// word (a dropped network path) is noticed within about twice this time
+// (the ping itself may take this time, and at least a second).
 // Zero or less turns the ping off; TCP keepalive then remains. Default: 15s.
 func WithHealthCheck(interval time.Duration) Option {
 	return func(c *config) error {

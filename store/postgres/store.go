@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -29,6 +30,8 @@ type Store struct {
 	done    chan struct{} // closed when the listener goroutine ends
 	lis     listenState
 	subs    map[*subscriber]struct{}
+
+	pings atomic.Uint64 // health-check pings answered
 }
 
 var (

@@ -437,7 +437,11 @@ func TestHealthCheckKeepsAQuietConnection(t *testing.T) {
 	changes := make(chan store.Change, 10)
 	defer watcher.Watch(func(c store.Change) { changes <- c })()
 	pid := watcher.listenerPID()
-	time.Sleep(200 * time.Millisecond) // several pings
+	for deadline := time.Now().Add(10 * time.Second); watcher.pings.Load() < 3; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d health-check pings in 10s at a 20ms interval, want 3", watcher.pings.Load())
+		}
+	}
 	if err := writer.RevokeToken(context.Background(), "jti", time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
