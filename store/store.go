@@ -176,10 +176,11 @@ type Change struct {
 	TokenID string
 	// KID is set for SigningKeyChanged.
 	KID string
-	// At is when the change was made, by the writer's clock, when the
-	// store says; zero when it does not (the memory store, whose
-	// subscribers hear of a change in the writer's own call, leaves it
-	// zero). Subscribers measure how late notifications arrive with it.
+	// At is when the change was made, by the clock of whoever made it
+	// (for store/postgres, the database server's), when the store says;
+	// zero when it does not (the memory store, whose subscribers hear of
+	// a change in the writer's own call, leaves it zero). Subscribers
+	// measure how late notifications arrive with it.
 	At time.Time
 }
 

@@ -70,6 +70,12 @@
 // and deletions (an app's id), revocations (a token id), signing keys
 // created, updated or deleted (a kid, store.SigningKeyChanged),
 // truncations (a resync). Changes made by other code through SQL are published too.
+// Each notification carries the time its trigger ran by the database
+// server's clock (store.Change.At), so that a subscriber can measure how
+// late it arrived (oauthapp.Notice.Lag; package oauthotel records it as
+// oauthapps.store.notification.lag). Instances running code from before
+// migration 5 read the new payloads as resyncs: correct, but their caches
+// start over at every change, so upgrade the code with the schema.
 // TouchSecret, which runs on every client authentication, changes only
 // last-used times and publishes nothing.
 //

@@ -392,3 +392,45 @@ func TestHashUpgradeFromTwoInstances(t *testing.T) {
 		t.Fatalf("later uses wrote: version %d, want %d (%v)", after.Version, upgraded.Version, err)
 	}
 }
+
+// TestObserverLearnsHowLateChangesArrive: an instance with an observer
+// hears of another instance's write with the time the database made it,
+// so a metric of notification lag (package oauthotel's) has figures on
+// PostgreSQL: each notice of a change committed after the instance
+// started says its lag, and the lag is less than the time from before the
+// write to the notice.
+func TestObserverLearnsHowLateChangesArrive(t *testing.T) {
+	d := newDeployment(t)
+	notices := make(chan oauthapp.Notice, 16)
+	watching := d.service(t, openStore(t, testPool(t), d.schema), oauthapp.WithCache(cacheStale, 0),
+		oauthapp.WithObserver(oauthapp.Observer{Notification: func(n oauthapp.Notice) { notices <- n }}))
+	writer := d.instance(t)
+	app, sec := d.newApp(t, writer)
+	// A first Authorize makes the watching instance load the app and
+	// listen.
+	tok := issue(t, writer, app.SID, sec)
+	if _, err := watching.Authorize(context.Background(), tok, oauthapp.Resource{Permission: permList, AccountSID: d.owner.AccountSID}); err != nil {
+		t.Fatal(err)
+	}
+	for len(notices) > 0 { // resyncs from starting to listen
+		<-notices
+	}
+	before := time.Now()
+	if err := writer.DeleteApp(context.Background(), d.owner, app.SID); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.After(5 * time.Second); ; {
+		select {
+		case n := <-notices:
+			if n.Kind != store.AppChanged {
+				continue
+			}
+			if took := time.Since(before); !n.LagKnown || n.Lag < 0 || n.Lag > took+time.Second {
+				t.Fatalf("notice %+v, %v after the write started; want a lag known, at most that (a second of clock skew allowed)", n, took)
+			}
+			return
+		case <-deadline:
+			t.Fatal("no AppChanged notice within 5s of the deletion")
+		}
+	}
+}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -181,17 +182,30 @@ func deliver(subs []*subscriber, c store.Change) {
 	}
 }
 
-// parseChange reads a payload of the migrations' triggers: "a:<app sid>",
-// "t:<token id>", "k:<kid>", anything else (such as "r:") a Resync.
+// parseChange reads a payload of the migrations' triggers: a kind, "@"
+// and the time of the change in microseconds since the Unix epoch, then
+// ":" and an id: "a@<micros>:<app sid>", "t@<micros>:<token id>",
+// "k@<micros>:<kid>". The time is optional (payloads of schemas before
+// migration 5 have none); anything else, such as "r@<micros>:", is a
+// Resync.
 func parseChange(payload string) store.Change {
 	kind, id, _ := strings.Cut(payload, ":")
-	switch {
-	case kind == "a" && id != "":
-		return store.Change{Kind: store.AppChanged, AppSID: id}
-	case kind == "t" && id != "":
-		return store.Change{Kind: store.TokenRevoked, TokenID: id}
-	case kind == "k" && id != "":
-		return store.Change{Kind: store.SigningKeyChanged, KID: id}
+	kind, micros, timed := strings.Cut(kind, "@")
+	var c store.Change
+	if us, err := strconv.ParseInt(micros, 10, 64); timed && err == nil && us > 0 {
+		c.At = time.UnixMicro(us)
 	}
-	return store.Change{Kind: store.Resync}
+	switch {
+	case id == "":
+		c.Kind = store.Resync
+	case kind == "a":
+		c.Kind, c.AppSID = store.AppChanged, id
+	case kind == "t":
+		c.Kind, c.TokenID = store.TokenRevoked, id
+	case kind == "k":
+		c.Kind, c.KID = store.SigningKeyChanged, id
+	default:
+		c.Kind = store.Resync
+	}
+	return c
 }

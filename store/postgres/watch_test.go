@@ -109,10 +109,17 @@ func TestWatchDeliversChangesFromOtherInstances(t *testing.T) {
 	}
 	for _, step := range steps {
 		t.Run(step.name, func(t *testing.T) {
+			before := time.Now()
 			if err := step.do(); err != nil {
 				t.Fatal(err)
 			}
-			if got := nextChange(t, changes, 2*time.Second); got != step.want {
+			got := nextChange(t, changes, 2*time.Second)
+			// The database runs on this machine: its clock and ours agree
+			// to well within a second.
+			if got.At.Before(before.Add(-time.Second)) || got.At.After(time.Now().Add(time.Second)) {
+				t.Fatalf("change made at %v, between %v and now (%v) by our clock", got.At, before, time.Now())
+			}
+			if got.At = (time.Time{}); got != step.want {
 				t.Fatalf("got %+v, want %+v", got, step.want)
 			}
 		})
@@ -458,6 +465,15 @@ func TestParseChange(t *testing.T) {
 		payload string
 		want    store.Change
 	}{
+		{"a@1764763200123456:OQ1", store.Change{Kind: store.AppChanged, AppSID: "OQ1", At: time.UnixMicro(1764763200123456)}},
+		{"t@1764763200000001:jti:with:colons", store.Change{Kind: store.TokenRevoked, TokenID: "jti:with:colons", At: time.UnixMicro(1764763200000001)}},
+		{"k@1764763200000000:kid-1", store.Change{Kind: store.SigningKeyChanged, KID: "kid-1", At: time.UnixMicro(1764763200000000)}},
+		{"r@1764763200000000:", store.Change{Kind: store.Resync, At: time.UnixMicro(1764763200000000)}},
+		{"a@soon:OQ1", store.Change{Kind: store.AppChanged, AppSID: "OQ1"}},
+		{"a@-5:OQ1", store.Change{Kind: store.AppChanged, AppSID: "OQ1"}},
+		{"x@1764763200000000:future", store.Change{Kind: store.Resync, At: time.UnixMicro(1764763200000000)}},
+		// Payloads of a schema before migration 5, whose triggers did not
+		// say when.
 		{"a:OQ1", store.Change{Kind: store.AppChanged, AppSID: "OQ1"}},
 		{"t:jti:with:colons", store.Change{Kind: store.TokenRevoked, TokenID: "jti:with:colons"}},
 		{"r:", store.Change{Kind: store.Resync}},

@@ -17,7 +17,8 @@ const notifyWait = 5 * time.Second
 // recorder collects the changes a Watcher reports.
 type recorder struct {
 	mu      sync.Mutex
-	changes []store.Change
+	changes []store.Change // with At cleared
+	badAt   []store.Change // changes whose At is not a moment ago
 	arrived chan struct{} // a token after each change; never blocks fn
 }
 
@@ -26,7 +27,15 @@ func watch(t *testing.T, s store.Store) (*recorder, func()) {
 	t.Helper()
 	r := &recorder{arrived: make(chan struct{}, 1)}
 	stop := s.(store.Watcher).Watch(func(c store.Change) {
+		// At is optional; when set, it is when the change was made: a
+		// moment ago by this machine's clock, a second of skew allowed.
+		now := time.Now()
+		bad := !c.At.IsZero() && (c.At.After(now.Add(time.Second)) || c.At.Before(now.Add(-notifyWait-time.Second)))
 		r.mu.Lock()
+		if bad {
+			r.badAt = append(r.badAt, c)
+		}
+		c.At = time.Time{}
 		r.changes = append(r.changes, c)
 		r.mu.Unlock()
 		select {
@@ -68,6 +77,11 @@ func (r *recorder) waitFor(t *testing.T, want store.Change) {
 			defer r.mu.Unlock()
 			t.Fatalf("no notification %+v within %v; got %+v", want, notifyWait, r.changes)
 		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.badAt) > 0 {
+		t.Fatalf("notifications %+v say they were made at a time that is not a moment ago (now %v)", r.badAt, time.Now())
 	}
 }
 
