@@ -163,15 +163,17 @@ func TestNotifyLatency(t *testing.T) {
 	const n = 300
 	sids := createApps(t, writer, n)
 	type seen struct {
-		sid string
-		at  time.Time
+		sid  string
+		at   time.Time
+		made time.Time // store.Change.At
 	}
 	changes := make(chan seen, n)
-	stop := watcher.Watch(func(c store.Change) { changes <- seen{c.AppSID, time.Now()} })
+	stop := watcher.Watch(func(c store.Change) { changes <- seen{c.AppSID, time.Now(), c.At} })
 	defer stop()
 
 	latencies := make([]time.Duration, 0, n)
 	afterCommit := make([]time.Duration, 0, n)
+	lags := make([]time.Duration, 0, n)
 	for _, sid := range sids {
 		start := time.Now()
 		if err := writer.DeleteApp(ctx, sid); err != nil {
@@ -185,17 +187,25 @@ func TestNotifyLatency(t *testing.T) {
 			}
 			latencies = append(latencies, got.at.Sub(start))
 			afterCommit = append(afterCommit, max(0, got.at.Sub(committed)))
+			lags = append(lags, got.at.Sub(got.made))
 		case <-time.After(5 * time.Second):
 			t.Fatalf("deletion of %s not seen within 5s", sid)
 		}
 	}
 	slices.Sort(latencies)
 	slices.Sort(afterCommit)
+	slices.Sort(lags)
 	t.Logf("%d deletions, DeleteApp called -> subscriber on another pool: p50 %v, p99 %v, max %v",
 		n, latencies[n/2], latencies[n*99/100], latencies[n-1])
 	p99 := afterCommit[n*99/100]
 	t.Logf("%d deletions, DeleteApp returned -> subscriber on another pool: p50 %v, p99 %v, max %v",
 		n, afterCommit[n/2], p99, afterCommit[n-1])
+	t.Logf("%d deletions, trigger ran (store.Change.At) -> subscriber, the notification lag a Service reports: p50 %v, p99 %v, max %v",
+		n, lags[n/2], lags[n*99/100], lags[n-1])
+	if lags[0] < -time.Second || lags[n-1] > latencies[n-1]+time.Second {
+		t.Fatalf("lags from %v to %v, outside the time from DeleteApp called to the subscriber (at most %v), a second of clock skew allowed",
+			lags[0], lags[n-1], latencies[n-1])
+	}
 	if p99 > time.Second {
 		t.Fatalf("p99 propagation after commit %v exceeds the 1s bound", p99)
 	}

@@ -19,7 +19,7 @@ type recorder struct {
 	mu      sync.Mutex
 	changes []store.Change // with At cleared
 	badAt   []store.Change // changes whose At is not a moment ago
-	arrived chan struct{} // a token after each change; never blocks fn
+	arrived chan struct{}  // a token after each change; never blocks fn
 }
 
 // watch subscribes a new recorder to s and stops it when the test ends.
