@@ -56,27 +56,6 @@ func NewSignerKey(kid string, signer crypto.Signer) (*Key, error) {
 // is a crypto.Signer too) still goes through Sign.
 type externalSigner struct{ crypto.Signer }
 
-// externalMethod is the golang-jwt signing method of a NewSignerKey key:
-// the Minter's signer signs through it as through any other method.
-type externalMethod struct{ key *Key }
-
-// Sign returns the JWS signature of input, made by the key's crypto.Signer.
-func (m externalMethod) Sign(input string, key any) ([]byte, error) {
-	s, ok := key.(externalSigner)
-	if !ok {
-		return nil, errors.New("not an external signer")
-	}
-	return s.sign(m.key, []byte(input))
-}
-
-// Verify is never called: tokens are verified with the public key.
-func (m externalMethod) Verify(string, []byte, any) error {
-	return errors.New("an external signer only signs")
-}
-
-// Alg returns the key's algorithm.
-func (m externalMethod) Alg() string { return string(m.key.alg) }
-
 // sign returns the JWS signature of input under k, whose private key is
 // s: for ES256 the r || s form of RFC 7518 section 3.4, 32 bytes each,
 // made from the ASN.1 signature a crypto.Signer returns.

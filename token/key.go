@@ -58,6 +58,23 @@ type material struct {
 	verify any // what it verifies with: a public key, or the HMAC secret
 }
 
+// sign returns the JWS signature of input under k: made by golang-jwt's
+// signing method of k's algorithm, or by the crypto.Signer of a
+// NewSignerKey key.
+func (k *Key) sign(input string) ([]byte, error) {
+	var sig []byte
+	var err error
+	if s, ok := k.secret().sign.(externalSigner); ok {
+		sig, err = s.sign(k, []byte(input))
+	} else {
+		sig, err = k.alg.method().Sign(input, k.secret().sign)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, k.id, err)
+	}
+	return sig, nil
+}
+
 // GenerateKey returns a new signing key for alg with a random kid (128 bits
 // from crypto/rand, base64url). Ed25519, P-256, 2048-bit RSA or a 32-byte
 // HMAC secret, by algorithm.

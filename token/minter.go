@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -39,7 +38,6 @@ type Minter struct {
 	keys     *KeySet
 	issuer   string
 	audience []string
-	signer   atomic.Pointer[signer] // of the key that signed last
 }
 
 // NewMinter returns a Minter that writes iss = issuer into every token, and
@@ -90,36 +88,18 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 		Region:     req.Region,
 		SecretID:   req.SecretID,
 	}
-	// The key's header is encoded once, when the key is made, and what
-	// signs with it once per Minter; the token is laid out in one buffer,
-	// whose header and payload are the signing input.
 	key := m.keys.SigningKey()
-	s := m.signer.Load()
-	if s == nil || s.key != key {
-		s = newSigner(key)
-		m.signer.Store(s)
-	}
-	b := getClaimsBuffer()
-	defer putClaimsBuffer(b)
-	payload, err := b.encodeBase64(&c)
+	claims, err := c.marshal()
 	if err != nil {
 		return "", Claims{}, fmt.Errorf("token: encode claims: %w", err)
 	}
-	b64 := base64.RawURLEncoding
-	var tok strings.Builder
-	tok.Grow(len(s.header) + len(payload) + 1 + b64.EncodedLen(s.sigLen))
-	tok.Write(s.header)
-	tok.Write(payload)
-	// Writing on after String leaves the bytes String returned as they
-	// are; the signature's text takes the payload's place in b.
-	sig, err := s.appendSignature(payload[:0], tok.String(), payload)
+	// The key's header is encoded once, when the key is made.
+	input := key.header + "." + base64.RawURLEncoding.EncodeToString(claims)
+	sig, err := key.sign(input)
 	if err != nil {
 		return "", Claims{}, err
 	}
-	b.b64 = sig
-	tok.WriteByte('.')
-	tok.Write(sig)
-	return tok.String(), c, nil
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig), c, nil
 }
 
 // validText reports whether s is valid UTF-8 without U+FFFD, the
