@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -30,25 +29,12 @@ func NewSignerKey(kid string, signer crypto.Signer) (*Key, error) {
 	if signer == nil {
 		return nil, fmt.Errorf("%w: nil signer", ErrInvalidKey)
 	}
-	s := externalSigner{signer}
-	switch pub := signer.Public().(type) {
-	case ed25519.PublicKey:
-		if len(pub) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("%w: Ed25519 public key of %d bytes", ErrInvalidKey, len(pub))
-		}
-		return newKey(kid, EdDSA, s, pub)
-	case *ecdsa.PublicKey:
-		if pub.Curve != elliptic.P256() {
-			return nil, fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
-		}
-		return newKey(kid, ES256, s, pub)
-	case *rsa.PublicKey:
-		if pub.N.BitLen() < MinRSABits {
-			return nil, fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
-		}
-		return newKey(kid, RS256, s, pub)
+	pub := signer.Public()
+	alg, err := algorithmOf(pub)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("%w: unsupported signer public key %T", ErrInvalidKey, signer.Public())
+	return newKey(kid, alg, externalSigner{signer}, pub)
 }
 
 // externalSigner is the private material of a NewSignerKey key. It is a

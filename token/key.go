@@ -143,6 +143,30 @@ func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 	}, nil
 }
 
+// algorithmOf returns the algorithm of a public key: EdDSA for Ed25519,
+// ES256 for P-256 and RS256 for RSA of at least MinRSABits. Any other key
+// is ErrInvalidKey.
+func algorithmOf(pub crypto.PublicKey) (Algorithm, error) {
+	switch p := pub.(type) {
+	case ed25519.PublicKey:
+		if len(p) == ed25519.PublicKeySize {
+			return EdDSA, nil
+		}
+		return "", fmt.Errorf("%w: Ed25519 public key of %d bytes", ErrInvalidKey, len(p))
+	case *ecdsa.PublicKey:
+		if p.Curve == elliptic.P256() {
+			return ES256, nil
+		}
+		return "", fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
+	case *rsa.PublicKey:
+		if p.N.BitLen() >= MinRSABits {
+			return RS256, nil
+		}
+		return "", fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
+	}
+	return "", fmt.Errorf("%w: unsupported key type %T", ErrInvalidKey, pub)
+}
+
 // checkKID accepts 1 to 128 characters from the URL-unreserved set
 // (letters, digits, '-', '.', '_', '~'), so a kid needs no escaping in JSON
 // and cannot carry a path or a query.
