@@ -150,27 +150,17 @@ func checkRequest(req *MintRequest) (time.Duration, error) {
 	return ttl, nil
 }
 
-// scopeChar marks the bytes of a scope-token: %x21 / %x23-5B / %x5D-7E.
-var scopeChar = func() (t [256]bool) {
-	for c := 0x21; c <= 0x7e; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// validScope reports whether s is empty or scope-token *( SP scope-token )
-// (RFC 6749 section 3.3).
+// validScope reports whether s is empty or scope-token *( SP scope-token ),
+// a scope-token being 1*( %x21 / %x23-5B / %x5D-7E ) (RFC 6749 section
+// 3.3).
 func validScope(s string) bool {
-	prevSpace := true
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case scopeChar[c]:
-			prevSpace = false
-		case c == ' ' && !prevSpace:
-			prevSpace = true
-		default:
+	if s == "" {
+		return true
+	}
+	for tok := range strings.SplitSeq(s, " ") {
+		if tok == "" || strings.ContainsFunc(tok, func(r rune) bool { return r < 0x21 || r > 0x7e || r == '"' || r == '\\' }) {
 			return false
 		}
 	}
-	return !prevSpace || s == ""
+	return true
 }
