@@ -199,7 +199,7 @@ type encoded struct {
 func (c *Claims) marshal() ([]byte, error) {
 	var aud any = c.Audience
 	if len(c.Audience) == 1 {
-		aud = c.Audience[0]
+		aud = &c.Audience[0] // a pointer is boxed without a copy
 	}
 	var nbf int64
 	if !c.NotBefore.IsZero() {
