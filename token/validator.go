@@ -66,9 +66,9 @@ func (v *Validator) Validate(now time.Time, raw string) (Claims, error) {
 	if err != nil {
 		return Claims{}, err
 	}
-	timed := jwt.NewValidator(append(v.who, jwt.WithExpirationRequired(), jwt.WithIssuedAt(),
+	check := jwt.NewValidator(append(v.who, jwt.WithExpirationRequired(), jwt.WithIssuedAt(),
 		jwt.WithLeeway(v.cfg.leeway), jwt.WithTimeFunc(func() time.Time { return now }))...)
-	if err := timed.Validate(w); err != nil {
+	if err := check.Validate(w); err != nil {
 		return Claims{}, claimError(err, w)
 	}
 	// golang-jwt grants exp the leeway too; here a token expires at its
@@ -92,7 +92,8 @@ func (v *Validator) Verify(raw string) (Claims, error) {
 	// golang-jwt's validator is shown the claims without their times.
 	untimed := *w
 	untimed.ExpiresAt, untimed.IssuedAt, untimed.NotBefore = nil, nil, nil
-	if err := jwt.NewValidator(append(v.who, jwt.WithTimeFunc(func() time.Time { return time.Time{} }))...).Validate(&untimed); err != nil {
+	check := jwt.NewValidator(append(v.who, jwt.WithTimeFunc(func() time.Time { return time.Time{} }))...)
+	if err := check.Validate(&untimed); err != nil {
 		return Claims{}, claimError(err, w)
 	}
 	return w.claims(), nil
