@@ -1,13 +1,12 @@
 package token
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -50,14 +49,7 @@ func (c *Claims) Scopes() []string {
 }
 
 // HasAudience reports whether aud is one of c.Audience.
-func (c *Claims) HasAudience(aud string) bool {
-	for _, a := range c.Audience {
-		if a == aud {
-			return true
-		}
-	}
-	return false
-}
+func (c *Claims) HasAudience(aud string) bool { return slices.Contains(c.Audience, aud) }
 
 // wireClaims is the claim set on jwt.RegisteredClaims, as golang-jwt
 // decodes and validates it. Exp, Iat and Nbf take the time claims from
@@ -88,9 +80,9 @@ var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "clie
 // and lone surrogates; no member given twice (names compared as
 // encoding/json matches them, case aside), which encoding/json would let
 // the last one win; and no member named like a claim but in another case,
-// which encoding/json would read as that claim. A payload that is exactly what Mint writes for its
-// claims passes the last rule without being read again. It fails with
-// ErrMalformed.
+// which encoding/json would read as that claim. A payload byte for byte
+// what Mint writes for its claims meets the last two without being read
+// again. It fails with ErrMalformed.
 func (w *wireClaims) finish(part string) error {
 	for i, t := range [...]struct {
 		n   *float64
@@ -106,17 +98,14 @@ func (w *wireClaims) finish(part string) error {
 		w.dates[i] = jwt.NumericDate{Time: time.Unix(int64(sec), int64(frac*1e9))}
 		*t.dst = &w.dates[i]
 	}
-	for _, s := range [...]string{w.Issuer, w.Subject, w.ID, w.ClientID, w.Scope, w.AccountSID, w.Region, w.SecretID} {
-		if !validText(s) {
-			return errText
-		}
+	invalid := func(s string) bool { return !validText(s) }
+	if slices.ContainsFunc([]string{w.Issuer, w.Subject, w.ID, w.ClientID, w.Scope, w.AccountSID, w.Region, w.SecretID}, invalid) ||
+		slices.ContainsFunc(w.Audience, invalid) {
+		return fmt.Errorf("%w: a claim is not valid UTF-8 or holds U+FFFD", ErrMalformed)
 	}
-	for _, s := range w.Audience {
-		if !validText(s) {
-			return errText
-		}
-	}
-	if w.canonical(part) {
+	c := w.claims()
+	var buf [1024]byte // the base64url text of Mint's payload, if it fits
+	if js, err := c.marshal(); err == nil && string(base64.RawURLEncoding.AppendEncode(buf[:0], js)) == part {
 		return nil
 	}
 	data, err := base64.RawURLEncoding.DecodeString(part)
@@ -144,17 +133,6 @@ func (w *wireClaims) finish(part string) error {
 		return fmt.Errorf("%w: a member name differs from a claim's only in case", ErrMalformed)
 	}
 	return err
-}
-
-var errText = fmt.Errorf("%w: a claim is not valid UTF-8 or holds U+FFFD", ErrMalformed)
-
-// canonical reports whether part is the payload Mint writes for w's claims.
-func (w *wireClaims) canonical(part string) bool {
-	c := w.claims()
-	b := getClaimsBuffer()
-	defer putClaimsBuffer(b)
-	enc, err := b.encodeBase64(&c)
-	return err == nil && string(enc) == part
 }
 
 // claims returns w as Claims.
@@ -217,72 +195,19 @@ type encoded struct {
 	SecretID   string `json:"secret_id,omitempty"`
 }
 
-// claimsBuffer is scratch room for encoding one claim set and its
-// base64url form; claimsBuffers pools them, so that neither Mint nor
-// Validate allocates for the text they throw away.
-type claimsBuffer struct {
-	json bytes.Buffer
-	enc  *json.Encoder // writes into json
-	v    encoded
-	aud  string   // Audience points here for one audience
-	auds []string // or here for several
-	b64  []byte
-}
-
-// maxPooled bounds the buffers put back in the pool: a buffer grown for a
-// rare huge claim set is left to the garbage collector.
-const maxPooled = 64 << 10
-
-var claimsBuffers = sync.Pool{New: func() any {
-	b := new(claimsBuffer)
-	b.enc = json.NewEncoder(&b.json)
-	return b
-}}
-
-func getClaimsBuffer() *claimsBuffer { return claimsBuffers.Get().(*claimsBuffer) }
-
-func putClaimsBuffer(b *claimsBuffer) {
-	if b.json.Cap() <= maxPooled && cap(b.b64) <= maxPooled {
-		claimsBuffers.Put(b)
-	}
-}
-
-// encode returns the payload JSON of c, what json.Marshal writes for it,
-// in b's buffer: valid until b is used again or put back.
-func (b *claimsBuffer) encode(c *Claims) ([]byte, error) {
-	b.aud, b.auds = "", c.Audience
-	var aud any = &b.auds
+// marshal returns the payload JSON Mint writes for c.
+func (c *Claims) marshal() ([]byte, error) {
+	var aud any = c.Audience
 	if len(c.Audience) == 1 {
-		b.aud, b.auds = c.Audience[0], nil
-		aud = &b.aud
+		aud = &c.Audience[0] // a pointer is boxed without a copy
 	}
 	var nbf int64
 	if !c.NotBefore.IsZero() {
 		nbf = c.NotBefore.Unix()
 	}
-	b.v = encoded{
+	return json.Marshal(&encoded{
 		Issuer: c.Issuer, Subject: c.Subject, Audience: aud,
 		ExpiresAt: c.ExpiresAt.Unix(), NotBefore: nbf, IssuedAt: c.IssuedAt.Unix(), ID: c.ID,
 		ClientID: c.ClientID, Scope: c.Scope, AccountSID: c.AccountSID, Region: c.Region, SecretID: c.SecretID,
-	}
-	b.json.Reset()
-	// Encode writes what Marshal returns, and a newline.
-	err := b.enc.Encode(&b.v)
-	// The buffer keeps no claim of this request alive in the pool.
-	b.v, b.aud, b.auds = encoded{}, "", nil
-	if err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.json.Bytes(), []byte{'\n'}), nil
-}
-
-// encodeBase64 returns the base64url form of the payload JSON of c, in
-// b's buffer: valid until b is used again or put back.
-func (b *claimsBuffer) encodeBase64(c *Claims) ([]byte, error) {
-	payload, err := b.encode(c)
-	if err != nil {
-		return nil, err
-	}
-	b.b64 = base64.RawURLEncoding.AppendEncode(b.b64[:0], payload)
-	return b.b64, nil
+	})
 }

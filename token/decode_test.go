@@ -35,13 +35,11 @@ func decodeClaims(s string) (Claims, error) {
 	return w.claims(), nil
 }
 
-// encodeClaims returns the payload JSON Mint writes for c, through the
-// pooled buffer Mint uses, checked against json.Marshal of the same
-// claims: the buffer's encoder must write exactly what Marshal does.
+// encodeClaims returns the payload JSON Mint writes for c, checked
+// against json.Marshal of the same claims built here: Mint's encoder must
+// write exactly what Marshal does.
 func encodeClaims(c *Claims) ([]byte, error) {
-	b := getClaimsBuffer()
-	defer putClaimsBuffer(b)
-	out, err := b.encode(c)
+	out, err := c.marshal()
 	if err != nil {
 		return nil, err
 	}

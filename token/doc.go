@@ -15,11 +15,8 @@
 //
 // The package is pure: it does no I/O, keeps no clock (every time-dependent
 // call takes now) and stores nothing but keys. Tokens are signed, parsed
-// and validated with github.com/golang-jwt/jwt/v5: its signing methods
-// (but for HS256 tokens, which a Minter signs with crypto/hmac from keyed
-// states it keeps per key, the construction of golang-jwt's HMAC Sign and
-// the same bytes, where golang-jwt keys a new HMAC for every token), its
-// Parser (the algorithm allow-list, strict base64url) and its Validator
+// and validated with github.com/golang-jwt/jwt/v5: its signing methods,
+// its Parser (the algorithm allow-list, strict base64url) and its Validator
 // (exp required, iss, aud, iat and nbf with the leeway, on the time the
 // caller gives). The JSON is encoding/json's. This package adds what
 // golang-jwt leaves to its callers: the key comes from the kid and fixes

@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -30,52 +29,18 @@ func NewSignerKey(kid string, signer crypto.Signer) (*Key, error) {
 	if signer == nil {
 		return nil, fmt.Errorf("%w: nil signer", ErrInvalidKey)
 	}
-	s := externalSigner{signer}
-	switch pub := signer.Public().(type) {
-	case ed25519.PublicKey:
-		if len(pub) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("%w: Ed25519 public key of %d bytes", ErrInvalidKey, len(pub))
-		}
-		return newKey(kid, EdDSA, s, pub)
-	case *ecdsa.PublicKey:
-		if pub.Curve != elliptic.P256() {
-			return nil, fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
-		}
-		return newKey(kid, ES256, s, pub)
-	case *rsa.PublicKey:
-		if pub.N.BitLen() < MinRSABits {
-			return nil, fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
-		}
-		return newKey(kid, RS256, s, pub)
+	pub := signer.Public()
+	alg, err := algorithmOf(pub)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("%w: unsupported signer public key %T", ErrInvalidKey, signer.Public())
+	return newKey(kid, alg, externalSigner{signer}, pub)
 }
 
 // externalSigner is the private material of a NewSignerKey key. It is a
 // type of its own, so that a standard library key wrapped by a host (which
 // is a crypto.Signer too) still goes through Sign.
 type externalSigner struct{ crypto.Signer }
-
-// externalMethod is the golang-jwt signing method of a NewSignerKey key:
-// the Minter's signer signs through it as through any other method.
-type externalMethod struct{ key *Key }
-
-// Sign returns the JWS signature of input, made by the key's crypto.Signer.
-func (m externalMethod) Sign(input string, key any) ([]byte, error) {
-	s, ok := key.(externalSigner)
-	if !ok {
-		return nil, errors.New("not an external signer")
-	}
-	return s.sign(m.key, []byte(input))
-}
-
-// Verify is never called: tokens are verified with the public key.
-func (m externalMethod) Verify(string, []byte, any) error {
-	return errors.New("an external signer only signs")
-}
-
-// Alg returns the key's algorithm.
-func (m externalMethod) Alg() string { return string(m.key.alg) }
 
 // sign returns the JWS signature of input under k, whose private key is
 // s: for ES256 the r || s form of RFC 7518 section 3.4, 32 bytes each,

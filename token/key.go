@@ -58,6 +58,23 @@ type material struct {
 	verify any // what it verifies with: a public key, or the HMAC secret
 }
 
+// sign returns the JWS signature of input under k: made by golang-jwt's
+// signing method of k's algorithm, or by the crypto.Signer of a
+// NewSignerKey key.
+func (k *Key) sign(input string) ([]byte, error) {
+	var sig []byte
+	var err error
+	if s, ok := k.secret().sign.(externalSigner); ok {
+		sig, err = s.sign(k, []byte(input))
+	} else {
+		sig, err = k.alg.method().Sign(input, k.secret().sign)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: sign with key %q: %v", ErrSigningKey, k.id, err)
+	}
+	return sig, nil
+}
+
 // GenerateKey returns a new signing key for alg with a random kid (128 bits
 // from crypto/rand, base64url). Ed25519, P-256, 2048-bit RSA or a 32-byte
 // HMAC secret, by algorithm.
@@ -124,6 +141,30 @@ func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 		mat:    func() *material { return m },
 		header: base64.RawURLEncoding.EncodeToString(h),
 	}, nil
+}
+
+// algorithmOf returns the algorithm of a public key: EdDSA for Ed25519,
+// ES256 for P-256 and RS256 for RSA of at least MinRSABits. Any other key
+// is ErrInvalidKey.
+func algorithmOf(pub crypto.PublicKey) (Algorithm, error) {
+	switch p := pub.(type) {
+	case ed25519.PublicKey:
+		if len(p) == ed25519.PublicKeySize {
+			return EdDSA, nil
+		}
+		return "", fmt.Errorf("%w: Ed25519 public key of %d bytes", ErrInvalidKey, len(p))
+	case *ecdsa.PublicKey:
+		if p.Curve == elliptic.P256() {
+			return ES256, nil
+		}
+		return "", fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
+	case *rsa.PublicKey:
+		if p.N.BitLen() >= MinRSABits {
+			return RS256, nil
+		}
+		return "", fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
+	}
+	return "", fmt.Errorf("%w: unsupported key type %T", ErrInvalidKey, pub)
 }
 
 // checkKID accepts 1 to 128 characters from the URL-unreserved set

@@ -2,6 +2,7 @@ package token
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -187,10 +188,7 @@ func (ks *KeySet) update(change func(*keySnapshot) error) error {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
 	old := ks.state.Load()
-	next := &keySnapshot{signing: old.signing, keys: make(map[string]keyEntry, len(old.keys)+1)}
-	for kid, e := range old.keys {
-		next.keys[kid] = e
-	}
+	next := &keySnapshot{signing: old.signing, keys: maps.Clone(old.keys)}
 	if err := change(next); err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -39,7 +38,6 @@ type Minter struct {
 	keys     *KeySet
 	issuer   string
 	audience []string
-	signer   atomic.Pointer[signer] // of the key that signed last
 }
 
 // NewMinter returns a Minter that writes iss = issuer into every token, and
@@ -90,35 +88,28 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 		Region:     req.Region,
 		SecretID:   req.SecretID,
 	}
-	// The key's header is encoded once, when the key is made, and what
-	// signs with it once per Minter; the token is laid out in one buffer,
-	// whose header and payload are the signing input.
 	key := m.keys.SigningKey()
-	s := m.signer.Load()
-	if s == nil || s.key != key {
-		s = newSigner(key)
-		m.signer.Store(s)
-	}
-	b := getClaimsBuffer()
-	defer putClaimsBuffer(b)
-	payload, err := b.encodeBase64(&c)
+	claims, err := c.marshal()
 	if err != nil {
 		return "", Claims{}, fmt.Errorf("token: encode claims: %w", err)
 	}
+	// The token is laid out in one buffer, after the key's header (encoded
+	// once, when the key is made), with room for a signature of up to 64
+	// bytes (RSA's grow it): writing on after String leaves the signing
+	// input String returned as it is.
 	b64 := base64.RawURLEncoding
+	var buf [1024]byte // base64url text on its way into tok
 	var tok strings.Builder
-	tok.Grow(len(s.header) + len(payload) + 1 + b64.EncodedLen(s.sigLen))
-	tok.Write(s.header)
-	tok.Write(payload)
-	// Writing on after String leaves the bytes String returned as they
-	// are; the signature's text takes the payload's place in b.
-	sig, err := s.appendSignature(payload[:0], tok.String(), payload)
+	tok.Grow(len(key.header) + 2 + b64.EncodedLen(len(claims)) + b64.EncodedLen(64))
+	tok.WriteString(key.header)
+	tok.WriteByte('.')
+	tok.Write(b64.AppendEncode(buf[:0], claims))
+	sig, err := key.sign(tok.String())
 	if err != nil {
 		return "", Claims{}, err
 	}
-	b.b64 = sig
 	tok.WriteByte('.')
-	tok.Write(sig)
+	tok.Write(b64.AppendEncode(buf[:0], sig))
 	return tok.String(), c, nil
 }
 
@@ -170,27 +161,17 @@ func checkRequest(req *MintRequest) (time.Duration, error) {
 	return ttl, nil
 }
 
-// scopeChar marks the bytes of a scope-token: %x21 / %x23-5B / %x5D-7E.
-var scopeChar = func() (t [256]bool) {
-	for c := 0x21; c <= 0x7e; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// validScope reports whether s is empty or scope-token *( SP scope-token )
-// (RFC 6749 section 3.3).
+// validScope reports whether s is empty or scope-token *( SP scope-token ),
+// a scope-token being 1*( %x21 / %x23-5B / %x5D-7E ) (RFC 6749 section
+// 3.3).
 func validScope(s string) bool {
-	prevSpace := true
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case scopeChar[c]:
-			prevSpace = false
-		case c == ' ' && !prevSpace:
-			prevSpace = true
-		default:
+	if s == "" {
+		return true
+	}
+	for tok := range strings.SplitSeq(s, " ") {
+		if tok == "" || strings.ContainsFunc(tok, func(r rune) bool { return r < 0x21 || r > 0x7e || r == '"' || r == '\\' }) {
 			return false
 		}
 	}
-	return !prevSpace || s == ""
+	return true
 }

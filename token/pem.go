@@ -2,10 +2,7 @@ package token
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rsa"
+	"crypto"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -55,44 +52,17 @@ func parsePEM(kid string, data []byte, parsers map[string]func([]byte) (any, err
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s block does not parse", ErrInvalidKey, block.Type)
 	}
-	switch p := parsed.(type) {
-	case ed25519.PrivateKey:
-		return newKey(kid, EdDSA, p, p.Public())
-	case ed25519.PublicKey:
-		return newKey(kid, EdDSA, nil, p)
-	case *ecdsa.PrivateKey:
-		return newECKey(kid, p, &p.PublicKey)
-	case *ecdsa.PublicKey:
-		return newECKey(kid, nil, p)
-	case *rsa.PrivateKey:
-		return newRSAKey(kid, p, &p.PublicKey)
-	case *rsa.PublicKey:
-		return newRSAKey(kid, nil, p)
+	// A private key is a crypto.Signer, a public key is not.
+	priv, _ := parsed.(crypto.Signer)
+	pub := crypto.PublicKey(parsed)
+	if priv != nil {
+		pub = priv.Public()
 	}
-	return nil, fmt.Errorf("%w: unsupported key type %T", ErrInvalidKey, parsed)
-}
-
-// newECKey accepts P-256 keys only; priv is nil for a verify-only key.
-func newECKey(kid string, priv *ecdsa.PrivateKey, pub *ecdsa.PublicKey) (*Key, error) {
-	if pub.Curve != elliptic.P256() {
-		return nil, fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
+	alg, err := algorithmOf(pub)
+	if err != nil {
+		return nil, err
 	}
-	if priv == nil { // not newKey(..., priv, ...): a nil pointer in an interface is not nil
-		return newKey(kid, ES256, nil, pub)
-	}
-	return newKey(kid, ES256, priv, pub)
-}
-
-// newRSAKey accepts keys of MinRSABits or more; priv is nil for a
-// verify-only key.
-func newRSAKey(kid string, priv *rsa.PrivateKey, pub *rsa.PublicKey) (*Key, error) {
-	if pub.N.BitLen() < MinRSABits {
-		return nil, fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
-	}
-	if priv == nil { // as in newECKey
-		return newKey(kid, RS256, nil, pub)
-	}
-	return newKey(kid, RS256, priv, pub)
+	return newKey(kid, alg, priv, pub)
 }
 
 // MarshalPrivateKeyPEM returns the private key as a PKCS #8 "PRIVATE KEY"

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -17,11 +16,8 @@ type Validator struct {
 	keys   *KeySet
 	cfg    config
 	parser *jwt.Parser
-	// timed holds golang-jwt validators of Validate's checks, each with
-	// a time it is set to before use (see timedValidator).
-	timed sync.Pool
-	// untimed checks who alone, for Verify.
-	untimed *jwt.Validator
+	// who checks iss and aud; it is full, so append copies it.
+	who []jwt.ParserOption
 }
 
 // supported lists the algorithms golang-jwt may parse a token under; the
@@ -45,30 +41,13 @@ func NewValidator(keys *KeySet, issuer, audience string, opts ...Option) (*Valid
 			return nil, err
 		}
 	}
-	who := []jwt.ParserOption{jwt.WithIssuer(issuer), jwt.WithAudience(append([]string{audience}, cfg.audiences...)...)}
-	timed := append(who[:len(who):len(who)], jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithLeeway(cfg.leeway))
-	v := &Validator{
+	return &Validator{
 		keys: keys,
 		cfg:  cfg,
 		// Claims are validated after parsing, on the time Validate is given.
-		parser:  jwt.NewParser(jwt.WithValidMethods(supported), jwt.WithStrictDecoding(), jwt.WithoutClaimsValidation()),
-		untimed: jwt.NewValidator(append(who, jwt.WithTimeFunc(func() time.Time { return time.Time{} }))...),
-	}
-	v.timed.New = func() any {
-		t := new(timedValidator)
-		t.v = jwt.NewValidator(append(timed[:len(timed):len(timed)], jwt.WithTimeFunc(func() time.Time { return t.now }))...)
-		return t
-	}
-	return v, nil
-}
-
-// timedValidator is a golang-jwt validator whose time function returns
-// now. One goroutine at a time uses it, from the Validator's pool: making
-// a golang-jwt validator for each token costs a parser, a validator and a
-// closure.
-type timedValidator struct {
-	now time.Time
-	v   *jwt.Validator
+		parser: jwt.NewParser(jwt.WithValidMethods(supported), jwt.WithStrictDecoding(), jwt.WithoutClaimsValidation()),
+		who:    []jwt.ParserOption{jwt.WithIssuer(issuer), jwt.WithAudience(append([]string{audience}, cfg.audiences...)...)},
+	}, nil
 }
 
 // Validate checks raw at now and returns its claims. In order: length
@@ -87,11 +66,9 @@ func (v *Validator) Validate(now time.Time, raw string) (Claims, error) {
 	if err != nil {
 		return Claims{}, err
 	}
-	t := v.timed.Get().(*timedValidator)
-	t.now = now
-	err = t.v.Validate(w)
-	v.timed.Put(t)
-	if err != nil {
+	check := jwt.NewValidator(append(v.who, jwt.WithExpirationRequired(), jwt.WithIssuedAt(),
+		jwt.WithLeeway(v.cfg.leeway), jwt.WithTimeFunc(func() time.Time { return now }))...)
+	if err := check.Validate(w); err != nil {
 		return Claims{}, claimError(err, w)
 	}
 	// golang-jwt grants exp the leeway too; here a token expires at its
@@ -112,18 +89,15 @@ func (v *Validator) Verify(raw string) (Claims, error) {
 	if err != nil {
 		return Claims{}, err
 	}
-	if err := v.untimed.Validate(untimed{w}); err != nil {
+	// golang-jwt's validator is shown the claims without their times.
+	untimed := *w
+	untimed.ExpiresAt, untimed.IssuedAt, untimed.NotBefore = nil, nil, nil
+	check := jwt.NewValidator(append(v.who, jwt.WithTimeFunc(func() time.Time { return time.Time{} }))...)
+	if err := check.Validate(&untimed); err != nil {
 		return Claims{}, claimError(err, w)
 	}
 	return w.claims(), nil
 }
-
-// untimed shows golang-jwt's validator the claims without their times.
-type untimed struct{ *wireClaims }
-
-func (untimed) GetExpirationTime() (*jwt.NumericDate, error) { return nil, nil }
-func (untimed) GetIssuedAt() (*jwt.NumericDate, error)       { return nil, nil }
-func (untimed) GetNotBefore() (*jwt.NumericDate, error)      { return nil, nil }
 
 // parse checks the size, parses and verifies raw with golang-jwt under the
 // key its header names, and checks that the required claims are present.
