@@ -1,11 +1,9 @@
 package oauthhttp
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"sync"
 )
 
 // Header values, each a one-element slice that responses share: assigning
@@ -19,23 +17,16 @@ var (
 	hdrMaxAge   = []string{"public, max-age=300"}
 )
 
-// writeJSON is the one writer of JSON answers: v encoded by encoding/json,
-// the bytes json.Marshal returns, into a pooled buffer. An answer about
-// clients and tokens must not be cached (RFC 6749 section 5.1):
-// Cache-Control: no-store and Pragma: no-cache; a public document
-// (contentType given: metadata, JWKS) may be, for five minutes.
+// writeJSON is the one writer of JSON answers: v as json.Marshal encodes
+// it. An answer about clients and tokens must not be cached (RFC 6749
+// section 5.1): Cache-Control: no-store and Pragma: no-cache; a public
+// document (contentType given: metadata, JWKS) may be, for five minutes.
 func writeJSON(w http.ResponseWriter, status int, v any, contentType ...string) {
-	b := jsonBuffers.Get().(*jsonBuffer)
-	defer b.put()
-	b.buf.Reset()
-	body := []byte(`{"error":"server_error"}`)
-	if err := b.enc.Encode(v); err == nil {
-		// Encode ends the document with a newline, which Marshal does not.
-		body = bytes.TrimSuffix(b.buf.Bytes(), []byte{'\n'})
-	} else {
+	body, err := json.Marshal(v)
+	if err != nil {
 		// Unreachable for the answer types of this package, whose fields
 		// are strings, numbers and raw JSON documents.
-		status = http.StatusInternalServerError
+		status, body = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
 	}
 	h := w.Header()
 	if contentType != nil {
@@ -47,31 +38,7 @@ func writeJSON(w http.ResponseWriter, status int, v any, contentType ...string) 
 		h["Pragma"] = hdrNoCache
 	}
 	w.WriteHeader(status)
-	// A Writer does not keep the slice it is given (io.Writer), so the
-	// buffer can go back to the pool.
 	_, _ = w.Write(body)
-}
-
-// jsonBuffer is a buffer with an encoder writing into it; jsonBuffers
-// pools them. One grown past maxPooledJSON (a JWKS of many keys, a token
-// of a huge scope) is left to the garbage collector.
-type jsonBuffer struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-const maxPooledJSON = 16 << 10
-
-var jsonBuffers = sync.Pool{New: func() any {
-	b := new(jsonBuffer)
-	b.enc = json.NewEncoder(&b.buf)
-	return b
-}}
-
-func (b *jsonBuffer) put() {
-	if b.buf.Cap() <= maxPooledJSON {
-		jsonBuffers.Put(b)
-	}
 }
 
 // errorBody is a section 5.2 (or RFC 6750 section 3.1) error answer.
