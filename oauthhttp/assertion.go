@@ -53,10 +53,7 @@ func claimedClient(assertion string) string {
 	if !ok || !ok2 {
 		return ""
 	}
-	// On the stack for any assertion of a usual size.
-	var src [2048]byte
-	var buf [1536]byte
-	b, err := base64.RawURLEncoding.AppendDecode(buf[:0], append(src[:0], payload...))
+	b, err := base64.RawURLEncoding.DecodeString(payload)
 	if err != nil {
 		return ""
 	}
