@@ -66,11 +66,6 @@ func claimedClient(assertion string) string {
 	return c.Sub
 }
 
-// assertion is the service's form of the request's assertion.
-func (s *Server) assertion(c credentials, f *form) oauthapp.Assertion {
-	return oauthapp.Assertion{ClientID: f[pClientID], JWT: c.assertion, Endpoint: s.endpoints.Token, Region: s.cfg.region}
-}
-
 // addPrivateKeyJWT lists private_key_jwt (RFC 7523 section 2.2) and the
 // algorithms client keys may have at the three endpoints that
 // authenticate clients.

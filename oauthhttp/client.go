@@ -103,7 +103,7 @@ func (s *Server) authenticate(r *http.Request, f *form) (oauthapp.Client, *oauth
 	var client oauthapp.Client
 	var err error
 	if c.assertion != "" {
-		client, err = s.svc.AuthenticateAssertion(ctx, s.assertion(c, f))
+		client, err = s.svc.AuthenticateAssertion(ctx, oauthapp.Assertion{ClientID: f[pClientID], JWT: c.assertion, Endpoint: s.endpoints.Token, Region: s.cfg.region})
 	} else {
 		client, err = s.svc.AuthenticateClient(ctx, c.id, c.secret, s.cfg.region)
 	}

@@ -107,14 +107,10 @@ func (s *Server) done(ctx context.Context, a Attempt, err error) {
 // tooManyFailures is the 429 answer, with Retry-After in whole seconds,
 // rounded up and at least one.
 func tooManyFailures(wait time.Duration) *oauthError {
-	secs := int((wait + time.Second - 1) / time.Second)
-	if secs < 1 {
-		secs = 1
-	}
 	return &oauthError{
 		status:     http.StatusTooManyRequests,
 		code:       CodeTemporarilyUnavailable,
 		desc:       "too many failed client authentications; retry after the delay in Retry-After",
-		retryAfter: secs,
+		retryAfter: max(1, int((wait+time.Second-1)/time.Second)),
 	}
 }

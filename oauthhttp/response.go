@@ -48,12 +48,17 @@ type errorBody struct {
 }
 
 // writeError writes a section 5.2 error; a 401 carries the Basic
-// challenge, a 429 its Retry-After.
+// challenge.
 func (s *Server) writeError(w http.ResponseWriter, e *oauthError) {
 	noteCode(w, e.code)
 	if e.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", s.basic)
 	}
+	e.write(w)
+}
+
+// write answers with e as JSON, and its Retry-After when it has one.
+func (e *oauthError) write(w http.ResponseWriter) {
 	if e.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(e.retryAfter))
 	}

@@ -46,7 +46,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, s.tokenError(ctx, err))
 		return
 	}
-	s.writeToken(w, &tok)
+	writeJSON(w, http.StatusOK, tokenBody{tok.AccessToken, tok.TokenType, tok.ExpiresIn, tok.Scope})
 }
 
 // checkGrantType comes before client authentication: a request for
@@ -99,8 +99,4 @@ type tokenBody struct {
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
 	Scope       string `json:"scope"`
-}
-
-func (s *Server) writeToken(w http.ResponseWriter, tok *oauthapp.Token) {
-	writeJSON(w, http.StatusOK, tokenBody{tok.AccessToken, tok.TokenType, tok.ExpiresIn, tok.Scope})
 }
