@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -64,18 +63,4 @@ func claimedClient(assertion string) string {
 		return ""
 	}
 	return c.Sub
-}
-
-// addPrivateKeyJWT lists private_key_jwt (RFC 7523 section 2.2) and the
-// algorithms client keys may have at the three endpoints that
-// authenticate clients.
-func addPrivateKeyJWT(doc *metadata) {
-	methods := append(slices.Clip(clientAuthMethods), "private_key_jwt")
-	doc.TokenEndpointAuthMethods = methods
-	doc.IntrospectionAuthMethods = methods
-	doc.RevocationAuthMethods = methods
-	algs := oauthapp.ClientKeyAlgorithms()
-	doc.TokenEndpointAuthAlgorithms = algs
-	doc.IntrospectionAuthAlgorithms = algs
-	doc.RevocationAuthAlgorithms = algs
 }
