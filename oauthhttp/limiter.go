@@ -80,10 +80,7 @@ func RemoteHost(r *http.Request) string {
 	case ip.Is4():
 		return host
 	}
-	p, err := ip.WithZone("").Prefix(64)
-	if err != nil {
-		return host
-	}
+	p, _ := ip.WithZone("").Prefix(64) // no error for 64 bits of an IPv6 address
 	return p.String()
 }
 

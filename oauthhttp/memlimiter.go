@@ -71,13 +71,10 @@ const maxKeyLen = 62
 // a burst of concurrent bad requests, exactly the limit are checked; the
 // rest are refused once those have failed.
 type MemoryLimiter struct {
+	limiterConfig
 	// client and addr are the intervals, in ns, between failures once a
 	// key's burst is spent (window/limit); 0 is no limit.
 	client, addr int64
-	window       int64
-	maxKeys      int
-	maxWait      time.Duration
-	now          func() time.Time
 
 	mu        sync.Mutex
 	keys      map[limitKey]keyState
@@ -132,28 +129,23 @@ func text(s string) keyText {
 // defaults above on the wall clock. A bad option is an error wrapping
 // ErrInvalidOption.
 func NewMemoryLimiter(opts ...LimiterOption) (*MemoryLimiter, error) {
-	c := limiterConfig{
+	l := &MemoryLimiter{limiterConfig: limiterConfig{
 		clientFailures: DefaultClientFailures,
 		addrFailures:   DefaultAddrFailures,
 		window:         DefaultFailureWindow,
 		maxKeys:        DefaultLimiterKeys,
 		maxWait:        DefaultMaxWait,
 		now:            time.Now,
-	}
+	}}
 	for _, opt := range opts {
-		if err := opt(&c); err != nil {
+		if err := opt(&l.limiterConfig); err != nil {
 			return nil, err
 		}
 	}
-	return &MemoryLimiter{
-		client:  interval(c.clientFailures, c.window),
-		addr:    interval(c.addrFailures, c.window),
-		window:  int64(c.window),
-		maxKeys: c.maxKeys,
-		maxWait: c.maxWait,
-		now:     c.now,
-		keys:    make(map[limitKey]keyState),
-	}, nil
+	l.client = interval(l.clientFailures, l.window)
+	l.addr = interval(l.addrFailures, l.window)
+	l.keys = make(map[limitKey]keyState)
+	return l, nil
 }
 
 // interval is the interval of n failures per window; n < 0 is no limit.
@@ -224,7 +216,7 @@ func (l *MemoryLimiter) try(lim []limit) (wait time.Duration, wake chan struct{}
 	full := -1
 	for i, x := range lim {
 		k := l.keys[x.k]
-		refuse = max(refuse, k.tat-now-(l.window-x.interval))
+		refuse = max(refuse, k.tat-now-(int64(l.window)-x.interval))
 		if full < 0 && int64(k.inflight) >= l.left(x.interval, k.tat, now) {
 			full = i
 		}
@@ -254,7 +246,7 @@ func (l *MemoryLimiter) try(lim []limit) (wait time.Duration, wake chan struct{}
 // left is how many failures, at the given interval, a key whose settled
 // failures stand at tat may still have at now before its burst is spent.
 func (l *MemoryLimiter) left(interval, tat, now int64) int64 {
-	return (l.window - max(tat-now, 0)) / interval
+	return (int64(l.window) - max(tat-now, 0)) / interval
 }
 
 // Done ends an attempt: it counts a failure when failed, frees the
@@ -293,7 +285,7 @@ func (l *MemoryLimiter) Done(_ context.Context, a Attempt, failed bool) {
 // attempts waiting on a dropped key are woken to decide again.
 func (l *MemoryLimiter) makeRoom(now int64) {
 	full := len(l.keys) >= l.maxKeys
-	if since := now - l.lastSweep; since >= l.window || full && since >= int64(time.Second) {
+	if since := now - l.lastSweep; since >= int64(l.window) || full && since >= int64(time.Second) {
 		l.lastSweep = now
 		for k, st := range l.keys {
 			if st.idle(now) {
