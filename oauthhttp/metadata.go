@@ -77,7 +77,7 @@ func (s *Server) Metadata() http.Handler {
 		if c := s.svc.Catalog(); c != nil {
 			doc.ScopesSupported = c.Permissions()
 		}
-		writeJSON(w, http.StatusOK, doc, hdrJSON...)
+		writeJSON(w, http.StatusOK, doc, jsonType)
 	})
 }
 
@@ -106,7 +106,7 @@ func (s *Server) JWKS() http.Handler {
 			http.Error(w, "JWKS unavailable", http.StatusInternalServerError)
 			return
 		}
-		writeJSON(w, http.StatusOK, json.RawMessage(body), hdrJWKSType...)
+		writeJSON(w, http.StatusOK, json.RawMessage(body), "application/jwk-set+json")
 	})
 }
 

@@ -6,16 +6,8 @@ import (
 	"strconv"
 )
 
-// Header values, each a one-element slice that responses share: assigning
-// them to a Header costs no allocation. Header.Add and Set replace or
-// append without writing into them.
-var (
-	hdrJSON     = []string{"application/json;charset=UTF-8"}
-	hdrJWKSType = []string{"application/jwk-set+json"}
-	hdrNoStore  = []string{"no-store"}
-	hdrNoCache  = []string{"no-cache"}
-	hdrMaxAge   = []string{"public, max-age=300"}
-)
+// jsonType is the Content-Type of JSON answers.
+const jsonType = "application/json;charset=UTF-8"
 
 // writeJSON is the one writer of JSON answers: v as json.Marshal encodes
 // it. An answer about clients and tokens must not be cached (RFC 6749
@@ -28,17 +20,21 @@ func writeJSON(w http.ResponseWriter, status int, v any, contentType ...string) 
 		// are strings, numbers and raw JSON documents.
 		status, body = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
 	}
-	h := w.Header()
 	if contentType != nil {
-		h["Content-Type"] = contentType
-		h["Cache-Control"] = hdrMaxAge
+		w.Header().Set("Content-Type", contentType[0])
+		w.Header().Set("Cache-Control", "public, max-age=300")
 	} else {
-		h["Content-Type"] = hdrJSON
-		h["Cache-Control"] = hdrNoStore
-		h["Pragma"] = hdrNoCache
+		w.Header().Set("Content-Type", jsonType)
+		noStore(w)
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// noStore forbids caching the answer (RFC 6749 section 5.1).
+func noStore(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
 }
 
 // errorBody is a section 5.2 (or RFC 6750 section 3.1) error answer.

@@ -30,9 +30,7 @@ func (s *Server) serveRevocation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, s.clientError(ctx, err))
 		return
 	}
-	h := w.Header()
-	h["Cache-Control"] = hdrNoStore
-	h["Pragma"] = hdrNoCache
+	noStore(w)
 	w.WriteHeader(http.StatusOK)
 }
 
