@@ -91,11 +91,7 @@ func parseBasic(auth string) (credentials, *oauthError) {
 // once the limiter allows. Every failure of the credentials themselves is
 // invalid_client; a store failure is a server error.
 func (s *Server) authenticate(r *http.Request, f *form) (oauthapp.Client, *oauthError) {
-	c, e := clientCredentials(r.Header, f)
-	if e != nil {
-		return oauthapp.Client{}, e
-	}
-	attempt, e := s.admit(r, c.id)
+	c, attempt, e := s.admit(r, f)
 	if e != nil {
 		return oauthapp.Client{}, e
 	}

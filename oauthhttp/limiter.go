@@ -84,14 +84,19 @@ func RemoteHost(r *http.Request) string {
 	return p.String()
 }
 
-// admit asks the limiter whether the client may try to authenticate; a
-// refusal is a 429 answer.
-func (s *Server) admit(r *http.Request, clientID string) (Attempt, *oauthError) {
-	a := Attempt{ClientID: clientID, Addr: s.cfg.clientAddr(r)}
-	if wait, ok := s.cfg.limiter.Allow(r.Context(), a); !ok {
-		return a, tooManyFailures(wait)
+// admit takes the client's credentials from the request and asks the
+// limiter whether the client may try to authenticate with them; a refusal
+// is a 429 answer.
+func (s *Server) admit(r *http.Request, f *form) (credentials, Attempt, *oauthError) {
+	c, e := clientCredentials(r.Header, f)
+	if e != nil {
+		return c, Attempt{}, e
 	}
-	return a, nil
+	a := Attempt{ClientID: c.id, Addr: s.cfg.clientAddr(r)}
+	if wait, ok := s.cfg.limiter.Allow(r.Context(), a); !ok {
+		return c, a, tooManyFailures(wait)
+	}
+	return c, a, nil
 }
 
 // done tells the limiter how an attempt it let through ended: only

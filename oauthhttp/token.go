@@ -22,11 +22,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, e)
 		return
 	}
-	c, e := clientCredentials(r.Header, &f)
-	var attempt Attempt
-	if e == nil {
-		attempt, e = s.admit(r, c.id)
-	}
+	c, attempt, e := s.admit(r, &f)
 	if e != nil {
 		s.writeError(w, e)
 		return
