@@ -37,8 +37,8 @@ const (
 )
 
 // oauthError is one error answer: its status, code and description. The
-// description is fixed text, or fixed text and a well-formed permission;
-// never anything else from the request.
+// description is fixed text, or fixed text and a well-formed permission or
+// the name of one of our parameters; never anything else from the request.
 type oauthError struct {
 	status int
 	code   string
