@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -53,10 +52,7 @@ func claimedClient(assertion string) string {
 	if !ok || !ok2 {
 		return ""
 	}
-	// On the stack for any assertion of a usual size.
-	var src [2048]byte
-	var buf [1536]byte
-	b, err := base64.RawURLEncoding.AppendDecode(buf[:0], append(src[:0], payload...))
+	b, err := base64.RawURLEncoding.DecodeString(payload)
 	if err != nil {
 		return ""
 	}
@@ -67,23 +63,4 @@ func claimedClient(assertion string) string {
 		return ""
 	}
 	return c.Sub
-}
-
-// assertion is the service's form of the request's assertion.
-func (s *Server) assertion(c credentials, f *form) oauthapp.Assertion {
-	return oauthapp.Assertion{ClientID: f[pClientID], JWT: c.assertion, Endpoint: s.endpoints.Token, Region: s.cfg.region}
-}
-
-// addPrivateKeyJWT lists private_key_jwt (RFC 7523 section 2.2) and the
-// algorithms client keys may have at the three endpoints that
-// authenticate clients.
-func addPrivateKeyJWT(doc *metadata) {
-	methods := append(slices.Clip(clientAuthMethods), "private_key_jwt")
-	doc.TokenEndpointAuthMethods = methods
-	doc.IntrospectionAuthMethods = methods
-	doc.RevocationAuthMethods = methods
-	algs := oauthapp.ClientKeyAlgorithms()
-	doc.TokenEndpointAuthAlgorithms = algs
-	doc.IntrospectionAuthAlgorithms = algs
-	doc.RevocationAuthAlgorithms = algs
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -133,11 +132,8 @@ func (s *Server) authorizeError(ctx context.Context, w http.ResponseWriter, err 
 // challenge answers a client error (4xx) with WWW-Authenticate: Bearer
 // and the error's code, naming the permission when one is given (a
 // catalog permission: its alphabet needs no escaping in a quoted string),
-// a server one with its Retry-After, and the error as JSON.
+// and any error as JSON, with its Retry-After.
 func (s *Server) challenge(w http.ResponseWriter, e *oauthError, permission string) {
-	if e.retryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(e.retryAfter))
-	}
 	if e.status < http.StatusInternalServerError {
 		v := s.bearer + `, error="` + e.code + `"`
 		if permission != "" {
@@ -145,5 +141,5 @@ func (s *Server) challenge(w http.ResponseWriter, e *oauthError, permission stri
 		}
 		w.Header().Set("WWW-Authenticate", v)
 	}
-	writeJSON(w, e.status, errorBody{e.code, e.desc})
+	e.write(w)
 }

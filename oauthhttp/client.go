@@ -62,11 +62,6 @@ func clientCredentials(h http.Header, f *form) (credentials, *oauthError) {
 	return c, nil
 }
 
-// maxBasic bounds the Authorization value decoded on the stack; longer
-// values are decoded on the heap, and in any case a client id and secret
-// are far shorter.
-const maxBasic = 256
-
 // parseBasic decodes "Basic base64(form-encoded id ':' form-encoded
 // secret)"; the scheme is case-insensitive (RFC 7617, RFC 9110 section
 // 11.1). Anything else is invalid_client, since the client did try to
@@ -76,30 +71,17 @@ func parseBasic(auth string) (credentials, *oauthError) {
 	if len(auth) < len(scheme) || !strings.EqualFold(auth[:len(scheme)], scheme) {
 		return credentials{}, errScheme
 	}
-	enc := strings.TrimLeft(auth[len(scheme):], " ")
-	// Both buffers stay on the stack for any credentials of ours.
-	var src [maxBasic * 4 / 3]byte
-	var dst [maxBasic]byte
-	in, out := src[:0], dst[:0]
-	if len(enc) > len(src) {
-		in, out = make([]byte, 0, len(enc)), make([]byte, 0, base64.StdEncoding.DecodedLen(len(enc)))
-	}
-	in = append(in, enc...)
-	buf, err := base64.StdEncoding.AppendDecode(out, in)
+	decoded, err := base64.StdEncoding.DecodeString(strings.TrimLeft(auth[len(scheme):], " "))
 	if err != nil {
 		return credentials{}, errBadBasic
 	}
-	decoded := string(buf)
-	id, sec, ok := strings.Cut(decoded, ":")
+	id, sec, ok := strings.Cut(string(decoded), ":")
 	if !ok {
 		return credentials{}, errBadBasic
 	}
 	id, err1 := url.QueryUnescape(id)
 	sec, err2 := url.QueryUnescape(sec)
-	if err1 != nil || err2 != nil {
-		return credentials{}, errBadBasic
-	}
-	if id == "" || sec == "" {
+	if err1 != nil || err2 != nil || id == "" || sec == "" {
 		return credentials{}, errBadBasic
 	}
 	return credentials{id: id, secret: sec}, nil
@@ -109,11 +91,7 @@ func parseBasic(auth string) (credentials, *oauthError) {
 // once the limiter allows. Every failure of the credentials themselves is
 // invalid_client; a store failure is a server error.
 func (s *Server) authenticate(r *http.Request, f *form) (oauthapp.Client, *oauthError) {
-	c, e := clientCredentials(r.Header, f)
-	if e != nil {
-		return oauthapp.Client{}, e
-	}
-	attempt, e := s.admit(r, c.id)
+	c, attempt, e := s.admit(r, f)
 	if e != nil {
 		return oauthapp.Client{}, e
 	}
@@ -121,7 +99,7 @@ func (s *Server) authenticate(r *http.Request, f *form) (oauthapp.Client, *oauth
 	var client oauthapp.Client
 	var err error
 	if c.assertion != "" {
-		client, err = s.svc.AuthenticateAssertion(ctx, s.assertion(c, f))
+		client, err = s.svc.AuthenticateAssertion(ctx, oauthapp.Assertion{ClientID: f[pClientID], JWT: c.assertion, Endpoint: s.endpoints.Token, Region: s.cfg.region})
 	} else {
 		client, err = s.svc.AuthenticateClient(ctx, c.id, c.secret, s.cfg.region)
 	}

@@ -6,16 +6,15 @@
 //
 // New wraps an *oauthapp.Service whose issuer is an http or https URL
 // (oauthapp.WithIssuer; else give WithBaseURL). Mount puts every endpoint
-// on an http.ServeMux, and Protect (ProtectFunc for a handler function)
-// puts each API route behind bearer tokens. ExampleServer_Mount and
+// at its standard path on an http.ServeMux (or mount each handler
+// yourself), and Protect (ProtectFunc for a handler function) puts each
+// API route behind bearer tokens. ExampleServer_Mount and
 // ExampleServer_Protect show both; the command examples/tokenserver is a
 // whole server.
 //
-// A Server wraps an *oauthapp.Service. Each endpoint is an http.Handler the
-// caller mounts on its own mux, or Mount puts them all at their standard
-// paths:
+// The endpoints:
 //
-//   - Token returns the token endpoint of the client credentials grant
+//   - Token is the token endpoint of the client credentials grant
 //     (RFC 6749 section 4.4). The client authenticates with HTTP Basic
 //     (client_secret_basic: client id and secret each form-encoded, as
 //     section 2.3.1 says) or with client_id and client_secret in the body
@@ -28,28 +27,19 @@
 //     is that resource URI. A success is section 5.1 JSON with
 //     Cache-Control: no-store and Pragma: no-cache; an error is section 5.2
 //     JSON.
-//   - Metadata returns the authorization server metadata document
-//     (RFC 8414), served at /.well-known/oauth-authorization-server followed
-//     by the issuer's path (section 3.1). When the service accepts client
-//     assertions (its store keeps their ids), it lists private_key_jwt
-//     among the auth methods of the three endpoints that authenticate
-//     clients, and the algorithms a client key may have in
-//     token_endpoint_auth_signing_alg_values_supported and its
-//     introspection and revocation counterparts.
-//   - JWKS returns the JWK Set of the service's public signing keys
-//     (RFC 7517 section 5).
-//   - Introspection and Revocation return the endpoints of RFC 7662 and
+//   - Metadata is the authorization server metadata document (RFC 8414),
+//     and JWKS the JWK Set of the service's public signing keys (RFC 7517
+//     section 5).
+//   - Introspection and Revocation are the endpoints of RFC 7662 and
 //     RFC 7009. Both authenticate the client exactly as the token endpoint
 //     does (one parser serves all three); a client introspects and revokes
 //     only its own tokens.
-//   - Protect wraps a handler with bearer token authorization (RFC 6750
-//     section 2.1 and section 3): it resolves the route's permission through
-//     the service's route catalog, authorizes the token for it and for the
-//     account in the route's {AccountSid} parameter, and passes the
-//     oauthapp.Identity to the handler in the request context (IdentityFrom).
-//     The token's aud must be the audience of the API Protect guards
-//     (WithAudience; the service's audience by default), so a token issued
-//     for another resource is invalid_token here.
+//
+// Protect resolves a request's permission through the service's route
+// catalog, authorizes the token for it, for the account in the route's
+// {AccountSid} parameter and for the API's audience (WithAudience: a token
+// for another is invalid_token), and passes the oauthapp.Identity on in
+// the request context (IdentityFrom).
 //
 // # Token endpoint errors
 //
@@ -93,16 +83,13 @@
 // the service verifies a secret, and tell it afterwards whether the
 // service answered invalid_client. By default a MemoryLimiter allows 10
 // failures a minute per client id from one address and 30 per address
-// (see its constants for why), counted on the service's clock
-// (oauthapp.Service.Now); beyond that a request is answered 429
-// temporarily_unavailable with Retry-After in seconds, before any hash
-// work. Only failures refuse: attempts in flight never do, so a client
-// that has not failed gets no 429 however many requests it sends at once.
-// Attempts in flight beyond the failures a key has left wait for one of
-// them to end, so concurrent bad requests cannot all pass before any has
-// failed (see MemoryLimiter for the exact rule). Successes never count.
-// Behind a reverse proxy, WithClientAddr must name the real client
-// address, or every client shares the proxy's limit.
+// (see its constants for why), on the service's clock; beyond that a
+// request is answered 429 temporarily_unavailable with Retry-After, before
+// any hash work. Only failures refuse: a client that has not failed gets
+// no 429 however many requests it sends at once (Limiter says how
+// concurrent attempts are counted). Behind a reverse proxy, WithClientAddr
+// must name the real client address, or every client shares the proxy's
+// limit.
 //
 // # Bearer errors
 //

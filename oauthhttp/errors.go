@@ -37,8 +37,8 @@ const (
 )
 
 // oauthError is one error answer: its status, code and description. The
-// description is fixed text, or fixed text and a well-formed permission;
-// never anything else from the request.
+// description is fixed text, or fixed text and a well-formed permission or
+// the name of one of our parameters; never anything else from the request.
 type oauthError struct {
 	status int
 	code   string
@@ -60,7 +60,6 @@ var (
 	errMethod           = badRequest("the method must be POST")
 	errContentType      = badRequest("the Content-Type must be application/x-www-form-urlencoded")
 	errTooLarge         = badRequest("the request body is too large")
-	errReadBody         = badRequest("the request body could not be read")
 	errMalformedForm    = badRequest("the request body is not valid form encoding")
 	errTwoAuthorization = badRequest("more than one Authorization header")
 	errNoGrantType      = badRequest("grant_type is missing")
@@ -78,11 +77,6 @@ var (
 	// store it cannot reach: it fails closed, and says when to retry.
 	errUnavailable = &oauthError{status: http.StatusServiceUnavailable, code: CodeTemporarilyUnavailable, desc: "the server cannot handle the request now; retry after the delay in Retry-After", retryAfter: 1}
 )
-
-// repeated names the parameter given twice; the names are fixed strings.
-func repeated(name string) *oauthError {
-	return badRequest("the parameter " + name + " is repeated")
-}
 
 // Answers of Protect (RFC 6750 section 3.1).
 var (

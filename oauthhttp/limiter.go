@@ -80,21 +80,23 @@ func RemoteHost(r *http.Request) string {
 	case ip.Is4():
 		return host
 	}
-	p, err := ip.WithZone("").Prefix(64)
-	if err != nil {
-		return host
-	}
+	p, _ := ip.WithZone("").Prefix(64) // no error for 64 bits of an IPv6 address
 	return p.String()
 }
 
-// admit asks the limiter whether the client may try to authenticate; a
-// refusal is a 429 answer.
-func (s *Server) admit(r *http.Request, clientID string) (Attempt, *oauthError) {
-	a := Attempt{ClientID: clientID, Addr: s.cfg.clientAddr(r)}
-	if wait, ok := s.cfg.limiter.Allow(r.Context(), a); !ok {
-		return a, tooManyFailures(wait)
+// admit takes the client's credentials from the request and asks the
+// limiter whether the client may try to authenticate with them; a refusal
+// is a 429 answer.
+func (s *Server) admit(r *http.Request, f *form) (credentials, Attempt, *oauthError) {
+	c, e := clientCredentials(r.Header, f)
+	if e != nil {
+		return c, Attempt{}, e
 	}
-	return a, nil
+	a := Attempt{ClientID: c.id, Addr: s.cfg.clientAddr(r)}
+	if wait, ok := s.cfg.limiter.Allow(r.Context(), a); !ok {
+		return c, a, tooManyFailures(wait)
+	}
+	return c, a, nil
 }
 
 // done tells the limiter how an attempt it let through ended: only
@@ -107,14 +109,10 @@ func (s *Server) done(ctx context.Context, a Attempt, err error) {
 // tooManyFailures is the 429 answer, with Retry-After in whole seconds,
 // rounded up and at least one.
 func tooManyFailures(wait time.Duration) *oauthError {
-	secs := int((wait + time.Second - 1) / time.Second)
-	if secs < 1 {
-		secs = 1
-	}
 	return &oauthError{
 		status:     http.StatusTooManyRequests,
 		code:       CodeTemporarilyUnavailable,
 		desc:       "too many failed client authentications; retry after the delay in Retry-After",
-		retryAfter: secs,
+		retryAfter: max(1, int((wait+time.Second-1)/time.Second)),
 	}
 }

@@ -10,7 +10,7 @@ import (
 // wrapping ErrInvalidOption.
 type LimiterOption func(*limiterConfig) error
 
-// limiterConfig is a MemoryLimiter's configuration before it is built.
+// limiterConfig is a MemoryLimiter's configuration, as its options set it.
 type limiterConfig struct {
 	clientFailures, addrFailures int
 	window, maxWait              time.Duration

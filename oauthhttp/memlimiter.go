@@ -71,11 +71,10 @@ const maxKeyLen = 62
 // a burst of concurrent bad requests, exactly the limit are checked; the
 // rest are refused once those have failed.
 type MemoryLimiter struct {
-	client, addr rate
-	window       int64
-	maxKeys      int
-	maxWait      time.Duration
-	now          func() time.Time
+	limiterConfig
+	// client and addr are the intervals, in ns, between failures once a
+	// key's burst is spent (window/limit); 0 is no limit.
+	client, addr int64
 
 	mu        sync.Mutex
 	keys      map[limitKey]keyState
@@ -99,12 +98,6 @@ type keyState struct {
 // failure in its window, no attempt in flight, none waiting.
 func (k keyState) idle(now int64) bool {
 	return k.tat <= now && k.inflight == 0 && k.wake == nil
-}
-
-// rate is one limit: interval between failures once the burst is spent,
-// and the burst's span (the window). A zero interval is no limit.
-type rate struct {
-	interval, window int64
 }
 
 // limitKey names what one count is kept for: a client id from an address
@@ -136,53 +129,48 @@ func text(s string) keyText {
 // defaults above on the wall clock. A bad option is an error wrapping
 // ErrInvalidOption.
 func NewMemoryLimiter(opts ...LimiterOption) (*MemoryLimiter, error) {
-	c := limiterConfig{
+	l := &MemoryLimiter{limiterConfig: limiterConfig{
 		clientFailures: DefaultClientFailures,
 		addrFailures:   DefaultAddrFailures,
 		window:         DefaultFailureWindow,
 		maxKeys:        DefaultLimiterKeys,
 		maxWait:        DefaultMaxWait,
 		now:            time.Now,
-	}
+	}}
 	for _, opt := range opts {
-		if err := opt(&c); err != nil {
+		if err := opt(&l.limiterConfig); err != nil {
 			return nil, err
 		}
 	}
-	return &MemoryLimiter{
-		client:  newRate(c.clientFailures, c.window),
-		addr:    newRate(c.addrFailures, c.window),
-		window:  int64(c.window),
-		maxKeys: c.maxKeys,
-		maxWait: c.maxWait,
-		now:     c.now,
-		keys:    make(map[limitKey]keyState),
-	}, nil
+	l.client = interval(l.clientFailures, l.window)
+	l.addr = interval(l.addrFailures, l.window)
+	l.keys = make(map[limitKey]keyState)
+	return l, nil
 }
 
-// newRate is the rate of n failures per window; n < 0 is no limit.
-func newRate(n int, window time.Duration) rate {
+// interval is the interval of n failures per window; n < 0 is no limit.
+func interval(n int, window time.Duration) int64 {
 	if n < 0 {
-		return rate{}
+		return 0
 	}
-	return rate{interval: max(int64(window)/int64(n), 1), window: int64(window)}
+	return max(int64(window)/int64(n), 1)
 }
 
-// limit is one limit as it applies to an attempt: the rate, and the key
-// it is counted under.
+// limit is one limit as it applies to an attempt: the interval, and the
+// key it is counted under.
 type limit struct {
-	r rate
-	k limitKey
+	interval int64
+	k        limitKey
 }
 
 // limits returns the limits that apply to a: those set, with something to
 // key on.
 func (l *MemoryLimiter) limits(a Attempt) (out [2]limit, n int) {
-	if l.client.interval != 0 && a.ClientID != "" {
+	if l.client != 0 && a.ClientID != "" {
 		out[n] = limit{l.client, limitKey{client: text(a.ClientID), addr: text(a.Addr)}}
 		n++
 	}
-	if l.addr.interval != 0 && a.Addr != "" {
+	if l.addr != 0 && a.Addr != "" {
 		out[n] = limit{l.addr, limitKey{byAddr: true, addr: text(a.Addr)}}
 		n++
 	}
@@ -228,8 +216,8 @@ func (l *MemoryLimiter) try(lim []limit) (wait time.Duration, wake chan struct{}
 	full := -1
 	for i, x := range lim {
 		k := l.keys[x.k]
-		refuse = max(refuse, k.tat-now-(x.r.window-x.r.interval))
-		if full < 0 && int64(k.inflight) >= x.r.left(k.tat, now) {
+		refuse = max(refuse, k.tat-now-(int64(l.window)-x.interval))
+		if full < 0 && int64(k.inflight) >= l.left(x.interval, k.tat, now) {
 			full = i
 		}
 	}
@@ -255,10 +243,10 @@ func (l *MemoryLimiter) try(lim []limit) (wait time.Duration, wake chan struct{}
 	return 0, nil
 }
 
-// left is how many failures a key whose settled failures stand at tat may
-// still have at now before its burst is spent.
-func (r rate) left(tat, now int64) int64 {
-	return (r.window - max(tat-now, 0)) / r.interval
+// left is how many failures, at the given interval, a key whose settled
+// failures stand at tat may still have at now before its burst is spent.
+func (l *MemoryLimiter) left(interval, tat, now int64) int64 {
+	return (int64(l.window) - max(tat-now, 0)) / interval
 }
 
 // Done ends an attempt: it counts a failure when failed, frees the
@@ -276,7 +264,7 @@ func (l *MemoryLimiter) Done(_ context.Context, a Attempt, failed bool) {
 		}
 		k.inflight--
 		if failed {
-			k.tat = max(k.tat, now) + x.r.interval
+			k.tat = max(k.tat, now) + x.interval
 		}
 		if k.wake != nil {
 			close(k.wake)
@@ -297,7 +285,7 @@ func (l *MemoryLimiter) Done(_ context.Context, a Attempt, failed bool) {
 // attempts waiting on a dropped key are woken to decide again.
 func (l *MemoryLimiter) makeRoom(now int64) {
 	full := len(l.keys) >= l.maxKeys
-	if since := now - l.lastSweep; since >= l.window || full && since >= int64(time.Second) {
+	if since := now - l.lastSweep; since >= int64(l.window) || full && since >= int64(time.Second) {
 		l.lastSweep = now
 		for k, st := range l.keys {
 			if st.idle(now) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/token"
 )
 
@@ -26,11 +27,6 @@ type metadata struct {
 	RevocationAuthAlgorithms     []string `json:"revocation_endpoint_auth_signing_alg_values_supported,omitempty"`
 	AccessTokenSigningAlgorithms []string `json:"access_token_signing_alg_values_supported"`
 }
-
-var clientAuthMethods = []string{"client_secret_basic", "client_secret_post"}
-
-// responseTypes is response_types_supported: see Metadata for why "none".
-var responseTypes = []string{"none"}
 
 // Metadata returns the authorization server metadata endpoint (RFC 8414
 // section 3): issuer, the endpoints' URLs, the client credentials grant,
@@ -54,26 +50,34 @@ var responseTypes = []string{"none"}
 // server does not have.
 func (s *Server) Metadata() http.Handler {
 	return readOnly(func(w http.ResponseWriter, r *http.Request) {
+		methods := []string{"client_secret_basic", "client_secret_post"}
+		var algs []string
+		if s.svc.AcceptsClientAssertions() {
+			// private_key_jwt (RFC 7523 section 2.2), and the algorithms
+			// client keys may have.
+			methods = append(methods, "private_key_jwt")
+			algs = oauthapp.ClientKeyAlgorithms()
+		}
 		doc := metadata{
 			Issuer:                       s.endpoints.Issuer,
 			TokenEndpoint:                s.endpoints.Token,
 			JWKSURI:                      s.endpoints.JWKS,
 			IntrospectionEndpoint:        s.endpoints.Introspection,
 			RevocationEndpoint:           s.endpoints.Revocation,
-			ResponseTypesSupported:       responseTypes,
+			ResponseTypesSupported:       []string{"none"},
 			GrantTypesSupported:          []string{"client_credentials"},
-			TokenEndpointAuthMethods:     clientAuthMethods,
-			IntrospectionAuthMethods:     clientAuthMethods,
-			RevocationAuthMethods:        clientAuthMethods,
+			TokenEndpointAuthMethods:     methods,
+			TokenEndpointAuthAlgorithms:  algs,
+			IntrospectionAuthMethods:     methods,
+			IntrospectionAuthAlgorithms:  algs,
+			RevocationAuthMethods:        methods,
+			RevocationAuthAlgorithms:     algs,
 			AccessTokenSigningAlgorithms: publishedAlgorithms(s.svc.Keys()),
 		}
 		if c := s.svc.Catalog(); c != nil {
 			doc.ScopesSupported = c.Permissions()
 		}
-		if s.svc.AcceptsClientAssertions() {
-			addPrivateKeyJWT(&doc)
-		}
-		writeJSON(w, http.StatusOK, doc, hdrJSON...)
+		writeJSON(w, http.StatusOK, doc, jsonType)
 	})
 }
 
@@ -102,7 +106,7 @@ func (s *Server) JWKS() http.Handler {
 			http.Error(w, "JWKS unavailable", http.StatusInternalServerError)
 			return
 		}
-		writeJSON(w, http.StatusOK, json.RawMessage(body), hdrJWKSType...)
+		writeJSON(w, http.StatusOK, json.RawMessage(body), "application/jwk-set+json")
 	})
 }
 

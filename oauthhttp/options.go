@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Defaults of the options.
@@ -191,16 +192,9 @@ func parseBaseURL(s string) (*url.URL, error) {
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
 		return nil, fmt.Errorf("want an http or https URL with a host and no user, query or fragment")
 	}
-	u.Path = trimSlash(u.Path)
+	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u, nil
-}
-
-func trimSlash(p string) string {
-	for len(p) > 0 && p[len(p)-1] == '/' {
-		p = p[:len(p)-1]
-	}
-	return p
 }
 
 // WithAudience sets the audience of the API that Protect guards: a token

@@ -1,13 +1,12 @@
 package oauthhttp
 
 import (
-	"bytes"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 )
 
 // param is one of the form parameters the endpoints read; every other
@@ -29,14 +28,6 @@ const (
 
 var paramNames = [nParams]string{"grant_type", "scope", "client_id", "client_secret", "token", "token_type_hint",
 	"client_assertion_type", "client_assertion", "resource"}
-
-// errRepeated holds one fixed answer per parameter.
-var errRepeated = func() (e [nParams]*oauthError) {
-	for i, name := range paramNames {
-		e[i] = repeated(name)
-	}
-	return e
-}()
 
 // form holds the value of each parameter; "" is absent.
 type form [nParams]string
@@ -72,7 +63,7 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (form, *oauthE
 				continue
 			}
 			if f[i] != "" {
-				return form{}, errRepeated[i]
+				return form{}, badRequest("the parameter " + name + " is repeated")
 			}
 			f[i] = v
 		}
@@ -101,32 +92,20 @@ func (s *Server) postForm(w http.ResponseWriter, r *http.Request) (url.Values, *
 		r.Body = http.NoBody
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, int64(s.cfg.maxBody))
-	buf := bodyBuffers.Get().(*bytes.Buffer)
-	buf.Reset()
-	_, err := buf.ReadFrom(r.Body)
-	body := buf.String()
-	if buf.Cap() <= maxPooledBody {
-		bodyBuffers.Put(buf)
-	}
+	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
 			return nil, errTooLarge
 		}
 		return nil, errMalformedForm
 	}
-	values, err := url.ParseQuery(body)
+	values, err := url.ParseQuery(string(body))
 	if err != nil {
 		return nil, errMalformedForm
 	}
 	r.PostForm = values
 	return values, nil
 }
-
-// bodyBuffers holds the buffers request bodies are read into; one grown
-// past maxPooledBody by a rare long body is left to the garbage collector.
-var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-const maxPooledBody = 8 << 10
 
 // isFormType reports whether the one Content-Type value is
 // application/x-www-form-urlencoded, parameters (such as charset) aside.

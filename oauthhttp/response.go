@@ -1,77 +1,40 @@
 package oauthhttp
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"sync"
 )
 
-// Header values, each a one-element slice that responses share: assigning
-// them to a Header costs no allocation. Header.Add and Set replace or
-// append without writing into them.
-var (
-	hdrJSON     = []string{"application/json;charset=UTF-8"}
-	hdrJWKSType = []string{"application/jwk-set+json"}
-	hdrNoStore  = []string{"no-store"}
-	hdrNoCache  = []string{"no-cache"}
-	hdrMaxAge   = []string{"public, max-age=300"}
-)
+// jsonType is the Content-Type of JSON answers.
+const jsonType = "application/json;charset=UTF-8"
 
-// writeJSON is the one writer of JSON answers: v encoded by encoding/json,
-// the bytes json.Marshal returns, into a pooled buffer. An answer about
-// clients and tokens must not be cached (RFC 6749 section 5.1):
-// Cache-Control: no-store and Pragma: no-cache; a public document
-// (contentType given: metadata, JWKS) may be, for five minutes.
+// writeJSON is the one writer of JSON answers: v as json.Marshal encodes
+// it. An answer about clients and tokens must not be cached (RFC 6749
+// section 5.1): Cache-Control: no-store and Pragma: no-cache; a public
+// document (contentType given: metadata, JWKS) may be, for five minutes.
 func writeJSON(w http.ResponseWriter, status int, v any, contentType ...string) {
-	b := jsonBuffers.Get().(*jsonBuffer)
-	defer b.put()
-	b.buf.Reset()
-	body := []byte(`{"error":"server_error"}`)
-	if err := b.enc.Encode(v); err == nil {
-		// Encode ends the document with a newline, which Marshal does not.
-		body = bytes.TrimSuffix(b.buf.Bytes(), []byte{'\n'})
-	} else {
+	body, err := json.Marshal(v)
+	if err != nil {
 		// Unreachable for the answer types of this package, whose fields
 		// are strings, numbers and raw JSON documents.
-		status = http.StatusInternalServerError
+		status, body = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
 	}
-	h := w.Header()
 	if contentType != nil {
-		h["Content-Type"] = contentType
-		h["Cache-Control"] = hdrMaxAge
+		w.Header().Set("Content-Type", contentType[0])
+		w.Header().Set("Cache-Control", "public, max-age=300")
 	} else {
-		h["Content-Type"] = hdrJSON
-		h["Cache-Control"] = hdrNoStore
-		h["Pragma"] = hdrNoCache
+		w.Header().Set("Content-Type", jsonType)
+		noStore(w)
 	}
 	w.WriteHeader(status)
-	// A Writer does not keep the slice it is given (io.Writer), so the
-	// buffer can go back to the pool.
 	_, _ = w.Write(body)
 }
 
-// jsonBuffer is a buffer with an encoder writing into it; jsonBuffers
-// pools them. One grown past maxPooledJSON (a JWKS of many keys, a token
-// of a huge scope) is left to the garbage collector.
-type jsonBuffer struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-const maxPooledJSON = 16 << 10
-
-var jsonBuffers = sync.Pool{New: func() any {
-	b := new(jsonBuffer)
-	b.enc = json.NewEncoder(&b.buf)
-	return b
-}}
-
-func (b *jsonBuffer) put() {
-	if b.buf.Cap() <= maxPooledJSON {
-		jsonBuffers.Put(b)
-	}
+// noStore forbids caching the answer (RFC 6749 section 5.1).
+func noStore(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
 }
 
 // errorBody is a section 5.2 (or RFC 6750 section 3.1) error answer.
@@ -81,12 +44,17 @@ type errorBody struct {
 }
 
 // writeError writes a section 5.2 error; a 401 carries the Basic
-// challenge, a 429 its Retry-After.
+// challenge.
 func (s *Server) writeError(w http.ResponseWriter, e *oauthError) {
 	noteCode(w, e.code)
 	if e.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", s.basic)
 	}
+	e.write(w)
+}
+
+// write answers with e as JSON, and its Retry-After when it has one.
+func (e *oauthError) write(w http.ResponseWriter) {
 	if e.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(e.retryAfter))
 	}

@@ -22,18 +22,15 @@ func (s *Server) serveRevocation(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.svc.Revoke(ctx, client, tok); err != nil {
-		if errors.Is(err, oauthapp.ErrForeignToken) {
-			s.writeError(w, errForeignToken)
-			return
-		}
+	switch err := s.svc.Revoke(ctx, client, tok); {
+	case errors.Is(err, oauthapp.ErrForeignToken):
+		s.writeError(w, errForeignToken)
+	case err != nil:
 		s.writeError(w, s.clientError(ctx, err))
-		return
+	default:
+		noStore(w)
+		w.WriteHeader(http.StatusOK)
 	}
-	h := w.Header()
-	h["Cache-Control"] = hdrNoStore
-	h["Pragma"] = hdrNoCache
-	w.WriteHeader(http.StatusOK)
 }
 
 // tokenRequest reads an introspection or revocation request: a POST form

@@ -22,11 +22,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, e)
 		return
 	}
-	c, e := clientCredentials(r.Header, &f)
-	var attempt Attempt
-	if e == nil {
-		attempt, e = s.admit(r, c.id)
-	}
+	c, attempt, e := s.admit(r, &f)
 	if e != nil {
 		s.writeError(w, e)
 		return
@@ -46,7 +42,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, s.tokenError(ctx, err))
 		return
 	}
-	s.writeToken(w, &tok)
+	writeJSON(w, http.StatusOK, tokenBody{tok.AccessToken, tok.TokenType, tok.ExpiresIn, tok.Scope})
 }
 
 // checkGrantType comes before client authentication: a request for
@@ -99,8 +95,4 @@ type tokenBody struct {
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
 	Scope       string `json:"scope"`
-}
-
-func (s *Server) writeToken(w http.ResponseWriter, tok *oauthapp.Token) {
-	writeJSON(w, http.StatusOK, tokenBody{tok.AccessToken, tok.TokenType, tok.ExpiresIn, tok.Scope})
 }
