@@ -103,7 +103,7 @@ func newKit(t testing.TB, cfg config, first []oauthapp.Option) *Kit {
 	}
 	svcOpts := append([]oauthapp.Option{oauthapp.WithClock(cfg.clock.Now)}, first...)
 	if cfg.catalog != nil {
-		svcOpts = append(svcOpts, oauthapp.WithCatalog(cfg.catalog))
+		svcOpts = append(svcOpts, cfg.catalog)
 	}
 	svcOpts = append(svcOpts, cfg.service...)
 	svc, err := oauthapp.New(cfg.store, cfg.keys, svcOpts...)
