@@ -44,6 +44,10 @@
 // run one after another; some start goroutines of their own, which end
 // before the subtest does.
 //
+// Besides the suite, ReadCounter wraps a store for tests of a cache in
+// front of it: it counts the reads a service makes to authorize a token,
+// so a test can prove that a warm cache makes none.
+//
 // The package uses only the standard library testing package, so that
 // importing it into a test pulls in nothing else.
 package storetest
