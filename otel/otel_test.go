@@ -12,6 +12,7 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	oauthotel "github.com/oauthapps/oauthapps/otel"
 	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/store/storetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/codes"
@@ -150,21 +151,6 @@ func TestSpansAreChildrenOfTheCallersSpan(t *testing.T) {
 	}
 }
 
-// stampedStore stamps each notification with when its change was made,
-// lag before the clock, as a store shared by several processes can.
-type stampedStore struct {
-	*store.Memory
-	now func() time.Time
-	lag time.Duration
-}
-
-func (s *stampedStore) Watch(fn func(store.Change)) func() {
-	return s.Memory.Watch(func(c store.Change) {
-		c.At = s.now().Add(-s.lag)
-		fn(c)
-	})
-}
-
 func TestNotificationsAndTheirLag(t *testing.T) {
 	reader := sdkmetric.NewManualReader()
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
@@ -172,7 +158,7 @@ func TestNotificationsAndTheirLag(t *testing.T) {
 	inst, err := oauthotel.New(oauthotel.WithMeterProvider(mp))
 	require.NoError(t, err)
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
-	st := &stampedStore{Memory: store.NewMemory(), now: clock.Now, lag: 250 * time.Millisecond}
+	st := &storetest.Lagged{Capable: store.NewMemory(), Now: clock.Now, Lag: 250 * time.Millisecond}
 	kit := oauthapptest.New(t, oauthapptest.WithStore(st), oauthapptest.WithClock(clock),
 		oauthapptest.WithServiceOptions(oauthapp.WithCache(time.Minute, 0), inst.ServiceOption()))
 	kit.Delete(kit.NewApp(permList).SID)
