@@ -13,6 +13,7 @@ import (
 	"github.com/ory/fosite/token/jwt"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/oauthapps/oauthapps/bench/internal/loadproto"
 	"github.com/oauthapps/oauthapps/bench/internal/peer"
 )
 
@@ -43,7 +44,7 @@ func newFosite(hashing string, n int) (*backend, error) {
 	for i := range n {
 		id := fmt.Sprintf("client-%d", i)
 		st.Clients[id] = peer.FositeClient(id, stored, audience, scopeRead, scopeWrite)
-		b.clients = append(b.clients, client{ID: id, Secret: secret})
+		b.clients = append(b.clients, loadproto.Client{ID: id, Secret: secret})
 	}
 	provider := compose.Compose(cfg, st, compose.NewOAuth2HMACStrategy(cfg),
 		compose.OAuth2ClientCredentialsGrantFactory, compose.OAuth2TokenIntrospectionFactory)
