@@ -1,20 +1,19 @@
 package keyring_test
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
 	"io"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/oauthapps/oauthapps/internal/syncbuf"
 	"github.com/oauthapps/oauthapps/keyring"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
@@ -37,28 +36,10 @@ func newKEK(t testing.TB) []byte {
 	return kek
 }
 
-// syncBuffer is a log destination safe for the ring's goroutine.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // testOptions are the options of a ring on a fake clock: keys sign for 10
 // days, are published an hour ahead, and are removed an hour and five
 // minutes after they retire.
-func testOptions(c *oauthapptest.Clock, kek []byte, logs *syncBuffer) []keyring.Option {
+func testOptions(c *oauthapptest.Clock, kek []byte, logs *syncbuf.Buffer) []keyring.Option {
 	opts := []keyring.Option{
 		keyring.WithClock(c.Now),
 		keyring.WithRotation(10*24*time.Hour, time.Hour),

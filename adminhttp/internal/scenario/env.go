@@ -5,7 +5,6 @@
 package scenario
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/oauthapps/oauthapps/adminhttp"
+	"github.com/oauthapps/oauthapps/internal/syncbuf"
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
@@ -39,7 +39,7 @@ type env struct {
 	api   *adminhttp.API
 	h     http.Handler
 	clock *oauthapptest.Clock
-	logs  *bytes.Buffer
+	logs  *syncbuf.Buffer
 	wrap  func(http.Handler) http.Handler
 
 	mu      sync.Mutex
@@ -55,7 +55,7 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler, opts ...adminhtt
 		t:      t,
 		store:  store.NewMemory(),
 		clock:  oauthapptest.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
-		logs:   new(bytes.Buffer),
+		logs:   new(syncbuf.Buffer),
 		wrap:   wrap,
 		actors: make(map[string]oauthapp.Actor),
 	}
@@ -65,7 +65,7 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler, opts ...adminhtt
 			e.events = append(e.events, ev)
 			e.mu.Unlock()
 		}))).Service
-	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: e.logs, mu: &e.mu}, nil))
+	logger := slog.New(slog.NewTextHandler(e.logs, nil))
 	var err error
 	e.api, err = adminhttp.New(e.svc, e.authenticate, append([]adminhttp.Option{adminhttp.WithLogger(logger)}, opts...)...)
 	if err != nil {
@@ -79,17 +79,6 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler, opts ...adminhtt
 	}
 	t.Cleanup(e.checkNoSecretLogged)
 	return e
-}
-
-type lockedWriter struct {
-	w  *bytes.Buffer
-	mu *sync.Mutex
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // authenticate is the host's authenticator of the suite: a bearer token
