@@ -10,7 +10,9 @@ import (
 
 	"github.com/oauthapps/oauthapps/adminhttp"
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
 )
 
 // FuzzAPI sends arbitrary bodies, If-Match and Idempotency-Key headers to
@@ -23,7 +25,7 @@ func FuzzAPI(f *testing.F) {
 	f.Add(uint8(3), ``, `*`, "")
 	f.Add(uint8(4), `{"policy":{"allow":[],"deny":null}}`, `"x"`, "")
 	f.Add(uint8(5), `[1,2]`, ``, "\x7f")
-	keys := newKeySet(f)
+	keys := oauthapptest.NewKeys(f, token.EdDSA)
 	f.Fuzz(func(t *testing.T, route uint8, body, ifMatch, key string) {
 		st := store.NewMemory()
 		svc, err := oauthapp.New(st, keys)

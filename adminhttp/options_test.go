@@ -11,35 +11,12 @@ import (
 
 	"github.com/oauthapps/oauthapps/adminhttp"
 	"github.com/oauthapps/oauthapps/oauthapp"
-	"github.com/oauthapps/oauthapps/store"
-	"github.com/oauthapps/oauthapps/token"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 )
 
-func newService(t *testing.T) *oauthapp.Service { return newServiceOn(t, store.NewMemory()) }
-
-// newKeySet is a set of one new EdDSA key.
-func newKeySet(t testing.TB) *token.KeySet {
-	t.Helper()
-	key, err := token.GenerateKey(token.EdDSA)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return keys
-}
-
-// newServiceOn is an EdDSA-signing service on st.
-func newServiceOn(t *testing.T, st store.Store) *oauthapp.Service {
-	t.Helper()
-	svc, err := oauthapp.New(st, newKeySet(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc
-}
+// newService is a service of the test kit: on a memory store, signing with
+// a new EdDSA key.
+func newService(t *testing.T) *oauthapp.Service { return oauthapptest.New(t).Service }
 
 func owner(*http.Request) (oauthapp.Actor, error) {
 	return oauthapp.Actor{UserSID: "u1", AccountSID: "acme", Role: oauthapp.RoleOwner}, nil

@@ -88,20 +88,8 @@ type fositeServer struct {
 // handlers built by introspection (none for the token rows).
 func newFosite(tb testing.TB, hashing fositeHashing, tokens fositeTokens, introspection ...compose.Factory) *fositeServer {
 	tb.Helper()
-	cfg := &fosite.Config{
-		AccessTokenLifespan:      tokenTTL,
-		AccessTokenIssuer:        tokenIssuer,
-		GlobalSecret:             []byte("a 32-byte global secret for hmac"),
-		ScopeStrategy:            fosite.WildcardScopeStrategy,
-		AudienceMatchingStrategy: fosite.DefaultAudienceMatchingStrategy,
-		JWTScopeClaimKey:         jwt.JWTScopeFieldString,
-	}
-	client := &fosite.DefaultClient{
-		ID:         clientID,
-		GrantTypes: []string{"client_credentials"},
-		Scopes:     []string{scopeRead, scopeWrite},
-		Audience:   []string{audience},
-	}
+	cfg := fositepeer.FositeConfig(tokenTTL, tokenIssuer)
+	client := fositepeer.FositeClient(clientID, nil, audience, scopeRead, scopeWrite)
 	switch hashing {
 	case fositeDefault:
 		client.Secret = hashedSecret(tb, fosite.DefaultBCryptWorkFactor)

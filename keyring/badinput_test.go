@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/oauthapps/oauthapps/internal/syncbuf"
 	"github.com/oauthapps/oauthapps/keyring"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
@@ -88,7 +89,7 @@ func TestUnopenableKeyIsRefusedOthersWork(t *testing.T) {
 				_, err := st2.CreateSigningKey(ctx, r)
 				require.NoError(t, err)
 			}
-			logs := &syncBuffer{}
+			logs := &syncbuf.Buffer{}
 			b := newRing(t, st2, testOptions(c, kek, logs)...)
 			refused := b.Refused()
 			require.Len(t, refused, 1)
@@ -187,7 +188,7 @@ func TestBadOptions(t *testing.T) {
 // came out.
 func TestNoKeyMaterialInLogsOrErrors(t *testing.T) {
 	st, c, kek := store.NewMemory(), newClock(), newKEK(t)
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	var errs []error
 	a := newRing(t, st, testOptions(c, kek, logs)...)
 	_, err := a.Rotate(ctx)
@@ -245,7 +246,7 @@ func TestNoKeyMaterialInLogsOrErrors(t *testing.T) {
 func TestReSealedUnderANewKEKAnInstanceOnTheOldKeepsItsKeys(t *testing.T) {
 	st, c := store.NewMemory(), newClock()
 	oldKEK, newKEK := newKEK(t), newKEK(t)
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	behind := newRing(t, st, testOptions(c, oldKEK, logs)...)
 	kid := behind.KeySet().SigningKey().ID()
 	newRing(t, st, append(testOptions(c, newKEK, nil), keyring.WithKeyEncryptionKey(oldKEK))...)

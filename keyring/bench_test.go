@@ -5,6 +5,7 @@ import (
 
 	"github.com/oauthapps/oauthapps/keyring"
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
 )
@@ -30,13 +31,7 @@ func benchService(b *testing.B, keys string) (*oauthapp.Service, oauthapp.App, s
 	var ks *token.KeySet
 	switch keys {
 	case "static":
-		key, err := token.GenerateKey(token.EdDSA)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if ks, err = token.NewKeySet(key); err != nil {
-			b.Fatal(err)
-		}
+		ks = oauthapptest.NewKeys(b, token.EdDSA)
 	case "keyring":
 		ring := newRing(b, st, keyring.WithKeyEncryptionKey(newKEK(b)))
 		ks = ring.KeySet()

@@ -1,21 +1,21 @@
 package keyring_test
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
 	"io"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/oauthapps/oauthapps/internal/syncbuf"
 	"github.com/oauthapps/oauthapps/keyring"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
 )
@@ -25,25 +25,8 @@ var ctx = context.Background()
 // t0 is when every fake clock starts.
 var t0 = time.Date(2026, time.January, 5, 9, 0, 0, 0, time.UTC)
 
-// clock is a fake clock that tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: t0} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
+// newClock is a fake clock at t0 that tests move by hand.
+func newClock() *oauthapptest.Clock { return oauthapptest.NewClock(t0) }
 
 func newKEK(t testing.TB) []byte {
 	t.Helper()
@@ -53,28 +36,10 @@ func newKEK(t testing.TB) []byte {
 	return kek
 }
 
-// syncBuffer is a log destination safe for the ring's goroutine.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // testOptions are the options of a ring on a fake clock: keys sign for 10
 // days, are published an hour ahead, and are removed an hour and five
 // minutes after they retire.
-func testOptions(c *clock, kek []byte, logs *syncBuffer) []keyring.Option {
+func testOptions(c *oauthapptest.Clock, kek []byte, logs *syncbuf.Buffer) []keyring.Option {
 	opts := []keyring.Option{
 		keyring.WithClock(c.Now),
 		keyring.WithRotation(10*24*time.Hour, time.Hour),

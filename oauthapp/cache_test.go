@@ -20,9 +20,7 @@ type blindStore struct{ store.Store }
 func TestCacheServesAtMostMaxStale(t *testing.T) {
 	const bound = 5 * time.Second
 	k := oauthapptest.New(t)
-	cached, err := oauthapp.New(blindStore{k.Store}, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(bound, 0))
-	require.NoError(t, err)
-	defer cached.Close()
+	cached := cachedOn(t, k, blindStore{k.Store}, bound)
 	on := func(bearer string) error {
 		_, err := cached.Authorize(ctx, bearer, oauthapp.Resource{Permission: permList})
 		return err
@@ -123,12 +121,10 @@ func TestCloseIsIdempotentAndStopsWatching(t *testing.T) {
 func TestCacheBoundSurvivesAClockStepBack(t *testing.T) {
 	const bound = 5 * time.Second
 	k := oauthapptest.New(t)
-	cached, err := oauthapp.New(blindStore{k.Store}, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(bound, 0))
-	require.NoError(t, err)
-	defer cached.Close()
+	cached := cachedOn(t, k, blindStore{k.Store}, bound)
 	app := k.NewApp(permList)
 	sec := k.Secret(app.SID)
-	_, err = cached.AuthenticateClient(ctx, app.SID, sec, "") // read into the cache
+	_, err := cached.AuthenticateClient(ctx, app.SID, sec, "") // read into the cache
 	require.NoError(t, err)
 
 	k.Clock.Set(k.Clock.Now().Add(-time.Hour))
@@ -175,9 +171,7 @@ func TestUnknownClientIDsDoNotDefeatTheCache(t *testing.T) {
 	mem := store.NewMemory()
 	k := oauthapptest.New(t, oauthapptest.WithStore(mem))
 	ps := &pausingStore{Memory: mem, paused: make(chan struct{}, 1)}
-	cached, err := oauthapp.New(ps, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(time.Hour, 0))
-	require.NoError(t, err)
-	defer cached.Close()
+	cached := cachedOn(t, k, ps, time.Hour)
 	app := k.NewApp(permList)
 	tok := k.Token(app)
 	res := oauthapp.Resource{Permission: permList}
@@ -189,7 +183,7 @@ func TestUnknownClientIDsDoNotDefeatTheCache(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { _, err := cached.Authorize(ctx, tok, res); done <- err }()
 	<-ps.paused
-	_, err = cached.IssueToken(ctx, oauthapp.TokenRequest{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), ClientSecret: k.Secret(app.SID)})
+	_, err := cached.IssueToken(ctx, oauthapp.TokenRequest{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), ClientSecret: k.Secret(app.SID)})
 	require.ErrorIs(t, err, oauthapp.ErrInvalidClient)
 	close(pause)
 	require.NoError(t, <-done)

@@ -11,6 +11,7 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/store/storetest"
 	"github.com/oauthapps/oauthapps/token"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -251,37 +252,13 @@ func TestObserver_CacheLookups(t *testing.T) {
 	})
 }
 
-// stampedStore is a memory store whose notifications say when their change
-// was made, as a store shared by several processes may: lag before the
-// clock reading of the change.
-type stampedStore struct {
-	*store.Memory
-	now func() time.Time
-	lag time.Duration
-}
-
-func (s *stampedStore) Watch(fn func(store.Change)) func() {
-	return s.Memory.Watch(func(c store.Change) {
-		c.At = s.now().Add(-s.lag)
-		fn(c)
-	})
-}
-
 func TestObserver_NotificationLag(t *testing.T) {
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
-	key, err := token.GenerateKey(token.EdDSA)
-	require.NoError(t, err)
-	keys, err := token.NewKeySet(key)
-	require.NoError(t, err)
 	rec := &recorder{}
-	st := &stampedStore{Memory: store.NewMemory(), now: clock.Now, lag: 1500 * time.Millisecond}
-	svc, err := oauthapp.New(st, keys, oauthapp.WithClock(clock.Now), oauthapp.WithCache(time.Minute, 0), oauthapp.WithObserver(rec.observer()))
-	require.NoError(t, err)
-	defer svc.Close()
-	owner := oauthapptest.NewActor(oauthapp.RoleOwner)
-	app, _, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: "n", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
-	require.NoError(t, err)
-	require.NoError(t, svc.DeleteApp(ctx, owner, app.SID))
+	st := &storetest.Lagged{Capable: store.NewMemory(), Now: clock.Now, Lag: 1500 * time.Millisecond}
+	k := oauthapptest.New(t, oauthapptest.WithStore(st), oauthapptest.WithClock(clock),
+		oauthapptest.WithServiceOptions(oauthapp.WithCache(time.Minute, 0), oauthapp.WithObserver(rec.observer())))
+	k.Delete(k.NewApp(permList).SID)
 
 	assert.Equal(t, []oauthapp.Notice{{Kind: store.AppChanged, Lag: 1500 * time.Millisecond, LagKnown: true}}, rec.notices)
 

@@ -1,7 +1,6 @@
 package oauthapp_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthapps/oauthapps/internal/syncbuf"
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/secret"
@@ -134,7 +134,7 @@ type switched struct {
 	st     *hookedStore
 	svc    *oauthapp.Service
 	events []oauthapp.Event
-	logs   bytes.Buffer
+	logs   syncbuf.Buffer
 	mu     sync.Mutex
 }
 
@@ -143,7 +143,7 @@ func switchHasher(t *testing.T, h secret.Hasher, opts ...oauthapp.Option) *switc
 	mem := store.NewMemory()
 	sw := &switched{k: oauthapptest.New(t, oauthapptest.WithStore(mem))}
 	sw.st = &hookedStore{Memory: mem}
-	logger := slog.New(slog.NewJSONHandler(lockedWriter{&sw.mu, &sw.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger := slog.New(slog.NewJSONHandler(&sw.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts = append([]oauthapp.Option{oauthapp.WithClock(sw.k.Clock.Now), oauthapp.WithHasher(h), oauthapp.WithLogger(logger),
 		oauthapp.WithAudit(func(_ context.Context, e oauthapp.Event) {
 			sw.mu.Lock()
@@ -157,22 +157,7 @@ func switchHasher(t *testing.T, h secret.Hasher, opts ...oauthapp.Option) *switc
 	return sw
 }
 
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-func (sw *switched) log() string {
-	sw.mu.Lock()
-	defer sw.mu.Unlock()
-	return sw.logs.String()
-}
+func (sw *switched) log() string { return sw.logs.String() }
 
 func (sw *switched) kinds() []oauthapp.EventKind {
 	sw.mu.Lock()

@@ -1,41 +1,17 @@
 package oauthapp_test
 
 import (
-	"context"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/store/storetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// readCountingStore counts the reads that authorization and token issuing
-// could make, and passes everything through to a memory store, its
-// notifications and its list of live revocations included.
-type readCountingStore struct {
-	*store.Memory
-	reads atomic.Int64
-}
-
-func (s *readCountingStore) GetApp(ctx context.Context, sid string) (store.App, error) {
-	s.reads.Add(1)
-	return s.Memory.GetApp(ctx, sid)
-}
-
-func (s *readCountingStore) IsTokenRevoked(ctx context.Context, id string, now time.Time) (bool, error) {
-	s.reads.Add(1)
-	return s.Memory.IsTokenRevoked(ctx, id, now)
-}
-
-func (s *readCountingStore) LiveRevocations(ctx context.Context, now time.Time) ([]store.Revocation, error) {
-	s.reads.Add(1)
-	return s.Memory.LiveRevocations(ctx, now)
-}
 
 // cachedOn returns a service with a cache of the given bound on st, sharing
 // the kit's keys and clock.
@@ -49,7 +25,7 @@ func cachedOn(t *testing.T, k *oauthapptest.Kit, st store.Store, bound time.Dura
 
 func TestWarmServiceAuthorizesNewTokensWithoutStoreReads(t *testing.T) {
 	k := oauthapptest.New(t)
-	st := &readCountingStore{Memory: store.NewMemory()}
+	st := storetest.NewReadCounter(store.NewMemory())
 	svc := cachedOn(t, k, st, time.Minute)
 	app, _, err := svc.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
 	require.NoError(t, err)
@@ -64,7 +40,7 @@ func TestWarmServiceAuthorizesNewTokensWithoutStoreReads(t *testing.T) {
 	_, err = svc.Authorize(ctx, issue(), oauthapp.Resource{Permission: permList})
 	require.NoError(t, err)
 
-	before := st.reads.Load()
+	before := st.Reads()
 	for range 5 {
 		tok := issue()
 		_, err := svc.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
@@ -72,12 +48,12 @@ func TestWarmServiceAuthorizesNewTokensWithoutStoreReads(t *testing.T) {
 		_, err = svc.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 		require.NoError(t, err)
 	}
-	assert.Equal(t, before, st.reads.Load(), "store reads while issuing and authorizing new tokens on a warm service")
+	assert.Equal(t, before, st.Reads(), "store reads while issuing and authorizing new tokens on a warm service")
 }
 
 func TestRevocationByAnotherInstanceTakesEffectAtOnce(t *testing.T) {
 	k := oauthapptest.New(t)
-	st := &readCountingStore{Memory: store.NewMemory()}
+	st := storetest.NewReadCounter(store.NewMemory())
 	// Two instances on one store: a revocation through a takes effect on
 	// b at its next check, through the store's notification, with no
 	// read of the store by b.
@@ -95,13 +71,13 @@ func TestRevocationByAnotherInstanceTakesEffectAtOnce(t *testing.T) {
 
 	client, err := a.AuthenticateClient(ctx, app.SID, sec.Reveal(), "")
 	require.NoError(t, err)
-	before := st.reads.Load()
+	before := st.Reads()
 	require.NoError(t, a.Revoke(ctx, client, tok.AccessToken))
 	_, err = b.Authorize(ctx, tok.AccessToken, oauthapp.Resource{Permission: permList})
 	assert.ErrorIs(t, err, oauthapp.ErrTokenRevoked)
 	_, err = b.Authorize(ctx, other.AccessToken, oauthapp.Resource{Permission: permList})
 	assert.NoError(t, err, "another token of the same app is not revoked")
-	assert.Equal(t, before, st.reads.Load(), "store reads by the other instance")
+	assert.Equal(t, before, st.Reads(), "store reads by the other instance")
 
 	t.Run("and stays in effect until the token would have expired", func(t *testing.T) {
 		k.Advance(time.Hour - time.Second) // the set is reloaded on the way: the revocation is stored

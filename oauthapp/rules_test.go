@@ -651,10 +651,7 @@ func TestListAppsPages(t *testing.T) {
 
 func TestNewRefusesBadOptions(t *testing.T) {
 	st := store.NewMemory()
-	key, err := token.GenerateKey(token.EdDSA)
-	require.NoError(t, err)
-	keys, err := token.NewKeySet(key)
-	require.NoError(t, err)
+	keys := oauthapptest.NewKeys(t, token.EdDSA)
 	for name, opt := range map[string]oauthapp.Option{
 		"nil clock":           oauthapp.WithClock(nil),
 		"empty issuer":        oauthapp.WithIssuer(""),
@@ -672,7 +669,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 			assert.ErrorIs(t, err, oauthapp.ErrInvalidOption)
 		})
 	}
-	_, err = oauthapp.New(nil, keys)
+	_, err := oauthapp.New(nil, keys)
 	assert.Error(t, err)
 	_, err = oauthapp.New(st, nil)
 	assert.Error(t, err)

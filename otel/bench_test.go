@@ -13,8 +13,6 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 	oauthotel "github.com/oauthapps/oauthapps/otel"
-	"github.com/oauthapps/oauthapps/store"
-	"github.com/oauthapps/oauthapps/token"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -58,40 +56,24 @@ func benchInstrumentation(b *testing.B, sampler sdktrace.Sampler) *oauthotel.Ins
 }
 
 // benchStack is a service on the memory store with a one-minute cache,
-// signing with EdDSA, its token endpoint, and one app with its secret.
+// signing with EdDSA and reading the wall clock as in production, its
+// token endpoint, and one app with its secret.
 func benchStack(b *testing.B, m benchMode) (*oauthapp.Service, http.Handler, oauthapp.App, string) {
 	b.Helper()
-	key, err := token.GenerateKey(token.EdDSA)
-	if err != nil {
-		b.Fatal(err)
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		b.Fatal(err)
-	}
-	svcOpts := []oauthapp.Option{oauthapp.WithIssuer(issuer), oauthapp.WithCache(time.Minute, 0)}
+	svcOpts := []oauthapp.Option{oauthapp.WithClock(time.Now), oauthapp.WithIssuer(issuer), oauthapp.WithCache(time.Minute, 0)}
 	var srvOpts []oauthhttp.Option
 	if m.otel {
 		inst := benchInstrumentation(b, m.sampler)
 		svcOpts = append(svcOpts, inst.ServiceOption())
 		srvOpts = append(srvOpts, inst.ServerOption())
 	}
-	svc, err := oauthapp.New(store.NewMemory(), keys, svcOpts...)
+	kit := oauthapptest.New(b, oauthapptest.WithServiceOptions(svcOpts...))
+	app := kit.NewApp(permList, permRead)
+	srv, err := oauthhttp.New(kit.Service, srvOpts...)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { _ = svc.Close() })
-	app, sec, err := svc.CreateApp(context.Background(), oauthapptest.NewActor(oauthapp.RoleOwner), oauthapp.NewApp{
-		FriendlyName: "bench", Permissions: oauthapp.Permissions{Allow: []string{permList, permRead}},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := oauthhttp.New(svc, srvOpts...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return svc, srv.Token(), app, sec.Reveal()
+	return kit.Service, srv.Token(), app, kit.Secret(app.SID)
 }
 
 // BenchmarkTokenEndpoint is a client_secret_basic token request through

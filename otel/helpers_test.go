@@ -65,15 +65,10 @@ func newRig(t *testing.T, opts ...oauthotel.Option) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	catalog, err := scope.NewCatalog(routes)
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &bytes.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer), oauthapp.WithCatalog(catalog), oauthapp.WithCache(time.Minute, 0),
+	kit := oauthapptest.New(t, oauthapptest.WithRoutes(routes...), oauthapptest.WithServiceOptions(oauthapp.WithIssuer(issuer), oauthapp.WithCache(time.Minute, 0),
 		oauthapp.WithLogger(logger), oauthapp.WithAudit(oauthapp.SlogAudit(logger)), inst.ServiceOption()))
-	t.Cleanup(func() { _ = kit.Service.Close() })
 	srv, err := oauthhttp.New(kit.Service, inst.ServerOption(), oauthhttp.WithLogger(logger))
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	oauthotel "github.com/oauthapps/oauthapps/otel"
 	"github.com/oauthapps/oauthapps/store"
-	"github.com/oauthapps/oauthapps/token"
+	"github.com/oauthapps/oauthapps/store/storetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/codes"
@@ -151,21 +151,6 @@ func TestSpansAreChildrenOfTheCallersSpan(t *testing.T) {
 	}
 }
 
-// stampedStore stamps each notification with when its change was made,
-// lag before the clock, as a store shared by several processes can.
-type stampedStore struct {
-	*store.Memory
-	now func() time.Time
-	lag time.Duration
-}
-
-func (s *stampedStore) Watch(fn func(store.Change)) func() {
-	return s.Memory.Watch(func(c store.Change) {
-		c.At = s.now().Add(-s.lag)
-		fn(c)
-	})
-}
-
 func TestNotificationsAndTheirLag(t *testing.T) {
 	reader := sdkmetric.NewManualReader()
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
@@ -173,18 +158,10 @@ func TestNotificationsAndTheirLag(t *testing.T) {
 	inst, err := oauthotel.New(oauthotel.WithMeterProvider(mp))
 	require.NoError(t, err)
 	clock := oauthapptest.NewClock(oauthapptest.Epoch)
-	key, err := token.GenerateKey(token.EdDSA)
-	require.NoError(t, err)
-	keys, err := token.NewKeySet(key)
-	require.NoError(t, err)
-	st := &stampedStore{Memory: store.NewMemory(), now: clock.Now, lag: 250 * time.Millisecond}
-	svc, err := oauthapp.New(st, keys, oauthapp.WithClock(clock.Now), oauthapp.WithCache(time.Minute, 0), inst.ServiceOption())
-	require.NoError(t, err)
-	defer svc.Close()
-	owner := oauthapptest.NewActor(oauthapp.RoleOwner)
-	app, _, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{FriendlyName: "n", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
-	require.NoError(t, err)
-	require.NoError(t, svc.DeleteApp(context.Background(), owner, app.SID))
+	st := &storetest.Lagged{Capable: store.NewMemory(), Now: clock.Now, Lag: 250 * time.Millisecond}
+	kit := oauthapptest.New(t, oauthapptest.WithStore(st), oauthapptest.WithClock(clock),
+		oauthapptest.WithServiceOptions(oauthapp.WithCache(time.Minute, 0), inst.ServiceOption()))
+	kit.Delete(kit.NewApp(permList).SID)
 
 	r := &rig{reader: reader}
 	rm := r.metrics(t)

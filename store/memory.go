@@ -203,10 +203,32 @@ func (m *Memory) DeleteApp(ctx context.Context, sid string) error {
 // is not after the recorded LastUsed. Subscribers are not told: LastUsed
 // does not make a cached app stale for authentication.
 func (m *Memory) TouchSecret(ctx context.Context, appSID, secretID string, at time.Time) error {
+	return m.touch(ctx, appSID, secretID, func(old *App) (next App, moved bool) {
+		next = *old
+		switch {
+		case old.Secrets.Current.ID == secretID && at.After(old.Secrets.Current.LastUsed):
+			next.Secrets.Current.LastUsed = at
+		case old.Secrets.Previous.ID == secretID && at.After(old.Secrets.Previous.LastUsed):
+			next.Secrets.Previous.LastUsed = at
+		default:
+			return App{}, false
+		}
+		// next shares old's Policy slices; neither is ever mutated, so
+		// that is safe and saves copying them.
+		return next, true
+	})
+}
+
+// touch is what TouchSecret and TouchClientKey share: under the lock, it
+// stores the copy of the app appSID that move returns, with one LastUsed
+// moved forward, unless move says there is nothing to move. It does
+// nothing, without error, when appSID or the secret or key id is empty or
+// the app is missing.
+func (m *Memory) touch(ctx context.Context, appSID, id string, move func(old *App) (next App, moved bool)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if appSID == "" || secretID == "" {
+	if appSID == "" || id == "" {
 		return nil
 	}
 	m.mu.Lock()
@@ -215,20 +237,9 @@ func (m *Memory) TouchSecret(ctx context.Context, appSID, secretID string, at ti
 	if old == nil {
 		return nil
 	}
-	var next App
-	switch {
-	case old.Secrets.Current.ID == secretID && at.After(old.Secrets.Current.LastUsed):
-		next = *old
-		next.Secrets.Current.LastUsed = at
-	case old.Secrets.Previous.ID == secretID && at.After(old.Secrets.Previous.LastUsed):
-		next = *old
-		next.Secrets.Previous.LastUsed = at
-	default:
-		return nil
+	if next, moved := move(old); moved {
+		m.replace(old, &next)
 	}
-	// next shares old's Policy slices; neither is ever mutated, so that
-	// is safe and saves copying them.
-	m.replace(old, &next)
 	return nil
 }
 

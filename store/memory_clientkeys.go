@@ -11,27 +11,16 @@ import (
 // is missing, when keyID is empty, or when at is not after the recorded
 // LastUsed. Subscribers are not told.
 func (m *Memory) TouchClientKey(ctx context.Context, appSID, keyID string, at time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if appSID == "" || keyID == "" {
-		return nil
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	old := m.load(appSID)
-	if old == nil {
-		return nil
-	}
-	i := slices.IndexFunc(old.Keys, func(k ClientKey) bool { return k.ID == keyID })
-	if i < 0 || !at.After(old.Keys[i].LastUsed) {
-		return nil
-	}
-	next := *old
-	next.Keys = slices.Clone(old.Keys)
-	next.Keys[i].LastUsed = at
-	m.replace(old, &next)
-	return nil
+	return m.touch(ctx, appSID, keyID, func(old *App) (next App, moved bool) {
+		i := slices.IndexFunc(old.Keys, func(k ClientKey) bool { return k.ID == keyID })
+		if i < 0 || !at.After(old.Keys[i].LastUsed) {
+			return App{}, false
+		}
+		next = *old
+		next.Keys = slices.Clone(old.Keys)
+		next.Keys[i].LastUsed = at
+		return next, true
+	})
 }
 
 // keepKeysLastUsed gives each key of next whose id stored also holds the

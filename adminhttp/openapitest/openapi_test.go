@@ -21,8 +21,7 @@ import (
 	"github.com/oauthapps/oauthapps/adminhttp"
 	"github.com/oauthapps/oauthapps/adminhttp/internal/scenario"
 	"github.com/oauthapps/oauthapps/oauthapp"
-	"github.com/oauthapps/oauthapps/store"
-	"github.com/oauthapps/oauthapps/token"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 )
 
 // validator checks requests and answers against the document.
@@ -171,20 +170,8 @@ func TestEveryRequestAndAnswerOfTheSuiteMatchesTheDocument(t *testing.T) {
 // document whose app schema says access_token_ttl is a string is caught on
 // the first create.
 func TestTheValidatorCatchesADocumentThatDrifted(t *testing.T) {
-	key, err := token.GenerateKey(token.EdDSA)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := oauthapp.New(store.NewMemory(), keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	owner := oauthapp.Actor{UserSID: "u1", AccountSID: "a1", Role: oauthapp.RoleOwner}
-	api, err := adminhttp.New(svc, func(*http.Request) (oauthapp.Actor, error) { return owner, nil })
+	kit := oauthapptest.New(t)
+	api, err := adminhttp.New(kit.Service, func(*http.Request) (oauthapp.Actor, error) { return kit.Owner, nil })
 	if err != nil {
 		t.Fatal(err)
 	}

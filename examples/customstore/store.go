@@ -200,14 +200,7 @@ func (s *MapStore) UseAssertionID(_ context.Context, clientID, jti string, expir
 func (s *MapStore) PurgeAssertionIDs(_ context.Context, now time.Time) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := 0
-	for k, exp := range s.assertions {
-		if !exp.After(now) {
-			delete(s.assertions, k)
-			n++
-		}
-	}
-	return n, nil
+	return purgeExpired(s.assertions, now), nil
 }
 
 // RevokeToken implements store.RevokedTokens.
@@ -232,12 +225,18 @@ func (s *MapStore) IsTokenRevoked(_ context.Context, tokenID string, now time.Ti
 func (s *MapStore) PurgeRevokedTokens(_ context.Context, now time.Time) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return purgeExpired(s.revoked, now), nil
+}
+
+// purgeExpired deletes the entries of m whose expiry is at or before now
+// and returns how many it deleted.
+func purgeExpired[K comparable](m map[K]time.Time, now time.Time) int {
 	n := 0
-	for id, exp := range s.revoked {
+	for k, exp := range m {
 		if !exp.After(now) {
-			delete(s.revoked, id)
+			delete(m, k)
 			n++
 		}
 	}
-	return n, nil
+	return n
 }

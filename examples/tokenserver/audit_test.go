@@ -1,41 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/oauthapps/oauthapps/internal/syncbuf"
 	"github.com/oauthapps/oauthapps/oauthapp"
 )
-
-// lockedBuffer is a bytes.Buffer safe for the server's concurrent log
-// writes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // Audit lines carry the attributes their event has and no empty ones: a
 // token issue names its token and scope and gives no reason, a failed
 // authentication gives its reason and names no token.
 func TestAuditLinesHoldNoEmptyAttributes(t *testing.T) {
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	line, stop := startDemo(t, logs)
 	var demo demoLine
 	if err := json.Unmarshal(line, &demo); err != nil {

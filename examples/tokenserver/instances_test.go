@@ -11,8 +11,8 @@ import (
 
 	"github.com/oauthapps/oauthapps/keyring"
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store/postgres"
-	"github.com/oauthapps/oauthapps/token"
 )
 
 // postgresDSN returns OAUTHAPPS_POSTGRES_DSN or skips the test, saying how
@@ -26,44 +26,25 @@ func postgresDSN(t *testing.T) string {
 	return dsn
 }
 
-// manager is a service of the test's own on the deployment's database, to
+// manager is a kit of the test's own on the deployment's database, to
 // create and delete apps as a management API of one more instance would.
-func manager(t *testing.T, dsn string) *oauthapp.Service {
+// It reads the wall clock, as the instances do.
+func manager(t *testing.T, dsn string) *oauthapptest.Kit {
 	t.Helper()
 	st, err := postgres.New(context.Background(), testPool(t, dsn))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	key, err := token.GenerateKey(token.EdDSA)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := oauthapp.New(st, keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc
+	return oauthapptest.New(t, oauthapptest.WithStore(st), oauthapptest.WithServiceOptions(oauthapp.WithClock(time.Now)))
 }
 
-func owner(account string) oauthapp.Actor {
-	return oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: account, Role: oauthapp.RoleOwner}
-}
-
-// newClient creates an app allowed to list the demo messages.
-func newClient(t *testing.T, svc *oauthapp.Service, account string) client {
-	t.Helper()
-	app, sec, err := svc.CreateApp(context.Background(), owner(account), oauthapp.NewApp{
-		FriendlyName: "instances test", Permissions: oauthapp.Permissions{Allow: []string{permList}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return client{app.SID, sec.Reveal(), account}
+// newClient creates an app in the account, allowed to list the demo
+// messages.
+func newClient(mgr *oauthapptest.Kit, account string) client {
+	owner := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: account, Role: oauthapp.RoleOwner}
+	app := mgr.NewAppFor(owner, permList)
+	return client{app.SID, mgr.Secret(app.SID), account}
 }
 
 // TestInstancesOnOnePostgres runs three tokenserver processes on one
@@ -199,16 +180,14 @@ func TestInstancesOnOnePostgres(t *testing.T) {
 		mgr := manager(t, dsn)
 		var lat []time.Duration
 		for range 10 {
-			cl := newClient(t, mgr, demo.account)
+			cl := newClient(mgr, demo.account)
 			tok := a.mustToken(t, cl)
 			for _, p := range all {
 				if got := p.api(cl, tok); got != 200 {
 					t.Fatalf("%s: the new app's token answered %d", p.name, got)
 				}
 			}
-			if err := mgr.DeleteApp(context.Background(), owner(demo.account), cl.id); err != nil {
-				t.Fatal(err)
-			}
+			mgr.Delete(cl.id)
 			for _, p := range all {
 				lat = append(lat, within(t, time.Second, p.name+" refuses the deleted app", func() bool {
 					status, _ := p.token(cl)

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -34,11 +33,9 @@ func TestInstancesRideOutAPostgresRestart(t *testing.T) {
 	liveTok := a.mustToken(t, live)
 
 	mgr := manager(t, dsn)
-	gone := newClient(t, mgr, live.account)
+	gone := newClient(mgr, live.account)
 	goneTok := a.mustToken(t, gone)
-	if err := mgr.DeleteApp(context.Background(), owner(live.account), gone.id); err != nil {
-		t.Fatal(err)
-	}
+	mgr.Delete(gone.id)
 	for _, p := range all {
 		within(t, time.Second, p.name+" refuses the deleted app", func() bool {
 			s, _ := p.token(gone)

@@ -26,6 +26,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/oauthapps/oauthapps/internal/syncbuf"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 )
 
@@ -98,7 +99,7 @@ type process struct {
 	name string
 	addr string // host:port
 	cmd  *exec.Cmd
-	logs *lockedBuffer
+	logs *syncbuf.Buffer
 	demo *demoLine
 }
 
@@ -126,7 +127,7 @@ func (d *deployment) start(t *testing.T, name, addr string, demo bool) *process 
 	if demo {
 		args = append(args, "-demo")
 	}
-	p := &process{name: name, addr: addr, logs: &lockedBuffer{}}
+	p := &process{name: name, addr: addr, logs: &syncbuf.Buffer{}}
 	p.cmd = exec.Command(d.bin, args...)
 	p.cmd.Env = append(os.Environ(), kekEnv+"="+d.kek)
 	p.cmd.Stderr = p.logs

@@ -15,6 +15,9 @@
 // own), the signing algorithm, the route catalog, the clock and the
 // service's and server's own options.
 //
+// NewKeys makes a key set of one new key, for services or kits that
+// stand for the instances of one deployment and share it (WithKeys).
+//
 // Run gives a test body a testing.TB where go test gives none, for runnable
 // examples and for tests of test helpers.
 //

@@ -93,17 +93,11 @@ func newKit(t testing.TB, cfg config, first []oauthapp.Option) *Kit {
 		cfg.clock = NewClock(Epoch)
 	}
 	if cfg.keys == nil {
-		key, err := token.GenerateKey(cfg.alg)
-		if err != nil {
-			t.Fatalf("oauthapptest: generating a %s signing key: %v", cfg.alg, err)
-		}
-		if cfg.keys, err = token.NewKeySet(key); err != nil {
-			t.Fatalf("oauthapptest: building the key set: %v", err)
-		}
+		cfg.keys = NewKeys(t, cfg.alg)
 	}
 	svcOpts := append([]oauthapp.Option{oauthapp.WithClock(cfg.clock.Now)}, first...)
 	if cfg.catalog != nil {
-		svcOpts = append(svcOpts, oauthapp.WithCatalog(cfg.catalog))
+		svcOpts = append(svcOpts, cfg.catalog)
 	}
 	svcOpts = append(svcOpts, cfg.service...)
 	svc, err := oauthapp.New(cfg.store, cfg.keys, svcOpts...)

@@ -81,6 +81,19 @@ func TestKitSharesTheKeysAndClockGiven(t *testing.T) {
 	assert.NoError(t, err, "an instance on the same store and keys accepts the other's token")
 }
 
+func TestNewKeysSignsWithTheAlgorithmGiven(t *testing.T) {
+	for _, alg := range []token.Algorithm{token.EdDSA, token.ES256, token.RS256, token.HS256} {
+		t.Run(string(alg), func(t *testing.T) {
+			keys := oauthapptest.NewKeys(t, alg)
+			assert.Equal(t, alg, keys.SigningKey().Algorithm())
+			kit := oauthapptest.New(t, oauthapptest.WithKeys(keys))
+			app := kit.NewApp(permList)
+			_, err := kit.Service.Authorize(context.Background(), kit.Token(app), oauthapp.Resource{Permission: permList, AccountSID: kit.Owner.AccountSID})
+			assert.NoError(t, err, "a kit signs and verifies with them")
+		})
+	}
+}
+
 func TestKitResolvesRoutesThroughTheCatalogGiven(t *testing.T) {
 	catalog, err := scope.NewCatalog([]scope.Route{{Pattern: "GET /v1/Accounts/{AccountSid}/Messages", Permission: permList}})
 	require.NoError(t, err)

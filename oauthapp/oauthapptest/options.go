@@ -12,14 +12,15 @@ import (
 
 // Option configures a kit made by New or NewServer. New checks every
 // option: an unusable value fails the test through t.Fatalf with an error
-// wrapping ErrInvalidOption.
+// wrapping ErrInvalidOption, or oauthapp.ErrInvalidOption for a value the
+// kit hands to the service unchecked (WithCatalog's).
 type Option func(*config) error
 
 type config struct {
 	store    store.Store
 	alg      token.Algorithm
 	keys     *token.KeySet
-	catalog  *scope.Catalog
+	catalog  oauthapp.Option // oauthapp.WithCatalog, when one was given
 	clock    *Clock
 	service  []oauthapp.Option
 	server   []oauthhttp.Option
@@ -72,13 +73,11 @@ func WithKeys(keys *token.KeySet) Option {
 
 // WithCatalog sets the service's route catalog (oauthapp.WithCatalog), so
 // that AuthorizeRoute and oauthhttp's Protect resolve routes through it.
-// Default: none.
+// oauthapp.WithCatalog checks it: a nil catalog fails New when it builds
+// the service. Default: none.
 func WithCatalog(catalog *scope.Catalog) Option {
 	return func(c *config) error {
-		if catalog == nil {
-			return fmt.Errorf("%w: WithCatalog: nil catalog", ErrInvalidOption)
-		}
-		c.catalog = catalog
+		c.catalog = oauthapp.WithCatalog(catalog)
 		return nil
 	}
 }
@@ -92,8 +91,7 @@ func WithRoutes(routes ...scope.Route) Option {
 		if err != nil {
 			return fmt.Errorf("%w: WithRoutes: %w", ErrInvalidOption, err)
 		}
-		c.catalog = catalog
-		return nil
+		return WithCatalog(catalog)(c)
 	}
 }
 
@@ -114,13 +112,7 @@ func WithClock(clock *Clock) Option {
 // override those. Options given more than once add up. Default: none.
 func WithServiceOptions(opts ...oauthapp.Option) Option {
 	return func(c *config) error {
-		for _, o := range opts {
-			if o == nil {
-				return fmt.Errorf("%w: WithServiceOptions: nil option", ErrInvalidOption)
-			}
-		}
-		c.service = append(c.service, opts...)
-		return nil
+		return appendOptions(&c.service, "WithServiceOptions", opts)
 	}
 }
 
@@ -130,12 +122,18 @@ func WithServiceOptions(opts ...oauthapp.Option) Option {
 // up. Default: none.
 func WithServerOptions(opts ...oauthhttp.Option) Option {
 	return func(c *config) error {
-		for _, o := range opts {
-			if o == nil {
-				return fmt.Errorf("%w: WithServerOptions: nil option", ErrInvalidOption)
-			}
-		}
-		c.server = append(c.server, opts...)
-		return nil
+		return appendOptions(&c.server, "WithServerOptions", opts)
 	}
+}
+
+// appendOptions adds opts, options of oauthapp or oauthhttp, to the list
+// at dst, refusing a nil one; name is the kit's option that passes them.
+func appendOptions[O ~func(C) error, C any](dst *[]O, name string, opts []O) error {
+	for _, o := range opts {
+		if o == nil {
+			return fmt.Errorf("%w: %s: nil option", ErrInvalidOption, name)
+		}
+	}
+	*dst = append(*dst, opts...)
+	return nil
 }

@@ -30,6 +30,7 @@ func TestSetupFailuresFailTheTestWithoutPanicking(t *testing.T) {
 			keys := oauthapptest.New(t).Keys
 			oauthapptest.New(t, oauthapptest.WithAlgorithm(token.ES256), oauthapptest.WithKeys(keys))
 		}, "WithAlgorithm and WithKeys both given"},
+		{"keys of an unknown algorithm", func(t testing.TB) { oauthapptest.NewKeys(t, "none") }, "oauthapptest: generating a none signing key"},
 		{"a nil catalog", func(t testing.TB) { oauthapptest.New(t, oauthapptest.WithCatalog(nil)) }, "WithCatalog: nil catalog"},
 		{"a nil clock", func(t testing.TB) { oauthapptest.New(t, oauthapptest.WithClock(nil)) }, "WithClock: nil clock"},
 		{"a nil option", func(t testing.TB) { oauthapptest.New(t, nil) }, "oauthapptest: New: oauthapptest: invalid option: nil option"},

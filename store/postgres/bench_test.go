@@ -8,6 +8,7 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
 )
 
 // The benchmarks run against the server in OAUTHAPPS_POSTGRES_DSN, one
@@ -95,7 +96,7 @@ func BenchmarkPostgresFloorWrite(b *testing.B) {
 // benchAuthorize measures Service.Authorize of one EdDSA token on st, with
 // the given service options, after one call has warmed whatever it caches.
 func benchAuthorize(b *testing.B, st store.Store, opts ...oauthapp.Option) {
-	d := &deployment{keys: testKeys(b), owner: oauthapptest.NewActor(oauthapp.RoleOwner)}
+	d := &deployment{keys: oauthapptest.NewKeys(b, token.EdDSA), owner: oauthapptest.NewActor(oauthapp.RoleOwner)}
 	svc := d.service(b, st, opts...)
 	app, sec := d.newApp(b, svc)
 	authorize := d.authorizes(svc, issue(b, svc, app.SID, sec), nil)

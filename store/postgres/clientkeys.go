@@ -116,19 +116,5 @@ func (s *Store) UseAssertionID(ctx context.Context, clientID, jti string, expire
 // in batches as PurgeRevokedTokens does, and returns how many it removed.
 // Nothing calls it on its own: schedule it (oauthapp.Service.PurgeAssertions).
 func (s *Store) PurgeAssertionIDs(ctx context.Context, now time.Time) (int, error) {
-	total := 0
-	for {
-		var tag pgconn.CommandTag
-		err := retry(ctx, func() (err error) {
-			tag, err = s.pool.Exec(ctx, s.q.purgeAssertions, instant(now), purgeBatch)
-			return err
-		})
-		if err != nil {
-			return total, wrap("purge assertion ids", err)
-		}
-		total += int(tag.RowsAffected())
-		if tag.RowsAffected() < purgeBatch {
-			return total, nil
-		}
-	}
+	return s.purgeBatches(ctx, s.q.purgeAssertions, "purge assertion ids", now)
 }

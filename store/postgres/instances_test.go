@@ -52,21 +52,7 @@ type deployment struct {
 func newDeployment(t *testing.T) *deployment {
 	t.Helper()
 	first, _, schema := newTestStore(t)
-	return &deployment{keys: testKeys(t), owner: oauthapptest.NewActor(oauthapp.RoleOwner), schema: schema, first: first}
-}
-
-// testKeys returns a key set with one new EdDSA key.
-func testKeys(tb testing.TB) *token.KeySet {
-	tb.Helper()
-	key, err := token.GenerateKey(token.EdDSA)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return keys
+	return &deployment{keys: oauthapptest.NewKeys(t, token.EdDSA), owner: oauthapptest.NewActor(oauthapp.RoleOwner), schema: schema, first: first}
 }
 
 // instance starts a service instance on a pool and Store of its own, with a

@@ -5,31 +5,13 @@ import (
 	"crypto/rand"
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/oauthapps/oauthapps/keyring"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
 )
-
-// fakeClock is a clock the test sets.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
 
 // TestKeyRingsShareOneSchema runs key rings of several instances, each on
 // a Store of its own, on one schema.
@@ -39,7 +21,7 @@ func TestKeyRingsShareOneSchema(t *testing.T) {
 	schema := testSchema(t, pool)
 	kek := make([]byte, keyring.KEKSize)
 	_, _ = rand.Read(kek)
-	clock := &fakeClock{now: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}
+	clock := oauthapptest.NewClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
 	opts := []keyring.Option{
 		keyring.WithKeyEncryptionKey(kek), keyring.WithClock(clock.Now),
 		keyring.WithRotation(10*24*time.Hour, time.Hour), keyring.WithMaxTokenTTL(time.Hour),
@@ -78,7 +60,7 @@ func TestKeyRingsShareOneSchema(t *testing.T) {
 	}
 
 	t.Run("instances rotating at once make exactly one new key", func(t *testing.T) {
-		clock.set(clock.Now().Add(10*24*time.Hour - time.Hour))
+		clock.Set(clock.Now().Add(10*24*time.Hour - time.Hour))
 		for i, err := range together(n, func(i int) error { return rings[i].Sync(ctx) }) {
 			if err != nil {
 				t.Fatalf("instance %d: %v", i, err)

@@ -49,15 +49,23 @@ func (s *Store) IsTokenRevoked(ctx context.Context, tokenID string, now time.Tim
 // ends between batches it returns the count so far with the context's
 // error. Purges publish nothing.
 func (s *Store) PurgeRevokedTokens(ctx context.Context, now time.Time) (int, error) {
+	return s.purgeBatches(ctx, s.q.purge, "purge revoked tokens", now)
+}
+
+// purgeBatches runs query, a delete of at most purgeBatch rows expired at
+// or before now, until a batch deletes fewer, and returns how many rows it
+// deleted in all; op names the purge in an error, which comes with the
+// count so far.
+func (s *Store) purgeBatches(ctx context.Context, query, op string, now time.Time) (int, error) {
 	total := 0
 	for {
 		var tag pgconn.CommandTag
 		err := retry(ctx, func() (err error) {
-			tag, err = s.pool.Exec(ctx, s.q.purge, instant(now), purgeBatch)
+			tag, err = s.pool.Exec(ctx, query, instant(now), purgeBatch)
 			return err
 		})
 		if err != nil {
-			return total, wrap("purge revoked tokens", err)
+			return total, wrap(op, err)
 		}
 		total += int(tag.RowsAffected())
 		if tag.RowsAffected() < purgeBatch {

@@ -2,35 +2,12 @@ package postgres
 
 import (
 	"context"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
-	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/store/storetest"
 )
-
-// readCounting counts the reads authorization could make of the database,
-// and passes everything, notifications included, to the Store.
-type readCounting struct {
-	*Store
-	reads atomic.Int64
-}
-
-func (s *readCounting) GetApp(ctx context.Context, sid string) (store.App, error) {
-	s.reads.Add(1)
-	return s.Store.GetApp(ctx, sid)
-}
-
-func (s *readCounting) IsTokenRevoked(ctx context.Context, id string, now time.Time) (bool, error) {
-	s.reads.Add(1)
-	return s.Store.IsTokenRevoked(ctx, id, now)
-}
-
-func (s *readCounting) LiveRevocations(ctx context.Context, now time.Time) ([]store.Revocation, error) {
-	s.reads.Add(1)
-	return s.Store.LiveRevocations(ctx, now)
-}
 
 // TestWarmInstanceAuthorizesWithoutDatabaseReads: once an instance with a
 // cache has read an app and the revoked set, it authorizes tokens it has
@@ -40,18 +17,18 @@ func (s *readCounting) LiveRevocations(ctx context.Context, now time.Time) ([]st
 func TestWarmInstanceAuthorizesWithoutDatabaseReads(t *testing.T) {
 	d := newDeployment(t)
 	writer := d.instance(t)
-	st := &readCounting{Store: openStore(t, testPool(t), d.schema)}
+	st := storetest.NewReadCounter(openStore(t, testPool(t), d.schema))
 	reader := d.service(t, st, oauthapp.WithCache(cacheStale, 0))
 	app, sec := d.newApp(t, writer)
 	accept(t, "warming up", d.authorizes(reader, issue(t, writer, app.SID, sec), nil))
 
-	before := st.reads.Load()
+	before := st.Reads()
 	var last string
 	for range 20 {
 		last = issue(t, writer, app.SID, sec)
 		accept(t, "warm instance", d.authorizes(reader, last, nil))
 	}
-	if n := st.reads.Load() - before; n != 0 {
+	if n := st.Reads() - before; n != 0 {
 		t.Errorf("the warm instance read the database %d times authorizing 20 new tokens", n)
 	}
 
@@ -63,7 +40,7 @@ func TestWarmInstanceAuthorizesWithoutDatabaseReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	awaitRefusal(t, time.Now(), d.authorizes(reader, last, oauthapp.ErrTokenRevoked))
-	if n := st.reads.Load() - before; n != 0 {
+	if n := st.Reads() - before; n != 0 {
 		t.Errorf("the warm instance read the database %d times to learn of a revocation", n)
 	}
 }

@@ -44,6 +44,11 @@
 // run one after another; some start goroutines of their own, which end
 // before the subtest does.
 //
+// Besides the suite, two wrappers serve tests of a service on a store:
+// ReadCounter counts the reads a service makes to authorize a token, so a
+// test can prove that a warm cache makes none, and Lagged stamps each
+// notification with a change time some lag in the past.
+//
 // The package uses only the standard library testing package, so that
 // importing it into a test pulls in nothing else.
 package storetest

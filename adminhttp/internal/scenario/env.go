@@ -5,7 +5,6 @@
 package scenario
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -17,9 +16,10 @@ import (
 	"time"
 
 	"github.com/oauthapps/oauthapps/adminhttp"
+	"github.com/oauthapps/oauthapps/internal/syncbuf"
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
-	"github.com/oauthapps/oauthapps/token"
 )
 
 // Prefix is the prefix the suite mounts the API under: the default.
@@ -38,8 +38,8 @@ type env struct {
 	store *store.Memory
 	api   *adminhttp.API
 	h     http.Handler
-	clock *clock
-	logs  *bytes.Buffer
+	clock *oauthapptest.Clock
+	logs  *syncbuf.Buffer
 	wrap  func(http.Handler) http.Handler
 
 	mu      sync.Mutex
@@ -48,54 +48,25 @@ type env struct {
 	secrets []string // every client secret seen, for leak checks
 }
 
-// clock is a settable clock, safe for concurrent use.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // newEnv builds the API under test and wraps its mux with wrap.
 func newEnv(t *testing.T, wrap func(http.Handler) http.Handler, opts ...adminhttp.Option) *env {
 	t.Helper()
-	key, err := token.GenerateKey(token.EdDSA)
-	if err != nil {
-		t.Fatalf("generating a key: %v", err)
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		t.Fatalf("key set: %v", err)
-	}
 	e := &env{
 		t:      t,
 		store:  store.NewMemory(),
-		clock:  &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)},
-		logs:   new(bytes.Buffer),
+		clock:  oauthapptest.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
+		logs:   new(syncbuf.Buffer),
 		wrap:   wrap,
 		actors: make(map[string]oauthapp.Actor),
 	}
-	e.svc, err = oauthapp.New(e.store, keys,
-		oauthapp.WithClock(e.clock.Now),
-		oauthapp.WithAudit(func(_ context.Context, ev oauthapp.Event) {
+	e.svc = oauthapptest.New(t, oauthapptest.WithStore(e.store), oauthapptest.WithClock(e.clock),
+		oauthapptest.WithServiceOptions(oauthapp.WithAudit(func(_ context.Context, ev oauthapp.Event) {
 			e.mu.Lock()
 			e.events = append(e.events, ev)
 			e.mu.Unlock()
-		}))
-	if err != nil {
-		t.Fatalf("oauthapp.New: %v", err)
-	}
-	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: e.logs, mu: &e.mu}, nil))
+		}))).Service
+	logger := slog.New(slog.NewTextHandler(e.logs, nil))
+	var err error
 	e.api, err = adminhttp.New(e.svc, e.authenticate, append([]adminhttp.Option{adminhttp.WithLogger(logger)}, opts...)...)
 	if err != nil {
 		t.Fatalf("adminhttp.New: %v", err)
@@ -108,17 +79,6 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler, opts ...adminhtt
 	}
 	t.Cleanup(e.checkNoSecretLogged)
 	return e
-}
-
-type lockedWriter struct {
-	w  *bytes.Buffer
-	mu *sync.Mutex
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // authenticate is the host's authenticator of the suite: a bearer token

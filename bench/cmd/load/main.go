@@ -41,6 +41,8 @@ import (
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/oauthapps/oauthapps/bench/internal/loadproto"
 )
 
 // The job, as cmd/loadserver serves it.
@@ -159,7 +161,7 @@ type result struct {
 	cpuPerReq float64 // microseconds
 	peakHeap  uint64
 	failed    uint64
-	ready     readyLine
+	ready     loadproto.Ready
 }
 
 // runRow starts a server, warms it up, measures one workload, and stops it.
@@ -288,26 +290,11 @@ func fetchToken(t vegeta.Target) (string, error) {
 	return body.AccessToken, nil
 }
 
-// readyLine is cmd/loadserver's first line of output.
-type readyLine struct {
-	Addr        string   `json:"addr"`
-	Account     string   `json:"account"`
-	Clients     []client `json:"clients"`
-	Apps        int      `json:"apps"`
-	ReadyMillis float64  `json:"ready_ms"`
-	HeapBytes   uint64   `json:"heap_bytes"`
-}
-
-type client struct {
-	ID     string `json:"id"`
-	Secret string `json:"secret"`
-}
-
 // server is one running cmd/loadserver.
 type server struct {
 	cmd     *exec.Cmd
-	ready   readyLine
-	creds   []client
+	ready   loadproto.Ready
+	creds   []loadproto.Client
 	started time.Time
 	exited  chan struct{}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/ory/fosite/token/jwt"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/oauthapps/oauthapps/bench/internal/loadproto"
 	"github.com/oauthapps/oauthapps/bench/internal/peer"
 )
 
@@ -22,14 +23,7 @@ import (
 // ("none"). The API call introspects the token for one scope, as a
 // resource server holding the provider does.
 func newFosite(hashing string, n int) (*backend, error) {
-	cfg := &fosite.Config{
-		AccessTokenLifespan:      tokenTTL,
-		AccessTokenIssuer:        tokenIssuer,
-		GlobalSecret:             []byte("a 32-byte global secret for hmac"),
-		ScopeStrategy:            fosite.WildcardScopeStrategy,
-		AudienceMatchingStrategy: fosite.DefaultAudienceMatchingStrategy,
-		JWTScopeClaimKey:         jwt.JWTScopeFieldString,
-	}
+	cfg := peer.FositeConfig(tokenTTL, tokenIssuer)
 	secret := rand.Text()
 	var stored []byte
 	switch hashing {
@@ -49,14 +43,8 @@ func newFosite(hashing string, n int) (*backend, error) {
 	b := &backend{account: "AC" + strings.Repeat("0", 32)}
 	for i := range n {
 		id := fmt.Sprintf("client-%d", i)
-		st.Clients[id] = &fosite.DefaultClient{
-			ID:         id,
-			Secret:     stored,
-			GrantTypes: []string{"client_credentials"},
-			Scopes:     []string{scopeRead, scopeWrite},
-			Audience:   []string{audience},
-		}
-		b.clients = append(b.clients, client{ID: id, Secret: secret})
+		st.Clients[id] = peer.FositeClient(id, stored, audience, scopeRead, scopeWrite)
+		b.clients = append(b.clients, loadproto.Client{ID: id, Secret: secret})
 	}
 	provider := compose.Compose(cfg, st, compose.NewOAuth2HMACStrategy(cfg),
 		compose.OAuth2ClientCredentialsGrantFactory, compose.OAuth2TokenIntrospectionFactory)

@@ -12,6 +12,8 @@ import (
 	"github.com/go-oauth2/oauth2/v4/models"
 	"github.com/go-oauth2/oauth2/v4/server"
 	"github.com/go-oauth2/oauth2/v4/store"
+
+	"github.com/oauthapps/oauthapps/bench/internal/loadproto"
 )
 
 // newGoOAuth2 is go-oauth2's server for the client-credentials grant with
@@ -29,7 +31,7 @@ func newGoOAuth2(n int) (*backend, error) {
 		if err := clients.Set(id, &models.Client{ID: id, Secret: secret}); err != nil {
 			return nil, err
 		}
-		b.clients = append(b.clients, client{ID: id, Secret: secret})
+		b.clients = append(b.clients, loadproto.Client{ID: id, Secret: secret})
 	}
 	manager.MapClientStorage(clients)
 	tokens, err := store.NewMemoryTokenStore()

@@ -4,7 +4,7 @@
 // GET /v1/Accounts/{AccountSid}/Messages, which validates the bearer token
 // and authorizes it for one permission, on a loopback port.
 //
-// Once it listens it prints one JSON line on standard output (see ready):
+// Once it listens it prints one JSON line on standard output (see loadproto.Ready):
 // its address, the credentials of its clients, how long it took to get
 // ready and the heap it holds. GET /stats reports the peak heap since
 // start. It runs until it is killed.
@@ -27,6 +27,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/oauthapps/oauthapps/bench/internal/loadproto"
 	"github.com/oauthapps/oauthapps/token"
 )
 
@@ -40,32 +41,13 @@ const (
 	apiPattern  = "GET /v1/Accounts/{AccountSid}/Messages"
 )
 
-// client is one client's credentials.
-type client struct {
-	ID     string `json:"id"`
-	Secret string `json:"secret"`
-}
-
 // backend is one implementation's two handlers and its clients.
 type backend struct {
 	token   http.Handler
 	api     http.Handler
-	clients []client
+	clients []loadproto.Client
 	// account is the account whose messages the API call reads.
 	account string
-}
-
-// ready is the line printed once the server listens.
-type ready struct {
-	Addr    string   `json:"addr"`
-	Account string   `json:"account"`
-	Clients []client `json:"clients"`
-	// Apps is how many apps (clients) the server holds in all.
-	Apps int `json:"apps"`
-	// ReadyMillis is the time from process start to listening.
-	ReadyMillis float64 `json:"ready_ms"`
-	// HeapBytes is the live heap after a full GC, once ready.
-	HeapBytes uint64 `json:"heap_bytes"`
 }
 
 func main() {
@@ -122,7 +104,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	line := ready{
+	line := loadproto.Ready{
 		Addr:        ln.Addr().String(),
 		Account:     b.account,
 		Clients:     b.clients,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/oauthapps/oauthapps/bench/internal/loadproto"
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 	"github.com/oauthapps/oauthapps/scope"
@@ -84,10 +85,10 @@ func newOurs(ctx context.Context, c oursConfig) (*backend, error) {
 // createApps creates n apps and returns the credentials of the first
 // clients of them, whose apps are all in one account. The others go ten
 // to an account. Four goroutines create them, for PostgreSQL's sake.
-func createApps(ctx context.Context, svc *oauthapp.Service, n, clients int) ([]client, string, error) {
+func createApps(ctx context.Context, svc *oauthapp.Service, n, clients int) ([]loadproto.Client, string, error) {
 	perms := oauthapp.Permissions{Allow: []string{scopeRead, scopeWrite}}
 	first := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix), Role: oauthapp.RoleOwner}
-	out := make([]client, min(n, clients))
+	out := make([]loadproto.Client, min(n, clients))
 	const workers = 4
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
@@ -106,7 +107,7 @@ func createApps(ctx context.Context, svc *oauthapp.Service, n, clients int) ([]c
 					return
 				}
 				if i < len(out) {
-					out[i] = client{ID: app.SID, Secret: sec.Reveal()}
+					out[i] = loadproto.Client{ID: app.SID, Secret: sec.Reveal()}
 				}
 			}
 		}()

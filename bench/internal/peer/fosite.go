@@ -1,6 +1,7 @@
 // Package peer holds what the benchmarks and the load harness's servers
-// both need to run fosite as its documentation shows: a token endpoint
-// handler, and a secret hasher that takes hashing out of the way.
+// both need to run fosite as its documentation shows, configured alike in
+// both: its configuration and clients, a token endpoint handler, and a
+// secret hasher that takes hashing out of the way.
 package peer
 
 import (
@@ -8,8 +9,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/ory/fosite"
+	"github.com/ory/fosite/token/jwt"
 )
 
 // ErrSecretMismatch is PlainHasher's answer to a wrong secret.
@@ -31,6 +34,36 @@ func (PlainHasher) Compare(_ context.Context, hash, data []byte) error {
 		return ErrSecretMismatch
 	}
 	return nil
+}
+
+// FositeConfig is fosite's configuration for the job every fosite server
+// of the benchmarks does: access tokens of ttl from issuer, opaque ones
+// signed with a fixed HMAC secret unless a JWT strategy is composed,
+// wildcard scopes, fosite's default audience matching, and the JWT scope
+// claim a string, as ours is. Client secrets are hashed with bcrypt at
+// fosite's default cost unless the caller sets HashCost or
+// ClientSecretsHasher.
+func FositeConfig(ttl time.Duration, issuer string) *fosite.Config {
+	return &fosite.Config{
+		AccessTokenLifespan:      ttl,
+		AccessTokenIssuer:        issuer,
+		GlobalSecret:             []byte("a 32-byte global secret for hmac"),
+		ScopeStrategy:            fosite.WildcardScopeStrategy,
+		AudienceMatchingStrategy: fosite.DefaultAudienceMatchingStrategy,
+		JWTScopeClaimKey:         jwt.JWTScopeFieldString,
+	}
+}
+
+// FositeClient is a confidential client of the client-credentials grant
+// with its stored secret, allowed the scopes and the audience.
+func FositeClient(id string, secret []byte, audience string, scopes ...string) *fosite.DefaultClient {
+	return &fosite.DefaultClient{
+		ID:         id,
+		Secret:     secret,
+		GrantTypes: []string{"client_credentials"},
+		Scopes:     scopes,
+		Audience:   []string{audience},
+	}
 }
 
 // FositeTokenHandler is the token endpoint as fosite's documentation
