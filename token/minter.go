@@ -66,10 +66,6 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 	if err != nil {
 		return "", Claims{}, err
 	}
-	jti, err := randomID()
-	if err != nil {
-		return "", Claims{}, err
-	}
 	aud := m.audience
 	if len(req.Audience) > 0 {
 		aud = req.Audience
@@ -81,7 +77,7 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 		Audience:   append([]string(nil), aud...),
 		ExpiresAt:  time.Unix(iat+int64(ttl/time.Second), 0).UTC(),
 		IssuedAt:   time.Unix(iat, 0).UTC(),
-		ID:         jti,
+		ID:         randomID(),
 		ClientID:   req.ClientID,
 		Scope:      req.Scope,
 		AccountSID: req.AccountSID,
