@@ -41,15 +41,12 @@ type externalSigner struct{ crypto.Signer }
 // s: for ES256 the r || s form of RFC 7518 section 3.4, 32 bytes each,
 // made from the ASN.1 signature a crypto.Signer returns.
 func (s externalSigner) sign(k *Key, input []byte) ([]byte, error) {
-	var sig []byte
-	var err error
-	switch k.alg {
-	case EdDSA:
-		sig, err = s.Sign(rand.Reader, input, crypto.Hash(0))
-	default: // ES256 and RS256, the only others NewSignerKey makes
+	msg, hash := input, crypto.Hash(0)
+	if k.alg != EdDSA { // ES256 and RS256, the only others NewSignerKey makes
 		digest := sha256.Sum256(input)
-		sig, err = s.Sign(rand.Reader, digest[:], crypto.SHA256)
+		msg, hash = digest[:], crypto.SHA256
 	}
+	sig, err := s.Sign(rand.Reader, msg, hash)
 	if err != nil {
 		return nil, fmt.Errorf("external signer: %v", err)
 	}

@@ -3,6 +3,7 @@ package token
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -118,12 +119,7 @@ func validText(s string) bool {
 
 // validAudience reports whether every value of aud is non-empty UTF-8.
 func validAudience(aud []string) bool {
-	for _, a := range aud {
-		if a == "" || !validText(a) {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(aud, func(a string) bool { return a == "" || !validText(a) })
 }
 
 // checkRequest validates req and returns the lifetime to use.
