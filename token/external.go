@@ -29,12 +29,7 @@ func NewSignerKey(kid string, signer crypto.Signer) (*Key, error) {
 	if signer == nil {
 		return nil, fmt.Errorf("%w: nil signer", ErrInvalidKey)
 	}
-	pub := signer.Public()
-	alg, err := algorithmOf(pub)
-	if err != nil {
-		return nil, err
-	}
-	return newKey(kid, alg, externalSigner{signer}, pub)
+	return newPublicKey(kid, externalSigner{signer}, signer.Public())
 }
 
 // externalSigner is the private material of a NewSignerKey key. It is a
@@ -46,17 +41,12 @@ type externalSigner struct{ crypto.Signer }
 // s: for ES256 the r || s form of RFC 7518 section 3.4, 32 bytes each,
 // made from the ASN.1 signature a crypto.Signer returns.
 func (s externalSigner) sign(k *Key, input []byte) ([]byte, error) {
-	var (
-		sig []byte
-		err error
-	)
-	switch k.alg {
-	case EdDSA:
-		sig, err = s.Sign(rand.Reader, input, crypto.Hash(0))
-	default: // ES256 and RS256, the only others NewSignerKey makes
+	msg, hash := input, crypto.Hash(0)
+	if k.alg != EdDSA { // ES256 and RS256, the only others NewSignerKey makes
 		digest := sha256.Sum256(input)
-		sig, err = s.Sign(rand.Reader, digest[:], crypto.SHA256)
+		msg, hash = digest[:], crypto.SHA256
 	}
+	sig, err := s.Sign(rand.Reader, msg, hash)
 	if err != nil {
 		return nil, fmt.Errorf("external signer: %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,9 +18,15 @@ type header struct {
 	alg, kid, typ string
 }
 
-// absent marks a header member the header does not have, apart from one
-// that is null.
-type absent struct{}
+// headerString is a header member that must be a JSON string, not null.
+type headerString string
+
+func (s *headerString) UnmarshalJSON(b []byte) error {
+	if b[0] != '"' {
+		return errors.New("not a string")
+	}
+	return json.Unmarshal(b, (*string)(s))
+}
 
 // parseHeader decodes the base64url header part of a token: a JSON object
 // whose alg, kid and typ, when present, are strings, with no member given
@@ -30,16 +37,16 @@ func parseHeader(part string) (header, error) {
 	if err != nil {
 		return header{}, fmt.Errorf("%w: header is not base64url", ErrMalformed)
 	}
-	vals := [3]any{absent{}, absent{}, absent{}}
+	var h header
 	crit := false
 	err = members(data, func(name string) (string, any) {
 		switch name {
 		case "alg":
-			return name, &vals[0]
+			return name, (*headerString)(&h.alg)
 		case "kid":
-			return name, &vals[1]
+			return name, (*headerString)(&h.kid)
 		case "typ":
-			return name, &vals[2]
+			return name, (*headerString)(&h.typ)
 		case "crit":
 			crit = true
 		}
@@ -50,16 +57,6 @@ func parseHeader(part string) (header, error) {
 	}
 	if crit {
 		return header{}, fmt.Errorf("%w: header has crit", ErrMalformed)
-	}
-	var h header
-	for i, dst := range [...]*string{&h.alg, &h.kid, &h.typ} {
-		switch v := vals[i].(type) {
-		case absent:
-		case string:
-			*dst = v
-		default:
-			return header{}, fmt.Errorf("%w: header alg, kid and typ must be strings", ErrMalformed)
-		}
 	}
 	return h, nil
 }

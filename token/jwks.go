@@ -44,9 +44,8 @@ func (k *Key) JWK() (JWK, bool) {
 		if err != nil {
 			return JWK{}, false // unreachable: the curve was checked on load
 		}
-		b := pt.Bytes()
-		size := (len(b) - 1) / 2
-		j.KeyType, j.Curve, j.X, j.Y = "EC", "P-256", b64(b[1:1+size]), b64(b[1+size:])
+		b := pt.Bytes() // P-256: 32 bytes each
+		j.KeyType, j.Curve, j.X, j.Y = "EC", "P-256", b64(b[1:33]), b64(b[33:])
 	case *rsa.PublicKey:
 		j.KeyType, j.N, j.E = "RSA", b64(p.N.Bytes()), b64(big.NewInt(int64(p.E)).Bytes())
 	default:

@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Key limits.
@@ -79,37 +80,26 @@ func (k *Key) sign(input string) ([]byte, error) {
 // from crypto/rand, base64url). Ed25519, P-256, 2048-bit RSA or a 32-byte
 // HMAC secret, by algorithm.
 func GenerateKey(alg Algorithm) (*Key, error) {
-	kid, err := randomID()
-	if err != nil {
-		return nil, err
-	}
+	var priv crypto.Signer
+	var err error
 	switch alg {
 	case EdDSA:
-		_, priv, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, fmt.Errorf("token: generate Ed25519 key: %w", err)
-		}
-		return newKey(kid, EdDSA, priv, priv.Public())
+		_, priv, err = ed25519.GenerateKey(rand.Reader)
 	case ES256:
-		priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			return nil, fmt.Errorf("token: generate P-256 key: %w", err)
-		}
-		return newKey(kid, ES256, priv, &priv.PublicKey)
+		priv, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	case RS256:
-		priv, err := rsa.GenerateKey(rand.Reader, MinRSABits)
-		if err != nil {
-			return nil, fmt.Errorf("token: generate RSA key: %w", err)
-		}
-		return newKey(kid, RS256, priv, &priv.PublicKey)
+		priv, err = rsa.GenerateKey(rand.Reader, MinRSABits)
 	case HS256:
 		secret := make([]byte, MinHMACSecret)
-		if _, err := rand.Read(secret); err != nil {
-			return nil, fmt.Errorf("token: generate HMAC secret: %w", err)
-		}
-		return newKey(kid, HS256, secret, secret)
+		_, _ = rand.Read(secret) // never fails (crypto/rand, Go 1.24)
+		return NewHMACKey(randomID(), secret)
+	default:
+		return nil, fmt.Errorf("%w: unsupported algorithm %q", ErrInvalidKey, alg)
 	}
-	return nil, fmt.Errorf("%w: unsupported algorithm %q", ErrInvalidKey, alg)
+	if err != nil {
+		return nil, fmt.Errorf("token: generate %s key: %w", alg, err)
+	}
+	return newPublicKey(randomID(), priv, priv.Public())
 }
 
 // NewHMACKey returns an HS256 key holding a copy of secret, which must be at
@@ -130,10 +120,7 @@ func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 	if err := checkKID(kid); err != nil {
 		return nil, err
 	}
-	h, err := json.Marshal(map[string]string{"alg": string(alg), "kid": kid, "typ": "at+jwt"})
-	if err != nil {
-		return nil, fmt.Errorf("%w: encode header: %v", ErrInvalidKey, err)
-	}
+	h, _ := json.Marshal(map[string]string{"alg": string(alg), "kid": kid, "typ": "at+jwt"}) // strings always encode
 	m := &material{sign: sign, verify: verify}
 	return &Key{
 		id:     kid,
@@ -143,45 +130,46 @@ func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 	}, nil
 }
 
-// algorithmOf returns the algorithm of a public key: EdDSA for Ed25519,
+// newPublicKey builds the key of the public key pub, which signs with priv
+// unless that is nil. The algorithm follows from pub: EdDSA for Ed25519,
 // ES256 for P-256 and RS256 for RSA of at least MinRSABits. Any other key
 // is ErrInvalidKey.
-func algorithmOf(pub crypto.PublicKey) (Algorithm, error) {
+func newPublicKey(kid string, priv any, pub crypto.PublicKey) (*Key, error) {
+	var alg Algorithm
 	switch p := pub.(type) {
 	case ed25519.PublicKey:
-		if len(p) == ed25519.PublicKeySize {
-			return EdDSA, nil
+		if len(p) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("%w: Ed25519 public key of %d bytes", ErrInvalidKey, len(p))
 		}
-		return "", fmt.Errorf("%w: Ed25519 public key of %d bytes", ErrInvalidKey, len(p))
+		alg = EdDSA
 	case *ecdsa.PublicKey:
-		if p.Curve == elliptic.P256() {
-			return ES256, nil
+		if p.Curve != elliptic.P256() {
+			return nil, fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
 		}
-		return "", fmt.Errorf("%w: ECDSA key is not on P-256", ErrInvalidKey)
+		alg = ES256
 	case *rsa.PublicKey:
-		if p.N.BitLen() >= MinRSABits {
-			return RS256, nil
+		if p.N.BitLen() < MinRSABits {
+			return nil, fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
 		}
-		return "", fmt.Errorf("%w: RSA key shorter than %d bits", ErrInvalidKey, MinRSABits)
+		alg = RS256
+	default:
+		return nil, fmt.Errorf("%w: unsupported key type %T", ErrInvalidKey, pub)
 	}
-	return "", fmt.Errorf("%w: unsupported key type %T", ErrInvalidKey, pub)
+	return newKey(kid, alg, priv, pub)
 }
 
-// checkKID accepts 1 to 128 characters from the URL-unreserved set
-// (letters, digits, '-', '.', '_', '~'), so a kid needs no escaping in JSON
+// kidChars is the URL-unreserved set (RFC 3986 section 2.3), which a kid
+// is made of.
+const kidChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+
+// checkKID accepts 1 to 128 kidChars, so a kid needs no escaping in JSON
 // and cannot carry a path or a query.
 func checkKID(kid string) error {
 	if kid == "" || len(kid) > maxKID {
 		return fmt.Errorf("%w: kid must be 1 to %d characters", ErrInvalidKey, maxKID)
 	}
-	for i := 0; i < len(kid); i++ {
-		c := kid[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '-', c == '.', c == '_', c == '~':
-		default:
-			return fmt.Errorf("%w: kid may hold only letters, digits, '-', '.', '_' and '~'", ErrInvalidKey)
-		}
+	if strings.ContainsFunc(kid, func(r rune) bool { return !strings.ContainsRune(kidChars, r) }) {
+		return fmt.Errorf("%w: kid may hold only letters, digits, '-', '.', '_' and '~'", ErrInvalidKey)
 	}
 	return nil
 }
@@ -240,12 +228,10 @@ func (k Key) GoString() string { return k.String() }
 func (k Key) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, k.String()) }
 
 // randomID returns 128 random bits, base64url without padding (22 bytes).
-func randomID() (string, error) {
+func randomID() string {
 	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("token: read random: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24)
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // sameKey reports whether o is k: the same algorithm and the same public

@@ -3,7 +3,8 @@ package token
 import (
 	"fmt"
 	"maps"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,16 +41,11 @@ func NewKeySet(signing *Key, verifyOnly ...*Key) (*KeySet, error) {
 	if signing == nil || !signing.CanSign() {
 		return nil, fmt.Errorf("%w: the signing key must hold private material", ErrSigningKey)
 	}
-	s := &keySnapshot{signing: signing, keys: make(map[string]keyEntry, 1+len(verifyOnly))}
-	s.keys[signing.id] = keyEntry{key: signing}
+	s := &keySnapshot{signing: signing, keys: map[string]keyEntry{signing.id: {key: signing}}}
 	for _, k := range verifyOnly {
-		if !k.made() {
-			return nil, fmt.Errorf("%w: nil or zero key", ErrInvalidKey)
+		if err := s.add(k); err != nil {
+			return nil, err
 		}
-		if _, dup := s.keys[k.id]; dup {
-			return nil, fmt.Errorf("%w: %q", ErrDuplicateKey, k.id)
-		}
-		s.keys[k.id] = keyEntry{key: k.VerifyOnly()}
 	}
 	s.index()
 	ks := &KeySet{}
@@ -69,29 +65,32 @@ func (ks *KeySet) Lookup(kid string) (*Key, bool) {
 // Keys returns every key: the signing key first, then the others by kid.
 func (ks *KeySet) Keys() []*Key {
 	s := ks.state.Load()
-	out := make([]*Key, 0, len(s.keys))
+	out := []*Key{s.signing}
 	for _, e := range s.keys {
 		if e.key != s.signing {
 			out = append(out, e.key)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
-	return append([]*Key{s.signing}, out...)
+	slices.SortFunc(out[1:], func(a, b *Key) int { return strings.Compare(a.id, b.id) })
+	return out
 }
 
 // Add adds a verify-only copy of k, for example a key published ahead of
 // the rotation that will make it the signer, or another issuer's key.
 func (ks *KeySet) Add(k *Key) error {
+	return ks.update(func(s *keySnapshot) error { return s.add(k) })
+}
+
+// add puts a verify-only copy of k into s under a kid s does not hold yet.
+func (s *keySnapshot) add(k *Key) error {
 	if !k.made() {
 		return fmt.Errorf("%w: nil or zero key", ErrInvalidKey)
 	}
-	return ks.update(func(s *keySnapshot) error {
-		if _, dup := s.keys[k.id]; dup {
-			return fmt.Errorf("%w: %q", ErrDuplicateKey, k.id)
-		}
-		s.keys[k.id] = keyEntry{key: k.VerifyOnly()}
-		return nil
-	})
+	if _, dup := s.keys[k.id]; dup {
+		return fmt.Errorf("%w: %q", ErrDuplicateKey, k.id)
+	}
+	s.keys[k.id] = keyEntry{key: k.VerifyOnly()}
+	return nil
 }
 
 // Rotate makes next the signing key at now. The previous signing key stays
@@ -178,7 +177,7 @@ func (ks *KeySet) Prune(now time.Time, maxTTL time.Duration) []string {
 		}
 		return nil
 	})
-	sort.Strings(removed)
+	slices.Sort(removed)
 	return removed
 }
 

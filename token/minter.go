@@ -3,6 +3,7 @@ package token
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -66,10 +67,6 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 	if err != nil {
 		return "", Claims{}, err
 	}
-	jti, err := randomID()
-	if err != nil {
-		return "", Claims{}, err
-	}
 	aud := m.audience
 	if len(req.Audience) > 0 {
 		aud = req.Audience
@@ -81,7 +78,7 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 		Audience:   append([]string(nil), aud...),
 		ExpiresAt:  time.Unix(iat+int64(ttl/time.Second), 0).UTC(),
 		IssuedAt:   time.Unix(iat, 0).UTC(),
-		ID:         jti,
+		ID:         randomID(),
 		ClientID:   req.ClientID,
 		Scope:      req.Scope,
 		AccountSID: req.AccountSID,
@@ -122,12 +119,7 @@ func validText(s string) bool {
 
 // validAudience reports whether every value of aud is non-empty UTF-8.
 func validAudience(aud []string) bool {
-	for _, a := range aud {
-		if a == "" || !validText(a) {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(aud, func(a string) bool { return a == "" || !validText(a) })
 }
 
 // checkRequest validates req and returns the lifetime to use.

@@ -53,16 +53,10 @@ func parsePEM(kid string, data []byte, parsers map[string]func([]byte) (any, err
 		return nil, fmt.Errorf("%w: %s block does not parse", ErrInvalidKey, block.Type)
 	}
 	// A private key is a crypto.Signer, a public key is not.
-	priv, _ := parsed.(crypto.Signer)
-	pub := crypto.PublicKey(parsed)
-	if priv != nil {
-		pub = priv.Public()
+	if priv, ok := parsed.(crypto.Signer); ok {
+		return newPublicKey(kid, priv, priv.Public())
 	}
-	alg, err := algorithmOf(pub)
-	if err != nil {
-		return nil, err
-	}
-	return newKey(kid, alg, priv, pub)
+	return newPublicKey(kid, nil, parsed)
 }
 
 // MarshalPrivateKeyPEM returns the private key as a PKCS #8 "PRIVATE KEY"

@@ -99,8 +99,9 @@ func (v *Validator) Verify(raw string) (Claims, error) {
 	return w.claims(), nil
 }
 
-// parse checks the size, parses and verifies raw with golang-jwt under the
-// key its header names, and checks that the required claims are present.
+// parse checks the size, the parts and the header of raw, parses and
+// verifies it with golang-jwt under the key its header names, and checks
+// that the required claims are present.
 func (v *Validator) parse(raw string) (*wireClaims, error) {
 	if len(raw) > v.cfg.maxSize {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(raw), v.cfg.maxSize)
@@ -112,20 +113,21 @@ func (v *Validator) parse(raw string) (*wireClaims, error) {
 		}
 		return nil, fmt.Errorf("%w: line break in the token", ErrMalformed)
 	}
-	w := new(wireClaims)
-	var key *Key
-	t, err := v.parser.ParseWithClaims(raw, w, func(t *jwt.Token) (any, error) {
-		var err error
-		key, err = v.keyFor(t.Raw)
-		if err != nil {
-			return nil, err
-		}
-		return key.secret().verify, nil
-	})
-	if err != nil {
-		return nil, v.parseError(t, key, err)
+	if strings.Count(raw, ".") != 2 {
+		return nil, fmt.Errorf("%w: not three dot-separated parts", ErrMalformed)
 	}
-	if err := w.finish(t.Raw[strings.IndexByte(t.Raw, '.')+1 : strings.LastIndexByte(t.Raw, '.')]); err != nil {
+	hdr, rest, _ := strings.Cut(raw, ".")
+	payload, _, _ := strings.Cut(rest, ".")
+	key, err := v.keyFor(hdr)
+	if err != nil {
+		return nil, err
+	}
+	w := new(wireClaims)
+	t, err := v.parser.ParseWithClaims(raw, w, func(*jwt.Token) (any, error) { return key.secret().verify, nil })
+	if err != nil {
+		return nil, parseError(t, err)
+	}
+	if err := w.finish(payload); err != nil {
 		return nil, err
 	}
 	if name := w.missing(); name != "" {
@@ -134,11 +136,10 @@ func (v *Validator) parse(raw string) (*wireClaims, error) {
 	return w, nil
 }
 
-// keyFor returns the key that verifies raw, after checking its header. A
-// header byte for byte the one Mint writes for a key is that key's, with
-// one lookup and no decoding.
-func (v *Validator) keyFor(raw string) (*Key, error) {
-	part, _, _ := strings.Cut(raw, ".")
+// keyFor returns the key that verifies a token with the header part part,
+// after checking the header. A header byte for byte the one Mint writes for
+// a key is that key's, with one lookup and no decoding.
+func (v *Validator) keyFor(part string) (*Key, error) {
 	if k, ok := v.keys.byHeader(part); ok {
 		return k, nil
 	}
@@ -165,16 +166,10 @@ func (v *Validator) keyFor(raw string) (*Key, error) {
 	return k, nil
 }
 
-// parseError turns a golang-jwt parse error into this package's. The
-// header's checks come first, as they did when golang-jwt stopped before
-// asking for the key; golang-jwt's own errors are not wrapped, so callers
-// rely on this package's sentinels alone.
-func (v *Validator) parseError(t *jwt.Token, key *Key, err error) error {
-	if t != nil && t.Header != nil && key == nil {
-		if _, kerr := v.keyFor(t.Raw); kerr != nil {
-			return kerr
-		}
-	}
+// parseError turns a golang-jwt parse error into this package's.
+// golang-jwt's own errors are not wrapped, so callers rely on this
+// package's sentinels alone.
+func parseError(t *jwt.Token, err error) error {
 	switch {
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
 		return ErrSignature
