@@ -62,10 +62,9 @@ type Attempt struct {
 // RemoteHost is the default WithClientAddr function: the host of
 // r.RemoteAddr (net.SplitHostPort), with an IPv6 address reduced to its
 // /64 prefix, since one host commonly holds a whole /64, and an
-// IPv4-mapped one to its IPv4 address. Behind a reverse
-// proxy or load balancer RemoteAddr is the proxy's address, and every
-// client would share one limit: give WithClientAddr a function that reads
-// the address the proxy vouches for instead.
+// IPv4-mapped one to its IPv4 address. Behind a reverse proxy or load
+// balancer RemoteAddr is the proxy's address, and every client would
+// share one limit: see WithClientAddr.
 func RemoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

@@ -1,9 +1,6 @@
 package oauthhttp
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // LimiterOption configures a MemoryLimiter; pass them to
 // NewMemoryLimiter. Each is checked there: a bad value is an error
@@ -18,40 +15,30 @@ type limiterConfig struct {
 	now                          func() time.Time
 }
 
-// failures checks a limit of failures per window: positive, or negative
-// for none.
-func failures(name string, n int, set *int) error {
-	if n == 0 {
-		return fmt.Errorf("%w: %s: 0 failures would refuse every client; a negative number turns the limit off", ErrInvalidOption, name)
-	}
-	*set = n
-	return nil
-}
-
 // WithClientFailures sets how many failed authentications one client id
 // may have from one address per window. Default DefaultClientFailures;
 // negative is no such limit, 0 an error. Attempts whose address is ""
 // (exempt from limits by address) share one count per client id.
 func WithClientFailures(n int) LimiterOption {
-	return func(c *limiterConfig) error { return failures("WithClientFailures", n, &c.clientFailures) }
+	return func(c *limiterConfig) error {
+		return set(&c.clientFailures, n, n == 0, "WithClientFailures: 0 failures would refuse every client; a negative number turns the limit off")
+	}
 }
 
 // WithAddrFailures sets how many failed authentications one address may
 // have per window, whatever the client ids. Default DefaultAddrFailures;
 // negative is no limit by address, 0 an error.
 func WithAddrFailures(n int) LimiterOption {
-	return func(c *limiterConfig) error { return failures("WithAddrFailures", n, &c.addrFailures) }
+	return func(c *limiterConfig) error {
+		return set(&c.addrFailures, n, n == 0, "WithAddrFailures: 0 failures would refuse every client; a negative number turns the limit off")
+	}
 }
 
 // WithFailureWindow sets the period the limits are counted over. Default
 // DefaultFailureWindow; it must be positive.
 func WithFailureWindow(d time.Duration) LimiterOption {
 	return func(c *limiterConfig) error {
-		if d <= 0 {
-			return fmt.Errorf("%w: WithFailureWindow: the window must be positive", ErrInvalidOption)
-		}
-		c.window = d
-		return nil
+		return set(&c.window, d, d <= 0, "WithFailureWindow: the window must be positive")
 	}
 }
 
@@ -63,11 +50,7 @@ func WithFailureWindow(d time.Duration) LimiterOption {
 // few sampled at random, so the most attacked keys stay.
 func WithLimiterKeys(n int) LimiterOption {
 	return func(c *limiterConfig) error {
-		if n <= 0 {
-			return fmt.Errorf("%w: WithLimiterKeys: the bound must be positive", ErrInvalidOption)
-		}
-		c.maxKeys = n
-		return nil
+		return set(&c.maxKeys, n, n <= 0, "WithLimiterKeys: the bound must be positive")
 	}
 }
 
@@ -78,11 +61,7 @@ func WithLimiterKeys(n int) LimiterOption {
 // attempt still held back then is refused, with Retry-After 1.
 func WithMaxWait(d time.Duration) LimiterOption {
 	return func(c *limiterConfig) error {
-		if d <= 0 {
-			return fmt.Errorf("%w: WithMaxWait: the bound must be positive", ErrInvalidOption)
-		}
-		c.maxWait = d
-		return nil
+		return set(&c.maxWait, d, d <= 0, "WithMaxWait: the bound must be positive")
 	}
 }
 
@@ -90,11 +69,5 @@ func WithMaxWait(d time.Duration) LimiterOption {
 // time.Now. Give the service's clock (oauthapp.Service.Now) so that both
 // agree; New does so for the limiter it builds by default.
 func WithLimiterClock(now func() time.Time) LimiterOption {
-	return func(c *limiterConfig) error {
-		if now == nil {
-			return fmt.Errorf("%w: WithLimiterClock: nil clock", ErrInvalidOption)
-		}
-		c.now = now
-		return nil
-	}
+	return func(c *limiterConfig) error { return set(&c.now, now, now == nil, "WithLimiterClock: nil clock") }
 }

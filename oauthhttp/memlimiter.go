@@ -2,6 +2,7 @@ package oauthhttp
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 )
@@ -39,11 +40,12 @@ const (
 )
 
 // maxKeyLen bounds the bytes of a client id or address a MemoryLimiter
-// keeps: longer ones are cut. Real client ids and addresses are shorter;
-// only junk ids collide, and they share their limit. At 62, a limitKey is
-// 127 bytes: Go's maps keep keys of up to 128 bytes inline, and allocate
-// for larger ones on every insert.
-const maxKeyLen = 62
+// keeps: longer ones are cut, shorter ones padded with zero bytes. Real
+// client ids and addresses are shorter and hold no zero byte; only junk
+// ids collide, and they share their limit. At 63, a limitKey is 127
+// bytes: Go's maps keep keys of up to 128 bytes inline, and allocate for
+// larger ones on every insert.
+const maxKeyLen = 63
 
 // MemoryLimiter is the in-memory Limiter: it limits failed authentications
 // per client id and address, and per address, within one process. It
@@ -56,20 +58,14 @@ const maxKeyLen = 62
 //     to the limit of failures, then one more every window/limit. A key
 //     that used its burst recovers it in full one window after its last
 //     failure, and meanwhile gets one attempt back every window/limit.
-//   - Allow refuses (retryAfter until the next attempt comes back) only
-//     when settled failures have used the burst.
+//   - Allow refuses (retryAfter until the next attempt comes back, the
+//     longer wait of the two keys) only when settled failures have used
+//     the burst.
 //   - Otherwise it lets the attempt through if fewer attempts of the key
 //     are in flight than failures are left in its burst, so that even if
-//     all of them fail, none goes past the limit. If as many are in
-//     flight, it waits until one ends: a success leaves the failures as
-//     they were and frees a place, a failure uses one up. It waits at
-//     most WithMaxWait, or until the request's context is done.
-//
-// So a client that has not failed is never refused, however many of its
-// requests arrive together: the ones over the number of failures left
-// wait for the check of one in flight (microseconds with SHA-256). And of
-// a burst of concurrent bad requests, exactly the limit are checked; the
-// rest are refused once those have failed.
+//     all of them fail, none goes past the limit; if as many are, it
+//     waits until one ends, at most WithMaxWait or until the request's
+//     context is done.
 type MemoryLimiter struct {
 	limiterConfig
 	// client and addr are the intervals, in ns, between failures once a
@@ -90,15 +86,14 @@ type keyState struct {
 	// come yet.
 	inflight int32
 	// wake is closed when an attempt of the key ends, to wake the
-	// attempts waiting for a place; nil while none waits.
+	// attempts waiting for a place; nil while none waits. Only a key with
+	// attempts in flight has waiters.
 	wake chan struct{}
 }
 
 // idle reports whether the key holds nothing worth keeping at now: no
-// failure in its window, no attempt in flight, none waiting.
-func (k keyState) idle(now int64) bool {
-	return k.tat <= now && k.inflight == 0 && k.wake == nil
-}
+// failure in its window, no attempt in flight (so none waiting).
+func (k keyState) idle(now int64) bool { return k.tat <= now && k.inflight == 0 }
 
 // limitKey names what one count is kept for: a client id from an address
 // (byAddr false), or an address alone (byAddr true, empty client). Its
@@ -112,16 +107,13 @@ type limitKey struct {
 	addr   keyText
 }
 
-// keyText is up to maxKeyLen bytes of a client id or an address.
-type keyText struct {
-	n uint8
-	b [maxKeyLen]byte
-}
+// keyText is the first maxKeyLen bytes of a client id or an address,
+// padded with zero bytes.
+type keyText [maxKeyLen]byte
 
 // text copies the first maxKeyLen bytes of s.
-func text(s string) keyText {
-	var t keyText
-	t.n = uint8(copy(t.b[:], s))
+func text(s string) (t keyText) {
+	copy(t[:], s)
 	return t
 }
 
@@ -136,24 +128,20 @@ func NewMemoryLimiter(opts ...LimiterOption) (*MemoryLimiter, error) {
 		maxKeys:        DefaultLimiterKeys,
 		maxWait:        DefaultMaxWait,
 		now:            time.Now,
-	}}
+	}, keys: make(map[limitKey]keyState)}
 	for _, opt := range opts {
 		if err := opt(&l.limiterConfig); err != nil {
 			return nil, err
 		}
 	}
-	l.client = interval(l.clientFailures, l.window)
-	l.addr = interval(l.addrFailures, l.window)
-	l.keys = make(map[limitKey]keyState)
-	return l, nil
-}
-
-// interval is the interval of n failures per window; n < 0 is no limit.
-func interval(n int, window time.Duration) int64 {
-	if n < 0 {
-		return 0
+	interval := func(n int) int64 { // of n failures a window; n < 0 is no limit
+		if n < 0 {
+			return 0
+		}
+		return max(int64(l.window)/int64(n), 1)
 	}
-	return max(int64(window)/int64(n), 1)
+	l.client, l.addr = interval(l.clientFailures), interval(l.addrFailures)
+	return l, nil
 }
 
 // limit is one limit as it applies to an attempt: the interval, and the
@@ -177,29 +165,23 @@ func (l *MemoryLimiter) limits(a Attempt) (out [2]limit, n int) {
 	return out, n
 }
 
-// Allow refuses an attempt whose client id from its address, or whose
-// address, has used its failures; retryAfter is the longer wait of the
-// two. It lets the attempt through when, under each key, the attempts in
-// flight could not use up the failures left, and otherwise waits for one
-// of them to end (see MemoryLimiter).
+// Allow implements Limiter by the rule of MemoryLimiter.
 func (l *MemoryLimiter) Allow(ctx context.Context, a Attempt) (time.Duration, bool) {
 	lim, n := l.limits(a)
-	var timeout <-chan time.Time
+	var stop <-chan struct{}
 	for {
 		wait, wake := l.try(lim[:n])
 		if wake == nil {
 			return wait, wait == 0
 		}
-		if timeout == nil {
-			t := time.NewTimer(l.maxWait)
-			defer t.Stop()
-			timeout = t.C
+		if stop == nil {
+			ctx, cancel := context.WithTimeout(ctx, l.maxWait)
+			defer cancel()
+			stop = ctx.Done()
 		}
 		select {
 		case <-wake:
-		case <-ctx.Done():
-			return time.Second, false
-		case <-timeout:
+		case <-stop:
 			return time.Second, false
 		}
 	}
@@ -217,14 +199,16 @@ func (l *MemoryLimiter) try(lim []limit) (wait time.Duration, wake chan struct{}
 	for i, x := range lim {
 		k := l.keys[x.k]
 		refuse = max(refuse, k.tat-now-(int64(l.window)-x.interval))
-		if full < 0 && int64(k.inflight) >= l.left(x.interval, k.tat, now) {
+		// The failures left before the burst is spent.
+		left := (int64(l.window) - max(k.tat-now, 0)) / x.interval
+		if full < 0 && int64(k.inflight) >= left {
 			full = i
 		}
 	}
-	if refuse > 0 {
+	switch {
+	case refuse > 0:
 		return time.Duration(refuse), nil
-	}
-	if full >= 0 {
+	case full >= 0: // a key that has attempts in flight, so is in the map
 		k := l.keys[lim[full].k]
 		if k.wake == nil {
 			k.wake = make(chan struct{})
@@ -243,13 +227,7 @@ func (l *MemoryLimiter) try(lim []limit) (wait time.Duration, wake chan struct{}
 	return 0, nil
 }
 
-// left is how many failures, at the given interval, a key whose settled
-// failures stand at tat may still have at now before its burst is spent.
-func (l *MemoryLimiter) left(interval, tat, now int64) int64 {
-	return (int64(l.window) - max(tat-now, 0)) / interval
-}
-
-// Done ends an attempt: it counts a failure when failed, frees the
+// Done implements Limiter: it counts a failure when failed, frees the
 // attempt's place, and wakes the attempts waiting for one. A key with
 // nothing left to keep is forgotten.
 func (l *MemoryLimiter) Done(_ context.Context, a Attempt, failed bool) {
@@ -293,22 +271,22 @@ func (l *MemoryLimiter) makeRoom(now int64) {
 			}
 		}
 	}
-	for len(l.keys) >= l.maxKeys {
-		var victim limitKey
-		oldest, n := int64(0), 0
-		for k, st := range l.keys {
-			if n == 0 || st.tat < oldest {
-				victim, oldest = k, st.tat
-			}
-			if n++; n == 8 {
-				break
-			}
-		}
-		if w := l.keys[victim].wake; w != nil {
-			close(w)
-		}
-		delete(l.keys, victim)
+	if len(l.keys) < l.maxKeys {
+		return
 	}
+	victim, oldest, sample := limitKey{}, int64(math.MaxInt64), 8
+	for k, st := range l.keys {
+		if st.tat < oldest {
+			victim, oldest = k, st.tat
+		}
+		if sample--; sample == 0 {
+			break
+		}
+	}
+	if w := l.keys[victim].wake; w != nil {
+		close(w)
+	}
+	delete(l.keys, victim)
 }
 
 // Len returns how many keys ((client id, address) pairs and addresses)

@@ -55,17 +55,9 @@ func defaults() config {
 // WithRealm sets the realm named in WWW-Authenticate challenges: printable
 // ASCII without '"' or '\'. Default: DefaultRealm.
 func WithRealm(realm string) Option {
+	bad := realm == "" || strings.ContainsFunc(realm, func(r rune) bool { return r < 0x20 || r > 0x7e || r == '"' || r == '\\' })
 	return func(c *config) error {
-		for i := 0; i < len(realm); i++ {
-			if b := realm[i]; b < 0x20 || b > 0x7e || b == '"' || b == '\\' {
-				return fmt.Errorf("%w: WithRealm: realm must be printable ASCII without quotes or backslashes", ErrInvalidOption)
-			}
-		}
-		if realm == "" {
-			return fmt.Errorf("%w: WithRealm: empty realm", ErrInvalidOption)
-		}
-		c.realm = realm
-		return nil
+		return set(&c.realm, realm, bad, "WithRealm: realm must be printable ASCII without quotes or backslashes, and not empty")
 	}
 }
 
@@ -76,11 +68,7 @@ func WithRealm(realm string) Option {
 // catalog), so that every token it mints can be introspected and revoked.
 func WithMaxBodyBytes(n int) Option {
 	return func(c *config) error {
-		if n < 512 || n > 1<<20 {
-			return fmt.Errorf("%w: WithMaxBodyBytes: %d outside 512..1048576", ErrInvalidOption, n)
-		}
-		c.maxBody = n
-		return nil
+		return set(&c.maxBody, n, n < 512 || n > 1<<20, "WithMaxBodyBytes: outside 512..1048576")
 	}
 }
 
@@ -116,13 +104,7 @@ func WithRegion(region string) Option {
 // error behind a 500, for one). It never receives a secret or a token.
 // Default: discard.
 func WithLogger(logger *slog.Logger) Option {
-	return func(c *config) error {
-		if logger == nil {
-			return fmt.Errorf("%w: WithLogger: nil logger", ErrInvalidOption)
-		}
-		c.logger = logger
-		return nil
-	}
+	return func(c *config) error { return set(&c.logger, logger, logger == nil, "WithLogger: nil logger") }
 }
 
 // WithUnknownRoute sets what Protect does with a request whose route is
@@ -131,30 +113,17 @@ func WithLogger(logger *slog.Logger) Option {
 // http.NotFoundHandler(), a 404. A deployment that would rather not tell
 // unknown routes from forbidden ones can answer 403 here.
 func WithUnknownRoute(h http.Handler) Option {
-	return func(c *config) error {
-		if h == nil {
-			return fmt.Errorf("%w: WithUnknownRoute: nil handler", ErrInvalidOption)
-		}
-		c.unknownRoute = h
-		return nil
-	}
+	return func(c *config) error { return set(&c.unknownRoute, h, h == nil, "WithUnknownRoute: nil handler") }
 }
 
 // WithLimiter sets the limiter of failed client authentications at the
 // token, introspection and revocation endpoints (see Limiter). Default: a
-// MemoryLimiter with its defaults, which allows
-// DefaultClientFailures per client id from one address and
-// DefaultAddrFailures per address in each DefaultFailureWindow, reading the service's clock
-// (oauthapp.Service.Now), so it follows a test's fake clock as well. A
-// deployment with several processes behind one address gives its own.
+// MemoryLimiter with its defaults (DefaultClientFailures and so on),
+// reading the service's clock (oauthapp.Service.Now), so it follows a
+// test's fake clock as well. A deployment with several processes behind
+// one address gives its own.
 func WithLimiter(l Limiter) Option {
-	return func(c *config) error {
-		if l == nil {
-			return fmt.Errorf("%w: WithLimiter: nil limiter", ErrInvalidOption)
-		}
-		c.limiter = l
-		return nil
-	}
+	return func(c *config) error { return set(&c.limiter, l, l == nil, "WithLimiter: nil limiter") }
 }
 
 // WithClientAddr sets how a request's origin is named for the limiter
@@ -164,13 +133,7 @@ func WithLimiter(l Limiter) Option {
 // the proxy vouches for (the entry your own proxy appends to
 // X-Forwarded-For, not one the client could have written).
 func WithClientAddr(addr func(r *http.Request) string) Option {
-	return func(c *config) error {
-		if addr == nil {
-			return fmt.Errorf("%w: WithClientAddr: nil function", ErrInvalidOption)
-		}
-		c.clientAddr = addr
-		return nil
-	}
+	return func(c *config) error { return set(&c.clientAddr, addr, addr == nil, "WithClientAddr: nil function") }
 }
 
 // WithObserver sets the hooks that tell metrics how the endpoints are
@@ -180,6 +143,16 @@ func WithObserver(o Observer) Option {
 		c.observer = o
 		return nil
 	}
+}
+
+// set stores an option's value v in *dst, unless the value is bad: then
+// the option fails with an error wrapping ErrInvalidOption that says why.
+func set[T any](dst *T, v T, bad bool, why string) error {
+	if bad {
+		return fmt.Errorf("%w: %s", ErrInvalidOption, why)
+	}
+	*dst = v
+	return nil
 }
 
 // parseBaseURL accepts an absolute http or https URL with a host and
@@ -204,10 +177,6 @@ func parseBaseURL(s string) (*url.URL, error) {
 // "", the service's audience (oauthapp.WithAudience).
 func WithAudience(audience string) Option {
 	return func(c *config) error {
-		if audience == "" {
-			return fmt.Errorf("%w: WithAudience: empty audience", ErrInvalidOption)
-		}
-		c.audience = audience
-		return nil
+		return set(&c.audience, audience, audience == "", "WithAudience: empty audience")
 	}
 }

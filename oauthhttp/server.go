@@ -1,6 +1,7 @@
 package oauthhttp
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -83,19 +84,13 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("%w: WithRegion: %w: %q", ErrInvalidOption, oauthapp.ErrUnsupportedRegion, cfg.region)
 	}
 	issuerURL, _ := parseBaseURL(svc.Issuer())
-	base := cfg.baseURL
-	if base == nil {
-		base = issuerURL
-	}
+	base := cmp.Or(cfg.baseURL, issuerURL)
 	if base == nil {
 		return nil, ErrNoBaseURL
 	}
 	// The metadata lives at the issuer's host when the issuer is a URL
 	// (RFC 8414 section 3.1), else at the base URL's.
-	metaAt := issuerURL
-	if metaAt == nil {
-		metaAt = base
-	}
+	metaAt := cmp.Or(issuerURL, base)
 	return &Server{
 		svc: svc,
 		cfg: cfg,
