@@ -40,6 +40,7 @@ type KeyError struct {
 	Err error
 }
 
+// Error names the key and why it was refused.
 func (e *KeyError) Error() string { return fmt.Sprintf("keyring: key %q refused: %v", e.KID, e.Err) }
 
 // Unwrap returns Err.
