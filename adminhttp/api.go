@@ -50,6 +50,7 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 	}
 	a := &API{svc: svc, auth: auth, cfg: cfg, idem: newIdempotency(cfg.idemTTL, cfg.idemEntries), mux: http.NewServeMux()}
 	apps, app, secrets := cfg.prefix+"/OAuthApps", cfg.prefix+"/OAuthApps/{Sid}", cfg.prefix+"/OAuthApps/{Sid}/Secrets"
+	keys, key := app+"/Keys", app+"/Keys/{KeyId}"
 	for _, r := range []struct {
 		pattern string
 		h       http.Handler
@@ -61,6 +62,9 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 		{"DELETE " + app, a.handle(a.deleteApp, false)},
 		{"POST " + secrets, a.handle(a.rotateSecret, true)},
 		{"GET " + secrets, a.handle(a.listSecrets, false)},
+		{"POST " + keys, a.handle(a.addKey, false)},
+		{"GET " + keys, a.handle(a.listKeys, false)},
+		{"DELETE " + key, a.handle(a.removeKey, false)},
 		{"GET " + a.OpenAPIPath(), http.HandlerFunc(a.serveOpenAPI)},
 	} {
 		a.mux.Handle(r.pattern, r.h)
@@ -69,6 +73,7 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 	// Any other method on the API's paths: 405 as a problem, with Allow.
 	for _, r := range []struct{ path, allow string }{
 		{apps, "GET, HEAD, POST"}, {app, "DELETE, GET, HEAD, POST"}, {secrets, "GET, HEAD, POST"},
+		{keys, "GET, HEAD, POST"}, {key, "DELETE"},
 	} {
 		a.mux.Handle(r.path, methodNotAllowed(r.allow))
 		a.paths = append(a.paths, r.path)
@@ -80,7 +85,9 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 
 // Register mounts the API's routes on mux: POST and GET
 // {prefix}/OAuthApps; GET, POST and DELETE {prefix}/OAuthApps/{Sid}; POST
-// and GET {prefix}/OAuthApps/{Sid}/Secrets; and GET {prefix}/openapi.json.
+// and GET {prefix}/OAuthApps/{Sid}/Secrets and {prefix}/OAuthApps/{Sid}/Keys;
+// DELETE {prefix}/OAuthApps/{Sid}/Keys/{KeyId}; and GET
+// {prefix}/openapi.json.
 // Other methods on those paths are answered 405 with Allow.
 // It panics, as ServeMux.Handle does, if mux already has a route for one
 // of these patterns.

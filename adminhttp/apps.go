@@ -44,12 +44,27 @@ func (a *API) createApp(c *call) response {
 	if in.DefaultGrace != nil {
 		n.DefaultGrace = oauthapp.Grace(seconds(*in.DefaultGrace))
 	}
+	if in.Resources != nil {
+		n.Resources = *in.Resources
+	}
+	if in.ClientKeys != nil {
+		for _, k := range *in.ClientKeys {
+			n.ClientKeys = append(n.ClientKeys, k.newClientKey())
+		}
+	}
+	if in.NoSecret != nil {
+		n.NoSecret = *in.NoSecret
+	}
 	app, sec, err := a.svc.CreateApp(c.r.Context(), c.actor, n)
 	if err != nil {
 		return a.serviceError(c, err, false)
 	}
+	shown := &sec
+	if n.NoSecret {
+		shown = nil
+	}
 	loc := a.url(a.appPath(app.SID))
-	return reply(http.StatusCreated, a.appJSON(app, &sec)).withApp(app.Version, loc)
+	return reply(http.StatusCreated, a.appJSON(app, shown)).withApp(app.Version, loc)
 }
 
 // listApps: GET {prefix}/OAuthApps?PageSize=&PageToken=.
@@ -138,10 +153,16 @@ func (a *API) updateApp(c *call) response {
 	if in.Region != nil {
 		return invalid("region", "an app stays in the region it was created in")
 	}
+	if in.ClientKeys != nil {
+		return invalid("client_keys", "client keys are added and removed at the app's Keys")
+	}
+	if in.NoSecret != nil {
+		return invalid("no_secret", "no_secret is set at creation only")
+	}
 	if in == (appBodyJSON{}) {
 		return invalid("", "the body names nothing to change")
 	}
-	u := oauthapp.AppUpdate{FriendlyName: in.FriendlyName, Description: in.Description, Permissions: in.Policy.permissions()}
+	u := oauthapp.AppUpdate{FriendlyName: in.FriendlyName, Description: in.Description, Permissions: in.Policy.permissions(), Resources: in.Resources}
 	if in.AccessTokenTTL != nil {
 		ttl := seconds(*in.AccessTokenTTL)
 		u.TokenTTL = &ttl
@@ -171,18 +192,8 @@ func (a *API) deleteApp(c *call) response {
 	if len(c.body) != 0 {
 		return invalid("", "a delete takes no body")
 	}
-	want, p := a.ifVersion(c, sid)
-	if p != nil {
+	if p := a.checkIfMatch(c, sid); p != nil {
 		return *p
-	}
-	if want != 0 {
-		app, err := a.svc.GetApp(c.r.Context(), c.actor, sid)
-		if err == nil && app.Version != want {
-			err = oauthapp.ErrVersionMismatch
-		}
-		if err != nil {
-			return a.serviceError(c, err, true)
-		}
 	}
 	if err := a.svc.DeleteApp(c.r.Context(), c.actor, sid); err != nil {
 		return a.serviceError(c, err, true)
@@ -212,6 +223,26 @@ func (a *API) rotateSecret(c *call) response {
 		return a.serviceError(c, err, true)
 	}
 	return reply(http.StatusCreated, a.appJSON(app, &sec)).withApp(app.Version, a.url(a.appPath(app.SID)+"/Secrets"))
+}
+
+// checkIfMatch checks If-Match against the app as read now, for the
+// changes whose service call takes no IfVersion (delete, adding and
+// removing a client key): a change that races another between the read
+// and the write is not caught.
+func (a *API) checkIfMatch(c *call, sid string) *response {
+	want, p := a.ifVersion(c, sid)
+	if p != nil || want == 0 {
+		return p
+	}
+	app, err := a.svc.GetApp(c.r.Context(), c.actor, sid)
+	if err == nil && app.Version != want {
+		err = oauthapp.ErrVersionMismatch
+	}
+	if err != nil {
+		p := a.serviceError(c, err, true)
+		return &p
+	}
+	return nil
 }
 
 // ifVersion reads If-Match as the version a change requires, for

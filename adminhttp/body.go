@@ -10,13 +10,16 @@ import (
 )
 
 // members lists the names a body object may hold, each with the names its
-// own object value may hold (nil when the value is not an object).
+// own object value, or each object of its array value, may hold (nil when
+// the value is neither).
 type members map[string]members
 
 var (
+	keyMembers = members{"id": nil, "algorithm": nil, "public_key": nil}
 	appMembers = members{
 		"type": nil, "region": nil, "friendly_name": nil, "description": nil,
 		"policy": {"allow": nil, "deny": nil}, "access_token_ttl": nil, "default_grace_period": nil,
+		"resources": nil, "client_keys": keyMembers, "no_secret": nil,
 	}
 	rotateMembers = members{"grace_period": nil}
 )
@@ -80,11 +83,38 @@ func walkObject(dec *json.Decoder, known members) (name string, dup bool) {
 			}
 			continue
 		}
+		if v == json.Delim('[') && sub != nil {
+			if name, dup := walkArray(dec, sub); name != "" {
+				return name, dup
+			}
+			continue
+		}
 		if !skipRest(dec, v) {
 			return "", false
 		}
 	}
 	_, _ = dec.Token() // the closing brace
+	return "", false
+}
+
+// walkArray is walkObject for each object of an array whose '[' is read.
+func walkArray(dec *json.Decoder, known members) (name string, dup bool) {
+	for dec.More() {
+		v, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		if v == json.Delim('{') {
+			if name, dup := walkObject(dec, known); name != "" {
+				return name, dup
+			}
+			continue
+		}
+		if !skipRest(dec, v) {
+			return "", false
+		}
+	}
+	_, _ = dec.Token() // the closing bracket
 	return "", false
 }
 
@@ -155,6 +185,8 @@ func jsonType(kind string) string {
 		return "an array of strings"
 	case "struct", "ptr":
 		return "an object"
+	case "bool":
+		return "true or false"
 	}
 	return "of another type"
 }

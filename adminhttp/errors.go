@@ -23,7 +23,8 @@ const (
 	// (only owner, administrator and developer may).
 	ProblemForbidden = "urn:oauthapps:problem:forbidden"
 	// ProblemNotFound (404): no OAuth app with this SID in the caller's
-	// account. An app of another account gets the same answer.
+	// account (an app of another account gets the same answer), or no
+	// client key with this id on the app.
 	ProblemNotFound = "urn:oauthapps:problem:not-found"
 	// ProblemInvalidRequest (400): the body or a parameter is malformed or
 	// breaks a rule; "field" names it.

@@ -1,7 +1,11 @@
 package adminhttp_test
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -70,4 +74,70 @@ func Example() {
 	// 201 "2"
 	// 412 application/problem+json
 	// 204
+}
+
+// An app that authenticates by private_key_jwt only: it is created with a
+// public key and no secret, given a second key, and its first key removed.
+func Example_clientKeys() {
+	key, _ := token.GenerateKey(token.EdDSA)
+	keys, _ := token.NewKeySet(key)
+	svc, _ := oauthapp.New(store.NewMemory(), keys)
+	api, _ := adminhttp.New(svc, func(*http.Request) (oauthapp.Actor, error) {
+		return oauthapp.Actor{UserSID: "42", AccountSID: "acme", Role: oauthapp.RoleOwner}, nil
+	})
+
+	call := func(method, path, body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		api.ServeHTTP(rec, req)
+		return rec
+	}
+	// publicKey is the client's public key as PEM; the client keeps the
+	// private half.
+	publicKey := func() string {
+		pub, _, _ := ed25519.GenerateKey(rand.Reader)
+		der, _ := x509.MarshalPKIXPublicKey(pub)
+		b, _ := json.Marshal(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
+		return string(b)
+	}
+
+	res := call("POST", "/v1/Account/OAuthApps", `{"friendly_name":"signer","policy":{"allow":["/demo/messaging/messages/list"]},`+
+		`"no_secret":true,"client_keys":[{"id":"2026-a","public_key":`+publicKey()+`}]}`)
+	var app struct {
+		SID          string  `json:"sid"`
+		ClientSecret *string `json:"client_secret"`
+	}
+	_ = json.Unmarshal(res.Body.Bytes(), &app)
+	fmt.Println(res.Code, app.ClientSecret == nil)
+
+	res = call("POST", "/v1/Account/OAuthApps/"+app.SID+"/Keys", `{"id":"2026-b","public_key":`+publicKey()+`}`)
+	var added struct {
+		ID        string `json:"id"`
+		Algorithm string `json:"algorithm"`
+	}
+	_ = json.Unmarshal(res.Body.Bytes(), &added)
+	fmt.Println(res.Code, added.ID, added.Algorithm, res.Header().Get("ETag"))
+
+	res = call("POST", "/v1/Account/OAuthApps/"+app.SID+"/Keys", `{"algorithm":"HS256","public_key":`+publicKey()+`}`)
+	var problem struct {
+		Field string `json:"field"`
+	}
+	_ = json.Unmarshal(res.Body.Bytes(), &problem)
+	fmt.Println(res.Code, problem.Field)
+
+	fmt.Println(call("DELETE", "/v1/Account/OAuthApps/"+app.SID+"/Keys/2026-a", "").Code)
+	var list struct {
+		Keys []struct {
+			ID string `json:"id"`
+		} `json:"keys"`
+	}
+	_ = json.Unmarshal(call("GET", "/v1/Account/OAuthApps/"+app.SID+"/Keys", "").Body.Bytes(), &list)
+	fmt.Println(len(list.Keys), list.Keys[0].ID)
+	// Output:
+	// 201 true
+	// 201 2026-b EdDSA "2"
+	// 400 algorithm
+	// 204
+	// 1 2026-b
 }

@@ -25,10 +25,15 @@ func FuzzAPI(f *testing.F) {
 	f.Add(uint8(3), ``, `*`, "")
 	f.Add(uint8(4), `{"policy":{"allow":[],"deny":null}}`, `"x"`, "")
 	f.Add(uint8(5), `[1,2]`, ``, "\x7f")
+	const pub = `-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAZfVr/qg+CLb3IxwcQYpEAVUAycJkpFHbNaQrrhysb2k=\n-----END PUBLIC KEY-----\n`
+	f.Add(uint8(6), `{"id":"k1","public_key":"`+pub+`"}`, `"1"`, "")
+	f.Add(uint8(0), `{"friendly_name":"x","policy":{"allow":["/demo/messaging/messages/list"]},"no_secret":true,"client_keys":[{"public_key":"`+pub+`","algorithm":"EdDSA"}],"resources":["https://api.example.test/a"]}`, "", "")
+	f.Add(uint8(1), `{"resources":["https://api.example.test/a"],"client_keys":[{"Id":1}]}`, "", "")
+	f.Add(uint8(8), ``, `"2"`, "")
 	keys := oauthapptest.NewKeys(f, token.EdDSA)
 	f.Fuzz(func(t *testing.T, route uint8, body, ifMatch, key string) {
 		st := store.NewMemory()
-		svc, err := oauthapp.New(st, keys)
+		svc, err := oauthapp.New(st, keys, oauthapp.WithResources("https://api.example.test/a"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,14 +42,23 @@ func FuzzAPI(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		app, _, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{"/demo/messaging/messages/list"}}})
+		app, _, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{"/demo/messaging/messages/list"}},
+			ClientKeys: []oauthapp.NewClientKey{{ID: "k0", PublicKeyPEM: fuzzKeyPEM}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		coll := api.CollectionPath()
+		// The kid to remove comes from the Idempotency-Key input, as one
+		// path segment.
+		kid := strings.ReplaceAll(key, "/", "")
+		if kid == "" {
+			kid = "k0"
+		}
 		routes := []struct{ method, path string }{
 			{"POST", coll}, {"POST", coll + "/" + app.SID}, {"POST", coll + "/" + app.SID + "/Secrets"},
 			{"DELETE", coll + "/" + app.SID}, {"GET", coll + "?" + body}, {"GET", coll + "/" + app.SID},
+			{"POST", coll + "/" + app.SID + "/Keys"}, {"GET", coll + "/" + app.SID + "/Keys"},
+			{"DELETE", coll + "/" + app.SID + "/Keys/" + kid},
 		}
 		r := routes[int(route)%len(routes)]
 		before := snapshot(t, st)
@@ -74,6 +88,12 @@ func FuzzAPI(f *testing.F) {
 		}
 	})
 }
+
+// fuzzKeyPEM is the client key of the fuzzed app.
+const fuzzKeyPEM = `-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEAZfVr/qg+CLb3IxwcQYpEAVUAycJkpFHbNaQrrhysb2k=
+-----END PUBLIC KEY-----
+`
 
 func snapshot(t *testing.T, st *store.Memory) string {
 	apps, err := st.ListApps(context.Background(), "a1", "", 100)

@@ -18,6 +18,9 @@ type call struct {
 	r     *http.Request
 	actor oauthapp.Actor
 	body  []byte
+	// fields, when set, maps service arguments onto this operation's
+	// members ahead of argumentFields.
+	fields map[string]string
 }
 
 // response is an answer, complete before anything is written, so that it

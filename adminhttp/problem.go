@@ -28,7 +28,7 @@ var problemKinds = map[string]struct {
 }{
 	ProblemUnauthenticated:      {http.StatusUnauthorized, "Not authenticated"},
 	ProblemForbidden:            {http.StatusForbidden, "Role may not manage OAuth apps"},
-	ProblemNotFound:             {http.StatusNotFound, "No such OAuth app"},
+	ProblemNotFound:             {http.StatusNotFound, "Not found"},
 	ProblemInvalidRequest:       {http.StatusBadRequest, "Invalid request"},
 	ProblemMethodNotAllowed:     {http.StatusMethodNotAllowed, "Method not allowed"},
 	ProblemUnsupportedMediaType: {http.StatusUnsupportedMediaType, "Body must be JSON"},
@@ -67,6 +67,12 @@ var argumentFields = map[string]string{
 	"TokenTTL":     "access_token_ttl",
 	"DefaultGrace": "default_grace_period",
 	"Grace":        "grace_period",
+	"Resources":    "resources",
+	"ClientKeys":   "client_keys",
+	"NoSecret":     "no_secret",
+	"ID":           "id",
+	"Algorithm":    "algorithm",
+	"PublicKeyPEM": "public_key",
 	"limit":        "PageSize",
 	"after":        "PageToken",
 }
@@ -92,10 +98,15 @@ func (a *API) serviceError(c *call, err error, onApp bool) response {
 		switch arg.Argument {
 		case "appSID":
 			return notFound()
+		case "keyID":
+			return problemResponse(ProblemNotFound, "", "the app has no client key with this id")
 		case "Actor.UserSID", "Actor.AccountSID":
 			// The authenticator's actor: not something the client can fix.
 			a.cfg.logger.ErrorContext(c.r.Context(), "adminhttp: the authenticator returned a malformed actor", "error", err)
 			return problemResponse(ProblemUnauthenticated, "", "the request's credentials were not accepted")
+		}
+		if field, ok := c.fields[arg.Argument]; ok {
+			return invalid(field, redact(arg.Error()))
 		}
 		if field, ok := argumentFields[arg.Argument]; ok {
 			return invalid(field, redact(arg.Error()))

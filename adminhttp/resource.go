@@ -28,9 +28,12 @@ type appJSON struct {
 	DateUpdated        string `json:"date_updated"`
 	ClientID           string `json:"client_id"`
 	// ClientSecret is set only in the answer that made the secret.
-	ClientSecret string    `json:"client_secret,omitempty"`
-	URL          string    `json:"url"`
-	Links        linksJSON `json:"links"`
+	ClientSecret string `json:"client_secret,omitempty"`
+	// Resources are the resource URIs (RFC 8707) the app's tokens may
+	// be issued for, sorted.
+	Resources []string  `json:"resources"`
+	URL       string    `json:"url"`
+	Links     linksJSON `json:"links"`
 }
 
 type policyJSON struct {
@@ -40,6 +43,7 @@ type policyJSON struct {
 
 type linksJSON struct {
 	Secrets string `json:"secrets"`
+	Keys    string `json:"keys"`
 }
 
 // grantType is the one OAuth grant type an app uses.
@@ -61,8 +65,9 @@ func (a *API) appJSON(app oauthapp.App, sec *secret.Secret) appJSON {
 		DateCreated:        date(app.CreatedAt),
 		DateUpdated:        date(app.UpdatedAt),
 		ClientID:           app.SID,
+		Resources:          nonNil(app.Resources),
 		URL:                a.url(a.appPath(app.SID)),
-		Links:              linksJSON{Secrets: a.url(a.appPath(app.SID) + "/Secrets")},
+		Links:              linksJSON{Secrets: a.url(a.appPath(app.SID) + "/Secrets"), Keys: a.url(a.appPath(app.SID) + "/Keys")},
 	}
 	if sec != nil {
 		j.ClientSecret = sec.Reveal()
@@ -121,6 +126,11 @@ type appBodyJSON struct {
 	Policy         *policyBodyJSON `json:"policy"`
 	AccessTokenTTL *int64          `json:"access_token_ttl"`
 	DefaultGrace   *int64          `json:"default_grace_period"`
+	Resources      *[]string       `json:"resources"`
+	// ClientKeys and NoSecret are set at creation only; keys are then
+	// added and removed at the app's Keys.
+	ClientKeys *[]keyBodyJSON `json:"client_keys"`
+	NoSecret   *bool          `json:"no_secret"`
 }
 
 type policyBodyJSON struct {

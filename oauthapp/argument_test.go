@@ -1,6 +1,10 @@
 package oauthapp_test
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"strings"
 	"testing"
@@ -19,6 +23,11 @@ func TestInvalidArgumentsNameTheArgument(t *testing.T) {
 	k := oauthapptest.New(t)
 	app := k.NewApp(permList)
 	allow := oauthapp.Permissions{Allow: []string{permList}}
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	require.NoError(t, err)
+	edPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 	long, ctrl, empty, short := strings.Repeat("x", oauthapp.MaxFriendlyNameLen+1), "a\tb", "", time.Second
 	cases := []struct {
 		want string
@@ -74,6 +83,38 @@ func TestInvalidArgumentsNameTheArgument(t *testing.T) {
 		}},
 		{"after", func() error {
 			_, err := k.Service.ListApps(ctx, k.Owner, "x", 10)
+			return err
+		}},
+		{"Resources", func() error {
+			_, _, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "x", Permissions: allow, Resources: []string{"https://unknown.example.test/"}})
+			return err
+		}},
+		{"Resources", func() error {
+			_, err := k.Service.UpdateApp(ctx, k.Owner, app.SID, oauthapp.AppUpdate{Resources: &[]string{"not a uri"}})
+			return err
+		}},
+		{"NoSecret", func() error {
+			_, _, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "x", Permissions: allow, NoSecret: true})
+			return err
+		}},
+		{"ClientKeys", func() error {
+			_, _, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "x", Permissions: allow, ClientKeys: []oauthapp.NewClientKey{{PublicKeyPEM: "nope"}}})
+			return err
+		}},
+		{"PublicKeyPEM", func() error {
+			_, err := k.Service.AddClientKey(ctx, k.Owner, app.SID, oauthapp.NewClientKey{PublicKeyPEM: "nope"})
+			return err
+		}},
+		{"Algorithm", func() error {
+			_, err := k.Service.AddClientKey(ctx, k.Owner, app.SID, oauthapp.NewClientKey{Algorithm: "HS256", PublicKeyPEM: edPEM})
+			return err
+		}},
+		{"ID", func() error {
+			_, err := k.Service.AddClientKey(ctx, k.Owner, app.SID, oauthapp.NewClientKey{ID: "has space", PublicKeyPEM: edPEM})
+			return err
+		}},
+		{"keyID", func() error {
+			_, err := k.Service.RemoveClientKey(ctx, k.Owner, app.SID, "missing")
 			return err
 		}},
 		{"Actor.AccountSID", func() error {

@@ -99,10 +99,10 @@ func (s *Service) AddClientKey(ctx context.Context, actor Actor, appSID string, 
 			return err
 		}
 		if len(a.Keys) >= MaxClientKeys {
-			return invalidArgument("the app already has %d client keys, the most it may have", MaxClientKeys)
+			return invalidArg("ClientKeys", "the app already has %d client keys, the most it may have", MaxClientKeys)
 		}
 		if slices.ContainsFunc(a.Keys, func(o store.ClientKey) bool { return o.ID == key.ID }) {
-			return invalidArgument("the app already has a client key with that kid")
+			return invalidArg("ID", "the app already has a client key with that kid")
 		}
 		a.Keys = append(slices.Clip(a.Keys), key)
 		a.UpdatedAt = now
@@ -125,7 +125,7 @@ func (s *Service) RemoveClientKey(ctx context.Context, actor Actor, appSID, keyI
 	saved, err := s.modify(ctx, actor, appSID, 0, func(a *store.App) error {
 		i := slices.IndexFunc(a.Keys, func(k store.ClientKey) bool { return k.ID == keyID })
 		if i < 0 {
-			return invalidArgument("the app has no client key with that kid")
+			return invalidArg("keyID", "the app has no client key with that kid")
 		}
 		a.Keys = slices.Delete(slices.Clone(a.Keys), i, i+1)
 		a.UpdatedAt = now
@@ -144,29 +144,35 @@ var errNoAssertionStore = fmt.Errorf("%w: the store does not keep assertion ids 
 // newClientKey checks a key to add and returns its stored form.
 func newClientKey(k NewClientKey, now time.Time) (store.ClientKey, error) {
 	if len(k.PublicKeyPEM) > maxClientKeyPEM {
-		return store.ClientKey{}, invalidArgument("client key PEM longer than %d bytes", maxClientKeyPEM)
+		return store.ClientKey{}, invalidArg("PublicKeyPEM", "client key PEM longer than %d bytes", maxClientKeyPEM)
 	}
 	pub, err := parsePublicPEM(k.PublicKeyPEM)
 	if err != nil {
-		return store.ClientKey{}, invalidArgument("client key: %v", err)
+		return store.ClientKey{}, invalidArg("PublicKeyPEM", "client key: %v", err)
 	}
 	alg := k.Algorithm
 	if alg == "" {
 		alg = defaultAlgorithm(pub)
 	}
 	if err := checkKeyAlgorithm(pub, alg); err != nil {
-		return store.ClientKey{}, invalidArgument("client key: %v", err)
+		// The key's own type or size is the PEM's fault; a named
+		// algorithm the key cannot verify is the algorithm's.
+		arg := "PublicKeyPEM"
+		if k.Algorithm != "" && errors.Is(err, errKeyAlgorithm) {
+			arg = "Algorithm"
+		}
+		return store.ClientKey{}, invalidArg(arg, "client key: %v", err)
 	}
 	id := k.ID
 	if id == "" {
 		id = thumbprint(pub)
 	}
 	if !validKeyID(id) {
-		return store.ClientKey{}, invalidArgument("client key id must be 1 to %d letters, digits, '-', '_', '.' or '~'", MaxClientKeyIDLen)
+		return store.ClientKey{}, invalidArg("ID", "client key id must be 1 to %d letters, digits, '-', '_', '.' or '~'", MaxClientKeyIDLen)
 	}
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
-		return store.ClientKey{}, invalidArgument("client key: %v", err)
+		return store.ClientKey{}, invalidArg("PublicKeyPEM", "client key: %v", err)
 	}
 	return store.ClientKey{
 		ID:        id,
@@ -205,6 +211,10 @@ func defaultAlgorithm(pub crypto.PublicKey) string {
 	return ""
 }
 
+// errKeyAlgorithm: a key that may be a client key, but not for the
+// algorithm asked.
+var errKeyAlgorithm = errors.New("the key cannot verify that algorithm")
+
 // checkKeyAlgorithm reports whether pub may verify alg.
 func checkKeyAlgorithm(pub crypto.PublicKey, alg string) error {
 	ok := false
@@ -222,7 +232,7 @@ func checkKeyAlgorithm(pub crypto.PublicKey, alg string) error {
 		return errors.New("the key must be P-256, Ed25519 or RSA")
 	}
 	if !ok {
-		return fmt.Errorf("the key cannot verify that algorithm; want one of %v for its type", clientKeyAlgs)
+		return fmt.Errorf("%w; want one of %v for its type", errKeyAlgorithm, clientKeyAlgs)
 	}
 	return nil
 }
@@ -326,7 +336,7 @@ func keyViews(keys []store.ClientKey) []ClientKeyInfo {
 // newClientKeys checks the keys of a new app; noSecret requires one.
 func (s *Service) newClientKeys(ks []NewClientKey, noSecret bool, now time.Time) ([]store.ClientKey, error) {
 	if noSecret && len(ks) == 0 {
-		return nil, invalidArgument("an app without a secret needs a client key")
+		return nil, invalidArg("NoSecret", "an app without a secret needs a client key")
 	}
 	if len(ks) == 0 {
 		return nil, nil
@@ -335,16 +345,19 @@ func (s *Service) newClientKeys(ks []NewClientKey, noSecret bool, now time.Time)
 		return nil, errNoAssertionStore
 	}
 	if len(ks) > MaxClientKeys {
-		return nil, invalidArgument("%d client keys, more than %d", len(ks), MaxClientKeys)
+		return nil, invalidArg("ClientKeys", "%d client keys, more than %d", len(ks), MaxClientKeys)
 	}
 	out := make([]store.ClientKey, 0, len(ks))
-	for _, k := range ks {
+	for i, k := range ks {
 		key, err := newClientKey(k, now)
 		if err != nil {
-			return nil, err
+			// NewApp's argument is the list; the message says which
+			// entry, and errors.As on the wrapped error still finds
+			// the entry's own member.
+			return nil, &ArgumentError{Argument: "ClientKeys", err: fmt.Errorf("client key %d: %w", i+1, err)}
 		}
 		if slices.ContainsFunc(out, func(o store.ClientKey) bool { return o.ID == key.ID }) {
-			return nil, invalidArgument("two client keys with one kid")
+			return nil, invalidArg("ClientKeys", "two client keys with one kid")
 		}
 		out = append(out, key)
 	}

@@ -118,8 +118,11 @@ func invalidToken(cause error) error {
 type ArgumentError struct {
 	// Argument is the Go name of the argument: a field of NewApp,
 	// AppUpdate or Rotation ("FriendlyName", "Description", "Region",
-	// "Permissions", "TokenTTL", "DefaultGrace", "Grace"), "Actor.UserSID",
-	// "Actor.AccountSID", or a parameter ("appSID", "limit", "after").
+	// "Permissions", "TokenTTL", "DefaultGrace", "Grace", "ClientKeys",
+	// "NoSecret", "Resources"), a field of NewClientKey ("ID",
+	// "Algorithm", "PublicKeyPEM"; "ClientKeys" when AddClientKey finds
+	// the app full), "Actor.UserSID", "Actor.AccountSID", or a parameter
+	// ("appSID", "keyID", "limit", "after").
 	Argument string
 	err      error
 }

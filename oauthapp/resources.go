@@ -53,14 +53,14 @@ func normaliseResources(uris []string) []string {
 // returns them in stored form.
 func (s *Service) newResources(uris []string) ([]string, error) {
 	if len(uris) > MaxResources {
-		return nil, invalidArgument("%d resources, more than %d", len(uris), MaxResources)
+		return nil, invalidArg("Resources", "%d resources, more than %d", len(uris), MaxResources)
 	}
 	for i, u := range uris {
 		if err := checkResource(u); err != nil {
-			return nil, invalidArgument("resource %d: %v", i+1, err)
+			return nil, invalidArg("Resources", "resource %d: %v", i+1, err)
 		}
 		if !slices.Contains(s.cfg.resources, u) {
-			return nil, invalidArgument("resource %d is not one this service serves (WithResources)", i+1)
+			return nil, invalidArg("Resources", "resource %d is not one this service serves (WithResources)", i+1)
 		}
 	}
 	return normaliseResources(uris), nil

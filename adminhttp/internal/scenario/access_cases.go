@@ -15,16 +15,23 @@ type route struct {
 	path         func(sid string) string
 	body         string
 	success      int
+	// prepare, when set, readies a fresh app for the route's success.
+	prepare func(t *testing.T, e *env, tok, sid string)
 }
 
 var routes = []route{
-	{"create", "POST", func(string) string { return apps() }, createBody("x"), 201},
-	{"list", "GET", func(string) string { return apps() }, "", 200},
-	{"fetch", "GET", appPath, "", 200},
-	{"update", "POST", appPath, `{"friendly_name":"y"}`, 200},
-	{"rotate", "POST", secretsPath, `{"grace_period":60}`, 201},
-	{"list secrets", "GET", secretsPath, "", 200},
-	{"delete", "DELETE", appPath, "", 204},
+	{"create", "POST", func(string) string { return apps() }, createBody("x"), 201, nil},
+	{"list", "GET", func(string) string { return apps() }, "", 200, nil},
+	{"fetch", "GET", appPath, "", 200, nil},
+	{"update", "POST", appPath, `{"friendly_name":"y"}`, 200, nil},
+	{"rotate", "POST", secretsPath, `{"grace_period":60}`, 201, nil},
+	{"list secrets", "GET", secretsPath, "", 200, nil},
+	{"add key", "POST", keysPath, keyBody("k", "", suiteKey.publicPEM), 201, nil},
+	{"list keys", "GET", keysPath, "", 200, nil},
+	{"remove key", "DELETE", func(sid string) string { return keyPath(sid, "k") }, "", 204, func(t *testing.T, e *env, tok, sid string) {
+		wantStatus(t, e.do(tok, "POST", keysPath(sid), keyBody("k", "", suiteKey.publicPEM)), 201)
+	}},
+	{"delete", "DELETE", appPath, "", 204, nil},
 }
 
 var accessCases = []testCase{
@@ -34,6 +41,9 @@ var accessCases = []testCase{
 			tok := e.caller(newActor(role, owner.AccountSID))
 			for _, r := range routes {
 				sid := str(e.create(t, tok, "target"), "sid")
+				if r.prepare != nil {
+					r.prepare(t, e, tok, sid)
+				}
 				before := e.eventCount()
 				res := e.do(tok, r.method, r.path(sid), r.body)
 				if res.status != r.success {

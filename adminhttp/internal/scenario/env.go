@@ -60,7 +60,7 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler, opts ...adminhtt
 		actors: make(map[string]oauthapp.Actor),
 	}
 	e.svc = oauthapptest.New(t, oauthapptest.WithStore(e.store), oauthapptest.WithClock(e.clock),
-		oauthapptest.WithServiceOptions(oauthapp.WithAudit(func(_ context.Context, ev oauthapp.Event) {
+		oauthapptest.WithServiceOptions(oauthapp.WithResources(ResourceA, ResourceB), oauthapp.WithAudit(func(_ context.Context, ev oauthapp.Event) {
 			e.mu.Lock()
 			e.events = append(e.events, ev)
 			e.mu.Unlock()

@@ -27,6 +27,8 @@ func Run(t *testing.T, wrap func(http.Handler) http.Handler) {
 		{"rotate", rotateCases},
 		{"default grace", graceCases},
 		{"secrets", secretCases},
+		{"client keys", keyCases},
+		{"resources", resourceCases},
 		{"roles and accounts", accessCases},
 		{"idempotency", idempotencyCases},
 		{"bodies", bodyCases},
