@@ -1,10 +1,9 @@
 package oauthhttp
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
-	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 )
@@ -41,26 +40,15 @@ func assertionCredentials(auth string, f *form) (credentials, *oauthError) {
 }
 
 // claimedClient returns the sub an assertion claims, unverified, or "":
-// the name the limiter counts the attempt under. Only the payload is
-// decoded, and only its sub read; the service parses the whole assertion.
+// the name the limiter counts the attempt under. The service verifies the
+// whole assertion after.
 func claimedClient(assertion string) string {
+	var c jwt.RegisteredClaims
 	if len(assertion) > oauthapp.MaxAssertionSize {
 		return ""
 	}
-	_, rest, ok := strings.Cut(assertion, ".")
-	payload, _, ok2 := strings.Cut(rest, ".")
-	if !ok || !ok2 {
+	if _, _, err := jwt.NewParser().ParseUnverified(assertion, &c); err != nil {
 		return ""
 	}
-	b, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil {
-		return ""
-	}
-	var c struct {
-		Sub string `json:"sub"`
-	}
-	if json.Unmarshal(b, &c) != nil {
-		return ""
-	}
-	return c.Sub
+	return c.Subject
 }

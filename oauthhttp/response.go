@@ -46,7 +46,6 @@ type errorBody struct {
 // writeError writes a section 5.2 error; a 401 carries the Basic
 // challenge.
 func (s *Server) writeError(w http.ResponseWriter, e *oauthError) {
-	noteCode(w, e.code)
 	if e.status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", s.basic)
 	}

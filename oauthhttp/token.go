@@ -11,21 +11,44 @@ import (
 // Token returns the token endpoint of the client credentials grant
 // (RFC 6749 section 4.4). See the package documentation for the order of
 // its checks and its error answers.
-func (s *Server) Token() http.Handler { return s.observeToken(s.serveToken) }
+func (s *Server) Token() http.Handler {
+	hook := s.cfg.observer.TokenEndpoint
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var done func(EndpointOutcome)
+		if hook != nil {
+			var ctx context.Context
+			if ctx, done = hook(r.Context()); ctx != nil {
+				r = r.WithContext(ctx)
+			}
+		}
+		body, e := s.issue(w, r)
+		if e != nil {
+			s.writeError(w, e)
+		} else {
+			writeJSON(w, http.StatusOK, body)
+		}
+		if done != nil {
+			o := EndpointOutcome{Status: http.StatusOK}
+			if e != nil {
+				o = EndpointOutcome{Status: e.status, Code: e.code}
+			}
+			done(o)
+		}
+	})
+}
 
-func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
+// issue answers a token request: the token, or the error to answer with.
+func (s *Server) issue(w http.ResponseWriter, r *http.Request) (tokenBody, *oauthError) {
 	f, e := s.readForm(w, r)
 	if e == nil {
 		e = checkGrantType(r.Header, &f)
 	}
 	if e != nil {
-		s.writeError(w, e)
-		return
+		return tokenBody{}, e
 	}
 	c, attempt, e := s.admit(r, &f)
 	if e != nil {
-		s.writeError(w, e)
-		return
+		return tokenBody{}, e
 	}
 	ctx := r.Context()
 	tok, err := s.svc.IssueToken(ctx, oauthapp.TokenRequest{
@@ -39,10 +62,9 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	})
 	s.done(ctx, attempt, err)
 	if err != nil {
-		s.writeError(w, s.tokenError(ctx, err))
-		return
+		return tokenBody{}, s.tokenError(ctx, err)
 	}
-	writeJSON(w, http.StatusOK, tokenBody{tok.AccessToken, tok.TokenType, tok.ExpiresIn, tok.Scope})
+	return tokenBody{tok.AccessToken, tok.TokenType, tok.ExpiresIn, tok.Scope}, nil
 }
 
 // checkGrantType comes before client authentication: a request for

@@ -210,8 +210,6 @@ func (k *Key) VerifyOnly() *Key {
 }
 
 // String describes the key by kid and algorithm, never by its material.
-// Printing a Key by value goes through the same method, so the fields are
-// never reached by reflection either.
 func (k Key) String() string {
 	kind := "verify-only"
 	if k.CanSign() {
@@ -220,11 +218,8 @@ func (k Key) String() string {
 	return fmt.Sprintf("token.Key{kid: %q, alg: %s, %s}", k.id, k.alg, kind)
 }
 
-// GoString is String, so %#v cannot reach the private fields.
-func (k Key) GoString() string { return k.String() }
-
-// Format prints String for every verb, so no fmt verb (%v, %+v, %x, ...)
-// prints private material.
+// Format prints String for every verb, so no fmt verb (%v, %+v, %#v, %x,
+// ...) prints private material or reaches the fields by reflection.
 func (k Key) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, k.String()) }
 
 // randomID returns 128 random bits, base64url without padding (22 bytes).
