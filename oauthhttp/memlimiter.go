@@ -7,19 +7,14 @@ import (
 	"time"
 )
 
-// Defaults of a MemoryLimiter; its options (LimiterOption) change them.
-//
-// A client secret is 280 random bits, so no limit here stands between an
-// attacker and a guess; the limits bound the hash work, audit noise and
-// log volume a stream of bad credentials causes. A client that fails ten
-// times a minute is misconfigured and will not succeed by retrying, so
-// DefaultClientFailures holds nobody back who could get in. It counts per
-// client id and address together: a client id is no secret (it is in
-// every token), so a limit by client id alone would let anyone who knows
-// one lock its owner out. One address may carry several clients (a NAT, a
-// deployment running many apps), hence the higher DefaultAddrFailures,
-// which bounds the hash work one address can cause whatever client ids
-// it tries.
+// Defaults of a MemoryLimiter. A client secret is 280 random bits, so no
+// limit stands between an attacker and a guess; the limits bound the hash
+// work, audit noise and logs that bad credentials cause. A client that
+// fails ten times a minute is misconfigured and will not succeed by
+// retrying. The count is per client id and address together, since a
+// client id is no secret and a limit by id alone would let anyone lock its
+// owner out; one address may carry many clients (a NAT), hence the higher
+// limit per address.
 const (
 	// DefaultClientFailures is how many failed authentications one
 	// client id may have from one address per DefaultFailureWindow.
@@ -27,45 +22,95 @@ const (
 	// DefaultAddrFailures is how many failed authentications one address
 	// may have per DefaultFailureWindow, whatever the client ids.
 	DefaultAddrFailures = 30
-	// DefaultFailureWindow is the window the failure limits are counted
-	// over.
+	// DefaultFailureWindow is the window the limits are counted over.
 	DefaultFailureWindow = time.Minute
-	// DefaultMaxWait bounds how long Allow holds an attempt back while
-	// attempts of the same key are in flight.
+	// DefaultMaxWait bounds how long Allow holds an attempt back.
 	DefaultMaxWait = 10 * time.Second
-	// DefaultLimiterKeys bounds the (client id, address) pairs and
-	// addresses a MemoryLimiter tracks at once: about 200 bytes each,
-	// whatever the requests held.
+	// DefaultLimiterKeys bounds the keys a MemoryLimiter tracks: about
+	// 200 bytes each.
 	DefaultLimiterKeys = 100_000
 )
 
-// maxKeyLen bounds the bytes of a client id or address a MemoryLimiter
-// keeps: longer ones are cut, shorter ones padded with zero bytes. Real
-// client ids and addresses are shorter and hold no zero byte; only junk
-// ids collide, and they share their limit. At 63, a limitKey is 127
-// bytes: Go's maps keep keys of up to 128 bytes inline, and allocate for
-// larger ones on every insert.
-const maxKeyLen = 63
+// LimiterOption configures a MemoryLimiter. A bad value makes
+// NewMemoryLimiter fail with an error wrapping ErrInvalidOption.
+type LimiterOption func(*limiterConfig) error
 
-// MemoryLimiter is the in-memory Limiter: it limits failed authentications
-// per client id and address, and per address, within one process. It
-// starts no goroutine; memory is bounded by WithLimiterKeys, and a key whose
-// failures have all aged out of the window, with no attempt in flight, is
-// forgotten.
+type limiterConfig struct {
+	clientFailures, addrFailures int
+	window, maxWait              time.Duration
+	maxKeys                      int
+	now                          func() time.Time
+}
+
+// WithClientFailures sets how many failed authentications one client id
+// may have from one address per window. Default DefaultClientFailures;
+// negative is no such limit, 0 an error. Attempts whose address is ""
+// share one count per client id.
+func WithClientFailures(n int) LimiterOption {
+	return func(c *limiterConfig) error {
+		return set(&c.clientFailures, n, n == 0, "WithClientFailures: 0 failures would refuse every client; a negative number turns the limit off")
+	}
+}
+
+// WithAddrFailures sets how many failed authentications one address may
+// have per window, whatever the client ids. Default DefaultAddrFailures;
+// negative is no limit by address, 0 an error.
+func WithAddrFailures(n int) LimiterOption {
+	return func(c *limiterConfig) error {
+		return set(&c.addrFailures, n, n == 0, "WithAddrFailures: 0 failures would refuse every client; a negative number turns the limit off")
+	}
+}
+
+// WithFailureWindow sets the period the limits are counted over. Default
+// DefaultFailureWindow; it must be positive.
+func WithFailureWindow(d time.Duration) LimiterOption {
+	return func(c *limiterConfig) error {
+		return set(&c.window, d, d <= 0, "WithFailureWindow: the window must be positive")
+	}
+}
+
+// WithLimiterKeys bounds the keys ((client id, address) pairs and
+// addresses) tracked at once. Default DefaultLimiterKeys; it must be
+// positive. A key is forgotten once nothing is pending on it; when the
+// bound is reached all the same, a new key takes the place of the one with
+// the fewest pending failures among a few sampled, so the most attacked
+// keys stay.
+func WithLimiterKeys(n int) LimiterOption {
+	return func(c *limiterConfig) error {
+		return set(&c.maxKeys, n, n <= 0, "WithLimiterKeys: the bound must be positive")
+	}
+}
+
+// WithMaxWait bounds how long Allow holds an attempt back for attempts in
+// flight of the same key; an attempt still held back then is refused with
+// Retry-After 1. Default DefaultMaxWait; it must be positive. With the
+// default SHA-256 hasher a check ends in microseconds: only a pile-up of
+// slow checks reaches it.
+func WithMaxWait(d time.Duration) LimiterOption {
+	return func(c *limiterConfig) error {
+		return set(&c.maxWait, d, d <= 0, "WithMaxWait: the bound must be positive")
+	}
+}
+
+// WithLimiterClock sets the clock the windows are counted on. Default
+// time.Now; give the service's (oauthapp.Service.Now) so both agree, as
+// New does for the limiter it builds.
+func WithLimiterClock(now func() time.Time) LimiterOption {
+	return func(c *limiterConfig) error { return set(&c.now, now, now == nil, "WithLimiterClock: nil clock") }
+}
+
+// MemoryLimiter is the in-memory Limiter of one process. It starts no
+// goroutine, and its memory is bounded by WithLimiterKeys.
 //
 // The rule, for each key (a client id from an address, and an address):
-//   - Settled failures are a generic cell rate algorithm: a burst of up
-//     to the limit of failures, then one more every window/limit. A key
-//     that used its burst recovers it in full one window after its last
-//     failure, and meanwhile gets one attempt back every window/limit.
-//   - Allow refuses (retryAfter until the next attempt comes back, the
-//     longer wait of the two keys) only when settled failures have used
-//     the burst.
-//   - Otherwise it lets the attempt through if fewer attempts of the key
-//     are in flight than failures are left in its burst, so that even if
-//     all of them fail, none goes past the limit; if as many are, it
-//     waits until one ends, at most WithMaxWait or until the request's
-//     context is done.
+// settled failures follow a generic cell rate algorithm, a burst of up to
+// the limit, then one more every window/limit, the whole burst back one
+// window after the last failure. Allow refuses (the longer wait of the two
+// keys) only when settled failures have used the burst. Otherwise it lets
+// the attempt through if fewer attempts of the key are in flight than
+// failures are left in the burst, so that even if all fail none goes past
+// the limit; else it waits for one to end, at most WithMaxWait or until
+// the request's context is done.
 type MemoryLimiter struct {
 	limiterConfig
 	// client and addr are the intervals, in ns, between failures once a
@@ -82,44 +127,29 @@ type keyState struct {
 	// tat is the theoretical arrival time of the settled failures, Unix
 	// ns: the burst is spent while tat-now > window-interval.
 	tat int64
-	// inflight counts the attempts Allow let through whose Done has not
-	// come yet.
+	// inflight counts the attempts let through whose Done has not come.
 	inflight int32
-	// wake is closed when an attempt of the key ends, to wake the
-	// attempts waiting for a place; nil while none waits. Only a key with
-	// attempts in flight has waiters.
+	// wake is closed when an attempt of the key ends, to wake those
+	// waiting for a place; nil while none waits.
 	wake chan struct{}
 }
 
-// idle reports whether the key holds nothing worth keeping at now: no
-// failure in its window, no attempt in flight (so none waiting).
+// idle reports whether the key holds nothing worth keeping at now.
 func (k keyState) idle(now int64) bool { return k.tat <= now && k.inflight == 0 }
 
-// limitKey names what one count is kept for: a client id from an address
-// (byAddr false), or an address alone (byAddr true, empty client). Its
-// text is held in arrays, not strings: a map key holding the request's
-// strings would keep the whole request alive (a form value is a slice of
-// the body, secret included), and Go replaces a string key on every
-// assignment to it, so even copies made once would not stay.
+// limitKey names one count: a client id from an address, or (byAddr) an
+// address alone. Its text is held in arrays: a string taken from the
+// request would keep the whole body alive, secret included (Go replaces a
+// string map key on every assignment). At 63 bytes of each, a limitKey is
+// 127 bytes, which Go's maps keep inline. Longer ids and addresses are
+// cut: only junk ones are that long, and they share their limit.
 type limitKey struct {
-	byAddr bool
-	client keyText
-	addr   keyText
+	byAddr       bool
+	client, addr [63]byte
 }
 
-// keyText is the first maxKeyLen bytes of a client id or an address,
-// padded with zero bytes.
-type keyText [maxKeyLen]byte
-
-// text copies the first maxKeyLen bytes of s.
-func text(s string) (t keyText) {
-	copy(t[:], s)
-	return t
-}
-
-// NewMemoryLimiter returns a MemoryLimiter: with no options, the
-// defaults above on the wall clock. A bad option is an error wrapping
-// ErrInvalidOption.
+// NewMemoryLimiter returns a MemoryLimiter with the defaults above on the
+// wall clock, as opts change them.
 func NewMemoryLimiter(opts ...LimiterOption) (*MemoryLimiter, error) {
 	l := &MemoryLimiter{limiterConfig: limiterConfig{
 		clientFailures: DefaultClientFailures,
@@ -144,8 +174,7 @@ func NewMemoryLimiter(opts ...LimiterOption) (*MemoryLimiter, error) {
 	return l, nil
 }
 
-// limit is one limit as it applies to an attempt: the interval, and the
-// key it is counted under.
+// limit is one limit as it applies to an attempt.
 type limit struct {
 	interval int64
 	k        limitKey
@@ -154,12 +183,16 @@ type limit struct {
 // limits returns the limits that apply to a: those set, with something to
 // key on.
 func (l *MemoryLimiter) limits(a Attempt) (out [2]limit, n int) {
+	var k limitKey
+	copy(k.addr[:], a.Addr)
 	if l.client != 0 && a.ClientID != "" {
-		out[n] = limit{l.client, limitKey{client: text(a.ClientID), addr: text(a.Addr)}}
+		out[n] = limit{l.client, k}
+		copy(out[n].k.client[:], a.ClientID)
 		n++
 	}
 	if l.addr != 0 && a.Addr != "" {
-		out[n] = limit{l.addr, limitKey{byAddr: true, addr: text(a.Addr)}}
+		k.byAddr = true
+		out[n] = limit{l.addr, k}
 		n++
 	}
 	return out, n
@@ -199,8 +232,7 @@ func (l *MemoryLimiter) try(lim []limit) (wait time.Duration, wake chan struct{}
 	for i, x := range lim {
 		k := l.keys[x.k]
 		refuse = max(refuse, k.tat-now-(int64(l.window)-x.interval))
-		// The failures left before the burst is spent.
-		left := (int64(l.window) - max(k.tat-now, 0)) / x.interval
+		left := (int64(l.window) - max(k.tat-now, 0)) / x.interval // failures left in the burst
 		if full < 0 && int64(k.inflight) >= left {
 			full = i
 		}
@@ -208,7 +240,7 @@ func (l *MemoryLimiter) try(lim []limit) (wait time.Duration, wake chan struct{}
 	switch {
 	case refuse > 0:
 		return time.Duration(refuse), nil
-	case full >= 0: // a key that has attempts in flight, so is in the map
+	case full >= 0: // a key with attempts in flight, so in the map
 		k := l.keys[lim[full].k]
 		if k.wake == nil {
 			k.wake = make(chan struct{})
@@ -228,8 +260,7 @@ func (l *MemoryLimiter) try(lim []limit) (wait time.Duration, wake chan struct{}
 }
 
 // Done implements Limiter: it counts a failure when failed, frees the
-// attempt's place, and wakes the attempts waiting for one. A key with
-// nothing left to keep is forgotten.
+// attempt's place and wakes those waiting for one.
 func (l *MemoryLimiter) Done(_ context.Context, a Attempt, failed bool) {
 	lim, n := l.limits(a)
 	now := l.now().UnixNano()
@@ -256,11 +287,9 @@ func (l *MemoryLimiter) Done(_ context.Context, a Attempt, failed bool) {
 	}
 }
 
-// makeRoom drops the keys that hold nothing any more, once a window (once
-// a second while the map is full), and keeps the map below maxKeys: when
-// sweeping is not enough, it drops the key with the fewest pending
-// failures among a few it samples, so the most attacked keys stay. The
-// attempts waiting on a dropped key are woken to decide again.
+// makeRoom drops idle keys once a window (once a second while the map is
+// full) and keeps the map below maxKeys, evicting as WithLimiterKeys says.
+// The attempts waiting on an evicted key are woken to decide again.
 func (l *MemoryLimiter) makeRoom(now int64) {
 	full := len(l.keys) >= l.maxKeys
 	if since := now - l.lastSweep; since >= int64(l.window) || full && since >= int64(time.Second) {
@@ -289,8 +318,7 @@ func (l *MemoryLimiter) makeRoom(now int64) {
 	delete(l.keys, victim)
 }
 
-// Len returns how many keys ((client id, address) pairs and addresses)
-// the limiter tracks.
+// Len returns how many keys the limiter tracks.
 func (l *MemoryLimiter) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
