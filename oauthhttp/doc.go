@@ -12,34 +12,16 @@
 // ExampleServer_Protect show both; the command examples/tokenserver is a
 // whole server.
 //
-// The endpoints:
-//
-//   - Token is the token endpoint of the client credentials grant
-//     (RFC 6749 section 4.4). The client authenticates with HTTP Basic
-//     (client_secret_basic: client id and secret each form-encoded, as
-//     section 2.3.1 says) or with client_id and client_secret in the body
-//     (client_secret_post), never both, or with a JWT it signed with one of
-//     its app's client keys (private_key_jwt, RFC 7523 section 2.2:
-//     client_assertion_type urn:ietf:params:oauth:client-assertion-type:jwt-bearer
-//     and client_assertion, client_id optional), never with a secret as
-//     well; oauthapp.Service.AuthenticateAssertion says what the assertion
-//     must hold. A resource parameter (RFC 8707) asks for a token whose aud
-//     is that resource URI. A success is section 5.1 JSON with
-//     Cache-Control: no-store and Pragma: no-cache; an error is section 5.2
-//     JSON.
-//   - Metadata is the authorization server metadata document (RFC 8414),
-//     and JWKS the JWK Set of the service's public signing keys (RFC 7517
-//     section 5).
-//   - Introspection and Revocation are the endpoints of RFC 7662 and
-//     RFC 7009. Both authenticate the client exactly as the token endpoint
-//     does (one parser serves all three); a client introspects and revokes
-//     only its own tokens.
-//
-// Protect resolves a request's permission through the service's route
-// catalog, authorizes the token for it, for the account in the route's
-// {AccountSid} parameter and for the API's audience (WithAudience: a token
-// for another is invalid_token), and passes the oauthapp.Identity on in
-// the request context (IdentityFrom).
+// Token, the endpoint of the client credentials grant (RFC 6749 section
+// 4.4), authenticates the client with HTTP Basic (client_secret_basic, id
+// and secret each form-encoded as section 2.3.1 says), with client_id and
+// client_secret in the body (client_secret_post), or with a JWT signed by
+// one of its app's client keys (private_key_jwt, RFC 7523 section 2.2; see
+// oauthapp.Service.AuthenticateAssertion), never two of them; a resource
+// parameter (RFC 8707) asks for a token for that resource. Introspection
+// (RFC 7662) and Revocation (RFC 7009) authenticate the client the same
+// way and act on its own tokens only. Metadata (RFC 8414) and JWKS (RFC
+// 7517) publish the server's description and public keys.
 //
 // # Token endpoint errors
 //
@@ -68,28 +50,22 @@
 //	resource malformed or not the app's       400 invalid_target
 //	scope malformed or not allowed            400 invalid_scope
 //
-// A 401 always carries WWW-Authenticate: Basic realm="...", as RFC 9110
-// section 15.5.2 asks of every 401. A parameter sent without a value counts
-// as omitted (RFC 6749 section 3.2); unknown parameters are ignored, and
-// the URL's query is not read at all, even when it would not parse: the
-// parameters travel in the body (sections 2.3.1 and 4.4.2), and the
-// endpoint's own URL may carry a query (section 3.2). An invalid_scope description names the permission that was
-// refused, and only when it is a well-formed permission, so it can never
-// repeat a secret; no other description repeats anything from the request.
+// A 401 always carries WWW-Authenticate: Basic realm="..." (RFC 9110
+// section 15.5.2). A parameter sent without a value counts as omitted (RFC
+// 6749 section 3.2), unknown ones are ignored, and the URL's query is not
+// read at all: the parameters travel in the body. An invalid_scope
+// description names the refused permission, only when it is well-formed,
+// so it can never repeat a secret; no other description repeats anything
+// from the request.
 //
 // # Failed authentications
 //
 // The token, introspection and revocation endpoints ask a Limiter before
-// the service verifies a secret, and tell it afterwards whether the
-// service answered invalid_client. By default a MemoryLimiter allows 10
-// failures a minute per client id from one address and 30 per address
-// (see its constants for why), on the service's clock; beyond that a
-// request is answered 429 temporarily_unavailable with Retry-After, before
-// any hash work. Only failures refuse: a client that has not failed gets
-// no 429 however many requests it sends at once (Limiter says how
-// concurrent attempts are counted). Behind a reverse proxy, WithClientAddr
-// must name the real client address, or every client shares the proxy's
-// limit.
+// the service verifies credentials, and answer 429 temporarily_unavailable
+// with Retry-After, before any hash work, once a client has failed too
+// often (by default a MemoryLimiter: 10 failures a minute per client id
+// and address, 30 per address). Only failures count. Behind a reverse
+// proxy, WithClientAddr must name the real client address.
 //
 // # Bearer errors
 //

@@ -40,18 +40,6 @@ type config struct {
 	observer     Observer
 }
 
-// defaults is the configuration before options. The limiter is left nil:
-// New builds the default one on the service's clock unless WithLimiter
-// gave one.
-func defaults() config {
-	return config{
-		realm:        DefaultRealm,
-		logger:       slog.New(slog.DiscardHandler),
-		unknownRoute: http.NotFoundHandler(),
-		clientAddr:   RemoteHost,
-	}
-}
-
 // WithRealm sets the realm named in WWW-Authenticate challenges: printable
 // ASCII without '"' or '\'. Default: DefaultRealm.
 func WithRealm(realm string) Option {

@@ -30,16 +30,11 @@ var paramNames = [nParams]string{"grant_type", "scope", "client_id", "client_sec
 type form [nParams]string
 
 // readForm checks the method and content type of a POST form request and
-// reads its body with http.Request.ParseForm under http.MaxBytesReader at
-// the configured limit; the values are left in r.PostForm, and a body a
-// handler before this one parsed is not read again. A parameter without a
-// value counts as omitted, and one of ours given twice with a value is
-// invalid_request (RFC 6749 section 3.2).
-//
-// The URL's query is not read: a token request's parameters travel in the
-// body (RFC 6749 sections 2.3.1 and 4.4.2), and the endpoint's URL may
-// carry a query of its own (section 3.2), which is left alone, even when
-// it would not parse.
+// reads its body with http.Request.ParseForm under http.MaxBytesReader,
+// unless a handler before this one did; the values stay in r.PostForm. A
+// parameter without a value counts as omitted, and one of ours given twice
+// is invalid_request (RFC 6749 section 3.2). The URL's query is left
+// alone, even when it would not parse: it may be the endpoint's own.
 func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (form, *oauthError) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)

@@ -3,6 +3,7 @@ package oauthhttp
 import (
 	"cmp"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -63,7 +64,7 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 	if svc == nil {
 		return nil, fmt.Errorf("%w: nil service", ErrInvalidOption)
 	}
-	cfg := defaults()
+	cfg := config{realm: DefaultRealm, logger: slog.New(slog.DiscardHandler), unknownRoute: http.NotFoundHandler(), clientAddr: RemoteHost}
 	for _, opt := range opts {
 		if err := opt(&cfg); err != nil {
 			return nil, err
@@ -73,8 +74,7 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 		// Room for the longest token and the other parameters.
 		cfg.maxBody = min(max(DefaultMaxBodyBytes, svc.MaxTokenSize()+1024), 1<<20)
 	}
-	if cfg.limiter == nil {
-		// The defaults and a non-nil clock are valid: no error to check.
+	if cfg.limiter == nil { // the default, on the service's clock; no error to check
 		cfg.limiter, _ = NewMemoryLimiter(WithLimiterClock(svc.Now))
 	}
 	if cfg.audience != "" && !slices.Contains(svc.Audiences(), cfg.audience) {
