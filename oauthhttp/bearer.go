@@ -19,24 +19,22 @@ func IdentityFrom(ctx context.Context) (id oauthapp.Identity, ok bool) {
 	return id, ok
 }
 
-// Protect wraps next with bearer token authorization (RFC 6750). For each
-// request it finds the route in the service's catalog: when a ServeMux
-// already routed the request (http.Request.Pattern is set, so Protect wraps
-// one route's handler) the route registered under that pattern, which
-// must be spelled as in the catalog; else (Protect wraps a whole mux) the
-// route the catalog resolves the method and path to. The resource's
-// account is the route's {AccountSid} parameter ("" when it has none: the
-// token's own account). It then takes the token from the Authorization
-// header, authorizes it with the service, and calls next with the
-// oauthapp.Identity in the request context (see IdentityFrom).
-//
-// A request with no route never reaches next: WithUnknownRoute answers it
-// (404 by default). The package documentation lists the other answers.
+// Protect wraps next with bearer token authorization (RFC 6750). It finds
+// the request's route in the service's catalog: the route registered under
+// http.Request.Pattern when a ServeMux routed the request already (Protect
+// wraps one route's handler; the pattern must be spelled as in the
+// catalog), else the route the catalog resolves the method and path to
+// (Protect wraps a whole mux). It authorizes the bearer token for the
+// route's permission, for the account in its {AccountSid} parameter (none:
+// the token's own account) and for the API's audience (WithAudience), and
+// calls next with the oauthapp.Identity in the request context
+// (IdentityFrom). A request with no route never reaches next:
+// WithUnknownRoute answers it. The package documentation lists the other
+// answers.
 //
 // Protect must wrap either one route's handler or the whole mux, never a
-// mux mounted under a pattern of another mux: there the pattern it sees is
-// the outer one, which names no single route. Wrap the inner mux's route
-// handlers, or the outer mux, instead.
+// mux mounted under a pattern of another mux: the pattern it sees there is
+// the outer one, which names no single route.
 func (s *Server) Protect(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		perm, account, ok := s.route(r)

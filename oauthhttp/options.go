@@ -14,12 +14,9 @@ const (
 	// WithRealm says otherwise.
 	DefaultRealm = "oauthapps"
 	// DefaultMaxBodyBytes bounds the body of a token, introspection or
-	// revocation request unless WithMaxBodyBytes says otherwise: room for
-	// a token request naming every permission of the widest policy (100
-	// permissions of 256 bytes, about 26 KiB form-encoded) and for
-	// introspecting or revoking the longest token such a policy gets
-	// (about 35 KiB). New raises it for a service whose tokens may be
-	// longer (oauthapp.Service.MaxTokenSize; see WithMaxBodyBytes).
+	// revocation request: room for a token request naming 100 permissions
+	// of 256 bytes (about 26 KiB form-encoded) and for the token such a
+	// request gets (about 35 KiB).
 	DefaultMaxBodyBytes = 64 << 10
 )
 

@@ -33,27 +33,17 @@ type Server struct {
 }
 
 // Endpoints are the absolute URLs a Server serves, as the metadata
-// document names them.
+// document names them: the base URL followed by each path constant, but
+// for Metadata, which is MetadataPath followed by the issuer's path at the
+// issuer's scheme and host (RFC 8414 section 3.1; the base URL's when the
+// issuer is not a URL).
 type Endpoints struct {
-	// Issuer is the service's issuer: the iss claim of its tokens.
-	Issuer string
-	// Token is the token endpoint (RFC 6749 section 3.2): the base URL
-	// followed by TokenPath.
-	Token string
-	// Introspection is the introspection endpoint (RFC 7662): the base URL
-	// followed by IntrospectionPath.
-	Introspection string
-	// Revocation is the revocation endpoint (RFC 7009): the base URL
-	// followed by RevocationPath.
-	Revocation string
-	// JWKS is the JWK Set document of the verification keys: the base URL
-	// followed by JWKSPath.
-	JWKS string
-	// Metadata is the authorization server metadata document (RFC 8414
-	// section 3.1): MetadataPath followed by the issuer's path, at the
-	// issuer's scheme and host (the base URL's when the issuer is not a
-	// URL).
-	Metadata string
+	Issuer        string // the service's issuer: the iss claim of its tokens
+	Token         string // the token endpoint (RFC 6749 section 3.2), at TokenPath
+	Introspection string // the introspection endpoint (RFC 7662), at IntrospectionPath
+	Revocation    string // the revocation endpoint (RFC 7009), at RevocationPath
+	JWKS          string // the JWK Set of the verification keys, at JWKSPath
+	Metadata      string // the authorization server metadata (RFC 8414)
 }
 
 // New returns a Server for the service. It fails with ErrNoBaseURL when

@@ -4,12 +4,8 @@ import "errors"
 
 // Errors returned by this package. Every error it returns wraps exactly one of
 // these, so callers tell cases apart with errors.Is; the wrapping message adds
-// detail (a claim name, a size) but never key material or a whole token.
-//
-// Validate fails with ErrTooLarge, ErrMalformed, ErrAlgorithm, ErrUnknownKey,
-// ErrSignature, ErrType, ErrMissingClaim, ErrExpired, ErrNotYetValid,
-// ErrIssuer or ErrAudience; every one of them means the token must not be
-// accepted.
+// detail (a claim name, a size) but never key material or a whole token. Every
+// error of Validate means the token must not be accepted.
 var (
 	// ErrTooLarge: the raw token is longer than the validator's limit; it
 	// was rejected before any parsing.
