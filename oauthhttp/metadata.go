@@ -30,31 +30,23 @@ type metadata struct {
 
 // Metadata returns the authorization server metadata endpoint (RFC 8414
 // section 3): issuer, the endpoints' URLs, the client credentials grant,
-// the client authentication methods (client_secret_basic and
-// client_secret_post, and private_key_jwt with the algorithms a client key
-// may have, *_auth_signing_alg_values_supported, when the service accepts
-// client assertions), the permissions of the service's route catalog as
-// scopes_supported, and, as an extension member,
-// access_token_signing_alg_values_supported: the algorithms of the keys in
-// the JWKS document. It answers GET and HEAD, with Cache-Control: public,
-// max-age=300.
+// the client authentication methods (private_key_jwt, with the algorithms
+// a client key may have, only when the service accepts client
+// assertions), the catalog's permissions as scopes_supported, and the
+// algorithms of the published keys as the extension member
+// access_token_signing_alg_values_supported. It answers GET and HEAD, with
+// Cache-Control: public, max-age=300.
 //
-// response_types_supported is ["none"]. RFC 8414 section 2 makes the
-// member REQUIRED, and validators such as Python authlib's refuse it when
-// it is missing or empty, but this server has no authorization endpoint
-// (so it lists no authorization_endpoint, which section 2 allows when no
-// grant type uses one) and no response type returns anything from it.
-// "none" is the registered response type that returns nothing (OAuth 2.0
-// Multiple Response Type Encoding Practices, section 4), so it is the one
-// true non-empty answer; "code" or "token" would promise grants the
-// server does not have.
+// response_types_supported is ["none"]: section 2 requires the member and
+// validators such as Python authlib's refuse it empty, but there is no
+// authorization endpoint, and "none" (OAuth 2.0 Multiple Response Type
+// Encoding Practices, section 4) is the registered type that returns
+// nothing; "code" or "token" would promise grants the server lacks.
 func (s *Server) Metadata() http.Handler {
 	return readOnly(func(w http.ResponseWriter, r *http.Request) {
 		methods := []string{"client_secret_basic", "client_secret_post"}
 		var algs []string
-		if s.svc.AcceptsClientAssertions() {
-			// private_key_jwt (RFC 7523 section 2.2), and the algorithms
-			// client keys may have.
+		if s.svc.AcceptsClientAssertions() { // RFC 7523 section 2.2
 			methods = append(methods, "private_key_jwt")
 			algs = oauthapp.ClientKeyAlgorithms()
 		}

@@ -6,25 +6,23 @@
 // A KeySet holds one signing key and older verify-only keys; Rotate makes a
 // new key the signer while the old one keeps verifying until RemovableAt.
 // EdDSA (Ed25519, RFC 8037) is the default algorithm; ES256, RS256 and HS256
-// (RFC 7518 section 3) are available. NewSignerKey makes a signing key of
-// any crypto.Signer (a KMS, an HSM), whose private half never enters the
-// process. A Minter writes the header
-// {"alg","kid","typ":"at+jwt"} (RFC 9068 section 2.1) and the claims of
-// section 2.2 plus account_sid, region and secret_id; a Validator performs
-// the checks of section 4.
+// (RFC 7518 section 3) are available, and NewSignerKey signs with any
+// crypto.Signer (a KMS, an HSM) whose private half never enters the
+// process. A Minter writes the header {"alg","kid","typ":"at+jwt"} (RFC 9068
+// section 2.1) and the claims of section 2.2 plus account_sid, region and
+// secret_id; a Validator performs the checks of section 4.
 //
 // The package is pure: it does no I/O, keeps no clock (every time-dependent
 // call takes now) and stores nothing but keys. Tokens are signed, parsed
-// and validated with github.com/golang-jwt/jwt/v5: its signing methods,
-// its Parser (the algorithm allow-list, strict base64url) and its Validator
-// (exp required, iss, aud, iat and nbf with the leeway, on the time the
-// caller gives). The JSON is encoding/json's. This package adds what
-// golang-jwt leaves to its callers: the key comes from the kid and fixes
-// the algorithm, typ must be at+jwt, a header with crit or a member given
-// twice is refused, a claims object with a member given twice is refused
-// (encoding/json would let the last one win), times must be JSON numbers
-// from 0 to year 9999, and a token expires at its exp exactly (golang-jwt
-// grants exp the leeway too).
+// and validated with github.com/golang-jwt/jwt/v5 (its signing methods, its
+// Parser with the algorithm allow-list and strict base64url, its Validator
+// for exp, iss, aud, iat and nbf with the leeway on the caller's time), and
+// the JSON is encoding/json's. This package adds what golang-jwt leaves to
+// its callers: the key comes from the kid and fixes the algorithm, typ must
+// be at+jwt, a header with crit is refused, a member given twice (which
+// encoding/json would let the last one win) is refused in the header and
+// the claims, times must be JSON numbers from 0 to year 9999, and a token
+// expires at its exp exactly (golang-jwt grants exp the leeway too).
 //
 // What it trusts: the keys it is given, and the now it is told. What it does
 // not trust: every byte of a token. A token is checked for size before it is
@@ -34,11 +32,9 @@
 // does not know about revocation or deleted clients: the caller checks the
 // returned jti and client_id against its store.
 //
-// # Where to start
-//
-// GenerateKey (or ParsePrivateKeyPEM for a key you keep) and NewKeySet
-// make the key set that oauthapp.New signs and verifies with; KeySet.JWKS
-// is the document to publish. Minter and Validator are the service's
-// tools, rarely called directly. ExampleGenerateKey and ExampleKeySet_JWKS
-// show the first steps.
+// GenerateKey (or ParsePrivateKeyPEM for a key you keep) and NewKeySet make
+// the key set that oauthapp.New signs and verifies with; KeySet.JWKS is the
+// document to publish. Minter and Validator are the service's tools, rarely
+// called directly. ExampleGenerateKey and ExampleKeySet_JWKS show the first
+// steps.
 package token
