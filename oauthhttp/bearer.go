@@ -97,15 +97,11 @@ func bearerToken(h http.Header) (string, *oauthError) {
 	if e != nil || auth == "" {
 		return "", e
 	}
-	const scheme = "Bearer "
-	if len(auth) < len(scheme) || !strings.EqualFold(auth[:len(scheme)], scheme) {
-		if strings.EqualFold(strings.TrimSpace(auth), "Bearer") {
-			return "", errEmptyBearer
-		}
+	scheme, tok, _ := strings.Cut(auth, " ")
+	if !strings.EqualFold(scheme, "Bearer") {
 		return "", nil
 	}
-	tok := strings.Trim(auth[len(scheme):], " \t")
-	if tok == "" {
+	if tok = strings.Trim(tok, " \t"); tok == "" {
 		return "", errEmptyBearer
 	}
 	return tok, nil

@@ -1,7 +1,6 @@
 package oauthhttp
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 
@@ -92,13 +91,7 @@ func publishedAlgorithms(keys *token.KeySet) []string {
 // at least that long before it starts signing.
 func (s *Server) JWKS() http.Handler {
 	return readOnly(func(w http.ResponseWriter, r *http.Request) {
-		body, err := s.svc.Keys().JWKS()
-		if err != nil {
-			s.cfg.logger.ErrorContext(r.Context(), "oauthhttp: encoding JWKS", "error", err)
-			http.Error(w, "JWKS unavailable", http.StatusInternalServerError)
-			return
-		}
-		writeJSON(w, http.StatusOK, json.RawMessage(body), "application/jwk-set+json")
+		writeJSON(w, http.StatusOK, s.svc.Keys().Document(), "application/jwk-set+json")
 	})
 }
 

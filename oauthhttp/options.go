@@ -79,10 +79,7 @@ func WithBaseURL(base string) Option {
 // the service's regions. Default: "", which is the service's default region
 // for token requests and any of its regions for Protect.
 func WithRegion(region string) Option {
-	return func(c *config) error {
-		c.region = region
-		return nil
-	}
+	return func(c *config) error { c.region = region; return nil }
 }
 
 // WithLogger sets the logger for failures the client cannot see (a store
@@ -124,10 +121,7 @@ func WithClientAddr(addr func(r *http.Request) string) Option {
 // WithObserver sets the hooks that tell metrics how the endpoints are
 // doing (see Observer). Default: none.
 func WithObserver(o Observer) Option {
-	return func(c *config) error {
-		c.observer = o
-		return nil
-	}
+	return func(c *config) error { c.observer = o; return nil }
 }
 
 // set stores an option's value v in *dst, unless the value is bad: then

@@ -16,8 +16,8 @@ const jsonType = "application/json;charset=UTF-8"
 func writeJSON(w http.ResponseWriter, status int, v any, contentType ...string) {
 	body, err := json.Marshal(v)
 	if err != nil {
-		// Unreachable for the answer types of this package, whose fields
-		// are strings, numbers and raw JSON documents.
+		// Unreachable for the answer types of this package, made of
+		// strings and numbers.
 		status, body = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
 	}
 	if contentType != nil {

@@ -38,17 +38,12 @@ func parseHeader(part string) (header, error) {
 		return header{}, fmt.Errorf("%w: header is not base64url", ErrMalformed)
 	}
 	var h header
+	fields := map[string]*string{"alg": &h.alg, "kid": &h.kid, "typ": &h.typ}
 	crit := false
 	err = members(data, func(name string) (string, any) {
-		switch name {
-		case "alg":
-			return name, (*headerString)(&h.alg)
-		case "kid":
-			return name, (*headerString)(&h.kid)
-		case "typ":
-			return name, (*headerString)(&h.typ)
-		case "crit":
-			crit = true
+		crit = crit || name == "crit"
+		if f, ok := fields[name]; ok {
+			return name, (*headerString)(f)
 		}
 		return name, nil
 	})
@@ -81,14 +76,14 @@ func members(data []byte, each func(name string) (key string, dst any)) error {
 		name, _ := t.(string)
 		key, dst := each(name)
 		if _, dup := seen[key]; dup {
-			return fmt.Errorf("%w: member %q given twice", ErrMalformed, truncate(name))
+			return fmt.Errorf("%w: member %s given twice", ErrMalformed, quote.Q(name))
 		}
 		seen[key] = struct{}{}
 		if dst == nil {
 			dst = new(json.RawMessage)
 		}
 		if err := dec.Decode(dst); err != nil {
-			return fmt.Errorf("%w: member %q: %v", ErrMalformed, truncate(name), err)
+			return fmt.Errorf("%w: member %s: %v", ErrMalformed, quote.Q(name), err)
 		}
 	}
 	if _, err := dec.Token(); err != nil {
@@ -98,15 +93,6 @@ func members(data []byte, each func(name string) (key string, dst any)) error {
 		return fmt.Errorf("%w: data after the JSON object", ErrMalformed)
 	}
 	return nil
-}
-
-// truncate shortens attacker-chosen text before it goes into an error,
-// to too little to hold a client secret.
-func truncate(s string) string {
-	if c := quote.Cut(s); len(c) < len(s) {
-		return c + "..."
-	}
-	return s
 }
 
 // isAccessTokenType reports whether typ is at+jwt, with or without the

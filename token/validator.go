@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/oauthapps/oauthapps/internal/quote"
 )
 
 // Validator checks access tokens the way RFC 9068 section 4 asks of a
@@ -151,14 +153,14 @@ func (v *Validator) keyFor(part string) (*Key, error) {
 		return nil, fmt.Errorf("%w: typ must be at+jwt", ErrType)
 	}
 	if !Algorithm(h.alg).Valid() {
-		return nil, fmt.Errorf("%w: alg %q", ErrAlgorithm, truncate(h.alg))
+		return nil, fmt.Errorf("%w: alg %s", ErrAlgorithm, quote.Q(h.alg))
 	}
 	if h.kid == "" {
 		return nil, fmt.Errorf("%w: no kid", ErrUnknownKey)
 	}
 	k, ok := v.keys.Lookup(h.kid)
 	if !ok {
-		return nil, fmt.Errorf("%w: kid %q", ErrUnknownKey, truncate(h.kid))
+		return nil, fmt.Errorf("%w: kid %s", ErrUnknownKey, quote.Q(h.kid))
 	}
 	if Algorithm(h.alg) != k.alg {
 		return nil, fmt.Errorf("%w: alg %s for a %s key", ErrAlgorithm, h.alg, k.alg)
@@ -185,7 +187,7 @@ func parseError(t *jwt.Token, err error) error {
 func claimError(err error, w *wireClaims) error {
 	switch {
 	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
-		return fmt.Errorf("%w: %q", ErrIssuer, truncate(w.Issuer))
+		return fmt.Errorf("%w: %s", ErrIssuer, quote.Q(w.Issuer))
 	case errors.Is(err, jwt.ErrTokenInvalidAudience):
 		return ErrAudience
 	case errors.Is(err, jwt.ErrTokenExpired):
