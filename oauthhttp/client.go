@@ -67,11 +67,11 @@ func clientCredentials(h http.Header, f *form) (credentials, *oauthError) {
 // 11.1). Anything else is invalid_client, since the client did try to
 // authenticate with the header.
 func parseBasic(auth string) (credentials, *oauthError) {
-	const scheme = "Basic "
-	if len(auth) < len(scheme) || !strings.EqualFold(auth[:len(scheme)], scheme) {
+	scheme, enc, _ := strings.Cut(auth, " ")
+	if !strings.EqualFold(scheme, "Basic") {
 		return credentials{}, errScheme
 	}
-	decoded, err := base64.StdEncoding.DecodeString(strings.TrimLeft(auth[len(scheme):], " "))
+	decoded, err := base64.StdEncoding.DecodeString(strings.TrimLeft(enc, " "))
 	if err != nil {
 		return credentials{}, errBadBasic
 	}

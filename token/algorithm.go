@@ -20,21 +20,17 @@ const (
 	HS256 Algorithm = "HS256"
 )
 
+// methods are the golang-jwt signing methods of the supported algorithms.
+var methods = map[Algorithm]jwt.SigningMethod{
+	EdDSA: jwt.SigningMethodEdDSA,
+	ES256: jwt.SigningMethodES256,
+	RS256: jwt.SigningMethodRS256,
+	HS256: jwt.SigningMethodHS256,
+}
+
 // method returns the golang-jwt signing method for a, or nil when a is not
 // one of the supported algorithms.
-func (a Algorithm) method() jwt.SigningMethod {
-	switch a {
-	case EdDSA:
-		return jwt.SigningMethodEdDSA
-	case ES256:
-		return jwt.SigningMethodES256
-	case RS256:
-		return jwt.SigningMethodRS256
-	case HS256:
-		return jwt.SigningMethodHS256
-	}
-	return nil
-}
+func (a Algorithm) method() jwt.SigningMethod { return methods[a] }
 
 // Valid reports whether a is one of the supported algorithms.
 func (a Algorithm) Valid() bool { return a.method() != nil }

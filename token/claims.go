@@ -67,7 +67,8 @@ type wireClaims struct {
 	Exp        *float64 `json:"exp"`
 	Iat        *float64 `json:"iat"`
 	Nbf        *float64 `json:"nbf"`
-	// dates holds what finish points ExpiresAt, IssuedAt and NotBefore at.
+	// dates are exp, iat and nbf (zero when absent), which finish points
+	// ExpiresAt, IssuedAt and NotBefore at.
 	dates [3]jwt.NumericDate
 }
 
@@ -139,37 +140,30 @@ func (w *wireClaims) finish(part string) error {
 func (w *wireClaims) claims() Claims {
 	return Claims{
 		Issuer: w.Issuer, Subject: w.Subject, Audience: []string(w.Audience),
-		ExpiresAt: dateOf(w.ExpiresAt), IssuedAt: dateOf(w.IssuedAt), NotBefore: dateOf(w.NotBefore),
+		ExpiresAt: w.dates[0].UTC(), IssuedAt: w.dates[1].UTC(), NotBefore: w.dates[2].UTC(),
 		ID: w.ID, ClientID: w.ClientID, Scope: w.Scope,
 		AccountSID: w.AccountSID, Region: w.Region, SecretID: w.SecretID,
 	}
 }
 
-func dateOf(d *jwt.NumericDate) time.Time {
-	if d == nil {
-		return time.Time{}
-	}
-	return d.UTC()
-}
-
 // missing names the first claim RFC 9068 section 2.2 requires that w lacks,
 // or "" when it has them all. The golang-jwt validator checks their values.
 func (w *wireClaims) missing() string {
-	for _, m := range [...]struct {
-		name    string
-		missing bool
-	}{
-		{"iss", w.Issuer == ""},
-		{"sub", w.Subject == ""},
-		{"aud", len(w.Audience) == 0},
-		{"exp", w.ExpiresAt == nil},
-		{"iat", w.IssuedAt == nil},
-		{"jti", w.ID == ""},
-		{"client_id", w.ClientID == ""},
-	} {
-		if m.missing {
-			return m.name
-		}
+	switch {
+	case w.Issuer == "":
+		return "iss"
+	case w.Subject == "":
+		return "sub"
+	case len(w.Audience) == 0:
+		return "aud"
+	case w.ExpiresAt == nil:
+		return "exp"
+	case w.IssuedAt == nil:
+		return "iat"
+	case w.ID == "":
+		return "jti"
+	case w.ClientID == "":
+		return "client_id"
 	}
 	return ""
 }
