@@ -98,12 +98,10 @@ func WithUnknownRoute(h http.Handler) Option {
 	return func(c *config) error { return set(&c.unknownRoute, h, h == nil, "WithUnknownRoute: nil handler") }
 }
 
-// WithLimiter sets the limiter of failed client authentications at the
-// token, introspection and revocation endpoints (see Limiter). Default: a
-// MemoryLimiter with its defaults (DefaultClientFailures and so on),
-// reading the service's clock (oauthapp.Service.Now), so it follows a
-// test's fake clock as well. A deployment with several processes behind
-// one address gives its own.
+// WithLimiter sets the limiter of failed client authentications (see
+// Limiter). Default: a MemoryLimiter with its defaults on the service's
+// clock (oauthapp.Service.Now), so it follows a test's fake clock. A
+// deployment of several processes behind one address gives its own.
 func WithLimiter(l Limiter) Option {
 	return func(c *config) error { return set(&c.limiter, l, l == nil, "WithLimiter: nil limiter") }
 }

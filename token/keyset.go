@@ -215,9 +215,3 @@ func (s *keySnapshot) index() {
 		s.headers[e.key.header] = e.key
 	}
 }
-
-// byHeader returns the key whose encoded JOSE header is exactly hdr.
-func (ks *KeySet) byHeader(hdr string) (*Key, bool) {
-	k, ok := ks.state.Load().headers[hdr]
-	return k, ok
-}
