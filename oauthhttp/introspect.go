@@ -20,16 +20,12 @@ type introspection struct {
 }
 
 // Introspection returns the token introspection endpoint (RFC 7662). The
-// caller authenticates as a client, exactly as at the token endpoint, and
-// passes the token in the "token" parameter; token_type_hint is ignored,
-// as there is one kind of token. A token that is expired, revoked, not
-// valid, or issued to another client is {"active":false}. The scope of an
-// active token is what it grants under its app's current policy
-// (oauthapp.Service.Introspect): never more than its scope claim covers,
-// and less once the policy has dropped or denied a permission (for a
-// denial carved out of a wildcard, only when the service has a catalog).
-// It also carries aud, the audience an API checks the token for, so that a
-// client can learn it.
+// caller authenticates as a client, as at the token endpoint, and passes
+// the token in the "token" parameter; token_type_hint is ignored. A token
+// that is expired, revoked, invalid or another client's is
+// {"active":false}. An active token's scope is what it grants under its
+// app's current policy, as oauthapp.Service.Introspect says, and its aud
+// the audience an API checks it for.
 func (s *Server) Introspection() http.Handler { return http.HandlerFunc(s.serveIntrospection) }
 
 func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {

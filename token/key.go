@@ -50,9 +50,6 @@ func (k *Key) secret() *material {
 	return k.mat()
 }
 
-// made reports whether k was made by this package's constructors.
-func (k *Key) made() bool { return k != nil && k.mat != nil }
-
 // material is what a Key signs and verifies with.
 type material struct {
 	sign   any // the private key; nil if verify-only

@@ -83,7 +83,7 @@ func (ks *KeySet) Add(k *Key) error {
 
 // add puts a verify-only copy of k into s under a kid s does not hold yet.
 func (s *keySnapshot) add(k *Key) error {
-	if !k.made() {
+	if k == nil || k.mat == nil { // not made by this package
 		return fmt.Errorf("%w: nil or zero key", ErrInvalidKey)
 	}
 	if _, dup := s.keys[k.id]; dup {
