@@ -22,17 +22,15 @@ func (s *Server) Token() http.Handler {
 			}
 		}
 		body, e := s.issue(w, r)
+		outcome := EndpointOutcome{Status: http.StatusOK}
 		if e != nil {
 			s.writeError(w, e)
+			outcome = EndpointOutcome{Status: e.status, Code: e.code}
 		} else {
 			writeJSON(w, http.StatusOK, body)
 		}
 		if done != nil {
-			o := EndpointOutcome{Status: http.StatusOK}
-			if e != nil {
-				o = EndpointOutcome{Status: e.status, Code: e.code}
-			}
-			done(o)
+			done(outcome)
 		}
 	})
 }
@@ -85,16 +83,13 @@ func checkGrantType(h http.Header, f *form) *oauthError {
 
 // tokenError maps an IssueToken error onto its answer.
 func (s *Server) tokenError(ctx context.Context, err error) *oauthError {
-	if errors.Is(err, oauthapp.ErrInvalidTarget) {
-		return errTarget
-	}
-	if !errors.Is(err, oauthapp.ErrInvalidScope) {
-		return s.clientError(ctx, err)
-	}
-	// A ScopeError's permission parsed, so it can hold no secret (see
-	// oauthapp.ScopeError).
 	var se *oauthapp.ScopeError
-	if errors.As(err, &se) {
+	switch {
+	case errors.Is(err, oauthapp.ErrInvalidTarget):
+		return errTarget
+	case !errors.Is(err, oauthapp.ErrInvalidScope):
+		return s.clientError(ctx, err)
+	case errors.As(err, &se): // its permission parsed, so it holds no secret
 		return &oauthError{status: http.StatusBadRequest, code: CodeInvalidScope, desc: "the scope " + se.Permission + " is not allowed for this client"}
 	}
 	return errMalformedScope
