@@ -27,12 +27,11 @@ const (
 	CodeInvalidToken         = "invalid_token"
 	CodeInsufficientScope    = "insufficient_scope"
 	CodeServerError          = "server_error"
-	// CodeInvalidTarget answers a resource parameter the client may not
-	// have a token for (RFC 8707 section 2).
-	CodeInvalidTarget = "invalid_target"
-	// CodeTemporarilyUnavailable answers, with 429 and Retry-After, a
-	// client the Limiter holds back (RFC 6749 section 4.1.2.1 defines the
-	// code; the token endpoint borrows it).
+	// CodeInvalidTarget answers a resource the client may not have a token
+	// for (RFC 8707 section 2). CodeTemporarilyUnavailable (RFC 6749 section
+	// 4.1.2.1) comes with Retry-After, for a client the Limiter holds back
+	// (429) and for a server that cannot answer now (503).
+	CodeInvalidTarget          = "invalid_target"
 	CodeTemporarilyUnavailable = "temporarily_unavailable"
 )
 

@@ -116,17 +116,14 @@ func (s *Server) Service() *oauthapp.Service { return s.svc }
 // any ServeMux registration, it panics if mux already has one of these
 // patterns.
 func (s *Server) Mount(mux *http.ServeMux) {
-	for _, e := range []struct {
-		url string
-		h   http.Handler
-	}{
-		{s.endpoints.Token, s.Token()},
-		{s.endpoints.Introspection, s.Introspection()},
-		{s.endpoints.Revocation, s.Revocation()},
-		{s.endpoints.JWKS, s.JWKS()},
-		{s.endpoints.Metadata, s.Metadata()},
+	for u, h := range map[string]http.Handler{
+		s.endpoints.Token:         s.Token(),
+		s.endpoints.Introspection: s.Introspection(),
+		s.endpoints.Revocation:    s.Revocation(),
+		s.endpoints.JWKS:          s.JWKS(),
+		s.endpoints.Metadata:      s.Metadata(),
 	} {
-		u, _ := url.Parse(e.url) // New built it: it parses
-		mux.Handle(u.EscapedPath(), e.h)
+		u, _ := url.Parse(u) // New built it: it parses
+		mux.Handle(u.EscapedPath(), h)
 	}
 }

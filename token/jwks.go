@@ -6,7 +6,6 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"math/big"
 )
 
@@ -69,10 +68,4 @@ func (ks *KeySet) Document() JWKS {
 
 // JWKS returns Document as JSON, ready to serve as
 // application/jwk-set+json.
-func (ks *KeySet) JWKS() ([]byte, error) {
-	b, err := json.Marshal(ks.Document())
-	if err != nil {
-		return nil, fmt.Errorf("token: encode JWKS: %w", err)
-	}
-	return b, nil
-}
+func (ks *KeySet) JWKS() ([]byte, error) { return json.Marshal(ks.Document()) }
