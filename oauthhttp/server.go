@@ -86,21 +86,15 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 		cfg: cfg,
 		endpoints: Endpoints{
 			Issuer:        svc.Issuer(),
-			Token:         join(base, TokenPath),
-			Introspection: join(base, IntrospectionPath),
-			Revocation:    join(base, RevocationPath),
-			JWKS:          join(base, JWKSPath),
+			Token:         base.JoinPath(TokenPath).String(),
+			Introspection: base.JoinPath(IntrospectionPath).String(),
+			Revocation:    base.JoinPath(RevocationPath).String(),
+			JWKS:          base.JoinPath(JWKSPath).String(),
 			Metadata:      (&url.URL{Scheme: metaAt.Scheme, Host: metaAt.Host, Path: MetadataPath + metaAt.Path}).String(),
 		},
 		basic:  `Basic realm="` + cfg.realm + `"`,
 		bearer: `Bearer realm="` + cfg.realm + `"`,
 	}, nil
-}
-
-func join(base *url.URL, path string) string {
-	u := *base
-	u.Path = base.Path + path
-	return u.String()
 }
 
 // Endpoints returns the absolute URLs of the server's endpoints.
