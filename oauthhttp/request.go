@@ -3,6 +3,7 @@ package oauthhttp
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -50,8 +51,10 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (form, *oauthE
 		if r.Body == nil {
 			r.Body = http.NoBody
 		}
+		// Without a URL, ParseForm reads no query; with a Form, it copies
+		// no values into it.
 		body := *r
-		body.URL = nil // so ParseForm reads no query
+		body.URL, body.Form = nil, url.Values{}
 		body.Body = http.MaxBytesReader(w, r.Body, int64(s.cfg.maxBody))
 		err := body.ParseForm()
 		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
