@@ -32,6 +32,8 @@
 // does not know about revocation or deleted clients: the caller checks the
 // returned jti and client_id against its store.
 //
+// # Where to start
+//
 // GenerateKey (or ParsePrivateKeyPEM for a key you keep) and NewKeySet make
 // the key set that oauthapp.New signs and verifies with; KeySet.JWKS is the
 // document to publish. Minter and Validator are the service's tools, rarely
