@@ -96,7 +96,7 @@ func WithMaxBodyBytes(n int64) Option {
 
 // WithIdempotency sets how long, 1 minute to 7 days, and how many, 1 to 10
 // million, Idempotency-Keys the API remembers. The record is kept in this
-// process's memory (see the package documentation), so it bounds memory
+// process's memory (see API), so it bounds memory
 // at about capacity times the size of an answer. Default:
 // DefaultIdempotencyTTL (1 hour) and DefaultIdempotencyCapacity (10,000).
 func WithIdempotency(ttl time.Duration, capacity int) Option {

@@ -29,8 +29,21 @@ func IdentityFrom(ctx context.Context) (id oauthapp.Identity, ok bool) {
 // the token's own account) and for the API's audience (WithAudience), and
 // calls next with the oauthapp.Identity in the request context
 // (IdentityFrom). A request with no route never reaches next:
-// WithUnknownRoute answers it. The package documentation lists the other
-// answers.
+// WithUnknownRoute answers it. The answers, with WWW-Authenticate:
+// Bearer realm="..." and the attributes of RFC 6750 section 3:
+//
+//	no route for the request                  404 (WithUnknownRoute changes it)
+//	no bearer token (or another scheme)       401, no error attribute
+//	two Authorization headers, empty token    400 error="invalid_request"
+//	token malformed, expired, revoked, its
+//	  app deleted or its secret rotated away  401 error="invalid_token"
+//	scope or app policy lacks the permission  403 error="insufficient_scope", scope="<permission>"
+//	token of another account or region        403 error="insufficient_scope"
+//
+// A token of another account (a parent or a subaccount included) or of
+// another region gets no scope attribute: no scope would help, and the
+// answer is the same whether that account exists or not, because it is
+// never looked up.
 //
 // Protect must wrap either one route's handler or the whole mux, never a
 // mux mounted under a pattern of another mux: the pattern it sees there is

@@ -9,8 +9,46 @@ import (
 )
 
 // Token returns the token endpoint of the client credentials grant
-// (RFC 6749 section 4.4). See the package documentation for the order of
-// its checks and its error answers.
+// (RFC 6749 section 4.4). It authenticates the client with HTTP Basic
+// (client_secret_basic, id and secret each form-encoded as section 2.3.1
+// says), with client_id and client_secret in the body
+// (client_secret_post), or with a JWT signed by one of its app's client
+// keys (private_key_jwt, RFC 7523 section 2.2; see
+// oauthapp.Service.AuthenticateAssertion), never two of them; a resource
+// parameter (RFC 8707) asks for a token for that resource.
+//
+// It checks a request in this order and answers the first failure (all
+// errors are JSON with "error" and "error_description", and
+// Cache-Control: no-store):
+//
+//	method is not POST                        400 invalid_request (Allow: POST)
+//	Content-Type not form-urlencoded          400 invalid_request
+//	body longer than WithMaxBodyBytes         400 invalid_request
+//	body not valid form encoding              400 invalid_request
+//	a parameter given twice                   400 invalid_request
+//	more than one Authorization header        400 invalid_request
+//	grant_type missing                        400 invalid_request
+//	grant_type not client_credentials         400 unsupported_grant_type
+//	Authorization and client_secret in body   400 invalid_request
+//	a client assertion with another method    400 invalid_request
+//	client_assertion without its type, or
+//	  the type without the assertion          400 invalid_request
+//	client_id in the body differs from Basic  400 invalid_request
+//	no or malformed credentials               401 invalid_client
+//	client_assertion_type not jwt-bearer      401 invalid_client
+//	too many failed authentications           429 temporarily_unavailable
+//	unknown client, wrong or expired secret,
+//	  or any bad client assertion             401 invalid_client
+//	resource malformed or not the app's       400 invalid_target
+//	scope malformed or not allowed            400 invalid_scope
+//
+// A 401 always carries WWW-Authenticate: Basic realm="..." (RFC 9110
+// section 15.5.2), a 429 Retry-After (see Limiter). A parameter sent
+// without a value counts as omitted (RFC 6749 section 3.2), unknown ones
+// are ignored, and the URL's query is not read at all: the parameters
+// travel in the body. An invalid_scope description names the refused
+// permission, only when it is well-formed, so it can never repeat a
+// secret; no other description repeats anything from the request.
 func (s *Server) Token() http.Handler {
 	hook := s.cfg.observer.TokenEndpoint
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -38,6 +38,42 @@ var durationBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0
 // oauthhttp.Server into OpenTelemetry metrics and spans. Create it with
 // New; one may serve several services and servers. It is safe for
 // concurrent use.
+//
+// Its instruments, each named "oauthapps.*", durations in seconds:
+//
+//   - oauthapps.token.requests (counter): IssueToken calls, by
+//     oauthapps.grant_type and oauthapps.outcome (issued, invalid_client,
+//     invalid_scope, unsupported_region, error).
+//   - oauthapps.client.authentication.failures (counter): by
+//     oauthapps.reason (malformed_secret, malformed_client_id,
+//     unknown_client, wrong_secret, wrong_region, grace_ending, other).
+//   - oauthapps.authorizations (counter): Authorize calls, by
+//     oauthapps.decision (allowed, denied) and, when denied,
+//     oauthapps.reason (oauthapp.DenyReason).
+//   - oauthapps.authorize.duration (histogram): Authorize, by
+//     oauthapps.decision.
+//   - oauthapps.token_endpoint.duration (histogram): the token endpoint,
+//     from request to answer, by oauthapps.outcome (issued or the OAuth
+//     error code) and http.response.status_code.
+//   - oauthapps.cache.lookups (counter): by oauthapps.cache (apps,
+//     revocations) and oauthapps.cache.result (hit, miss); only with
+//     oauthapp.WithCache.
+//   - oauthapps.store.duration (histogram): each store call the service
+//     makes, by oauthapps.store.method and oauthapps.store.outcome (ok,
+//     not_found, conflict, error).
+//   - oauthapps.store.notifications (counter) and
+//     oauthapps.store.notification.lag (histogram, when the store says
+//     when a change was made): by oauthapps.change (app, token, resync).
+//
+// Each token request has a span "oauthapps.TokenRequest" and each
+// authorization a span "oauthapps.Authorize", children of the span in the
+// caller's context, with the attributes of the metrics above and, for an
+// authorization, the permission asked for (oauthapps.permission). The
+// token endpoint starts the token request's span, so that a request it
+// refuses before the service has one too (with http.response.status_code
+// and oauthapps.oauth_error); IssueToken adds to it, or starts its own
+// when called without the instrumented endpoint. A failed client
+// authentication adds oauthapps.reason to the token request's span.
 type Instrumentation struct {
 	cfg    config
 	tracer trace.Tracer

@@ -15,6 +15,20 @@ const segments = 4
 
 // Permission is a parsed permission or grant. Its string form is the text
 // it was parsed from: the grammar has exactly one spelling for each value.
+//
+// A permission names one action on one kind of resource:
+//
+//	/{namespace}/{product}/{resource}/{action}
+//	/demo/messaging/messages/read
+//	/demo/voice/calls.recordings/list
+//
+// Segments are made of lowercase letters, digits and '-'; a sub-resource
+// joins names with '.', and no dot-joined part may be empty. A permission
+// is at most MaxPermissionLen bytes. A grant may instead end in "/*" after
+// one to three segments and then covers every permission under that
+// prefix: "/demo/messaging/*" covers "/demo/messaging/messages/read". A
+// '*' anywhere else, or in a permission that is being requested, is an
+// error.
 type Permission string
 
 // ParsePermission parses a requested permission: four segments and never a

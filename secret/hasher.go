@@ -19,9 +19,13 @@ import (
 // at once: new secrets get the new algorithm and old hashes keep
 // verifying. An old hash stays until its secret is rotated away or, with
 // Credentials.Rehash, until the secret is next presented (the only moment
-// its new hash can be made); see Rehasher. SHA256 is the default (see the
-// package documentation for why). A Hasher of its own can wrap one of
-// them to add algorithms, or to count comparisons in a test.
+// its new hash can be made); see Rehasher. SHA256 is the default: these
+// secrets are uniformly random with 280 bits of entropy, so a slow
+// key-derivation function has nothing to protect, while its cost (tens of
+// milliseconds) would be paid by the token endpoint on every request.
+// Argon2id is for deployments whose policy demands a KDF. A Hasher of its
+// own can wrap one of them to add algorithms, or to count comparisons in
+// a test.
 type Hasher interface {
 	// Hash returns a new self-describing hash of s.
 	Hash(s Secret) (encoded string, err error)

@@ -64,7 +64,18 @@ type Secret struct {
 }
 
 // Generate returns a new client secret with 280 random bits from
-// crypto/rand, a fresh public id and a checksum.
+// crypto/rand, a fresh public id and a checksum. It reads 40 bytes, 5 for
+// the public id and 35 for the secret body, and writes them as
+//
+//	oqcs_<id>_<body><checksum>
+//
+// where id is a short public identifier (8 characters, safe to log and to
+// put in a token), body the random part (56 characters) and checksum a
+// CRC-32 of everything before it (7 characters). The fixed prefix and
+// shape (Pattern) let leak scanners find secrets pasted where they should
+// not be; the checksum lets Parse reject a mistyped or truncated secret
+// without reading a store. The checksum only catches accidents; it is not
+// a security measure.
 func Generate() (Secret, error) {
 	var raw [idBytes + bodyBytes]byte
 	if _, err := rand.Read(raw[:]); err != nil {

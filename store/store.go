@@ -144,7 +144,20 @@ type RevokedTokens interface {
 	PurgeRevokedTokens(ctx context.Context, now time.Time) (int, error)
 }
 
-// Store is everything the oauthapp service needs to persist.
+// Store is everything the oauthapp service needs to persist. Every
+// implementation shares these semantics, which package storetest checks:
+//
+//   - Create, get, list (keyset-paged by app SID, a stable order), update
+//     and delete of apps. Update is optimistic: the caller passes the
+//     version it read, a stale version gets ErrConflict and writes nothing.
+//   - Records go in and come out as copies: a caller that mutates a record
+//     it passed in or got back never changes what is stored.
+//   - A set of revoked token ids, each kept until the token would have
+//     expired anyway, then purged. It is what lets a self-contained JWT
+//     access token (RFC 9068) be revoked (RFC 7009) before its exp.
+//   - Times come back Equal (time.Time.Equal) to what went in, to the
+//     microsecond: an implementation may drop the monotonic clock reading,
+//     the location and anything finer, as a database column does.
 type Store interface {
 	Apps
 	RevokedTokens

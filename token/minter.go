@@ -33,8 +33,10 @@ type MintRequest struct {
 }
 
 // Minter signs access tokens for one issuer with the signing key of a
-// KeySet, through golang-jwt. It is safe for concurrent use and follows
-// rotations of the set at once.
+// KeySet, through golang-jwt. It writes the header
+// {"alg","kid","typ":"at+jwt"} (RFC 9068 section 2.1) and the Claims; a
+// Validator performs the checks of section 4. It is safe for concurrent
+// use and follows rotations of the set at once.
 type Minter struct {
 	keys     *KeySet
 	issuer   string

@@ -49,7 +49,7 @@ func newClient(mgr *oauthapptest.Kit, account string) client {
 
 // TestInstancesOnOnePostgres runs three tokenserver processes on one
 // database and checks what a deployment of several instances relies on.
-// The figures it logs are in SECURITY.md.
+// The figures it logs are in BENCHMARKS.md.
 func TestInstancesOnOnePostgres(t *testing.T) {
 	dsn := freshDatabase(t, postgresDSN(t))
 	d := newDeployment(t, dsn, "-key-lead", "2s")

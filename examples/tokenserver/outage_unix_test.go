@@ -21,7 +21,7 @@ type answer struct {
 // three instances while requests run: meanwhile every request fails
 // closed (503, or 429 from the failure limiter), a deleted app is never
 // served, the key rings keep their keys, and every instance serves again by
-// itself once the database is back. The figure it logs is in SECURITY.md.
+// itself once the database is back. The figure it logs is in BENCHMARKS.md.
 func TestInstancesRideOutAPostgresRestart(t *testing.T) {
 	postgresDSN(t)
 	cl := startCluster(t)

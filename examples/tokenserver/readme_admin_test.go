@@ -13,19 +13,22 @@ import (
 	"time"
 )
 
-// adminBlockMarker precedes the README's management API block.
+// adminBlockMarker precedes the management API block of adminBlockDoc.
 const adminBlockMarker = "<!-- admin-api block:"
 
-// readmeAdminBlock returns the sh block after the marker in README.md.
+// adminBlockDoc is the page that shows the management API at work.
+const adminBlockDoc = "docs/management-api.md"
+
+// readmeAdminBlock returns the sh block after the marker in adminBlockDoc.
 func readmeAdminBlock(t *testing.T, root string) string {
 	t.Helper()
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	doc, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(adminBlockDoc)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rest, ok := strings.Cut(string(readme), adminBlockMarker)
+	_, rest, ok := strings.Cut(string(doc), adminBlockMarker)
 	if !ok {
-		t.Fatal("README.md has no management API block")
+		t.Fatalf("%s has no management API block", adminBlockDoc)
 	}
 	_, rest, ok = strings.Cut(rest, "```sh\n")
 	if !ok {
@@ -38,17 +41,17 @@ func readmeAdminBlock(t *testing.T, root string) string {
 	return block
 }
 
-// TestReadmeManagementAPIBlockRuns runs the README's management API block
-// as written, with bash from the repository root: it builds and starts the
+// TestReadmeManagementAPIBlockRuns runs the management API block of
+// docs/management-api.md as written, with bash from the repository root: it builds and starts the
 // -demo server, creates an app, lists, rotates its secret, deletes it,
 // sees it gone and stops the server.
 func TestReadmeManagementAPIBlockRuns(t *testing.T) {
 	for _, tool := range []string{"bash", "curl", "jq", "go"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") != "" {
-				t.Fatalf("the README block needs %s: %v", tool, err)
+				t.Fatalf("the management API block needs %s: %v", tool, err)
 			}
-			t.Skipf("the README block needs %s (.ci/run installs it): %v", tool, err)
+			t.Skipf("the management API block needs %s (.ci/run installs it): %v", tool, err)
 		}
 	}
 	root, err := filepath.Abs(filepath.Join("..", ".."))
@@ -75,7 +78,7 @@ func TestReadmeManagementAPIBlockRuns(t *testing.T) {
 	defer func() { _ = syscall.Kill(-pgid, syscall.SIGKILL) }()
 	if err := cmd.Wait(); err != nil {
 		log, _ := os.ReadFile(filepath.Join(tmp, "admin.log"))
-		t.Fatalf("the README block failed: %v\nstdout:\n%s\nstderr:\n%s\nserver log:\n%s", err, stdout.Bytes(), stderr.Bytes(), log)
+		t.Fatalf("the management API block failed: %v\nstdout:\n%s\nstderr:\n%s\nserver log:\n%s", err, stdout.Bytes(), stderr.Bytes(), log)
 	}
 
 	// Its output: the list page, the rotation's answer, the delete's

@@ -6,7 +6,7 @@
 //     outside the tree (proxy_test.go), and the nested modules are laid out
 //     for that: a released core required, no replace, go.work for
 //     development (modules_test.go);
-//   - every Go block of README.md compiles (readme_test.go);
+//   - every Go block of README.md and of docs/*.md compiles (readme_test.go);
 //   - the README's quick start runs as written, from an empty build cache,
 //     and each of its requests answers what the README says
 //     (quickstart_test.go).

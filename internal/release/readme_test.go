@@ -19,8 +19,9 @@ import (
 	"golang.org/x/mod/modfile"
 )
 
-// A fenced block of README.md.
+// A fenced block of a Markdown page.
 type block struct {
+	File string // the page, relative to the repository root: "README.md"
 	Lang string // the info string's first word: "go", "sh", ...
 	Line int    // line number of the block's first line of code
 	Code string
@@ -30,7 +31,29 @@ type block struct {
 // heading (## or deeper) it falls under.
 func readmeBlocks(t testing.TB, root string) (blocks []block, headings []string) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(root, "README.md"))
+	return markdownBlocks(t, root, "README.md")
+}
+
+// docPages are the Markdown pages whose Go blocks must compile: README.md
+// and every page of docs/.
+func docPages(t testing.TB, root string) []string {
+	t.Helper()
+	pages, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"README.md"}
+	for _, p := range pages {
+		names = append(names, "docs/"+filepath.Base(p))
+	}
+	return names
+}
+
+// markdownBlocks returns the fenced code blocks of the page name (relative
+// to root), each with the heading (## or deeper) it falls under.
+func markdownBlocks(t testing.TB, root, name string) (blocks []block, headings []string) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(root, filepath.FromSlash(name)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +71,7 @@ func readmeBlocks(t testing.TB, root string) (blocks []block, headings []string)
 		switch {
 		case cur == nil && strings.HasPrefix(line, "```"):
 			lang, _, _ := strings.Cut(strings.TrimSpace(strings.TrimPrefix(line, "```")), " ")
-			cur = &block{Lang: lang, Line: n + 1}
+			cur = &block{File: name, Lang: lang, Line: n + 1}
 			code.Reset()
 		case cur != nil && strings.TrimSpace(line) == "```":
 			cur.Code = code.String()
@@ -66,13 +89,13 @@ func readmeBlocks(t testing.TB, root string) (blocks []block, headings []string)
 		t.Fatal(err)
 	}
 	if cur != nil {
-		t.Fatalf("README.md: the block opened at line %d is never closed", cur.Line-1)
+		t.Fatalf("%s: the block opened at line %d is never closed", name, cur.Line-1)
 	}
 	return blocks, headings
 }
 
-// TestReadmeGoBlocksCompile compiles every ```go block of README.md, each
-// as a package of its own in a module outside the tree whose go.work uses
+// TestReadmeGoBlocksCompile compiles every ```go block of README.md and of
+// the pages in docs/, each as a package of its own in a module outside the tree whose go.work uses
 // every module of the repository: a block may import anything the
 // repository's modules build with (pgx through store/postgres, x/oauth2
 // through the interop tests). A block is either
@@ -90,18 +113,23 @@ func readmeBlocks(t testing.TB, root string) (blocks []block, headings []string)
 // library's, then those of modules the core or a nested module requires
 // directly, then any other the workspace builds. A name that stays
 // ambiguous is an error; write that block as a whole file. Compile
-// errors point at README.md lines. New blocks need no change here.
+// errors point at the page's lines. New blocks and pages need no change
+// here.
 func TestReadmeGoBlocksCompile(t *testing.T) {
 	root := repoRoot(t)
-	blocks, _ := readmeBlocks(t, root)
 	var goBlocks []block
-	for _, b := range blocks {
-		if b.Lang == "go" {
-			goBlocks = append(goBlocks, b)
+	for _, page := range docPages(t, root) {
+		blocks, _ := markdownBlocks(t, root, page)
+		n := 0
+		for _, b := range blocks {
+			if b.Lang == "go" {
+				goBlocks = append(goBlocks, b)
+				n++
+			}
 		}
-	}
-	if len(goBlocks) == 0 {
-		t.Fatal("README.md has no ```go block; the test would prove nothing")
+		if n == 0 && page == "README.md" {
+			t.Fatal("README.md has no ```go block; the test would prove nothing")
+		}
 	}
 
 	mods := scanModules(t, root)
@@ -111,7 +139,7 @@ func TestReadmeGoBlocksCompile(t *testing.T) {
 	for i, b := range goBlocks {
 		src, err := snippetFile(b, index)
 		if err != nil {
-			t.Errorf("README.md:%d: %v", b.Line, err)
+			t.Errorf("%s:%d: %v", b.File, b.Line, err)
 			continue
 		}
 		pkgDir := filepath.Join(dir, fmt.Sprintf("block%02d", i+1))
@@ -127,7 +155,7 @@ func TestReadmeGoBlocksCompile(t *testing.T) {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK="+filepath.Join(dir, "go.work"), "GOFLAGS=-mod=readonly")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("a Go block of README.md does not compile (%v):\n%s\n"+
+		t.Fatalf("a Go block of README.md or docs/ does not compile (%v):\n%s\n"+
 			"Write each block as whole declarations (func ...) that handle their errors, or as statements that use\n"+
 			"only ctx and return an error; imports are added from the package names used. See TestReadmeGoBlocksCompile.", err, out)
 	}
@@ -232,13 +260,13 @@ func packageIndex(t testing.TB, root string, mods []module) map[string]map[strin
 	return index
 }
 
-// snippetFile turns a README block into a Go file: as is when it has a
+// snippetFile turns a Markdown block into a Go file: as is when it has a
 // package clause, else with a package clause, the imports its package
 // names call for, and, for statements, a function around them. A //line
-// comment maps the block's code back to README.md.
+// comment maps the block's code back to its page.
 func snippetFile(b block, index map[string]map[string]int) (string, error) {
 	if strings.HasPrefix(strings.TrimSpace(b.Code), "package ") {
-		return fmt.Sprintf("//line README.md:%d\n%s", b.Line, b.Code), nil
+		return fmt.Sprintf("//line %s:%d\n%s", b.File, b.Line, b.Code), nil
 	}
 	fset := token.NewFileSet()
 	head, tail := "package block\n\n", ""
@@ -288,7 +316,7 @@ func snippetFile(b block, index map[string]map[string]int) (string, error) {
 	if tail != "" {
 		src.WriteString("func _(ctx context.Context) error {\n")
 	}
-	fmt.Fprintf(&src, "//line README.md:%d\n%s%s", b.Line, b.Code, tail)
+	fmt.Fprintf(&src, "//line %s:%d\n%s%s", b.File, b.Line, b.Code, tail)
 	if _, err := format.Source([]byte(src.String())); err != nil {
 		return "", err
 	}

@@ -1,27 +1,19 @@
 // Package oauthapptest is a kit for testing code that uses oauthapp, in the
-// spirit of net/http/httptest: a Service with a fake clock in one line
-// (New), the same behind a real OAuth server on a loopback port (NewServer),
-// apps with given permissions, bearer tokens for them, requests that carry
-// those tokens, and the tokens a resource server must refuse (expired, of a
-// deleted app, signed by another service's key, of another account), each
-// in one call.
+// spirit of net/http/httptest: a Service with a fake clock, apps with given
+// permissions, bearer tokens and requests that carry them, and the tokens a
+// resource server must refuse (expired, of a deleted app, signed by another
+// service's key, of another account), each in one call. It is for tests
+// only: it reads back the claims of tokens its service has just issued
+// without verifying them, and nothing in it is fit to guard a real API.
 //
-// A kit belongs to the testing.TB it was made with: a setup failure (a bad option, asking for a token with a scope the
-// app lacks) fails that test through t.Fatalf with a message that says what
-// went wrong, never a panic that would end the whole test binary; what the
-// kit starts is stopped by t.Cleanup; its helpers call t.Helper, so a
-// failure names the caller's line. Options choose the store (the memory
-// store by default, so a kit can also run on PostgreSQL or a store of one's
-// own), the signing algorithm, the route catalog, the clock and the
-// service's and server's own options.
+// # Where to start
 //
-// NewKeys makes a key set of one new key, for services or kits that
-// stand for the instances of one deployment and share it (WithKeys).
-//
-// Run gives a test body a testing.TB where go test gives none, for runnable
-// examples and for tests of test helpers.
-//
-// The kit trusts the service it builds: it reads back the claims of tokens
-// that service has just issued without verifying them. It is for tests
-// only; nothing in it is fit to guard a real API.
+// New makes a kit on a testing.TB (the memory store by default; options
+// choose the store, the algorithm, the route catalog, the clock and the
+// service's options); NewServer puts it behind a real OAuth server on a
+// loopback port, for tests of client code. A setup failure fails the test
+// through t.Fatalf, never a panic; what the kit starts is stopped by
+// t.Cleanup. NewKeys makes the key set several kits standing for the
+// instances of one deployment share (WithKeys), and Run gives a test body
+// a testing.TB where go test gives none, for runnable examples.
 package oauthapptest

@@ -16,6 +16,17 @@ import (
 // safe for concurrent use. It uses the pool it was given for every query
 // and, once Watch or Listen is called, one more connection of its own for
 // notifications, served by one goroutine that Close stops.
+//
+// Every method stops when its context ends. A unique violation (SQLSTATE
+// 23505) is store.ErrAlreadyExists. The store does not depend on READ
+// COMMITTED being the default: where the database, role or connection
+// defaults to REPEATABLE READ or SERIALIZABLE, a write statement (each is
+// a transaction of its own) that PostgreSQL aborts for racing another
+// (SQLSTATE 40001, or a deadlock, 40P01) has changed nothing and is run
+// again, ten attempts at most, so that the race ends in success or
+// store.ErrConflict as it would under READ COMMITTED. Times keep
+// microsecond precision and come back in UTC; text holding a NUL byte or
+// invalid UTF-8 is store.ErrInvalid.
 type Store struct {
 	pool *pgxpool.Pool
 	cfg  config

@@ -14,8 +14,34 @@ type check struct {
 
 // Run runs the conformance suite against the stores newStore returns. It
 // calls newStore once per subtest and expects an empty store each time,
-// isolated from the others. Subtests are grouped by method and named after
-// the behaviour they check, so a failure reads as the rule that was broken.
+// isolated from the others (a fresh database schema, say, released with
+// t.Cleanup). Subtests are grouped by method and named after the
+// behaviour they check, so a failure reads as the rule that was broken.
+//
+// Run checks exactly what the documentation of package store promises:
+// every method and every sentinel error (ErrNotFound, ErrAlreadyExists,
+// ErrConflict with nothing written, ErrInvalid), copies in both
+// directions, the Version rules, the fields UpdateApp never changes,
+// TouchSecret and a LastUsed that updates never move back, keyset paging,
+// the revoked-token set, and concurrent compare-and-swap updates that lose
+// nothing. When the store implements store.Watcher, it checks that
+// updates, deletions and revocations are notified (waiting up to five
+// seconds for each); when it implements store.SigningKeys, it checks
+// create, list, optimistic update and delete of signing keys, one winner
+// among concurrent creates of one generation, copies and, with a Watcher,
+// SigningKeyChanged notifications.
+//
+// Beyond package store, Run asks that times keep at least microsecond
+// precision (it uses UTC times truncated to the microsecond and compares
+// them with time.Time.Equal, so another location, no monotonic reading or
+// a nil slice for an empty one are fine), and that a store accepts the
+// well-formed records Run writes: app SIDs "OQ" + 32 hex, and account and
+// user ids of every shape the service accepts (a UUID, an integer, an
+// e-mail address, 64 bytes), returned exactly, case included. It does not
+// test cancellation of the context, nor what a store leaves to its own
+// documentation, such as whether an empty SID passed to GetApp is
+// ErrInvalid or ErrNotFound (either is accepted). The subtests run one
+// after another; goroutines they start end before they do.
 func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	t.Helper()
 	groups := []struct {

@@ -15,6 +15,13 @@
 // GOMAXPROCS suffix, so sub-benchmark names must not end in a dash and
 // digits of their own.
 //
+// With -svg file it also draws the rows' cost (median CPU ns/op, else
+// ns/op) as a horizontal bar chart on a logarithmic axis; -chart regexp
+// picks the rows, and rows whose name contains -highlight (default
+// "Ours") stand out:
+//
+//	benchtable -svg chart.svg -chart '^TokenEndpoint' compare.out
+//
 // It trusts its input to be go test output; lines it does not understand
 // are skipped.
 package main

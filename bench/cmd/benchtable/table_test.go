@@ -22,7 +22,7 @@ func TestRender(t *testing.T) {
 		}
 	}
 	var out strings.Builder
-	if err := run(&out, strings.NewReader(in), nil, r); err != nil {
+	if err := run(&out, strings.NewReader(in), nil, r, nil, chartOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{
