@@ -41,7 +41,11 @@
 // TouchClientKey writes that column alone. Table assertion_ids holds the
 // used client assertion ids, keyed by (client_id, jti): one INSERT ... ON
 // CONFLICT decides, for every instance at once, which use of an
-// assertion is the first (store.AssertionIDs). Times are timestamptz:
+// assertion is the first (store.AssertionIDs). Table idempotency_keys
+// (migration 7) holds the management API's idempotency keys, keyed by
+// (account_sid, key), with the first answer as the service sealed it
+// under the host's key-encryption key: never a client secret in plain
+// text. Times are timestamptz:
 // they keep microsecond precision (finer parts are cut) and come back in
 // UTC; a zero time is stored as NULL and comes back zero. TokenTTL is a
 // bigint of nanoseconds, exact. Text holding a NUL byte or invalid UTF-8
@@ -52,7 +56,8 @@
 // Every method follows the contract of package store and passes
 // store/storetest. UpdateApp is a single statement that writes only if the
 // stored version is the one passed in and tells a conflict from a missing
-// app within the same snapshot, so no read-then-write race exists; a
+// app within the same snapshot, so no read-then-write race exists;
+// DeleteAppVersion is one statement in the same way; a
 // unique violation (SQLSTATE 23505) is store.ErrAlreadyExists; every
 // method stops when its context ends. The store does not depend on READ
 // COMMITTED being the default: where the database, role or connection
@@ -60,8 +65,9 @@
 // a transaction of its own) that PostgreSQL aborts for racing another
 // write (SQLSTATE 40001, or a deadlock, 40P01) has changed nothing and is
 // run again, ten attempts at most, so that the race ends in success or
-// store.ErrConflict as it would under READ COMMITTED. PurgeRevokedTokens
-// runs only when called: schedule it.
+// store.ErrConflict as it would under READ COMMITTED. PurgeRevokedTokens,
+// PurgeAssertionIDs and PurgeIdempotencyKeys run only when called:
+// schedule them.
 //
 // # Notifications and staleness
 //
