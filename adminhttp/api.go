@@ -23,7 +23,6 @@ type API struct {
 	svc   *oauthapp.Service
 	auth  Authenticator
 	cfg   config
-	idem  *idempotency
 	mux   *http.ServeMux
 	paths []string
 	// openapi is the OpenAPI document, as served.
@@ -48,7 +47,7 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 			return nil, err
 		}
 	}
-	a := &API{svc: svc, auth: auth, cfg: cfg, idem: newIdempotency(cfg.idemTTL, cfg.idemEntries), mux: http.NewServeMux()}
+	a := &API{svc: svc, auth: auth, cfg: cfg, mux: http.NewServeMux()}
 	apps, app, secrets := cfg.prefix+"/OAuthApps", cfg.prefix+"/OAuthApps/{Sid}", cfg.prefix+"/OAuthApps/{Sid}/Secrets"
 	keys, key := app+"/Keys", app+"/Keys/{KeyId}"
 	for _, r := range []struct {
@@ -58,11 +57,11 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 		{"POST " + apps, a.handle(a.createApp, true)},
 		{"GET " + apps, a.handle(a.listApps, false)},
 		{"GET " + app, a.handle(a.getApp, false)},
-		{"POST " + app, a.handle(a.updateApp, false)},
+		{"POST " + app, a.handle(a.updateApp, true)},
 		{"DELETE " + app, a.handle(a.deleteApp, false)},
 		{"POST " + secrets, a.handle(a.rotateSecret, true)},
 		{"GET " + secrets, a.handle(a.listSecrets, false)},
-		{"POST " + keys, a.handle(a.addKey, false)},
+		{"POST " + keys, a.handle(a.addKey, true)},
 		{"GET " + keys, a.handle(a.listKeys, false)},
 		{"DELETE " + key, a.handle(a.removeKey, false)},
 		{"GET " + a.OpenAPIPath(), http.HandlerFunc(a.serveOpenAPI)},
