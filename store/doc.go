@@ -10,7 +10,11 @@
 //
 //   - Create, get, list (keyset-paged by app SID, a stable order), update
 //     and delete of apps. Update is optimistic: the caller passes the
-//     version it read, a stale version gets ErrConflict and writes nothing.
+//     version it read, a stale version gets ErrConflict and writes nothing;
+//     DeleteAppVersion deletes on the same terms.
+//   - Idempotency keys of the management API, claimed by one request at a
+//     time across every instance, with the first answer as the caller
+//     sealed it, kept until their expiry, then purged.
 //   - Records go in and come out as copies: a caller that mutates a record
 //     it passed in or got back never changes what is stored.
 //   - A set of revoked token ids, each kept until the token would have
