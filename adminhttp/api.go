@@ -63,28 +63,33 @@ type Authenticator func(r *http.Request) (oauthapp.Actor, error)
 //     added key's answer, the app's new one). An update, rotation, delete,
 //     key addition or key removal with If-Match that the app no longer
 //     matches is answered 412 and changes nothing: of two writers that read
-//     the same version, one wins and the other learns it. Update and
-//     rotation check the version atomically in the store; a delete and a
-//     key change check it against a read made just before.
+//     the same version, one wins and the other learns it. The store checks
+//     the version in one step with the change, on every instance sharing
+//     it (store.Apps.UpdateApp, DeleteAppVersion).
 //   - Lists are paged by an opaque cursor (next_page_url) in SID order:
 //     apps created or deleted between pages never make another app appear
 //     twice or be skipped.
-//   - Idempotency-Key on a create or a rotation: a retry with the same key,
-//     by the same user, on the same path with the same body and If-Match,
-//     gets the first answer again (with Idempotent-Replayed: true, the same
-//     secret included) and creates or rotates nothing more; the same key
-//     for another request is 422, and a retry while the first is still
-//     running is 409. Keys are scoped to the account and remembered only
-//     for successful answers, for WithIdempotency's TTL (an hour by
-//     default), in the memory of the instance that answered: a retry that
-//     reaches another instance acts again. The record is not put in the
-//     shared store because it holds the answer, and so the client secret,
-//     which the store only ever keeps hashed.
+//   - Idempotency-Key on every POST (create, update, rotation, key
+//     addition): a retry with the same key, by the same user, on the same
+//     path with the same body and If-Match, gets the first answer again
+//     (with Idempotent-Replayed: true, the same secret included) and
+//     changes nothing more, on whichever instance it reaches: the record
+//     is kept in the store every instance shares, for 24 hours
+//     (oauthapp.Service.Idempotent; schedule PurgeIdempotencyKeys), with
+//     the answer sealed under oauthapp.WithKeyEncryptionKey, so that the
+//     store never holds a client secret in plain text. The role is checked
+//     before the key (a role that may not manage apps is 403, whatever
+//     key it sends); the same key for another request is 422; a retry
+//     while the first request still runs, here or on another instance,
+//     is 409 with Retry-After (it does not wait). Only successful answers
+//     are kept. An instance without the key-encryption key the answer is
+//     sealed under (none configured: each instance seals under a key of
+//     its own) answers a retry 409 answer-unavailable and does nothing
+//     again. Keys are scoped to the account.
 type API struct {
 	svc   *oauthapp.Service
 	auth  Authenticator
 	cfg   config
-	idem  *idempotency
 	mux   *http.ServeMux
 	paths []string
 	// openapi is the OpenAPI document, as served.
@@ -109,7 +114,7 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 			return nil, err
 		}
 	}
-	a := &API{svc: svc, auth: auth, cfg: cfg, idem: newIdempotency(cfg.idemTTL, cfg.idemEntries), mux: http.NewServeMux()}
+	a := &API{svc: svc, auth: auth, cfg: cfg, mux: http.NewServeMux()}
 	apps, app, secrets := cfg.prefix+"/OAuthApps", cfg.prefix+"/OAuthApps/{Sid}", cfg.prefix+"/OAuthApps/{Sid}/Secrets"
 	keys, key := app+"/Keys", app+"/Keys/{KeyId}"
 	for _, r := range []struct {
@@ -119,11 +124,11 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 		{"POST " + apps, a.handle(a.createApp, true)},
 		{"GET " + apps, a.handle(a.listApps, false)},
 		{"GET " + app, a.handle(a.getApp, false)},
-		{"POST " + app, a.handle(a.updateApp, false)},
+		{"POST " + app, a.handle(a.updateApp, true)},
 		{"DELETE " + app, a.handle(a.deleteApp, false)},
 		{"POST " + secrets, a.handle(a.rotateSecret, true)},
 		{"GET " + secrets, a.handle(a.listSecrets, false)},
-		{"POST " + keys, a.handle(a.addKey, false)},
+		{"POST " + keys, a.handle(a.addKey, true)},
 		{"GET " + keys, a.handle(a.listKeys, false)},
 		{"DELETE " + key, a.handle(a.removeKey, false)},
 		{"GET " + a.OpenAPIPath(), http.HandlerFunc(a.serveOpenAPI)},

@@ -185,17 +185,18 @@ func (a *API) updateApp(c *call) response {
 	return reply(http.StatusOK, a.appJSON(app, nil)).withApp(app.Version, "")
 }
 
-// deleteApp: DELETE {prefix}/OAuthApps/{Sid}. If-Match is checked against
-// the app as read just before the delete.
+// deleteApp: DELETE {prefix}/OAuthApps/{Sid}, If-Match honoured: the
+// store deletes only the version it names.
 func (a *API) deleteApp(c *call) response {
 	sid := c.r.PathValue("Sid")
 	if len(c.body) != 0 {
 		return invalid("", "a delete takes no body")
 	}
-	if p := a.checkIfMatch(c, sid); p != nil {
+	v, p := a.ifVersion(c, sid)
+	if p != nil {
 		return *p
 	}
-	if err := a.svc.DeleteApp(c.r.Context(), c.actor, sid); err != nil {
+	if err := a.svc.DeleteApp(c.r.Context(), c.actor, sid, v); err != nil {
 		return a.serviceError(c, err, true)
 	}
 	return response{status: http.StatusNoContent}
@@ -223,26 +224,6 @@ func (a *API) rotateSecret(c *call) response {
 		return a.serviceError(c, err, true)
 	}
 	return reply(http.StatusCreated, a.appJSON(app, &sec)).withApp(app.Version, a.url(a.appPath(app.SID)+"/Secrets"))
-}
-
-// checkIfMatch checks If-Match against the app as read now, for the
-// changes whose service call takes no IfVersion (delete, adding and
-// removing a client key): a change that races another between the read
-// and the write is not caught.
-func (a *API) checkIfMatch(c *call, sid string) *response {
-	want, p := a.ifVersion(c, sid)
-	if p != nil || want == 0 {
-		return p
-	}
-	app, err := a.svc.GetApp(c.r.Context(), c.actor, sid)
-	if err == nil && app.Version != want {
-		err = oauthapp.ErrVersionMismatch
-	}
-	if err != nil {
-		p := a.serviceError(c, err, true)
-		return &p
-	}
-	return nil
 }
 
 // ifVersion reads If-Match as the version a change requires, for

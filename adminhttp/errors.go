@@ -41,16 +41,22 @@ const (
 	// ProblemPreconditionFailed (412): If-Match names a version the app
 	// no longer has; nothing was changed.
 	ProblemPreconditionFailed = "urn:oauthapps:problem:precondition-failed"
-	// ProblemConflict (409): the app kept changing under the request, or
-	// another request with the same Idempotency-Key is still running;
-	// nothing was changed. Retry.
+	// ProblemConflict (409, with Retry-After): the app kept changing
+	// under the request, or another request with the same
+	// Idempotency-Key is still running, on this instance or another;
+	// nothing was changed. Retry: the retry gets the first request's
+	// answer once there is one.
 	ProblemConflict = "urn:oauthapps:problem:conflict"
 	// ProblemIdempotencyKeyReused (422): the Idempotency-Key was used
-	// before for another request (another body, path or user).
+	// before for another request (another body, path, If-Match or user);
+	// nothing was changed.
 	ProblemIdempotencyKeyReused = "urn:oauthapps:problem:idempotency-key-reused"
-	// ProblemUnavailable (503): the idempotency record is full of
-	// requests still running; retry later.
-	ProblemUnavailable = "urn:oauthapps:problem:unavailable"
+	// ProblemAnswerUnavailable (409): the request with this
+	// Idempotency-Key was processed, but the answer kept for it is sealed
+	// under a key-encryption key this server does not hold (servers that
+	// share a store need the same oauthapp.WithKeyEncryptionKey); nothing
+	// was done again. Read the app rather than retry.
+	ProblemAnswerUnavailable = "urn:oauthapps:problem:answer-unavailable"
 	// ProblemInternal (500): something failed on the server; the detail is
 	// in the server's log, not in the answer.
 	ProblemInternal = "urn:oauthapps:problem:internal"

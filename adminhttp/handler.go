@@ -1,6 +1,7 @@
 package adminhttp
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -21,6 +22,9 @@ type call struct {
 	// fields, when set, maps service arguments onto this operation's
 	// members ahead of argumentFields.
 	fields map[string]string
+	// replayed: the answer is the one kept for the request's
+	// Idempotency-Key.
+	replayed bool
 }
 
 // response is an answer, complete before anything is written, so that it
@@ -31,6 +35,8 @@ type response struct {
 	location string
 	ctype    string
 	body     []byte
+	// retry: a 409 that a retry may get past (Retry-After).
+	retry bool
 }
 
 // reply returns a JSON answer.
@@ -65,7 +71,7 @@ func (r response) write(w http.ResponseWriter, replayed bool) {
 	if r.status == http.StatusUnauthorized {
 		h.Set("WWW-Authenticate", `Bearer realm="oauthapps-admin"`)
 	}
-	if r.status == http.StatusServiceUnavailable || r.status == http.StatusConflict {
+	if r.status == http.StatusConflict && r.retry {
 		h.Set("Retry-After", "1")
 	}
 	if replayed {
@@ -108,35 +114,62 @@ func (a *API) handle(op func(c *call) response, idempotent bool) http.Handler {
 			op(c).write(w, false)
 			return
 		}
-		slot := actor.AccountSID + "\x00" + key
-		fp := fingerprint(c)
-		now := a.svc.Now()
-		first, state := a.idem.begin(slot, fp, now)
-		switch state {
-		case idemReplay:
-			first.write(w, true)
-			return
-		case idemRunning:
-			problemResponse(ProblemConflict, "Idempotency-Key", "a request with this Idempotency-Key is still being processed").write(w, false)
-			return
-		case idemReused:
-			problemResponse(ProblemIdempotencyKeyReused, "Idempotency-Key", "this Idempotency-Key was used for another request").write(w, false)
-			return
-		case idemFull:
-			problemResponse(ProblemUnavailable, "Idempotency-Key", "too many requests with an Idempotency-Key are being processed").write(w, false)
-			return
-		}
-		finished := false
-		defer func() {
-			if !finished { // op panicked: let the key go
-				a.idem.finish(slot, response{status: http.StatusInternalServerError}, a.svc.Now())
-			}
-		}()
-		resp := op(c)
-		a.idem.finish(slot, resp, a.svc.Now()) // before the answer, so a retry that follows it is replayed
-		finished = true
-		resp.write(w, false)
+		a.once(c, key, op).write(w, c.replayed)
 	})
+}
+
+// once answers a request with an Idempotency-Key through the service's
+// Idempotent: the first request with the key runs op, and its answer, if
+// a success, is kept (sealed, in the store every instance shares) and
+// replayed to every retry. The service checks the caller's role before it
+// looks at the key.
+func (a *API) once(c *call, key string, op func(c *call) response) response {
+	fp := fingerprint(c)
+	out, replayed, err := a.svc.Idempotent(c.r.Context(), c.actor, key, fp[:], func(ctx context.Context) ([]byte, bool) {
+		c.r = c.r.WithContext(ctx)
+		resp := op(c)
+		return resp.encode(), resp.status >= 200 && resp.status <= 299
+	})
+	switch {
+	case errors.Is(err, oauthapp.ErrIdempotencyKeyReused):
+		return problemResponse(ProblemIdempotencyKeyReused, "Idempotency-Key", "this Idempotency-Key was used for another request")
+	case errors.Is(err, oauthapp.ErrIdempotencyKeyInUse):
+		return problemResponse(ProblemConflict, "Idempotency-Key", "a request with this Idempotency-Key is still being processed")
+	case errors.Is(err, oauthapp.ErrAnswerUnavailable):
+		return problemResponse(ProblemAnswerUnavailable, "Idempotency-Key", "the request with this Idempotency-Key was processed, but its answer is sealed under a key this server does not hold; nothing was done again")
+	case err != nil:
+		return a.serviceError(c, err, false)
+	}
+	resp, ok := decodeResponse(out)
+	if !ok {
+		a.cfg.logger.ErrorContext(c.r.Context(), "adminhttp: a kept answer does not decode")
+		return problemResponse(ProblemInternal, "", "the request failed on the server")
+	}
+	c.replayed = replayed
+	return resp
+}
+
+// storedResponse is the form in which an answer is kept for an
+// Idempotency-Key.
+type storedResponse struct {
+	Status   int    `json:"status"`
+	ETag     string `json:"etag,omitempty"`
+	Location string `json:"location,omitempty"`
+	CType    string `json:"ctype,omitempty"`
+	Body     []byte `json:"body,omitempty"`
+}
+
+func (r response) encode() []byte {
+	b, _ := json.Marshal(storedResponse{Status: r.status, ETag: r.etag, Location: r.location, CType: r.ctype, Body: r.body})
+	return b
+}
+
+func decodeResponse(b []byte) (response, bool) {
+	var s storedResponse
+	if err := json.Unmarshal(b, &s); err != nil || s.Status < 100 || s.Status > 599 {
+		return response{}, false
+	}
+	return response{status: s.Status, etag: s.ETag, location: s.Location, ctype: s.CType, body: s.Body}, true
 }
 
 // fingerprint identifies a request for its Idempotency-Key: method, path,

@@ -37,11 +37,12 @@ func (a *API) addKey(c *call) response {
 	if in.PublicKey == nil {
 		return invalid("public_key", "public_key is required: one PEM PUBLIC KEY block")
 	}
-	if p := a.checkIfMatch(c, sid); p != nil {
+	v, p := a.ifVersion(c, sid)
+	if p != nil {
 		return *p
 	}
 	c.fields = keyFields
-	app, err := a.svc.AddClientKey(c.r.Context(), c.actor, sid, in.newClientKey())
+	app, err := a.svc.AddClientKey(c.r.Context(), c.actor, sid, in.newClientKey(), v)
 	if err != nil {
 		return a.serviceError(c, err, true)
 	}
@@ -58,10 +59,11 @@ func (a *API) removeKey(c *call) response {
 	if len(c.body) != 0 {
 		return invalid("", "a delete takes no body")
 	}
-	if p := a.checkIfMatch(c, sid); p != nil {
+	v, p := a.ifVersion(c, sid)
+	if p != nil {
 		return *p
 	}
-	if _, err := a.svc.RemoveClientKey(c.r.Context(), c.actor, sid, c.r.PathValue("KeyId")); err != nil {
+	if _, err := a.svc.RemoveClientKey(c.r.Context(), c.actor, sid, c.r.PathValue("KeyId"), v); err != nil {
 		return a.serviceError(c, err, true)
 	}
 	return response{status: http.StatusNoContent}

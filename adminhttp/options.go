@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // Defaults of the options.
@@ -22,12 +21,6 @@ const (
 	DefaultPageSize = 50
 	// MaxPageSize is the largest PageSize a list accepts.
 	MaxPageSize = 1000
-	// DefaultIdempotencyTTL is how long an Idempotency-Key is remembered
-	// unless WithIdempotency says otherwise.
-	DefaultIdempotencyTTL = time.Hour
-	// DefaultIdempotencyCapacity is how many Idempotency-Keys are
-	// remembered at most unless WithIdempotency says otherwise.
-	DefaultIdempotencyCapacity = 10000
 )
 
 // Option configures an API. New checks every option: an invalid value is
@@ -35,21 +28,17 @@ const (
 type Option func(*config) error
 
 type config struct {
-	prefix      string
-	baseURL     string
-	maxBody     int64
-	idemTTL     time.Duration
-	idemEntries int
-	logger      *slog.Logger
+	prefix  string
+	baseURL string
+	maxBody int64
+	logger  *slog.Logger
 }
 
 func defaults() config {
 	return config{
-		prefix:      DefaultPrefix,
-		maxBody:     DefaultMaxBodyBytes,
-		idemTTL:     DefaultIdempotencyTTL,
-		idemEntries: DefaultIdempotencyCapacity,
-		logger:      slog.New(slog.DiscardHandler),
+		prefix:  DefaultPrefix,
+		maxBody: DefaultMaxBodyBytes,
+		logger:  slog.New(slog.DiscardHandler),
 	}
 }
 
@@ -90,24 +79,6 @@ func WithMaxBodyBytes(n int64) Option {
 			return fmt.Errorf("%w: WithMaxBodyBytes: %d outside 1024..1048576", ErrInvalidOption, n)
 		}
 		c.maxBody = n
-		return nil
-	}
-}
-
-// WithIdempotency sets how long, 1 minute to 7 days, and how many, 1 to 10
-// million, Idempotency-Keys the API remembers. The record is kept in this
-// process's memory (see API), so it bounds memory
-// at about capacity times the size of an answer. Default:
-// DefaultIdempotencyTTL (1 hour) and DefaultIdempotencyCapacity (10,000).
-func WithIdempotency(ttl time.Duration, capacity int) Option {
-	return func(c *config) error {
-		if ttl < time.Minute || ttl > 7*24*time.Hour {
-			return fmt.Errorf("%w: WithIdempotency: TTL %v outside 1m..168h", ErrInvalidOption, ttl)
-		}
-		if capacity < 1 || capacity > 10_000_000 {
-			return fmt.Errorf("%w: WithIdempotency: capacity %d outside 1..10000000", ErrInvalidOption, capacity)
-		}
-		c.idemTTL, c.idemEntries = ttl, capacity
 		return nil
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/oauthapps/oauthapps/adminhttp"
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -33,8 +32,6 @@ func TestBadOptionsAreErrorsFromNew(t *testing.T) {
 		"ftp base URL":                   adminhttp.WithBaseURL("ftp://api.example.com"),
 		"body limit too small":           adminhttp.WithMaxBodyBytes(100),
 		"body limit too large":           adminhttp.WithMaxBodyBytes(2 << 20),
-		"idempotency TTL too short":      adminhttp.WithIdempotency(time.Second, 10),
-		"idempotency capacity zero":      adminhttp.WithIdempotency(time.Hour, 0),
 		"nil logger":                     adminhttp.WithLogger(nil),
 	} {
 		t.Run(name, func(t *testing.T) {

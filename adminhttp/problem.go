@@ -36,7 +36,7 @@ var problemKinds = map[string]struct {
 	ProblemPreconditionFailed:   {http.StatusPreconditionFailed, "The app changed"},
 	ProblemConflict:             {http.StatusConflict, "Conflict"},
 	ProblemIdempotencyKeyReused: {http.StatusUnprocessableEntity, "Idempotency-Key reused"},
-	ProblemUnavailable:          {http.StatusServiceUnavailable, "Unavailable"},
+	ProblemAnswerUnavailable:    {http.StatusConflict, "Answer unavailable"},
 	ProblemInternal:             {http.StatusInternalServerError, "Internal error"},
 }
 
@@ -44,7 +44,7 @@ var problemKinds = map[string]struct {
 func problemResponse(typ, field, detail string) response {
 	k := problemKinds[typ]
 	b, _ := json.Marshal(problem{Type: typ, Title: k.title, Status: k.status, Detail: detail, Field: field})
-	return response{status: k.status, ctype: "application/problem+json", body: append(b, '\n')}
+	return response{status: k.status, ctype: "application/problem+json", body: append(b, '\n'), retry: typ == ProblemConflict}
 }
 
 func invalid(field, detail string) response {

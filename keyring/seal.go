@@ -1,86 +1,40 @@
 package keyring
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/oauthapps/oauthapps/internal/seal"
 )
 
 // KEKSize is the length of a key-encryption key: 32 bytes, for AES-256.
-const KEKSize = 32
+const KEKSize = seal.KEKSize
 
-// Sealed private keys are AES-256-GCM (NIST SP 800-38D) under a
-// key-encryption key (KEK), laid out as
-//
-//	version (1 byte, 1) || KEK id (8 bytes) || nonce (12 bytes) || ciphertext and tag
-//
-// The KEK id names the KEK that sealed the key, so that a ring holding
-// several (a KEK rotation) opens each with the right one, and a ring
-// holding none of them says so instead of failing a decryption. It is the
-// first 8 bytes of HMAC-SHA256(KEK, kekIDLabel): it tells KEKs apart and
-// says nothing else about them. The associated data binds the sealed bytes
-// to the record's kid, algorithm and public key, so sealed bytes moved to
-// another record, or a record whose public key was changed, fail to open.
-const (
-	sealVersion = 1
-	kekIDLen    = 8
-	nonceLen    = 12
-	sealHeader  = 1 + kekIDLen + nonceLen
-	kekIDLabel  = "oauthapps keyring key-encryption key id v1"
-	adLabel     = "oauthapps keyring sealed key v1"
-)
-
-// kekID is the id of one key-encryption key.
-type kekID [kekIDLen]byte
-
-func (id kekID) String() string { return hex.EncodeToString(id[:]) }
+// Sealed private keys are AES-256-GCM under a key-encryption key (KEK), in
+// the layout of package internal/seal, which names the KEK that sealed
+// each key. The associated data binds the sealed bytes to the record's
+// kid, algorithm and public key, so sealed bytes moved to another record,
+// or a record whose public key was changed, fail to open.
+const adLabel = "oauthapps keyring sealed key v1"
 
 // sealer seals under its primary KEK and opens under any it holds.
 type sealer struct {
-	primary kekID
-	aeads   map[kekID]cipher.AEAD
+	*seal.Sealer
+	primary seal.ID
 }
 
 // newSealer returns a sealer for the KEKs, the first primary; nil for none.
 func newSealer(keks [][]byte) (*sealer, error) {
-	if len(keks) == 0 {
+	s, err := seal.New(keks)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadOption, err)
+	}
+	if s == nil {
 		return nil, nil
 	}
-	s := &sealer{aeads: make(map[kekID]cipher.AEAD, len(keks))}
-	for i, kek := range keks {
-		if len(kek) != KEKSize {
-			return nil, fmt.Errorf("%w: a key-encryption key must be %d bytes, not %d", ErrBadOption, KEKSize, len(kek))
-		}
-		block, err := aes.NewCipher(kek)
-		if err != nil {
-			return nil, fmt.Errorf("%w: key-encryption key: %v", ErrBadOption, err)
-		}
-		aead, err := cipher.NewGCM(block)
-		if err != nil {
-			return nil, fmt.Errorf("%w: key-encryption key: %v", ErrBadOption, err)
-		}
-		id := idOf(kek)
-		if i == 0 {
-			s.primary = id
-		}
-		s.aeads[id] = aead
-	}
-	return s, nil
-}
-
-// idOf returns the id of a KEK.
-func idOf(kek []byte) kekID {
-	mac := hmac.New(sha256.New, kek)
-	mac.Write([]byte(kekIDLabel))
-	var id kekID
-	copy(id[:], mac.Sum(nil))
-	return id
+	return &sealer{Sealer: s, primary: s.Primary()}, nil
 }
 
 // associatedData binds a sealed key to its record.
@@ -97,66 +51,40 @@ func associatedData(kid, alg string, public []byte) []byte {
 
 // seal returns plain sealed under the primary KEK for the record.
 func (s *sealer) seal(kid, alg string, public, plain []byte) ([]byte, error) {
-	out := make([]byte, sealHeader, sealHeader+len(plain)+16)
-	out[0] = sealVersion
-	copy(out[1:], s.primary[:])
-	if _, err := rand.Read(out[1+kekIDLen : sealHeader]); err != nil {
-		return nil, fmt.Errorf("keyring: read random: %w", err)
+	b, err := s.Seal(plain, associatedData(kid, alg, public))
+	if err != nil {
+		return nil, fmt.Errorf("keyring: %w", err)
 	}
-	return s.aeads[s.primary].Seal(out, out[1+kekIDLen:sealHeader], plain, associatedData(kid, alg, public)), nil
+	return b, nil
 }
 
 // sealedBy returns the id of the KEK that sealed b, and whether b has the
 // layout of a sealed key at all.
-func sealedBy(b []byte) (kekID, bool) {
-	var id kekID
-	if len(b) < sealHeader+16 || b[0] != sealVersion {
-		return id, false
-	}
-	copy(id[:], b[1:])
-	return id, true
-}
+func sealedBy(b []byte) (seal.ID, bool) { return seal.SealedBy(b) }
 
 // holds reports whether the sealer has the KEK that sealed b.
 func (s *sealer) holds(b []byte) bool {
-	id, ok := sealedBy(b)
-	if !ok || s == nil {
+	if s == nil {
 		return false
 	}
-	_, held := s.aeads[id]
-	return held
+	return s.Holds(b)
 }
 
 // open returns the plaintext of a sealed key of the record. Its errors
 // wrap ErrForeignKEK or ErrUnopenable and hold no byte of b.
 func (s *sealer) open(kid, alg string, public, b []byte) ([]byte, error) {
-	id, ok := sealedBy(b)
-	if !ok {
-		return nil, fmt.Errorf("%w: not a sealed key of a known layout", ErrUnopenable)
+	var inner *seal.Sealer
+	if s != nil {
+		inner = s.Sealer
 	}
-	if s == nil {
-		return nil, fmt.Errorf("%w: sealed under %s, and this instance has no key-encryption key", ErrForeignKEK, id)
+	plain, err := inner.Open(b, associatedData(kid, alg, public))
+	if errors.Is(err, seal.ErrForeign) {
+		return nil, fmt.Errorf("%w: %v", ErrForeignKEK, err)
 	}
-	aead, held := s.aeads[id]
-	if !held {
-		return nil, fmt.Errorf("%w: sealed under %s, this instance holds %s", ErrForeignKEK, id, s.held())
-	}
-	plain, err := aead.Open(nil, b[1+kekIDLen:sealHeader], b[sealHeader:], associatedData(kid, alg, public))
 	if err != nil {
-		return nil, fmt.Errorf("%w: sealed bytes under %s do not authenticate for this record", ErrUnopenable, id)
+		return nil, fmt.Errorf("%w: %v", ErrUnopenable, err)
 	}
 	return plain, nil
-}
-
-// held lists the ids of the KEKs the sealer holds, the primary first.
-func (s *sealer) held() string {
-	ids := []string{s.primary.String()}
-	for id := range s.aeads {
-		if id != s.primary {
-			ids = append(ids, id.String())
-		}
-	}
-	return strings.Join(ids, ", ")
 }
 
 // DecodeKEK decodes a key-encryption key written in standard base64, as

@@ -426,20 +426,52 @@ func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, 
 
 // DeleteApp deletes an app of the actor's account. Its secrets stop
 // authenticating and every token it holds stops authorizing at once.
-func (s *Service) DeleteApp(ctx context.Context, actor Actor, appSID string) error {
+//
+// ifVersion, when given and not zero, makes the delete conditional, as
+// AppUpdate.IfVersion does: the app is deleted only at that version, in
+// one step with the check (store.Apps.DeleteAppVersion), else the call is
+// ErrVersionMismatch and deletes nothing. At most one version may be
+// given.
+func (s *Service) DeleteApp(ctx context.Context, actor Actor, appSID string, ifVersion ...int64) error {
 	rec, err := s.readForActor(ctx, actor, appSID)
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteApp(ctx, appSID); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return ErrNotFound
-		}
+	want, err := oneVersion(ifVersion)
+	if err != nil {
+		return err
+	}
+	switch {
+	case want == 0:
+		err = s.store.DeleteApp(ctx, appSID)
+	case rec.Version != want:
+		return ErrVersionMismatch
+	default:
+		err = s.store.DeleteAppVersion(ctx, appSID, want)
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return ErrNotFound
+	case errors.Is(err, store.ErrConflict):
+		return ErrVersionMismatch
+	case err != nil:
 		return fmt.Errorf("oauthapp: deleting app: %w", err)
 	}
 	s.apps.evict(appSID)
 	s.emit(ctx, Event{Kind: EventAppDeleted, Actor: actor, AccountSID: rec.AccountSID, AppSID: appSID})
 	return nil
+}
+
+// oneVersion returns the version of an optional ifVersion argument: 0
+// for none.
+func oneVersion(ifVersion []int64) (int64, error) {
+	switch len(ifVersion) {
+	case 0:
+		return 0, nil
+	case 1:
+		return ifVersion[0], nil
+	}
+	return 0, invalidArg("ifVersion", "at most one version, not %d", len(ifVersion))
 }
 
 // readForActor reads an app and checks that the actor may manage it.

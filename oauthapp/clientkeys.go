@@ -87,13 +87,21 @@ type ClientKeyInfo struct {
 //
 // The actor is checked first, on the stored app: an actor who may not
 // manage it gets ErrForbidden (or ErrNotFound) whatever k holds.
-func (s *Service) AddClientKey(ctx context.Context, actor Actor, appSID string, k NewClientKey) (App, error) {
+//
+// ifVersion, when given and not zero, makes the addition conditional on
+// the app's Version, as AppUpdate.IfVersion does (ErrVersionMismatch,
+// nothing added). At most one version may be given.
+func (s *Service) AddClientKey(ctx context.Context, actor Actor, appSID string, k NewClientKey, ifVersion ...int64) (App, error) {
 	if s.assertions == nil {
 		return App{}, errNoAssertionStore
 	}
+	want, err := oneVersion(ifVersion)
+	if err != nil {
+		return App{}, err
+	}
 	now := s.now()
 	var added store.ClientKey
-	saved, err := s.modify(ctx, actor, appSID, 0, func(a *store.App) error {
+	saved, err := s.modify(ctx, actor, appSID, want, func(a *store.App) error {
 		key, err := newClientKey(k, now)
 		if err != nil {
 			return err
@@ -119,10 +127,15 @@ func (s *Service) AddClientKey(ctx context.Context, actor Actor, appSID string, 
 // RemoveClientKey removes a public key from an app. Assertions signed with
 // it stop authenticating, and every token obtained with one stops
 // authorizing, at once (R7). An id the app does not hold is
-// ErrInvalidArgument.
-func (s *Service) RemoveClientKey(ctx context.Context, actor Actor, appSID, keyID string) (App, error) {
+// ErrInvalidArgument. ifVersion, when given and not zero, makes the
+// removal conditional, as for AddClientKey.
+func (s *Service) RemoveClientKey(ctx context.Context, actor Actor, appSID, keyID string, ifVersion ...int64) (App, error) {
+	want, err := oneVersion(ifVersion)
+	if err != nil {
+		return App{}, err
+	}
 	now := s.now()
-	saved, err := s.modify(ctx, actor, appSID, 0, func(a *store.App) error {
+	saved, err := s.modify(ctx, actor, appSID, want, func(a *store.App) error {
 		i := slices.IndexFunc(a.Keys, func(k store.ClientKey) bool { return k.ID == keyID })
 		if i < 0 {
 			return invalidArg("keyID", "the app has no client key with that kid")

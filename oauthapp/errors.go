@@ -31,6 +31,18 @@ var (
 	// version: someone changed it since the caller read it. Nothing was
 	// changed; read the app again before deciding.
 	ErrVersionMismatch = errors.New("oauthapp: app changed since it was read")
+	// ErrIdempotencyKeyReused: the idempotency key was used before for
+	// another request (Idempotent). Nothing was done.
+	ErrIdempotencyKeyReused = errors.New("oauthapp: idempotency key used for another request")
+	// ErrIdempotencyKeyInUse: a call with this idempotency key is still
+	// running (Idempotent). Nothing was done; retry in a moment to get
+	// its answer.
+	ErrIdempotencyKeyInUse = errors.New("oauthapp: a call with this idempotency key is still running")
+	// ErrAnswerUnavailable: the call of this idempotency key was made,
+	// but its answer is sealed under a key-encryption key this instance
+	// does not hold (see Idempotent and WithKeyEncryptionKey). Nothing
+	// was done again; read the result (the app) instead of retrying.
+	ErrAnswerUnavailable = errors.New("oauthapp: the answer to this idempotency key is sealed under a key-encryption key this instance does not hold")
 
 	// ErrInvalidClient: client authentication failed. It is the same error
 	// for an unknown client, a wrong secret, an expired previous secret, a

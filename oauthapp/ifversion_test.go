@@ -2,11 +2,16 @@ package oauthapp_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
 	"sync"
 	"testing"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
+	"github.com/oauthapps/oauthapps/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -85,5 +90,80 @@ func TestOneOfTwoConcurrentConditionalUpdatesWins(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, names[won], got.FriendlyName)
 		assert.Equal(t, app.Version+1, got.Version)
+	}
+}
+
+// newKeyPEM returns a fresh Ed25519 public key as PEM.
+func newKeyPEM(t *testing.T) string {
+	t.Helper()
+	pub, _, err := ed25519.GenerateKey(nil)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	require.NoError(t, err)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+}
+
+// TestConditionalDeleteAndKeyChangesNeedTheVersionTheyRead: a delete, a
+// key addition and a key removal with a version are made only on that
+// version of the app; on any other they are ErrVersionMismatch and change
+// nothing.
+func TestConditionalDeleteAndKeyChangesNeedTheVersionTheyRead(t *testing.T) {
+	k := oauthapptest.New(t)
+	app := k.NewApp(permList)
+	stale := app.Version
+	withKey, err := k.Service.AddClientKey(ctx, k.Owner, app.SID, oauthapp.NewClientKey{ID: "a", PublicKeyPEM: newKeyPEM(t)}, stale)
+	require.NoError(t, err, "a key added at the version read")
+	before, err := k.Store.GetApp(ctx, app.SID)
+	require.NoError(t, err)
+
+	_, err = k.Service.AddClientKey(ctx, k.Owner, app.SID, oauthapp.NewClientKey{ID: "b", PublicKeyPEM: newKeyPEM(t)}, stale)
+	assert.ErrorIs(t, err, oauthapp.ErrVersionMismatch, "key added at a stale version")
+	_, err = k.Service.RemoveClientKey(ctx, k.Owner, app.SID, "a", stale)
+	assert.ErrorIs(t, err, oauthapp.ErrVersionMismatch, "key removed at a stale version")
+	assert.ErrorIs(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, stale), oauthapp.ErrVersionMismatch, "delete at a stale version")
+	assert.ErrorIs(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, -1), oauthapp.ErrVersionMismatch, "delete at no version")
+	assert.ErrorIs(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 1, 2), oauthapp.ErrInvalidArgument, "two versions")
+	after, err := k.Store.GetApp(ctx, app.SID)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "refused calls change nothing")
+
+	removed, err := k.Service.RemoveClientKey(ctx, k.Owner, app.SID, "a", withKey.Version)
+	require.NoError(t, err, "a key removed at the current version")
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, removed.Version), "delete at the current version")
+	_, err = k.Store.GetApp(ctx, app.SID)
+	assert.ErrorIs(t, err, store.ErrNotFound)
+}
+
+// TestConditionalDeleteRacingAnUpdateDeletesOnlyTheVersionItNamed: a
+// delete conditional on the version read races an update of it: either
+// the delete is refused and the update kept, or the update lost and the
+// app is gone; never a delete of the updated app.
+func TestConditionalDeleteRacingAnUpdateDeletesOnlyTheVersionItNamed(t *testing.T) {
+	k := oauthapptest.New(t)
+	other := k.NewService()
+	name := "renamed"
+	for range 50 {
+		app := k.NewApp(permList)
+		var delErr, updErr error
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); delErr = k.Service.DeleteApp(ctx, k.Owner, app.SID, app.Version) }()
+		go func() {
+			defer wg.Done()
+			_, updErr = other.UpdateApp(ctx, k.Owner, app.SID, oauthapp.AppUpdate{FriendlyName: &name})
+		}()
+		wg.Wait()
+		got, getErr := k.Store.GetApp(ctx, app.SID)
+		switch {
+		case delErr == nil:
+			assert.ErrorIs(t, updErr, oauthapp.ErrNotFound, "the update ran on a deleted app")
+			assert.ErrorIs(t, getErr, store.ErrNotFound)
+		case errors.Is(delErr, oauthapp.ErrVersionMismatch):
+			require.NoError(t, updErr)
+			require.NoError(t, getErr)
+			assert.Equal(t, name, got.FriendlyName, "the update was lost")
+		default:
+			t.Fatalf("delete: %v", delErr)
+		}
 	}
 }

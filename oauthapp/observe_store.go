@@ -65,6 +65,13 @@ func (o *observedStore) DeleteApp(ctx context.Context, sid string) error {
 	return err
 }
 
+func (o *observedStore) DeleteAppVersion(ctx context.Context, sid string, version int64) error {
+	done := o.call(ctx, "DeleteAppVersion")
+	err := o.Store.DeleteAppVersion(ctx, sid, version)
+	o.end(done, err)
+	return err
+}
+
 func (o *observedStore) TouchSecret(ctx context.Context, appSID, secretID string, at time.Time) error {
 	done := o.call(ctx, "TouchSecret")
 	err := o.Store.TouchSecret(ctx, appSID, secretID, at)

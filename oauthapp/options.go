@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/oauthapps/oauthapps/internal/seal"
 	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/secret"
 	"github.com/oauthapps/oauthapps/token"
@@ -64,6 +65,9 @@ type config struct {
 	resources     []string
 	assertionLife time.Duration
 	observer      Observer
+	// keks seal the answers kept for idempotency keys
+	// (WithKeyEncryptionKey).
+	keks [][]byte
 }
 
 func defaults() config {
@@ -91,6 +95,24 @@ func WithClock(now func() time.Time) Option {
 			return fmt.Errorf("%w: WithClock: nil clock", ErrInvalidOption)
 		}
 		c.clock = now
+		return nil
+	}
+}
+
+// WithKeyEncryptionKey sets the key-encryption key (KEK) under which the
+// answers kept for idempotency keys are sealed in the store (see
+// Idempotent): 32 random bytes, the same on every instance that shares
+// the store, and best the one the key ring seals signing keys with
+// (keyring.WithKeyEncryptionKey). Given more than once, the first seals
+// and every one opens, so a KEK is rotated as the key ring's is.
+// Default: none, which seals under a random key of this process, so that
+// a replay works on the instance that answered only.
+func WithKeyEncryptionKey(kek []byte) Option {
+	return func(c *config) error {
+		if len(kek) != seal.KEKSize {
+			return fmt.Errorf("%w: WithKeyEncryptionKey: a key-encryption key must be %d bytes, not %d", ErrInvalidOption, seal.KEKSize, len(kek))
+		}
+		c.keks = append(c.keks, append([]byte(nil), kek...))
 		return nil
 	}
 }

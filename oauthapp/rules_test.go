@@ -663,6 +663,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		"token TTL too short": oauthapp.WithTokenTTL(time.Second),
 		"nil logger":          oauthapp.WithLogger(nil),
 		"nil hasher":          oauthapp.WithHasher(nil),
+		"16-byte KEK":         oauthapp.WithKeyEncryptionKey(make([]byte, 16)),
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := oauthapp.New(st, keys, opt)

@@ -14,6 +14,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/oauthapps/oauthapps/internal/quote"
+	"github.com/oauthapps/oauthapps/internal/seal"
 	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/secret"
 	"github.com/oauthapps/oauthapps/store"
@@ -49,6 +50,8 @@ type Service struct {
 	// assertions is the store's set of used assertion ids; nil when it
 	// keeps none, and client assertions are then refused.
 	assertions store.AssertionIDs
+	// idem seals the answers kept for idempotency keys.
+	idem *seal.Sealer
 	// sigChecks counts client assertion signature verifications, for
 	// tests that bound the work a bad assertion costs.
 	sigChecks atomic.Int64
@@ -89,6 +92,10 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
+	idem, err := newIdemSealer(cfg.keks)
+	if err != nil {
+		return nil, fmt.Errorf("oauthapp: New: %w", err)
+	}
 	rehash := false
 	if _, ok := cfg.hasher.(secret.Rehasher); ok && !cfg.noHashUpgrades {
 		cur, _ := decoy.Records()
@@ -99,6 +106,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	}
 	s := &Service{
 		decoy:     decoy,
+		idem:      idem,
 		rehash:    rehash,
 		store:     observeStore(st, cfg.observer.StoreCall),
 		keys:      keys,

@@ -139,7 +139,7 @@ type storeKey struct {
 	method, outcome string
 }
 
-var storeMethods = []string{"CreateApp", "GetApp", "ListApps", "UpdateApp", "DeleteApp", "TouchSecret", "RevokeToken", "IsTokenRevoked", "PurgeRevokedTokens", "LiveRevocations"}
+var storeMethods = []string{"CreateApp", "GetApp", "ListApps", "UpdateApp", "DeleteApp", "DeleteAppVersion", "TouchSecret", "RevokeToken", "IsTokenRevoked", "PurgeRevokedTokens", "LiveRevocations"}
 
 func storeKeys() []storeKey {
 	var ks []storeKey

@@ -6,7 +6,8 @@
 // Store states the semantics every implementation shares, which package
 // storetest checks; optional capabilities (Watcher, RevocationLister,
 // SigningKeys, AssertionIDs) are separate interfaces found with a type
-// assertion.
+// assertion; idempotency keys (IdempotencyKeys) and conditional deletes
+// (DeleteAppVersion) are part of Store itself.
 //
 // # Where to start
 //

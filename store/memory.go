@@ -42,6 +42,8 @@ type Memory struct {
 	// assertions holds the used client assertion ids
 	// (memory_assertions.go).
 	assertions memoryAssertions
+	// idem holds the idempotency keys (memory_idempotency.go).
+	idem memoryIdempotency
 
 	watchers watchers
 }
@@ -172,6 +174,20 @@ func (m *Memory) UpdateApp(ctx context.Context, app App) (App, error) {
 // DeleteApp removes the app. An empty SID is ErrInvalid. Subscribers of Watch hear of it after the
 // store's lock is released.
 func (m *Memory) DeleteApp(ctx context.Context, sid string) error {
+	return m.deleteApp(ctx, sid, 0)
+}
+
+// DeleteAppVersion removes the app if its Version is version, under the
+// same lock that orders every write, or returns ErrConflict.
+func (m *Memory) DeleteAppVersion(ctx context.Context, sid string, version int64) error {
+	if version < 1 {
+		return fmt.Errorf("%w: version %d", ErrInvalid, version)
+	}
+	return m.deleteApp(ctx, sid, version)
+}
+
+// deleteApp removes the app if version is 0 or its version.
+func (m *Memory) deleteApp(ctx context.Context, sid string, version int64) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -183,6 +199,10 @@ func (m *Memory) DeleteApp(ctx context.Context, sid string) error {
 	if old == nil {
 		m.mu.Unlock()
 		return fmt.Errorf("%w: app %s", ErrNotFound, sid)
+	}
+	if version != 0 && old.Version != version {
+		m.mu.Unlock()
+		return fmt.Errorf("%w: app %s has version %d, not %d", ErrConflict, sid, old.Version, version)
 	}
 	m.apps.Delete(sid)
 	if idx := m.accounts[old.AccountSID]; idx != nil {

@@ -118,6 +118,13 @@ type Apps interface {
 	UpdateApp(ctx context.Context, app App) (App, error)
 	// DeleteApp removes the app, or returns ErrNotFound.
 	DeleteApp(ctx context.Context, sid string) error
+	// DeleteAppVersion removes the app if its Version is version, as one
+	// atomic step: ErrNotFound if there is no such app; ErrConflict,
+	// removing nothing, if the stored version differs; ErrInvalid if
+	// version is below 1. A delete of an If-Match request uses it, so
+	// that an update landing between the check and the delete is never
+	// deleted unseen.
+	DeleteAppVersion(ctx context.Context, sid string, version int64) error
 	// TouchSecret records that a secret authenticated a client at the
 	// given time. It changes only that slot's LastUsed, and only forward
 	// in time; it does not change Version. A missing app or secret id is
@@ -149,7 +156,11 @@ type RevokedTokens interface {
 //
 //   - Create, get, list (keyset-paged by app SID, a stable order), update
 //     and delete of apps. Update is optimistic: the caller passes the
-//     version it read, a stale version gets ErrConflict and writes nothing.
+//     version it read, a stale version gets ErrConflict and writes nothing;
+//     DeleteAppVersion deletes on the same terms.
+//   - Idempotency keys of the management API, claimed by one request at a
+//     time across every instance, with the first answer as the caller
+//     sealed it, kept until their expiry, then purged.
 //   - Records go in and come out as copies: a caller that mutates a record
 //     it passed in or got back never changes what is stored.
 //   - A set of revoked token ids, each kept until the token would have
@@ -161,6 +172,7 @@ type RevokedTokens interface {
 type Store interface {
 	Apps
 	RevokedTokens
+	IdempotencyKeys
 }
 
 // ChangeKind says what a Change is about.

@@ -14,13 +14,14 @@ import (
 type MapStore struct {
 	mu         sync.Mutex
 	apps       map[string]store.App
-	revoked    map[string]time.Time    // token id -> expiry
-	assertions map[[2]string]time.Time // client id and assertion id -> expiry
+	revoked    map[string]time.Time               // token id -> expiry
+	assertions map[[2]string]time.Time            // client id and assertion id -> expiry
+	idem       map[[2]string]store.IdempotencyKey // account and key -> record
 }
 
 // New returns an empty MapStore.
 func New() *MapStore {
-	return &MapStore{apps: map[string]store.App{}, revoked: map[string]time.Time{}, assertions: map[[2]string]time.Time{}}
+	return &MapStore{apps: map[string]store.App{}, revoked: map[string]time.Time{}, assertions: map[[2]string]time.Time{}, idem: map[[2]string]store.IdempotencyKey{}}
 }
 
 var (
@@ -146,6 +147,27 @@ func (s *MapStore) DeleteApp(_ context.Context, sid string) error {
 	return nil
 }
 
+// DeleteAppVersion implements store.Apps: the version is compared under
+// the same lock as the delete, so nothing can change in between (a
+// database does it in one statement: DELETE ... WHERE sid = $1 AND
+// version = $2).
+func (s *MapStore) DeleteAppVersion(_ context.Context, sid string, version int64) error {
+	if version < 1 {
+		return store.ErrInvalid
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.apps[sid]
+	switch {
+	case !ok:
+		return store.ErrNotFound
+	case app.Version != version:
+		return store.ErrConflict
+	}
+	delete(s.apps, sid)
+	return nil
+}
+
 // TouchSecret implements store.Apps: LastUsed only moves forward, and the
 // version stays.
 func (s *MapStore) TouchSecret(_ context.Context, appSID, secretID string, at time.Time) error {
@@ -239,4 +261,68 @@ func purgeExpired[K comparable](m map[K]time.Time, now time.Time) int {
 		}
 	}
 	return n
+}
+
+// ClaimIdempotencyKey implements store.IdempotencyKeys: the record of a
+// key is replaced only once its expiry has passed.
+func (s *MapStore) ClaimIdempotencyKey(_ context.Context, rec store.IdempotencyKey, now time.Time) (store.IdempotencyKey, error) {
+	if rec.AccountSID == "" || rec.Key == "" || rec.Claim == "" || len(rec.Request) == 0 || rec.Answer != nil {
+		return store.IdempotencyKey{}, store.ErrInvalid
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := [2]string{rec.AccountSID, rec.Key}
+	if old, ok := s.idem[k]; ok && old.Expires.After(now) {
+		return cloneIdem(old), store.ErrAlreadyExists
+	}
+	s.idem[k] = cloneIdem(rec)
+	return cloneIdem(rec), nil
+}
+
+// AnswerIdempotencyKey implements store.IdempotencyKeys.
+func (s *MapStore) AnswerIdempotencyKey(_ context.Context, rec store.IdempotencyKey) error {
+	if len(rec.Answer) == 0 {
+		return store.ErrInvalid
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := [2]string{rec.AccountSID, rec.Key}
+	old, ok := s.idem[k]
+	if !ok || old.Claim != rec.Claim || old.Answer != nil {
+		return store.ErrNotFound
+	}
+	old.Answer, old.Expires = slices.Clone(rec.Answer), rec.Expires
+	s.idem[k] = old
+	return nil
+}
+
+// ReleaseIdempotencyKey implements store.IdempotencyKeys.
+func (s *MapStore) ReleaseIdempotencyKey(_ context.Context, rec store.IdempotencyKey) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := [2]string{rec.AccountSID, rec.Key}
+	if old, ok := s.idem[k]; ok && old.Claim == rec.Claim && old.Answer == nil {
+		delete(s.idem, k)
+	}
+	return nil
+}
+
+// PurgeIdempotencyKeys implements store.IdempotencyKeys.
+func (s *MapStore) PurgeIdempotencyKeys(_ context.Context, now time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, r := range s.idem {
+		if !r.Expires.After(now) {
+			delete(s.idem, k)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// cloneIdem copies the byte slices of a record.
+func cloneIdem(r store.IdempotencyKey) store.IdempotencyKey {
+	r.Request, r.Answer = slices.Clone(r.Request), slices.Clone(r.Answer)
+	return r
 }

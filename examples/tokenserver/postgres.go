@@ -43,6 +43,9 @@ type backend struct {
 	store store.Store
 	keys  *token.KeySet
 	ring  *keyring.Ring // nil on memory
+	// kek seals the signing keys and the answers kept for
+	// Idempotency-Keys; nil on memory.
+	kek   []byte
 	close func()
 }
 
@@ -97,7 +100,7 @@ func openBackend(ctx context.Context, f *backendFlags, logger *slog.Logger) (*ba
 		return nil, err
 	}
 	stopSignals := rotateOnSignal(ctx, ring, logger)
-	return &backend{store: st, keys: ring.KeySet(), ring: ring, close: func() {
+	return &backend{store: st, keys: ring.KeySet(), ring: ring, kek: kek, close: func() {
 		stopSignals()
 		_ = ring.Close()
 		st.Close()

@@ -167,6 +167,11 @@ func newService(issuer string, logger *slog.Logger, be *backend, opts ...oauthap
 	if err != nil {
 		return nil, err
 	}
+	if be.kek != nil {
+		// Every instance opens the answers another kept for an
+		// Idempotency-Key.
+		opts = append(opts, oauthapp.WithKeyEncryptionKey(be.kek))
+	}
 	return oauthapp.New(be.store, be.keys, append([]oauthapp.Option{
 		oauthapp.WithIssuer(issuer),
 		oauthapp.WithCatalog(catalog),

@@ -119,6 +119,8 @@ type queries struct {
 	createApp, getApp, listApps, updateApp, deleteApp, touchSecret string
 	revoke, isRevoked, purge                                       string
 	touchClientKey, useAssertion, purgeAssertions                  string
+	claimIdem, readIdem, answerIdem, releaseIdem, purgeIdem        string
+	deleteAppVersion                                               string
 }
 
 // appColumns are the columns of an app in the order scanApp reads them.
@@ -140,7 +142,7 @@ func newQueries(schema string) queries {
 	apps := pgx.Identifier{schema, "apps"}.Sanitize()
 	revoked := pgx.Identifier{schema, "revoked_tokens"}.Sanitize()
 	assertions := pgx.Identifier{schema, "assertion_ids"}.Sanitize()
-	return queries{
+	q := queries{
 		apps:    apps,
 		revoked: revoked,
 		createApp: `INSERT INTO ` + apps + ` (` + appColumns + `)
@@ -207,4 +209,6 @@ func newQueries(schema string) queries {
 		purge: `DELETE FROM ` + revoked + ` WHERE token_id IN (
 			SELECT token_id FROM ` + revoked + ` WHERE expires <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
 	}
+	q.claimIdem, q.readIdem, q.answerIdem, q.releaseIdem, q.purgeIdem, q.deleteAppVersion = idempotencyQueries(schema, apps)
+	return q
 }

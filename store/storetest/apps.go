@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -197,6 +198,50 @@ var deleteChecks = []check{
 		kept := create(t, s, newApp(1, accountSID(1)))
 		wantErr(t, "DeleteApp of an unknown app", s.DeleteApp(context.Background(), appSID(2)), store.ErrNotFound)
 		checkApp(t, "GetApp", get(t, s, kept.SID), kept)
+	}},
+	{"a conditional delete removes the app at the version named", func(t *testing.T, s store.Store) {
+		app := update(t, s, create(t, s, newApp(1, accountSID(1))))
+		if err := s.DeleteAppVersion(context.Background(), app.SID, app.Version); err != nil {
+			t.Fatalf("DeleteAppVersion at the stored version: %v", err)
+		}
+		wantMissing(t, s, app.SID)
+		wantErr(t, "DeleteAppVersion of a deleted app", s.DeleteAppVersion(context.Background(), app.SID, app.Version), store.ErrNotFound)
+	}},
+	{"a conditional delete of another version is ErrConflict and removes nothing", func(t *testing.T, s store.Store) {
+		app := update(t, s, create(t, s, newApp(1, accountSID(1))))
+		for _, v := range []int64{app.Version - 1, app.Version + 1} {
+			wantErr(t, fmt.Sprintf("DeleteAppVersion at version %d of %d", v, app.Version), s.DeleteAppVersion(context.Background(), app.SID, v), store.ErrConflict)
+		}
+		checkApp(t, "GetApp after the refused deletes", get(t, s, app.SID), app)
+		if l := list(t, s, accountSID(1), "", 10); len(l) != 1 {
+			t.Errorf("ListApps after the refused deletes = %v, want the app", sids(l))
+		}
+	}},
+	{"a conditional delete racing an update: one of them wins, whole", func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		for i := range 20 {
+			app := create(t, s, newApp(i+1, accountSID(1)))
+			var delErr, updErr error
+			together(2, func(w int) {
+				if w == 0 {
+					delErr = s.DeleteAppVersion(ctx, app.SID, app.Version)
+					return
+				}
+				next := app
+				next.FriendlyName = "updated"
+				_, updErr = s.UpdateApp(ctx, next)
+			})
+			switch {
+			case delErr == nil && errors.Is(updErr, store.ErrConflict) || delErr == nil && errors.Is(updErr, store.ErrNotFound):
+				wantMissing(t, s, app.SID)
+			case errors.Is(delErr, store.ErrConflict) && updErr == nil:
+				if got := get(t, s, app.SID); got.FriendlyName != "updated" || got.Version != 2 {
+					t.Errorf("the update won, but the app reads %q at version %d", got.FriendlyName, got.Version)
+				}
+			default:
+				t.Fatalf("race %d: delete %v, update %v: want exactly one to succeed", i, delErr, updErr)
+			}
+		}
 	}},
 	{"a deleted SID can be created again and starts at version 1", func(t *testing.T, s store.Store) {
 		app := update(t, s, create(t, s, newApp(1, accountSID(1))))

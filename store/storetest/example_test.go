@@ -49,6 +49,11 @@ func (s *countingStore) DeleteApp(ctx context.Context, sid string) error {
 	return s.next.DeleteApp(ctx, sid)
 }
 
+func (s *countingStore) DeleteAppVersion(ctx context.Context, sid string, version int64) error {
+	s.writes.Add(1)
+	return s.next.DeleteAppVersion(ctx, sid, version)
+}
+
 func (s *countingStore) TouchSecret(ctx context.Context, appSID, secretID string, at time.Time) error {
 	s.writes.Add(1)
 	return s.next.TouchSecret(ctx, appSID, secretID, at)
@@ -72,6 +77,26 @@ func (s *countingStore) IsTokenRevoked(ctx context.Context, tokenID string, now 
 func (s *countingStore) PurgeRevokedTokens(ctx context.Context, now time.Time) (int, error) {
 	s.writes.Add(1)
 	return s.next.PurgeRevokedTokens(ctx, now)
+}
+
+func (s *countingStore) ClaimIdempotencyKey(ctx context.Context, rec store.IdempotencyKey, now time.Time) (store.IdempotencyKey, error) {
+	s.writes.Add(1)
+	return s.next.ClaimIdempotencyKey(ctx, rec, now)
+}
+
+func (s *countingStore) AnswerIdempotencyKey(ctx context.Context, rec store.IdempotencyKey) error {
+	s.writes.Add(1)
+	return s.next.AnswerIdempotencyKey(ctx, rec)
+}
+
+func (s *countingStore) ReleaseIdempotencyKey(ctx context.Context, rec store.IdempotencyKey) error {
+	s.writes.Add(1)
+	return s.next.ReleaseIdempotencyKey(ctx, rec)
+}
+
+func (s *countingStore) PurgeIdempotencyKeys(ctx context.Context, now time.Time) (int, error) {
+	s.writes.Add(1)
+	return s.next.PurgeIdempotencyKeys(ctx, now)
 }
 
 // A store adapter, here one that counts calls, proves it keeps the

@@ -56,6 +56,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"copies", copyChecks},
 		{"ListApps", listChecks},
 		{"revoked tokens", revokedChecks},
+		{"idempotency keys", idempotencyChecks},
 		{"concurrency", concurrencyChecks},
 	}
 	for _, g := range groups {

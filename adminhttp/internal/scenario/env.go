@@ -81,6 +81,27 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler, opts ...adminhtt
 	return e
 }
 
+// sibling returns a second instance of the API on the same store and
+// clock, as another process of the deployment would run it, with no
+// key-encryption key in common with the first; it knows the same callers.
+func (e *env) sibling(t *testing.T) *env {
+	t.Helper()
+	s := &env{t: t, store: e.store, clock: e.clock, logs: e.logs, wrap: e.wrap, actors: map[string]oauthapp.Actor{}}
+	s.svc = oauthapptest.New(t, oauthapptest.WithStore(e.store), oauthapptest.WithClock(e.clock)).Service
+	var err error
+	s.api, err = adminhttp.New(s.svc, e.authenticate, adminhttp.WithLogger(slog.New(slog.NewTextHandler(e.logs, nil))))
+	if err != nil {
+		t.Fatalf("adminhttp.New: %v", err)
+	}
+	mux := http.NewServeMux()
+	s.api.Register(mux)
+	s.h = mux
+	if e.wrap != nil {
+		s.h = e.wrap(mux)
+	}
+	return s
+}
+
 // authenticate is the host's authenticator of the suite: a bearer token
 // names an actor the suite registered.
 func (e *env) authenticate(r *http.Request) (oauthapp.Actor, error) {

@@ -2,11 +2,12 @@ package scenario
 
 import (
 	"bytes"
+	"context"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/oauthapps/oauthapps/adminhttp"
+	"github.com/oauthapps/oauthapps/oauthapp"
 )
 
 var idempotencyCases = []testCase{
@@ -96,7 +97,7 @@ var idempotencyCases = []testCase{
 		tok, _ := e.owner()
 		wantStatus(t, e.do(tok, "POST", apps(), `{"friendly_name":"x"}`, "Idempotency-Key", "k"), 400)
 		wantStatus(t, e.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", "k"), 201)
-		e.clock.Advance(adminhttp.DefaultIdempotencyTTL)
+		e.clock.Advance(oauthapp.IdempotencyKeyTTL)
 		again := e.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", "k")
 		wantStatus(t, again, 201)
 		if again.header.Get("Idempotent-Replayed") != "" {
@@ -113,19 +114,60 @@ var idempotencyCases = []testCase{
 			wantProblem(t, e.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", k), 400, adminhttp.ProblemInvalidRequest, "Idempotency-Key")
 		}
 	}},
-	{"the record stays within its capacity", func(t *testing.T, e *env) {
-		small := newEnv(t, e.wrap, adminhttp.WithIdempotency(time.Hour, 2))
-		tok, _ := small.owner()
-		for _, k := range []string{"a", "b", "c"} {
-			wantStatus(t, small.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", k), 201)
+	{"kept answers are purged after a day", func(t *testing.T, e *env) {
+		tok, _ := e.owner()
+		for _, k := range []string{"a", "b"} {
+			wantStatus(t, e.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", k), 201)
 		}
-		// "a" was the oldest and made room for "c": a retry acts again.
-		r := small.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", "a")
-		if r.header.Get("Idempotent-Replayed") != "" {
-			t.Error("the oldest key was kept beyond capacity")
+		e.clock.Advance(oauthapp.IdempotencyKeyTTL)
+		if n, err := e.svc.PurgeIdempotencyKeys(context.Background()); err != nil || n != 2 {
+			t.Errorf("PurgeIdempotencyKeys after a day: %d, %v; want 2", n, err)
 		}
-		if r := small.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", "c"); r.header.Get("Idempotent-Replayed") != "true" {
-			t.Error("a recent key was forgotten")
+		if r := e.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", "a"); r.header.Get("Idempotent-Replayed") != "" {
+			t.Error("a purged key was replayed")
+		}
+	}},
+	{"the role is checked before the key: a billing user reusing an owner's key gets 403", func(t *testing.T, e *env) {
+		tok, owner := e.owner()
+		wantStatus(t, e.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", "owners-key"), 201)
+		billing := e.caller(newActor("billing", owner.AccountSID))
+		for _, body := range []string{createBody("x"), createBody("other")} {
+			wantProblem(t, e.do(billing, "POST", apps(), body, "Idempotency-Key", "owners-key"), 403, adminhttp.ProblemForbidden, "")
+		}
+	}},
+	{"every POST takes an Idempotency-Key: update and key addition replay", func(t *testing.T, e *env) {
+		tok, _ := e.owner()
+		sid := str(e.create(t, tok, "x"), "sid")
+		k := newEd25519Key()
+		body := keyBody("k1", "", k.publicPEM)
+		first := e.do(tok, "POST", keysPath(sid), body, "Idempotency-Key", "add-1")
+		wantStatus(t, first, 201)
+		again := e.do(tok, "POST", keysPath(sid), body, "Idempotency-Key", "add-1")
+		wantStatus(t, again, 201)
+		if !bytes.Equal(first.body, again.body) || again.header.Get("Idempotent-Replayed") != "true" || again.header.Get("ETag") != first.header.Get("ETag") {
+			t.Errorf("the retried key addition was not replayed:\n%s\n%s", first.body, again.body)
+		}
+		upd := e.do(tok, "POST", appPath(sid), `{"friendly_name":"renamed"}`, "Idempotency-Key", "upd-1")
+		wantStatus(t, upd, 200)
+		if r := e.do(tok, "POST", appPath(sid), `{"friendly_name":"renamed"}`, "Idempotency-Key", "upd-1"); r.header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(r.body, upd.body) {
+			t.Error("the retried update was not replayed")
+		}
+		if got := e.do(tok, "GET", appPath(sid), ""); got.header.Get("ETag") != `"3"` {
+			t.Errorf("ETag %q after a create, a key and an update, each retried: want \"3\"", got.header.Get("ETag"))
+		}
+		wantProblem(t, e.do(tok, "POST", appPath(sid), `{"friendly_name":"other"}`, "Idempotency-Key", "upd-1"), 422, adminhttp.ProblemIdempotencyKeyReused, "Idempotency-Key")
+	}},
+	{"a retry on an instance without the key-encryption key is 409 and creates nothing", func(t *testing.T, e *env) {
+		tok, _ := e.owner()
+		wantStatus(t, e.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", "k"), 201)
+		other := e.sibling(t)
+		r := other.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", "k")
+		wantProblem(t, r, 409, adminhttp.ProblemAnswerUnavailable, "Idempotency-Key")
+		if r.header.Get("Retry-After") != "" {
+			t.Error("a retry cannot help, yet Retry-After is set")
+		}
+		if sids, _ := walk(t, e, tok, apps()); len(sids) != 1 {
+			t.Errorf("%d apps, want 1", len(sids))
 		}
 	}},
 }
