@@ -54,10 +54,9 @@
 // path given to Resolve is the one the router dispatches on. Second, that a
 // scope passed to Covers came from a token whose signature was checked:
 // Covers says what a scope grants, not whether the scope is genuine. A
-// scope string carries no deny entries; see Policy.FullGrant and
-// Policy.HasCarveOuts for what that means for a token's full grant, and
-// Policy.Grant for reading a token's scope against a policy that has
-// changed since.
+// scope string carries no deny entries; see Policy.FullGrant for what that
+// means for a token's full grant, and Policy.Grant for reading a token's
+// scope against a policy that has changed since.
 //
 // # Where to start
 //
