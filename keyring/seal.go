@@ -55,15 +55,15 @@ func newSealer(keks [][]byte) (*sealer, error) {
 	s := &sealer{aeads: make(map[kekID]cipher.AEAD, len(keks))}
 	for i, kek := range keks {
 		if len(kek) != KEKSize {
-			return nil, fmt.Errorf("%w: a key-encryption key must be %d bytes, not %d", ErrBadOption, KEKSize, len(kek))
+			return nil, fmt.Errorf("%w: a key-encryption key must be %d bytes, not %d", ErrInvalidOption, KEKSize, len(kek))
 		}
 		block, err := aes.NewCipher(kek)
 		if err != nil {
-			return nil, fmt.Errorf("%w: key-encryption key: %v", ErrBadOption, err)
+			return nil, fmt.Errorf("%w: key-encryption key: %v", ErrInvalidOption, err)
 		}
 		aead, err := cipher.NewGCM(block)
 		if err != nil {
-			return nil, fmt.Errorf("%w: key-encryption key: %v", ErrBadOption, err)
+			return nil, fmt.Errorf("%w: key-encryption key: %v", ErrInvalidOption, err)
 		}
 		id := idOf(kek)
 		if i == 0 {
@@ -165,10 +165,10 @@ func (s *sealer) held() string {
 func DecodeKEK(s string) ([]byte, error) {
 	kek, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
 	if err != nil {
-		return nil, fmt.Errorf("%w: a key-encryption key must be standard base64", ErrBadOption)
+		return nil, fmt.Errorf("%w: a key-encryption key must be standard base64", ErrInvalidOption)
 	}
 	if len(kek) != KEKSize {
-		return nil, fmt.Errorf("%w: a key-encryption key must be %d bytes, not %d", ErrBadOption, KEKSize, len(kek))
+		return nil, fmt.Errorf("%w: a key-encryption key must be %d bytes, not %d", ErrInvalidOption, KEKSize, len(kek))
 	}
 	return kek, nil
 }
