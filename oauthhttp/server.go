@@ -62,7 +62,7 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 	}
 	if cfg.maxBody == 0 {
 		// Room for the longest token and the other parameters.
-		cfg.maxBody = min(max(DefaultMaxBodyBytes, svc.MaxTokenSize()+1024), 1<<20)
+		cfg.maxBody = min(max(DefaultMaxBodyBytes, int64(svc.MaxTokenSize())+1024), 1<<20)
 	}
 	if cfg.limiter == nil { // the default, on the service's clock; no error to check
 		cfg.limiter, _ = NewMemoryLimiter(WithLimiterClock(svc.Now))
