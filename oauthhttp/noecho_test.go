@@ -276,7 +276,7 @@ func TestNoErrorEchoesASecret(t *testing.T) {
 
 	// The HTTP endpoints: every parameter and header.
 	mux := http.NewServeMux()
-	srv.Mount(mux)
+	srv.Register(mux)
 	for _, rt := range routes {
 		mux.Handle(rt.Pattern, srv.Protect(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})))
 	}

@@ -59,7 +59,7 @@ func WithMaxBodyBytes(n int64) Option {
 
 // WithBaseURL sets the absolute http or https URL the endpoints are served
 // under, as clients reach them: the metadata document names the endpoints
-// as this URL followed by their paths, and Mount registers them at those
+// as this URL followed by their paths, and Register puts them at those
 // paths. Default: the service's issuer (oauthapp.WithIssuer), which should
 // be this URL anyway; New fails with ErrNoBaseURL when the issuer is not
 // such a URL and this option is not given.

@@ -74,7 +74,7 @@ func newRig(t *testing.T, opts ...oauthotel.Option) *rig {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	srv.Mount(mux)
+	srv.Register(mux)
 	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	mux.Handle("GET "+listPath, srv.Protect(ok))
 	mux.Handle("GET "+readPath, srv.Protect(ok))

@@ -40,7 +40,7 @@ func readInvoice(w http.ResponseWriter, r *http.Request) {
 	http.Error(w, "no invoice "+r.PathValue("InvoiceSid"), http.StatusNotFound)
 }
 
-// newAPI mounts the API on mux, each route behind the bearer middleware.
+// newAPI registers the API on mux, each route behind the bearer middleware.
 func newAPI(mux *http.ServeMux, srv *oauthhttp.Server) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.Handle(routes[0].Pattern, srv.ProtectFunc(listInvoices))
@@ -90,7 +90,7 @@ func serve(ctx context.Context, addr string, stdout io.Writer, logger *slog.Logg
 	}
 	mux := http.NewServeMux()
 	newAPI(mux, srv)
-	srv.Mount(mux)
+	srv.Register(mux)
 
 	owner := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix), Role: oauthapp.RoleOwner}
 	app, sec, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: "billing reader", Permissions: oauthapp.Permissions{Allow: []string{"/billing/invoices/*"}}})

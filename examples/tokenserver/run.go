@@ -98,10 +98,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	mux := http.NewServeMux()
-	srv.Mount(mux)
+	srv.Register(mux)
 	api := newMessages()
-	api.mount(mux, srv.Protect)
-	admin, err := mountAdmin(mux, svc, base, logger)
+	api.register(mux, srv.Protect)
+	admin, err := registerAdmin(mux, svc, base, logger)
 	if err != nil {
 		return err
 	}
