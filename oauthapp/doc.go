@@ -91,6 +91,6 @@
 //
 // Audit events (WithAudit) go to a log/slog logger through SlogAudit.
 // WithObserver takes the hooks that metrics and traces need (Observer);
-// module github.com/oauthapps/oauthapps/otel fills them from
+// module github.com/oauthapps/oauthapps/oauthotel fills them from
 // OpenTelemetry. Neither hook ever receives a secret or a token.
 package oauthapp

@@ -3,8 +3,8 @@
 // failures, authorizations, latency, the cache, the store and its
 // notifications, and a span per token request and per authorization.
 //
-// It lives in a module of its own (github.com/oauthapps/oauthapps/otel) so
-// that the core module depends on no part of OpenTelemetry. It hooks in
+// It lives in a module of its own (github.com/oauthapps/oauthapps/oauthotel)
+// so that the core module depends on no part of OpenTelemetry. It hooks in
 // through the library's own observers: New returns an Instrumentation
 // whose ServiceOption goes to oauthapp.New and whose ServerOption goes to
 // oauthhttp.New.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
-	oauthotel "github.com/oauthapps/oauthapps/otel"
+	"github.com/oauthapps/oauthapps/oauthotel"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/store/storetest"
 	"github.com/stretchr/testify/assert"

@@ -16,7 +16,7 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
-	oauthotel "github.com/oauthapps/oauthapps/otel"
+	"github.com/oauthapps/oauthapps/oauthotel"
 	"github.com/oauthapps/oauthapps/scope"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"

@@ -14,7 +14,7 @@ import (
 )
 
 // ScopeName is the instrumentation scope of the meter and the tracer.
-const ScopeName = "github.com/oauthapps/oauthapps/otel"
+const ScopeName = "github.com/oauthapps/oauthapps/oauthotel"
 
 // Span names.
 const (

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/oauthapps/oauthapps/oauthhttp"
-	oauthotel "github.com/oauthapps/oauthapps/otel"
+	"github.com/oauthapps/oauthapps/oauthotel"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
