@@ -12,6 +12,7 @@ import (
 	"github.com/oauthapps/oauthapps/oauthotel"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
 
 // jti reads a token's id from its payload.
@@ -53,46 +54,7 @@ func (r *rig) post(t *testing.T, path string, form url.Values, id, secret string
 func TestNoSecretOrTokenInAnyAttributeOrLogLine(t *testing.T) {
 	r := newRig(t, oauthotel.WithAppSIDs(true))
 	app := r.kit.NewApp(permList)
-	other := r.kit.NewApp(permList, permRead)
-	secret, otherSecret := r.kit.Secret(app.SID), r.kit.Secret(other.SID)
-	account := r.kit.Owner.AccountSID
-	list := strings.Replace(listPath, "{AccountSid}", account, 1)
-	read := strings.NewReplacer("{AccountSid}", account, "{MessageSid}", "SM1").Replace(readPath)
-
-	_, tok := r.token(t, grant(), app.SID, secret)
-	require.NotEmpty(t, tok)
-	_, otherTok := r.token(t, grant(), other.SID, otherSecret)
-	require.NotEmpty(t, otherTok)
-	secrets := []string{secret, otherSecret}
-	tokens := []string{tok, otherTok}
-
-	// Credentials in the wrong places at the token endpoint.
-	r.token(t, grant(), app.SID, otherSecret)
-	r.token(t, grant(), app.SID, secret+"x")
-	r.token(t, grant(), secret, secret)
-	r.token(t, grant(), app.SID, tok)
-	r.token(t, url.Values{"grant_type": {"client_credentials"}, "scope": {secret + " " + tok}}, app.SID, secret)
-	r.token(t, url.Values{"grant_type": {secret}}, app.SID, secret)
-	r.token(t, url.Values{"grant_type": {"client_credentials"}, "client_id": {app.SID}, "client_secret": {secret}}, "", "")
-	// Tokens at the protected API: good, too narrow, foreign, broken.
-	r.get(t, list, tok)
-	r.get(t, read, tok)
-	r.get(t, read, otherTok)
-	r.get(t, list, tok+"x")
-	r.get(t, list, secret)
-	// Introspection and revocation, by the owner and by another client.
-	r.post(t, oauthhttp.IntrospectionPath, url.Values{"token": {tok}}, app.SID, secret)
-	r.post(t, oauthhttp.IntrospectionPath, url.Values{"token": {tok}}, app.SID, otherSecret)
-	r.post(t, oauthhttp.RevocationPath, url.Values{"token": {tok}}, other.SID, otherSecret)
-	r.post(t, oauthhttp.RevocationPath, url.Values{"token": {tok}}, app.SID, secret)
-	r.get(t, list, tok) // revoked now
-	// A rotation, and the old secret used after its grace.
-	newSecret := r.kit.Rotate(app.SID, 0)
-	secrets = append(secrets, newSecret)
-	r.token(t, grant(), app.SID, secret)
-	_, tok2 := r.token(t, grant(), app.SID, newSecret)
-	require.NotEmpty(t, tok2)
-	tokens = append(tokens, tok2)
+	secrets, tokens := sprayCredentials(t, r, app.SID)
 
 	var forbidden []string                        // in no attribute
 	unlogged := append([]string(nil), secrets...) // in no log line either
@@ -106,18 +68,7 @@ func TestNoSecretOrTokenInAnyAttributeOrLogLine(t *testing.T) {
 	spans := r.spans.GetSpans()
 	require.NotEmpty(t, attrs)
 	require.NotEmpty(t, spans)
-	for _, s := range spans {
-		attrs = append(attrs, s.Name, s.Status.Description)
-		for _, kv := range s.Attributes {
-			attrs = append(attrs, string(kv.Key)+"="+kv.Value.Emit())
-		}
-		for _, e := range s.Events {
-			attrs = append(attrs, e.Name)
-			for _, kv := range e.Attributes {
-				attrs = append(attrs, string(kv.Key)+"="+kv.Value.Emit())
-			}
-		}
-	}
+	attrs = append(attrs, spanTexts(spans)...)
 	appSIDs := 0
 	for _, a := range attrs {
 		if strings.Contains(a, app.SID) {
@@ -140,4 +91,71 @@ func TestNoSecretOrTokenInAnyAttributeOrLogLine(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sprayCredentials puts the secrets and tokens of the app appSID and of
+// another app everywhere a client can put them, through every endpoint
+// and the protected API, and returns every secret and token it used.
+func sprayCredentials(t *testing.T, r *rig, appSID string) (secrets, tokens []string) {
+	t.Helper()
+	other := r.kit.NewApp(permList, permRead)
+	secret, otherSecret := r.kit.Secret(appSID), r.kit.Secret(other.SID)
+	account := r.kit.Owner.AccountSID
+	list := strings.Replace(listPath, "{AccountSid}", account, 1)
+	read := strings.NewReplacer("{AccountSid}", account, "{MessageSid}", "SM1").Replace(readPath)
+
+	_, tok := r.token(t, grant(), appSID, secret)
+	require.NotEmpty(t, tok)
+	_, otherTok := r.token(t, grant(), other.SID, otherSecret)
+	require.NotEmpty(t, otherTok)
+	secrets = []string{secret, otherSecret}
+	tokens = []string{tok, otherTok}
+
+	// Credentials in the wrong places at the token endpoint.
+	r.token(t, grant(), appSID, otherSecret)
+	r.token(t, grant(), appSID, secret+"x")
+	r.token(t, grant(), secret, secret)
+	r.token(t, grant(), appSID, tok)
+	r.token(t, url.Values{"grant_type": {"client_credentials"}, "scope": {secret + " " + tok}}, appSID, secret)
+	r.token(t, url.Values{"grant_type": {secret}}, appSID, secret)
+	r.token(t, url.Values{"grant_type": {"client_credentials"}, "client_id": {appSID}, "client_secret": {secret}}, "", "")
+	// Tokens at the protected API: good, too narrow, foreign, broken.
+	r.get(t, list, tok)
+	r.get(t, read, tok)
+	r.get(t, read, otherTok)
+	r.get(t, list, tok+"x")
+	r.get(t, list, secret)
+	// Introspection and revocation, by the owner and by another client.
+	r.post(t, oauthhttp.IntrospectionPath, url.Values{"token": {tok}}, appSID, secret)
+	r.post(t, oauthhttp.IntrospectionPath, url.Values{"token": {tok}}, appSID, otherSecret)
+	r.post(t, oauthhttp.RevocationPath, url.Values{"token": {tok}}, other.SID, otherSecret)
+	r.post(t, oauthhttp.RevocationPath, url.Values{"token": {tok}}, appSID, secret)
+	r.get(t, list, tok) // revoked now
+	// A rotation, and the old secret used after its grace.
+	newSecret := r.kit.Rotate(appSID, 0)
+	secrets = append(secrets, newSecret)
+	r.token(t, grant(), appSID, secret)
+	_, tok2 := r.token(t, grant(), appSID, newSecret)
+	require.NotEmpty(t, tok2)
+	tokens = append(tokens, tok2)
+	return secrets, tokens
+}
+
+// spanTexts returns every span's name, status description and
+// attributes, and its events' names and attributes.
+func spanTexts(spans tracetest.SpanStubs) []string {
+	var texts []string
+	for _, s := range spans {
+		texts = append(texts, s.Name, s.Status.Description)
+		for _, kv := range s.Attributes {
+			texts = append(texts, string(kv.Key)+"="+kv.Value.Emit())
+		}
+		for _, e := range s.Events {
+			texts = append(texts, e.Name)
+			for _, kv := range e.Attributes {
+				texts = append(texts, string(kv.Key)+"="+kv.Value.Emit())
+			}
+		}
+	}
+	return texts
 }
