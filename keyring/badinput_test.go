@@ -167,13 +167,13 @@ func TestBadOptions(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := keyring.New(ctx, store.NewMemory(), keyring.WithKeyEncryptionKey(newKEK(t)), opt)
-			assert.ErrorIs(t, err, keyring.ErrBadOption)
+			assert.ErrorIs(t, err, keyring.ErrInvalidOption)
 		})
 	}
 	t.Run("DecodeKEK quotes none of its input", func(t *testing.T) {
 		for _, in := range []string{"not base64 at all!!", base64.StdEncoding.EncodeToString([]byte("sixteen bytes..."))} {
 			_, err := keyring.DecodeKEK(in)
-			require.ErrorIs(t, err, keyring.ErrBadOption)
+			require.ErrorIs(t, err, keyring.ErrInvalidOption)
 			assert.NotContains(t, err.Error(), in)
 		}
 		kek := newKEK(t)

@@ -9,9 +9,9 @@ import (
 // key-encryption key) and never with key material; test them with
 // errors.Is.
 var (
-	// ErrBadOption: an option was given a value it does not accept; New
-	// returns it wrapped with the option's name.
-	ErrBadOption = errors.New("keyring: bad option")
+	// ErrInvalidOption: an option was given a value it does not accept;
+	// New returns it wrapped with the option's name.
+	ErrInvalidOption = errors.New("keyring: invalid option")
 	// ErrNoKEK: the ring would have to store a private key but was given
 	// no key-encryption key. It never stores one unsealed.
 	ErrNoKEK = errors.New("keyring: no key-encryption key")

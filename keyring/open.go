@@ -96,19 +96,19 @@ func (r *Ring) openRecord(rec *store.SigningKey) (*token.Key, error) {
 func newExternalKey(signer crypto.Signer) (*externalKey, error) {
 	probe, err := token.NewSignerKey("probe", signer)
 	if err != nil {
-		return nil, fmt.Errorf("%w: WithSigner: %w", ErrBadOption, err)
+		return nil, fmt.Errorf("%w: WithSigner: %w", ErrInvalidOption, err)
 	}
 	j, ok := probe.JWK()
 	if !ok {
-		return nil, fmt.Errorf("%w: WithSigner: the signer's key has no public form", ErrBadOption)
+		return nil, fmt.Errorf("%w: WithSigner: the signer's key has no public form", ErrInvalidOption)
 	}
 	key, err := token.NewSignerKey(thumbprint(j), signer)
 	if err != nil {
-		return nil, fmt.Errorf("%w: WithSigner: %w", ErrBadOption, err)
+		return nil, fmt.Errorf("%w: WithSigner: %w", ErrInvalidOption, err)
 	}
 	public, err := key.MarshalPublicKeyPEM()
 	if err != nil {
-		return nil, fmt.Errorf("%w: WithSigner: %w", ErrBadOption, err)
+		return nil, fmt.Errorf("%w: WithSigner: %w", ErrInvalidOption, err)
 	}
 	return &externalKey{signer: signer, key: key, public: public}, nil
 }

@@ -30,7 +30,7 @@ const (
 )
 
 // Option configures New. A bad value is an error from New wrapping
-// ErrBadOption.
+// ErrInvalidOption.
 type Option func(*config) error
 
 type config struct {
@@ -61,7 +61,7 @@ func defaults() config {
 }
 
 func bad(option, format string, args ...any) error {
-	return fmt.Errorf("%w: %s: %s", ErrBadOption, option, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s: %s", ErrInvalidOption, option, fmt.Sprintf(format, args...))
 }
 
 // WithKeyEncryptionKey sets the key-encryption key (KEK) that seals the

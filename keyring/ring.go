@@ -66,7 +66,7 @@ type openedKey struct {
 // New starts the ring's goroutine; call Close when done.
 func New(ctx context.Context, st store.SigningKeys, opts ...Option) (*Ring, error) {
 	if st == nil {
-		return nil, fmt.Errorf("%w: nil store", ErrBadOption)
+		return nil, fmt.Errorf("%w: nil store", ErrInvalidOption)
 	}
 	cfg := defaults()
 	for _, opt := range opts {

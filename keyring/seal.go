@@ -29,7 +29,7 @@ type sealer struct {
 func newSealer(keks [][]byte) (*sealer, error) {
 	s, err := seal.New(keks)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadOption, err)
+		return nil, fmt.Errorf("%w: %v", ErrInvalidOption, err)
 	}
 	if s == nil {
 		return nil, nil
@@ -93,10 +93,10 @@ func (s *sealer) open(kid, alg string, public, b []byte) ([]byte, error) {
 func DecodeKEK(s string) ([]byte, error) {
 	kek, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
 	if err != nil {
-		return nil, fmt.Errorf("%w: a key-encryption key must be standard base64", ErrBadOption)
+		return nil, fmt.Errorf("%w: a key-encryption key must be standard base64", ErrInvalidOption)
 	}
 	if len(kek) != KEKSize {
-		return nil, fmt.Errorf("%w: a key-encryption key must be %d bytes, not %d", ErrBadOption, KEKSize, len(kek))
+		return nil, fmt.Errorf("%w: a key-encryption key must be %d bytes, not %d", ErrInvalidOption, KEKSize, len(kek))
 	}
 	return kek, nil
 }

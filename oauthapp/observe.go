@@ -13,7 +13,7 @@ import (
 // how token requests and authorizations end, why clients fail to
 // authenticate, how its cache and its store behave, and how late store
 // notifications arrive. Set it with WithObserver; package oauthotel (module
-// github.com/oauthapps/oauthapps/otel) makes one that reports to
+// github.com/oauthapps/oauthapps/oauthotel) makes one that reports to
 // OpenTelemetry.
 //
 // Every field is optional, and a nil field costs the Service one nil check.

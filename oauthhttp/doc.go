@@ -7,10 +7,10 @@
 // # Where to start
 //
 // New wraps an *oauthapp.Service whose issuer is an http or https URL
-// (oauthapp.WithIssuer; else give WithBaseURL). Mount puts every endpoint
-// at its standard path on an http.ServeMux (or mount each handler
-// yourself), and Protect (ProtectFunc for a handler function) puts each
-// API route behind bearer tokens. ExampleServer_Mount and
+// (oauthapp.WithIssuer; else give WithBaseURL). Register puts every
+// endpoint at its standard path on an http.ServeMux (or register each
+// handler yourself), and Protect (ProtectFunc for a handler function) puts
+// each API route behind bearer tokens. ExampleServer_Register and
 // ExampleServer_Protect show both; the command examples/tokenserver is a
 // whole server. Server.Token and Server.Protect list their answers.
 //

@@ -16,9 +16,9 @@ import (
 	"github.com/oauthapps/oauthapps/scope"
 )
 
-// Mount the endpoints and ask the token endpoint for a token with
+// Register the endpoints and ask the token endpoint for a token with
 // client_secret_basic, as any OAuth client does.
-func ExampleServer_Mount() {
+func ExampleServer_Register() {
 	oauthapptest.Run(os.Stdout, func(t testing.TB) {
 		kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://auth.example.com")))
 		app := kit.NewApp("/demo/messaging/messages/list")
@@ -28,7 +28,7 @@ func ExampleServer_Mount() {
 			t.Fatal(err)
 		}
 		mux := http.NewServeMux()
-		srv.Mount(mux)
+		srv.Register(mux)
 		fmt.Println(srv.Endpoints().Token)
 
 		r := httptest.NewRequest("POST", "/oauth2/token", strings.NewReader("grant_type=client_credentials"))

@@ -13,10 +13,10 @@ import (
 	"github.com/oauthapps/oauthapps/oauthhttp"
 )
 
-func TestMetadataThroughMount(t *testing.T) {
+func TestMetadataThroughRegister(t *testing.T) {
 	f := newFixture(t)
 	mux := http.NewServeMux()
-	f.srv.Mount(mux)
+	f.srv.Register(mux)
 	w := serve(mux, httptest.NewRequest("GET", "/.well-known/oauth-authorization-server", nil))
 	if w.Code != 200 || w.Header().Get("Content-Type") != "application/json;charset=UTF-8" {
 		t.Fatalf("got %d %v", w.Code, w.Header())
@@ -49,7 +49,7 @@ func TestMetadataThroughMount(t *testing.T) {
 	}
 	for _, path := range []string{"/oauth2/token", "/oauth2/introspect", "/oauth2/revoke", "/.well-known/jwks.json"} {
 		if w := serve(mux, httptest.NewRequest("GET", path, nil)); w.Code == 404 {
-			t.Errorf("%s not mounted", path)
+			t.Errorf("%s not registered", path)
 		}
 	}
 	if w := serve(mux, httptest.NewRequest("POST", "/.well-known/oauth-authorization-server", nil)); w.Code != 405 || w.Header().Get("Allow") != "GET, HEAD" {
@@ -75,7 +75,7 @@ func TestEndpointsOfAnIssuerWithAPath(t *testing.T) {
 		t.Fatalf("endpoints\n got %+v\nwant %+v", got, want)
 	}
 	mux := http.NewServeMux()
-	srv.Mount(mux)
+	srv.Register(mux)
 	if w := serve(mux, httptest.NewRequest("GET", "/.well-known/oauth-authorization-server/tenant1", nil)); w.Code != 200 {
 		t.Fatalf("metadata at the RFC 8414 path: %d", w.Code)
 	}

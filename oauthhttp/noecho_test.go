@@ -7,9 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"reflect"
 	"strings"
 	"sync"
@@ -121,6 +118,35 @@ func jws(header, claims map[string]any) string {
 // line or audit event may hold more than longestEcho bytes of it in a row:
 // enough to say what was wrong, too little to rebuild the secret.
 func TestNoErrorEchoesASecret(t *testing.T) {
+	e := newEchoCase(t)
+	e.callService()
+	e.callManagement()
+	e.callParsers(t)
+	e.callEndpoints()
+	e.check(t)
+}
+
+// echoCase is what TestNoErrorEchoesASecret works on: a service and its
+// HTTP face that record every error, answer, log line and audit event, a
+// live app, its secret s, the secret with a typo, a token of the app, and
+// tokens forged around the secret.
+type echoCase struct {
+	rec     *echoRecorder
+	catalog *scope.Catalog
+	svc     *oauthapp.Service
+	srv     *oauthhttp.Server
+	owner   oauthapp.Actor
+	app     oauthapp.App
+	s, typo string
+	client  oauthapp.Client
+	tok     oauthapp.Token
+	forged  []string
+}
+
+// newEchoCase sets up the service, the app, its secret and token, and the
+// forged tokens.
+func newEchoCase(t *testing.T) *echoCase {
+	t.Helper()
 	rec := &echoRecorder{}
 	logger := slog.New(slog.NewJSONHandler(rec, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	key, err := token.GenerateKey(token.EdDSA)
@@ -169,17 +195,29 @@ func TestNoErrorEchoesASecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Tokens whose header and claims are the secret.
-	forged := []string{
+	forged := forgedAround(s, key.ID())
+	return &echoCase{rec: rec, catalog: catalog, svc: svc, srv: srv, owner: owner, app: app,
+		s: s, typo: typo, client: client, tok: tok, forged: forged}
+}
+
+// forgedAround returns tokens whose header and claims are the secret s,
+// some of them naming the signing key kid.
+func forgedAround(s, kid string) []string {
+	return []string{
 		s,
 		s + "." + s + "." + s,
 		jws(map[string]any{"alg": s, "kid": s, "typ": "at+jwt"}, map[string]any{"iss": s}),
-		jws(map[string]any{"alg": "EdDSA", "kid": key.ID(), "typ": s}, map[string]any{"iss": s, "aud": s, "sub": s, "client_id": s, "scope": s}),
+		jws(map[string]any{"alg": "EdDSA", "kid": kid, "typ": s}, map[string]any{"iss": s, "aud": s, "sub": s, "client_id": s, "scope": s}),
 		jws(map[string]any{"alg": "EdDSA", "kid": s, "typ": "at+jwt"}, map[string]any{"iss": issuer}),
-		jws(map[string]any{"alg": "EdDSA", "kid": key.ID(), "typ": "at+jwt", s: s}, map[string]any{"iss": issuer, s: s}),
+		jws(map[string]any{"alg": "EdDSA", "kid": kid, "typ": "at+jwt", s: s}, map[string]any{"iss": issuer, s: s}),
 	}
+}
 
-	// The service.
+// callService sends the secret in place of each input of the service's
+// token, authentication and authorization calls.
+func (e *echoCase) callService() {
+	rec, svc, app, s, typo, client, tok, forged := e.rec, e.svc, e.app, e.s, e.typo, e.client, e.tok, e.forged
+	var err error
 	for _, c := range []struct{ id, sec, region string }{{s, s, ""}, {app.SID, s, s}, {s, "x", ""}, {app.SID, typo, ""}, {app.SID, s + "x", ""}, {app.SID, "x" + s, ""}} {
 		_, err := svc.AuthenticateClient(ctx, c.id, c.sec, c.region)
 		rec.err(fmt.Sprintf("AuthenticateClient(%.8q, %.8q, %.8q)", c.id, c.sec, c.region), err)
@@ -210,7 +248,13 @@ func TestNoErrorEchoesASecret(t *testing.T) {
 		rec.err(fmt.Sprintf("Revoke forged token %d", i), svc.Revoke(ctx, client, f))
 	}
 
-	// App management.
+}
+
+// callManagement sends the secret in place of each input of app
+// management.
+func (e *echoCase) callManagement() {
+	rec, svc, owner, app, s := e.rec, e.svc, e.owner, e.app, e.s
+	var err error
 	for name, n := range withEach(oauthapp.NewApp{FriendlyName: "echo", Permissions: oauthapp.Permissions{Allow: []string{permList}}}, s) {
 		_, _, err := svc.CreateApp(ctx, owner, n)
 		rec.err("CreateApp with the secret as "+name, err)
@@ -233,7 +277,13 @@ func TestNoErrorEchoesASecret(t *testing.T) {
 	rec.err("RotateSecret", err)
 	rec.err("DeleteApp", svc.DeleteApp(ctx, owner, s))
 
-	// The parsers.
+}
+
+// callParsers gives the secret, whole and around other text, to every
+// parser of outside input.
+func (e *echoCase) callParsers(t *testing.T) {
+	t.Helper()
+	rec, catalog, s, typo := e.rec, e.catalog, e.s, e.typo
 	for _, in := range []string{s, typo, s + "x", "x" + s, permList + " " + s, "/" + s, s + "/*", "/demo/messaging/" + s + "/read"} {
 		_, err := scope.ParsePermission(in)
 		rec.err("scope.ParsePermission", err)
@@ -274,69 +324,13 @@ func TestNoErrorEchoesASecret(t *testing.T) {
 		rec.err("scope.Policy.Narrow", err)
 	}
 
-	// The HTTP endpoints: every parameter and header.
-	mux := http.NewServeMux()
-	srv.Mount(mux)
-	for _, rt := range routes {
-		mux.Handle(rt.Pattern, srv.Protect(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})))
-	}
-	q := url.QueryEscape
-	good := basic(app.SID, s)
-	type call struct{ method, path, body, auth, ctype string }
-	calls := []call{
-		{"POST", oauthhttp.TokenPath, "grant_type=" + q(s), good, formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials&scope=" + q(s), good, formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials&scope=" + q(permList+" "+s), good, formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials&scope=" + q("/demo/"+s), good, formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials&client_id=" + q(s) + "&client_secret=" + q(s), "", formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials&client_id=" + q(s), good, formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials&client_secret=" + q(s), good, formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials&client_id=" + q(app.SID) + "&client_secret=" + q(typo), "", formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials&" + q(s) + "=" + q(s), good, formType},
-		{"POST", oauthhttp.TokenPath, s, good, formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials", basic(s, s), formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials", "Basic " + s, formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials", s, formType},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials", good, s},
-		{"POST", oauthhttp.TokenPath, "grant_type=client_credentials", good, "application/json"},
-		{"POST", oauthhttp.TokenPath, `{"grant_type":"` + s + `","client_secret":"` + s + `"}`, good, "application/json"},
-		{s, oauthhttp.TokenPath, "grant_type=client_credentials", good, formType},
-		{"GET", oauthhttp.TokenPath + "?client_secret=" + q(s), "", good, ""},
-		{"GET", oauthhttp.MetadataPath + "?x=" + q(s), "", "", ""},
-		{"GET", oauthhttp.JWKSPath + "?x=" + q(s), "", "", ""},
-		{"GET", "/v1/Accounts/" + s + "/Messages", "", "Bearer " + tok.AccessToken, ""},
-		{"GET", "/v1/Accounts/" + app.AccountSID + "/Messages/" + s, "", "Bearer " + s, ""},
-		{"GET", "/v1/Accounts/" + app.AccountSID + "/Messages", "", s, ""},
-	}
-	for _, path := range []string{oauthhttp.IntrospectionPath, oauthhttp.RevocationPath} {
-		for _, f := range forged {
-			calls = append(calls, call{"POST", path, "token=" + q(f), good, formType})
-		}
-		calls = append(calls,
-			call{"POST", path, "token=" + q(tok.AccessToken) + "&token_type_hint=" + q(s), good, formType},
-			call{"POST", path, "token=" + q(s), basic(s, s), formType},
-			call{"POST", path, "token=" + q(s) + "&client_id=" + q(s) + "&client_secret=" + q(s), "", formType},
-			call{"POST", path, "token=" + q(s), s, formType},
-		)
-	}
-	for _, f := range forged {
-		calls = append(calls, call{"GET", "/v1/Accounts/" + app.AccountSID + "/Messages", "", "Bearer " + f, ""})
-	}
-	for _, c := range calls {
-		r := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
-		if c.ctype != "" {
-			r.Header.Set("Content-Type", c.ctype)
-		}
-		if c.auth != "" {
-			r.Header.Set("Authorization", c.auth)
-		}
-		w := httptest.NewRecorder()
-		mux.ServeHTTP(w, r)
-		var head strings.Builder
-		_ = w.Header().Write(&head)
-		rec.say(fmt.Sprintf("%.8s %.40s answered %d", c.method, c.path, w.Code), head.String()+w.Body.String())
-	}
+}
 
+// check fails the test unless enough errors were provoked and none of
+// them, and no answer, event or log line, repeats the secret.
+func (e *echoCase) check(t *testing.T) {
+	t.Helper()
+	rec, s := e.rec, e.s
 	// The test must have provoked errors, or their silence proves nothing.
 	if rec.errs < 100 {
 		t.Fatalf("only %d errors recorded: the test did not run as meant", rec.errs)

@@ -4,7 +4,7 @@ import "context"
 
 // Observer receives what the metrics of the HTTP face need, beside what
 // the service's own oauthapp.Observer reports. Set it with WithObserver;
-// package oauthotel (module github.com/oauthapps/oauthapps/otel) makes one
+// package oauthotel (module github.com/oauthapps/oauthapps/oauthotel) makes one
 // that reports to OpenTelemetry.
 //
 // Every field is optional, and a nil field costs nothing per request. The

@@ -26,7 +26,7 @@ type Option func(*config) error
 
 type config struct {
 	realm        string
-	maxBody      int
+	maxBody      int64
 	baseURL      *url.URL
 	region       string
 	logger       *slog.Logger
@@ -51,7 +51,7 @@ func WithRealm(realm string) Option {
 // Default: DefaultMaxBodyBytes (64 KiB), or more when the service can mint
 // longer tokens (oauthapp.Service.MaxTokenSize, as with a big route
 // catalog), so that every token it mints can be introspected and revoked.
-func WithMaxBodyBytes(n int) Option {
+func WithMaxBodyBytes(n int64) Option {
 	return func(c *config) error {
 		return set(&c.maxBody, n, n < 512 || n > 1<<20, "WithMaxBodyBytes: outside 512..1048576")
 	}
@@ -59,7 +59,7 @@ func WithMaxBodyBytes(n int) Option {
 
 // WithBaseURL sets the absolute http or https URL the endpoints are served
 // under, as clients reach them: the metadata document names the endpoints
-// as this URL followed by their paths, and Mount registers them at those
+// as this URL followed by their paths, and Register puts them at those
 // paths. Default: the service's issuer (oauthapp.WithIssuer), which should
 // be this URL anyway; New fails with ErrNoBaseURL when the issuer is not
 // such a URL and this option is not given.

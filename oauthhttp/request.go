@@ -44,7 +44,7 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (form, *oauthE
 	if !isFormType(r.Header["Content-Type"]) {
 		return form{}, errContentType
 	}
-	if r.ContentLength > int64(s.cfg.maxBody) {
+	if r.ContentLength > s.cfg.maxBody {
 		return form{}, errTooLarge
 	}
 	if r.PostForm == nil {
@@ -55,7 +55,7 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (form, *oauthE
 		// no values into it.
 		body := *r
 		body.URL, body.Form = nil, url.Values{}
-		body.Body = http.MaxBytesReader(w, r.Body, int64(s.cfg.maxBody))
+		body.Body = http.MaxBytesReader(w, r.Body, s.cfg.maxBody)
 		err := body.ParseForm()
 		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
 			return form{}, errTooLarge

@@ -62,7 +62,7 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 	}
 	if cfg.maxBody == 0 {
 		// Room for the longest token and the other parameters.
-		cfg.maxBody = min(max(DefaultMaxBodyBytes, svc.MaxTokenSize()+1024), 1<<20)
+		cfg.maxBody = min(max(DefaultMaxBodyBytes, int64(svc.MaxTokenSize())+1024), 1<<20)
 	}
 	if cfg.limiter == nil { // the default, on the service's clock; no error to check
 		cfg.limiter, _ = NewMemoryLimiter(WithLimiterClock(svc.Now))
@@ -103,13 +103,13 @@ func (s *Server) Endpoints() Endpoints { return s.endpoints }
 // Service returns the service the server wraps.
 func (s *Server) Service() *oauthapp.Service { return s.svc }
 
-// Mount registers the token, introspection, revocation, JWKS and metadata
+// Register puts the token, introspection, revocation, JWKS and metadata
 // endpoints on mux at the paths of their Endpoints URLs (the standard paths
 // below the base URL's path). The patterns carry no method, so that the
 // endpoints answer a wrong method with an OAuth error of their own. Like
 // any ServeMux registration, it panics if mux already has one of these
 // patterns.
-func (s *Server) Mount(mux *http.ServeMux) {
+func (s *Server) Register(mux *http.ServeMux) {
 	for u, h := range map[string]http.Handler{
 		s.endpoints.Token:         s.Token(),
 		s.endpoints.Introspection: s.Introspection(),

@@ -60,7 +60,7 @@ func newStack(t testing.TB, limits []oauthhttp.LimiterOption, cfg stackConfig) *
 func (st *stack) start(t testing.TB, srv *oauthhttp.Server) {
 	st.srv = srv
 	mux := http.NewServeMux()
-	srv.Mount(mux)
+	srv.Register(mux)
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st.served.Add(1)
 		id, _ := oauthhttp.IdentityFrom(r.Context())

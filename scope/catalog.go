@@ -126,6 +126,3 @@ func (c *Catalog) Lookup(pattern string) (Match, bool) {
 // Permissions returns every permission the catalog uses, sorted and
 // unique, as for the scopes_supported of RFC 8414 metadata.
 func (c *Catalog) Permissions() []string { return slices.Clone(c.perms) }
-
-// Routes returns a copy of the routes in the order given to NewCatalog.
-func (c *Catalog) Routes() []Route { return slices.Clone(c.routes) }

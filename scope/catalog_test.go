@@ -146,8 +146,8 @@ func TestCatalogPermissions(t *testing.T) {
 	if got, want := c.Permissions(), []string{"/demo/a/a/read", "/demo/b/b/read"}; !slices.Equal(got, want) {
 		t.Errorf("Permissions() = %q, want %q", got, want)
 	}
-	if got := c.Routes(); len(got) != 3 || got[0].Pattern != "GET /b" {
-		t.Errorf("Routes() = %v, want the routes in order", got)
+	if got := c.routes; len(got) != 3 || got[0].Pattern != "GET /b" {
+		t.Errorf("routes = %v, want the routes in order", got)
 	}
 }
 

@@ -43,10 +43,10 @@ func FuzzParsePermission(f *testing.F) {
 				t.Fatalf("grant %q came back as %q", s, g)
 			}
 			pol, err := NewPolicy([]string{s}, nil)
-			if err != nil || pol.Scope() != s {
+			if err != nil || FormatScope(pol.Allow()) != s {
 				t.Fatalf("grant %q does not make a policy: %v", s, err)
 			}
-			if pol.Allows(s) == g.IsWildcard() {
+			if _, wild := cutWildcard(g.String()); pol.Allows(s) == wild {
 				t.Fatalf("policy of %q: Allows(itself) = %v", s, pol.Allows(s))
 			}
 		}
@@ -79,7 +79,7 @@ func FuzzParsePolicyJSON(f *testing.F) {
 		if err := json.Unmarshal(out, &q); err != nil {
 			t.Fatalf("%s did not re-parse: %v", out, err)
 		}
-		if !q.Equal(p) {
+		if !samePolicy(&q, p) {
 			t.Fatalf("round trip changed the policy: %s", out)
 		}
 		again, err := json.Marshal(&q)
@@ -87,7 +87,7 @@ func FuzzParsePolicyJSON(f *testing.F) {
 			t.Fatalf("re-serialised %s as %s (%v)", out, again, err)
 		}
 		for _, a := range p.Allow() {
-			if !Permission(a).IsWildcard() && !p.Allows(a) {
+			if _, wild := cutWildcard(a); !wild && !p.Allows(a) {
 				t.Fatalf("exact allow entry %q is not allowed", a)
 			}
 		}

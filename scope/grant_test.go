@@ -69,7 +69,7 @@ func TestFullGrantCoversExactlyWhatThePolicyAllows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.HasCarveOuts() {
+		if p.carveOut {
 			carved++
 		}
 		withCatalog := FormatScope(p.FullGrant(c))

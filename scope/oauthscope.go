@@ -15,7 +15,7 @@ func ParseScope(s string) ([]string, error) {
 }
 
 // ParseGrantScope parses a space-separated list of grants, such as the
-// scope claim of a token or the output of Policy.Scope: like ParseScope,
+// scope claim of a token or FormatScope(Policy.Allow()): like ParseScope,
 // but entries may end in "/*".
 func ParseGrantScope(s string) ([]string, error) {
 	return parseList(s, true)

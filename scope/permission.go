@@ -54,14 +54,9 @@ func parse(s string, grant bool) (Permission, error) {
 // String returns the permission as text.
 func (p Permission) String() string { return string(p) }
 
-// IsWildcard reports whether p is a grant ending in "/*".
-func (p Permission) IsWildcard() bool { return strings.HasSuffix(string(p), "/*") }
-
-// Covers reports whether grant p covers q: they are equal, or p ends in
-// "/*" and q lies under p's prefix (a narrower wildcard included).
-func (p Permission) Covers(q Permission) bool { return covers(string(p), string(q)) }
-
-// covers is Permission.Covers on strings already known to be valid.
+// covers reports whether grant covers perm, both already known to be
+// valid: they are equal, or grant ends in "/*" and perm lies under its
+// prefix (a narrower wildcard included).
 func covers(grant, perm string) bool {
 	if grant == perm {
 		return true

@@ -158,7 +158,7 @@ func (p *Policy) Narrow(requested []string) ([]string, error) {
 
 // FullGrant is what a token request that names no permission gets: the
 // allow list, as a scope. When a deny entry carves exceptions out of an
-// allow wildcard (see HasCarveOuts), a scope string cannot carry the
+// allow wildcard, a scope string cannot carry the
 // exceptions, so such a wildcard is replaced by the catalog's permissions
 // under it that the policy allows: the scope then covers exactly what the
 // policy allows among the catalog's routes, and a resource server that
@@ -251,16 +251,3 @@ func (p *Policy) Allow() []string { return slices.Clone(p.allow) }
 
 // Deny returns a copy of the normalised deny list, sorted.
 func (p *Policy) Deny() []string { return slices.Clone(p.deny) }
-
-// HasCarveOuts reports whether some deny entry lies under an allow
-// wildcard, so that the allow list alone grants more than the policy.
-func (p *Policy) HasCarveOuts() bool { return p.carveOut }
-
-// Scope returns the allow list as an OAuth scope string (space-separated);
-// ParseGrantScope reads it back. Deny entries are not part of it.
-func (p *Policy) Scope() string { return FormatScope(p.allow) }
-
-// Equal reports whether p and q have the same normalised lists.
-func (p *Policy) Equal(q *Policy) bool {
-	return slices.Equal(p.allow, q.allow) && slices.Equal(p.deny, q.deny)
-}

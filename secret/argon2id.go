@@ -46,7 +46,7 @@ type Argon2id struct {
 }
 
 // NewArgon2id returns an Argon2id hasher with the given options applied to
-// the defaults. It fails with ErrInvalidParams for a parameter out of
+// the defaults. It fails with ErrInvalidOption for a parameter out of
 // bounds: 1 to 64 passes, 1 to 255 lanes, 8 KiB per lane to 1 GiB.
 func NewArgon2id(opts ...Option) (Argon2id, error) {
 	a := Argon2id{}.withDefaults()
@@ -77,11 +77,11 @@ func (a Argon2id) withDefaults() Argon2id {
 func checkArgon2(time, memory uint32, threads uint8) error {
 	switch {
 	case time < 1 || time > argon2MaxTime:
-		return fmt.Errorf("%w: argon2id passes must be 1 to %d", ErrInvalidParams, argon2MaxTime)
+		return fmt.Errorf("%w: argon2id passes must be 1 to %d", ErrInvalidOption, argon2MaxTime)
 	case threads < 1:
-		return fmt.Errorf("%w: argon2id lanes must be 1 to 255", ErrInvalidParams)
+		return fmt.Errorf("%w: argon2id lanes must be 1 to 255", ErrInvalidOption)
 	case memory < 8*uint32(threads) || memory > argon2MaxMemory:
-		return fmt.Errorf("%w: argon2id memory must be 8 KiB per lane to %d KiB", ErrInvalidParams, argon2MaxMemory)
+		return fmt.Errorf("%w: argon2id memory must be 8 KiB per lane to %d KiB", ErrInvalidOption, argon2MaxMemory)
 	}
 	return nil
 }

@@ -21,8 +21,8 @@ var (
 	// ErrInvalidRecord: a stored record that cannot be credentials: a bad
 	// id, an empty or unreadable hash, or expiries in the wrong slot.
 	ErrInvalidRecord = errors.New("secret: invalid stored record")
-	// ErrInvalidParams: Argon2id parameters outside the accepted bounds,
+	// ErrInvalidOption: Argon2id parameters outside the accepted bounds,
 	// in a stored hash or given to NewArgon2id. Every bad Option's error
 	// wraps it.
-	ErrInvalidParams = errors.New("secret: invalid hasher parameters")
+	ErrInvalidOption = errors.New("secret: invalid option")
 )

@@ -156,7 +156,7 @@ func TestNewArgon2idBounds(t *testing.T) {
 			if tt.ok {
 				assert.NoError(t, err)
 			} else {
-				assert.ErrorIs(t, err, secret.ErrInvalidParams)
+				assert.ErrorIs(t, err, secret.ErrInvalidOption)
 			}
 		})
 	}

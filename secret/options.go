@@ -11,7 +11,7 @@ const (
 
 // Option sets a parameter of an Argon2id hasher; see NewArgon2id. A value
 // out of bounds makes NewArgon2id fail with an error wrapping
-// ErrInvalidParams.
+// ErrInvalidOption.
 type Option func(*config) error
 
 // config holds the Argon2id parameters; zero means the default.
@@ -26,7 +26,7 @@ type config struct {
 func WithArgon2Time(passes uint32) Option {
 	return func(c *config) error {
 		if passes < 1 || passes > argon2MaxTime {
-			return fmt.Errorf("%w: WithArgon2Time: %d passes outside 1..%d", ErrInvalidParams, passes, argon2MaxTime)
+			return fmt.Errorf("%w: WithArgon2Time: %d passes outside 1..%d", ErrInvalidOption, passes, argon2MaxTime)
 		}
 		c.time = passes
 		return nil
@@ -38,7 +38,7 @@ func WithArgon2Time(passes uint32) Option {
 func WithArgon2Memory(kib uint32) Option {
 	return func(c *config) error {
 		if kib < 8 || kib > argon2MaxMemory {
-			return fmt.Errorf("%w: WithArgon2Memory: %d KiB outside 8..%d", ErrInvalidParams, kib, argon2MaxMemory)
+			return fmt.Errorf("%w: WithArgon2Memory: %d KiB outside 8..%d", ErrInvalidOption, kib, argon2MaxMemory)
 		}
 		c.memory = kib
 		return nil
@@ -50,7 +50,7 @@ func WithArgon2Memory(kib uint32) Option {
 func WithArgon2Threads(lanes uint8) Option {
 	return func(c *config) error {
 		if lanes < 1 {
-			return fmt.Errorf("%w: WithArgon2Threads: 0 lanes", ErrInvalidParams)
+			return fmt.Errorf("%w: WithArgon2Threads: 0 lanes", ErrInvalidOption)
 		}
 		c.threads = lanes
 		return nil

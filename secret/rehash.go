@@ -55,7 +55,7 @@ func (c Credentials) NeedsRehash(id string, h Hasher) bool {
 // accept: ErrMismatch otherwise. If the slot's hash needs no rehash (see
 // NeedsRehash) it returns c and false. It fails, returning c, if h.Hash
 // fails or returns a hash that is not self-describing or that h's own
-// NeedsRehash rejects (ErrInvalidParams: storing it would rehash again on
+// NeedsRehash rejects (ErrInvalidOption: storing it would rehash again on
 // every use).
 func (c Credentials) Rehash(now time.Time, presented Secret, h Hasher) (Credentials, bool, error) {
 	if h == nil {
@@ -76,7 +76,7 @@ func (c Credentials) Rehash(now time.Time, presented Secret, h Hasher) (Credenti
 		return c, false, fmt.Errorf("secret: hasher returned an unusable hash: %w", err)
 	}
 	if h.(Rehasher).NeedsRehash(encoded) {
-		return c, false, fmt.Errorf("%w: the hasher's NeedsRehash rejects the hash it just made", ErrInvalidParams)
+		return c, false, fmt.Errorf("%w: the hasher's NeedsRehash rejects the hash it just made", ErrInvalidOption)
 	}
 	next := c
 	if id == c.current.ID {

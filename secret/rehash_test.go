@@ -198,7 +198,7 @@ func TestCredentialsRehash(t *testing.T) {
 		byArgon, s, err := byArgon.Rotate(t0, 0, newHasher)
 		require.NoError(t, err)
 		next, changed, err := byArgon.Rehash(t0, s, ownAlgorithm{})
-		assert.ErrorIs(t, err, secret.ErrInvalidParams)
+		assert.ErrorIs(t, err, secret.ErrInvalidOption)
 		assert.False(t, changed)
 		assert.Equal(t, byArgon, next)
 	})

@@ -31,7 +31,7 @@ func TestValidatorAcceptsTheAudiencesItIsGiven(t *testing.T) {
 	require.True(t, errors.Is(err, token.ErrAudience), "got %v", err)
 
 	_, err = token.NewValidator(f.keys, testIssuer, testAudience, token.WithAudiences(""))
-	require.True(t, errors.Is(err, token.ErrConfig), "got %v", err)
+	require.True(t, errors.Is(err, token.ErrInvalidOption), "got %v", err)
 }
 
 func mustMinter(t *testing.T, f fixture, aud string) *token.Minter {

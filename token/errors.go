@@ -55,7 +55,7 @@ var (
 	// ErrRequest: a mint request field is empty where required, is not
 	// valid UTF-8, or (scope) breaks the RFC 6749 section 3.3 grammar.
 	ErrRequest = errors.New("token: invalid mint request")
-	// ErrConfig: a Minter or Validator was built with an empty issuer or
-	// audience, a nil key set, or an out-of-range option.
-	ErrConfig = errors.New("token: invalid configuration")
+	// ErrInvalidOption: a Minter or Validator was built with an empty
+	// issuer or audience, a nil key set, or an out-of-range option.
+	ErrInvalidOption = errors.New("token: invalid option")
 )

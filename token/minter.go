@@ -45,16 +45,16 @@ type Minter struct {
 
 // NewMinter returns a Minter that writes iss = issuer into every token, and
 // aud = audience (one value or more) unless a MintRequest names its own.
-// issuer and each audience must be non-empty valid UTF-8 (ErrConfig).
+// issuer and each audience must be non-empty valid UTF-8 (ErrInvalidOption).
 func NewMinter(keys *KeySet, issuer string, audience ...string) (*Minter, error) {
 	if keys == nil {
-		return nil, fmt.Errorf("%w: nil key set", ErrConfig)
+		return nil, fmt.Errorf("%w: nil key set", ErrInvalidOption)
 	}
 	if issuer == "" || !validText(issuer) {
-		return nil, fmt.Errorf("%w: issuer must be non-empty UTF-8", ErrConfig)
+		return nil, fmt.Errorf("%w: issuer must be non-empty UTF-8", ErrInvalidOption)
 	}
 	if len(audience) == 0 || !validAudience(audience) {
-		return nil, fmt.Errorf("%w: audience must be one or more non-empty UTF-8 strings", ErrConfig)
+		return nil, fmt.Errorf("%w: audience must be one or more non-empty UTF-8 strings", ErrInvalidOption)
 	}
 	return &Minter{keys: keys, issuer: issuer, audience: append([]string(nil), audience...)}, nil
 }

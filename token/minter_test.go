@@ -193,7 +193,7 @@ func TestNewMinterRejectsBadConfig(t *testing.T) {
 	} {
 		t.Run(tc.name+" is rejected", func(t *testing.T) {
 			m, err := token.NewMinter(tc.keys, tc.issuer, tc.audience...)
-			require.ErrorIs(t, err, token.ErrConfig)
+			require.ErrorIs(t, err, token.ErrInvalidOption)
 			assert.Nil(t, m)
 		})
 	}

@@ -14,7 +14,7 @@ const (
 )
 
 // Option configures a Validator. A bad value makes NewValidator fail with
-// an error wrapping ErrConfig.
+// an error wrapping ErrInvalidOption.
 type Option func(*config) error
 
 type config struct {
@@ -30,7 +30,7 @@ type config struct {
 func WithLeeway(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 || d > 5*time.Minute {
-			return fmt.Errorf("%w: leeway %v not in 0..5m", ErrConfig, d)
+			return fmt.Errorf("%w: leeway %v not in 0..5m", ErrInvalidOption, d)
 		}
 		c.leeway = d
 		return nil
@@ -43,7 +43,7 @@ func WithLeeway(d time.Duration) Option {
 func WithMaxSize(n int) Option {
 	return func(c *config) error {
 		if n < 256 || n > 1<<20 {
-			return fmt.Errorf("%w: max size %d not in 256..1048576", ErrConfig, n)
+			return fmt.Errorf("%w: max size %d not in 256..1048576", ErrInvalidOption, n)
 		}
 		c.maxSize = n
 		return nil
@@ -57,7 +57,7 @@ func WithMaxSize(n int) Option {
 func WithAudiences(audiences ...string) Option {
 	return func(c *config) error {
 		if !validAudience(audiences) {
-			return fmt.Errorf("%w: audience must be non-empty UTF-8", ErrConfig)
+			return fmt.Errorf("%w: audience must be non-empty UTF-8", ErrInvalidOption)
 		}
 		c.audiences = append(c.audiences, audiences...)
 		return nil

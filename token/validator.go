@@ -28,14 +28,14 @@ var supported = []string{string(EdDSA), string(ES256), string(RS256), string(HS2
 
 // NewValidator returns a Validator that accepts tokens signed by keys, whose
 // iss is issuer and whose aud contains audience (or one of WithAudiences).
-// Both must be non-empty (ErrConfig). Options: WithLeeway, WithMaxSize,
+// Both must be non-empty (ErrInvalidOption). Options: WithLeeway, WithMaxSize,
 // WithAudiences.
 func NewValidator(keys *KeySet, issuer, audience string, opts ...Option) (*Validator, error) {
 	if keys == nil {
-		return nil, fmt.Errorf("%w: nil key set", ErrConfig)
+		return nil, fmt.Errorf("%w: nil key set", ErrInvalidOption)
 	}
 	if issuer == "" || audience == "" {
-		return nil, fmt.Errorf("%w: empty issuer or audience", ErrConfig)
+		return nil, fmt.Errorf("%w: empty issuer or audience", ErrInvalidOption)
 	}
 	cfg := config{leeway: DefaultLeeway, maxSize: DefaultMaxSize}
 	for _, o := range opts {

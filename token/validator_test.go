@@ -274,7 +274,7 @@ func TestNewValidatorRejectsBadConfig(t *testing.T) {
 	} {
 		t.Run(tc.name+" is rejected", func(t *testing.T) {
 			v, err := token.NewValidator(tc.keys, tc.iss, tc.aud, tc.opts...)
-			require.ErrorIs(t, err, token.ErrConfig)
+			require.ErrorIs(t, err, token.ErrInvalidOption)
 			assert.Nil(t, v)
 		})
 	}

@@ -40,7 +40,7 @@ func readInvoice(w http.ResponseWriter, r *http.Request) {
 	http.Error(w, "no invoice "+r.PathValue("InvoiceSid"), http.StatusNotFound)
 }
 
-// newAPI mounts the API on mux, each route behind the bearer middleware.
+// newAPI registers the API on mux, each route behind the bearer middleware.
 func newAPI(mux *http.ServeMux, srv *oauthhttp.Server) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.Handle(routes[0].Pattern, srv.ProtectFunc(listInvoices))
@@ -59,6 +59,30 @@ func main() {
 	}
 }
 
+// newServer is a service on an in-memory store, with a new Ed25519
+// signing key, the API's catalog and base as its issuer, and its OAuth
+// server.
+func newServer(base string, logger *slog.Logger) (*oauthapp.Service, *oauthhttp.Server, error) {
+	catalog, err := scope.NewCatalog(routes)
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := token.GenerateKey(token.EdDSA)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := token.NewKeySet(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := oauthapp.New(store.NewMemory(), keys, oauthapp.WithIssuer(base), oauthapp.WithCatalog(catalog), oauthapp.WithLogger(logger))
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := oauthhttp.New(svc, oauthhttp.WithLogger(logger), oauthhttp.WithRealm("billing"))
+	return svc, srv, err
+}
+
 // serve listens on addr, then prints the demo app's credentials, so that
 // whoever reads them can use them at once, and serves until ctx ends.
 func serve(ctx context.Context, addr string, stdout io.Writer, logger *slog.Logger) error {
@@ -68,29 +92,13 @@ func serve(ctx context.Context, addr string, stdout io.Writer, logger *slog.Logg
 	}
 	defer ln.Close()
 	base := "http://" + ln.Addr().String()
-	catalog, err := scope.NewCatalog(routes)
-	if err != nil {
-		return err
-	}
-	key, err := token.GenerateKey(token.EdDSA)
-	if err != nil {
-		return err
-	}
-	keys, err := token.NewKeySet(key)
-	if err != nil {
-		return err
-	}
-	svc, err := oauthapp.New(store.NewMemory(), keys, oauthapp.WithIssuer(base), oauthapp.WithCatalog(catalog), oauthapp.WithLogger(logger))
-	if err != nil {
-		return err
-	}
-	srv, err := oauthhttp.New(svc, oauthhttp.WithLogger(logger), oauthhttp.WithRealm("billing"))
+	svc, srv, err := newServer(base, logger)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	newAPI(mux, srv)
-	srv.Mount(mux)
+	srv.Register(mux)
 
 	owner := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix), Role: oauthapp.RoleOwner}
 	app, sec, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: "billing reader", Permissions: oauthapp.Permissions{Allow: []string{"/billing/invoices/*"}}})

@@ -38,9 +38,9 @@ type admin struct {
 
 var errUnknownAdminToken = errors.New("tokenserver: no such admin token")
 
-// mountAdmin mounts the management API on mux under the default prefix,
+// registerAdmin registers the management API on mux under the default prefix,
 // with URLs under base.
-func mountAdmin(mux *http.ServeMux, svc *oauthapp.Service, base string, logger *slog.Logger) (*admin, error) {
+func registerAdmin(mux *http.ServeMux, svc *oauthapp.Service, base string, logger *slog.Logger) (*admin, error) {
 	a := &admin{base: base, actors: make(map[[sha256.Size]byte]oauthapp.Actor)}
 	api, err := adminhttp.New(svc, a.authenticate, adminhttp.WithBaseURL(base), adminhttp.WithLogger(logger))
 	if err != nil {

@@ -6,7 +6,7 @@ require (
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/jackc/pgx/v5 v5.7.6
 	github.com/oauthapps/oauthapps v0.1.0
-	github.com/oauthapps/oauthapps/otel v0.1.0
+	github.com/oauthapps/oauthapps/oauthotel v0.1.0
 	github.com/oauthapps/oauthapps/store/postgres v0.1.0
 	github.com/prometheus/client_golang v1.23.2
 	go.opentelemetry.io/otel/exporters/prometheus v0.62.0

@@ -51,8 +51,8 @@ func (m *messages) add(account, body string) message {
 	return msg
 }
 
-// mount registers the routes of the catalog, each behind protect.
-func (m *messages) mount(mux *http.ServeMux, protect func(http.Handler) http.Handler) {
+// register registers the routes of the catalog, each behind protect.
+func (m *messages) register(mux *http.ServeMux, protect func(http.Handler) http.Handler) {
 	handlers := map[string]http.HandlerFunc{permList: m.list, permCreate: m.create, permRead: m.read}
 	for _, rt := range demoRoutes {
 		mux.Handle(rt.Pattern, protect(handlers[rt.Permission]))

@@ -47,23 +47,40 @@ type demoLine struct {
 	adminDemo
 }
 
+// flags are the command line of tokenserver.
+type flags struct {
+	addr, metricsAddr string
+	demo              bool
+	backend           *backendFlags
+}
+
+// parseFlags reads the command line; a flag it does not know, or an
+// argument after the flags, is an error.
+func parseFlags(args []string, stderr io.Writer) (flags, error) {
+	fs := flag.NewFlagSet("tokenserver", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (\":0\" picks a free port)")
+	demo := fs.Bool("demo", false, "create a demo account and app and print its credentials as one JSON line")
+	bf := addBackendFlags(fs)
+	metricsAddr := fs.String("metrics", "", "address to serve Prometheus metrics on, at "+MetricsPath+" (\"\" serves none)")
+	if err := fs.Parse(args); err != nil {
+		return flags{}, err
+	}
+	if fs.NArg() > 0 {
+		return flags{}, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return flags{addr: *addr, metricsAddr: *metricsAddr, demo: *demo, backend: bf}, nil
+}
+
 // run serves until ctx is done, then shuts down and returns nil; any
 // failure to start is an error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("tokenserver", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on (\":0\" picks a free port)")
-	demo := flags.Bool("demo", false, "create a demo account and app and print its credentials as one JSON line")
-	bf := addBackendFlags(flags)
-	metricsAddr := flags.String("metrics", "", "address to serve Prometheus metrics on, at "+MetricsPath+" (\"\" serves none)")
-	if err := flags.Parse(args); err != nil {
+	f, err := parseFlags(args, stderr)
+	if err != nil {
 		return err
 	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", flags.Args())
-	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	m, err := startMetrics(*metricsAddr, logger)
+	m, err := startMetrics(f.metricsAddr, logger)
 	if err != nil {
 		return err
 	}
@@ -73,17 +90,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		_ = m.close(sctx)
 	}()
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
 	base := baseURL(ln.Addr())
 	issuer := base
-	if *bf.issuer != "" {
-		issuer = *bf.issuer
+	if *f.backend.issuer != "" {
+		issuer = *f.backend.issuer
 	}
-	be, err := openBackend(ctx, bf, logger)
+	be, err := openBackend(ctx, f.backend, logger)
 	if err != nil {
 		return err
 	}
@@ -98,30 +115,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	mux := http.NewServeMux()
-	srv.Mount(mux)
+	srv.Register(mux)
 	api := newMessages()
-	api.mount(mux, srv.Protect)
-	admin, err := mountAdmin(mux, svc, base, logger)
+	api.register(mux, srv.Protect)
+	admin, err := registerAdmin(mux, svc, base, logger)
 	if err != nil {
 		return err
 	}
 
 	var line *demoLine
-	if *demo {
+	if f.demo {
 		if line, err = createDemo(ctx, srv, api, admin); err != nil {
 			return err
 		}
 		line.MetricsURL = m.metricsURL()
 	}
+	logger.Info("listening", "addr", base, "issuer", issuer, "token_endpoint", srv.Endpoints().Token, "demo", f.demo)
+	return serve(ctx, ln, logRequests(logger, mux), logger, line, stdout)
+}
 
+// serve answers on ln with h until ctx is done, printing line (when not
+// nil) to stdout once it serves, then shuts down gracefully and returns
+// nil; a failure to serve or to print is an error.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, line *demoLine, stdout io.Writer) error {
 	hs := &http.Server{
-		Handler:           logRequests(logger, mux),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	logger.Info("listening", "addr", base, "issuer", issuer, "token_endpoint", srv.Endpoints().Token, "demo", *demo)
 	if line != nil {
 		if err := json.NewEncoder(stdout).Encode(line); err != nil {
 			_ = hs.Close()

@@ -74,7 +74,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("oauthapptest: NewServer: building the oauthhttp server: %v", err)
 	}
-	srv.Mount(mux)
+	srv.Register(mux)
 	e := srv.Endpoints()
 	return &Server{
 		Kit:              kit,

@@ -81,7 +81,7 @@ func TestPrivateKeyJWTFromGoJose(t *testing.T) {
 				t.Fatal(err)
 			}
 			mux := http.NewServeMux()
-			srv.Mount(mux)
+			srv.Register(mux)
 			mux.Handle(listRoute, srv.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				id, _ := oauthhttp.IdentityFrom(r.Context())
 				_ = json.NewEncoder(w).Encode(map[string]string{"client": id.AppSID, "key": id.KeyID, "aud": id.Audience})

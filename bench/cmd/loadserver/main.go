@@ -66,19 +66,8 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("loadserver: ")
 
-	ctx := context.Background()
-	var b *backend
-	var err error
-	switch *impl {
-	case "ours":
-		b, err = newOurs(ctx, oursConfig{dsn: *pg, schema: *schema, seed: *seed, cache: *cache, apps: *apps, clients: *clients, alg: token.Algorithm(*alg)})
-	case "fosite":
-		b, err = newFosite(*hashing, *apps)
-	case "gooauth2":
-		b, err = newGoOAuth2(*apps)
-	default:
-		err = fmt.Errorf("unknown -impl %q", *impl)
-	}
+	ours := oursConfig{dsn: *pg, schema: *schema, seed: *seed, cache: *cache, apps: *apps, clients: *clients, alg: token.Algorithm(*alg)}
+	b, err := newBackend(context.Background(), *impl, *hashing, ours)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -88,17 +77,7 @@ func main() {
 
 	var peak atomic.Uint64
 	go samplePeakHeap(&peak)
-	mux := http.NewServeMux()
-	mux.Handle("POST /token", b.token)
-	mux.Handle(apiPattern, b.api)
-	if *profile {
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	}
-	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]uint64{"peak_heap_bytes": peak.Load()})
-	})
+	mux := newMux(b, *profile, &peak)
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -117,6 +96,37 @@ func main() {
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	log.Fatal(srv.Serve(ln))
+}
+
+// newBackend builds the backend of impl: ours with cfg, fosite with its
+// hashing (none or bcrypt), or go-oauth2, each with cfg.apps apps.
+func newBackend(ctx context.Context, impl, hashing string, cfg oursConfig) (*backend, error) {
+	switch impl {
+	case "ours":
+		return newOurs(ctx, cfg)
+	case "fosite":
+		return newFosite(hashing, cfg.apps)
+	case "gooauth2":
+		return newGoOAuth2(cfg.apps)
+	}
+	return nil, fmt.Errorf("unknown -impl %q", impl)
+}
+
+// newMux serves b's token endpoint and API call, the peak heap at GET
+// /stats, and with profile net/http/pprof.
+func newMux(b *backend, profile bool, peak *atomic.Uint64) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("POST /token", b.token)
+	mux.Handle(apiPattern, b.api)
+	if profile {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	}
+	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]uint64{"peak_heap_bytes": peak.Load()})
+	})
+	return mux
 }
 
 // liveHeap returns the bytes of live heap objects after a full GC.

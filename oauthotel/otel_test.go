@@ -10,7 +10,7 @@ import (
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
-	oauthotel "github.com/oauthapps/oauthapps/otel"
+	"github.com/oauthapps/oauthapps/oauthotel"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/store/storetest"
 	"github.com/stretchr/testify/assert"
@@ -22,6 +22,19 @@ import (
 
 func TestMetricsAndSpansAfterRealRequests(t *testing.T) {
 	r := newRig(t)
+	sendMixedRequests(t, r)
+	rm := r.metrics(t)
+	assertRequestMetrics(t, rm)
+	assertCacheAndStoreMetrics(t, rm)
+	assertRequestSpans(t, r)
+}
+
+// sendMixedRequests makes five token requests (two issued, a wrong
+// secret, an unsupported grant, a scope the app lacks) and five
+// authorizations (two allowed, a missing permission, another account, a
+// malformed token).
+func sendMixedRequests(t *testing.T, r *rig) {
+	t.Helper()
 	app := r.kit.NewApp(permList)
 	other := r.kit.NewApp(permList)
 	secret := r.kit.Secret(app.SID)
@@ -45,8 +58,12 @@ func TestMetricsAndSpansAfterRealRequests(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, r.get(t, read, tok))
 	require.Equal(t, http.StatusForbidden, r.get(t, strings.Replace(listPath, "{AccountSid}", oauthapp.NewSID(oauthapp.AccountSIDPrefix), 1), tok))
 	require.Equal(t, http.StatusUnauthorized, r.get(t, list, "not.a.token"))
+}
 
-	rm := r.metrics(t)
+// assertRequestMetrics checks the counters and histograms of the requests
+// sendMixedRequests made.
+func assertRequestMetrics(t *testing.T, rm metricdata.ResourceMetrics) {
+	t.Helper()
 	assert.Equal(t, map[string]int64{
 		"oauthapps.grant_type=client_credentials,oauthapps.outcome=issued":         2,
 		"oauthapps.grant_type=client_credentials,oauthapps.outcome=invalid_client": 1,
@@ -67,7 +84,12 @@ func TestMetricsAndSpansAfterRealRequests(t *testing.T) {
 		"http.response.status_code=400,oauthapps.outcome=unsupported_grant_type": 1,
 		"http.response.status_code=400,oauthapps.outcome=invalid_scope":          1,
 	}, points(rm, "oauthapps.token_endpoint.duration"))
+}
 
+// assertCacheAndStoreMetrics checks the cache lookups and store calls of
+// the requests sendMixedRequests made.
+func assertCacheAndStoreMetrics(t *testing.T, rm metricdata.ResourceMetrics) {
+	t.Helper()
 	// The first token request misses the app, every later lookup of it
 	// hits; the first authorization misses the revoked set (and loads it),
 	// the next three (the last token does not validate) hit it.
@@ -83,7 +105,12 @@ func TestMetricsAndSpansAfterRealRequests(t *testing.T) {
 	// no token's revocation is read on its own.
 	assert.Equal(t, int64(1), storeCalls["oauthapps.store.method=LiveRevocations,oauthapps.store.outcome=ok"])
 	assert.Zero(t, storeCalls["oauthapps.store.method=IsTokenRevoked,oauthapps.store.outcome=ok"])
+}
 
+// assertRequestSpans checks the spans of the requests sendMixedRequests
+// made.
+func assertRequestSpans(t *testing.T, r *rig) {
+	t.Helper()
 	requests := r.spansNamed(oauthotel.SpanTokenRequest)
 	require.Len(t, requests, 5, "one span per token request, the one refused before the service included")
 	assert.Equal(t, map[string]string{"oauthapps.grant_type": "client_credentials", "oauthapps.outcome": "issued", "http.response.status_code": "200"},

@@ -6,7 +6,7 @@ import (
 	"sort"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
-	oauthotel "github.com/oauthapps/oauthapps/otel"
+	"github.com/oauthapps/oauthapps/oauthotel"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
 	"go.opentelemetry.io/otel/attribute"

@@ -2,7 +2,7 @@
 // OpenTelemetry: metrics of token requests, client authentication
 // failures, authorizations, latency, the cache, the store and its
 // notifications, and a span per token request and per authorization. It
-// lives in a module of its own (github.com/oauthapps/oauthapps/otel) so
+// lives in a module of its own (github.com/oauthapps/oauthapps/oauthotel) so
 // that the core module depends on no part of OpenTelemetry, and hooks in
 // through the library's own observers.
 //

@@ -14,7 +14,7 @@ import (
 )
 
 // ScopeName is the instrumentation scope of the meter and the tracer.
-const ScopeName = "github.com/oauthapps/oauthapps/otel"
+const ScopeName = "github.com/oauthapps/oauthapps/oauthotel"
 
 // Span names.
 const (
@@ -124,48 +124,67 @@ func New(options ...Option) (*Instrumentation, error) {
 		storeOpts:    newOpts(storeAttrs, storeKeys()...),
 		changeOpts:   newOpts(changeAttrs, changeKinds...),
 	}
-	m := cfg.meters.Meter(ScopeName)
-	var err error
-	counter := func(name, unit, desc string) metric.Int64Counter {
-		c, e := m.Int64Counter(name, metric.WithUnit(unit), metric.WithDescription(desc))
-		err = joinFirst(err, e)
-		return c
+	if err := in.createInstruments(cfg.meters.Meter(ScopeName)); err != nil {
+		return nil, fmt.Errorf("oauthotel: creating instruments: %w", err)
 	}
-	tallied := func(name, unit, desc string, observe func(metric.Int64Observer)) {
-		_, e := m.Int64ObservableCounter(name, metric.WithUnit(unit), metric.WithDescription(desc),
-			metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
-				observe(o)
-				return nil
-			}))
-		err = joinFirst(err, e)
-	}
-	histogram := func(name, desc string) metric.Float64Histogram {
-		h, e := m.Float64Histogram(name, metric.WithUnit("s"), metric.WithDescription(desc), metric.WithExplicitBucketBoundaries(durationBuckets...))
-		err = joinFirst(err, e)
-		return h
-	}
+	return in, nil
+}
+
+// createInstruments creates every instrument on m: counters per app SID
+// when WithAppSIDs is on, else counters observed from the tallies, and
+// the duration histograms.
+func (in *Instrumentation) createInstruments(m metric.Meter) error {
+	b := &instruments{m: m}
 	const (
 		tokensName, tokensUnit, tokensDesc = "oauthapps.token.requests", "{request}", "Token requests, by grant type and outcome."
 		authzsName, authzsUnit, authzsDesc = "oauthapps.authorizations", "{authorization}", "Authorizations of bearer tokens, allowed or denied, by reason."
 	)
-	if cfg.appSIDs {
-		in.tokensByApp = counter(tokensName, tokensUnit, tokensDesc)
-		in.authzsByApp = counter(authzsName, authzsUnit, authzsDesc)
+	if in.cfg.appSIDs {
+		in.tokensByApp = b.counter(tokensName, tokensUnit, tokensDesc)
+		in.authzsByApp = b.counter(authzsName, authzsUnit, authzsDesc)
 	} else {
-		tallied(tokensName, tokensUnit, tokensDesc, in.tokens.observe)
-		tallied(authzsName, authzsUnit, authzsDesc, in.authzs.observe)
+		b.tallied(tokensName, tokensUnit, tokensDesc, in.tokens.observe)
+		b.tallied(authzsName, authzsUnit, authzsDesc, in.authzs.observe)
 	}
-	tallied("oauthapps.client.authentication.failures", "{failure}", "Failed client authentications, by reason.", in.failures.observe)
-	tallied("oauthapps.cache.lookups", "{lookup}", "Lookups in the service's cache, hits and misses.", in.lookups.observe)
-	tallied("oauthapps.store.notifications", "{notification}", "Store change notifications received.", in.changes.observe)
-	in.authorizeTime = histogram("oauthapps.authorize.duration", "Time to authorize a bearer token.")
-	in.endpointTime = histogram("oauthapps.token_endpoint.duration", "Time the token endpoint takes from request to answer.")
-	in.storeTime = histogram("oauthapps.store.duration", "Time of each store call the service makes.")
-	in.lagTime = histogram("oauthapps.store.notification.lag", "Time from a store change to its notification reaching the service.")
-	if err != nil {
-		return nil, fmt.Errorf("oauthotel: creating instruments: %w", err)
-	}
-	return in, nil
+	b.tallied("oauthapps.client.authentication.failures", "{failure}", "Failed client authentications, by reason.", in.failures.observe)
+	b.tallied("oauthapps.cache.lookups", "{lookup}", "Lookups in the service's cache, hits and misses.", in.lookups.observe)
+	b.tallied("oauthapps.store.notifications", "{notification}", "Store change notifications received.", in.changes.observe)
+	in.authorizeTime = b.histogram("oauthapps.authorize.duration", "Time to authorize a bearer token.")
+	in.endpointTime = b.histogram("oauthapps.token_endpoint.duration", "Time the token endpoint takes from request to answer.")
+	in.storeTime = b.histogram("oauthapps.store.duration", "Time of each store call the service makes.")
+	in.lagTime = b.histogram("oauthapps.store.notification.lag", "Time from a store change to its notification reaching the service.")
+	return b.err
+}
+
+// instruments creates instruments on one meter and keeps the first error.
+type instruments struct {
+	m   metric.Meter
+	err error
+}
+
+// counter creates a synchronous counter.
+func (b *instruments) counter(name, unit, desc string) metric.Int64Counter {
+	c, err := b.m.Int64Counter(name, metric.WithUnit(unit), metric.WithDescription(desc))
+	b.err = joinFirst(b.err, err)
+	return c
+}
+
+// tallied creates an asynchronous counter whose value observe reports at
+// each collection.
+func (b *instruments) tallied(name, unit, desc string, observe func(metric.Int64Observer)) {
+	_, err := b.m.Int64ObservableCounter(name, metric.WithUnit(unit), metric.WithDescription(desc),
+		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+			observe(o)
+			return nil
+		}))
+	b.err = joinFirst(b.err, err)
+}
+
+// histogram creates a histogram of durations in seconds.
+func (b *instruments) histogram(name, desc string) metric.Float64Histogram {
+	h, err := b.m.Float64Histogram(name, metric.WithUnit("s"), metric.WithDescription(desc), metric.WithExplicitBucketBoundaries(durationBuckets...))
+	b.err = joinFirst(b.err, err)
+	return h
 }
 
 func joinFirst(err, e error) error {

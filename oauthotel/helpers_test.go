@@ -16,7 +16,7 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
-	oauthotel "github.com/oauthapps/oauthapps/otel"
+	"github.com/oauthapps/oauthapps/oauthotel"
 	"github.com/oauthapps/oauthapps/scope"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -74,7 +74,7 @@ func newRig(t *testing.T, opts ...oauthotel.Option) *rig {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	srv.Mount(mux)
+	srv.Register(mux)
 	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	mux.Handle("GET "+listPath, srv.Protect(ok))
 	mux.Handle("GET "+readPath, srv.Protect(ok))

@@ -1,4 +1,4 @@
-module github.com/oauthapps/oauthapps/otel
+module github.com/oauthapps/oauthapps/oauthotel
 
 go 1.24.0
 
