@@ -46,8 +46,9 @@
 //   - Every answer carries a Content-Security-Policy that allows the
 //     console's own script and stylesheet only (no inline script or
 //     style), forms posted to the console's own origin, and no framing
-//     (frame-ancestors 'none'), with Cache-Control: no-store, nosniff and
-//     Referrer-Policy: no-referrer.
+//     (frame-ancestors 'none'), with nosniff and Referrer-Policy:
+//     no-referrer. Every page is Cache-Control: no-store; the stylesheets
+//     and the script, which hold no secret, are revalidated by ETag.
 //   - A client secret appears only in the answer to the POST that made it,
 //     never in a URL (so never in the history or a Referer), a redirect or
 //     a log line; the console logs only failures of the server, with the

@@ -87,7 +87,7 @@ func (c *Console) create(w http.ResponseWriter, r *http.Request, v *view) {
 			c.render(w, status, "message", v)
 			return
 		}
-		refuse(status, field, v.Error)
+		refuse(status, field, v.Error+" Nothing was created.")
 		return
 	}
 	v.Title, v.App, v.Secret = "App created", &app, sec.Reveal()
@@ -124,7 +124,7 @@ func (c *Console) rotate(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	secs, err := strconv.ParseInt(r.PostForm.Get("grace"), 10, 64)
 	if err != nil || secs < 0 || secs > int64(oauthapp.MaxGrace/time.Second) {
-		c.refuseOnApp(w, r, v, sid, http.StatusBadRequest, "grace", "Grace: choose one of the choices, from at once to 30 days. Nothing was changed.")
+		c.refuseOnApp(w, r, v, sid, http.StatusBadRequest, "grace", "Grace: choose one of the choices, from none to 30 days.")
 		return
 	}
 	app, sec, err := c.svc.RotateSecret(r.Context(), v.Actor, sid, oauthapp.Rotation{

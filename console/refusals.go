@@ -49,7 +49,7 @@ var (
 
 // explain sets v.Error to what a person is told of an error of the
 // service, and returns the status of the page and the form field at
-// fault ("" when none is).
+// fault ("" when none is; the caller then adds what did not happen).
 func (c *Console) explain(r *http.Request, v *view, err error) (status int, field string) {
 	var arg *oauthapp.ArgumentError
 	switch {
@@ -89,7 +89,7 @@ func (c *Console) explain(r *http.Request, v *view, err error) (status int, fiel
 			return http.StatusUnauthorized, ""
 		}
 		if field, ok := fields[arg.Argument]; ok {
-			v.Error = labels[field] + ": " + reason(arg) + ". Nothing was changed."
+			v.Error = labels[field] + ": " + reason(arg) + "."
 			return http.StatusBadRequest, field
 		}
 	}
@@ -121,6 +121,9 @@ func (c *Console) refuse(w http.ResponseWriter, r *http.Request, v *view, err er
 // page of the refusal alone for the others (a missing app, a failure).
 func (c *Console) refuseOnApp(w http.ResponseWriter, r *http.Request, v *view, sid string, status int, field, msg string) {
 	v.Error, v.Field = msg, field
+	if field != "" {
+		v.Error += " Nothing was changed."
+	}
 	if status == http.StatusBadRequest || status == http.StatusConflict {
 		app, err := c.svc.GetApp(r.Context(), v.Actor, sid)
 		if err == nil {
