@@ -136,7 +136,7 @@ func (c *Console) rotate(w http.ResponseWriter, r *http.Request, v *view) {
 		c.refuseOnApp(w, r, v, sid, status, field, v.Error)
 		return
 	}
-	v.Title, v.App, v.Secret, v.Rotated = "New client secret", &app, sec.Reveal(), true
+	v.Title, v.App, v.Secret = "New client secret", &app, sec.Reveal()
 	c.render(w, http.StatusOK, "secret", v)
 }
 

@@ -30,9 +30,8 @@ type view struct {
 	// App is the app a page is about.
 	App *oauthapp.App
 	// Secret is a client secret just made, on the answer to the POST that
-	// made it and nowhere else; Rotated says a rotation made it.
-	Secret  string
-	Rotated bool
+	// made it and nowhere else.
+	Secret string
 
 	// Form is the create form's values, shown again when it is refused;
 	// Permissions are its choices.
