@@ -143,34 +143,20 @@ func (c *Console) rotate(w http.ResponseWriter, r *http.Request, v *view) {
 // addKey: POST {prefix}/apps/{sid}/keys, if the app is still at the
 // version the page showed.
 func (c *Console) addKey(w http.ResponseWriter, r *http.Request, v *view) {
-	sid := r.PathValue("sid")
 	v.Key = keyForm{PEM: r.PostForm.Get("public_key"), ID: strings.TrimSpace(r.PostForm.Get("key_id")), Algorithm: r.PostForm.Get("algorithm")}
-	err := c.checkVersion(r, v, sid)
-	if err == nil {
-		_, err = c.svc.AddClientKey(r.Context(), v.Actor, sid, oauthapp.NewClientKey{ID: v.Key.ID, Algorithm: v.Key.Algorithm, PublicKeyPEM: v.Key.PEM})
-	}
-	if err != nil {
-		status, field := c.explain(r, v, err)
-		c.refuseOnApp(w, r, v, sid, status, field, v.Error)
-		return
-	}
-	c.redirect(w, r, "/apps/"+sid+"?notice=key-added")
+	c.change(w, r, v, "/apps/"+r.PathValue("sid")+"?notice=key-added", func(sid string) error {
+		_, err := c.svc.AddClientKey(r.Context(), v.Actor, sid, oauthapp.NewClientKey{ID: v.Key.ID, Algorithm: v.Key.Algorithm, PublicKeyPEM: v.Key.PEM})
+		return err
+	})
 }
 
 // removeKey: POST {prefix}/apps/{sid}/keys/{kid}/remove, if the app is
 // still at the version the page showed.
 func (c *Console) removeKey(w http.ResponseWriter, r *http.Request, v *view) {
-	sid := r.PathValue("sid")
-	err := c.checkVersion(r, v, sid)
-	if err == nil {
-		_, err = c.svc.RemoveClientKey(r.Context(), v.Actor, sid, r.PathValue("kid"))
-	}
-	if err != nil {
-		status, field := c.explain(r, v, err)
-		c.refuseOnApp(w, r, v, sid, status, field, v.Error)
-		return
-	}
-	c.redirect(w, r, "/apps/"+sid+"?notice=key-removed")
+	c.change(w, r, v, "/apps/"+r.PathValue("sid")+"?notice=key-removed", func(sid string) error {
+		_, err := c.svc.RemoveClientKey(r.Context(), v.Actor, sid, r.PathValue("kid"))
+		return err
+	})
 }
 
 // confirmDelete: GET {prefix}/apps/{sid}/delete, the question that names
@@ -186,35 +172,36 @@ func (c *Console) confirmDelete(w http.ResponseWriter, r *http.Request, v *view)
 }
 
 // delete: POST {prefix}/apps/{sid}/delete, if the app is still at the
-// version the confirmation showed.
+// version the confirmation showed; then on to the list.
 func (c *Console) delete(w http.ResponseWriter, r *http.Request, v *view) {
+	c.change(w, r, v, "/?notice=deleted", func(sid string) error { return c.svc.DeleteApp(r.Context(), v.Actor, sid) })
+}
+
+// change makes a change of the app that the service cannot make
+// conditional (a delete, adding or removing a client key): do runs only
+// if the app is still at the form's version, checked against a read made
+// just before, so a change that races another between the read and the
+// write is not caught. Then the browser is sent on to next, a path under
+// the prefix, or the refusal is shown.
+func (c *Console) change(w http.ResponseWriter, r *http.Request, v *view, next string, do func(sid string) error) {
 	sid := r.PathValue("sid")
-	err := c.checkVersion(r, v, sid)
+	version, ok := formVersion(r)
+	err := errIncomplete
+	if ok {
+		var app oauthapp.App
+		if app, err = c.svc.GetApp(r.Context(), v.Actor, sid); err == nil && app.Version != version {
+			err = oauthapp.ErrVersionMismatch
+		}
+	}
 	if err == nil {
-		err = c.svc.DeleteApp(r.Context(), v.Actor, sid)
+		err = do(sid)
 	}
 	if err != nil {
 		status, field := c.explain(r, v, err)
 		c.refuseOnApp(w, r, v, sid, status, field, v.Error)
 		return
 	}
-	c.redirect(w, r, "/?notice=deleted")
-}
-
-// checkVersion checks the form's version against the app as read now,
-// for the changes whose service call takes no IfVersion (a delete, adding
-// and removing a client key): a change that races another between the
-// read and the write is not caught.
-func (c *Console) checkVersion(r *http.Request, v *view, sid string) error {
-	version, ok := formVersion(r)
-	if !ok {
-		return errIncomplete
-	}
-	app, err := c.svc.GetApp(r.Context(), v.Actor, sid)
-	if err == nil && app.Version != version {
-		err = oauthapp.ErrVersionMismatch
-	}
-	return err
+	c.redirect(w, r, next)
 }
 
 // formVersion reads the version of the app that the form's page showed.

@@ -56,12 +56,9 @@ func (c *Console) explain(r *http.Request, v *view, err error) (status int, fiel
 	case errors.Is(err, errIncomplete):
 		v.Error = msgIncomplete
 		return http.StatusBadRequest, ""
-	case errors.Is(err, oauthapp.ErrForbidden):
-		// The role was checked before the call, so the refusal is of an
+	case errors.Is(err, oauthapp.ErrForbidden), errors.Is(err, oauthapp.ErrNotFound):
+		// The role was checked before the call, so a refusal is of an
 		// app of another account: answered as a missing one.
-		v.Error = msgNoApp
-		return http.StatusNotFound, ""
-	case errors.Is(err, oauthapp.ErrNotFound):
 		v.Error = msgNoApp
 		return http.StatusNotFound, ""
 	case errors.Is(err, oauthapp.ErrVersionMismatch):
