@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -439,4 +440,32 @@ func publicKeyPEM(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+}
+
+// Every form control on every page has a label of its own, so a screen
+// reader names it and a click on the label reaches it.
+func TestEveryControlHasALabel(t *testing.T) {
+	e := newEnv(t)
+	sid, _ := e.create("owner", "labelled", permList)
+	e.post("owner", "/console/apps/"+sid+"/keys", url.Values{"public_key": {publicKeyPEM(t)}, "version": {e.get("owner", "/console/apps/"+sid).version(t)}})
+	control := regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
+	id := regexp.MustCompile(`\bid="([^"]+)"`)
+	for _, path := range []string{"/console/apps/new", "/console/apps/" + sid, "/console/apps/" + sid + "/delete", "/console/"} {
+		p := e.get("owner", path)
+		p.want(t, http.StatusOK)
+		n := 0
+		for _, c := range control.FindAllString(p.body, -1) {
+			if strings.Contains(c, `type="hidden"`) {
+				continue
+			}
+			n++
+			m := id.FindStringSubmatch(c)
+			if m == nil || !strings.Contains(p.body, `<label for="`+m[1]+`"`) {
+				t.Errorf("%s: the control %s has no label", path, c)
+			}
+		}
+		if path != "/console/" && path != "/console/apps/"+sid+"/delete" && n == 0 {
+			t.Errorf("%s: no control found; the test would prove nothing", path)
+		}
+	}
 }
