@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"regexp"
 	"strings"
 
+	"github.com/oauthapps/oauthapps/internal/quote"
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/secret"
 )
@@ -116,18 +116,9 @@ func (a *API) serviceError(c *call, err error, onApp bool) response {
 	return problemResponse(ProblemInternal, "", "the request failed on the server")
 }
 
-// quotedInput matches the quoted strings of an error message (Go's %q),
-// which are pieces of the request.
-var quotedInput = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
-
 // redact removes the request's own text from an error message before it
-// goes into an answer: the message says what rule was broken and where
-// (which entry, which byte), not what was sent, so that a secret pasted
-// into the wrong member is never sent back.
-func redact(msg string) string {
-	msg = strings.TrimPrefix(msg, "oauthapp: ")
-	return quotedInput.ReplaceAllString(msg, `"…"`)
-}
+// goes into an answer (quote.Redact).
+func redact(msg string) string { return quote.Redact(strings.TrimPrefix(msg, "oauthapp: ")) }
 
 // memberName returns an unknown member's name as an answer may show it:
 // at most 64 bytes, and never text that looks like a client secret.

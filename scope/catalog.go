@@ -126,3 +126,7 @@ func (c *Catalog) Lookup(pattern string) (Match, bool) {
 // Permissions returns every permission the catalog uses, sorted and
 // unique, as for the scopes_supported of RFC 8414 metadata.
 func (c *Catalog) Permissions() []string { return slices.Clone(c.perms) }
+
+// Routes returns a copy of the routes in the order given to NewCatalog, for
+// a page that shows which routes a permission opens (package console does).
+func (c *Catalog) Routes() []Route { return slices.Clone(c.routes) }

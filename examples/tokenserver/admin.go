@@ -1,9 +1,7 @@
 package main
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -69,9 +67,7 @@ func (a *admin) authenticate(r *http.Request) (oauthapp.Actor, error) {
 // grant makes a new admin token for the person and returns the demo
 // line's admin fields.
 func (a *admin) grant(actor oauthapp.Actor) adminDemo {
-	var b [24]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	tok := "adm_" + hex.EncodeToString(b[:])
+	tok := "adm_" + randomToken()
 	a.mu.Lock()
 	a.actors[sha256.Sum256([]byte(tok))] = actor
 	a.mu.Unlock()

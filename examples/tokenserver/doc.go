@@ -1,8 +1,9 @@
 // Command tokenserver is a complete OAuth apps server on the in-memory
 // store, or on PostgreSQL shared by several instances: the token endpoint (client credentials, RFC 6749 section 4.4),
 // RFC 8414 metadata, the JWKS document, RFC 7662 introspection and RFC 7009
-// revocation, a small demo API under /v1 protected by bearer tokens, and
-// the management API of OAuth apps (package adminhttp) under /v1/Account.
+// revocation, a small demo API under /v1 protected by bearer tokens, the
+// management API of OAuth apps (package adminhttp) under /v1/Account, and
+// the console's pages (package console) under /console.
 //
 // Usage:
 //
@@ -17,8 +18,10 @@
 // api_base, account_sid, client_id and client_secret, and, for the
 // management API, admin_base (the OAuthApps collection URL), admin_token (a
 // bearer token the server maps to the demo Owner) and admin_openapi (the
-// API's OpenAPI document). Logs go to standard error, audit events among
-// them (oauthapp.SlogAudit). SIGINT or SIGTERM shuts it down cleanly.
+// API's OpenAPI document), and console_url, a link that signs a browser in
+// to the console as the demo Owner, once. Logs go to standard error, audit
+// events among them (oauthapp.SlogAudit). SIGINT or SIGTERM shuts it down
+// cleanly.
 //
 // With -metrics ADDR it also serves the library's OpenTelemetry metrics
 // (package oauthotel) in the Prometheus text format at /metrics on ADDR,

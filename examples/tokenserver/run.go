@@ -44,6 +44,10 @@ type demoLine struct {
 	// them for.
 	Audience string `json:"audience"`
 
+	// ConsoleURL opens the console (package console) signed in as the
+	// demo Owner: a sign-in link good for one use.
+	ConsoleURL string `json:"console_url"`
+
 	adminDemo
 }
 
@@ -122,10 +126,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	users, err := mountConsole(mux, svc, base, logger)
+	if err != nil {
+		return err
+	}
 
 	var line *demoLine
 	if f.demo {
-		if line, err = createDemo(ctx, srv, api, admin); err != nil {
+		if line, err = createDemo(ctx, srv, api, admin, users); err != nil {
 			return err
 		}
 		line.MetricsURL = m.metricsURL()
@@ -204,7 +212,7 @@ func newService(issuer string, logger *slog.Logger, be *backend, opts ...oauthap
 
 // createDemo creates the demo account's Owner and app, seeds a message,
 // and returns the line to print.
-func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages, admin *admin) (*demoLine, error) {
+func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages, admin *admin, users *consoleUsers) (*demoLine, error) {
 	owner := oauthapp.Actor{
 		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
 		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
@@ -235,6 +243,7 @@ func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages, admin
 		ClientID:     app.SID,
 		ClientSecret: sec.Reveal(),
 		adminDemo:    admin.grant(owner),
+		ConsoleURL:   users.link(owner),
 
 		IntrospectionURL: e.Introspection,
 		Audience:         srv.Service().Audience(),

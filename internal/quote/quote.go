@@ -7,6 +7,7 @@ package quote
 
 import (
 	"fmt"
+	"regexp"
 	"unicode/utf8"
 )
 
@@ -35,3 +36,14 @@ func Q(s string) string {
 	}
 	return fmt.Sprintf("%q", s)
 }
+
+// quoted matches the quoted strings of an error message (as %q and Q
+// write them), which are pieces of the input.
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"(?:\.\.\.)?`)
+
+// Redact returns an error message with every quoted string in it replaced
+// by "…": what an answer to the client may repeat of an error about its
+// own input. It then says what rule was broken and where (which entry,
+// which byte), not what was sent, so that a secret pasted into the wrong
+// field is never sent back.
+func Redact(msg string) string { return quoted.ReplaceAllString(msg, `"…"`) }

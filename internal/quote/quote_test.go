@@ -26,3 +26,20 @@ func TestQuotesAreCut(t *testing.T) {
 		})
 	}
 }
+
+func TestRedactDropsWhatWasQuoted(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"no quote unchanged", "friendly name is required", "friendly name is required"},
+		{"a quoted value replaced", `permission "oq_secret_value" is malformed`, `permission "…" is malformed`},
+		{"a cut quote replaced with its dots", "scope " + Q(strings.Repeat("x", 40)) + " bad", `scope "…" bad`},
+		{"escaped quotes inside stay inside", `key "a\"b" and "c"`, `key "…" and "…"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Redact(tc.in); got != tc.want {
+				t.Fatalf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

@@ -29,6 +29,7 @@ var notImported = map[string]bool{
 	corePath + "/oauthhttp/interop":     true,
 	corePath + "/internal/release":      true,
 	corePath + "/adminhttp/openapitest": true,
+	corePath + "/console/browsertest":   true,
 }
 
 // module is one module of the repository.
