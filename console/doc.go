@@ -56,9 +56,8 @@
 //   - Each form that changes an app carries the version of the app the
 //     page showed: when the app has changed since (someone else rotated or
 //     changed it), the change is refused with a message and the app as it
-//     is now, and nothing changes. A rotation checks the version
-//     atomically in the store; a delete and a key change check it against
-//     a read made just before, as adminhttp's If-Match does.
+//     is now, and nothing changes. The store checks the version in one
+//     step with the change, as for adminhttp's If-Match.
 //   - Every refusal (a role that may not manage apps, a bad value, a stale
 //     page, an app of another account, which reads as a missing one) is a
 //     page that says so in words.

@@ -144,8 +144,8 @@ func (c *Console) rotate(w http.ResponseWriter, r *http.Request, v *view) {
 // version the page showed.
 func (c *Console) addKey(w http.ResponseWriter, r *http.Request, v *view) {
 	v.Key = keyForm{PEM: r.PostForm.Get("public_key"), ID: strings.TrimSpace(r.PostForm.Get("key_id")), Algorithm: r.PostForm.Get("algorithm")}
-	c.change(w, r, v, "/apps/"+r.PathValue("sid")+"?notice=key-added", func(sid string) error {
-		_, err := c.svc.AddClientKey(r.Context(), v.Actor, sid, oauthapp.NewClientKey{ID: v.Key.ID, Algorithm: v.Key.Algorithm, PublicKeyPEM: v.Key.PEM})
+	c.change(w, r, v, "/apps/"+r.PathValue("sid")+"?notice=key-added", func(sid string, version int64) error {
+		_, err := c.svc.AddClientKey(r.Context(), v.Actor, sid, oauthapp.NewClientKey{ID: v.Key.ID, Algorithm: v.Key.Algorithm, PublicKeyPEM: v.Key.PEM}, version)
 		return err
 	})
 }
@@ -153,8 +153,8 @@ func (c *Console) addKey(w http.ResponseWriter, r *http.Request, v *view) {
 // removeKey: POST {prefix}/apps/{sid}/keys/{kid}/remove, if the app is
 // still at the version the page showed.
 func (c *Console) removeKey(w http.ResponseWriter, r *http.Request, v *view) {
-	c.change(w, r, v, "/apps/"+r.PathValue("sid")+"?notice=key-removed", func(sid string) error {
-		_, err := c.svc.RemoveClientKey(r.Context(), v.Actor, sid, r.PathValue("kid"))
+	c.change(w, r, v, "/apps/"+r.PathValue("sid")+"?notice=key-removed", func(sid string, version int64) error {
+		_, err := c.svc.RemoveClientKey(r.Context(), v.Actor, sid, r.PathValue("kid"), version)
 		return err
 	})
 }
@@ -174,27 +174,22 @@ func (c *Console) confirmDelete(w http.ResponseWriter, r *http.Request, v *view)
 // delete: POST {prefix}/apps/{sid}/delete, if the app is still at the
 // version the confirmation showed; then on to the list.
 func (c *Console) delete(w http.ResponseWriter, r *http.Request, v *view) {
-	c.change(w, r, v, "/?notice=deleted", func(sid string) error { return c.svc.DeleteApp(r.Context(), v.Actor, sid) })
+	c.change(w, r, v, "/?notice=deleted", func(sid string, version int64) error {
+		return c.svc.DeleteApp(r.Context(), v.Actor, sid, version)
+	})
 }
 
-// change makes a change of the app that the service cannot make
-// conditional (a delete, adding or removing a client key): do runs only
-// if the app is still at the form's version, checked against a read made
-// just before, so a change that races another between the read and the
-// write is not caught. Then the browser is sent on to next, a path under
-// the prefix, or the refusal is shown.
-func (c *Console) change(w http.ResponseWriter, r *http.Request, v *view, next string, do func(sid string) error) {
+// change makes a change of the app (a delete, adding or removing a client
+// key) on the condition that the app is still at the form's version: do
+// passes the version to the service, whose store checks it in one step
+// with the write. Then the browser is sent on to next, a path under the
+// prefix, or the refusal is shown.
+func (c *Console) change(w http.ResponseWriter, r *http.Request, v *view, next string, do func(sid string, version int64) error) {
 	sid := r.PathValue("sid")
 	version, ok := formVersion(r)
 	err := errIncomplete
 	if ok {
-		var app oauthapp.App
-		if app, err = c.svc.GetApp(r.Context(), v.Actor, sid); err == nil && app.Version != version {
-			err = oauthapp.ErrVersionMismatch
-		}
-	}
-	if err == nil {
-		err = do(sid)
+		err = do(sid, version)
 	}
 	if err != nil {
 		status, field := c.explain(r, v, err)
