@@ -64,8 +64,18 @@
 // the service verifies credentials, and answer 429 temporarily_unavailable
 // with Retry-After, before any hash work, once a client has failed too
 // often (by default a MemoryLimiter: 10 failures a minute per client id
-// and address, 30 per address). Only failures count. Behind a reverse
-// proxy, WithClientAddr must name the real client address.
+// and address, 30 per address). Only failures count.
+//
+// A client id is public (the sub of every token), so no failure counts
+// against an id alone: failures under an id from one address hold back
+// that id at that address, and that address, never the id's owner
+// elsewhere. What the limiter protects is the server and its logs: it
+// bounds the hash work, audit events and log lines that guessing a
+// secret (hopeless at 280 bits) or spraying made-up ids from one address
+// can cause. Behind a reverse proxy every request comes from the proxy,
+// so the proxy's address would be everyone's: WithTrustedProxies names
+// the proxies whose X-Forwarded-For or Forwarded header tells the real
+// client address (by default nothing is believed).
 //
 // # Bearer errors
 //
