@@ -55,12 +55,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on (\":0\" picks a free port)")
 	demo := flags.Bool("demo", false, "create a demo account and app and print its credentials as one JSON line")
 	bf := addBackendFlags(flags)
+	hf := addHTTPFlags(flags)
 	metricsAddr := flags.String("metrics", "", "address to serve Prometheus metrics on, at "+MetricsPath+" (\"\" serves none)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", flags.Args())
+	}
+	if *hf.readTimeout <= 0 {
+		return fmt.Errorf("-read-timeout must be positive")
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	m, err := startMetrics(*metricsAddr, logger)
@@ -93,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := oauthhttp.New(svc, append([]oauthhttp.Option{oauthhttp.WithLogger(logger)}, m.serverOptions()...)...)
+	srv, err := oauthhttp.New(svc, append(append([]oauthhttp.Option{oauthhttp.WithLogger(logger)}, hf.serverOptions()...), m.serverOptions()...)...)
 	if err != nil {
 		return err
 	}
@@ -114,11 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		line.MetricsURL = m.metricsURL()
 	}
 
-	hs := &http.Server{
-		Handler:           logRequests(logger, mux),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	hs := newHTTPServer(logRequests(logger, mux), *hf.readTimeout, logger)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	logger.Info("listening", "addr", base, "issuer", issuer, "token_endpoint", srv.Endpoints().Token, "demo", *demo)
