@@ -33,7 +33,9 @@
 // # Conventions
 //
 //   - Bodies are application/json objects of at most WithMaxBodyBytes (64
-//     KiB by default; longer is 413). Members are snake_case, as Twilio
+//     KiB by default; longer is 413). Every POST says Content-Type:
+//     application/json, even with an empty body (a rotation with the
+//     default grace); anything else is 415. Members are snake_case, as Twilio
 //     names them (friendly_name, policy {allow, deny}, access_token_ttl in
 //     seconds, creator_sid, date_created); an unknown member is refused.
 //   - Every answer links the OpenAPI document (Link: <...>;
@@ -68,6 +70,24 @@
 //     reaches another instance acts again. The record is not put in the
 //     shared store because it holds the answer, and so the client secret,
 //     which the store only ever keeps hashed.
+//
+// # Cross-site request forgery
+//
+// An Authenticator that reads a cookie (a session of the host's web
+// console) authenticates whatever request the browser sends, including
+// one a page of another site makes it send: a hidden form that rotates a
+// secret with no grace would break the victim's client at once. The API
+// refuses such requests itself, before the Authenticator runs: a POST or
+// DELETE that a browser marks as coming from another origin
+// (Sec-Fetch-Site, or, from older browsers, an Origin whose host is not
+// the request's) is answered 403 with ProblemCrossOrigin and changes
+// nothing, and a POST must be application/json, which no page of another
+// site can send without the browser asking the API first (CORS, which
+// the API never grants). Requests without those headers come from no
+// browser (curl, a server) and carry no victim's cookie. A console
+// served on another origin of the host's is named with
+// WithTrustedOrigins. What stays the host's: cookies marked SameSite and
+// HttpOnly, and no GET that changes anything on the host's own routes.
 //
 // # What it trusts
 //

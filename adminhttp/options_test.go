@@ -36,6 +36,10 @@ func TestBadOptionsAreErrorsFromNew(t *testing.T) {
 		"idempotency TTL too short":      adminhttp.WithIdempotency(time.Second, 10),
 		"idempotency capacity zero":      adminhttp.WithIdempotency(time.Hour, 0),
 		"nil logger":                     adminhttp.WithLogger(nil),
+		"origin with a path":             adminhttp.WithTrustedOrigins("https://console.example.com/"),
+		"origin without a scheme":        adminhttp.WithTrustedOrigins("console.example.com"),
+		"origin with a query":            adminhttp.WithTrustedOrigins("https://console.example.com?x"),
+		"null origin":                    adminhttp.WithTrustedOrigins("null"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := adminhttp.New(svc, owner, opt)
