@@ -66,8 +66,8 @@
 // # Notifications and staleness
 //
 // Triggers in the schema publish every change with pg_notify on the
-// channel "<schema>.changes", inside the writing transaction: app updates
-// and deletions (an app's id), revocations (a token id), signing keys
+// channel "<schema>.changes", inside the writing transaction: apps
+// created (from migration 6), updated and deleted (an app's id), revocations (a token id), signing keys
 // created, updated or deleted (a kid, store.SigningKeyChanged),
 // truncations (a resync). Changes made by other code through SQL are published too.
 // Each notification carries the time its trigger ran by the database
