@@ -45,7 +45,9 @@ type Authenticator func(r *http.Request) (oauthapp.Actor, error)
 // Its conventions:
 //
 //   - Bodies are application/json objects of at most WithMaxBodyBytes (64
-//     KiB by default; longer is 413). Members are snake_case, as Twilio
+//     KiB by default; longer is 413). Every POST says Content-Type:
+//     application/json, even with an empty body (a rotation with the
+//     default grace); anything else is 415. Members are snake_case, as Twilio
 //     names them (friendly_name, policy {allow, deny}, access_token_ttl in
 //     seconds, creator_sid, date_created); an unknown member is refused.
 //   - Every answer links the OpenAPI document (Link: <...>;
@@ -86,6 +88,18 @@ type Authenticator func(r *http.Request) (oauthapp.Actor, error)
 //     sealed under (none configured: each instance seals under a key of
 //     its own) answers a retry 409 answer-unavailable and does nothing
 //     again. Keys are scoped to the account.
+//   - Cross-site request forgery: an Authenticator that reads a cookie
+//     authenticates whatever request the browser sends, including one a
+//     page of another site makes it send. The API refuses those itself,
+//     before the Authenticator runs: a POST or DELETE that a browser marks
+//     as coming from another origin (Sec-Fetch-Site, or, from older
+//     browsers, an Origin whose host is not the request's) is 403 with
+//     ProblemCrossOrigin and changes nothing, and a POST must be
+//     application/json, which no page of another site can send without a
+//     CORS preflight the API never grants. Requests without those headers
+//     come from no browser and carry no victim's cookie. WithTrustedOrigins
+//     names a console on another origin of the host's. What stays the
+//     host's: cookies marked SameSite and HttpOnly.
 type API struct {
 	svc   *oauthapp.Service
 	auth  Authenticator

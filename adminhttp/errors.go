@@ -22,6 +22,10 @@ const (
 	// ProblemForbidden (403): the user's role may not manage OAuth apps
 	// (only owner, administrator and developer may).
 	ProblemForbidden = "urn:oauthapps:problem:forbidden"
+	// ProblemCrossOrigin (403): a browser sent a request that changes
+	// something from a page of another origin (cross-site request
+	// forgery; see the package documentation); nothing was changed.
+	ProblemCrossOrigin = "urn:oauthapps:problem:cross-origin"
 	// ProblemNotFound (404): no OAuth app with this SID in the caller's
 	// account (an app of another account gets the same answer), or no
 	// client key with this id on the app.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/oauthapps/oauthapps/internal/crossorigin"
 	"github.com/oauthapps/oauthapps/oauthapp"
 )
 
@@ -90,6 +91,10 @@ func (r response) write(w http.ResponseWriter, replayed bool) {
 func (a *API) handle(op func(c *call) response, idempotent bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Link", a.describedBy)
+		if crossorigin.Check(r, a.cfg.origins...) != nil {
+			problemResponse(ProblemCrossOrigin, "", "a browser sent this request from a page of another origin").write(w, false)
+			return
+		}
 		actor, err := a.auth(r)
 		if err != nil {
 			problemResponse(ProblemUnauthenticated, "", "the request's credentials were not accepted").write(w, false)
@@ -186,9 +191,15 @@ func fingerprint(c *call) [sha256.Size]byte {
 	return fp
 }
 
-// readBody reads the whole body, at most the configured limit. A body
-// must be application/json; an empty one needs no Content-Type.
+// readBody reads the whole body, at most the configured limit. A POST
+// must say application/json, even with an empty body: a page of another
+// site can send a form or text/plain without the browser asking first,
+// never application/json. A body of another method must be
+// application/json; an empty one needs no Content-Type.
 func (a *API) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *response) {
+	if r.Method == http.MethodPost && !isJSON(r.Header) {
+		return nil, unsupportedMediaType()
+	}
 	if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return nil, nil
 	}
@@ -205,12 +216,26 @@ func (a *API) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *respons
 	if len(body) == 0 {
 		return nil, nil
 	}
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "application/json" {
-		p := problemResponse(ProblemUnsupportedMediaType, "Content-Type", "the body must be application/json")
-		return nil, &p
+	if !isJSON(r.Header) {
+		return nil, unsupportedMediaType()
 	}
 	return body, nil
+}
+
+// isJSON reports whether the request's one Content-Type is
+// application/json.
+func isJSON(h http.Header) bool {
+	ct := h.Values("Content-Type")
+	if len(ct) != 1 {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(ct[0])
+	return err == nil && mt == "application/json"
+}
+
+func unsupportedMediaType() *response {
+	p := problemResponse(ProblemUnsupportedMediaType, "Content-Type", "the body must be application/json, and a POST must say so even when its body is empty")
+	return &p
 }
 
 // idempotencyKey returns the request's Idempotency-Key, "" when it has

@@ -32,6 +32,7 @@ type config struct {
 	baseURL string
 	maxBody int64
 	logger  *slog.Logger
+	origins []string
 }
 
 func defaults() config {
@@ -92,6 +93,26 @@ func WithLogger(logger *slog.Logger) Option {
 			return fmt.Errorf("%w: WithLogger: nil logger", ErrInvalidOption)
 		}
 		c.logger = logger
+		return nil
+	}
+}
+
+// WithTrustedOrigins names the origins ("https://console.example.com":
+// scheme, host and port as a browser sends them in Origin, no path or
+// trailing slash) whose pages may call the API from a browser although
+// they are not the origin the API is served at, such as a console on
+// another host. Every other cross-origin request that would change
+// something is refused (see API). Default: none.
+func WithTrustedOrigins(origins ...string) Option {
+	return func(c *config) error {
+		for _, o := range origins {
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+				u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || strings.HasSuffix(o, "?") || strings.HasSuffix(o, "#") {
+				return fmt.Errorf("%w: WithTrustedOrigins: %.80q is not an origin like https://console.example.com", ErrInvalidOption, o)
+			}
+		}
+		c.origins = append(c.origins, origins...)
 		return nil
 	}
 }

@@ -33,6 +33,10 @@ func TestBadOptionsAreErrorsFromNew(t *testing.T) {
 		"body limit too small":           adminhttp.WithMaxBodyBytes(100),
 		"body limit too large":           adminhttp.WithMaxBodyBytes(2 << 20),
 		"nil logger":                     adminhttp.WithLogger(nil),
+		"origin with a path":             adminhttp.WithTrustedOrigins("https://console.example.com/"),
+		"origin without a scheme":        adminhttp.WithTrustedOrigins("console.example.com"),
+		"origin with a query":            adminhttp.WithTrustedOrigins("https://console.example.com?x"),
+		"null origin":                    adminhttp.WithTrustedOrigins("null"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := adminhttp.New(svc, owner, opt)

@@ -28,6 +28,7 @@ var problemKinds = map[string]struct {
 }{
 	ProblemUnauthenticated:      {http.StatusUnauthorized, "Not authenticated"},
 	ProblemForbidden:            {http.StatusForbidden, "Role may not manage OAuth apps"},
+	ProblemCrossOrigin:          {http.StatusForbidden, "Cross-origin request refused"},
 	ProblemNotFound:             {http.StatusNotFound, "Not found"},
 	ProblemInvalidRequest:       {http.StatusBadRequest, "Invalid request"},
 	ProblemMethodNotAllowed:     {http.StatusMethodNotAllowed, "Method not allowed"},

@@ -255,6 +255,7 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 	if err != nil {
 		return App{}, secret.Secret{}, fmt.Errorf("oauthapp: creating app: %w", err)
 	}
+	s.apps.evict(saved.SID) // a cached "no such app" for its SID
 	s.emit(ctx, Event{Kind: EventAppCreated, Time: now, Actor: actor, AccountSID: saved.AccountSID, AppSID: saved.SID, SecretID: sec.ID()})
 	return s.view(saved, now), sec, nil
 }

@@ -15,7 +15,12 @@ import (
 // the compiled form of an app is only reused when the store returns the
 // same version, and revocation answers are not kept at all.
 //
-// With maxStale > 0 an entry read at time t is served until t+maxStale.
+// With maxStale > 0 an entry read at time t is served until t+maxStale,
+// and so is the store's answer that an app does not exist (missing): an
+// unknown client id then costs what a known one does, a map lookup, and
+// its answer time does not tell whether the id exists. Creating an app
+// evicts its SID like any other change (here, and by notification on the
+// other instances), so a cached "missing" never hides a new app.
 // Evictions (by this service's own writes, or by store notifications) bump
 // a generation counter; a store read that started before an eviction does
 // not put its possibly stale answer into the cache, so an eviction is never
@@ -28,6 +33,7 @@ type appCache struct {
 
 	mu      sync.RWMutex
 	apps    map[string]*liveApp
+	missing map[string]int64 // SID -> when the store said it has no such app, Unix ns
 	revoked map[string]revokedEntry
 }
 
@@ -41,6 +47,7 @@ func newAppCache(maxStale time.Duration, size int) *appCache {
 		maxStale: maxStale,
 		size:     size,
 		apps:     make(map[string]*liveApp),
+		missing:  make(map[string]int64),
 		revoked:  make(map[string]revokedEntry),
 	}
 }
@@ -55,18 +62,26 @@ func (c *appCache) isFresh(readAt int64, now time.Time) bool {
 	return c.maxStale > 0 && age >= 0 && age < int64(c.maxStale)
 }
 
-// fresh returns the cached app if it may be served without a store read.
-func (c *appCache) fresh(sid string, now time.Time) *liveApp {
+// fresh returns the cached app if it may be served without a store read,
+// or reports that the store's answer that there is no such app may be.
+func (c *appCache) fresh(sid string, now time.Time) (a *liveApp, missing bool) {
 	if c.maxStale == 0 {
-		return nil
+		return nil, false
 	}
 	c.mu.RLock()
-	a := c.apps[sid]
-	c.mu.RUnlock()
-	if a != nil && c.isFresh(a.readAt.Load(), now) {
-		return a
+	a = c.apps[sid]
+	var missingAt int64
+	if a == nil {
+		missingAt, missing = c.missing[sid]
 	}
-	return nil
+	c.mu.RUnlock()
+	if a != nil {
+		if c.isFresh(a.readAt.Load(), now) {
+			return a, false
+		}
+		return nil, false
+	}
+	return nil, missing && c.isFresh(missingAt, now)
 }
 
 // same returns the cached compiled app if it is the one the store returned.
@@ -147,22 +162,38 @@ func (c *appCache) evict(sid string) {
 	c.mu.Lock()
 	c.gen.Add(1)
 	delete(c.apps, sid)
+	delete(c.missing, sid)
 	c.mu.Unlock()
 }
 
-// forget drops the cached app, if there is one, after the store said it
-// does not exist. Unlike evict it bumps the generation only when it drops
-// something: the requests that find no app are anyone's to send (any
-// made-up client id), and bumping for each would throw away every cache
-// fill under way. The deletion itself evicted the app where it was made,
-// and by notification elsewhere.
-func (c *appCache) forget(sid string) {
+// forget drops the cached app, if there is one, after a store read that
+// began at generation gen said it does not exist at now, and keeps that
+// answer when the cache has a bound and nothing was evicted since the
+// read began (an app created meanwhile must not be hidden). Unlike evict
+// it bumps the generation only when it drops an app: the requests that
+// find no app are anyone's to send (any made-up client id), and bumping
+// for each would throw away every cache fill under way. The deletion
+// itself evicted the app where it was made, and by notification
+// elsewhere.
+func (c *appCache) forget(sid string, now time.Time, gen uint64) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	unchanged := c.gen.Load() == gen
 	if _, ok := c.apps[sid]; ok {
 		c.gen.Add(1)
 		delete(c.apps, sid)
 	}
-	c.mu.Unlock()
+	if c.maxStale == 0 || !unchanged {
+		return
+	}
+	if _, ok := c.missing[sid]; !ok {
+		if len(c.missing) >= c.size {
+			dropSome(c.missing)
+		}
+		// The id may be a slice of a request's body; keep only its bytes.
+		sid = strings.Clone(sid)
+	}
+	c.missing[sid] = now.UnixNano()
 }
 
 // evictToken forgets a revocation answer.
@@ -178,6 +209,7 @@ func (c *appCache) evictAll() {
 	c.mu.Lock()
 	c.gen.Add(1)
 	clear(c.apps)
+	clear(c.missing)
 	clear(c.revoked)
 	c.mu.Unlock()
 }

@@ -288,6 +288,17 @@ func WithHashUpgrades(on bool) Option {
 // answers (0 means 100,000 each); a full map drops about a tenth of its
 // entries, chosen at random, to make room.
 //
+// The store's answer that there is no app with a client id is cached the
+// same way, for at most maxStale, in a map of its own of up to size ids
+// (made-up ids fill it, never push out real apps): a request with an
+// unknown client id then costs what one with a known id does, so its
+// answer time does not tell whether the id exists. A new app evicts its
+// id like any other change: at once through this Service, by notification
+// elsewhere (the memory store and store/postgres publish creations), or
+// within maxStale from a store without notifications. The first request
+// for an id that this instance has not looked up within maxStale still
+// reads the store, known or unknown.
+//
 // When the store also lists its live revocations (store.RevocationLister;
 // the memory store and store/postgres do), the Service holds the whole
 // revoked set in memory instead of caching answers one token at a time: it

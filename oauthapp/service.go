@@ -217,16 +217,20 @@ func (s *Service) ttl(appTTL time.Duration) time.Duration {
 // when it is fresh enough, else from the store (reusing the compiled form
 // when the stored version is unchanged).
 func (s *Service) lookupApp(ctx context.Context, sid string, now time.Time) (*liveApp, error) {
-	if a := s.apps.fresh(sid, now); a != nil {
+	switch a, missing := s.apps.fresh(sid, now); {
+	case a != nil:
 		s.observeCache(ctx, CacheApps, true)
 		return a, nil
+	case missing:
+		s.observeCache(ctx, CacheApps, true)
+		return nil, ErrNotFound
 	}
 	s.observeCache(ctx, CacheApps, false)
 	gen := s.apps.generation()
 	rec, err := s.store.GetApp(ctx, sid)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			s.apps.forget(sid)
+			s.apps.forget(sid, now, gen)
 			return nil, ErrNotFound
 		}
 		return nil, fmt.Errorf("oauthapp: reading app: %w", err)

@@ -32,6 +32,7 @@ type recordingLimiter struct {
 	mu     sync.Mutex
 	failed []string // client ids of attempts that failed
 	passed []string
+	addrs  []string // the address of every attempt
 }
 
 func (l *recordingLimiter) Allow(_ context.Context, _ oauthhttp.Attempt) (time.Duration, bool) {
@@ -41,6 +42,7 @@ func (l *recordingLimiter) Allow(_ context.Context, _ oauthhttp.Attempt) (time.D
 func (l *recordingLimiter) Done(_ context.Context, a oauthhttp.Attempt, failed bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.addrs = append(l.addrs, a.Addr)
 	if failed {
 		l.failed = append(l.failed, a.ClientID)
 	} else {

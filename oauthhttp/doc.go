@@ -23,5 +23,8 @@
 // go to the service, which verifies them. The token, introspection and
 // revocation endpoints ask a Limiter before any credential is verified.
 // Secrets and tokens are never logged and never put in a response other
-// than the one that issues a token.
+// than the one that issues a token. Behind a reverse proxy every request
+// comes from the proxy: WithTrustedProxies names the proxies whose
+// X-Forwarded-For or Forwarded header tells the real client address (by
+// default nothing is believed).
 package oauthhttp

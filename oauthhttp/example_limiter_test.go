@@ -18,7 +18,7 @@ import (
 // Limit failed client authentications: after ten failures in a minute a
 // client id is answered 429 with Retry-After at the address they came
 // from, before its secret is checked, until its failures age out. The limiter reads the same clock as
-// the service; behind a proxy, WithClientAddr names the real client.
+// the service; behind a proxy, WithTrustedProxies names the real client.
 func ExampleNewMemoryLimiter() {
 	oauthapptest.Run(os.Stdout, func(t testing.TB) {
 		kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://auth.example.com")))

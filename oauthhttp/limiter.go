@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/netip"
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -43,8 +42,9 @@ type Limiter interface {
 type Attempt struct {
 	// ClientID is the client id as presented: possibly unknown, or junk.
 	ClientID string
-	// Addr is where the request came from (WithClientAddr; RemoteHost by
-	// default); "" exempts the attempt from limits by address.
+	// Addr is where the request came from (WithTrustedProxies or
+	// WithClientAddr; RemoteHost by default); "" exempts the attempt from
+	// limits by address.
 	Addr string
 }
 
@@ -52,21 +52,17 @@ type Attempt struct {
 // r.RemoteAddr, an IPv6 address reduced to its /64 prefix (one host
 // commonly holds a whole /64) and an IPv4-mapped one to its IPv4 address.
 // Behind a reverse proxy RemoteAddr is the proxy's, and every client would
-// share one limit: see WithClientAddr.
+// share one limit: see WithTrustedProxies.
 func RemoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip, err := netip.ParseAddr(host)
-	switch {
-	case err != nil || ip.Is4():
+	ip, ok := remoteIP(r.RemoteAddr)
+	if !ok {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			return r.RemoteAddr
+		}
 		return host
-	case ip.Is4In6():
-		return ip.Unmap().String()
 	}
-	p, _ := ip.WithZone("").Prefix(64) // no error for an IPv6 address
-	return p.String()
+	return hostKey(ip)
 }
 
 // admit takes the client's credentials from the request and asks the

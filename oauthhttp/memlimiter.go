@@ -14,7 +14,10 @@ import (
 // retrying. The count is per client id and address together, since a
 // client id is no secret and a limit by id alone would let anyone lock its
 // owner out; one address may carry many clients (a NAT), hence the higher
-// limit per address.
+// limit per address. So failures sent under an id from elsewhere never
+// refuse its owner; only clients sharing the attacker's address (one NAT,
+// or every client behind a proxy that WithTrustedProxies does not name)
+// share its limits.
 const (
 	// DefaultClientFailures is how many failed authentications one
 	// client id may have from one address per DefaultFailureWindow.

@@ -33,6 +33,7 @@ type config struct {
 	unknownRoute http.Handler
 	limiter      Limiter
 	clientAddr   func(*http.Request) string
+	proxies      *trustedProxies
 	audience     string
 	observer     Observer
 }
@@ -109,7 +110,8 @@ func WithLimiter(l Limiter) Option {
 // WithClientAddr sets how a request's origin is named for the limiter
 // (Attempt.Addr); "" exempts the request from limits by address. Default:
 // RemoteHost, the host of http.Request.RemoteAddr. Behind a reverse proxy
-// RemoteAddr is the proxy: give a function that returns the client address
+// RemoteAddr is the proxy, and every client would share its limits: use
+// WithTrustedProxies, or give a function that returns the client address
 // the proxy vouches for (the entry your own proxy appends to
 // X-Forwarded-For, not one the client could have written).
 func WithClientAddr(addr func(r *http.Request) string) Option {

@@ -54,11 +54,19 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 	if svc == nil {
 		return nil, fmt.Errorf("%w: nil service", ErrInvalidOption)
 	}
-	cfg := config{realm: DefaultRealm, logger: slog.New(slog.DiscardHandler), unknownRoute: http.NotFoundHandler(), clientAddr: RemoteHost}
+	cfg := config{realm: DefaultRealm, logger: slog.New(slog.DiscardHandler), unknownRoute: http.NotFoundHandler()}
 	for _, opt := range opts {
 		if err := opt(&cfg); err != nil {
 			return nil, err
 		}
+	}
+	switch {
+	case cfg.proxies != nil && cfg.clientAddr != nil:
+		return nil, fmt.Errorf("%w: WithTrustedProxies and WithClientAddr both name the client address; give one", ErrInvalidOption)
+	case cfg.proxies != nil:
+		cfg.clientAddr = cfg.proxies.clientAddr
+	case cfg.clientAddr == nil:
+		cfg.clientAddr = RemoteHost
 	}
 	if cfg.maxBody == 0 {
 		// Room for the longest token and the other parameters.

@@ -192,9 +192,10 @@ func TestNotificationsAndTheirLag(t *testing.T) {
 
 	r := &rig{reader: reader}
 	rm := r.metrics(t)
-	assert.Equal(t, map[string]int64{"oauthapps.change=app": 1}, points(rm, "oauthapps.store.notifications"))
-	assert.Equal(t, map[string]int64{"oauthapps.change=app": 1}, points(rm, "oauthapps.store.notification.lag"))
-	assert.InDelta(t, 0.25, histogramSum(rm, "oauthapps.store.notification.lag"), 1e-9)
+	// The creation and the deletion, each 250 ms late.
+	assert.Equal(t, map[string]int64{"oauthapps.change=app": 2}, points(rm, "oauthapps.store.notifications"))
+	assert.Equal(t, map[string]int64{"oauthapps.change=app": 2}, points(rm, "oauthapps.store.notification.lag"))
+	assert.InDelta(t, 0.5, histogramSum(rm, "oauthapps.store.notification.lag"), 1e-9)
 }
 
 // histogramSum is the sum of every data point of the named histogram.

@@ -91,7 +91,8 @@ func ExampleMemory_RevokeToken() {
 }
 
 // A cache in front of the store subscribes with Watch and drops what a
-// change makes stale.
+// change makes stale: a creation, an update and a deletion each change an
+// app.
 func ExampleMemory_Watch() {
 	ctx := context.Background()
 	s := store.NewMemory()
@@ -114,6 +115,7 @@ func ExampleMemory_Watch() {
 	_ = s.RevokeToken(ctx, "jti-1", time.Date(2025, time.March, 1, 13, 0, 0, 0, time.UTC))
 	_ = s.DeleteApp(ctx, app.SID)
 	// Output:
+	// app changed: OQ0123456789abcdef0123456789abcdef
 	// app changed: OQ0123456789abcdef0123456789abcdef
 	// token revoked: jti-1
 	// app changed: OQ0123456789abcdef0123456789abcdef

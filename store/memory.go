@@ -89,6 +89,7 @@ func (m *Memory) CreateApp(ctx context.Context, app App) (App, error) {
 	idx.insert(&stored)
 	m.mu.Unlock()
 
+	m.watchers.notify(Change{Kind: AppChanged, AppSID: stored.SID})
 	return cloneApp(stored), nil
 }
 
@@ -323,9 +324,9 @@ func (m *Memory) PurgeRevokedTokens(ctx context.Context, now time.Time) (int, er
 }
 
 // Watch calls fn synchronously on the writer's goroutine after every
-// successful UpdateApp and DeleteApp (AppChanged) and RevokeToken
-// (TokenRevoked), once the store's lock is released, so fn may read the
-// store. Creating an app and touching a secret are not notified. fn must
+// successful CreateApp, UpdateApp and DeleteApp (AppChanged) and
+// RevokeToken (TokenRevoked), once the store's lock is released, so fn may
+// read the store. Touching a secret is not notified. fn must
 // be safe for concurrent calls, since writers call it in parallel, and it
 // should be quick: the write that triggered it returns only when fn does.
 //

@@ -102,11 +102,11 @@ func TestMemoryWatchIsSynchronousAndOutsideTheLock(t *testing.T) {
 	}
 }
 
-func TestMemoryWatchIgnoresCreateTouchAndPurge(t *testing.T) {
+func TestMemoryWatchNotifiesCreateButNotTouchOrPurge(t *testing.T) {
 	ctx := context.Background()
 	m := store.NewMemory()
-	var calls int
-	stop := m.Watch(func(store.Change) { calls++ })
+	var got []store.Change
+	stop := m.Watch(func(c store.Change) { got = append(got, c) })
 	defer stop()
 	app, err := m.CreateApp(ctx, memoryApp())
 	if err != nil {
@@ -118,8 +118,8 @@ func TestMemoryWatchIgnoresCreateTouchAndPurge(t *testing.T) {
 	if _, err := m.PurgeRevokedTokens(ctx, t0); err != nil {
 		t.Fatal(err)
 	}
-	if calls != 0 {
-		t.Errorf("%d notifications for create, touch and purge, want 0", calls)
+	if want := []store.Change{{Kind: store.AppChanged, AppSID: app.SID}}; !slices.Equal(got, want) {
+		t.Errorf("notifications for create, touch and purge: %+v, want only the create's %+v", got, want)
 	}
 }
 

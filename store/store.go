@@ -179,7 +179,8 @@ type Store interface {
 type ChangeKind int
 
 const (
-	// AppChanged: the app was updated or deleted; cached copies are stale.
+	// AppChanged: the app was created, updated or deleted; cached copies,
+	// and cached answers that it does not exist, are stale.
 	AppChanged ChangeKind = iota + 1
 	// TokenRevoked: the token id was added to the revoked set.
 	TokenRevoked

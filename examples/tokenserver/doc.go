@@ -9,6 +9,7 @@
 //
 //	tokenserver [-addr 127.0.0.1:8080] [-demo] [-issuer URL] [-metrics 127.0.0.1:9090]
 //	            [-postgres DSN [-key-rotation 720h] [-key-lead 1h]]
+//	            [-trusted-proxies CIDR,... [-forwarded-header X-Forwarded-For]] [-read-timeout 10s]
 //
 // -addr may be ":0" or "127.0.0.1:0" for a free port; the issuer and every
 // URL the server publishes use the address it actually listens on. With
@@ -32,6 +33,17 @@
 // -issuer sets the issuer of the tokens and the base of the published URLs;
 // every instance of one deployment shares it (by default each names its
 // own listen address, and instances refuse each other's tokens).
+//
+// Behind a reverse proxy (which terminates TLS), -trusted-proxies lists the
+// proxies' addresses as CIDR prefixes, such as 10.0.0.0/8: the failure
+// limiter then counts each request under the client address the proxy
+// appends to -forwarded-header (X-Forwarded-For by default, or Forwarded)
+// instead of the proxy's own, which every client would share
+// (oauthhttp.WithTrustedProxies). By default no header is believed.
+//
+// A client must send a whole request within -read-timeout (10 s); a
+// slower one, such as one trickling a body a byte at a time, is dropped.
+// Idle connections close after a minute.
 //
 // -postgres keeps apps, revocations and signing keys in PostgreSQL (the
 // migrations run at start), so that any number of instances serve as one:

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthhttp"
@@ -61,13 +60,9 @@ func startMetrics(addr string, logger *slog.Logger) (*metrics, error) {
 	m := &metrics{
 		inst:     inst,
 		provider: provider,
-		hs: &http.Server{
-			Handler:           mux,
-			ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-		},
-		served: make(chan error, 1),
-		url:    baseURL(ln.Addr()) + MetricsPath,
+		hs:       newHTTPServer(mux, defaultReadTimeout, logger),
+		served:   make(chan error, 1),
+		url:      baseURL(ln.Addr()) + MetricsPath,
 	}
 	go func() { m.served <- m.hs.Serve(ln) }()
 	logger.Info("serving metrics", "url", m.url)

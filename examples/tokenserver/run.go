@@ -56,6 +56,7 @@ type flags struct {
 	addr, metricsAddr string
 	demo              bool
 	backend           *backendFlags
+	http              *httpFlags
 }
 
 // parseFlags reads the command line; a flag it does not know, or an
@@ -66,6 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (\":0\" picks a free port)")
 	demo := fs.Bool("demo", false, "create a demo account and app and print its credentials as one JSON line")
 	bf := addBackendFlags(fs)
+	hf := addHTTPFlags(fs)
 	metricsAddr := fs.String("metrics", "", "address to serve Prometheus metrics on, at "+MetricsPath+" (\"\" serves none)")
 	if err := fs.Parse(args); err != nil {
 		return flags{}, err
@@ -73,7 +75,10 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	if fs.NArg() > 0 {
 		return flags{}, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	return flags{addr: *addr, metricsAddr: *metricsAddr, demo: *demo, backend: bf}, nil
+	if *hf.readTimeout <= 0 {
+		return flags{}, fmt.Errorf("-read-timeout must be positive")
+	}
+	return flags{addr: *addr, metricsAddr: *metricsAddr, demo: *demo, backend: bf, http: hf}, nil
 }
 
 // run serves until ctx is done, then shuts down and returns nil; any
@@ -114,7 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := oauthhttp.New(svc, append([]oauthhttp.Option{oauthhttp.WithLogger(logger)}, m.serverOptions()...)...)
+	srv, err := oauthhttp.New(svc, append(append([]oauthhttp.Option{oauthhttp.WithLogger(logger)}, f.http.serverOptions()...), m.serverOptions()...)...)
 	if err != nil {
 		return err
 	}
@@ -139,18 +144,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		line.MetricsURL = m.metricsURL()
 	}
 	logger.Info("listening", "addr", base, "issuer", issuer, "token_endpoint", srv.Endpoints().Token, "demo", f.demo)
-	return serve(ctx, ln, logRequests(logger, mux), logger, line, stdout)
+	return serve(ctx, ln, logRequests(logger, mux), *f.http.readTimeout, logger, line, stdout)
 }
 
 // serve answers on ln with h until ctx is done, printing line (when not
 // nil) to stdout once it serves, then shuts down gracefully and returns
 // nil; a failure to serve or to print is an error.
-func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, line *demoLine, stdout io.Writer) error {
-	hs := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+func serve(ctx context.Context, ln net.Listener, h http.Handler, readTimeout time.Duration, logger *slog.Logger, line *demoLine, stdout io.Writer) error {
+	hs := newHTTPServer(h, readTimeout, logger)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	if line != nil {

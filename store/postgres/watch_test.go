@@ -73,31 +73,34 @@ func TestWatchDeliversChangesFromOtherInstances(t *testing.T) {
 	changes := make(chan store.Change, 100)
 	stop := watcher.Watch(func(c store.Change) { changes <- c })
 	defer stop()
+	sid := appSID()
 
 	// No sleep: a change committed after Watch returns is delivered.
-	app, err := writer.CreateApp(ctx, testApp(appSID(), accountSID()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	var app store.App
 	steps := []struct {
 		name string
 		do   func() error
 		want store.Change
 	}{
+		{"a creation is AppChanged", func() error {
+			var err error
+			app, err = writer.CreateApp(ctx, testApp(sid, accountSID()))
+			return err
+		}, store.Change{Kind: store.AppChanged, AppSID: sid}},
 		{"an update is AppChanged", func() error {
 			app.FriendlyName = "new"
 			var err error
 			app, err = writer.UpdateApp(ctx, app)
 			return err
-		}, store.Change{Kind: store.AppChanged, AppSID: app.SID}},
+		}, store.Change{Kind: store.AppChanged, AppSID: sid}},
 		{"a touch publishes nothing; a revocation is TokenRevoked", func() error {
 			if err := writer.TouchSecret(ctx, app.SID, "cur1", time.Now()); err != nil {
 				return err
 			}
 			return writer.RevokeToken(ctx, "jti-1", time.Now().Add(time.Hour))
 		}, store.Change{Kind: store.TokenRevoked, TokenID: "jti-1"}},
-		{"a deletion is AppChanged", func() error { return writer.DeleteApp(ctx, app.SID) },
-			store.Change{Kind: store.AppChanged, AppSID: app.SID}},
+		{"a deletion is AppChanged", func() error { return writer.DeleteApp(ctx, sid) },
+			store.Change{Kind: store.AppChanged, AppSID: sid}},
 		{"a truncation is Resync", func() error {
 			_, err := writer.pool.Exec(ctx, "TRUNCATE "+writer.q.revoked)
 			return err
@@ -124,14 +127,6 @@ func TestWatchDeliversChangesFromOtherInstances(t *testing.T) {
 			}
 		})
 	}
-	// Creation publishes nothing (the first step's creation came before any
-	// expected change and did not show up either).
-	t.Run("a creation publishes nothing", func(t *testing.T) {
-		if _, err := writer.CreateApp(ctx, store.App{SID: appSID(), AccountSID: accountSID()}); err != nil {
-			t.Fatal(err)
-		}
-		noChange(t, changes, 200*time.Millisecond)
-	})
 }
 
 func TestWatchStop(t *testing.T) {

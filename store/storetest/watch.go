@@ -86,6 +86,11 @@ func (r *recorder) waitFor(t *testing.T, want store.Change) {
 }
 
 var watchChecks = []check{
+	{"a creation is notified as AppChanged with the SID", func(t *testing.T, s store.Store) {
+		r, _ := watch(t, s)
+		app := create(t, s, newApp(1, accountSID(1)))
+		r.waitFor(t, store.Change{Kind: store.AppChanged, AppSID: app.SID})
+	}},
 	{"an update is notified as AppChanged with the SID", func(t *testing.T, s store.Store) {
 		app := create(t, s, newApp(1, accountSID(1)))
 		r, _ := watch(t, s)

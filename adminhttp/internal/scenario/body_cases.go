@@ -25,6 +25,8 @@ var bodyCases = []testCase{
 			{createBody("x") + `{}`, nil, 400, adminhttp.ProblemInvalidRequest, ""},
 			{createBody("x"), []string{"Content-Type", "text/plain"}, 415, adminhttp.ProblemUnsupportedMediaType, "Content-Type"},
 			{createBody("x"), []string{"Content-Type", ""}, 415, adminhttp.ProblemUnsupportedMediaType, "Content-Type"},
+			{"", []string{"Content-Type", ""}, 415, adminhttp.ProblemUnsupportedMediaType, "Content-Type"},
+			{"", []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, adminhttp.ProblemUnsupportedMediaType, "Content-Type"},
 		} {
 			wantProblem(t, e.do(tok, "POST", apps(), c.body, c.header...), c.status, c.typ, c.field)
 		}

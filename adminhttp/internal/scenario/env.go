@@ -147,7 +147,9 @@ func (r result) obj(t *testing.T) map[string]any {
 	return m
 }
 
-// do sends a request; headers come in name, value pairs.
+// do sends a request, with Content-Type: application/json when it has a
+// body or is a POST, as a client of the API does; headers come in name,
+// value pairs, and a pair with an empty value removes the header.
 func (e *env) do(tok, method, path, body string, headers ...string) result {
 	e.t.Helper()
 	var rd *strings.Reader
@@ -160,7 +162,7 @@ func (e *env) do(tok, method, path, body string, headers ...string) result {
 	if tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
-	if body != "" {
+	if body != "" || method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(headers); i += 2 {

@@ -32,6 +32,7 @@ func Run(t *testing.T, wrap func(http.Handler) http.Handler) {
 		{"roles and accounts", accessCases},
 		{"idempotency", idempotencyCases},
 		{"bodies", bodyCases},
+		{"cross-origin requests", crossOriginCases},
 		{"document", documentCases},
 	}
 	for _, g := range groups {
