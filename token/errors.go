@@ -14,15 +14,17 @@ var (
 	// holding a JSON header and JSON claims of the expected types.
 	ErrMalformed = errors.New("token: malformed")
 	// ErrAlgorithm: the header's alg is not a supported algorithm (this
-	// covers "none", checked before kid), or is not the algorithm of the key
-	// named by kid (algorithm confusion).
+	// covers "none", checked before kid; for a client assertion HS256
+	// too), or is not the algorithm of the key named by kid (algorithm
+	// confusion).
 	ErrAlgorithm = errors.New("token: algorithm not allowed")
 	// ErrUnknownKey: under a supported alg, the header names no kid, or a
 	// kid the key set does not hold.
 	ErrUnknownKey = errors.New("token: unknown key")
 	// ErrSignature: the signature does not verify under the named key.
 	ErrSignature = errors.New("token: signature invalid")
-	// ErrType: the header's typ is not "at+jwt" (RFC 9068 section 4).
+	// ErrType: the header's typ is not "at+jwt" (RFC 9068 section 4), or
+	// for a client assertion not one VerifyAssertion accepts.
 	ErrType = errors.New("token: wrong type")
 	// ErrMissingClaim: a claim RFC 9068 section 2.2 requires is absent.
 	ErrMissingClaim = errors.New("token: missing claim")
@@ -30,9 +32,13 @@ var (
 	ErrExpired = errors.New("token: expired")
 	// ErrNotYetValid: nbf or iat lies in the future by more than the leeway.
 	ErrNotYetValid = errors.New("token: not yet valid")
+	// ErrLifetime: a client assertion's exp lies further ahead than
+	// AssertionRules.MaxLifetime allows.
+	ErrLifetime = errors.New("token: lives too long")
 	// ErrIssuer: iss is not the validator's issuer.
 	ErrIssuer = errors.New("token: wrong issuer")
-	// ErrAudience: aud does not contain the validator's audience.
+	// ErrAudience: aud does not contain the validator's audience, or a
+	// client assertion's aud is not exactly one accepted string.
 	ErrAudience = errors.New("token: wrong audience")
 
 	// ErrInvalidKey: key material, a PEM block, a kid or an HMAC secret was
