@@ -66,7 +66,7 @@ type config struct {
 	// assertionIssuerOnly: an assertion's aud must be the issuer
 	// (WithAssertionAudienceIssuerOnly).
 	assertionIssuerOnly bool
-	observer      Observer
+	observer            Observer
 }
 
 func defaults() config {
