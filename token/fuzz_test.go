@@ -2,8 +2,8 @@ package token_test
 
 import (
 	"crypto/ed25519"
-	"encoding/base64"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"strings"
