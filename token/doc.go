@@ -6,11 +6,14 @@
 // A KeySet holds one signing key and older verify-only keys; Rotate makes a
 // new key the signer while the old one keeps verifying until RemovableAt.
 // EdDSA (Ed25519, RFC 8037) is the default algorithm; ES256, RS256 and HS256
-// (RFC 7518 section 3) are available, and NewSignerKey signs with any
-// crypto.Signer (a KMS, an HSM) whose private half never enters the
-// process. A Minter writes the header {"alg","kid","typ":"at+jwt"} (RFC 9068
-// section 2.1) and the claims of section 2.2 plus account_sid, region and
-// secret_id; a Validator performs the checks of section 4.
+// (RFC 7518 section 3) are available, PS256 for an RSA key through
+// Key.WithAlgorithm, and NewSignerKey signs with any crypto.Signer (a KMS,
+// an HSM) whose private half never enters the process. A Minter writes the
+// header {"alg","kid","typ":"at+jwt"} (RFC 9068 section 2.1) and the
+// claims of section 2.2 plus account_sid, region and secret_id; a
+// Validator performs the checks of section 4. VerifyAssertion reads a JWT
+// client assertion (RFC 7523) under the same strict rules, and
+// Key.Thumbprint names a public key by its JWK thumbprint (RFC 7638).
 //
 // The package is pure: it does no I/O, keeps no clock (every time-dependent
 // call takes now) and stores nothing but keys. Tokens are signed, parsed
@@ -28,7 +31,8 @@
 // not trust: every byte of a token. A token is checked for size before it is
 // parsed; its alg must equal the algorithm of the key its kid names, so
 // "none" and algorithm confusion (an HS256 token keyed with a public key)
-// fail; its claims are checked only after the signature verifies. Validation
+// fail; its claims are checked only after the signature verifies (an
+// assertion's before, so that a bad one costs no verification). Validation
 // does not know about revocation or deleted clients: the caller checks the
 // returned jti and client_id against its store.
 //

@@ -22,6 +22,6 @@
 // examples and for tests of test helpers.
 //
 // The kit trusts the service it builds: it reads back the claims of tokens
-// that service has just issued without verifying them. It is for tests
-// only; nothing in it is fit to guard a real API.
+// that service has just issued, with their times unchecked. It is for
+// tests only; nothing in it is fit to guard a real API.
 package oauthapptest
