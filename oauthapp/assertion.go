@@ -40,7 +40,7 @@ type Assertion struct {
 	// ("" otherwise); the assertion's iss and sub must equal it.
 	ClientID string
 	// JWT is the client_assertion parameter: a signed JWT whose iss and
-	// sub are the client id, whose aud names the issuer or Endpoint,
+	// sub are the client id, whose aud is the issuer or Endpoint (one string),
 	// whose exp lies at most the assertion lifetime ahead, and whose jti
 	// is used once. It is a credential: nothing logs it.
 	JWT string
