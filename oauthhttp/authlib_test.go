@@ -81,11 +81,12 @@ func TestAuthlibPrivateKeyJWTWithItsDefaults(t *testing.T) {
 		}
 		t.Skip("no python3 with authlib and requests: apt-get install python3-authlib python3-requests to run this test")
 	}
-	var handler http.Handler
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	// The server starts once its handler is set: the issuer is its URL.
+	ts := httptest.NewUnstartedServer(nil)
 	t.Cleanup(ts.Close)
+	base := "http://" + ts.Listener.Addr().String()
 	kit := oauthapptest.New(t, oauthapptest.WithRoutes(routes...), oauthapptest.WithServiceOptions(
-		oauthapp.WithIssuer(ts.URL), oauthapp.WithClock(time.Now), oauthapp.WithResources(resourceURI)))
+		oauthapp.WithIssuer(base), oauthapp.WithClock(time.Now), oauthapp.WithResources(resourceURI)))
 	srv, err := oauthhttp.New(kit.Service)
 	if err != nil {
 		t.Fatal(err)
@@ -118,8 +119,8 @@ func TestAuthlibPrivateKeyJWTWithItsDefaults(t *testing.T) {
 	mux := http.NewServeMux()
 	srv.Mount(mux)
 	mux.Handle("GET /v1/Accounts/{AccountSid}/Messages", srv.ProtectFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
-	tokenPath := strings.TrimPrefix(srv.Endpoints().Token, ts.URL)
-	handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	tokenPath := strings.TrimPrefix(srv.Endpoints().Token, base)
+	ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == tokenPath {
 			body, _ := readBody(r)
 			if v, err := url.ParseQuery(body); err == nil && v.Get("client_assertion") != "" {
@@ -130,6 +131,7 @@ func TestAuthlibPrivateKeyJWTWithItsDefaults(t *testing.T) {
 		}
 		mux.ServeHTTP(w, r)
 	})
+	ts.Start()
 
 	for _, form := range []string{"pem", "jwk"} {
 		t.Run("key as "+form, func(t *testing.T) {
@@ -154,7 +156,7 @@ func TestAuthlibPrivateKeyJWTWithItsDefaults(t *testing.T) {
 				t.Errorf("a resource the app was not granted: authlib saw error %v, want %s", got.ResourceError, oauthhttp.CodeInvalidTarget)
 			}
 
-			req, _ := http.NewRequest(http.MethodGet, ts.URL+"/v1/Accounts/"+kit.Owner.AccountSID+"/Messages", nil)
+			req, _ := http.NewRequest(http.MethodGet, base+"/v1/Accounts/"+kit.Owner.AccountSID+"/Messages", nil)
 			req.Header.Set("Authorization", "Bearer "+got.AccessToken)
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {
