@@ -53,18 +53,6 @@ except AuthlibBaseError as e:
 print(json.dumps({"access_token": token["access_token"], "expires_in": token["expires_in"], "resource_error": error}))
 `
 
-// pythonWithAuthlibRequests returns a python3 that imports authlib with
-// its requests integration (Debian: python3-authlib and python3-requests),
-// or "".
-func pythonWithAuthlibRequests() string {
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import authlib.oauth2.rfc7523, authlib.integrations.requests_client").Run() == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 // TestAuthlibPrivateKeyJWTWithItsDefaults runs Python authlib's
 // PrivateKeyJWT, with its default settings, against a token server on a
 // loopback port: with the key as PEM (no kid) and as a JWK with a kid,
@@ -74,13 +62,7 @@ func pythonWithAuthlibRequests() string {
 // (Debian: python3-authlib, python3-requests, which .ci/run installs);
 // without them the test skips, except under CI, where it fails.
 func TestAuthlibPrivateKeyJWTWithItsDefaults(t *testing.T) {
-	python := pythonWithAuthlibRequests()
-	if python == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no python3 with authlib and requests; .ci/run installs python3-authlib and python3-requests")
-		}
-		t.Skip("no python3 with authlib and requests: apt-get install python3-authlib python3-requests to run this test")
-	}
+	python := needPython(t, "authlib.oauth2.rfc7523, authlib.integrations.requests_client", "python3-authlib python3-requests")
 	// The server starts once its handler is set: the issuer is its URL.
 	ts := httptest.NewUnstartedServer(nil)
 	t.Cleanup(ts.Close)
