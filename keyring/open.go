@@ -3,9 +3,6 @@ package keyring
 import (
 	"bytes"
 	"crypto"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -98,11 +95,11 @@ func newExternalKey(signer crypto.Signer) (*externalKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: WithSigner: %w", ErrInvalidOption, err)
 	}
-	j, ok := probe.JWK()
-	if !ok {
+	kid := probe.Thumbprint()
+	if kid == "" {
 		return nil, fmt.Errorf("%w: WithSigner: the signer's key has no public form", ErrInvalidOption)
 	}
-	key, err := token.NewSignerKey(thumbprint(j), signer)
+	key, err := token.NewSignerKey(kid, signer)
 	if err != nil {
 		return nil, fmt.Errorf("%w: WithSigner: %w", ErrInvalidOption, err)
 	}
@@ -111,34 +108,4 @@ func newExternalKey(signer crypto.Signer) (*externalKey, error) {
 		return nil, fmt.Errorf("%w: WithSigner: %w", ErrInvalidOption, err)
 	}
 	return &externalKey{signer: signer, key: key, public: public}, nil
-}
-
-// thumbprint is the RFC 7638 JWK thumbprint of a public JWK: SHA-256 of
-// its required members in lexicographic order, base64url.
-func thumbprint(j token.JWK) string {
-	var members any
-	switch j.KeyType {
-	case "OKP":
-		members = struct {
-			Crv string `json:"crv"`
-			Kty string `json:"kty"`
-			X   string `json:"x"`
-		}{j.Curve, j.KeyType, j.X}
-	case "EC":
-		members = struct {
-			Crv string `json:"crv"`
-			Kty string `json:"kty"`
-			X   string `json:"x"`
-			Y   string `json:"y"`
-		}{j.Curve, j.KeyType, j.X, j.Y}
-	default:
-		members = struct {
-			E   string `json:"e"`
-			Kty string `json:"kty"`
-			N   string `json:"n"`
-		}{j.E, j.KeyType, j.N}
-	}
-	b, _ := json.Marshal(members) // plain strings: cannot fail
-	sum := sha256.Sum256(b)
-	return base64.RawURLEncoding.EncodeToString(sum[:])
 }

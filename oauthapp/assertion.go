@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
-
-	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
@@ -22,15 +21,14 @@ const (
 	// claims than an assertion needs.
 	MaxAssertionSize = 8 << 10
 	// DefaultAssertionLifetime is how far ahead an assertion's exp may
-	// lie unless WithAssertionLifetime says otherwise.
-	DefaultAssertionLifetime = 5 * time.Minute
+	// lie unless WithAssertionLifetime says otherwise: an hour, the
+	// lifetime common clients sign (Python authlib's default expires_in)
+	// and that Okta accepts. The used jti is kept that long too.
+	DefaultAssertionLifetime = time.Hour
 	// MinAssertionLifetime and MaxAssertionLifetime bound
 	// WithAssertionLifetime.
 	MinAssertionLifetime = 10 * time.Second
 	MaxAssertionLifetime = time.Hour
-	// assertionLeeway absorbs clock skew between client and server in
-	// exp, nbf and iat.
-	assertionLeeway = token.DefaultLeeway
 	// maxAssertionIDLen bounds the jti kept for replay detection.
 	maxAssertionIDLen = 256
 )
@@ -42,7 +40,7 @@ type Assertion struct {
 	// ("" otherwise); the assertion's iss and sub must equal it.
 	ClientID string
 	// JWT is the client_assertion parameter: a signed JWT whose iss and
-	// sub are the client id, whose aud names the issuer or Endpoint,
+	// sub are the client id, whose aud is the issuer or Endpoint (one string),
 	// whose exp lies at most the assertion lifetime ahead, and whose jti
 	// is used once. It is a credential: nothing logs it.
 	JWT string
@@ -53,13 +51,16 @@ type Assertion struct {
 	Region string
 }
 
-// AuthenticateAssertion checks a client assertion (RFC 7523 section 3):
-// its size and structure, its kid, which must name a key of the app its
-// sub names, the algorithm, which must be that key's, iss = sub = the
-// client id, aud (the issuer or the endpoint), exp (required, not past,
-// at most WithAssertionLifetime ahead), nbf and iat (not in the future),
-// jti (required); then its signature, through golang-jwt; then that its
-// jti was never used before, across every instance sharing the store,
+// AuthenticateAssertion checks a client assertion (RFC 7523 section 3)
+// with token.VerifyAssertion: its size and form, read as strictly as an
+// access token (no member given twice, no crit header); its alg, that of
+// a client key (never HS256 or none); aud, exactly one string, the issuer
+// or Endpoint (only the issuer under WithAssertionAudienceIssuerOnly);
+// exp (required, not past, at most WithAssertionLifetime ahead), nbf and
+// iat (not in the future); jti (required); iss = sub = the client id; its
+// kid, which must name a key of the app its sub names (without a kid, the
+// app's one key of the assertion's alg); then its signature; then that
+// its jti was never used before, across every instance sharing the store,
 // recording it until the assertion expires. A region the service does not
 // serve is ErrUnsupportedRegion; every other failure is ErrInvalidClient,
 // the same as a wrong secret, with the reason in the audit event only.
@@ -72,19 +73,15 @@ func (s *Service) AuthenticateAssertion(ctx context.Context, as Assertion) (Clie
 	return c, err
 }
 
-// errRefused aborts golang-jwt's parse from the key function, before the
-// signature is verified.
+// errRefused aborts token.VerifyAssertion from the key function, before
+// the signature is verified.
 var errRefused = errors.New("oauthapp: assertion refused")
 
 // authenticateAssertion checks an assertion at now; a non-nil ttl receives
-// the lifetime of the token the client gets.
-//
-// The assertion is parsed once, by golang-jwt's Parser, whose key
-// function runs after the header and claims are decoded and before the
-// signature is verified: it is where every cheap check happens, so that
-// a bad assertion is refused without a verification. The Parser then
-// verifies the signature with the key found, under exactly that key's
-// algorithm, and applies its claim rules again.
+// the lifetime of the token the client gets. token.VerifyAssertion reads
+// and checks the assertion, then calls the key function, where the
+// client's own rules are checked and its key found, and then verifies the
+// signature under that key alone.
 func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as Assertion, ttl *time.Duration) (Client, *liveApp, error) {
 	clientID := as.ClientID
 	fail := func(reason string) (Client, *liveApp, error) {
@@ -98,37 +95,28 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 		s.cfg.logger.ErrorContext(ctx, "oauthapp: a client assertion was refused: the store does not keep assertion ids (store.AssertionIDs)")
 		return fail("the store cannot refuse replayed assertions")
 	}
-	if len(as.JWT) > MaxAssertionSize {
-		return fail("assertion too large")
-	}
 	var (
-		claims assertionClaims
-		rules  = s.assertionRules(as.Endpoint, now)
 		reason string // why the key function refused
 		failed error  // a store failure met in the key function
 		a      *liveApp
 		key    *liveKey
 	)
-	refuse := func(why string) (any, error) {
+	refuse := func(why string) (*token.Key, error) {
 		reason = why
 		return nil, errRefused
 	}
-	keyFunc := func(t *jwt.Token) (any, error) {
+	keyFunc := func(c *token.Assertion) (*token.Key, error) {
 		if clientID == "" {
-			clientID = claims.Subject
+			clientID = c.Subject
 		}
-		if claims.Subject != clientID || claims.Issuer != clientID {
+		if c.Subject != clientID || c.Issuer != clientID {
 			return refuse("assertion iss and sub must both be the client id")
 		}
 		if !isSID(AppSIDPrefix, clientID) {
 			return refuse("malformed client id")
 		}
-		kid, _ := t.Header["kid"].(string)
-		if kid == "" {
-			return refuse("assertion names no kid")
-		}
-		if why := s.checkAssertion(&claims, now, rules); why != "" {
-			return refuse(why)
+		if len(c.ID) > maxAssertionIDLen {
+			return refuse("assertion jti longer than " + strconv.Itoa(maxAssertionIDLen) + " bytes")
 		}
 		var err error
 		a, err = s.lookupApp(ctx, clientID, now)
@@ -139,39 +127,33 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 			failed = err
 			return nil, err
 		}
-		if key = a.key(kid); key == nil {
+		switch key = a.clientKey(c.KeyID, c.Algorithm); {
+		case key == nil && c.KeyID == "":
+			return refuse("assertion names no kid, and the app has not exactly one key of its alg")
+		case key == nil:
 			return refuse("unknown client key")
-		}
-		if t.Method.Alg() != key.alg {
+		case key.key.Algorithm() != c.Algorithm:
 			return refuse("assertion algorithm is not its key's")
-		}
-		if a.region != region {
+		case a.region != region:
 			return refuse("client of region " + a.region)
 		}
-		s.sigChecks.Add(1)
-		return key.pub, nil
+		return key.key, nil
 	}
-	_, err = jwt.NewParser(rules...).ParseWithClaims(as.JWT, &claims, keyFunc)
+	claims, err := token.VerifyAssertion(now, as.JWT, s.assertionRules(as.Endpoint), keyFunc)
 	switch {
 	case failed != nil:
 		return Client{}, nil, failed
 	case reason != "":
 		return fail(reason)
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid) && key != nil:
-		return fail("assertion signature does not verify")
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return fail("assertion algorithm is not one a client key may have")
-	case err != nil && key == nil:
-		return fail("malformed assertion")
 	case err != nil:
-		return fail("assertion claims are invalid")
+		return fail(assertionReason(err))
 	}
 	if ttl != nil {
 		*ttl = s.ttl(a.ttl)
 	}
 	// The record outlives the assertion by the leeway its exp was read
 	// with, so that no instance accepts it again.
-	err = s.assertions.UseAssertionID(ctx, clientID, claims.ID, claims.expires().Add(assertionLeeway), now)
+	err = s.assertions.UseAssertionID(ctx, clientID, claims.ID, claims.ExpiresAt.Add(token.DefaultLeeway), now)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return fail("assertion replayed: its jti was used before")
 	}
@@ -179,55 +161,47 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 		return Client{}, nil, fmt.Errorf("oauthapp: recording assertion id: %w", err)
 	}
 	s.touchKey(ctx, a, key.id, now)
-	return Client{appSID: a.sid, accountSID: a.account, region: a.region, keyID: key.id}, a, nil
+	return Client{appSID: a.sid, accountSID: a.account, region: a.region, keyID: key.id, keyThumbprint: key.thumbprint}, a, nil
 }
 
-// assertionRules are the golang-jwt rules of an assertion checked at now:
-// an algorithm a client key may have (the key function then holds it to
-// exactly its key's), aud the issuer or the endpoint, exp required, iat
-// not in the future, the leeway for clock skew. iss and sub, which must be
-// the client id that only the assertion may name, are checked by the key
-// function.
-func (s *Service) assertionRules(endpoint string, now time.Time) []jwt.ParserOption {
-	aud := s.assertionAudience
-	if endpoint != "" {
-		aud = jwt.WithAudience(s.cfg.issuer, endpoint)
-	}
-	return append(staticAssertionRules[:len(staticAssertionRules):len(staticAssertionRules)],
-		aud, jwt.WithTimeFunc(func() time.Time { return now }))
+// assertionReasons are the audit reasons of the assertions
+// token.VerifyAssertion refuses, by its error.
+var assertionReasons = []struct {
+	err    error
+	reason string
+}{
+	{token.ErrTooLarge, "assertion too large"},
+	{token.ErrMalformed, "malformed assertion"},
+	{token.ErrType, "assertion typ is not a client assertion's"},
+	{token.ErrAlgorithm, "assertion algorithm is not one a client key may have"},
+	{token.ErrMissingClaim, "assertion lacks iss, sub, aud, exp or jti"},
+	{token.ErrAudience, "assertion is for another audience, or names several"},
+	{token.ErrExpired, "assertion expired"},
+	{token.ErrLifetime, "assertion lives too long: exp beyond the assertion lifetime"},
+	{token.ErrNotYetValid, "assertion not valid yet"},
+	{token.ErrSignature, "assertion signature does not verify"},
 }
 
-// staticAssertionRules are the rules of every assertion that depend on
-// nothing the request brings.
-var staticAssertionRules = []jwt.ParserOption{
-	jwt.WithValidMethods(clientKeyAlgs),
-	jwt.WithExpirationRequired(),
-	jwt.WithIssuedAt(),
-	jwt.WithLeeway(assertionLeeway),
+// assertionReason is the audit reason of an error of
+// token.VerifyAssertion.
+func assertionReason(err error) string {
+	for _, r := range assertionReasons {
+		if errors.Is(err, r.err) {
+			return r.reason
+		}
+	}
+	return "assertion refused"
 }
 
-// checkAssertion applies the rules to claims not yet verified, and the
-// ones golang-jwt has no option for (a bounded exp, a jti). It returns
-// why they fail, or "".
-func (s *Service) checkAssertion(c *assertionClaims, now time.Time, opts []jwt.ParserOption) string {
-	if exp := c.expires(); exp.After(now.Add(s.cfg.assertionLife)) {
-		return "assertion lives too long: exp beyond the assertion lifetime"
+// assertionRules are the rules of an assertion sent to endpoint (the
+// issuer alone when there is none, or under
+// WithAssertionAudienceIssuerOnly).
+func (s *Service) assertionRules(endpoint string) token.AssertionRules {
+	aud := []string{s.cfg.issuer}
+	if endpoint != "" && !s.cfg.assertionIssuerOnly {
+		aud = append(aud, endpoint)
 	}
-	if c.ID == "" || len(c.ID) > maxAssertionIDLen {
-		return "assertion has no jti, or one too long"
-	}
-	err := jwt.NewValidator(opts...).Validate(c)
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, jwt.ErrTokenExpired), errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return "assertion expired or has no exp"
-	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
-		return "assertion not valid yet"
-	case errors.Is(err, jwt.ErrTokenInvalidAudience):
-		return "assertion is for another audience"
-	}
-	return "assertion claims are invalid"
+	return token.AssertionRules{Audiences: aud, MaxLifetime: s.cfg.assertionLife}
 }
 
 // touchKey records, at most once a minute per app and key, that a client

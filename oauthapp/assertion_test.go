@@ -8,8 +8,11 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -116,6 +119,37 @@ func (f *assertionFixture) sign(t testing.TB, c jwt.MapClaims) string {
 	return s
 }
 
+// signJSON signs a header and claims given as JSON text, byte for byte,
+// with the client's key: for assertions golang-jwt would not write.
+func (f *assertionFixture) signJSON(t testing.TB, header, claims string) string {
+	t.Helper()
+	b64 := base64.RawURLEncoding.EncodeToString
+	input := b64([]byte(header)) + "." + b64([]byte(claims))
+	return input + "." + b64(ed25519.Sign(f.priv, []byte(input)))
+}
+
+// header is the JSON header of the client's assertions, with extra
+// members after kid.
+func (f *assertionFixture) header(extra string) string {
+	if extra != "" {
+		extra = "," + extra
+	}
+	return fmt.Sprintf(`{"alg":"EdDSA","kid":%q%s}`, f.kid, extra)
+}
+
+// claimsJSON is c as JSON, with extra members at the end.
+func (f *assertionFixture) claimsJSON(t testing.TB, c jwt.MapClaims, extra string) string {
+	t.Helper()
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if extra == "" {
+		return string(b)
+	}
+	return string(b[:len(b)-1]) + "," + extra + "}"
+}
+
 func (f *assertionFixture) issue(assertion string) (Token, error) {
 	return f.svc.IssueToken(context.Background(), TokenRequest{ClientAssertion: assertion, Endpoint: testEndpoint})
 }
@@ -154,7 +188,7 @@ func TestAssertionIssuesATokenThatAuthorizes(t *testing.T) {
 	}
 	// The issuer is an audience the assertion may name too.
 	c := f.claims()
-	c["aud"] = []string{"https://elsewhere.example", testIssuer}
+	c["aud"] = testIssuer
 	if _, err := f.issue(f.sign(t, c)); err != nil {
 		t.Errorf("an assertion for the issuer: %v", err)
 	}
@@ -178,16 +212,19 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 	}
 	cases := []tc{
 		{"expired", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = f.now.Add(-time.Minute).Unix() }), "expired", 0},
-		{"without exp", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "exp") }), "expired or has no exp", 0},
+		{"without exp", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "exp") }), "lacks iss, sub, aud, exp or jti", 0},
 		{"not yet valid by nbf", with(func(f *assertionFixture, c jwt.MapClaims) { c["nbf"] = f.now.Add(2 * time.Minute).Unix() }), "not valid yet", 0},
 		{"issued in the future", with(func(f *assertionFixture, c jwt.MapClaims) { c["iat"] = f.now.Add(2 * time.Minute).Unix() }), "not valid yet", 0},
-		{"too long-lived", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = f.now.Add(time.Hour).Unix() }), "too long", 0},
+		{"too long-lived", with(func(f *assertionFixture, c jwt.MapClaims) {
+			c["exp"] = f.now.Add(DefaultAssertionLifetime + time.Second).Unix()
+		}), "too long", 0},
 		{"for another audience", with(func(f *assertionFixture, c jwt.MapClaims) { c["aud"] = "https://other.example/oauth2/token" }), "another audience", 0},
 		{"from another issuer", with(func(f *assertionFixture, c jwt.MapClaims) { c["iss"] = NewSID(AppSIDPrefix) }), "iss and sub", 0},
 		{"for another subject", with(func(f *assertionFixture, c jwt.MapClaims) { c["sub"] = NewSID(AppSIDPrefix) }), "iss and sub", 0},
 		{"exp not a number", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = "tomorrow" }), "malformed", 0},
-		{"exp far out of range", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = 1e300 }), "invalid", 0},
-		{"without jti", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "jti") }), "no jti", 0},
+		{"exp far out of range", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = 1e300 }), "malformed", 0},
+		{"without jti", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "jti") }), "lacks iss, sub, aud, exp or jti", 0},
+		{"with a jti too long to keep", with(func(f *assertionFixture, c jwt.MapClaims) { c["jti"] = strings.Repeat("j", maxAssertionIDLen+1) }), "jti longer", 0},
 		{"signed with alg none", func(t *testing.T, f *assertionFixture) string {
 			tok := jwt.NewWithClaims(jwt.SigningMethodNone, f.claims())
 			tok.Header["kid"] = f.kid
@@ -212,8 +249,9 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 			s, _ := tok.SignedString(f.priv)
 			return s
 		}, "unknown client key", 0},
-		{"without a kid", func(t *testing.T, f *assertionFixture) string {
-			s, _ := jwt.NewWithClaims(jwt.SigningMethodEdDSA, f.claims()).SignedString(f.priv)
+		{"without a kid, in an alg the app has no key of", func(t *testing.T, f *assertionFixture) string {
+			ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+			s, _ := jwt.NewWithClaims(jwt.SigningMethodES256, f.claims()).SignedString(ec)
 			return s
 		}, "no kid", 0},
 		{"of an unknown client", func(t *testing.T, f *assertionFixture) string {
@@ -228,6 +266,24 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 			s := f.sign(t, f.claims())
 			return "bm90IGpzb24" + s[strings.IndexByte(s, '.'):]
 		}, "malformed", 0},
+		{"with a claim given twice", func(t *testing.T, f *assertionFixture) string {
+			return f.signJSON(t, f.header(""), f.claimsJSON(t, f.claims(), fmt.Sprintf(`"sub":%q`, f.app.SID)))
+		}, "malformed", 0},
+		{"with a claim named in another case", func(t *testing.T, f *assertionFixture) string {
+			return f.signJSON(t, f.header(""), f.claimsJSON(t, f.claims(), `"Exp":1`))
+		}, "malformed", 0},
+		{"with a header member given twice", func(t *testing.T, f *assertionFixture) string {
+			return f.signJSON(t, f.header(`"alg":"EdDSA"`), f.claimsJSON(t, f.claims(), ""))
+		}, "malformed", 0},
+		{"with a crit header", func(t *testing.T, f *assertionFixture) string {
+			return f.signJSON(t, f.header(`"crit":["exp"],"exp":1`), f.claimsJSON(t, f.claims(), ""))
+		}, "malformed", 0},
+		{"typed as an access token", func(t *testing.T, f *assertionFixture) string {
+			return f.signJSON(t, f.header(`"typ":"at+jwt"`), f.claimsJSON(t, f.claims(), ""))
+		}, "typ", 0},
+		{"for an array of audiences holding the endpoint", with(func(f *assertionFixture, c jwt.MapClaims) {
+			c["aud"] = []string{"https://attacker-as.example/", testEndpoint}
+		}), "another audience, or names several", 0},
 		{"signed by another key under the kid", func(t *testing.T, f *assertionFixture) string {
 			tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, f.claims())
 			tok.Header["kid"] = f.kid
@@ -243,7 +299,7 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertion := c.make(t, f)
-			sigs := f.svc.sigChecks.Load()
+			sigs := verifications(f.priv.Public())
 			_, err = f.issue(assertion)
 			if !errors.Is(err, ErrInvalidClient) || err.Error() != ErrInvalidClient.Error() {
 				t.Fatalf("IssueToken: %v, want exactly ErrInvalidClient", err)
@@ -251,7 +307,7 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 			if got := f.lastReason(); !strings.Contains(got, c.reason) {
 				t.Errorf("audit reason %q, want one that says %q", got, c.reason)
 			}
-			if n := f.svc.sigChecks.Load() - sigs; n > c.sigs {
+			if n := verifications(f.priv.Public()) - sigs; n > c.sigs {
 				t.Errorf("%d signature verifications, want at most %d", n, c.sigs)
 			}
 			after, err := f.store.GetApp(context.Background(), f.app.SID)
@@ -274,19 +330,19 @@ func TestAReplayedAssertionFailsAfterOneVerification(t *testing.T) {
 	if _, err := f.issue(a); err != nil {
 		t.Fatal(err)
 	}
-	sigs := f.svc.sigChecks.Load()
+	sigs := verifications(f.priv.Public())
 	if _, err := f.issue(a); !errors.Is(err, ErrInvalidClient) {
 		t.Fatalf("replay: %v, want ErrInvalidClient", err)
 	}
 	if got := f.lastReason(); !strings.Contains(got, "replayed") {
 		t.Errorf("audit reason %q, want replayed", got)
 	}
-	if n := f.svc.sigChecks.Load() - sigs; n != 1 {
+	if n := verifications(f.priv.Public()) - sigs; n != 1 {
 		t.Errorf("replay cost %d signature verifications, want 1", n)
 	}
 	// Still refused just before its record runs out, which is after the
-	// assertion's exp and the leeway golang-jwt gives exp.
-	f.now = f.now.Add(time.Minute + assertionLeeway - time.Second)
+	// assertion's exp and the leeway given to exp.
+	f.now = f.now.Add(time.Minute + token.DefaultLeeway - time.Second)
 	if _, err := f.issue(a); !errors.Is(err, ErrInvalidClient) {
 		t.Fatalf("replay inside the leeway: %v, want ErrInvalidClient", err)
 	}

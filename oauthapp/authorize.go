@@ -53,12 +53,15 @@ type Identity struct {
 	// SecretID is the public id of the secret that obtained the token;
 	// "" when a client key did.
 	SecretID string
-	// KeyID is the kid of the client key whose assertion obtained the
-	// token; "" when a secret did.
+	// KeyID is the kid under which the app holds the client key whose
+	// assertion obtained the token; "" when a secret did.
 	KeyID string
-	// Audience is the token's aud: the service's audience, or the
-	// resource URI the token was issued for.
-	Audience string
+	// Audience is the token's aud, every value in the token's order: the
+	// service's audience, or the resource URI the token was issued for
+	// (a token minted elsewhere with the service's keys may hold more).
+	// A request is authorized for one of them (Resource.Audience), at
+	// whatever place it stands.
+	Audience []string
 	// IssuedAt is the token's iat, in UTC.
 	IssuedAt time.Time
 	// ExpiresAt is the token's exp, in UTC.
@@ -96,7 +99,7 @@ func (s *Service) authorize(ctx context.Context, bearer string, res Resource) (I
 		audience = s.cfg.audience
 	}
 	switch {
-	case id.Audience != audience:
+	case !slices.Contains(id.Audience, audience) || !s.serves(a, audience):
 		err = invalidToken(ErrWrongAudience)
 	case res.AccountSID != "" && res.AccountSID != id.AccountSID:
 		err = ErrWrongAccount
@@ -144,14 +147,13 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 		Scope:      claims.Scope,
 		TokenID:    claims.ID,
 		SecretID:   claims.SecretID,
+		Audience:   claims.Audience,
 		IssuedAt:   claims.IssuedAt,
 		ExpiresAt:  claims.ExpiresAt,
 	}
-	if len(claims.Audience) > 0 {
-		id.Audience = claims.Audience[0]
-	}
-	if kid, ok := strings.CutPrefix(id.SecretID, keyCredential); ok {
-		id.SecretID, id.KeyID = "", kid
+	thumbprint, byKey := strings.CutPrefix(id.SecretID, keyCredential)
+	if byKey {
+		id.SecretID = ""
 	}
 	if !s.servesRegion(id.Region) {
 		return id, nil, ErrWrongRegion
@@ -175,18 +177,27 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 		return id, nil, invalidToken(errors.New("claims do not match the app"))
 	}
 	switch {
-	case id.KeyID != "":
-		if a.key(id.KeyID) == nil {
+	case byKey:
+		// The app must hold the very key, whatever its kid now.
+		k := a.keyByThumbprint(thumbprint)
+		if k == nil {
 			return id, nil, invalidToken(ErrClientKeyRemoved)
 		}
+		id.KeyID = k.id
 	case !a.creds.Active(now, id.SecretID):
 		return id, nil, invalidToken(ErrSecretInactive)
 	}
-	if id.Audience != s.cfg.audience && !slices.Contains(a.resources, id.Audience) {
-		// Issued for a resource the app has been granted no longer.
+	if !slices.ContainsFunc(id.Audience, func(aud string) bool { return s.serves(a, aud) }) {
+		// Issued only for resources the app has been granted no longer.
 		return id, nil, invalidToken(ErrWrongAudience)
 	}
 	return id, a, nil
+}
+
+// serves reports whether a token of the app may be used at aud: the
+// service's audience, or a resource the app is granted.
+func (s *Service) serves(a *liveApp, aud string) bool {
+	return aud == s.cfg.audience || slices.Contains(a.resources, aud)
 }
 
 func (s *Service) deny(ctx context.Context, id Identity, permission string, err error) {

@@ -2,26 +2,12 @@ package oauthapp
 
 import (
 	"context"
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/json"
-	"encoding/pem"
-	"errors"
 	"fmt"
-	"math/big"
 	"slices"
-	"strings"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
-
 	"github.com/oauthapps/oauthapps/store"
+	"github.com/oauthapps/oauthapps/token"
 )
 
 // Limits on client keys.
@@ -31,7 +17,7 @@ const (
 	// MaxClientKeyIDLen is the longest kid of a client key.
 	MaxClientKeyIDLen = 64
 	// MinClientRSABits is the smallest RSA modulus a client key may have.
-	MinClientRSABits = 2048
+	MinClientRSABits = token.MinRSABits
 	// maxClientKeyPEM bounds the PEM text of one key (a 16384-bit RSA
 	// key needs under 3 KiB).
 	maxClientKeyPEM = 4096
@@ -154,175 +140,96 @@ func (s *Service) RemoveClientKey(ctx context.Context, actor Actor, appSID, keyI
 // errNoAssertionStore: the service cannot refuse a replayed assertion.
 var errNoAssertionStore = fmt.Errorf("%w: the store does not keep assertion ids (store.AssertionIDs), which private_key_jwt needs to refuse replays", ErrInvalidArgument)
 
-// newClientKey checks a key to add and returns its stored form.
+// newKID is the kid a new client key is read under before its own is
+// known: a kid token accepts, which no stored key keeps.
+const newKID = "new"
+
+// newClientKey checks a key to add and returns its stored form. The
+// token package reads the PEM and holds the key to its rules (type,
+// size, kid); this one adds the algorithms a client key may have and the
+// kid's shorter bound.
 func newClientKey(k NewClientKey, now time.Time) (store.ClientKey, error) {
 	if len(k.PublicKeyPEM) > maxClientKeyPEM {
 		return store.ClientKey{}, invalidArg("PublicKeyPEM", "client key PEM longer than %d bytes", maxClientKeyPEM)
 	}
-	pub, err := parsePublicPEM(k.PublicKeyPEM)
+	key, err := token.ParsePublicKeyPEM(newKID, []byte(k.PublicKeyPEM))
 	if err != nil {
 		return store.ClientKey{}, invalidArg("PublicKeyPEM", "client key: %v", err)
 	}
-	alg := k.Algorithm
-	if alg == "" {
-		alg = defaultAlgorithm(pub)
-	}
-	if err := checkKeyAlgorithm(pub, alg); err != nil {
-		// The key's own type or size is the PEM's fault; a named
-		// algorithm the key cannot verify is the algorithm's.
-		arg := "PublicKeyPEM"
-		if k.Algorithm != "" && errors.Is(err, errKeyAlgorithm) {
-			arg = "Algorithm"
+	if k.Algorithm != "" {
+		if !slices.Contains(clientKeyAlgs, k.Algorithm) {
+			return store.ClientKey{}, invalidArg("Algorithm", "client key: want one of %v", clientKeyAlgs)
 		}
-		return store.ClientKey{}, invalidArg(arg, "client key: %v", err)
+		if key, err = key.WithAlgorithm(token.Algorithm(k.Algorithm)); err != nil {
+			return store.ClientKey{}, invalidArg("Algorithm", "client key: %v", err)
+		}
 	}
 	id := k.ID
 	if id == "" {
-		id = thumbprint(pub)
-	}
-	if !validKeyID(id) {
+		id = key.Thumbprint()
+	} else if _, err := token.ParsePublicKeyPEM(id, []byte(k.PublicKeyPEM)); err != nil || len(id) > MaxClientKeyIDLen {
 		return store.ClientKey{}, invalidArg("ID", "client key id must be 1 to %d letters, digits, '-', '_', '.' or '~'", MaxClientKeyIDLen)
 	}
-	der, err := x509.MarshalPKIXPublicKey(pub)
+	text, err := key.MarshalPublicKeyPEM()
 	if err != nil {
 		return store.ClientKey{}, invalidArg("PublicKeyPEM", "client key: %v", err)
 	}
-	return store.ClientKey{
-		ID:        id,
-		Algorithm: alg,
-		PublicKey: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
-		Created:   now,
-	}, nil
-}
-
-// parsePublicPEM reads exactly one PEM "PUBLIC KEY" block and nothing
-// else but white space around it.
-func parsePublicPEM(text string) (crypto.PublicKey, error) {
-	block, rest := pem.Decode([]byte(text))
-	if block == nil || block.Type != "PUBLIC KEY" {
-		return nil, errors.New("want one PEM block of type PUBLIC KEY")
-	}
-	if strings.TrimSpace(string(rest)) != "" || strings.TrimSpace(text[:strings.Index(text, "-----BEGIN")]) != "" {
-		return nil, errors.New("text outside the PEM block")
-	}
-	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
-	if err != nil {
-		return nil, errors.New("the PUBLIC KEY block does not parse")
-	}
-	return pub, nil
-}
-
-func defaultAlgorithm(pub crypto.PublicKey) string {
-	switch pub.(type) {
-	case *ecdsa.PublicKey:
-		return "ES256"
-	case ed25519.PublicKey:
-		return "EdDSA"
-	case *rsa.PublicKey:
-		return "RS256"
-	}
-	return ""
-}
-
-// errKeyAlgorithm: a key that may be a client key, but not for the
-// algorithm asked.
-var errKeyAlgorithm = errors.New("the key cannot verify that algorithm")
-
-// checkKeyAlgorithm reports whether pub may verify alg.
-func checkKeyAlgorithm(pub crypto.PublicKey, alg string) error {
-	ok := false
-	switch p := pub.(type) {
-	case *ecdsa.PublicKey:
-		ok = alg == "ES256" && p.Curve == elliptic.P256()
-	case ed25519.PublicKey:
-		ok = alg == "EdDSA"
-	case *rsa.PublicKey:
-		if p.N.BitLen() < MinClientRSABits {
-			return fmt.Errorf("an RSA key needs at least %d bits", MinClientRSABits)
-		}
-		ok = alg == "RS256" || alg == "PS256"
-	default:
-		return errors.New("the key must be P-256, Ed25519 or RSA")
-	}
-	if !ok {
-		return fmt.Errorf("%w; want one of %v for its type", errKeyAlgorithm, clientKeyAlgs)
-	}
-	return nil
-}
-
-func validKeyID(id string) bool {
-	if id == "" || len(id) > MaxClientKeyIDLen {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
-			return false
-		}
-	}
-	return true
-}
-
-// thumbprint is the JWK thumbprint of pub (RFC 7638): SHA-256 of its
-// required members in lexicographic order, base64url.
-func thumbprint(pub crypto.PublicKey) string {
-	b64 := base64.RawURLEncoding.EncodeToString
-	var members any
-	switch p := pub.(type) {
-	case *ecdsa.PublicKey:
-		members = struct {
-			Crv string `json:"crv"`
-			Kty string `json:"kty"`
-			X   string `json:"x"`
-			Y   string `json:"y"`
-		}{"P-256", "EC", b64(p.X.FillBytes(make([]byte, 32))), b64(p.Y.FillBytes(make([]byte, 32)))}
-	case ed25519.PublicKey:
-		members = struct {
-			Crv string `json:"crv"`
-			Kty string `json:"kty"`
-			X   string `json:"x"`
-		}{"Ed25519", "OKP", b64(p)}
-	case *rsa.PublicKey:
-		members = struct {
-			E   string `json:"e"`
-			Kty string `json:"kty"`
-			N   string `json:"n"`
-		}{b64(big.NewInt(int64(p.E)).Bytes()), "RSA", b64(p.N.Bytes())}
-	}
-	// Marshalling a struct of strings cannot fail.
-	text, _ := json.Marshal(members)
-	sum := sha256.Sum256(text)
-	return b64(sum[:])
+	return store.ClientKey{ID: id, Algorithm: string(key.Algorithm()), PublicKey: string(text), Created: now}, nil
 }
 
 // liveKey is the compiled form of a stored client key.
 type liveKey struct {
-	id     string
-	alg    string
-	method jwt.SigningMethod
-	pub    crypto.PublicKey
+	id  string
+	key *token.Key
+	// thumbprint names the public key itself (RFC 7638): a token
+	// obtained with the key records it, so that a new key added under
+	// the same kid does not bring the token back.
+	thumbprint string
 }
 
 // compileKeys parses an app's stored keys.
 func compileKeys(keys []store.ClientKey) ([]liveKey, error) {
 	out := make([]liveKey, 0, len(keys))
 	for _, k := range keys {
-		pub, err := parsePublicPEM(k.PublicKey)
+		key, err := token.ParsePublicKeyPEM(k.ID, []byte(k.PublicKey))
+		if err == nil && !slices.Contains(clientKeyAlgs, k.Algorithm) {
+			err = fmt.Errorf("algorithm %q is not a client key's", k.Algorithm)
+		}
+		if err == nil {
+			key, err = key.WithAlgorithm(token.Algorithm(k.Algorithm))
+		}
 		if err != nil {
 			return nil, fmt.Errorf("client key %q: %w", k.ID, err)
 		}
-		if err := checkKeyAlgorithm(pub, k.Algorithm); err != nil {
-			return nil, fmt.Errorf("client key %q: %w", k.ID, err)
-		}
-		out = append(out, liveKey{id: k.ID, alg: k.Algorithm, method: jwt.GetSigningMethod(k.Algorithm), pub: pub})
+		out = append(out, liveKey{id: k.ID, key: key, thumbprint: key.Thumbprint()})
 	}
 	return out, nil
 }
 
-// key returns the app's client key with that kid, or nil.
-func (a *liveApp) key(kid string) *liveKey {
+// clientKey returns the app's client key named kid, or without a kid its
+// one key of alg; nil if there is none (or, without a kid, several).
+func (a *liveApp) clientKey(kid string, alg token.Algorithm) *liveKey {
+	var found *liveKey
 	for i := range a.keys {
-		if a.keys[i].id == kid {
+		k := &a.keys[i]
+		switch {
+		case kid != "" && k.id == kid:
+			return k
+		case kid == "" && k.key.Algorithm() == alg:
+			if found != nil {
+				return nil
+			}
+			found = k
+		}
+	}
+	return found
+}
+
+// keyByThumbprint returns the app's client key that is the public key
+// of that thumbprint, or nil.
+func (a *liveApp) keyByThumbprint(thumbprint string) *liveKey {
+	for i := range a.keys {
+		if a.keys[i].thumbprint == thumbprint {
 			return &a.keys[i]
 		}
 	}
@@ -330,8 +237,9 @@ func (a *liveApp) key(kid string) *liveKey {
 }
 
 // keyCredential is the prefix that tells, in a token's secret_id claim,
-// the kid of the client key that authenticated from the id of a secret
-// (which never holds a ':').
+// the JWK thumbprint of the client key that authenticated from the id of
+// a secret (which never holds a ':'). A token of a key is bound to the
+// public key, not to its kid, which a new key may take.
 const keyCredential = "key:"
 
 // keyViews lists an app's client keys for callers.

@@ -77,6 +77,6 @@ func ExampleService_AddClientKey() {
 	fmt.Println("replay:", errors.Is(err, oauthapp.ErrInvalidClient))
 	// Output:
 	// key: job-2026 ES256
-	// authorized: true by key job-2026 for https://api.example.com/reports
+	// authorized: true by key job-2026 for [https://api.example.com/reports]
 	// replay: true
 }

@@ -68,13 +68,15 @@ type Token struct {
 // it with ErrInvalidClient.
 type Client struct {
 	appSID, accountSID, region, secretID, keyID string
+	keyThumbprint                               string // of the client key keyID names
 }
 
 // credential is the id a token carries of the credential that obtained
-// it: a secret id, or keyCredential and the kid of a client key.
+// it: a secret id, or keyCredential and the JWK thumbprint of a client
+// key.
 func (c Client) credential() string {
 	if c.keyID != "" {
-		return keyCredential + c.keyID
+		return keyCredential + c.keyThumbprint
 	}
 	return c.secretID
 }

@@ -64,7 +64,10 @@ type config struct {
 	// (WithAssertionLifetime).
 	resources     []string
 	assertionLife time.Duration
-	observer      Observer
+	// assertionIssuerOnly: an assertion's aud must be the issuer
+	// (WithAssertionAudienceIssuerOnly).
+	assertionIssuerOnly bool
+	observer            Observer
 	// keks seal the answers kept for idempotency keys
 	// (WithKeyEncryptionKey).
 	keks [][]byte
@@ -366,13 +369,26 @@ func WithResources(uris ...string) Option {
 // lie (private_key_jwt, RFC 7523): a client that signs assertions valid
 // for longer is refused, so a leaked assertion is worth little. Between
 // MinAssertionLifetime and MaxAssertionLifetime. Default:
-// DefaultAssertionLifetime (five minutes).
+// DefaultAssertionLifetime (an hour).
 func WithAssertionLifetime(d time.Duration) Option {
 	return func(c *config) error {
 		if d < MinAssertionLifetime || d > MaxAssertionLifetime {
 			return fmt.Errorf("%w: WithAssertionLifetime: %v outside %v..%v", ErrInvalidOption, d, MinAssertionLifetime, MaxAssertionLifetime)
 		}
 		c.assertionLife = d
+		return nil
+	}
+}
+
+// WithAssertionAudienceIssuerOnly makes a client assertion's aud have to
+// be the issuer identifier (WithIssuer), as draft-ietf-oauth-rfc7523bis
+// and FAPI 2.0 ask: then no assertion signed for any other URL of this
+// server, the token endpoint's included, authenticates. Default: the
+// issuer or the URL of the endpoint the assertion is sent to, either as
+// a single string; an array is refused either way.
+func WithAssertionAudienceIssuerOnly() Option {
+	return func(c *config) error {
+		c.assertionIssuerOnly = true
 		return nil
 	}
 }

@@ -19,7 +19,7 @@ func TestAResourceBecomesTheTokenAudience(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Authorize for the resource: %v", err)
 	}
-	if id.Audience != testResource {
+	if !slices.Equal(id.Audience, []string{testResource}) {
 		t.Errorf("identity audience %q, want %q", id.Audience, testResource)
 	}
 	if _, err := f.svc.Authorize(ctx, tok.AccessToken, Resource{Permission: testPerm}); !errors.Is(err, ErrWrongAudience) || !errors.Is(err, ErrInvalidToken) {
@@ -30,7 +30,7 @@ func TestAResourceBecomesTheTokenAudience(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id, err := f.svc.Authorize(ctx, plain.AccessToken, Resource{Permission: testPerm}); err != nil || id.Audience != DefaultAudience {
+	if id, err := f.svc.Authorize(ctx, plain.AccessToken, Resource{Permission: testPerm}); err != nil || !slices.Equal(id.Audience, []string{DefaultAudience}) {
 		t.Errorf("Authorize a token without resource: %v, audience %q", err, id.Audience)
 	}
 	if _, err := f.svc.Authorize(ctx, plain.AccessToken, Resource{Permission: testPerm, Audience: testResource}); !errors.Is(err, ErrWrongAudience) {
@@ -38,7 +38,7 @@ func TestAResourceBecomesTheTokenAudience(t *testing.T) {
 	}
 	// Introspection reports the audience.
 	client := Client{appSID: f.app.SID}
-	if id, active, err := f.svc.Introspect(ctx, client, tok.AccessToken); err != nil || !active || id.Audience != testResource {
+	if id, active, err := f.svc.Introspect(ctx, client, tok.AccessToken); err != nil || !active || !slices.Equal(id.Audience, []string{testResource}) {
 		t.Errorf("Introspect: %v, active %v, audience %q", err, active, id.Audience)
 	}
 }

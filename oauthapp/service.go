@@ -8,10 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/oauthapps/oauthapps/internal/quote"
 	"github.com/oauthapps/oauthapps/internal/seal"
@@ -44,17 +41,11 @@ type Service struct {
 	// use: the hasher implements secret.Rehasher and accepts its own
 	// hashes.
 	rehash bool
-	// assertionAudience is the aud rule of an assertion sent with no
-	// endpoint: the issuer alone.
-	assertionAudience jwt.ParserOption
 	// assertions is the store's set of used assertion ids; nil when it
 	// keeps none, and client assertions are then refused.
 	assertions store.AssertionIDs
 	// idem seals the answers kept for idempotency keys.
 	idem *seal.Sealer
-	// sigChecks counts client assertion signature verifications, for
-	// tests that bound the work a bad assertion costs.
-	sigChecks atomic.Int64
 }
 
 // New returns a Service on the given store, signing and verifying tokens
@@ -118,7 +109,6 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		revs:      newRevocationSet(st, cfg.cacheStale, cfg.observer.StoreCall),
 	}
 	s.assertions, _ = st.(store.AssertionIDs)
-	s.assertionAudience = jwt.WithAudience(cfg.issuer)
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
 		s.stopWatch = w.Watch(s.watcher())
 	}

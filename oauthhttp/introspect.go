@@ -12,7 +12,7 @@ type introspection struct {
 	Exp        int64  `json:"exp,omitempty"`
 	Iat        int64  `json:"iat,omitempty"`
 	Sub        string `json:"sub,omitempty"`
-	Aud        string `json:"aud,omitempty"`
+	Aud        any    `json:"aud,omitempty"` // a string, or an array of several (RFC 7519 section 4.1.3)
 	Iss        string `json:"iss,omitempty"`
 	Jti        string `json:"jti,omitempty"`
 	AccountSID string `json:"account_sid,omitempty"`
@@ -25,7 +25,7 @@ type introspection struct {
 // that is expired, revoked, invalid or another client's is
 // {"active":false}. An active token's scope is what it grants under its
 // app's current policy, as oauthapp.Service.Introspect says, and its aud
-// the audience an API checks it for.
+// the token's whole aud: one audience as a string, several as an array.
 func (s *Server) Introspection() http.Handler { return http.HandlerFunc(s.serveIntrospection) }
 
 func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +49,7 @@ func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
 			Exp:        id.ExpiresAt.Unix(),
 			Iat:        id.IssuedAt.Unix(),
 			Sub:        id.AppSID,
-			Aud:        id.Audience,
+			Aud:        audClaim(id.Audience),
 			Iss:        s.endpoints.Issuer,
 			Jti:        id.TokenID,
 			AccountSID: id.AccountSID,
@@ -57,4 +57,13 @@ func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// audClaim is aud as a token writes it: a single audience as a string,
+// several as an array.
+func audClaim(aud []string) any {
+	if len(aud) == 1 {
+		return aud[0]
+	}
+	return aud
 }

@@ -168,13 +168,7 @@ print("valid")
 // .ci/run installs); without it the test skips, except under CI, where it
 // fails. The Go check above holds the same rules for machines without it.
 func TestMetadataPassesAuthlib(t *testing.T) {
-	python := pythonWithAuthlib()
-	if python == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no python3 with authlib; .ci/run installs python3-authlib")
-		}
-		t.Skip("no python3 with authlib: apt-get install python3-authlib to run this test")
-	}
+	python := needPython(t, "authlib.oauth2.rfc8414", "python3-authlib")
 	for name, body := range metadataDocs(t) {
 		t.Run(name, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "metadata.json")
@@ -191,13 +185,20 @@ func TestMetadataPassesAuthlib(t *testing.T) {
 	}
 }
 
-// pythonWithAuthlib returns a python3 that imports authlib: Debian's
-// (which python3-authlib installs into) first, else the one on PATH.
-func pythonWithAuthlib() string {
+// needPython returns a python3 that imports modules: Debian's (which the
+// Debian packages install into) first, else the one on PATH. Without one
+// the test skips, except under CI, where it fails: .ci/run installs the
+// packages.
+func needPython(t *testing.T, modules, packages string) string {
+	t.Helper()
 	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(p, "-c", "import authlib.oauth2.rfc8414").Run() == nil {
+		if exec.Command(p, "-c", "import "+modules).Run() == nil {
 			return p
 		}
 	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("no python3 that imports %s; .ci/run installs %s", modules, packages)
+	}
+	t.Skipf("no python3 that imports %s: apt-get install %s to run this test", modules, packages)
 	return ""
 }

@@ -15,6 +15,9 @@ const (
 	ES256 Algorithm = "ES256"
 	// RS256 is RSASSA-PKCS1-v1_5 with SHA-256; keys have at least 2048 bits.
 	RS256 Algorithm = "RS256"
+	// PS256 is RSASSA-PSS with SHA-256, for the same RSA keys as RS256;
+	// Key.WithAlgorithm makes an RSA key use it.
+	PS256 Algorithm = "PS256"
 	// HS256 is HMAC with SHA-256 and a secret of at least 32 bytes. Its keys
 	// are symmetric: they are never published in a JWKS document.
 	HS256 Algorithm = "HS256"
@@ -25,6 +28,7 @@ var methods = map[Algorithm]jwt.SigningMethod{
 	EdDSA: jwt.SigningMethodEdDSA,
 	ES256: jwt.SigningMethodES256,
 	RS256: jwt.SigningMethodRS256,
+	PS256: jwt.SigningMethodPS256,
 	HS256: jwt.SigningMethodHS256,
 }
 

@@ -92,11 +92,11 @@ func (w *wireClaims) finish(part string) error {
 		if t.n == nil {
 			continue
 		}
-		if *t.n < 0 || *t.n > maxNumericDate {
-			return fmt.Errorf("%w: time claim out of range", ErrMalformed)
+		at, err := numericTime(*t.n)
+		if err != nil {
+			return err
 		}
-		sec, frac := math.Modf(*t.n)
-		w.dates[i] = jwt.NumericDate{Time: time.Unix(int64(sec), int64(frac*1e9))}
+		w.dates[i] = jwt.NumericDate{Time: at}
 		*t.dst = &w.dates[i]
 	}
 	invalid := func(s string) bool { return !validText(s) }
@@ -113,27 +113,53 @@ func (w *wireClaims) finish(part string) error {
 	if err != nil {
 		return fmt.Errorf("%w: payload is not base64url", ErrMalformed)
 	}
-	// encoding/json reads invalid UTF-8 anywhere (a member's name too) as
-	// U+FFFD; a reader that does not would see other names.
+	return strictObject(data, claimNames, nil)
+}
+
+// strictObject decodes the JSON object data as this package reads every
+// header and claim set: valid UTF-8 (encoding/json reads invalid UTF-8
+// anywhere, a member's name too, as U+FFFD, and a reader that does not
+// would see other names); no member given twice, names compared as
+// encoding/json matches them, case aside (encoding/json would let the
+// last one win); and no member named like one of names but in another
+// case (encoding/json would read it as that member, a reader that
+// matches names exactly would not). dst returns where the value of the
+// member name, one of names, goes, or nil to skip it; a nil dst decodes
+// nothing. It fails with ErrMalformed.
+func strictObject(data []byte, names []string, dst func(name string) any) error {
 	if !utf8.Valid(data) {
-		return fmt.Errorf("%w: claims are not valid UTF-8", ErrMalformed)
+		return fmt.Errorf("%w: JSON is not valid UTF-8", ErrMalformed)
 	}
 	caseVariant := false
-	err = members(data, func(name string) (string, any) {
-		for _, k := range claimNames {
-			if strings.EqualFold(name, k) {
-				caseVariant = caseVariant || name != k
-				return k, nil
+	err := members(data, func(name string) (string, any) {
+		for _, k := range names {
+			if !strings.EqualFold(name, k) {
+				continue
 			}
+			if name != k {
+				caseVariant = true
+			} else if dst != nil {
+				return k, dst(k)
+			}
+			return k, nil
 		}
 		return name, nil
 	})
 	if err == nil && caseVariant {
-		// encoding/json would read it as the claim; a reader that matches
-		// names exactly would not.
-		return fmt.Errorf("%w: a member name differs from a claim's only in case", ErrMalformed)
+		return fmt.Errorf("%w: a member name differs from a known one only in case", ErrMalformed)
 	}
 	return err
+}
+
+// numericTime is a NumericDate (RFC 7519 section 2) as a time: seconds
+// since the epoch from 0 to maxNumericDate, the fraction kept. Any other
+// number fails with ErrMalformed.
+func numericTime(n float64) (time.Time, error) {
+	if n < 0 || n > maxNumericDate {
+		return time.Time{}, fmt.Errorf("%w: time claim out of range", ErrMalformed)
+	}
+	sec, frac := math.Modf(n)
+	return time.Unix(int64(sec), int64(frac*1e9)), nil
 }
 
 // claims returns w as Claims.

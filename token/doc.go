@@ -2,7 +2,8 @@
 // oauthapps: JSON Web Tokens in the profile of RFC 9068, signed as compact
 // JWS (RFC 7515) with keys named by kid, and publishes the public keys as a
 // JWK Set (RFC 7517). EdDSA (Ed25519, RFC 8037) is the default algorithm;
-// ES256, RS256 and HS256 are available, and NewSignerKey signs with any
+// ES256, RS256, HS256 and (for RSA keys, Key.WithAlgorithm) PS256 are
+// available, and NewSignerKey signs with any
 // crypto.Signer (a KMS, an HSM). The package is pure: no I/O, no clock
 // (every time-dependent call takes now), nothing stored but keys.
 //
@@ -11,7 +12,10 @@
 // GenerateKey (or ParsePrivateKeyPEM for a key you keep) and NewKeySet make
 // the key set that oauthapp.New signs and verifies with; KeySet.JWKS is the
 // document to publish. Minter and Validator are the service's tools, rarely
-// called directly. ExampleGenerateKey and ExampleKeySet_JWKS show the first
+// called directly; VerifyAssertion reads a JWT client assertion (RFC 7523)
+// under the same strict rules, for a host that writes its own token
+// endpoint, and Key.Thumbprint names a public key by its RFC 7638
+// thumbprint. ExampleGenerateKey and ExampleKeySet_JWKS show the first
 // steps.
 //
 // # What it trusts

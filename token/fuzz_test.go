@@ -3,6 +3,7 @@ package token_test
 import (
 	"crypto/ed25519"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"strings"
@@ -124,4 +125,48 @@ func fuzzKeys(t testing.TB) (ed, hs *token.Key) {
 	hs, err = token.NewHMACKey("hs", []byte(strings.Repeat("fuzz-hmac-secret", 2)))
 	require.NoError(t, err)
 	return ed, hs
+}
+
+// FuzzVerifyAssertion: no string panics VerifyAssertion; the key function
+// runs at most once, and only for an assertion the strict reading and the
+// rules accept; every failure is one of the sentinels; what verifies was
+// signed by the fixed key (seeds: a good assertion, and the same signed
+// with a member given twice, a crit header and an aud array).
+func FuzzVerifyAssertion(f *testing.F) {
+	ed, _ := fuzzKeys(f)
+	priv := signingKey(f, ed).(ed25519.PrivateKey)
+	good := mustJSON(f, assertionClaims())
+	hdr := `{"alg":"EdDSA","kid":"ed","typ":"JWT"}`
+	f.Add(signRaw(priv, hdr, good))
+	f.Add(signRaw(priv, hdr, good[:len(good)-1]+`,"jti":"again"}`))
+	f.Add(signRaw(priv, `{"alg":"EdDSA","kid":"ed","crit":["b64"],"b64":false}`, good))
+	f.Add(signRaw(priv, hdr, strings.Replace(good, `"aud":"`+tokenEndpoint+`"`, `"aud":["`+tokenEndpoint+`"]`, 1)))
+	errs := append([]error{token.ErrLifetime}, validationErrors...)
+	f.Fuzz(func(t *testing.T, raw string) {
+		calls := 0
+		a, err := token.VerifyAssertion(t0, raw, assertionRules, func(a *token.Assertion) (*token.Key, error) {
+			calls++
+			if a.Algorithm != token.EdDSA || a.ExpiresAt.IsZero() || a.ID == "" || (a.Audience != testIssuer && a.Audience != tokenEndpoint) {
+				t.Fatalf("the key function saw an assertion the rules refuse: %+v", a)
+			}
+			return ed, nil
+		})
+		if calls > 1 {
+			t.Fatalf("the key function ran %d times", calls)
+		}
+		if err == nil {
+			parts := strings.Split(raw, ".")
+			sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
+			if !ed25519.Verify(ed.PublicKey().(ed25519.PublicKey), []byte(parts[0]+"."+parts[1]), sig) {
+				t.Fatalf("verified without the key's signature: %+v", a)
+			}
+			return
+		}
+		for _, want := range errs {
+			if errors.Is(err, want) {
+				return
+			}
+		}
+		t.Fatalf("error %v is not a sentinel", err)
+	})
 }

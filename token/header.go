@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/oauthapps/oauthapps/internal/quote"
 )
@@ -93,11 +92,4 @@ func members(data []byte, each func(name string) (key string, dst any)) error {
 		return fmt.Errorf("%w: data after the JSON object", ErrMalformed)
 	}
 	return nil
-}
-
-// isAccessTokenType reports whether typ is at+jwt, with or without the
-// application/ prefix, in any case (RFC 9068 section 4, RFC 7515 section
-// 4.1.9).
-func isAccessTokenType(typ string) bool {
-	return strings.EqualFold(typ, "at+jwt") || strings.EqualFold(typ, "application/at+jwt")
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"math/big"
@@ -51,6 +52,46 @@ func (k *Key) JWK() (JWK, bool) {
 		return JWK{}, false
 	}
 	return j, true
+}
+
+// Thumbprint returns the JWK thumbprint of k (RFC 7638): the SHA-256 of
+// the required members of its public JWK, in lexicographic order without
+// white space, in base64url. It names a public key whatever its kid, so
+// two keys have the same thumbprint exactly when they are the same public
+// key. An HS256 key, which has no public form, has none: "".
+func (k *Key) Thumbprint() string {
+	j, ok := k.JWK()
+	if !ok {
+		return ""
+	}
+	// The required members of each key type (RFC 7638 section 3.2, RFC
+	// 8037 section 2) in lexicographic order; their values are base64url
+	// or fixed names, which encoding/json writes without escapes.
+	var members any
+	switch j.KeyType {
+	case "RSA":
+		members = struct {
+			E   string `json:"e"`
+			Kty string `json:"kty"`
+			N   string `json:"n"`
+		}{j.E, j.KeyType, j.N}
+	case "EC":
+		members = struct {
+			Crv string `json:"crv"`
+			Kty string `json:"kty"`
+			X   string `json:"x"`
+			Y   string `json:"y"`
+		}{j.Curve, j.KeyType, j.X, j.Y}
+	default: // OKP
+		members = struct {
+			Crv string `json:"crv"`
+			Kty string `json:"kty"`
+			X   string `json:"x"`
+		}{j.Curve, j.KeyType, j.X}
+	}
+	text, _ := json.Marshal(members) // strings always encode
+	sum := sha256.Sum256(text)
+	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
 // Document returns the set's public keys as a JWKS, the signing key first

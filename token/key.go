@@ -12,6 +12,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/oauthapps/oauthapps/internal/quote"
 )
 
 // Key limits.
@@ -84,7 +86,7 @@ func GenerateKey(alg Algorithm) (*Key, error) {
 		_, priv, err = ed25519.GenerateKey(rand.Reader)
 	case ES256:
 		priv, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case RS256:
+	case RS256, PS256:
 		priv, err = rsa.GenerateKey(rand.Reader, MinRSABits)
 	case HS256:
 		secret := make([]byte, MinHMACSecret)
@@ -96,7 +98,11 @@ func GenerateKey(alg Algorithm) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("token: generate %s key: %w", alg, err)
 	}
-	return newPublicKey(randomID(), priv, priv.Public())
+	k, err := newPublicKey(randomID(), priv, priv.Public())
+	if err != nil || alg == k.alg {
+		return k, err
+	}
+	return k.WithAlgorithm(alg)
 }
 
 // NewHMACKey returns an HS256 key holding a copy of secret, which must be at
@@ -169,6 +175,22 @@ func checkKID(kid string) error {
 		return fmt.Errorf("%w: kid may hold only letters, digits, '-', '.', '_' and '~'", ErrInvalidKey)
 	}
 	return nil
+}
+
+// WithAlgorithm returns a copy of k that signs and verifies with alg: an
+// RSA key with RS256 or PS256, any other key with the one algorithm its
+// type has. For a client's RSA key registered for PS256, say. Any other
+// alg, and PS256 for a NewSignerKey key (whose signer is asked for PKCS
+// #1 v1.5 signatures), is ErrInvalidKey.
+func (k *Key) WithAlgorithm(alg Algorithm) (*Key, error) {
+	if alg == k.alg {
+		return k, nil
+	}
+	_, external := k.secret().sign.(externalSigner)
+	if _, ok := k.secret().verify.(*rsa.PublicKey); !ok || (alg != RS256 && alg != PS256) || external {
+		return nil, fmt.Errorf("%w: a %s key cannot use %s", ErrInvalidKey, k.alg, quote.Q(string(alg)))
+	}
+	return newKey(k.id, alg, k.secret().sign, k.secret().verify)
 }
 
 // ID returns the key's kid.

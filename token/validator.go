@@ -24,7 +24,7 @@ type Validator struct {
 
 // supported lists the algorithms golang-jwt may parse a token under; the
 // key its kid names narrows that to one.
-var supported = []string{string(EdDSA), string(ES256), string(RS256), string(HS256)}
+var supported = []string{string(EdDSA), string(ES256), string(RS256), string(PS256), string(HS256)}
 
 // NewValidator returns a Validator that accepts tokens signed by keys, whose
 // iss is issuer and whose aud contains audience (or one of WithAudiences).
@@ -148,7 +148,7 @@ func (v *Validator) keyFor(part string) (*Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !isAccessTokenType(h.typ) {
+	if !isType(h.typ, "at+jwt") {
 		return nil, fmt.Errorf("%w: typ must be at+jwt", ErrType)
 	}
 	if !Algorithm(h.alg).Valid() {

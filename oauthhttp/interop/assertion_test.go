@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,7 +85,7 @@ func TestPrivateKeyJWTFromGoJose(t *testing.T) {
 			srv.Register(mux)
 			mux.Handle(listRoute, srv.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				id, _ := oauthhttp.IdentityFrom(r.Context())
-				_ = json.NewEncoder(w).Encode(map[string]string{"client": id.AppSID, "key": id.KeyID, "aud": id.Audience})
+				_ = json.NewEncoder(w).Encode(map[string]string{"client": id.AppSID, "key": id.KeyID, "aud": strings.Join(id.Audience, " ")})
 			})))
 			handler = mux
 

@@ -118,3 +118,54 @@ func TestRemovedClientKeyStopsItsTokensOnAnotherInstance(t *testing.T) {
 		t.Errorf("instance B refused the removed key's token after %v, more than %v", took, propagationBound)
 	}
 }
+
+// TestANewKeyUnderARemovedKidRevivesNothingOnAnotherInstance: the owner
+// of a leaked key removes it through one instance and registers a new key
+// under the same kid. The other instance refuses the old key's token once
+// the removal reaches it, and still refuses it after the new key has
+// reached it (a token of the new key works there), though the kid is the
+// same: tokens are bound to the public key, not to its name.
+func TestANewKeyUnderARemovedKidRevivesNothingOnAnotherInstance(t *testing.T) {
+	d := newDeployment(t)
+	a, b := d.instance(t), d.instance(t)
+	c := d.newJWTClient(t, a)
+	old, err := issueWith(a, c.assertion(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := d.authorizes(b, old.AccessToken, oauthapp.ErrClientKeyRemoved)
+	accept(t, "instance B", stale)
+	if _, err := a.RemoveClientKey(context.Background(), d.owner, c.app.SID, "k1"); err != nil {
+		t.Fatal(err)
+	}
+	awaitRefusal(t, time.Now(), stale)
+
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	der, _ := x509.MarshalPKIXPublicKey(pub)
+	if _, err := a.AddClientKey(context.Background(), d.owner, c.app.SID, oauthapp.NewClientKey{ID: "k1", PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}); err != nil {
+		t.Fatal(err)
+	}
+	c.priv = priv
+	fresh, err := issueWith(a, c.assertion(t))
+	if err != nil {
+		t.Fatalf("the new key's assertion on instance A: %v", err)
+	}
+	// Instance B has seen the new key once it authorizes its token.
+	deadline := time.Now().Add(refusalDeadline)
+	for {
+		_, err := b.Authorize(context.Background(), fresh.AccessToken, oauthapp.Resource{Permission: permList, AccountSID: d.owner.AccountSID})
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, oauthapp.ErrClientKeyRemoved) || time.Now().After(deadline) {
+			t.Fatalf("instance B, the new key's token: %v", err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := stale.do(); !errors.Is(err, oauthapp.ErrClientKeyRemoved) {
+		t.Errorf("instance B, the removed key's token after a new key took its kid: %v, want ErrClientKeyRemoved", err)
+	}
+	if _, err := issueWith(b, c.assertion(t)); err != nil {
+		t.Errorf("the new key's assertion on instance B: %v", err)
+	}
+}
