@@ -77,6 +77,9 @@ type App struct {
 	// Resources are the resource URIs (RFC 8707) the app's tokens may be
 	// issued for besides the service's audience, sorted.
 	Resources []string
+	// DPoPBoundAccessTokens is whether the app's tokens must be bound to
+	// a DPoP key (RFC 9449 section 5.2; see NewApp).
+	DPoPBoundAccessTokens bool
 	// Version increases with every change; it is the store's version.
 	Version int64
 }
@@ -129,6 +132,11 @@ type NewApp struct {
 	// issued for, each one of the service's (WithResources); at most
 	// MaxResources.
 	Resources []string
+	// DPoPBoundAccessTokens makes the app's tokens DPoP-bound (RFC 9449
+	// section 5.2): IssueToken refuses a request without a DPoP proof
+	// (ErrInvalidDPoPProof), and Authorize a bearer token of the app,
+	// one issued before the setting included (ErrDPoPBinding).
+	DPoPBoundAccessTokens bool
 }
 
 // AppUpdate lists the changes to make to an app; a nil field is left as it
@@ -161,6 +169,10 @@ type AppUpdate struct {
 	// for a resource the update drops stop authorizing at once, as a
 	// permission the policy drops does.
 	Resources *[]string
+	// DPoPBoundAccessTokens sets whether the app's tokens must be
+	// DPoP-bound (see NewApp.DPoPBoundAccessTokens). Turning it on
+	// refuses the app's bearer tokens at once.
+	DPoPBoundAccessTokens *bool
 }
 
 // Rotation says how to rotate an app's secret.
@@ -250,6 +262,8 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 		Secrets:      storedSecrets(creds),
 		Keys:         keys,
 		Resources:    resources,
+
+		DPoPBoundAccessTokens: n.DPoPBoundAccessTokens,
 	}
 	saved, err := s.store.CreateApp(ctx, rec)
 	if err != nil {
@@ -372,6 +386,9 @@ func (u AppUpdate) apply(a *store.App) error {
 	}
 	if u.TokenTTL != nil {
 		a.TokenTTL = *u.TokenTTL
+	}
+	if u.DPoPBoundAccessTokens != nil {
+		a.DPoPBoundAccessTokens = *u.DPoPBoundAccessTokens
 	}
 	if u.DefaultGrace != nil {
 		a.DefaultGrace = nil
@@ -572,6 +589,8 @@ func (s *Service) view(rec store.App, now time.Time) App {
 		ClientKeys:   keyViews(rec.Keys),
 		Resources:    slices.Clone(rec.Resources),
 		Version:      rec.Version,
+
+		DPoPBoundAccessTokens: rec.DPoPBoundAccessTokens,
 	}
 	for i, sec := range []store.Secret{rec.Secrets.Current, rec.Secrets.Previous} {
 		if sec.ID == "" || (i == 1 && !now.Before(sec.Expires)) {

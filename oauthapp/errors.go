@@ -86,6 +86,22 @@ var (
 	// ErrNoRoute: AuthorizeRoute found no catalog route for the request.
 	ErrNoRoute = errors.New("oauthapp: no route")
 
+	// ErrInvalidDPoPProof: a DPoP proof (RFC 9449) is missing where the
+	// app requires one, malformed, for another request or token, stale,
+	// replayed or badly signed. The wrapped error says which (for logs,
+	// never for the client). Nothing was issued or authorized.
+	ErrInvalidDPoPProof = errors.New("oauthapp: invalid DPoP proof")
+	// ErrUseDPoPNonce: under WithDPoPNonces, a DPoP proof carries no
+	// current nonce of this server; the client retries with the one
+	// DPoPNonce gives (RFC 9449 sections 8 and 9).
+	ErrUseDPoPNonce = errors.New("oauthapp: DPoP proof needs a server nonce")
+	// ErrDPoPBinding wraps into ErrInvalidToken: the token's DPoP binding
+	// does not match how it was presented: a DPoP-bound token without
+	// its proof (as Bearer), a bearer token with the DPoP scheme or of an
+	// app that requires DPoP, or a proof by a key other than the one the
+	// token is bound to.
+	ErrDPoPBinding = errors.New("oauthapp: token presented against its DPoP binding")
+
 	// ErrForeignToken: a client asked to revoke a token that was issued to
 	// another client. (Introspect reports such a token inactive instead.)
 	ErrForeignToken = errors.New("oauthapp: token belongs to another client")

@@ -28,6 +28,7 @@ type liveApp struct {
 	policy    *scope.Policy
 	keys      []liveKey // client keys (clientkeys.go)
 	resources []string  // resource URIs, sorted
+	dpopBound bool      // tokens must be DPoP-bound (dpop.go)
 
 	readAt  atomic.Int64 // unix nanoseconds of the last store read
 	touched [2]touchMark // last LastUsed written, per slot
@@ -99,6 +100,7 @@ func compileApp(rec store.App) (*liveApp, error) {
 		policy:    policy,
 		keys:      keys,
 		resources: rec.Resources,
+		dpopBound: rec.DPoPBoundAccessTokens,
 	}
 	a.keyTouched = make([]touchMark, len(rec.Keys))
 	for i, k := range rec.Keys {

@@ -85,6 +85,9 @@ const (
 	TokenInvalidClient     TokenResult = "invalid_client"
 	TokenInvalidScope      TokenResult = "invalid_scope"
 	TokenUnsupportedRegion TokenResult = "unsupported_region"
+	// TokenInvalidDPoPProof: the DPoP proof was refused, or the app
+	// requires one and the request had none.
+	TokenInvalidDPoPProof TokenResult = "invalid_dpop_proof"
 	// TokenError: the store or the signer failed.
 	TokenError TokenResult = "error"
 )
@@ -123,6 +126,11 @@ const (
 	DenyWrongAccount      DenyReason = "wrong_account"
 	DenyWrongRegion       DenyReason = "wrong_region"
 	DenyInsufficientScope DenyReason = "insufficient_scope"
+	// DenyInvalidDPoPProof: the DPoP proof was refused (AuthorizeDPoP).
+	DenyInvalidDPoPProof DenyReason = "invalid_dpop_proof"
+	// DenyDPoPBinding: the token's DPoP binding does not match how it
+	// was presented (ErrDPoPBinding).
+	DenyDPoPBinding DenyReason = "dpop_binding"
 	// DenyError: the store failed.
 	DenyError DenyReason = "error"
 )
@@ -200,17 +208,19 @@ func tokenResult(err error) TokenResult {
 		return TokenInvalidScope
 	case errors.Is(err, ErrUnsupportedRegion):
 		return TokenUnsupportedRegion
+	case errors.Is(err, ErrInvalidDPoPProof), errors.Is(err, ErrUseDPoPNonce):
+		return TokenInvalidDPoPProof
 	}
 	return TokenError
 }
 
 // observeAuthorize is Authorize with the Authorization hook around it.
-func (s *Service) observeAuthorize(ctx context.Context, bearer string, res Resource) (Identity, error) {
+func (s *Service) observeAuthorize(ctx context.Context, bearer string, proof *DPoPProof, res Resource) (Identity, error) {
 	hctx, done := s.cfg.observer.Authorization(ctx)
 	if hctx != nil {
 		ctx = hctx
 	}
-	id, err := s.authorize(ctx, bearer, res)
+	id, err := s.authorize(ctx, bearer, proof, res)
 	if done != nil {
 		o := AuthorizationOutcome{Allowed: err == nil, Permission: res.Permission, AppSID: id.AppSID}
 		if err != nil {
@@ -235,6 +245,10 @@ func denyReason(err error) DenyReason {
 		return DenyClientKeyRemoved
 	case errors.Is(err, ErrWrongAudience):
 		return DenyWrongAudience
+	case errors.Is(err, ErrDPoPBinding):
+		return DenyDPoPBinding
+	case errors.Is(err, ErrInvalidDPoPProof), errors.Is(err, ErrUseDPoPNonce):
+		return DenyInvalidDPoPProof
 	case errors.Is(err, ErrInvalidToken):
 		return DenyInvalidToken
 	case errors.Is(err, ErrWrongAccount):

@@ -28,7 +28,11 @@ type ClientKey struct {
 // sharing the store (RFC 7523 section 3, item 7). It is an optional
 // capability of a Store, found with a type assertion; the memory store and
 // store/postgres implement it. A service whose store lacks it refuses
-// client assertions.
+// client assertions. The service keeps the jti of the DPoP proofs (RFC
+// 9449) of token requests here too, under the client id "dpop:" and the
+// proof key's thumbprint, which no app SID can be, so that a proof is
+// accepted once across every instance; without it, such proofs are
+// refused.
 type AssertionIDs interface {
 	// UseAssertionID records that the client used the assertion id jti,
 	// kept until expires. It returns ErrAlreadyExists, recording

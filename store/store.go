@@ -49,6 +49,10 @@ type App struct {
 	// Resources are the resource URIs (RFC 8707) the app's tokens may be
 	// issued for, besides the service's default audience; nil when none.
 	Resources []string
+	// DPoPBoundAccessTokens is whether the app's tokens must be bound to
+	// a DPoP key (RFC 9449 section 5.2): a token request without a DPoP
+	// proof is refused, and so is a bearer token of the app.
+	DPoPBoundAccessTokens bool
 	// Version is owned by the store: 1 after CreateApp, one more after each
 	// successful UpdateApp. A caller passes back the version it read.
 	Version int64

@@ -59,6 +59,8 @@ func newApp(n int, account string) store.App {
 			{ID: fmt.Sprintf("key-b-%d", n), Algorithm: "EdDSA", PublicKey: "-----BEGIN PUBLIC KEY-----\nfixture b\n-----END PUBLIC KEY-----\n", Created: base.Add(-2*time.Hour + 29*us)},
 		},
 		Resources: []string{"https://api.example.com/", fmt.Sprintf("https://app%d.example.com/v1", n)},
+
+		DPoPBoundAccessTokens: true,
 	}
 }
 
@@ -119,6 +121,9 @@ func appDiff(got, want store.App) []string {
 		}
 	}
 	list("Resources", got.Resources, want.Resources)
+	if got.DPoPBoundAccessTokens != want.DPoPBoundAccessTokens {
+		d = append(d, fmt.Sprintf("DPoPBoundAccessTokens = %v, want %v", got.DPoPBoundAccessTokens, want.DPoPBoundAccessTokens))
+	}
 	if got.Version != want.Version {
 		d = append(d, fmt.Sprintf("Version = %d, want %d", got.Version, want.Version))
 	}
