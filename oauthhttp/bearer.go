@@ -55,20 +55,31 @@ func (s *Server) Protect(next http.Handler) http.Handler {
 			s.cfg.unknownRoute.ServeHTTP(w, r)
 			return
 		}
-		tok, e := bearerToken(r.Header)
+		tok, proof, e := s.presented(r)
+		if proof != nil {
+			s.dpopNonce(w)
+		}
 		if e != nil {
-			s.challenge(w, e, "")
+			s.challenge(w, e, "", proof != nil)
 			return
 		}
 		if tok == "" {
 			w.Header().Set("WWW-Authenticate", s.bearer)
+			w.Header().Add("WWW-Authenticate", s.dpop)
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
 		ctx := r.Context()
-		id, err := s.svc.Authorize(ctx, tok, oauthapp.Resource{Permission: perm, AccountSID: account, Region: s.cfg.region, Audience: s.cfg.audience})
+		res := oauthapp.Resource{Permission: perm, AccountSID: account, Region: s.cfg.region, Audience: s.cfg.audience}
+		var id oauthapp.Identity
+		var err error
+		if proof != nil {
+			id, err = s.svc.AuthorizeDPoP(ctx, tok, *proof, res)
+		} else {
+			id, err = s.svc.Authorize(ctx, tok, res)
+		}
 		if err != nil {
-			s.authorizeError(ctx, w, err)
+			s.authorizeError(ctx, w, err, proof != nil)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, identityKey{}, id)))
@@ -120,29 +131,39 @@ func bearerToken(h http.Header) (string, *oauthError) {
 	return tok, nil
 }
 
-// authorizeError maps an Authorize error onto an RFC 6750 answer.
-func (s *Server) authorizeError(ctx context.Context, w http.ResponseWriter, err error) {
+// authorizeError maps an Authorize (dpop: AuthorizeDPoP) error onto an
+// RFC 6750 (RFC 9449 section 7.1) answer.
+func (s *Server) authorizeError(ctx context.Context, w http.ResponseWriter, err error, dpop bool) {
 	var se *oauthapp.ScopeError
 	switch {
 	case errors.Is(err, oauthapp.ErrInvalidToken):
-		s.challenge(w, errBadToken, "")
+		s.challenge(w, errBadToken, "", dpop)
+	case errors.Is(err, oauthapp.ErrUseDPoPNonce):
+		s.challenge(w, errAPINonce, "", dpop)
+	case errors.Is(err, oauthapp.ErrInvalidDPoPProof):
+		s.challenge(w, errAPIProof, "", dpop)
 	case errors.As(err, &se) && errors.Is(err, oauthapp.ErrInsufficientScope):
-		s.challenge(w, errScope, se.Permission)
+		s.challenge(w, errScope, se.Permission, dpop)
 	case errors.Is(err, oauthapp.ErrWrongAccount), errors.Is(err, oauthapp.ErrWrongRegion):
-		s.challenge(w, errNotThisResource, "")
+		s.challenge(w, errNotThisResource, "", dpop)
 	default:
 		s.cfg.logger.ErrorContext(ctx, "oauthhttp: authorizing", "error", err)
-		s.challenge(w, errUnavailable, "")
+		s.challenge(w, errUnavailable, "", dpop)
 	}
 }
 
 // challenge answers a client error (4xx) with WWW-Authenticate: Bearer
-// and the error's code, naming the permission when one is given (a
-// catalog permission: its alphabet needs no escaping in a quoted string),
-// and any error as JSON, with its Retry-After.
-func (s *Server) challenge(w http.ResponseWriter, e *oauthError, permission string) {
+// (DPoP when dpop, RFC 9449 section 7.1) and the error's code, naming the
+// permission when one is given (a catalog permission: its alphabet needs
+// no escaping in a quoted string), and any error as JSON, with its
+// Retry-After.
+func (s *Server) challenge(w http.ResponseWriter, e *oauthError, permission string, dpop bool) {
 	if e.status < http.StatusInternalServerError {
-		v := s.bearer + `, error="` + e.code + `"`
+		v := s.bearer
+		if dpop {
+			v = s.dpop
+		}
+		v += `, error="` + e.code + `"`
 		if permission != "" {
 			v += `, scope="` + permission + `"`
 		}

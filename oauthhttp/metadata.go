@@ -25,6 +25,7 @@ type metadata struct {
 	RevocationAuthMethods        []string `json:"revocation_endpoint_auth_methods_supported"`
 	RevocationAuthAlgorithms     []string `json:"revocation_endpoint_auth_signing_alg_values_supported,omitempty"`
 	AccessTokenSigningAlgorithms []string `json:"access_token_signing_alg_values_supported"`
+	DPoPSigningAlgorithms        []string `json:"dpop_signing_alg_values_supported"`
 }
 
 // Metadata returns the authorization server metadata endpoint (RFC 8414
@@ -33,7 +34,9 @@ type metadata struct {
 // a client key may have, only when the service accepts client
 // assertions), the catalog's permissions as scopes_supported, and the
 // algorithms of the published keys as the extension member
-// access_token_signing_alg_values_supported. It answers GET and HEAD, with
+// access_token_signing_alg_values_supported, and the algorithms of the
+// DPoP proofs it accepts as dpop_signing_alg_values_supported (RFC 9449
+// section 5.1). It answers GET and HEAD, with
 // Cache-Control: public, max-age=300.
 //
 // response_types_supported is ["none"]: section 2 requires the member and
@@ -64,6 +67,7 @@ func (s *Server) Metadata() http.Handler {
 			RevocationAuthMethods:        methods,
 			RevocationAuthAlgorithms:     algs,
 			AccessTokenSigningAlgorithms: publishedAlgorithms(s.svc.Keys()),
+			DPoPSigningAlgorithms:        token.ProofAlgorithms(),
 		}
 		if c := s.svc.Catalog(); c != nil {
 			doc.ScopesSupported = c.Permissions()

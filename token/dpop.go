@@ -20,7 +20,7 @@ const ProofType = "dpop+jwt"
 
 // proofAlgorithms are the algorithms a DPoP proof may be signed with:
 // the asymmetric ones this package verifies, never HS256 or none.
-var proofAlgorithms = []string{string(EdDSA), string(ES256), string(RS256), string(PS256)}
+var proofAlgorithms = []string{string(ES256), string(EdDSA), string(PS256), string(RS256)} // sorted
 
 // ProofAlgorithms returns the algorithms VerifyProof accepts, for the
 // dpop_signing_alg_values_supported of a server's metadata and the algs
