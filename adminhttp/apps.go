@@ -55,6 +55,9 @@ func (a *API) createApp(c *call) response {
 	if in.NoSecret != nil {
 		n.NoSecret = *in.NoSecret
 	}
+	if in.DPoPBound != nil {
+		n.DPoPBoundAccessTokens = *in.DPoPBound
+	}
 	app, sec, err := a.svc.CreateApp(c.r.Context(), c.actor, n)
 	if err != nil {
 		return a.serviceError(c, err, false)
@@ -162,7 +165,7 @@ func (a *API) updateApp(c *call) response {
 	if in == (appBodyJSON{}) {
 		return invalid("", "the body names nothing to change")
 	}
-	u := oauthapp.AppUpdate{FriendlyName: in.FriendlyName, Description: in.Description, Permissions: in.Policy.permissions(), Resources: in.Resources}
+	u := oauthapp.AppUpdate{FriendlyName: in.FriendlyName, Description: in.Description, Permissions: in.Policy.permissions(), Resources: in.Resources, DPoPBoundAccessTokens: in.DPoPBound}
 	if in.AccessTokenTTL != nil {
 		ttl := seconds(*in.AccessTokenTTL)
 		u.TokenTTL = &ttl

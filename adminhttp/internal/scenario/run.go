@@ -29,6 +29,7 @@ func Run(t *testing.T, wrap func(http.Handler) http.Handler) {
 		{"secrets", secretCases},
 		{"client keys", keyCases},
 		{"resources", resourceCases},
+		{"dpop", dpopCases},
 		{"roles and accounts", accessCases},
 		{"idempotency", idempotencyCases},
 		{"bodies", bodyCases},
