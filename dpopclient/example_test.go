@@ -3,8 +3,8 @@ package dpopclient_test
 import (
 	"crypto/rand"
 	"fmt"
-	"net/http"
 	"io"
+	"net/http"
 	"os"
 	"testing"
 	"time"

@@ -2,13 +2,6 @@ package dpopclient
 
 import (
 	"context"
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,10 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/golang-jwt/jwt/v5"
-
-	"github.com/oauthapps/oauthapps/token"
 )
 
 // Config is what a Transport needs to get tokens and sign proofs.
@@ -35,11 +24,9 @@ type Config struct {
 	// Scopes are the permissions to ask for; none asks for what the
 	// server grants by default.
 	Scopes []string
-	// Key is the DPoP key the tokens are bound to: an ed25519.PrivateKey
-	// (EdDSA), an *ecdsa.PrivateKey on P-256 (ES256) or an
-	// *rsa.PrivateKey of at least 2048 bits (RS256). nil: New makes an
-	// Ed25519 key that lives as long as the Transport.
-	Key crypto.Signer
+	// Key is the DPoP key the tokens are bound to (NewKey). nil: New
+	// makes an Ed25519 key that lives as long as the Transport.
+	Key *Key
 	// Base carries the requests, the token requests included. nil:
 	// http.DefaultTransport.
 	Base http.RoundTripper
@@ -53,9 +40,7 @@ type Config struct {
 // DPoP-bound access token and a fresh proof. It is safe for concurrent
 // use. Make one with New.
 type Transport struct {
-	cfg    Config
-	method jwt.SigningMethod
-	jwk    map[string]string // the public key, for the proofs' header
+	cfg Config
 
 	mu  sync.Mutex // held while a token is fetched
 	tok string
@@ -70,7 +55,7 @@ const tokenMargin = 10 * time.Second
 
 // New checks cfg and returns a Transport. It fails with an error wrapping
 // ErrInvalidOption when a required field is missing, TokenURL is not an
-// absolute http or https URL, or Key is of another type.
+// absolute http or https URL.
 func New(cfg Config) (*Transport, error) {
 	if cfg.ClientID == "" || cfg.ClientSecret == "" {
 		return nil, fmt.Errorf("%w: ClientID and ClientSecret are required", ErrInvalidOption)
@@ -79,36 +64,11 @@ func New(cfg Config) (*Transport, error) {
 		return nil, fmt.Errorf("%w: TokenURL must be an absolute http or https URL", ErrInvalidOption)
 	}
 	if cfg.Key == nil {
-		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		k, err := NewKey(nil)
 		if err != nil {
-			return nil, fmt.Errorf("dpopclient: making a key: %w", err)
+			return nil, err
 		}
-		cfg.Key = priv
-	}
-	var method jwt.SigningMethod
-	switch k := cfg.Key.(type) {
-	case ed25519.PrivateKey:
-		method = jwt.SigningMethodEdDSA
-	case *ecdsa.PrivateKey:
-		if k.Curve != elliptic.P256() {
-			return nil, fmt.Errorf("%w: an ECDSA Key must be on P-256", ErrInvalidOption)
-		}
-		method = jwt.SigningMethodES256
-	case *rsa.PrivateKey:
-		method = jwt.SigningMethodRS256
-	default:
-		return nil, fmt.Errorf("%w: Key must be an ed25519.PrivateKey, *ecdsa.PrivateKey or *rsa.PrivateKey, not %T", ErrInvalidOption, cfg.Key)
-	}
-	k, err := token.NewSignerKey("dpop", cfg.Key)
-	if err != nil {
-		return nil, fmt.Errorf("%w: Key: %w", ErrInvalidOption, err)
-	}
-	j, _ := k.JWK() // a public key always has one
-	jwk := map[string]string{"kty": j.KeyType}
-	for name, v := range map[string]string{"crv": j.Curve, "x": j.X, "y": j.Y, "n": j.N, "e": j.E} {
-		if v != "" {
-			jwk[name] = v
-		}
+		cfg.Key = k
 	}
 	if cfg.Base == nil {
 		cfg.Base = http.DefaultTransport
@@ -117,7 +77,7 @@ func New(cfg Config) (*Transport, error) {
 		cfg.Now = time.Now
 	}
 	cfg.Scopes = append([]string(nil), cfg.Scopes...)
-	return &Transport{cfg: cfg, method: method, jwk: jwk, nonces: map[string]string{}}, nil
+	return &Transport{cfg: cfg, nonces: map[string]string{}}, nil
 }
 
 // RoundTrip sends req with the Transport's token, which it gets first
@@ -225,32 +185,10 @@ func (t *Transport) requestToken(ctx context.Context) (*http.Response, error) {
 // proof signs a DPoP proof for method at u, with ath for tok when it is
 // not "" and the server's latest nonce when there is one.
 func (t *Transport) proof(method string, u *url.URL, tok string) (string, error) {
-	var id [16]byte
-	_, _ = rand.Read(id[:]) // never fails (crypto/rand, Go 1.24)
-	htu := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
-	claims := jwt.MapClaims{
-		"jti": base64.RawURLEncoding.EncodeToString(id[:]),
-		"htm": method,
-		"htu": htu,
-		"iat": t.cfg.Now().Unix(),
-	}
-	if tok != "" {
-		claims["ath"] = token.TokenHash(tok)
-	}
 	t.nmu.Lock()
 	nonce := t.nonces[origin(u)]
 	t.nmu.Unlock()
-	if nonce != "" {
-		claims["nonce"] = nonce
-	}
-	j := jwt.NewWithClaims(t.method, claims)
-	j.Header["typ"] = token.ProofType
-	j.Header["jwk"] = t.jwk
-	s, err := j.SignedString(t.cfg.Key)
-	if err != nil {
-		return "", fmt.Errorf("dpopclient: signing a proof: %w", err)
-	}
-	return s, nil
+	return t.cfg.Key.Proof(method, u.String(), tok, nonce, t.cfg.Now())
 }
 
 // keepNonce remembers the DPoP-Nonce of an answer from u's server.
