@@ -164,12 +164,26 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 	return Client{appSID: a.sid, accountSID: a.account, region: a.region, keyID: key.id, keyThumbprint: key.thumbprint}, a, nil
 }
 
-// assertionReasons are the audit reasons of the assertions
-// token.VerifyAssertion refuses, by its error.
-var assertionReasons = []struct {
+// tokenReason is the reason a table gives a token package error.
+type tokenReason struct {
 	err    error
 	reason string
-}{
+}
+
+// reasonFor is the reason of the first entry of table that err wraps,
+// else other.
+func reasonFor(err error, table []tokenReason, other string) string {
+	for _, r := range table {
+		if errors.Is(err, r.err) {
+			return r.reason
+		}
+	}
+	return other
+}
+
+// assertionReasons are the audit reasons of the assertions
+// token.VerifyAssertion refuses, by its error.
+var assertionReasons = []tokenReason{
 	{token.ErrTooLarge, "assertion too large"},
 	{token.ErrMalformed, "malformed assertion"},
 	{token.ErrType, "assertion typ is not a client assertion's"},
@@ -185,12 +199,7 @@ var assertionReasons = []struct {
 // assertionReason is the audit reason of an error of
 // token.VerifyAssertion.
 func assertionReason(err error) string {
-	for _, r := range assertionReasons {
-		if errors.Is(err, r.err) {
-			return r.reason
-		}
-	}
-	return "assertion refused"
+	return reasonFor(err, assertionReasons, "assertion refused")
 }
 
 // assertionRules are the rules of an assertion sent to endpoint (the

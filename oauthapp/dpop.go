@@ -165,10 +165,7 @@ func (r dpopRefusal) error() error {
 
 // proofReasons are the refusals of the proofs token.VerifyProof refuses,
 // by its error.
-var proofReasons = []struct {
-	err    error
-	reason string
-}{
+var proofReasons = []tokenReason{
 	{token.ErrTooLarge, "proof too large"},
 	{token.ErrMalformed, "malformed proof"},
 	{token.ErrType, "proof typ is not dpop+jwt"},
@@ -185,12 +182,7 @@ var proofReasons = []struct {
 
 // proofReason is the refusal of an error of token.VerifyProof.
 func proofReason(err error) dpopRefusal {
-	for _, r := range proofReasons {
-		if errors.Is(err, r.err) {
-			return dpopRefusal{ErrInvalidDPoPProof, r.reason}
-		}
-	}
-	return dpopRefusal{ErrInvalidDPoPProof, "proof refused"}
+	return dpopRefusal{ErrInvalidDPoPProof, reasonFor(err, proofReasons, "proof refused")}
 }
 
 // tokenBinding checks the DPoP proof of a token request at now, for the

@@ -40,6 +40,22 @@ func IdentityFrom(ctx context.Context) (id oauthapp.Identity, ok bool) {
 //	scope or app policy lacks the permission  403 error="insufficient_scope", scope="<permission>"
 //	token of another account or region        403 error="insufficient_scope"
 //
+// With the DPoP scheme (RFC 9449 section 7), "Authorization: DPoP
+// <token>" and one DPoP header, the challenge is DPoP realm="...",
+// algs="..." and the token must be bound to the proof's key; the proof's
+// htu must be the base URL's scheme and host (WithBaseURL, else the
+// issuer's) followed by the request's path, whatever its Host header:
+//
+//	no DPoP header, or two                    401 error="invalid_dpop_proof"
+//	proof invalid, for another method, URL
+//	  or token, stale or replayed             401 error="invalid_dpop_proof"
+//	proof without the current nonce           401 error="use_dpop_nonce", with DPoP-Nonce
+//	token bound to another key or to none     401 error="invalid_token"
+//
+// A DPoP-bound token sent as Bearer is invalid_token: no downgrade. An
+// answer to a request without a token carries both challenges; one to a
+// DPoP request carries a DPoP-Nonce under oauthapp.WithDPoPNonces.
+//
 // A token of another account (a parent or a subaccount included) or of
 // another region gets no scope attribute: no scope would help, and the
 // answer is the same whether that account exists or not, because it is

@@ -14,8 +14,9 @@
 // document to publish. Minter and Validator are the service's tools, rarely
 // called directly; VerifyAssertion reads a JWT client assertion (RFC 7523)
 // under the same strict rules, for a host that writes its own token
-// endpoint, and Key.Thumbprint names a public key by its RFC 7638
-// thumbprint. ExampleGenerateKey and ExampleKeySet_JWKS show the first
+// endpoint, VerifyProof reads a DPoP proof (RFC 9449) as strictly, and
+// Key.Thumbprint names a public key by its RFC 7638 thumbprint, which a
+// DPoP-bound token carries as cnf.jkt. ExampleGenerateKey and ExampleKeySet_JWKS show the first
 // steps.
 //
 // # What it trusts
