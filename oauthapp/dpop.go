@@ -240,7 +240,7 @@ func (s *Service) checkBinding(id Identity, a *liveApp, accessToken string, proo
 	switch {
 	case proof == nil && id.DPoPThumbprint != "":
 		return nil, refuseBoundAsBearer.error()
-	case proof == nil && a.dpopBound:
+	case proof == nil && bearerOfBoundApp(id, a):
 		return nil, refuseBearerOfApp.error()
 	case proof == nil:
 		return nil, nil
@@ -259,6 +259,12 @@ func (s *Service) checkBinding(id Identity, a *liveApp, accessToken string, proo
 		return nil, err
 	}
 	return &p, nil
+}
+
+// bearerOfBoundApp reports whether the token of id is a bearer token of
+// an app that requires DPoP-bound ones: no longer good for anything.
+func bearerOfBoundApp(id Identity, a *liveApp) bool {
+	return a.dpopBound && id.DPoPThumbprint == ""
 }
 
 // useProof records the jti of an API request's proof in this instance's

@@ -157,6 +157,11 @@ func TestAppThatRequiresDPoPGetsOnlyBoundTokens(t *testing.T) {
 	assert.ErrorIs(t, err, oauthapp.ErrInvalidDPoPProof, "a token request without a proof")
 	_, err = k.Service.Authorize(ctx, earlier.AccessToken, listing)
 	assert.ErrorIs(t, err, oauthapp.ErrDPoPBinding, "a bearer token issued before the setting")
+	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
+	require.NoError(t, err)
+	_, active, err := k.Service.Introspect(ctx, client, earlier.AccessToken)
+	require.NoError(t, err)
+	assert.False(t, active, "introspection of that token")
 
 	tok, err := issueDPoP(k.Service, k, app, tokenProof(t, newDPoPKey(t), k.Clock.Now(), ""))
 	require.NoError(t, err)
