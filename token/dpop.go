@@ -185,7 +185,7 @@ func readProofHeader(part string) (*Key, Algorithm, error) {
 	case !jsonObject(jwk):
 		return nil, "", fmt.Errorf("%w: the header has no jwk object", ErrInvalidKey)
 	}
-	key, err := parseJWK(jwk)
+	key, err := parseProofJWK(jwk)
 	if err != nil {
 		return nil, "", err
 	}

@@ -13,7 +13,7 @@ import (
 	"slices"
 )
 
-// jwkPublicNames are the JWK members parseJWK reads (RFC 7518 section 6,
+// jwkPublicNames are the JWK members parseProofJWK reads (RFC 7518 section 6,
 // RFC 8037 section 2); jwkPrivateNames those of a private key, which a
 // public JWK must not hold (RFC 9449 section 4.3, check 7).
 var (
@@ -26,14 +26,14 @@ var (
 // counts: keys read this way are named by their thumbprint.
 const jwkKid = "jwk"
 
-// parseJWK reads the public key of the JSON object data, a JWK as RFC
+// parseProofJWK reads the public key of the JSON object data, a JWK as RFC
 // 7517 writes it, strictly: no member given twice or named like a known
 // one in another case (ErrMalformed), no private member (ErrInvalidKey),
 // and one of the keys this package verifies with, an Ed25519 key (OKP), a
 // P-256 key (EC) or an RSA key of at least MinRSABits, its members in
 // their canonical base64url form, so that its thumbprint is the one the
 // client computes (ErrInvalidKey). The key verifies only.
-func parseJWK(data []byte) (*Key, error) {
+func parseProofJWK(data []byte) (*Key, error) {
 	var m [6]headerString // as jwkPublicNames
 	private := false
 	err := strictObject(data, jwkNames, func(name string) any {
