@@ -78,10 +78,9 @@ var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "clie
 // finish applies this package's rules to claims golang-jwt decoded from
 // the payload part: times from 0 to maxNumericDate, fractions kept; valid
 // text without U+FFFD, which encoding/json puts in place of invalid UTF-8
-// and lone surrogates; no member given twice (names compared as
-// encoding/json matches them, case aside), which encoding/json would let
-// the last one win; and no member named like a claim but in another case,
-// which encoding/json would read as that claim. A payload byte for byte
+// and lone surrogates; no member given twice, which encoding/json would
+// let the last one win; and no member named like a claim but in another
+// case, which encoding/json would read as that claim. A payload byte for byte
 // what Mint writes for its claims meets the last two without being read
 // again. It fails with ErrMalformed.
 func (w *wireClaims) finish(part string) error {
@@ -119,11 +118,11 @@ func (w *wireClaims) finish(part string) error {
 // strictObject decodes the JSON object data as this package reads every
 // header and claim set: valid UTF-8 (encoding/json reads invalid UTF-8
 // anywhere, a member's name too, as U+FFFD, and a reader that does not
-// would see other names); no member given twice, names compared as
-// encoding/json matches them, case aside (encoding/json would let the
-// last one win); and no member named like one of names but in another
-// case (encoding/json would read it as that member, a reader that
-// matches names exactly would not). dst returns where the value of the
+// would see other names); no member given twice (internal/strictjson;
+// encoding/json would let the last one win); and no member named like one
+// of names but in another case (encoding/json would read it as that
+// member, a reader that matches names exactly would not), so that names
+// given twice in two cases are refused too. dst returns where the value of the
 // member name, one of names, goes, or nil to skip it; a nil dst decodes
 // nothing. It fails with ErrMalformed.
 func strictObject(data []byte, names []string, dst func(name string) any) error {
@@ -131,7 +130,7 @@ func strictObject(data []byte, names []string, dst func(name string) any) error 
 		return fmt.Errorf("%w: JSON is not valid UTF-8", ErrMalformed)
 	}
 	caseVariant := false
-	err := members(data, func(name string) (string, any) {
+	err := members(data, func(name string) any {
 		for _, k := range names {
 			if !strings.EqualFold(name, k) {
 				continue
@@ -139,11 +138,11 @@ func strictObject(data []byte, names []string, dst func(name string) any) error 
 			if name != k {
 				caseVariant = true
 			} else if dst != nil {
-				return k, dst(k)
+				return dst(k)
 			}
-			return k, nil
+			return nil
 		}
-		return name, nil
+		return nil
 	})
 	if err == nil && caseVariant {
 		return fmt.Errorf("%w: a member name differs from a known one only in case", ErrMalformed)
