@@ -34,9 +34,9 @@ type Claims struct {
 
 // JSON member names of this library's own claims.
 const (
-	ClaimAccountSID = "account_sid"
-	ClaimRegion     = "region"
-	ClaimSecretID   = "secret_id"
+	claimAccountSID = "account_sid"
+	claimRegion     = "region"
+	claimSecretID   = "secret_id"
 )
 
 // Scopes returns the scope tokens of c.Scope (nil when it holds none).
@@ -47,9 +47,6 @@ func (c *Claims) Scopes() []string {
 	}
 	return f
 }
-
-// HasAudience reports whether aud is one of c.Audience.
-func (c *Claims) HasAudience(aud string) bool { return slices.Contains(c.Audience, aud) }
 
 // wireClaims is the claim set on jwt.RegisteredClaims, as golang-jwt
 // decodes and validates it. Exp, Iat and Nbf take the time claims from
@@ -73,7 +70,7 @@ type wireClaims struct {
 }
 
 // claimNames are the member names wireClaims reads.
-var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", ClaimAccountSID, ClaimRegion, ClaimSecretID}
+var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", claimAccountSID, claimRegion, claimSecretID}
 
 // finish applies this package's rules to claims golang-jwt decoded from
 // the payload part: times from 0 to maxNumericDate, fractions kept; valid

@@ -252,7 +252,7 @@ func referenceClaims(data []byte) (Claims, string) {
 	for dec.More() {
 		tok, _ := dec.Token()
 		name := tok.(string)
-		for _, k := range []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", ClaimAccountSID, ClaimRegion, ClaimSecretID} {
+		for _, k := range []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", claimAccountSID, claimRegion, claimSecretID} {
 			if strings.EqualFold(name, k) && name != k {
 				return c, "claim name in another case " + name
 			}
@@ -311,11 +311,11 @@ func referenceClaim(c *Claims, name string, raw json.RawMessage) string {
 		return str(&c.ClientID)
 	case "scope":
 		return str(&c.Scope)
-	case ClaimAccountSID:
+	case claimAccountSID:
 		return str(&c.AccountSID)
-	case ClaimRegion:
+	case claimRegion:
 		return str(&c.Region)
-	case ClaimSecretID:
+	case claimSecretID:
 		return str(&c.SecretID)
 	case "exp":
 		return date(&c.ExpiresAt)
