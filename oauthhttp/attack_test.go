@@ -130,7 +130,7 @@ func forgedTokenAttacks() []attack {
 			return tamper(t, narrow, "scope", permList+" "+permRead)
 		}),
 		bad("a real signature over a payload naming another account is refused", func(t *testing.T, tg *target, real string) string {
-			return tamper(t, real, token.ClaimAccountSID, oauthapp.NewSID(oauthapp.AccountSIDPrefix))
+			return tamper(t, real, "account_sid", oauthapp.NewSID(oauthapp.AccountSIDPrefix))
 		}),
 		bad("a real signature over a payload with a later exp is refused", func(t *testing.T, tg *target, real string) string {
 			tg.st.kit.Advance(2 * time.Hour)

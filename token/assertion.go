@@ -128,9 +128,21 @@ func readAssertion(raw string) (Assertion, error) {
 	if !alg.Valid() || alg == HS256 {
 		return Assertion{}, fmt.Errorf("%w: alg %s", ErrAlgorithm, quote.Q(h.alg))
 	}
-	data, err := base64.RawURLEncoding.Strict().DecodeString(parts[1])
+	a := Assertion{KeyID: h.kid, Algorithm: alg}
+	if err := a.readClaims(parts[1]); err != nil {
+		return Assertion{}, err
+	}
+	return a, nil
+}
+
+// readClaims decodes the base64url claims part of an assertion into a:
+// string iss, sub, jti and aud, numeric times, under the strict reading
+// of strictObject. It fails with ErrMalformed, or ErrAudience for an aud
+// array.
+func (a *Assertion) readClaims(part string) error {
+	data, err := base64.RawURLEncoding.Strict().DecodeString(part)
 	if err != nil {
-		return Assertion{}, fmt.Errorf("%w: payload is not base64url", ErrMalformed)
+		return fmt.Errorf("%w: payload is not base64url", ErrMalformed)
 	}
 	var (
 		iss, sub, jti headerString
@@ -139,11 +151,11 @@ func readAssertion(raw string) (Assertion, error) {
 	)
 	fields := map[string]any{"iss": &iss, "sub": &sub, "jti": &jti, "aud": &aud, "exp": &times[0], "nbf": &times[1], "iat": &times[2]}
 	if err := strictObject(data, assertionClaimNames, func(name string) any { return fields[name] }); err != nil {
-		return Assertion{}, err
+		return err
 	}
-	a := Assertion{KeyID: h.kid, Algorithm: alg, Issuer: string(iss), Subject: string(sub), ID: string(jti)}
+	a.Issuer, a.Subject, a.ID = string(iss), string(sub), string(jti)
 	if !validText(a.Issuer) || !validText(a.Subject) || !validText(a.ID) {
-		return Assertion{}, fmt.Errorf("%w: a claim holds U+FFFD", ErrMalformed)
+		return fmt.Errorf("%w: a claim holds U+FFFD", ErrMalformed)
 	}
 	for i, dst := range []*time.Time{&a.ExpiresAt, &a.NotBefore, &a.IssuedAt} {
 		if times[i] == nil {
@@ -151,7 +163,7 @@ func readAssertion(raw string) (Assertion, error) {
 		}
 		at, err := numericTime(float64(*times[i]))
 		if err != nil {
-			return Assertion{}, err
+			return err
 		}
 		*dst = at.UTC()
 	}
@@ -159,14 +171,14 @@ func readAssertion(raw string) (Assertion, error) {
 	case len(aud) == 0:
 	case aud[0] == '"':
 		if err := json.Unmarshal(aud, &a.Audience); err != nil || !validText(a.Audience) {
-			return Assertion{}, fmt.Errorf("%w: aud is not a string", ErrMalformed)
+			return fmt.Errorf("%w: aud is not a string", ErrMalformed)
 		}
 	case aud[0] == '[':
-		return Assertion{}, fmt.Errorf("%w: aud must be one string, not an array", ErrAudience)
+		return fmt.Errorf("%w: aud must be one string, not an array", ErrAudience)
 	default:
-		return Assertion{}, fmt.Errorf("%w: aud is not a string", ErrMalformed)
+		return fmt.Errorf("%w: aud is not a string", ErrMalformed)
 	}
-	return a, nil
+	return nil
 }
 
 // check applies the claim rules of VerifyAssertion at now.

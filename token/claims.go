@@ -34,9 +34,9 @@ type Claims struct {
 
 // JSON member names of this library's own claims.
 const (
-	ClaimAccountSID = "account_sid"
-	ClaimRegion     = "region"
-	ClaimSecretID   = "secret_id"
+	claimAccountSID = "account_sid"
+	claimRegion     = "region"
+	claimSecretID   = "secret_id"
 )
 
 // Scopes returns the scope tokens of c.Scope (nil when it holds none).
@@ -47,9 +47,6 @@ func (c *Claims) Scopes() []string {
 	}
 	return f
 }
-
-// HasAudience reports whether aud is one of c.Audience.
-func (c *Claims) HasAudience(aud string) bool { return slices.Contains(c.Audience, aud) }
 
 // wireClaims is the claim set on jwt.RegisteredClaims, as golang-jwt
 // decodes and validates it. Exp, Iat and Nbf take the time claims from
@@ -73,15 +70,14 @@ type wireClaims struct {
 }
 
 // claimNames are the member names wireClaims reads.
-var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", ClaimAccountSID, ClaimRegion, ClaimSecretID}
+var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", claimAccountSID, claimRegion, claimSecretID}
 
 // finish applies this package's rules to claims golang-jwt decoded from
 // the payload part: times from 0 to maxNumericDate, fractions kept; valid
 // text without U+FFFD, which encoding/json puts in place of invalid UTF-8
-// and lone surrogates; no member given twice (names compared as
-// encoding/json matches them, case aside), which encoding/json would let
-// the last one win; and no member named like a claim but in another case,
-// which encoding/json would read as that claim. A payload byte for byte
+// and lone surrogates; no member given twice, which encoding/json would
+// let the last one win; and no member named like a claim but in another
+// case, which encoding/json would read as that claim. A payload byte for byte
 // what Mint writes for its claims meets the last two without being read
 // again. It fails with ErrMalformed.
 func (w *wireClaims) finish(part string) error {
@@ -119,11 +115,11 @@ func (w *wireClaims) finish(part string) error {
 // strictObject decodes the JSON object data as this package reads every
 // header and claim set: valid UTF-8 (encoding/json reads invalid UTF-8
 // anywhere, a member's name too, as U+FFFD, and a reader that does not
-// would see other names); no member given twice, names compared as
-// encoding/json matches them, case aside (encoding/json would let the
-// last one win); and no member named like one of names but in another
-// case (encoding/json would read it as that member, a reader that
-// matches names exactly would not). dst returns where the value of the
+// would see other names); no member given twice (internal/strictjson;
+// encoding/json would let the last one win); and no member named like one
+// of names but in another case (encoding/json would read it as that
+// member, a reader that matches names exactly would not), so that names
+// given twice in two cases are refused too. dst returns where the value of the
 // member name, one of names, goes, or nil to skip it; a nil dst decodes
 // nothing. It fails with ErrMalformed.
 func strictObject(data []byte, names []string, dst func(name string) any) error {
@@ -131,7 +127,7 @@ func strictObject(data []byte, names []string, dst func(name string) any) error 
 		return fmt.Errorf("%w: JSON is not valid UTF-8", ErrMalformed)
 	}
 	caseVariant := false
-	err := members(data, func(name string) (string, any) {
+	err := members(data, func(name string) any {
 		for _, k := range names {
 			if !strings.EqualFold(name, k) {
 				continue
@@ -139,11 +135,11 @@ func strictObject(data []byte, names []string, dst func(name string) any) error 
 			if name != k {
 				caseVariant = true
 			} else if dst != nil {
-				return k, dst(k)
+				return dst(k)
 			}
-			return k, nil
+			return nil
 		}
-		return name, nil
+		return nil
 	})
 	if err == nil && caseVariant {
 		return fmt.Errorf("%w: a member name differs from a known one only in case", ErrMalformed)

@@ -70,7 +70,7 @@ func TestFlawedTokensLookGenuine(t *testing.T) {
 	now := float64(kit.Service.Now().Unix())
 	assert.Equal(t, now-3600, ec["exp"], "expired an hour ago")
 	assert.Equal(t, gc["exp"].(float64)-gc["iat"].(float64), ec["exp"].(float64)-ec["iat"].(float64), "with the genuine lifetime")
-	for _, claim := range []string{"iss", "aud", "sub", "client_id", "scope", token.ClaimAccountSID, token.ClaimRegion, token.ClaimSecretID} {
+	for _, claim := range []string{"iss", "aud", "sub", "client_id", "scope", "account_sid", "region", "secret_id"} {
 		assert.Equal(t, gc[claim], ec[claim], claim)
 	}
 }

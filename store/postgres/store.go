@@ -138,6 +138,8 @@ const keysUsedMerge = `SELECT coalesce(jsonb_object_agg(n.k, to_jsonb(greatest(
 		(n.v #>> '{}')::timestamptz, (o.v #>> '{}')::timestamptz))) FILTER (WHERE n.v <> 'null' OR o.v IS NOT NULL), '{}')
 	FROM jsonb_each($23::jsonb) AS n(k, v) LEFT JOIN jsonb_each(client_keys_used) AS o(k, v) ON o.k = n.k`
 
+// newQueries builds the store's SQL for schema, once per Store. Its
+// length is one statement per store call.
 func newQueries(schema string) queries {
 	apps := pgx.Identifier{schema, "apps"}.Sanitize()
 	revoked := pgx.Identifier{schema, "revoked_tokens"}.Sanitize()
