@@ -91,6 +91,12 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 	if err != nil {
 		return Client{}, nil, err
 	}
+	if fa, peek, err := s.federatedFor(ctx, now, as); err != nil || fa != nil {
+		if err != nil {
+			return Client{}, nil, err
+		}
+		return s.authenticateFederated(ctx, now, as, fa, peek, ttl)
+	}
 	if s.assertions == nil {
 		s.cfg.logger.ErrorContext(ctx, "oauthapp: a client assertion was refused: the store does not keep assertion ids (store.AssertionIDs)")
 		return fail("the store cannot refuse replayed assertions")
