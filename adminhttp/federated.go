@@ -69,18 +69,7 @@ func (a *API) addCredential(c *call) response {
 // {prefix}/OAuthApps/{Sid}/FederatedCredentials/{CredentialSid}, If-Match
 // honoured.
 func (a *API) removeCredential(c *call) response {
-	sid := c.r.PathValue("Sid")
-	if len(c.body) != 0 {
-		return invalid("", "a delete takes no body")
-	}
-	v, p := a.ifVersion(c, sid)
-	if p != nil {
-		return *p
-	}
-	if _, err := a.svc.RemoveFederatedCredential(c.r.Context(), c.actor, sid, c.r.PathValue("CredentialSid"), v); err != nil {
-		return a.serviceError(c, err, true)
-	}
-	return response{status: http.StatusNoContent}
+	return a.removeChild(c, a.svc.RemoveFederatedCredential, c.r.PathValue("CredentialSid"))
 }
 
 // noCredential answers a credential the app does not hold.

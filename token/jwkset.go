@@ -75,52 +75,36 @@ func parseJWK(raw []byte) (*Key, error) {
 	if (use != "" && use != "sig") || checkKID(kid) != nil {
 		return nil, nil
 	}
-	num := func(s headerString) ([]byte, error) {
-		b, err := base64.RawURLEncoding.Strict().DecodeString(string(s))
-		if err != nil || len(b) == 0 {
-			return nil, fmt.Errorf("%w: a key number is not base64url", ErrMalformed)
-		}
-		return b, nil
-	}
 	var pub any
 	switch {
 	case kty == "RSA" && (alg == "" || alg == RS256 || alg == PS256):
-		n, err := num(j[7])
+		ne, err := numbers(j[7], j[8])
 		if err != nil {
 			return nil, err
 		}
-		e, err := num(j[8])
-		if err != nil {
-			return nil, err
-		}
-		exp := new(big.Int).SetBytes(e)
+		exp := new(big.Int).SetBytes(ne[1])
 		if !exp.IsInt64() || exp.Int64() < 3 || exp.Int64() > 1<<31-1 || exp.Bit(0) == 0 {
 			return nil, fmt.Errorf("%w: RSA exponent out of range", ErrInvalidKey)
 		}
-		pub = &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(exp.Int64())}
+		pub = &rsa.PublicKey{N: new(big.Int).SetBytes(ne[0]), E: int(exp.Int64())}
 	case kty == "EC" && crv == "P-256" && (alg == "" || alg == ES256):
-		x, err := num(j[5])
+		xy, err := numbers(j[5], j[6])
 		if err != nil {
 			return nil, err
 		}
-		y, err := num(j[6])
-		if err != nil {
-			return nil, err
-		}
-		if len(x) != 32 || len(y) != 32 {
+		if len(xy[0]) != 32 || len(xy[1]) != 32 {
 			return nil, fmt.Errorf("%w: P-256 coordinates must be 32 bytes each", ErrInvalidKey)
 		}
-		point := append(append([]byte{4}, x...), y...)
-		if _, err := ecdh.P256().NewPublicKey(point); err != nil {
+		if _, err := ecdh.P256().NewPublicKey(append(append([]byte{4}, xy[0]...), xy[1]...)); err != nil {
 			return nil, fmt.Errorf("%w: the point is not on P-256", ErrInvalidKey)
 		}
-		pub = &ecdsa.PublicKey{Curve: elliptic.P256(), X: new(big.Int).SetBytes(x), Y: new(big.Int).SetBytes(y)}
+		pub = &ecdsa.PublicKey{Curve: elliptic.P256(), X: new(big.Int).SetBytes(xy[0]), Y: new(big.Int).SetBytes(xy[1])}
 	case kty == "OKP" && crv == "Ed25519" && (alg == "" || alg == EdDSA):
-		x, err := num(j[5])
+		x, err := numbers(j[5])
 		if err != nil {
 			return nil, err
 		}
-		pub = ed25519.PublicKey(x)
+		pub = ed25519.PublicKey(x[0])
 	default:
 		return nil, nil
 	}
@@ -135,4 +119,18 @@ func parseJWK(raw []byte) (*Key, error) {
 		return k.WithAlgorithm(PS256)
 	}
 	return k, nil
+}
+
+// numbers decodes the base64url members of a JWK that hold numbers or
+// octets, none of them empty.
+func numbers(members ...headerString) ([][]byte, error) {
+	out := make([][]byte, len(members))
+	for i, m := range members {
+		b, err := base64.RawURLEncoding.Strict().DecodeString(string(m))
+		if err != nil || len(b) == 0 {
+			return nil, fmt.Errorf("%w: a key number is not base64url", ErrMalformed)
+		}
+		out[i] = b
+	}
+	return out, nil
 }
