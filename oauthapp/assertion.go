@@ -65,6 +65,11 @@ type Assertion struct {
 // serve is ErrUnsupportedRegion; every other failure is ErrInvalidClient,
 // the same as a wrong secret, with the reason in the audit event only.
 //
+// An assertion sent with a client id whose iss is not that client id, but
+// an issuer one of the app's federated credentials names, is a
+// workload's federated token instead, checked as FederatedCredential
+// says; it fails with ErrInvalidClient the same way.
+//
 // A bad assertion costs at most one signature verification: everything
 // the claims can be checked for is checked before it, and nothing is
 // written before it succeeds.

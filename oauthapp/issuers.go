@@ -180,7 +180,8 @@ func findKey(keys []*token.Key, kid string, alg token.Algorithm) *token.Key {
 }
 
 // entry returns the issuer's entry, making it when there is none. Past
-// maxIssuers entries, one that no fetch holds makes room.
+// maxIssuers entries, an arbitrary one makes room (a fetch under way on
+// it finishes unseen; its issuer is fetched again when next needed).
 func (ik *issuerKeys) entry(issuer string) *issuerEntry {
 	ik.mu.Lock()
 	defer ik.mu.Unlock()
