@@ -55,6 +55,11 @@ func (a *API) createApp(c *call) response {
 	if in.NoSecret != nil {
 		n.NoSecret = *in.NoSecret
 	}
+	if in.FederatedCredentials != nil {
+		for _, fc := range *in.FederatedCredentials {
+			n.FederatedCredentials = append(n.FederatedCredentials, fc.credential())
+		}
+	}
 	app, sec, err := a.svc.CreateApp(c.r.Context(), c.actor, n)
 	if err != nil {
 		return a.serviceError(c, err, false)
@@ -155,6 +160,9 @@ func (a *API) updateApp(c *call) response {
 	}
 	if in.ClientKeys != nil {
 		return invalid("client_keys", "client keys are added and removed at the app's Keys")
+	}
+	if in.FederatedCredentials != nil {
+		return invalid("federated_credentials", "federated credentials are added and removed at the app's FederatedCredentials")
 	}
 	if in.NoSecret != nil {
 		return invalid("no_secret", "no_secret is set at creation only")

@@ -17,11 +17,13 @@ import (
 type members map[string]members
 
 var (
-	keyMembers = members{"id": nil, "algorithm": nil, "public_key": nil}
-	appMembers = members{
+	keyMembers        = members{"id": nil, "algorithm": nil, "public_key": nil}
+	credentialMembers = members{"name": nil, "issuer": nil, "subject": nil, "audience": nil, "description": nil}
+	appMembers        = members{
 		"type": nil, "region": nil, "friendly_name": nil, "description": nil,
 		"policy": {"allow": nil, "deny": nil}, "access_token_ttl": nil, "default_grace_period": nil,
 		"resources": nil, "client_keys": keyMembers, "no_secret": nil,
+		"federated_credentials": credentialMembers,
 	}
 	rotateMembers = members{"grace_period": nil}
 )

@@ -77,6 +77,10 @@ type App struct {
 	// Resources are the resource URIs (RFC 8707) the app's tokens may be
 	// issued for besides the service's audience, sorted.
 	Resources []string
+	// FederatedCredentials are the external identities whose tokens
+	// authenticate the app's client (workload identity federation), in
+	// the order they were added.
+	FederatedCredentials []FederatedCredential
 	// Version increases with every change; it is the store's version.
 	Version int64
 }
@@ -122,9 +126,13 @@ type NewApp struct {
 	// would (at most MaxClientKeys).
 	ClientKeys []NewClientKey
 	// NoSecret creates the app without a client secret: it then
-	// authenticates with its client keys only, and ClientKeys must not
-	// be empty. RotateSecret gives it a secret later, if ever wanted.
+	// authenticates with its client keys or federated credentials only,
+	// and ClientKeys and FederatedCredentials must not both be empty.
+	// RotateSecret gives it a secret later, if ever wanted.
 	NoSecret bool
+	// FederatedCredentials are external identities to trust at once, as
+	// AddFederatedCredential would (at most 20).
+	FederatedCredentials []FederatedCredential
 	// Resources are the resource URIs (RFC 8707) the app's tokens may be
 	// issued for, each one of the service's (WithResources); at most
 	// MaxResources.
@@ -224,7 +232,11 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 		return App{}, secret.Secret{}, err
 	}
 	now := s.now()
-	keys, err := s.newClientKeys(n.ClientKeys, n.NoSecret, now)
+	keys, err := s.newClientKeys(n.ClientKeys, n.NoSecret && len(n.FederatedCredentials) == 0, now)
+	if err != nil {
+		return App{}, secret.Secret{}, err
+	}
+	federated, err := s.newFederatedCredentials(n.FederatedCredentials, now)
 	if err != nil {
 		return App{}, secret.Secret{}, err
 	}
@@ -250,6 +262,8 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 		Secrets:      storedSecrets(creds),
 		Keys:         keys,
 		Resources:    resources,
+
+		FederatedCredentials: federated,
 	}
 	saved, err := s.store.CreateApp(ctx, rec)
 	if err != nil {
@@ -572,6 +586,8 @@ func (s *Service) view(rec store.App, now time.Time) App {
 		ClientKeys:   keyViews(rec.Keys),
 		Resources:    slices.Clone(rec.Resources),
 		Version:      rec.Version,
+
+		FederatedCredentials: federatedViews(rec.FederatedCredentials),
 	}
 	for i, sec := range []store.Secret{rec.Secrets.Current, rec.Secrets.Previous} {
 		if sec.ID == "" || (i == 1 && !now.Before(sec.Expires)) {

@@ -65,6 +65,11 @@ type Assertion struct {
 // serve is ErrUnsupportedRegion; every other failure is ErrInvalidClient,
 // the same as a wrong secret, with the reason in the audit event only.
 //
+// An assertion sent with a client id whose iss is not that client id, but
+// an issuer one of the app's federated credentials names, is a
+// workload's federated token instead, checked as FederatedCredential
+// says; it fails with ErrInvalidClient the same way.
+//
 // A bad assertion costs at most one signature verification: everything
 // the claims can be checked for is checked before it, and nothing is
 // written before it succeeds.
@@ -90,6 +95,12 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 	region, err := s.region(as.Region)
 	if err != nil {
 		return Client{}, nil, err
+	}
+	if fa, peek, err := s.federatedFor(ctx, now, as); err != nil || fa != nil {
+		if err != nil {
+			return Client{}, nil, err
+		}
+		return s.authenticateFederated(ctx, now, as, fa, peek, ttl)
 	}
 	if s.assertions == nil {
 		s.cfg.logger.ErrorContext(ctx, "oauthapp: a client assertion was refused: the store does not keep assertion ids (store.AssertionIDs)")

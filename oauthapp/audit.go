@@ -30,6 +30,12 @@ const (
 	// it.
 	EventClientKeyAdded   EventKind = "client_key.added"
 	EventClientKeyRemoved EventKind = "client_key.removed"
+
+	// EventFederatedCredentialAdded and EventFederatedCredentialRemoved:
+	// a federated credential was added to or removed from an app;
+	// CredentialID names it.
+	EventFederatedCredentialAdded   EventKind = "federated_credential.added"
+	EventFederatedCredentialRemoved EventKind = "federated_credential.removed"
 )
 
 // Event is one audit record. It never holds a secret or a whole token: only
@@ -54,6 +60,10 @@ type Event struct {
 	// KeyID is the kid of the client key concerned: the key added or
 	// removed, the key whose assertion authenticated a token request.
 	KeyID string
+	// CredentialID is the id of the federated credential concerned: the
+	// one added or removed, the one whose issuer's token authenticated a
+	// token request.
+	CredentialID string
 	// TokenID is the jti of the token concerned.
 	TokenID string
 	// Scope is the scope granted (token issued) or the permission denied.

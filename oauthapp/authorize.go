@@ -152,7 +152,8 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 		ExpiresAt:  claims.ExpiresAt,
 	}
 	thumbprint, byKey := strings.CutPrefix(id.SecretID, keyCredential)
-	if byKey {
+	credentialID, byCredential := strings.CutPrefix(id.SecretID, federatedCredential)
+	if byKey || byCredential {
 		id.SecretID = ""
 	}
 	if !s.servesRegion(id.Region) {
@@ -184,6 +185,10 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 			return id, nil, invalidToken(ErrClientKeyRemoved)
 		}
 		id.KeyID = k.id
+	case byCredential:
+		if !a.hasFederated(credentialID) {
+			return id, nil, invalidToken(errFederatedCredentialRemoved)
+		}
 	case !a.creds.Active(now, id.SecretID):
 		return id, nil, invalidToken(ErrSecretInactive)
 	}

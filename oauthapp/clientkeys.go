@@ -257,7 +257,7 @@ func keyViews(keys []store.ClientKey) []ClientKeyInfo {
 // newClientKeys checks the keys of a new app; noSecret requires one.
 func (s *Service) newClientKeys(ks []NewClientKey, noSecret bool, now time.Time) ([]store.ClientKey, error) {
 	if noSecret && len(ks) == 0 {
-		return nil, invalidArg("NoSecret", "an app without a secret needs a client key")
+		return nil, invalidArg("NoSecret", "an app without a secret needs a client key or a federated credential")
 	}
 	if len(ks) == 0 {
 		return nil, nil

@@ -69,12 +69,16 @@ type Token struct {
 type Client struct {
 	appSID, accountSID, region, secretID, keyID string
 	keyThumbprint                               string // of the client key keyID names
+	credentialID                                string // of the federated credential that authenticated
 }
 
 // credential is the id a token carries of the credential that obtained
 // it: a secret id, or keyCredential and the JWK thumbprint of a client
 // key.
 func (c Client) credential() string {
+	if c.credentialID != "" {
+		return federatedCredential + c.credentialID
+	}
 	if c.keyID != "" {
 		return keyCredential + c.keyThumbprint
 	}
@@ -253,7 +257,7 @@ func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, erro
 	if err != nil {
 		return Token{}, fmt.Errorf("oauthapp: minting token: %w", err)
 	}
-	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.accountSID, AppSID: client.appSID, SecretID: client.secretID, KeyID: client.keyID, TokenID: claims.ID, Scope: claims.Scope})
+	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.accountSID, AppSID: client.appSID, SecretID: client.secretID, KeyID: client.keyID, CredentialID: client.credentialID, TokenID: claims.ID, Scope: claims.Scope})
 	return Token{
 		AccessToken: raw,
 		TokenType:   "Bearer",

@@ -28,6 +28,8 @@ type liveApp struct {
 	policy    *scope.Policy
 	keys      []liveKey // client keys (clientkeys.go)
 	resources []string  // resource URIs, sorted
+	// federatedCreds are the app's federated credentials (federation.go).
+	federatedCreds []store.FederatedCredential
 
 	readAt  atomic.Int64 // unix nanoseconds of the last store read
 	touched [2]touchMark // last LastUsed written, per slot
@@ -99,6 +101,8 @@ func compileApp(rec store.App) (*liveApp, error) {
 		policy:    policy,
 		keys:      keys,
 		resources: rec.Resources,
+
+		federatedCreds: rec.FederatedCredentials,
 	}
 	a.keyTouched = make([]touchMark, len(rec.Keys))
 	for i, k := range rec.Keys {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/oauthapps/oauthapps/internal/seal"
@@ -71,6 +72,8 @@ type config struct {
 	// keks seal the answers kept for idempotency keys
 	// (WithKeyEncryptionKey).
 	keks [][]byte
+	// issuers is how federated issuers are reached (federation.go).
+	issuers issuerConfig
 }
 
 func defaults() config {
@@ -389,6 +392,38 @@ func WithAssertionLifetime(d time.Duration) Option {
 func WithAssertionAudienceIssuerOnly() Option {
 	return func(c *config) error {
 		c.assertionIssuerOnly = true
+		return nil
+	}
+}
+
+// WithIssuerHTTPClient sets the client that fetches the discovery
+// documents and JWK Sets of federated issuers (FederatedCredential), for a
+// host's proxies and trust roots. Its Timeout, when shorter than 10 s,
+// bounds each fetch instead of 10 s; redirects are never followed. Default:
+// a client that connects only to public addresses (never loopback,
+// private, shared or link-local ones, checked on the address dialed, after
+// name resolution) and uses no proxy; a host's own client connects where
+// it allows. Documents are limited to 64 KiB (discovery) and 256 KiB (JWK
+// Set).
+func WithIssuerHTTPClient(c *http.Client) Option {
+	return func(cfg *config) error {
+		if c == nil {
+			return fmt.Errorf("%w: nil issuer HTTP client", ErrInvalidOption)
+		}
+		cfg.issuers.client = c
+		return nil
+	}
+}
+
+// WithUnsafeHTTPIssuers lets federated credentials name an http issuer on
+// a loopback host (localhost, 127.0.0.0/8, ::1), and lets the default
+// client (WithIssuerHTTPClient) connect to loopback addresses: for tests
+// with a stand-in issuer on httptest.NewServer. Never in production: an
+// http issuer's keys can be changed by anyone on the path. Default: https
+// issuers only.
+func WithUnsafeHTTPIssuers() Option {
+	return func(cfg *config) error {
+		cfg.issuers.allowHTTP = true
 		return nil
 	}
 }

@@ -46,6 +46,8 @@ type Service struct {
 	assertions store.AssertionIDs
 	// idem seals the answers kept for idempotency keys.
 	idem *seal.Sealer
+	// issuers fetches and keeps federated issuers' keys (issuers.go).
+	issuers *issuerKeys
 }
 
 // New returns a Service on the given store, signing and verifying tokens
@@ -107,6 +109,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		cfg:       cfg,
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
 		revs:      newRevocationSet(st, cfg.cacheStale, cfg.observer.StoreCall),
+		issuers:   newIssuerKeys(cfg.issuers, cfg.logger),
 	}
 	s.assertions, _ = st.(store.AssertionIDs)
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {

@@ -15,7 +15,10 @@ import (
 // (client_secret_post), or with a JWT signed by one of its app's client
 // keys (private_key_jwt, RFC 7523 section 2.2; see
 // oauthapp.Service.AuthenticateAssertion), never two of them; a resource
-// parameter (RFC 8707) asks for a token for that resource.
+// parameter (RFC 8707) asks for a token for that resource. A workload's
+// token from an external issuer that one of the app's federated
+// credentials trusts (oauthapp.FederatedCredential) comes the same way,
+// as the client_assertion, with the app's SID as client_id.
 //
 // It checks a request in this order and answers the first failure (all
 // errors are JSON with "error" and "error_description", and

@@ -49,6 +49,10 @@ type App struct {
 	// Resources are the resource URIs (RFC 8707) the app's tokens may be
 	// issued for, besides the service's default audience; nil when none.
 	Resources []string
+	// FederatedCredentials are the external identities whose tokens
+	// authenticate the app's client (workload identity federation); nil
+	// when it has none.
+	FederatedCredentials []FederatedCredential
 	// Version is owned by the store: 1 after CreateApp, one more after each
 	// successful UpdateApp. A caller passes back the version it read.
 	Version int64

@@ -40,6 +40,7 @@ func clone(a store.App) store.App {
 	}
 	a.Keys = slices.Clone(a.Keys)
 	a.Resources = slices.Clone(a.Resources)
+	a.FederatedCredentials = slices.Clone(a.FederatedCredentials)
 	return a
 }
 

@@ -53,6 +53,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"DeleteApp", deleteChecks},
 		{"TouchSecret", touchChecks},
 		{"client keys and resources", clientKeyChecks},
+		{"federated credentials", federatedChecks},
 		{"copies", copyChecks},
 		{"ListApps", listChecks},
 		{"revoked tokens", revokedChecks},
