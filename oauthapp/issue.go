@@ -119,13 +119,28 @@ func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret
 	return c, err
 }
 
+// The refusals of a client's credentials.
+var (
+	refusedMalformedSecret    = refuse(ReasonMalformedSecret, nil)
+	refusedMalformedClientID  = refuse(ReasonMalformedClientID, nil)
+	refusedUnknownClient      = refuse(ReasonUnknownClient, nil)
+	refusedWrongSecret        = refuse(ReasonWrongSecret, nil)
+	refusedGraceEnding        = refuseWith(ReasonGraceEnding, "previous secret has less than a minute of grace left, too little for a token")
+	refusedSecretAndAssertion = refuseWith(ReasonBadAssertion, "a secret and an assertion together")
+)
+
+// refusedRegion refuses a client of another region than the request's.
+func refusedRegion(region string) *refusal {
+	return refuseWith(ReasonWrongRegion, "client of region "+region)
+}
+
 // authenticate checks the client at now, the request's one clock reading.
 // A non-nil ttl says the client wants a token, and receives its lifetime
 // (see tokenTTL): a secret too close to the end of its grace to give one
 // fails as if its grace were over.
 func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, clientSecret, region string, ttl *time.Duration) (Client, *liveApp, error) {
-	fail := func(reason string) (Client, *liveApp, error) {
-		return Client{}, nil, s.refuseClient(ctx, clientID, reason)
+	fail := func(why *refusal) (Client, *liveApp, error) {
+		return Client{}, nil, s.refuseClient(ctx, clientID, why)
 	}
 	region, err := s.region(region)
 	if err != nil {
@@ -133,16 +148,16 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 	}
 	presented, err := secret.Parse(clientSecret)
 	if err != nil {
-		return fail("malformed secret")
+		return fail(refusedMalformedSecret)
 	}
 	if !isSID(AppSIDPrefix, clientID) {
 		_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
-		return fail("malformed client id")
+		return fail(refusedMalformedClientID)
 	}
 	a, err := s.lookupApp(ctx, clientID, now)
 	if errors.Is(err, ErrNotFound) {
 		_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
-		return fail("unknown client")
+		return fail(refusedUnknownClient)
 	}
 	if err != nil {
 		return Client{}, nil, err
@@ -153,15 +168,15 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 			// An app with keys only: cost a hash all the same.
 			_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
 		}
-		return fail("wrong or expired secret")
+		return fail(refusedWrongSecret)
 	}
 	if a.region != region {
-		return fail("client of region " + a.region)
+		return fail(refusedRegion(a.region))
 	}
 	if ttl != nil {
 		var ok bool
 		if *ttl, ok = s.tokenTTL(a, secretID, now); !ok {
-			return fail("previous secret has less than a minute of grace left, too little for a token")
+			return fail(refusedGraceEnding)
 		}
 	}
 	s.touch(ctx, a, secretID, now)
@@ -210,7 +225,7 @@ func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, erro
 	var err error
 	if req.ClientAssertion != "" {
 		if req.ClientSecret != "" {
-			return Token{}, s.refuseClient(ctx, req.ClientID, "a secret and an assertion together")
+			return Token{}, s.refuseClient(ctx, req.ClientID, refusedSecretAndAssertion)
 		}
 		client, a, err = s.authenticateAssertion(ctx, now, Assertion{ClientID: req.ClientID, JWT: req.ClientAssertion, Endpoint: req.Endpoint, Region: req.Region}, &ttl)
 	} else {
@@ -235,7 +250,7 @@ func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, erro
 		if err != nil {
 			var denied *scope.NotAllowedError
 			if errors.As(err, &denied) {
-				return Token{}, &ScopeError{Permission: denied.Permission, err: ErrInvalidScope}
+				return Token{}, &ScopeError{Permission: denied.Permission, why: ReasonInvalidScope}
 			}
 			return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
 		}
