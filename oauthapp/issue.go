@@ -220,17 +220,7 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, erro
 func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, error) {
 	now := s.now()
 	var ttl time.Duration
-	var client Client
-	var a *liveApp
-	var err error
-	if req.ClientAssertion != "" {
-		if req.ClientSecret != "" {
-			return Token{}, s.refuseClient(ctx, req.ClientID, refusedSecretAndAssertion)
-		}
-		client, a, err = s.authenticateAssertion(ctx, now, Assertion{ClientID: req.ClientID, JWT: req.ClientAssertion, Endpoint: req.Endpoint, Region: req.Region}, &ttl)
-	} else {
-		client, a, err = s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, &ttl)
-	}
+	client, a, err := s.authenticateRequest(ctx, now, req, &ttl)
 	if err != nil {
 		return Token{}, err
 	}
@@ -238,23 +228,9 @@ func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, erro
 	if err != nil {
 		return Token{}, err
 	}
-	requested, err := scope.ParseScope(req.Scope)
+	granted, err := s.grant(a, req.Scope)
 	if err != nil {
-		return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
-	}
-	var granted string
-	if len(requested) == 0 {
-		granted = a.fullGrant(s.cfg.catalog)
-	} else {
-		narrowed, err := a.policy.Narrow(requested)
-		if err != nil {
-			var denied *scope.NotAllowedError
-			if errors.As(err, &denied) {
-				return Token{}, &ScopeError{Permission: denied.Permission, why: ReasonInvalidScope}
-			}
-			return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
-		}
-		granted = scope.FormatScope(narrowed)
+		return Token{}, err
 	}
 	raw, claims, err := s.minter.Mint(now, token.MintRequest{
 		ClientID:   client.appSID,
@@ -277,4 +253,38 @@ func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, erro
 		ID:          claims.ID,
 		ExpiresAt:   claims.ExpiresAt,
 	}, nil
+}
+
+// authenticateRequest authenticates the client of a token request by its
+// assertion or its secret, never both; ttl receives the lifetime of its
+// token.
+func (s *Service) authenticateRequest(ctx context.Context, now time.Time, req TokenRequest, ttl *time.Duration) (Client, *liveApp, error) {
+	if req.ClientAssertion == "" {
+		return s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, ttl)
+	}
+	if req.ClientSecret != "" {
+		return Client{}, nil, s.refuseClient(ctx, req.ClientID, refusedSecretAndAssertion)
+	}
+	return s.authenticateAssertion(ctx, now, Assertion{ClientID: req.ClientID, JWT: req.ClientAssertion, Endpoint: req.Endpoint, Region: req.Region}, ttl)
+}
+
+// grant is the scope a token request gets: the requested scope narrowed
+// by the app's policy, or the policy's full grant when it names none.
+func (s *Service) grant(a *liveApp, requestedScope string) (string, error) {
+	requested, err := scope.ParseScope(requestedScope)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalidScope, err)
+	}
+	if len(requested) == 0 {
+		return a.fullGrant(s.cfg.catalog), nil
+	}
+	narrowed, err := a.policy.Narrow(requested)
+	if err != nil {
+		var denied *scope.NotAllowedError
+		if errors.As(err, &denied) {
+			return "", &ScopeError{Permission: denied.Permission, why: ReasonInvalidScope}
+		}
+		return "", fmt.Errorf("%w: %w", ErrInvalidScope, err)
+	}
+	return scope.FormatScope(narrowed), nil
 }
