@@ -120,7 +120,8 @@ func TestObserver_TokenRequestOutcomes(t *testing.T) {
 }
 
 func TestObserver_AuthenticationFailureReasons(t *testing.T) {
-	k, rec := observed(t)
+	audit := &events{}
+	k, rec := observed(t, oauthapp.WithAudit(audit.hook))
 	app := k.NewApp(permList)
 	other := k.NewApp(permList)
 	euApp, euSecret, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "eu", Region: "eu1", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
@@ -144,9 +145,14 @@ func TestObserver_AuthenticationFailureReasons(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec.reset()
+			audit.take()
 			_, err := k.Service.IssueToken(ctx, oauthapp.TokenRequest{ClientID: tc.id, ClientSecret: tc.secret, Region: tc.in})
 			require.ErrorIs(t, err, oauthapp.ErrInvalidClient)
+			assert.Equal(t, oauthapp.ErrInvalidClient, err, "the bare sentinel, whatever the cause")
 			assert.Equal(t, []oauthapp.Reason{tc.want}, rec.fails)
+			evs := audit.take()
+			require.Len(t, evs, 1)
+			assert.Equal(t, tc.want, evs[0].Reason, "the audit event names the cause the observer hears")
 		})
 	}
 	t.Run("AuthenticateClient reports its failures too", func(t *testing.T) {

@@ -106,10 +106,14 @@ func errorsOf(r Reason) []error {
 	return nil
 }
 
-// ReasonOf returns the reason of an error of the service: "" for nil,
-// the reason of the refusal it holds, and ReasonError for an error that
-// is no refusal (a store that cannot be reached, say). It reads errors
-// the service made, and the service's sentinels wrapped by anyone.
+// ReasonOf returns the reason of an error of the calls a client makes
+// (IssueToken, AuthenticateClient, AuthenticateAssertion, Authorize,
+// Introspect, Revoke): "" for nil, the reason of the refusal it holds,
+// and ReasonError for an error that is no refusal (a store that cannot be
+// reached, say). It reads the service's sentinels however they are
+// wrapped. The errors of management calls (ErrForbidden, ErrNotFound,
+// ErrConflict, ...) have no reason of their own: tell them apart with
+// errors.Is.
 func ReasonOf(err error) Reason {
 	if err == nil {
 		return ""

@@ -84,41 +84,6 @@ func TestARefusedAuthorizationHasOneReasonInItsErrorItsAuditEventAndItsOutcome(t
 	}
 }
 
-func TestAFailedAuthenticationTellsTheCallerNothingAndTheOperatorWhy(t *testing.T) {
-	audit := &events{}
-	k, rec := observed(t, oauthapp.WithAudit(audit.hook))
-	app := k.NewApp(permList)
-	other := k.NewApp(permList)
-	euApp, euSecret, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "eu", Region: "eu1", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
-	require.NoError(t, err)
-
-	for _, tc := range []struct {
-		name           string
-		id, secret, in string
-		want           oauthapp.Reason
-		detail         string
-	}{
-		{"a client id no app has", oauthapp.NewSID(oauthapp.AppSIDPrefix), k.Secret(app.SID), "", oauthapp.ReasonUnknownClient, ""},
-		{"another app's secret", app.SID, k.Secret(other.SID), "", oauthapp.ReasonWrongSecret, ""},
-		{"an app of another region", euApp.SID, euSecret.Reveal(), "us1", oauthapp.ReasonWrongRegion, "client of region eu1"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			rec.reset()
-			audit.take()
-			_, err := k.Service.IssueToken(ctx, oauthapp.TokenRequest{ClientID: tc.id, ClientSecret: tc.secret, Region: tc.in})
-			assert.Equal(t, oauthapp.ErrInvalidClient, err, "the bare sentinel, whatever the cause")
-			assert.Equal(t, oauthapp.ReasonInvalidClient, oauthapp.ReasonOf(err))
-			assert.Equal(t, []oauthapp.Reason{tc.want}, rec.fails, "the observer hears the cause")
-			require.Len(t, rec.tokens, 1)
-			assert.Equal(t, oauthapp.ReasonInvalidClient, rec.tokens[0].Reason, "the request's outcome is what the caller got")
-			evs := audit.take()
-			require.Len(t, evs, 1)
-			assert.Equal(t, tc.want, evs[0].Reason, "the audit event names the same cause")
-			assert.Equal(t, tc.detail, evs[0].Detail)
-		})
-	}
-}
-
 func TestReasonOf(t *testing.T) {
 	for _, tc := range []struct {
 		name string
