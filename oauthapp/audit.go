@@ -68,10 +68,15 @@ type Event struct {
 	TokenID string
 	// Scope is the scope granted (token issued) or the permission denied.
 	Scope string
-	// Reason says why an authentication or authorization failed, for the
-	// operator's eyes only ("unknown client", "wrong or expired
-	// secret", ...).
-	Reason string
+	// Reason says why an authentication or authorization failed; for a
+	// failed authentication it is the cause the client is never told
+	// (ReasonUnknownClient, ReasonWrongSecret, ...).
+	Reason Reason
+	// Detail says, for the operator's eyes only, what Reason does not:
+	// which check a client assertion failed, why a token did not verify,
+	// the region of a client that asked in another, the error of a store
+	// that failed. It is often empty, and holds no secret or token.
+	Detail string
 }
 
 func (s *Service) emit(ctx context.Context, e Event) {
@@ -84,16 +89,18 @@ func (s *Service) emit(ctx context.Context, e Event) {
 	s.cfg.audit(ctx, e)
 }
 
-// refuseClient tells the audit hook that a client failed to authenticate,
-// and why, and returns ErrInvalidClient: the one answer the client gets
-// whatever the reason. clientID is the id as presented, named in the
-// event only when it is well-formed.
-func (s *Service) refuseClient(ctx context.Context, clientID, reason string) error {
-	e := Event{Kind: EventAuthenticationFail, Reason: reason}
+// refuseClient tells the audit hook and the observer that a client
+// failed to authenticate, and why, and returns ErrInvalidClient: the one
+// answer the client gets whatever the reason. clientID is the id as
+// presented, named in the event only when it is well-formed.
+func (s *Service) refuseClient(ctx context.Context, clientID string, why *refusal) error {
+	e := Event{Kind: EventAuthenticationFail, Reason: why.why, Detail: detailOf(why)}
 	if isSID(AppSIDPrefix, clientID) {
 		e.AppSID = clientID
 	}
 	s.emit(ctx, e)
-	s.observeAuthFail(ctx, reason)
+	if f := s.cfg.observer.AuthenticationFailed; f != nil {
+		f(ctx, why.why)
+	}
 	return ErrInvalidClient
 }

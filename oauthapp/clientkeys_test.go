@@ -226,8 +226,8 @@ func TestAnAssertionWithoutKidUsesTheAppsOneKeyOfItsAlg(t *testing.T) {
 	if _, err := f.issue(unnamed()); !errors.Is(err, ErrInvalidClient) {
 		t.Fatalf("an assertion without kid, two EdDSA keys: %v, want ErrInvalidClient", err)
 	}
-	if got := f.lastReason(); !strings.Contains(got, "no kid") {
-		t.Errorf("audit reason %q, want one that says no kid", got)
+	if why, detail := f.lastReason(); why != ReasonBadAssertion || !strings.Contains(detail, "no kid") {
+		t.Errorf("audit reason %q, detail %q; want %q, no kid", why, detail, ReasonBadAssertion)
 	}
 	if n := verifications(f.priv.Public()) - sigs; n != 0 {
 		t.Errorf("%d signature verifications, want none", n)
@@ -264,8 +264,8 @@ func TestAssertionAudienceIsOneString(t *testing.T) {
 			if c.authorizes && err != nil {
 				t.Fatalf("IssueToken: %v", err)
 			}
-			if !c.authorizes && (!errors.Is(err, ErrInvalidClient) || !strings.Contains(f.lastReason(), "another audience")) {
-				t.Fatalf("IssueToken: %v (reason %q), want ErrInvalidClient for the audience", err, f.lastReason())
+			if why, detail := f.lastReason(); !c.authorizes && (!errors.Is(err, ErrInvalidClient) || why != ReasonBadAssertion || !strings.Contains(detail, "another audience")) {
+				t.Fatalf("IssueToken: %v (reason %q, detail %q), want ErrInvalidClient for the audience", err, why, detail)
 			}
 		})
 	}

@@ -106,22 +106,23 @@ type ScopeError struct {
 	// malformed scope is a plain ErrInvalidScope), so its alphabet holds
 	// no '_' and no client secret: safe to repeat in an answer.
 	Permission string
-	err        error
+	why        Reason // ReasonInvalidScope or ReasonInsufficientScope
 }
 
 // Error returns the wrapped sentinel's message and the quoted permission.
 func (e *ScopeError) Error() string {
-	return fmt.Sprintf("%v: %q", e.err, e.Permission)
+	return fmt.Sprintf("%v: %q", e.Unwrap(), e.Permission)
 }
 
 // Unwrap returns ErrInvalidScope or ErrInsufficientScope.
-func (e *ScopeError) Unwrap() error { return e.err }
-
-// invalidToken wraps a cause so that errors.Is matches both ErrInvalidToken
-// and the cause.
-func invalidToken(cause error) error {
-	return fmt.Errorf("%w: %w", ErrInvalidToken, cause)
+func (e *ScopeError) Unwrap() error {
+	if errs := errorsOf(e.why); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
 }
+
+func (e *ScopeError) reason() Reason { return e.why }
 
 // ArgumentError says which argument of a call an ErrInvalidArgument is
 // about, for an interface that must name the offending field. It wraps

@@ -291,17 +291,13 @@ const (
 
 // refuseFederated is the one way a federated token is refused: the audit
 // event says why (with detail, never the token), the observer hears
-// AuthBadAssertion, and the caller gets ErrInvalidClient.
+// ReasonBadAssertion, and the caller gets ErrInvalidClient.
 func (s *Service) refuseFederated(ctx context.Context, appSID string, why federatedRefusal, detail string) error {
-	reason := string(why)
+	cause := string(why)
 	if detail != "" {
-		reason += ": " + detail
+		cause += ": " + detail
 	}
-	s.emit(ctx, Event{Kind: EventAuthenticationFail, AppSID: appSID, Reason: reason})
-	if f := s.cfg.observer.AuthenticationFailed; f != nil {
-		f(ctx, AuthBadAssertion)
-	}
-	return ErrInvalidClient
+	return s.refuseClient(ctx, appSID, refuseWith(ReasonBadAssertion, cause))
 }
 
 // authenticateFederated checks a federated token for app a, whose
@@ -327,7 +323,7 @@ func (s *Service) authenticateFederated(ctx context.Context, now time.Time, as A
 	_, err = token.VerifyAssertion(now, as.JWT, rules, func(c *token.Assertion) (*token.Key, error) {
 		if c.Issuer != cred.Issuer || c.Subject != cred.Subject {
 			why = fedNoCredential // unreachable: the same bytes were peeked at
-			return nil, errRefused
+			return nil, errFederatedRefused
 		}
 		k, err := s.issuers.key(ctx, cred.Issuer, c.KeyID, c.Algorithm, now)
 		switch {
@@ -355,3 +351,7 @@ func (s *Service) authenticateFederated(ctx context.Context, now time.Time, as A
 // errFederatedCredentialRemoved wraps into ErrInvalidToken: the federated
 // credential that obtained the token was removed from its app.
 var errFederatedCredentialRemoved = errors.New("oauthapp: federated credential removed")
+
+// errFederatedRefused aborts token.VerifyAssertion from the key function,
+// before the signature is verified.
+var errFederatedRefused = errors.New("oauthapp: federated token refused")

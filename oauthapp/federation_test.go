@@ -125,7 +125,7 @@ func TestUnknownKidBurstFetchesAtMostOncePerInterval(t *testing.T) {
 	e.clock.Advance(30 * time.Second)
 	burst()
 	assert.EqualValues(t, 2, cluster.fetches.Load())
-	assert.Contains(t, e.lastEvent(t, oauthapp.EventAuthenticationFail).Reason, "no key of its kid")
+	assertRefusedFederated(t, e.lastEvent(t, oauthapp.EventAuthenticationFail), "no key of its kid")
 }
 
 func TestFederatedTokensRefusedAsInvalidClient(t *testing.T) {
@@ -169,10 +169,10 @@ func TestFederatedTokensRefusedAsInvalidClient(t *testing.T) {
 			_, err := e.exchange(app.SID, c.external)
 			assert.ErrorIs(t, err, oauthapp.ErrInvalidClient)
 			ev := e.lastEvent(t, oauthapp.EventAuthenticationFail)
-			assert.Contains(t, ev.Reason, c.reason)
+			assertRefusedFederated(t, ev, c.reason)
 			assert.Equal(t, app.SID, ev.AppSID)
 			if sig := c.external[strings.LastIndexByte(c.external, '.')+1:]; sig != "" {
-				assert.NotContains(t, ev.Reason, sig, "no signature in the event")
+				assert.NotContains(t, ev.Detail, sig, "no signature in the event")
 			}
 		})
 	}
@@ -212,7 +212,7 @@ func TestUnreachableIssuerFailsClosedWithoutSlowingOtherIssuers(t *testing.T) {
 	err := <-result
 	assert.ErrorIs(t, err, oauthapp.ErrInvalidClient, "fails closed")
 	assert.Less(t, time.Since(start), 5*time.Second, "ends by the client's timeout, not the issuer's")
-	assert.Contains(t, e.lastEvent(t, oauthapp.EventAuthenticationFail).Reason, "could not be fetched")
+	assertRefusedFederated(t, e.lastEvent(t, oauthapp.EventAuthenticationFail), "could not be fetched")
 
 	// The next request is refused at once, without a second fetch.
 	_, err = e.exchange(downApp.SID, downToken)
@@ -358,7 +358,7 @@ func TestDefaultClientReachesNoLoopbackIssuer(t *testing.T) {
 	app := e.federatedApp(t, oauthapp.FederatedCredential{Name: "job", Issuer: cluster.issuer(), Subject: "system:serviceaccount:jobs:report", Audience: workloadAudience})
 	_, err := e.exchange(app.SID, sign(t, cluster.signingKey(), serviceAccountClaims(cluster.issuer(), "jobs", "report", workloadAudience, e.clock.Now())))
 	assert.ErrorIs(t, err, oauthapp.ErrInvalidClient)
-	assert.Contains(t, e.lastEvent(t, oauthapp.EventAuthenticationFail).Reason, "is not public")
+	assertRefusedFederated(t, e.lastEvent(t, oauthapp.EventAuthenticationFail), "is not public")
 	assert.Zero(t, cluster.discoveries.Load(), "nothing reached the loopback address")
 }
 
@@ -432,7 +432,7 @@ func TestIssuerDocumentsAreCheckedBeforeKeysAreTrusted(t *testing.T) {
 			app := e.federatedApp(t, oauthapp.FederatedCredential{Name: "job", Issuer: srv.URL, Subject: "s", Audience: workloadAudience})
 			_, err := e.exchange(app.SID, sign(t, key, jwt.MapClaims{"iss": srv.URL, "sub": "s", "aud": workloadAudience, "exp": e.clock.Now().Add(time.Minute).Unix()}))
 			assert.ErrorIs(t, err, oauthapp.ErrInvalidClient)
-			assert.Contains(t, e.lastEvent(t, oauthapp.EventAuthenticationFail).Reason, c.reason)
+			assertRefusedFederated(t, e.lastEvent(t, oauthapp.EventAuthenticationFail), c.reason)
 		})
 	}
 }
@@ -467,4 +467,12 @@ func TestIssuerKeysAreKeptForTheirMaxAgeWithinBounds(t *testing.T) {
 			assert.EqualValues(t, 2, cluster.fetches.Load(), "fetched again by %v", c.gone)
 		})
 	}
+}
+
+// assertRefusedFederated checks that a refused federated token's audit
+// event has the bad_assertion reason and says why in its detail.
+func assertRefusedFederated(t *testing.T, ev oauthapp.Event, why string) {
+	t.Helper()
+	assert.Equal(t, oauthapp.ReasonBadAssertion, ev.Reason)
+	assert.Contains(t, ev.Detail, why)
 }

@@ -464,14 +464,17 @@ func TestAuthenticationFailuresLookTheSame(t *testing.T) {
 	k.Advance(time.Minute)
 	otherApp := k.NewApp(permList)
 
-	cases := []struct{ name, id, secret, reason string }{
-		{"unknown client", oauthapp.NewSID(oauthapp.AppSIDPrefix), k.Secret(app.SID), "unknown client"},
-		{"wrong secret", app.SID, k.Secret(otherApp.SID), "wrong or expired secret"},
-		{"expired previous secret", rotated.SID, expired, "wrong or expired secret"},
-		{"deleted app", deleted.SID, deletedSecret, "unknown client"},
-		{"malformed client id", "client", k.Secret(app.SID), "malformed client id"},
-		{"malformed secret", app.SID, "hunter2", "malformed secret"},
-		{"empty credentials", "", "", "malformed secret"},
+	cases := []struct {
+		name, id, secret string
+		reason           oauthapp.Reason
+	}{
+		{"unknown client", oauthapp.NewSID(oauthapp.AppSIDPrefix), k.Secret(app.SID), oauthapp.ReasonUnknownClient},
+		{"wrong secret", app.SID, k.Secret(otherApp.SID), oauthapp.ReasonWrongSecret},
+		{"expired previous secret", rotated.SID, expired, oauthapp.ReasonWrongSecret},
+		{"deleted app", deleted.SID, deletedSecret, oauthapp.ReasonUnknownClient},
+		{"malformed client id", "client", k.Secret(app.SID), oauthapp.ReasonMalformedClientID},
+		{"malformed secret", app.SID, "hunter2", oauthapp.ReasonMalformedSecret},
+		{"empty credentials", "", "", oauthapp.ReasonMalformedSecret},
 	}
 	var messages []string
 	for _, c := range cases {

@@ -219,6 +219,24 @@ func TestProtectChecksTheAudienceOfItsAPI(t *testing.T) {
 	}
 }
 
+func TestProtectRefusesATokenOfARemovedClientKeyAsInvalid(t *testing.T) {
+	f := newJWTFixture(t)
+	h := f.srv.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	w := serve(f.srv.Token(), formRequest("/oauth2/token", assertionBody(f.assertion(t, nil)), ""))
+	if w.Code != http.StatusOK {
+		t.Fatalf("token: %d %s", w.Code, w.Body)
+	}
+	tok := decode(t, w).AccessToken
+	if _, err := f.kit.Service.RemoveClientKey(ctx, f.kit.Owner, f.app.SID, "k1"); err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/v1/Accounts/"+f.kit.Owner.AccountSID+"/Messages", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	if w := serve(h, r); w.Code != http.StatusUnauthorized || !strings.Contains(w.Header().Get("WWW-Authenticate"), `error="invalid_token"`) {
+		t.Errorf("a token of a removed key: %d %v, want 401 invalid_token", w.Code, w.Header())
+	}
+}
+
 func TestMetadataOmitsPrivateKeyJWTWithoutAnAssertionStore(t *testing.T) {
 	type bare struct{ store.Store }
 	key, _ := token.GenerateKey(token.EdDSA)

@@ -120,15 +120,21 @@ func bearerToken(h http.Header) (string, *oauthError) {
 	return tok, nil
 }
 
-// authorizeError maps an Authorize error onto an RFC 6750 answer.
+// authorizeError maps an Authorize error onto an RFC 6750 answer, by its
+// reason.
 func (s *Server) authorizeError(ctx context.Context, w http.ResponseWriter, err error) {
-	var se *oauthapp.ScopeError
-	switch {
-	case errors.Is(err, oauthapp.ErrInvalidToken):
+	switch oauthapp.ReasonOf(err) {
+	case oauthapp.ReasonInvalidToken, oauthapp.ReasonTokenRevoked, oauthapp.ReasonAppDeleted,
+		oauthapp.ReasonSecretInactive, oauthapp.ReasonClientKeyRemoved, oauthapp.ReasonWrongAudience:
 		s.challenge(w, errBadToken, "")
-	case errors.As(err, &se) && errors.Is(err, oauthapp.ErrInsufficientScope):
-		s.challenge(w, errScope, se.Permission)
-	case errors.Is(err, oauthapp.ErrWrongAccount), errors.Is(err, oauthapp.ErrWrongRegion):
+	case oauthapp.ReasonInsufficientScope:
+		var se *oauthapp.ScopeError
+		permission := ""
+		if errors.As(err, &se) {
+			permission = se.Permission
+		}
+		s.challenge(w, errScope, permission)
+	case oauthapp.ReasonWrongAccount, oauthapp.ReasonWrongRegion:
 		s.challenge(w, errNotThisResource, "")
 	default:
 		s.cfg.logger.ErrorContext(ctx, "oauthhttp: authorizing", "error", err)

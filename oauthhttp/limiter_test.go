@@ -42,7 +42,13 @@ func newLimited(t *testing.T) *limited {
 // tokenFrom asks for a token from an address.
 func (l *limited) tokenFrom(t *testing.T, addr, id, sec string) answer {
 	t.Helper()
-	r, err := http.NewRequest(http.MethodPost, l.ts.URL+oauthhttp.TokenPath, strings.NewReader("grant_type=client_credentials"))
+	return l.tokenWith(t, "grant_type=client_credentials", addr, id, sec)
+}
+
+// tokenWith sends a token request of that body from an address.
+func (l *limited) tokenWith(t *testing.T, body, addr, id, sec string) answer {
+	t.Helper()
+	r, err := http.NewRequest(http.MethodPost, l.ts.URL+oauthhttp.TokenPath, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +125,24 @@ func TestLimiterDoesNotCountSuccesses(t *testing.T) {
 		return l.tokenFrom(t, addr, l.app.SID, wrong)
 	})
 	expectStatus(t, 100, http.StatusOK, func(int) answer { return l.tokenFrom(t, addr, l.app.SID, l.sec) })
+	expectStatus(t, 1, http.StatusUnauthorized, func(int) answer { return l.tokenFrom(t, addr, l.app.SID, wrong) })
+	checkTooMany(t, l.tokenFrom(t, addr, l.app.SID, l.sec), "6")
+}
+
+func TestLimiterCountsOnlyRefusedCredentials(t *testing.T) {
+	l := newLimited(t)
+	wrong := realLookingSecret(t)
+	const addr = "198.51.100.9"
+	expectStatus(t, 2*oauthhttp.DefaultClientFailures, http.StatusBadRequest, func(int) answer {
+		return l.tokenWith(t, "grant_type=client_credentials&scope="+permRead, addr, l.app.SID, l.sec)
+	})
+	expectStatus(t, 2*oauthhttp.DefaultClientFailures, http.StatusBadRequest, func(int) answer {
+		return l.tokenWith(t, "grant_type=client_credentials&resource=https://elsewhere.example/api", addr, l.app.SID, l.sec)
+	})
+	expectStatus(t, oauthhttp.DefaultClientFailures-1, http.StatusUnauthorized, func(int) answer {
+		return l.tokenFrom(t, addr, l.app.SID, wrong)
+	})
+	expectStatus(t, 1, http.StatusOK, func(int) answer { return l.tokenFrom(t, addr, l.app.SID, l.sec) })
 	expectStatus(t, 1, http.StatusUnauthorized, func(int) answer { return l.tokenFrom(t, addr, l.app.SID, wrong) })
 	checkTooMany(t, l.tokenFrom(t, addr, l.app.SID, l.sec), "6")
 }
