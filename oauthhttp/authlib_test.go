@@ -99,7 +99,7 @@ func TestAuthlibPrivateKeyJWTWithItsDefaults(t *testing.T) {
 	var mu sync.Mutex
 	var sent []string
 	mux := http.NewServeMux()
-	srv.Mount(mux)
+	srv.Register(mux)
 	mux.Handle("GET /v1/Accounts/{AccountSid}/Messages", srv.ProtectFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	tokenPath := strings.TrimPrefix(srv.Endpoints().Token, base)
 	ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
