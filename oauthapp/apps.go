@@ -236,7 +236,7 @@ func (s *Service) CreateApp(ctx context.Context, actor Actor, n NewApp) (App, se
 		}
 	}
 	rec := store.App{
-		SID:          NewSID(AppSIDPrefix),
+		SID:          newSID(appSIDPrefix),
 		AccountSID:   actor.AccountSID,
 		Region:       region,
 		FriendlyName: n.FriendlyName,
@@ -279,7 +279,7 @@ func (s *Service) ListApps(ctx context.Context, actor Actor, after string, limit
 	if limit < 1 || limit > MaxListLimit {
 		return nil, invalidArg("limit", "page size %d outside 1..%d", limit, MaxListLimit)
 	}
-	if after != "" && !isSID(AppSIDPrefix, after) {
+	if after != "" && !isSID(appSIDPrefix, after) {
 		return nil, invalidArg("after", "page cursor: %w", errSIDFormat)
 	}
 	recs, err := s.store.ListApps(ctx, actor.AccountSID, after, limit)
@@ -428,27 +428,23 @@ func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, 
 // DeleteApp deletes an app of the actor's account. Its secrets stop
 // authenticating and every token it holds stops authorizing at once.
 //
-// ifVersion, when given and not zero, makes the delete conditional, as
+// ifVersion, when not zero, makes the delete conditional, as
 // AppUpdate.IfVersion does: the app is deleted only at that version, in
 // one step with the check (store.Apps.DeleteAppVersion), else the call is
-// ErrVersionMismatch and deletes nothing. At most one version may be
-// given.
-func (s *Service) DeleteApp(ctx context.Context, actor Actor, appSID string, ifVersion ...int64) error {
+// ErrVersionMismatch and deletes nothing. Zero deletes whatever the
+// version.
+func (s *Service) DeleteApp(ctx context.Context, actor Actor, appSID string, ifVersion int64) error {
 	rec, err := s.readForActor(ctx, actor, appSID)
 	if err != nil {
 		return err
 	}
-	want, err := oneVersion(ifVersion)
-	if err != nil {
-		return err
-	}
 	switch {
-	case want == 0:
+	case ifVersion == 0:
 		err = s.store.DeleteApp(ctx, appSID)
-	case rec.Version != want:
+	case rec.Version != ifVersion:
 		return ErrVersionMismatch
 	default:
-		err = s.store.DeleteAppVersion(ctx, appSID, want)
+		err = s.store.DeleteAppVersion(ctx, appSID, ifVersion)
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -461,18 +457,6 @@ func (s *Service) DeleteApp(ctx context.Context, actor Actor, appSID string, ifV
 	s.apps.evict(appSID)
 	s.emit(ctx, Event{Kind: EventAppDeleted, Actor: actor, AccountSID: rec.AccountSID, AppSID: appSID})
 	return nil
-}
-
-// oneVersion returns the version of an optional ifVersion argument: 0
-// for none.
-func oneVersion(ifVersion []int64) (int64, error) {
-	switch len(ifVersion) {
-	case 0:
-		return 0, nil
-	case 1:
-		return ifVersion[0], nil
-	}
-	return 0, invalidArg("ifVersion", "at most one version, not %d", len(ifVersion))
 }
 
 // readForActor reads an app and checks that the actor may manage it.

@@ -91,10 +91,6 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 	if err != nil {
 		return Client{}, nil, err
 	}
-	if s.assertions == nil {
-		s.cfg.logger.ErrorContext(ctx, "oauthapp: a client assertion was refused: the store does not keep assertion ids (store.AssertionIDs)")
-		return fail("the store cannot refuse replayed assertions")
-	}
 	var (
 		reason string // why the key function refused
 		failed error  // a store failure met in the key function
@@ -112,7 +108,7 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 		if c.Subject != clientID || c.Issuer != clientID {
 			return refuse("assertion iss and sub must both be the client id")
 		}
-		if !isSID(AppSIDPrefix, clientID) {
+		if !isSID(appSIDPrefix, clientID) {
 			return refuse("malformed client id")
 		}
 		if len(c.ID) > maxAssertionIDLen {
@@ -153,7 +149,7 @@ func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as A
 	}
 	// The record outlives the assertion by the leeway its exp was read
 	// with, so that no instance accepts it again.
-	err = s.assertions.UseAssertionID(ctx, clientID, claims.ID, claims.ExpiresAt.Add(token.DefaultLeeway), now)
+	err = s.store.UseAssertionID(ctx, clientID, claims.ID, claims.ExpiresAt.Add(token.DefaultLeeway), now)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return fail("assertion replayed: its jti was used before")
 	}
@@ -214,19 +210,3 @@ func (s *Service) touchKey(ctx context.Context, a *liveApp, kid string, now time
 		s.cfg.logger.WarnContext(ctx, "oauthapp: recording client key use", "app", a.sid, "key_id", kid, "error", err)
 	}
 }
-
-// PurgeAssertions removes the records of used client assertions that
-// expired more than token.DefaultLeeway ago, as PurgeRevoked does for
-// revocations. Call it now and then; the memory store also sweeps on its
-// own. With a store that keeps no assertion ids it does nothing.
-func (s *Service) PurgeAssertions(ctx context.Context) (int, error) {
-	if s.assertions == nil {
-		return 0, nil
-	}
-	return s.assertions.PurgeAssertionIDs(ctx, s.now().Add(-token.DefaultLeeway))
-}
-
-// AcceptsClientAssertions reports whether the service authenticates
-// clients by private_key_jwt: its store keeps the used assertion ids
-// (store.AssertionIDs) that refusing a replay needs.
-func (s *Service) AcceptsClientAssertions() bool { return s.assertions != nil }

@@ -80,7 +80,7 @@ func (s *Service) emit(ctx context.Context, e Event) {
 // event only when it is well-formed.
 func (s *Service) refuseClient(ctx context.Context, clientID, reason string) error {
 	e := Event{Kind: EventAuthenticationFail, Reason: reason}
-	if isSID(AppSIDPrefix, clientID) {
+	if isSID(appSIDPrefix, clientID) {
 		e.AppSID = clientID
 	}
 	s.emit(ctx, e)

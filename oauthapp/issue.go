@@ -135,7 +135,7 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 	if err != nil {
 		return fail("malformed secret")
 	}
-	if !isSID(AppSIDPrefix, clientID) {
+	if !isSID(appSIDPrefix, clientID) {
 		_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
 		return fail("malformed client id")
 	}

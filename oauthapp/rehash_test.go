@@ -473,7 +473,7 @@ func TestUnknownClientCostsWhatAWrongSecretCostsOnceUpgraded(t *testing.T) {
 	}
 	unknown := map[string]int{"argon2id": 1}
 
-	assert.Equal(t, unknown, cost(oauthapp.NewSID(oauthapp.AppSIDPrefix)), "an unknown client costs the new algorithm (the decoy's)")
+	assert.Equal(t, unknown, cost(oauthapptest.NewSID("OQ")), "an unknown client costs the new algorithm (the decoy's)")
 	assert.Equal(t, unknown, cost("not-a-client"), "and so does a malformed client id")
 	assert.Equal(t, map[string]int{"sha256": 1}, cost(app.SID),
 		"before its first use since the switch, a wrong secret for the app costs the old algorithm: the documented exception")
@@ -536,7 +536,7 @@ func TestHashUpgradeLeaksNoSecret(t *testing.T) {
 	try(conflicted.SID, conflictedSec)
 	try(failing.SID, failingSec)
 	sw.st.setHook(nil)
-	for _, id := range []string{ok.SID, failing.SID, oauthapp.NewSID(oauthapp.AppSIDPrefix)} {
+	for _, id := range []string{ok.SID, failing.SID, oauthapptest.NewSID("OQ")} {
 		wrong, err := secret.Generate()
 		require.NoError(t, err)
 		secrets = append(secrets, wrong.Reveal())

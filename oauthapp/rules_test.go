@@ -88,7 +88,7 @@ func TestR3_RolesThatMayManageApps(t *testing.T) {
 	allowed := []oauthapp.Role{oauthapp.RoleOwner, oauthapp.RoleAdministrator, oauthapp.RoleDeveloper}
 	refused := []oauthapp.Role{oauthapp.RoleBilling, oauthapp.RoleSupport, oauthapp.RoleReadOnly, "api_access_administrator", "Owner", "", "superuser"}
 	actorIn := func(role oauthapp.Role) oauthapp.Actor {
-		return oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: account, Role: role}
+		return oauthapp.Actor{UserSID: oauthapptest.NewSID("US"), AccountSID: account, Role: role}
 	}
 	for _, role := range allowed {
 		t.Run(fmt.Sprintf("%s may create, update, rotate and delete", role), func(t *testing.T) {
@@ -102,7 +102,7 @@ func TestR3_RolesThatMayManageApps(t *testing.T) {
 			require.NoError(t, err)
 			_, err = k.Service.ListApps(ctx, a, "", 10)
 			require.NoError(t, err)
-			require.NoError(t, k.Service.DeleteApp(ctx, a, app.SID))
+			require.NoError(t, k.Service.DeleteApp(ctx, a, app.SID, 0))
 		})
 	}
 	for _, role := range refused {
@@ -120,7 +120,7 @@ func TestR3_RolesThatMayManageApps(t *testing.T) {
 			assert.ErrorIs(t, err, oauthapp.ErrForbidden)
 			_, _, err = k.Service.RotateSecret(ctx, a, app.SID, oauthapp.Rotation{})
 			assert.ErrorIs(t, err, oauthapp.ErrForbidden)
-			assert.ErrorIs(t, k.Service.DeleteApp(ctx, a, app.SID), oauthapp.ErrForbidden)
+			assert.ErrorIs(t, k.Service.DeleteApp(ctx, a, app.SID, 0), oauthapp.ErrForbidden)
 			after, err := k.Store.GetApp(ctx, app.SID)
 			require.NoError(t, err)
 			assert.Equal(t, before, after)
@@ -134,7 +134,7 @@ func TestR3_RolesThatMayManageApps(t *testing.T) {
 		assert.ErrorIs(t, err, oauthapp.ErrForbidden)
 		_, _, err = k.Service.RotateSecret(ctx, other, app.SID, oauthapp.Rotation{})
 		assert.ErrorIs(t, err, oauthapp.ErrForbidden)
-		assert.ErrorIs(t, k.Service.DeleteApp(ctx, other, app.SID), oauthapp.ErrForbidden)
+		assert.ErrorIs(t, k.Service.DeleteApp(ctx, other, app.SID, 0), oauthapp.ErrForbidden)
 		apps, err := k.Service.ListApps(ctx, other, "", 100)
 		require.NoError(t, err)
 		assert.Empty(t, apps, "another account lists none of this account's apps")
@@ -203,7 +203,7 @@ func TestR5_NewTokenDoesNotRevokeEarlierOnes(t *testing.T) {
 
 func TestR6_RemovingTheCreatorChangesNothing(t *testing.T) {
 	k := oauthapptest.New(t)
-	creator := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: k.Owner.AccountSID, Role: oauthapp.RoleDeveloper}
+	creator := oauthapp.Actor{UserSID: oauthapptest.NewSID("US"), AccountSID: k.Owner.AccountSID, Role: oauthapp.RoleDeveloper}
 	app := k.NewAppFor(creator, permList)
 	assert.Equal(t, creator.UserSID, app.CreatedBy)
 	// The creator leaves the account: the service keeps no user list, so
@@ -222,7 +222,7 @@ func TestR7_DeletingAnAppInvalidatesCredentialsAndTokens(t *testing.T) {
 	app := k.NewApp(permList)
 	tok := k.Token(app)
 	require.NoError(t, authorize(k, tok, permList))
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 0))
 
 	err := authorize(k, tok, permList)
 	assert.ErrorIs(t, err, oauthapp.ErrInvalidToken)
@@ -457,7 +457,7 @@ func TestAuthenticationFailuresLookTheSame(t *testing.T) {
 	app := k.NewApp(permList)
 	deleted := k.NewApp(permList)
 	deletedSecret := k.Secret(deleted.SID)
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, deleted.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, deleted.SID, 0))
 	rotated := k.NewApp(permList)
 	expired := k.Secret(rotated.SID)
 	k.Rotate(rotated.SID, time.Minute)
@@ -465,7 +465,7 @@ func TestAuthenticationFailuresLookTheSame(t *testing.T) {
 	otherApp := k.NewApp(permList)
 
 	cases := []struct{ name, id, secret, reason string }{
-		{"unknown client", oauthapp.NewSID(oauthapp.AppSIDPrefix), k.Secret(app.SID), "unknown client"},
+		{"unknown client", oauthapptest.NewSID("OQ"), k.Secret(app.SID), "unknown client"},
 		{"wrong secret", app.SID, k.Secret(otherApp.SID), "wrong or expired secret"},
 		{"expired previous secret", rotated.SID, expired, "wrong or expired secret"},
 		{"deleted app", deleted.SID, deletedSecret, "unknown client"},
@@ -505,7 +505,7 @@ func TestAuditEvents(t *testing.T) {
 	require.NoError(t, err)
 	newSec := k.Rotate(app.SID, time.Hour)
 	assert.ErrorIs(t, authorize(k, tok, permCreate), oauthapp.ErrInsufficientScope)
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 0))
 
 	var kinds []oauthapp.EventKind
 	for _, e := range events {
@@ -568,13 +568,13 @@ func TestRevokedTokenFailsUntilItWouldHaveExpired(t *testing.T) {
 	assert.NoError(t, k.Service.Revoke(ctx, client, "garbage"), "an invalid token needs no revocation")
 
 	k.Advance(time.Hour)
-	n, err := k.Service.PurgeRevoked(ctx)
+	purged, err := k.Service.Purge(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 0, n, "kept at the token's expiry, for instances whose clocks run behind")
+	assert.Equal(t, oauthapp.Purged{}, purged, "kept at the token's expiry, for instances whose clocks run behind")
 	k.Advance(token.DefaultLeeway)
-	n, err = k.Service.PurgeRevoked(ctx)
+	purged, err = k.Service.Purge(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 1, n, "the revocation is dropped once the token has expired by the leeway")
+	assert.Equal(t, oauthapp.Purged{Revocations: 1}, purged, "the revocation is dropped once the token has expired by the leeway")
 }
 
 func TestIntrospection(t *testing.T) {
@@ -678,9 +678,9 @@ func TestNewRefusesBadOptions(t *testing.T) {
 
 func TestNowReadsTheServiceClock(t *testing.T) {
 	k := oauthapptest.New(t)
-	assert.Equal(t, oauthapptest.Epoch, k.Service.Now())
+	assert.Equal(t, oauthapptest.Epoch, k.Service.Metadata().Clock())
 	k.Advance(90 * time.Second)
-	assert.Equal(t, oauthapptest.Epoch.Add(90*time.Second), k.Service.Now())
+	assert.Equal(t, oauthapptest.Epoch.Add(90*time.Second), k.Service.Metadata().Clock())
 }
 
 // widestPolicy is the largest allow list R11 permits: MaxPolicyEntries

@@ -142,7 +142,7 @@ func TestNoSecretOrTokenLeaks(t *testing.T) {
 	sc.failLogin("grant_type=client_credentials&client_id="+app1.SID+"&client_secret="+url.QueryEscape(sc.wrongSecret()), "")
 	sc.failLogin("grant_type=client_credentials", basic(app1.SID, s2))
 	sc.failLogin("grant_type=client_credentials", basic(s1b, s1b))
-	sc.failLogin("grant_type=client_credentials", basic(oauthapp.NewSID(oauthapp.AppSIDPrefix), sc.wrongSecret()))
+	sc.failLogin("grant_type=client_credentials", basic(oauthapptest.NewSID("OQ"), sc.wrongSecret()))
 	sc.failLogin("grant_type=client_credentials", basic(app1.SID, t1))
 	sc.failLogin("grant_type=client_credentials", basic(app1.SID, s1b[:len(s1b)-1]+"0")) // '0' is outside the alphabet: surely a typo
 	sc.failLogin("grant_type="+url.QueryEscape(s1b), basic(app1.SID, s1b))
@@ -174,7 +174,7 @@ func TestNoSecretOrTokenLeaks(t *testing.T) {
 	sc.cap.err(err)
 	for _, tok := range []string{t1, t1b, t1c, t2, t1 + "x", strings.Replace(t2, ".", ".e30", 1)} {
 		sc.use(messages(app1.AccountSID), tok)
-		sc.use(messages(oauthapp.NewSID(oauthapp.AccountSIDPrefix)), tok)
+		sc.use(messages(oauthapptest.NewSID("AC")), tok)
 		_, err := svc.Authorize(ctx, tok, oauthapp.Resource{Permission: permCreate, AccountSID: app1.AccountSID})
 		sc.cap.err(err)
 		_, _, err = svc.Introspect(ctx, client1, tok)
@@ -192,14 +192,14 @@ func TestNoSecretOrTokenLeaks(t *testing.T) {
 	_, s1c := sc.rotate(app1.SID, 0)
 	sc.use(messages(app1.AccountSID), t1c)
 	sc.failLogin("grant_type=client_credentials", basic(app1.SID, s1b))
-	sc.cap.err(svc.DeleteApp(ctx, sc.owner, app1.SID))
+	sc.cap.err(svc.DeleteApp(ctx, sc.owner, app1.SID, 0))
 	sc.use(messages(app1.AccountSID), t1c)
 	sc.failLogin("grant_type=client_credentials", basic(app1.SID, s1c))
-	sc.cap.err(svc.DeleteApp(ctx, sc.owner, app1.SID))
+	sc.cap.err(svc.DeleteApp(ctx, sc.owner, app1.SID, 0))
 	_, _, err = svc.RotateSecret(ctx, sc.owner, app1.SID, oauthapp.Rotation{})
 	sc.cap.err(err)
 	clock.Advance(2 * time.Hour)
-	_, err = svc.PurgeRevoked(ctx)
+	_, err = svc.Purge(ctx)
 	sc.cap.err(err)
 
 	// The capture must hold what it should, or its silence proves nothing.

@@ -213,7 +213,7 @@ func TestLimiterLimitsAnAddressAcrossClientIDs(t *testing.T) {
 	l := newLimited(t)
 	const attacker, other = "192.0.2.66", "192.0.2.67"
 	expectStatus(t, oauthhttp.DefaultAddrFailures, http.StatusUnauthorized, func(int) answer {
-		return l.tokenFrom(t, attacker, oauthapp.NewSID(oauthapp.AppSIDPrefix), realLookingSecret(t))
+		return l.tokenFrom(t, attacker, oauthapptest.NewSID("OQ"), realLookingSecret(t))
 	})
 	t.Run("the address gets 429 whatever client id it tries", func(t *testing.T) {
 		checkTooMany(t, l.tokenFrom(t, attacker, l.app.SID, l.sec), "2")
@@ -473,7 +473,7 @@ func TestMemoryLimiterAllocatesNothingPerAttempt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := oauthhttp.Attempt{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), Addr: "2001:db8:1:2::/64"}
+	a := oauthhttp.Attempt{ClientID: oauthapptest.NewSID("OQ"), Addr: "2001:db8:1:2::/64"}
 	lim.Allow(ctx, a) // the map grows once
 	lim.Done(ctx, a, false)
 	if n := testing.AllocsPerRun(100, func() {
