@@ -19,7 +19,8 @@
 //   - IssueToken does a token endpoint's work (package oauthhttp serves
 //     one, with the other OAuth endpoints);
 //   - Authorize checks a bearer token for a Resource on each API request
-//     (oauthhttp.Server.Protect does it for the routes of a mux).
+//     (oauthhttp.Server.Protect does it for the routes of a mux);
+//   - Purge, scheduled hourly, drops the records that no longer matter.
 //
 // The package Example runs the whole flow, ExampleService_Authorize_errorChecking
 // shows which errors a caller tells apart, and package oauthapptest builds
