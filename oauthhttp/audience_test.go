@@ -49,7 +49,7 @@ func TestIntrospectionTellsTheAudience(t *testing.T) {
 				t.Fatalf("introspection: %d %s (%v)", w.Code, w.Body, err)
 			}
 			if got.Aud != tc.want || kit.Service.Metadata().Audience != tc.want {
-				t.Fatalf("introspection aud %q, Service.Audience %q, want %q", got.Aud, kit.Service.Metadata().Audience, tc.want)
+				t.Fatalf("introspection aud %q, Metadata().Audience %q, want %q", got.Aud, kit.Service.Metadata().Audience, tc.want)
 			}
 			_, payload, _ := strings.Cut(tok, ".")
 			payload, _, _ = strings.Cut(payload, ".")

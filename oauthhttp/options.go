@@ -152,7 +152,7 @@ func parseBaseURL(s string) (*url.URL, error) {
 // WithAudience sets the audience of the API that Protect guards: a token
 // must carry it in its aud, so a token issued for another API (RFC 8707
 // resource) is refused with invalid_token. It must be the service's
-// audience or one of its resources (oauthapp.Service.Audiences). Default:
+// audience or one of its resources (oauthapp.Metadata). Default:
 // "", the service's audience (oauthapp.WithAudience).
 func WithAudience(audience string) Option {
 	return func(c *config) error {
