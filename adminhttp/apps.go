@@ -173,10 +173,13 @@ func (a *API) updateApp(c *call) response {
 	u := oauthapp.AppUpdate{FriendlyName: in.FriendlyName, Description: in.Description, Permissions: in.Policy.permissions(), Resources: in.Resources}
 	if in.AccessTokenTTL != nil {
 		ttl := seconds(*in.AccessTokenTTL)
+		if ttl == 0 { // the API's spelling of the service default
+			ttl = oauthapp.ServiceDefault
+		}
 		u.TokenTTL = &ttl
 	}
 	if in.DefaultGrace != nil {
-		if *in.DefaultGrace < 0 { // not ServiceDefaultGrace by accident
+		if *in.DefaultGrace < 0 { // not ServiceDefault by accident
 			return invalid("default_grace_period", "default_grace_period must be 0 to 2592000 seconds")
 		}
 		u.DefaultGrace = oauthapp.Grace(seconds(*in.DefaultGrace))

@@ -61,7 +61,7 @@ func (a *API) removeKey(c *call) response {
 
 // removeChild answers the DELETE of one of an app's client keys or
 // federated credentials, by id, with remove: If-Match honoured, 204.
-func (a *API) removeChild(c *call, remove func(context.Context, oauthapp.Actor, string, string, ...int64) (oauthapp.App, error), id string) response {
+func (a *API) removeChild(c *call, remove func(context.Context, oauthapp.Actor, string, string, int64) (oauthapp.App, error), id string) response {
 	sid := c.r.PathValue("Sid")
 	if len(c.body) != 0 {
 		return invalid("", "a delete takes no body")

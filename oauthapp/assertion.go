@@ -123,10 +123,6 @@ type assertionClient struct {
 // assertionKey, where the client's own rules are checked and its key
 // found, and last verifies the signature under that key alone.
 func (s *Service) verifyAssertion(ctx context.Context, now time.Time, as Assertion, region string, found *assertionClient) (token.Assertion, error) {
-	if s.assertions == nil {
-		s.cfg.logger.ErrorContext(ctx, "oauthapp: a client assertion was refused: the store does not keep assertion ids (store.AssertionIDs)")
-		return token.Assertion{}, refusedNoAssertionIDs
-	}
 	keyFunc := func(c *token.Assertion) (*token.Key, error) {
 		return s.assertionKey(ctx, now, region, c, found)
 	}
@@ -135,14 +131,13 @@ func (s *Service) verifyAssertion(ctx context.Context, now time.Time, as Asserti
 
 // The refusals of an assertion that its client's own rules find.
 var (
-	refusedNoAssertionIDs = refuseWith(ReasonBadAssertion, "the store cannot refuse replayed assertions")
-	refusedIssuerSubject  = refuseWith(ReasonBadAssertion, "assertion iss and sub must both be the client id")
-	refusedLongJTI        = refuseWith(ReasonBadAssertion, "assertion jti longer than "+strconv.Itoa(maxAssertionIDLen)+" bytes")
-	refusedNoKID          = refuseWith(ReasonBadAssertion, "assertion names no kid, and the app has not exactly one key of its alg")
-	refusedUnknownKey     = refuseWith(ReasonBadAssertion, "unknown client key")
-	refusedKeyAlgorithm   = refuseWith(ReasonBadAssertion, "assertion algorithm is not its key's")
-	refusedReplayed       = refuseWith(ReasonBadAssertion, "assertion replayed: its jti was used before")
-	refusedAssertion      = refuseWith(ReasonBadAssertion, "assertion refused")
+	refusedIssuerSubject = refuseWith(ReasonBadAssertion, "assertion iss and sub must both be the client id")
+	refusedLongJTI       = refuseWith(ReasonBadAssertion, "assertion jti longer than "+strconv.Itoa(maxAssertionIDLen)+" bytes")
+	refusedNoKID         = refuseWith(ReasonBadAssertion, "assertion names no kid, and the app has not exactly one key of its alg")
+	refusedUnknownKey    = refuseWith(ReasonBadAssertion, "unknown client key")
+	refusedKeyAlgorithm  = refuseWith(ReasonBadAssertion, "assertion algorithm is not its key's")
+	refusedReplayed      = refuseWith(ReasonBadAssertion, "assertion replayed: its jti was used before")
+	refusedAssertion     = refuseWith(ReasonBadAssertion, "assertion refused")
 )
 
 // assertionKey is the key function of an assertion presented in region:
@@ -156,7 +151,7 @@ func (s *Service) assertionKey(ctx context.Context, now time.Time, region string
 	switch id := found.id; {
 	case c.Subject != id || c.Issuer != id:
 		return nil, refusedIssuerSubject
-	case !isSID(AppSIDPrefix, id):
+	case !isSID(appSIDPrefix, id):
 		return nil, refusedMalformedClientID
 	case len(c.ID) > maxAssertionIDLen:
 		return nil, refusedLongJTI
@@ -187,7 +182,7 @@ func (s *Service) assertionKey(ctx context.Context, now time.Time, region string
 // before. The record outlives the assertion by the leeway its exp was read
 // with, so that no instance accepts it again.
 func (s *Service) useAssertionID(ctx context.Context, clientID string, claims token.Assertion, now time.Time) error {
-	err := s.assertions.UseAssertionID(ctx, clientID, claims.ID, claims.ExpiresAt.Add(token.DefaultLeeway), now)
+	err := s.store.UseAssertionID(ctx, clientID, claims.ID, claims.ExpiresAt.Add(token.DefaultLeeway), now)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return refusedReplayed
 	}
@@ -268,19 +263,3 @@ func (s *Service) touchKey(ctx context.Context, a *liveApp, kid string, now time
 		s.cfg.logger.WarnContext(ctx, "oauthapp: recording client key use", "app", a.sid, "key_id", kid, "error", err)
 	}
 }
-
-// PurgeAssertions removes the records of used client assertions that
-// expired more than token.DefaultLeeway ago, as PurgeRevoked does for
-// revocations. Call it now and then; the memory store also sweeps on its
-// own. With a store that keeps no assertion ids it does nothing.
-func (s *Service) PurgeAssertions(ctx context.Context) (int, error) {
-	if s.assertions == nil {
-		return 0, nil
-	}
-	return s.assertions.PurgeAssertionIDs(ctx, s.now().Add(-token.DefaultLeeway))
-}
-
-// AcceptsClientAssertions reports whether the service authenticates
-// clients by private_key_jwt: its store keeps the used assertion ids
-// (store.AssertionIDs) that refusing a replay needs.
-func (s *Service) AcceptsClientAssertions() bool { return s.assertions != nil }

@@ -80,7 +80,7 @@ func newAssertionFixture(t testing.TB, opts ...Option) *assertionFixture {
 	}
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	f.priv = priv
-	f.owner = Actor{UserSID: NewSID(UserSIDPrefix), AccountSID: NewSID(AccountSIDPrefix), Role: RoleOwner}
+	f.owner = Actor{UserSID: newSID("US"), AccountSID: newSID("AC"), Role: RoleOwner}
 	f.app, _, err = f.svc.CreateApp(context.Background(), f.owner, NewApp{
 		FriendlyName: "jwt client",
 		Permissions:  Permissions{Allow: []string{testPerm}},
@@ -103,7 +103,7 @@ func (f *assertionFixture) claims() jwt.MapClaims {
 		"aud": testEndpoint,
 		"exp": f.now.Add(time.Minute).Unix(),
 		"iat": f.now.Unix(),
-		"jti": NewSID("JT"),
+		"jti": newSID("JT"),
 	}
 }
 
@@ -222,8 +222,8 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 			c["exp"] = f.now.Add(DefaultAssertionLifetime + time.Second).Unix()
 		}), ReasonBadAssertion, "too long", 0},
 		{"for another audience", with(func(f *assertionFixture, c jwt.MapClaims) { c["aud"] = "https://other.example/oauth2/token" }), ReasonBadAssertion, "another audience", 0},
-		{"from another issuer", with(func(f *assertionFixture, c jwt.MapClaims) { c["iss"] = NewSID(AppSIDPrefix) }), ReasonBadAssertion, "iss and sub", 0},
-		{"for another subject", with(func(f *assertionFixture, c jwt.MapClaims) { c["sub"] = NewSID(AppSIDPrefix) }), ReasonBadAssertion, "iss and sub", 0},
+		{"from another issuer", with(func(f *assertionFixture, c jwt.MapClaims) { c["iss"] = newSID(appSIDPrefix) }), ReasonBadAssertion, "iss and sub", 0},
+		{"for another subject", with(func(f *assertionFixture, c jwt.MapClaims) { c["sub"] = newSID(appSIDPrefix) }), ReasonBadAssertion, "iss and sub", 0},
 		{"exp not a number", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = "tomorrow" }), ReasonBadAssertion, "malformed", 0},
 		{"exp far out of range", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = 1e300 }), ReasonBadAssertion, "malformed", 0},
 		{"without jti", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "jti") }), ReasonBadAssertion, "lacks iss, sub, aud, exp or jti", 0},
@@ -259,7 +259,7 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 		}, ReasonBadAssertion, "no kid", 0},
 		{"of an unknown client", func(t *testing.T, f *assertionFixture) string {
 			c := f.claims()
-			other := NewSID(AppSIDPrefix)
+			other := newSID(appSIDPrefix)
 			c["iss"], c["sub"] = other, other
 			return f.sign(t, c)
 		}, ReasonUnknownClient, "", 0},
@@ -349,18 +349,18 @@ func TestAReplayedAssertionFailsAfterOneVerification(t *testing.T) {
 	if _, err := f.issue(a); !errors.Is(err, ErrInvalidClient) {
 		t.Fatalf("replay inside the leeway: %v, want ErrInvalidClient", err)
 	}
-	if n, _ := f.svc.PurgeAssertions(context.Background()); n != 0 {
-		t.Errorf("PurgeAssertions removed %d live records", n)
+	if p, _ := f.svc.Purge(context.Background()); p.Assertions != 0 {
+		t.Errorf("Purge removed %d live assertion records", p.Assertions)
 	}
 	f.now = f.now.Add(time.Hour)
-	if n, _ := f.svc.PurgeAssertions(context.Background()); n != 1 {
-		t.Errorf("PurgeAssertions removed %d, want the 1 expired record", n)
+	if p, _ := f.svc.Purge(context.Background()); p.Assertions != 1 {
+		t.Errorf("Purge removed %d assertion records, want the 1 expired record", p.Assertions)
 	}
 }
 
 func TestClientIDParameterMustMatchTheAssertion(t *testing.T) {
 	f := newAssertionFixture(t)
-	_, err := f.svc.IssueToken(context.Background(), TokenRequest{ClientID: NewSID(AppSIDPrefix), ClientAssertion: f.sign(t, f.claims()), Endpoint: testEndpoint})
+	_, err := f.svc.IssueToken(context.Background(), TokenRequest{ClientID: newSID(appSIDPrefix), ClientAssertion: f.sign(t, f.claims()), Endpoint: testEndpoint})
 	if !errors.Is(err, ErrInvalidClient) {
 		t.Fatalf("IssueToken: %v, want ErrInvalidClient", err)
 	}
@@ -378,7 +378,7 @@ func TestRemovingTheKeyStopsItsAssertionsAndTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	pending := f.sign(t, f.claims())
-	if _, err := f.svc.RemoveClientKey(ctx, f.owner, f.app.SID, f.kid); err != nil {
+	if _, err := f.svc.RemoveClientKey(ctx, f.owner, f.app.SID, f.kid, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.Authorize(ctx, tok.AccessToken, Resource{Permission: testPerm}); !errors.Is(err, ErrClientKeyRemoved) || !errors.Is(err, ErrInvalidToken) {
@@ -396,7 +396,7 @@ func TestDeletingTheAppStopsItsKeyTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.DeleteApp(ctx, f.owner, f.app.SID); err != nil {
+	if err := f.svc.DeleteApp(ctx, f.owner, f.app.SID, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.Authorize(ctx, tok.AccessToken, Resource{Permission: testPerm}); !errors.Is(err, ErrAppDeleted) {
@@ -426,35 +426,10 @@ func TestAKeysOnlyAppRefusesSecretsAtTheCostOfOneHash(t *testing.T) {
 	}
 }
 
-func TestStoreWithoutAssertionIDsRefusesAssertions(t *testing.T) {
-	type bare struct{ store.Store }
-	key, _ := token.GenerateKey(token.EdDSA)
-	keys, _ := token.NewKeySet(key)
-	svc, err := New(bare{store.NewMemory()}, keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if svc.AcceptsClientAssertions() {
-		t.Error("AcceptsClientAssertions is true on a store without AssertionIDs")
-	}
-	owner := Actor{UserSID: NewSID(UserSIDPrefix), AccountSID: NewSID(AccountSIDPrefix), Role: RoleOwner}
-	app, _, err := svc.CreateApp(context.Background(), owner, NewApp{FriendlyName: "a", Permissions: Permissions{Allow: []string{testPerm}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, _, _ := ed25519.GenerateKey(rand.Reader)
-	if _, err := svc.AddClientKey(context.Background(), owner, app.SID, NewClientKey{PublicKeyPEM: publicPEM(t, pub)}); !errors.Is(err, ErrInvalidArgument) {
-		t.Errorf("AddClientKey: %v, want ErrInvalidArgument", err)
-	}
-	if _, err := svc.AuthenticateAssertion(context.Background(), Assertion{JWT: "a.b.c"}); !errors.Is(err, ErrInvalidClient) {
-		t.Errorf("AuthenticateAssertion: %v, want ErrInvalidClient", err)
-	}
-}
-
 func TestAnES256KeyAuthenticates(t *testing.T) {
 	f := newAssertionFixture(t)
 	priv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	app, err := f.svc.AddClientKey(context.Background(), f.owner, f.app.SID, NewClientKey{ID: "ec-1", PublicKeyPEM: publicPEM(t, &priv.PublicKey)})
+	app, err := f.svc.AddClientKey(context.Background(), f.owner, f.app.SID, NewClientKey{ID: "ec-1", PublicKeyPEM: publicPEM(t, &priv.PublicKey)}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -503,7 +478,7 @@ func TestObserverHearsOfBadAssertionsAndRemovedKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.RemoveClientKey(context.Background(), f.owner, f.app.SID, f.kid); err != nil {
+	if _, err := f.svc.RemoveClientKey(context.Background(), f.owner, f.app.SID, f.kid, 0); err != nil {
 		t.Fatal(err)
 	}
 	_, _ = f.svc.Authorize(context.Background(), tok.AccessToken, Resource{Permission: testPerm})

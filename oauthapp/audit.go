@@ -95,7 +95,7 @@ func (s *Service) emit(ctx context.Context, e Event) {
 // presented, named in the event only when it is well-formed.
 func (s *Service) refuseClient(ctx context.Context, clientID string, why *refusal) error {
 	e := Event{Kind: EventAuthenticationFail, Reason: why.why, Detail: detailOf(why)}
-	if isSID(AppSIDPrefix, clientID) {
+	if isSID(appSIDPrefix, clientID) {
 		e.AppSID = clientID
 	}
 	s.emit(ctx, e)

@@ -115,23 +115,6 @@ func (s *Service) authorize(ctx context.Context, bearer string, res Resource) (I
 	return id, nil
 }
 
-// AuthorizeRoute resolves a request's method and path through the route
-// catalog (WithCatalog) and authorizes the bearer token for it; the
-// account is the route's AccountSid parameter, if it has one.
-func (s *Service) AuthorizeRoute(ctx context.Context, bearer, method, path string) (Identity, error) {
-	if s.cfg.catalog == nil {
-		return Identity{}, ErrNoRoute
-	}
-	m, err := s.cfg.catalog.Resolve(method, path)
-	if err != nil {
-		return Identity{}, fmt.Errorf("%w: %w", ErrNoRoute, err)
-	}
-	return s.Authorize(ctx, bearer, Resource{Permission: m.Permission, AccountSID: m.Param(AccountParam)})
-}
-
-// Catalog returns the route catalog set with WithCatalog, or nil.
-func (s *Service) Catalog() *scope.Catalog { return s.cfg.catalog }
-
 // The refusals of a token that verifies.
 var (
 	refusedRevoked        = refuse(ReasonTokenRevoked, nil)

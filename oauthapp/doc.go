@@ -23,6 +23,7 @@
 //   - AddFederatedCredential lets a workload authenticate with a token
 //     its platform already gives it (workload identity federation; see
 //     FederatedCredential and ExampleService_AddFederatedCredential).
+//   - Purge, scheduled hourly, drops the records that no longer matter.
 //
 // The package Example runs the whole flow, ExampleService_Authorize_errorChecking
 // shows which errors a caller tells apart, and package oauthapptest builds

@@ -83,8 +83,6 @@ var (
 	// policy, does not cover the route's permission. A *ScopeError
 	// carries the permission.
 	ErrInsufficientScope = errors.New("oauthapp: insufficient scope")
-	// ErrNoRoute: AuthorizeRoute found no catalog route for the request.
-	ErrNoRoute = errors.New("oauthapp: no route")
 
 	// ErrForeignToken: a client asked to revoke a token that was issued to
 	// another client. (Introspect reports such a token inactive instead.)

@@ -13,6 +13,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
 )
@@ -49,8 +50,8 @@ func ExampleService_AddFederatedCredential() {
 		panic(err)
 	}
 	owner := oauthapp.Actor{
-		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
-		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
+		UserSID:    oauthapptest.NewSID("US"),
+		AccountSID: oauthapptest.NewSID("AC"),
 		Role:       oauthapp.RoleOwner,
 	}
 

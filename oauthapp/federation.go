@@ -93,16 +93,12 @@ type FederatedCredential struct {
 //
 // The actor is checked first, on the stored app: an actor who may not
 // manage it gets ErrForbidden (or ErrNotFound) whatever c holds.
-// ifVersion, when given and not zero, makes the addition conditional on
-// the app's Version, as for AddClientKey.
-func (s *Service) AddFederatedCredential(ctx context.Context, actor Actor, appSID string, c FederatedCredential, ifVersion ...int64) (App, error) {
-	want, err := oneVersion(ifVersion)
-	if err != nil {
-		return App{}, err
-	}
+// ifVersion, when not zero, makes the addition conditional on the app's
+// Version, as for AddClientKey.
+func (s *Service) AddFederatedCredential(ctx context.Context, actor Actor, appSID string, c FederatedCredential, ifVersion int64) (App, error) {
 	now := s.now()
 	var added store.FederatedCredential
-	saved, err := s.modify(ctx, actor, appSID, want, func(a *store.App) error {
+	saved, err := s.modify(ctx, actor, appSID, ifVersion, func(a *store.App) error {
 		rec, err := s.newFederated(c, now)
 		if err != nil {
 			return err
@@ -127,15 +123,11 @@ func (s *Service) AddFederatedCredential(ctx context.Context, actor Actor, appSI
 // every access token obtained with one stops authorizing (R7); on other
 // instances sharing the store, within their cache's staleness bound
 // (WithCache). An id the app does not hold is ErrInvalidArgument.
-// ifVersion, when given and not zero, makes the removal conditional, as
-// for AddClientKey.
-func (s *Service) RemoveFederatedCredential(ctx context.Context, actor Actor, appSID, credentialID string, ifVersion ...int64) (App, error) {
-	want, err := oneVersion(ifVersion)
-	if err != nil {
-		return App{}, err
-	}
+// ifVersion, when not zero, makes the removal conditional, as for
+// AddClientKey.
+func (s *Service) RemoveFederatedCredential(ctx context.Context, actor Actor, appSID, credentialID string, ifVersion int64) (App, error) {
 	now := s.now()
-	saved, err := s.modify(ctx, actor, appSID, want, func(a *store.App) error {
+	saved, err := s.modify(ctx, actor, appSID, ifVersion, func(a *store.App) error {
 		i := slices.IndexFunc(a.FederatedCredentials, func(c store.FederatedCredential) bool { return c.ID == credentialID })
 		if i < 0 {
 			return invalidArg("credentialID", "the app has no federated credential with that id")
@@ -172,7 +164,7 @@ func (s *Service) newFederated(c FederatedCredential, now time.Time) (store.Fede
 		return store.FederatedCredential{}, err
 	}
 	return store.FederatedCredential{
-		ID: NewSID(federatedSIDPrefix), Name: c.Name, Issuer: c.Issuer, Subject: c.Subject,
+		ID: newSID(federatedSIDPrefix), Name: c.Name, Issuer: c.Issuer, Subject: c.Subject,
 		Audience: c.Audience, Description: c.Description, Created: now,
 	}, nil
 }
@@ -256,7 +248,7 @@ func (a *liveApp) hasFederated(id string) bool {
 // and one of the app's credentials has that issuer. Otherwise it returns
 // nil, and the assertion is read as the client's own (private_key_jwt).
 func (s *Service) federatedFor(ctx context.Context, now time.Time, as Assertion) (*liveApp, token.Assertion, error) {
-	if as.ClientID == "" || !isSID(AppSIDPrefix, as.ClientID) {
+	if as.ClientID == "" || !isSID(appSIDPrefix, as.ClientID) {
 		return nil, token.Assertion{}, nil
 	}
 	peek, err := token.PeekAssertion(as.JWT)

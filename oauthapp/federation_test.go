@@ -229,7 +229,7 @@ func TestRemovingACredentialStopsItsTokens(t *testing.T) {
 	require.NoError(t, err)
 
 	cred := app.FederatedCredentials[0]
-	app, err = e.svc.RemoveFederatedCredential(context.Background(), e.owner, app.SID, cred.ID)
+	app, err = e.svc.RemoveFederatedCredential(context.Background(), e.owner, app.SID, cred.ID, 0)
 	require.NoError(t, err)
 	assert.Empty(t, app.FederatedCredentials)
 	ev := e.lastEvent(t, oauthapp.EventFederatedCredentialRemoved)
@@ -243,7 +243,7 @@ func TestRemovingACredentialStopsItsTokens(t *testing.T) {
 
 	// A new credential for the same issuer and subject does not bring
 	// the old token back.
-	_, err = e.svc.AddFederatedCredential(context.Background(), e.owner, app.SID, oauthapp.FederatedCredential{Name: "job", Issuer: cluster.issuer(), Subject: "system:serviceaccount:jobs:report", Audience: workloadAudience})
+	_, err = e.svc.AddFederatedCredential(context.Background(), e.owner, app.SID, oauthapp.FederatedCredential{Name: "job", Issuer: cluster.issuer(), Subject: "system:serviceaccount:jobs:report", Audience: workloadAudience}, 0)
 	require.NoError(t, err)
 	_, err = e.svc.Authorize(context.Background(), tok.AccessToken, oauthapp.Resource{Permission: "/demo/reports/reports/read", AccountSID: app.AccountSID})
 	assert.ErrorIs(t, err, oauthapp.ErrInvalidToken)
@@ -288,7 +288,7 @@ func TestFederatedCredentialsAreCheckedBeforeAnythingIsWritten(t *testing.T) {
 		{"a description with a newline", "Description", with(func(c *oauthapp.FederatedCredential) { c.Description = "a\nb" })},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := e.svc.AddFederatedCredential(ctx, e.owner, app.SID, c.cred)
+			_, err := e.svc.AddFederatedCredential(ctx, e.owner, app.SID, c.cred, 0)
 			var arg *oauthapp.ArgumentError
 			require.ErrorAs(t, err, &arg)
 			assert.ErrorIs(t, err, oauthapp.ErrInvalidArgument)
@@ -299,22 +299,22 @@ func TestFederatedCredentialsAreCheckedBeforeAnythingIsWritten(t *testing.T) {
 		})
 	}
 
-	_, err = e.svc.AddFederatedCredential(ctx, e.owner, app.SID, good)
+	_, err = e.svc.AddFederatedCredential(ctx, e.owner, app.SID, good, 0)
 	require.NoError(t, err)
-	_, err = e.svc.AddFederatedCredential(ctx, e.owner, app.SID, with(func(c *oauthapp.FederatedCredential) { c.Subject = "other" }))
+	_, err = e.svc.AddFederatedCredential(ctx, e.owner, app.SID, with(func(c *oauthapp.FederatedCredential) { c.Subject = "other" }), 0)
 	assert.ErrorIs(t, err, oauthapp.ErrInvalidArgument, "a name the app holds")
-	_, err = e.svc.AddFederatedCredential(ctx, e.owner, app.SID, with(func(c *oauthapp.FederatedCredential) { c.Name = "other" }))
+	_, err = e.svc.AddFederatedCredential(ctx, e.owner, app.SID, with(func(c *oauthapp.FederatedCredential) { c.Name = "other" }), 0)
 	assert.ErrorIs(t, err, oauthapp.ErrInvalidArgument, "an issuer and subject the app holds")
 	for i := 1; i < 20; i++ {
 		_, err = e.svc.AddFederatedCredential(ctx, e.owner, app.SID, with(func(c *oauthapp.FederatedCredential) {
 			c.Name, c.Subject = "job-"+string(rune('a'+i)), "system:serviceaccount:jobs:"+string(rune('a'+i))
-		}))
+		}), 0)
 		require.NoError(t, err)
 	}
-	_, err = e.svc.AddFederatedCredential(ctx, e.owner, app.SID, with(func(c *oauthapp.FederatedCredential) { c.Name, c.Subject = "one-more", "x" }))
+	_, err = e.svc.AddFederatedCredential(ctx, e.owner, app.SID, with(func(c *oauthapp.FederatedCredential) { c.Name, c.Subject = "one-more", "x" }), 0)
 	assert.ErrorIs(t, err, oauthapp.ErrInvalidArgument, "20 at most")
 
-	_, err = e.svc.RemoveFederatedCredential(ctx, e.owner, app.SID, "FC00000000000000000000000000000000")
+	_, err = e.svc.RemoveFederatedCredential(ctx, e.owner, app.SID, "FC00000000000000000000000000000000", 0)
 	var arg *oauthapp.ArgumentError
 	require.ErrorAs(t, err, &arg, "an id the app does not hold")
 	assert.Equal(t, "credentialID", arg.Argument)
@@ -332,9 +332,9 @@ func TestOnlyActorsWhoManageTheAppChangeItsCredentials(t *testing.T) {
 	viewer := e.owner
 	viewer.Role = "viewer"
 	for _, actor := range []oauthapp.Actor{stranger, viewer} {
-		_, err := e.svc.AddFederatedCredential(ctx, actor, app.SID, oauthapp.FederatedCredential{Name: "bad"})
+		_, err := e.svc.AddFederatedCredential(ctx, actor, app.SID, oauthapp.FederatedCredential{Name: "bad"}, 0)
 		assert.ErrorIs(t, err, oauthapp.ErrForbidden, "refused before the credential is read")
-		_, err = e.svc.RemoveFederatedCredential(ctx, actor, app.SID, app.FederatedCredentials[0].ID)
+		_, err = e.svc.RemoveFederatedCredential(ctx, actor, app.SID, app.FederatedCredentials[0].ID, 0)
 		assert.ErrorIs(t, err, oauthapp.ErrForbidden)
 	}
 	got, err := e.svc.GetApp(ctx, e.owner, app.SID)
@@ -382,7 +382,7 @@ func TestUnsafeHTTPIssuersServeTestsOnLoopback(t *testing.T) {
 	}))
 	assert.NoError(t, err, "a JWT-SVID-shaped token, ES256")
 
-	_, err = e.svc.AddFederatedCredential(context.Background(), e.owner, app.SID, oauthapp.FederatedCredential{Name: "remote", Issuer: "http://oidc.example", Subject: "s", Audience: "a"})
+	_, err = e.svc.AddFederatedCredential(context.Background(), e.owner, app.SID, oauthapp.FederatedCredential{Name: "remote", Issuer: "http://oidc.example", Subject: "s", Audience: "a"}, 0)
 	assert.ErrorIs(t, err, oauthapp.ErrInvalidArgument, "http only on loopback, even then")
 }
 

@@ -154,7 +154,7 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 	if err != nil {
 		return fail(refusedMalformedSecret)
 	}
-	if !isSID(AppSIDPrefix, clientID) {
+	if !isSID(appSIDPrefix, clientID) {
 		_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
 		return fail(refusedMalformedClientID)
 	}

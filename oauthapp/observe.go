@@ -29,8 +29,7 @@ type Observer struct {
 	// keeps the caller's) and a function IssueToken calls once with the
 	// outcome, just before it returns; the function may be nil.
 	TokenRequest func(ctx context.Context) (context.Context, func(TokenOutcome))
-	// Authorization is called as Authorize (and so AuthorizeRoute, once
-	// the route is found) starts. It returns the context the check
+	// Authorization is called as Authorize starts. It returns the context the check
 	// carries on with (nil keeps the caller's) and a function called once
 	// with the outcome, just before Authorize returns; the function may
 	// be nil.
@@ -51,9 +50,8 @@ type Observer struct {
 	// the name of the method ("GetApp", "IsTokenRevoked", ...; with a
 	// cache, "LiveRevocations" of a store.RevocationLister); the function
 	// it returns, which may be nil, is called with the call's error as the
-	// call returns. Store methods the Service does not call through this
-	// wrapping are not reported: a store.Watcher's Watch, and calls on
-	// other capabilities found by type assertion.
+	// call returns. Every method of store.Store is reported, and
+	// LiveRevocations; a store.Watcher's Watch is not.
 	StoreCall func(ctx context.Context, method string) func(error)
 	// Notification is called for each change a store.Watcher reports,
 	// before the cache acts on it (only with WithCache, when the store is

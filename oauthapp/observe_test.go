@@ -138,7 +138,7 @@ func TestObserver_AuthenticationFailureReasons(t *testing.T) {
 	}{
 		{"a secret of the wrong shape", app.SID, "not-a-secret", "", oauthapp.ReasonMalformedSecret},
 		{"a client id of the wrong shape", "client-1", k.Secret(app.SID), "", oauthapp.ReasonMalformedClientID},
-		{"a client id no app has", oauthapp.NewSID(oauthapp.AppSIDPrefix), k.Secret(app.SID), "", oauthapp.ReasonUnknownClient},
+		{"a client id no app has", oauthapptest.NewSID("OQ"), k.Secret(app.SID), "", oauthapp.ReasonUnknownClient},
 		{"another app's secret", app.SID, k.Secret(other.SID), "", oauthapp.ReasonWrongSecret},
 		{"an app of another region", euApp.SID, euSecret.Reveal(), "us1", oauthapp.ReasonWrongRegion},
 		{"a previous secret with under a minute of grace", graced.SID, oldSecret, "", oauthapp.ReasonGraceEnding},
@@ -176,7 +176,7 @@ func TestObserver_AuthorizationOutcomes(t *testing.T) {
 	k.Rotate(rotated.SID, 0)
 	deleted := k.NewApp(permList)
 	deletedToken := k.Token(deleted)
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, deleted.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, deleted.SID, 0))
 
 	own := k.Owner.AccountSID
 	for _, tc := range []struct {
@@ -189,7 +189,7 @@ func TestObserver_AuthorizationOutcomes(t *testing.T) {
 			oauthapp.AuthorizationOutcome{Permission: permList, AppSID: app.SID}},
 		{"a permission the scope does not cover", good, oauthapp.Resource{Permission: permRead, AccountSID: own},
 			oauthapp.AuthorizationOutcome{Reason: oauthapp.ReasonInsufficientScope, Permission: permRead}},
-		{"another account", good, oauthapp.Resource{Permission: permList, AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix)},
+		{"another account", good, oauthapp.Resource{Permission: permList, AccountSID: oauthapptest.NewSID("AC")},
 			oauthapp.AuthorizationOutcome{Reason: oauthapp.ReasonWrongAccount, Permission: permList}},
 		{"another region", good, oauthapp.Resource{Permission: permList, Region: "eu1"},
 			oauthapp.AuthorizationOutcome{Reason: oauthapp.ReasonWrongRegion, Permission: permList}},
@@ -225,7 +225,7 @@ func TestObserver_StoreCallsCarryTheRequestContext(t *testing.T) {
 		"each store read is reported, in the context the Authorization hook returned")
 
 	rec.reset()
-	_, err = k.Service.IssueToken(ctx, oauthapp.TokenRequest{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), ClientSecret: k.Secret(app.SID)})
+	_, err = k.Service.IssueToken(ctx, oauthapp.TokenRequest{ClientID: oauthapptest.NewSID("OQ"), ClientSecret: k.Secret(app.SID)})
 	require.ErrorIs(t, err, oauthapp.ErrInvalidClient)
 	require.Len(t, rec.calls, 1)
 	assert.Equal(t, "GetApp", rec.calls[0].method)
@@ -233,7 +233,7 @@ func TestObserver_StoreCallsCarryTheRequestContext(t *testing.T) {
 	assert.True(t, rec.calls[0].inSpan)
 
 	rec.reset()
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 0))
 	assert.Contains(t, rec.calls, storeCall{"DeleteApp", nil, false}, "management calls are timed too")
 }
 
@@ -275,7 +275,7 @@ func TestObserver_NotificationLag(t *testing.T) {
 		k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithCache(time.Minute, 0), oauthapp.WithObserver(rec.observer())))
 		defer k.Service.Close()
 		app := k.NewApp(permList)
-		require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+		require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 0))
 		// The creation and the deletion, neither with a lag.
 		assert.Equal(t, []oauthapp.Notice{{Kind: store.AppChanged}, {Kind: store.AppChanged}}, rec.notices)
 	})
@@ -307,7 +307,7 @@ func ExampleObserver() {
 	if err != nil {
 		panic(err)
 	}
-	_, err = svc.IssueToken(context.Background(), oauthapp.TokenRequest{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), ClientSecret: "not a secret"})
+	_, err = svc.IssueToken(context.Background(), oauthapp.TokenRequest{ClientID: oauthapptest.NewSID("OQ"), ClientSecret: "not a secret"})
 	fmt.Println(errors.Is(err, oauthapp.ErrInvalidClient), failures)
 	// Output: true map[malformed_secret:1]
 }

@@ -191,12 +191,13 @@ func WithDefaultGrace(grace time.Duration) Option {
 	}
 }
 
-// WithCatalog sets the route catalog AuthorizeRoute resolves requests
-// against. The catalog also spells out, in a token's full grant
-// (IssueToken) and in Introspect's scope, the permissions under an allow
-// wildcard that a deny entry carves exceptions out of, and its
-// permissions count toward MaxTokenSize. Default: none (AuthorizeRoute
-// then returns ErrNoRoute, and such wildcards stay as they are).
+// WithCatalog sets the route catalog of the API the tokens are for: the
+// routes oauthhttp's Protect resolves requests through (Metadata.Catalog),
+// and the permissions its metadata lists. The catalog also spells out, in
+// a token's full grant (IssueToken) and in Introspect's scope, the
+// permissions under an allow wildcard that a deny entry carves exceptions
+// out of, and its permissions count toward Metadata.MaxTokenSize.
+// Default: none (such wildcards then stay as they are).
 func WithCatalog(catalog *scope.Catalog) Option {
 	return func(c *config) error {
 		if catalog == nil {

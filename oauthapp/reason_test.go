@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/token"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -56,7 +57,7 @@ func TestARefusedAuthorizationHasOneReasonInItsErrorItsAuditEventAndItsOutcome(t
 	}{
 		{"an expired token", expired, oauthapp.Resource{Permission: permList}, oauthapp.ReasonInvalidToken, oauthapp.ErrInvalidToken, token.ErrExpired},
 		{"a revoked token", revoked, oauthapp.Resource{Permission: permList}, oauthapp.ReasonTokenRevoked, oauthapp.ErrTokenRevoked, nil},
-		{"another account", good, oauthapp.Resource{Permission: permList, AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix)}, oauthapp.ReasonWrongAccount, oauthapp.ErrWrongAccount, nil},
+		{"another account", good, oauthapp.Resource{Permission: permList, AccountSID: oauthapptest.NewSID("AC")}, oauthapp.ReasonWrongAccount, oauthapp.ErrWrongAccount, nil},
 		{"another region", good, oauthapp.Resource{Permission: permList, Region: "eu1"}, oauthapp.ReasonWrongRegion, oauthapp.ErrWrongRegion, nil},
 		{"another audience", good, oauthapp.Resource{Permission: permList, Audience: "https://elsewhere.example/api"}, oauthapp.ReasonWrongAudience, oauthapp.ErrWrongAudience, nil},
 		{"a permission the scope lacks", good, oauthapp.Resource{Permission: permRead, AccountSID: own}, oauthapp.ReasonInsufficientScope, oauthapp.ErrInsufficientScope, nil},

@@ -35,7 +35,7 @@ func TestSlogAudit_WritesStableAttributesAndOmitsEmptyOnes(t *testing.T) {
 	audit := oauthapp.SlogAudit(slog.New(slog.NewJSONHandler(&buf, nil)))
 	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	actor := oauthapptest.NewActor(oauthapp.RoleDeveloper)
-	app := oauthapp.NewSID(oauthapp.AppSIDPrefix)
+	app := oauthapptest.NewSID("OQ")
 
 	audit(ctx, oauthapp.Event{Kind: oauthapp.EventSecretRotated, Time: at, Actor: actor, AccountSID: actor.AccountSID, AppSID: app, SecretID: "SK1"})
 	audit(ctx, oauthapp.Event{Kind: oauthapp.EventAuthenticationFail, Time: at, AppSID: app, Reason: oauthapp.ReasonBadAssertion, Detail: "assertion expired"})
@@ -89,7 +89,7 @@ func TestSlogAudit_LogsNoSecretAndNoToken(t *testing.T) {
 	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
 	require.NoError(t, err)
 	require.NoError(t, k.Service.Revoke(ctx, client, tok2.AccessToken))
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, other.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, other.SID, 0))
 
 	out := buf.String()
 	kinds := map[string]bool{}

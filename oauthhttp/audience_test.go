@@ -48,8 +48,8 @@ func TestIntrospectionTellsTheAudience(t *testing.T) {
 			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || !got.Active {
 				t.Fatalf("introspection: %d %s (%v)", w.Code, w.Body, err)
 			}
-			if got.Aud != tc.want || kit.Service.Audience() != tc.want {
-				t.Fatalf("introspection aud %q, Service.Audience %q, want %q", got.Aud, kit.Service.Audience(), tc.want)
+			if got.Aud != tc.want || kit.Service.Metadata().Audience != tc.want {
+				t.Fatalf("introspection aud %q, Metadata().Audience %q, want %q", got.Aud, kit.Service.Metadata().Audience, tc.want)
 			}
 			_, payload, _ := strings.Cut(tok, ".")
 			payload, _, _ = strings.Cut(payload, ".")
@@ -83,7 +83,7 @@ func audIs(aud any, want string) bool {
 // key, as another issuer sharing the keys could, whose aud is aud.
 func (f *jwtFixture) mintWithAud(t *testing.T, aud []string) string {
 	t.Helper()
-	m, err := token.NewMinter(f.kit.Keys, f.kit.Service.Issuer(), aud...)
+	m, err := token.NewMinter(f.kit.Keys, f.kit.Service.Metadata().Issuer, aud...)
 	if err != nil {
 		t.Fatal(err)
 	}

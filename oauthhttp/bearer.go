@@ -84,7 +84,7 @@ func (s *Server) ProtectFunc(next func(http.ResponseWriter, *http.Request)) http
 // route returns the permission of the request's route and the account in
 // its path.
 func (s *Server) route(r *http.Request) (permission, account string, ok bool) {
-	c := s.svc.Catalog()
+	c := s.meta.Catalog
 	if c == nil {
 		return "", "", false
 	}

@@ -232,7 +232,7 @@ func TestLimiterLimitsAnAddressAcrossClientIDs(t *testing.T) {
 	l := newLimited(t)
 	const attacker, other = "192.0.2.66", "192.0.2.67"
 	expectStatus(t, oauthhttp.DefaultAddrFailures, http.StatusUnauthorized, func(int) answer {
-		return l.tokenFrom(t, attacker, oauthapp.NewSID(oauthapp.AppSIDPrefix), realLookingSecret(t))
+		return l.tokenFrom(t, attacker, oauthapptest.NewSID("OQ"), realLookingSecret(t))
 	})
 	t.Run("the address gets 429 whatever client id it tries", func(t *testing.T) {
 		checkTooMany(t, l.tokenFrom(t, attacker, l.app.SID, l.sec), "2")

@@ -11,7 +11,6 @@ import (
 	"unsafe"
 	"weak"
 
-	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 )
@@ -169,7 +168,7 @@ func TestMemoryLimiterAllocatesNothingPerAttempt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := oauthhttp.Attempt{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), Addr: "2001:db8:1:2::/64"}
+	a := oauthhttp.Attempt{ClientID: oauthapptest.NewSID("OQ"), Addr: "2001:db8:1:2::/64"}
 	lim.Allow(ctx, a) // the map grows once
 	lim.Done(ctx, a, false)
 	if n := testing.AllocsPerRun(100, func() {

@@ -2,6 +2,7 @@ package oauthotel
 
 import (
 	"errors"
+	"reflect"
 	"strconv"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -150,7 +151,17 @@ type storeKey struct {
 	method, outcome string
 }
 
-var storeMethods = []string{"CreateApp", "GetApp", "ListApps", "UpdateApp", "DeleteApp", "DeleteAppVersion", "TouchSecret", "RevokeToken", "IsTokenRevoked", "PurgeRevokedTokens", "LiveRevocations"}
+// storeMethods are the methods Observer.StoreCall reports: every method
+// of store.Store, read from the interface so that the list follows it,
+// and LiveRevocations of a store.RevocationLister.
+var storeMethods = func() []string {
+	st := reflect.TypeFor[store.Store]()
+	names := make([]string, 0, st.NumMethod()+1)
+	for i := range st.NumMethod() {
+		names = append(names, st.Method(i).Name)
+	}
+	return append(names, "LiveRevocations")
+}()
 
 func storeKeys() []storeKey {
 	var ks []storeKey

@@ -56,7 +56,7 @@ func sendMixedRequests(t *testing.T, r *rig) {
 	require.Equal(t, http.StatusOK, r.get(t, list, tok))
 	require.Equal(t, http.StatusOK, r.get(t, list, tok))
 	require.Equal(t, http.StatusForbidden, r.get(t, read, tok))
-	require.Equal(t, http.StatusForbidden, r.get(t, strings.Replace(listPath, "{AccountSid}", oauthapp.NewSID(oauthapp.AccountSIDPrefix), 1), tok))
+	require.Equal(t, http.StatusForbidden, r.get(t, strings.Replace(listPath, "{AccountSid}", oauthapptest.NewSID("AC"), 1), tok))
 	require.Equal(t, http.StatusUnauthorized, r.get(t, list, "not.a.token"))
 }
 

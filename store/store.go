@@ -165,6 +165,8 @@ type RevokedTokens interface {
 //   - Idempotency keys of the management API, claimed by one request at a
 //     time across every instance, with the first answer as the caller
 //     sealed it, kept until their expiry, then purged.
+//   - The ids of used client assertions, each accepted once across every
+//     instance until it expires, then purged.
 //   - Records go in and come out as copies: a caller that mutates a record
 //     it passed in or got back never changes what is stored.
 //   - A set of revoked token ids, each kept until the token would have
@@ -177,6 +179,7 @@ type Store interface {
 	Apps
 	RevokedTokens
 	IdempotencyKeys
+	AssertionIDs
 }
 
 // ChangeKind says what a Change is about.

@@ -25,6 +25,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/store"
@@ -65,7 +66,7 @@ func newJoseServer(t *testing.T, alg jose.SignatureAlgorithm, pub crypto.PublicK
 		t.Fatal(err)
 	}
 	der, _ := x509.MarshalPKIXPublicKey(pub)
-	owner := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix), Role: oauthapp.RoleOwner}
+	owner := oauthapp.Actor{UserSID: oauthapptest.NewSID("US"), AccountSID: oauthapptest.NewSID("AC"), Role: oauthapp.RoleOwner}
 	app, _, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{
 		FriendlyName: "jose client",
 		Permissions:  oauthapp.Permissions{Allow: []string{permList}},
@@ -102,7 +103,7 @@ func joseAssertion(t *testing.T, alg jose.SignatureAlgorithm, priv crypto.Signer
 		Audience: jwt.Audience{tokenURL},
 		Expiry:   jwt.NewNumericDate(now.Add(time.Minute)),
 		IssuedAt: jwt.NewNumericDate(now),
-		ID:       oauthapp.NewSID("JT"),
+		ID:       oauthapptest.NewSID("JT"),
 	}).Serialize()
 	if err != nil {
 		t.Fatal(err)

@@ -89,7 +89,7 @@ func TestFederatedCredentialsAreSharedByInstances(t *testing.T) {
 
 	app, err := writer.AddFederatedCredential(ctx, d.owner, app.SID, oauthapp.FederatedCredential{
 		Name: "report-job", Issuer: cluster.srv.URL, Subject: "system:serviceaccount:jobs:report", Audience: "api://oauthapps",
-	})
+	}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestFederatedCredentialsAreSharedByInstances(t *testing.T) {
 	deaf := d.service(t, unwatched{openStore(t, testPool(t), d.schema)}, oauthapp.WithCache(cacheStale, 0), oauthapp.WithIssuerHTTPClient(cluster.srv.Client()))
 	accept(t, "instance without notifications", d.authorizes(deaf, obtained.AccessToken, nil), exchange(deaf))
 
-	if _, err := writer.RemoveFederatedCredential(ctx, d.owner, app.SID, app.FederatedCredentials[0].ID); err != nil {
+	if _, err := writer.RemoveFederatedCredential(ctx, d.owner, app.SID, app.FederatedCredentials[0].ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	removed := time.Now()

@@ -179,7 +179,7 @@ func TestOtherInstanceRefusesWithinBound(t *testing.T) {
 			}
 		}},
 		{"deletion kills the app's tokens and secret", func(t *testing.T, app oauthapp.App, sec, tok string) func(*oauthapp.Service) []probe {
-			if err := writer.DeleteApp(ctx, d.owner, app.SID); err != nil {
+			if err := writer.DeleteApp(ctx, d.owner, app.SID, 0); err != nil {
 				t.Fatal(err)
 			}
 			return func(svc *oauthapp.Service) []probe {
@@ -253,7 +253,7 @@ func TestObserverLearnsHowLateChangesArrive(t *testing.T) {
 		<-notices
 	}
 	before := time.Now()
-	if err := writer.DeleteApp(context.Background(), d.owner, app.SID); err != nil {
+	if err := writer.DeleteApp(context.Background(), d.owner, app.SID, 0); err != nil {
 		t.Fatal(err)
 	}
 	for deadline := time.After(5 * time.Second); ; {
