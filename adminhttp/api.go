@@ -31,6 +31,10 @@ type Authenticator func(r *http.Request) (oauthapp.Actor, error)
 //	POST   {prefix}/OAuthApps/{Sid}/Keys          add a client key (201)
 //	GET    {prefix}/OAuthApps/{Sid}/Keys          the client keys: public keys and metadata
 //	DELETE {prefix}/OAuthApps/{Sid}/Keys/{KeyId}  remove a client key (204)
+//	POST   {prefix}/OAuthApps/{Sid}/FederatedCredentials                  add a federated credential (201)
+//	GET    {prefix}/OAuthApps/{Sid}/FederatedCredentials                  the federated credentials
+//	GET    {prefix}/OAuthApps/{Sid}/FederatedCredentials/{CredentialSid}  fetch one
+//	DELETE {prefix}/OAuthApps/{Sid}/FederatedCredentials/{CredentialSid}  remove one (204)
 //	GET    {prefix}/openapi.json                  the OpenAPI 3.1 document of all of it
 //
 // Client keys are public keys with which an app's client authenticates by
@@ -39,6 +43,12 @@ type Authenticator func(r *http.Request) (oauthapp.Actor, error)
 // "algorithm" (ES256, EdDSA, RS256 or PS256; never HS256). A create may
 // give them at once as "client_keys", and "no_secret": true for an app
 // that authenticates with its keys only and so answers no client_secret.
+// Federated credentials (oauthapp.FederatedCredential) let a workload
+// authenticate with a token of an external issuer it already holds: a
+// body {"name", "issuer", "subject", "audience"} with an optional
+// "description"; a create may give them at once as
+// "federated_credentials", and with "no_secret" they may be the app's
+// only credentials.
 // "resources" lists the resource URIs (RFC 8707) an app's tokens may be
 // issued for, each one the service serves (oauthapp.WithResources).
 //
@@ -131,6 +141,7 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 	a := &API{svc: svc, auth: auth, cfg: cfg, mux: http.NewServeMux()}
 	apps, app, secrets := cfg.prefix+"/OAuthApps", cfg.prefix+"/OAuthApps/{Sid}", cfg.prefix+"/OAuthApps/{Sid}/Secrets"
 	keys, key := app+"/Keys", app+"/Keys/{KeyId}"
+	creds, cred := app+"/FederatedCredentials", app+"/FederatedCredentials/{CredentialSid}"
 	for _, r := range []struct {
 		pattern string
 		h       http.Handler
@@ -145,6 +156,10 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 		{"POST " + keys, a.handle(a.addKey, true)},
 		{"GET " + keys, a.handle(a.listKeys, false)},
 		{"DELETE " + key, a.handle(a.removeKey, false)},
+		{"POST " + creds, a.handle(a.addCredential, true)},
+		{"GET " + creds, a.handle(a.listCredentials, false)},
+		{"GET " + cred, a.handle(a.getCredential, false)},
+		{"DELETE " + cred, a.handle(a.removeCredential, false)},
 		{"GET " + a.OpenAPIPath(), http.HandlerFunc(a.serveOpenAPI)},
 	} {
 		a.mux.Handle(r.pattern, r.h)
@@ -154,6 +169,7 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 	for _, r := range []struct{ path, allow string }{
 		{apps, "GET, HEAD, POST"}, {app, "DELETE, GET, HEAD, POST"}, {secrets, "GET, HEAD, POST"},
 		{keys, "GET, HEAD, POST"}, {key, "DELETE"},
+		{creds, "GET, HEAD, POST"}, {cred, "DELETE, GET, HEAD"},
 	} {
 		a.mux.Handle(r.path, methodNotAllowed(r.allow))
 		a.paths = append(a.paths, r.path)
@@ -166,7 +182,9 @@ func New(svc *oauthapp.Service, auth Authenticator, opts ...Option) (*API, error
 // Register mounts the API's routes on mux: POST and GET
 // {prefix}/OAuthApps; GET, POST and DELETE {prefix}/OAuthApps/{Sid}; POST
 // and GET {prefix}/OAuthApps/{Sid}/Secrets and {prefix}/OAuthApps/{Sid}/Keys;
-// DELETE {prefix}/OAuthApps/{Sid}/Keys/{KeyId}; and GET
+// DELETE {prefix}/OAuthApps/{Sid}/Keys/{KeyId}; POST and GET
+// {prefix}/OAuthApps/{Sid}/FederatedCredentials; GET and DELETE
+// {prefix}/OAuthApps/{Sid}/FederatedCredentials/{CredentialSid}; and GET
 // {prefix}/openapi.json.
 // Other methods on those paths are answered 405 with Allow.
 // It panics, as ServeMux.Handle does, if mux already has a route for one

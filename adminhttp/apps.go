@@ -58,6 +58,11 @@ func (a *API) createApp(c *call) response {
 	if in.DPoPBound != nil {
 		n.DPoPBoundAccessTokens = *in.DPoPBound
 	}
+	if in.FederatedCredentials != nil {
+		for _, fc := range *in.FederatedCredentials {
+			n.FederatedCredentials = append(n.FederatedCredentials, fc.credential())
+		}
+	}
 	app, sec, err := a.svc.CreateApp(c.r.Context(), c.actor, n)
 	if err != nil {
 		return a.serviceError(c, err, false)
@@ -159,6 +164,9 @@ func (a *API) updateApp(c *call) response {
 	if in.ClientKeys != nil {
 		return invalid("client_keys", "client keys are added and removed at the app's Keys")
 	}
+	if in.FederatedCredentials != nil {
+		return invalid("federated_credentials", "federated credentials are added and removed at the app's FederatedCredentials")
+	}
 	if in.NoSecret != nil {
 		return invalid("no_secret", "no_secret is set at creation only")
 	}
@@ -168,10 +176,13 @@ func (a *API) updateApp(c *call) response {
 	u := oauthapp.AppUpdate{FriendlyName: in.FriendlyName, Description: in.Description, Permissions: in.Policy.permissions(), Resources: in.Resources, DPoPBoundAccessTokens: in.DPoPBound}
 	if in.AccessTokenTTL != nil {
 		ttl := seconds(*in.AccessTokenTTL)
+		if ttl == 0 { // the API's spelling of the service default
+			ttl = oauthapp.ServiceDefault
+		}
 		u.TokenTTL = &ttl
 	}
 	if in.DefaultGrace != nil {
-		if *in.DefaultGrace < 0 { // not ServiceDefaultGrace by accident
+		if *in.DefaultGrace < 0 { // not ServiceDefault by accident
 			return invalid("default_grace_period", "default_grace_period must be 0 to 2592000 seconds")
 		}
 		u.DefaultGrace = oauthapp.Grace(seconds(*in.DefaultGrace))

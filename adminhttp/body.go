@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/oauthapps/oauthapps/internal/strictjson"
 )
 
 // members lists the names a body object may hold, each with the names its
@@ -15,11 +17,13 @@ import (
 type members map[string]members
 
 var (
-	keyMembers = members{"id": nil, "algorithm": nil, "public_key": nil}
-	appMembers = members{
+	keyMembers        = members{"id": nil, "algorithm": nil, "public_key": nil}
+	credentialMembers = members{"name": nil, "issuer": nil, "subject": nil, "audience": nil, "description": nil}
+	appMembers        = members{
 		"type": nil, "region": nil, "friendly_name": nil, "description": nil,
 		"policy": {"allow": nil, "deny": nil}, "access_token_ttl": nil, "default_grace_period": nil,
 		"resources": nil, "client_keys": keyMembers, "no_secret": nil, "dpop_bound_access_tokens": nil,
+		"federated_credentials": credentialMembers,
 	}
 	rotateMembers = members{"grace_period": nil}
 )
@@ -33,10 +37,11 @@ func decode(body []byte, v any, known members) *response {
 	if p := decodeInto(body, v); p != nil {
 		return p
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if name, dup := checkMembers(dec, known); name != "" {
-		name = memberName(name)
-		if dup {
+	d := strictjson.NewDecoder(body)
+	var bad *strictjson.MemberError
+	if err := d.Object(known.member(d)); errors.As(err, &bad) {
+		name := memberName(bad.Name)
+		if bad.Duplicate {
 			p := invalid(name, "member "+strconv.Quote(name)+" is given twice")
 			return &p
 		}
@@ -46,96 +51,37 @@ func decode(body []byte, v any, known members) *response {
 	return nil
 }
 
-// checkMembers walks the object dec is at and returns the first member
-// name that known lacks, or that comes twice (dup). The body is valid
-// JSON already, so a token error only ends the walk.
-func checkMembers(dec *json.Decoder, known members) (name string, dup bool) {
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return "", false
-	}
-	return walkObject(dec, known)
-}
-
-// walkObject is checkMembers once the object's '{' is read.
-func walkObject(dec *json.Decoder, known members) (name string, dup bool) {
-	seen := make(map[string]bool, len(known))
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return "", false
-		}
-		key, _ := t.(string)
-		sub, ok := known[key]
+// member returns what reads the value of each member of an object that
+// may hold known's names: a name known lacks is a *strictjson.MemberError
+// (as is one given twice); the objects of a value with names of its own,
+// in an array too, are read the same way. The body is valid JSON already,
+// so any other error only ends the walk.
+func (known members) member(d *strictjson.Decoder) func(name string) error {
+	return func(name string) error {
+		sub, ok := known[name]
 		switch {
 		case !ok:
-			return key, false
-		case seen[key]:
-			return key, true
+			return strictjson.Unknown(name)
+		case sub == nil:
+			return nil // skipped
 		}
-		seen[key] = true
-		v, err := dec.Token()
-		if err != nil {
-			return "", false
-		}
-		if v == json.Delim('{') && sub != nil {
-			if name, dup := walkObject(dec, sub); name != "" {
-				return name, dup
-			}
-			continue
-		}
-		if v == json.Delim('[') && sub != nil {
-			if name, dup := walkArray(dec, sub); name != "" {
-				return name, dup
-			}
-			continue
-		}
-		if !skipRest(dec, v) {
-			return "", false
-		}
+		return sub.value(d)
 	}
-	_, _ = dec.Token() // the closing brace
-	return "", false
 }
 
-// walkArray is walkObject for each object of an array whose '[' is read.
-func walkArray(dec *json.Decoder, known members) (name string, dup bool) {
-	for dec.More() {
-		v, err := dec.Token()
-		if err != nil {
-			return "", false
-		}
-		if v == json.Delim('{') {
-			if name, dup := walkObject(dec, known); name != "" {
-				return name, dup
-			}
-			continue
-		}
-		if !skipRest(dec, v) {
-			return "", false
-		}
+// value reads the next value, whose objects may hold known's names.
+func (known members) value(d *strictjson.Decoder) error {
+	t, err := d.Token()
+	if err != nil {
+		return err
 	}
-	_, _ = dec.Token() // the closing bracket
-	return "", false
-}
-
-// skipRest reads the rest of a value whose first token was t.
-func skipRest(dec *json.Decoder, t json.Token) bool {
-	depth := 0
-	for {
-		switch t {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return true
-		}
-		var err error
-		if t, err = dec.Token(); err != nil {
-			return false
-		}
+	switch t {
+	case json.Delim('{'):
+		return d.Members(known.member(d))
+	case json.Delim('['):
+		return d.Elements(func() error { return known.value(d) })
 	}
+	return nil
 }
 
 // decodeInto is the encoding/json half of decode.

@@ -1,9 +1,9 @@
 // Package adminhttp is the management API of OAuth apps: JSON over HTTP in
 // the shape of Twilio's OAuthApps resource, through which the people of a
 // host service's accounts create, list, change, rotate and delete their
-// apps and manage their client keys, with RFC 9457 problem details,
-// ETag/If-Match, Idempotency-Key, cursor pagination and an OpenAPI 3.1
-// document. It is a thin face on oauthapp.Service: every rule about roles
+// apps and manage their client keys and federated credentials, with RFC
+// 9457 problem details, ETag/If-Match, Idempotency-Key, cursor pagination
+// and an OpenAPI 3.1 document. It is a thin face on oauthapp.Service: every rule about roles
 // (only owner, administrator and developer manage apps) and accounts (an
 // app is managed only from its own account) stays in the service.
 //

@@ -16,7 +16,7 @@ import (
 )
 
 // FuzzAPI sends arbitrary bodies, If-Match and Idempotency-Key headers to
-// every route: the API never answers 5xx, every answer is JSON (a problem
+// every route (federated credentials included): the API never answers 5xx, every answer is JSON (a problem
 // for every refusal), and a refused request changes nothing stored.
 func FuzzAPI(f *testing.F) {
 	f.Add(uint8(0), `{"friendly_name":"x","policy":{"allow":["/demo/messaging/messages/list"]}}`, "", "k1")
@@ -30,6 +30,12 @@ func FuzzAPI(f *testing.F) {
 	f.Add(uint8(0), `{"friendly_name":"x","policy":{"allow":["/demo/messaging/messages/list"]},"no_secret":true,"client_keys":[{"public_key":"`+pub+`","algorithm":"EdDSA"}],"resources":["https://api.example.test/a"]}`, "", "")
 	f.Add(uint8(1), `{"resources":["https://api.example.test/a"],"client_keys":[{"Id":1}]}`, "", "")
 	f.Add(uint8(8), ``, `"2"`, "")
+	f.Add(uint8(9), `{"name":"ci","issuer":"https://token.actions.example","subject":"repo:o/r:ref:refs/heads/main","audience":"https://github.com/o"}`, `"1"`, "fc1")
+	f.Add(uint8(9), `{"name":"ci","issuer":"https://u@token.actions.example/#x","subject":"","audience":7}`, "", "")
+	f.Add(uint8(10), ``, "", "")
+	f.Add(uint8(11), ``, "", "")
+	f.Add(uint8(12), ``, `"1"`, "")
+	f.Add(uint8(0), `{"friendly_name":"x","policy":{"allow":["/demo/messaging/messages/list"]},"no_secret":true,"federated_credentials":[{"name":"a","issuer":"https://oidc.example","subject":"s","audience":"a"},{"name":"a"}]}`, "", "")
 	keys := oauthapptest.NewKeys(f, token.EdDSA)
 	f.Fuzz(func(t *testing.T, route uint8, body, ifMatch, key string) {
 		st := store.NewMemory()
@@ -43,22 +49,25 @@ func FuzzAPI(f *testing.F) {
 			t.Fatal(err)
 		}
 		app, _, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{"/demo/messaging/messages/list"}},
-			ClientKeys: []oauthapp.NewClientKey{{ID: "k0", PublicKeyPEM: fuzzKeyPEM}}})
+			ClientKeys:           []oauthapp.NewClientKey{{ID: "k0", PublicKeyPEM: fuzzKeyPEM}},
+			FederatedCredentials: []oauthapp.FederatedCredential{{Name: "cluster", Issuer: "https://oidc.cluster.example", Subject: "system:serviceaccount:a:b", Audience: "api://x"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		coll := api.CollectionPath()
 		// The kid to remove comes from the Idempotency-Key input, as one
 		// path segment.
-		kid := strings.ReplaceAll(key, "/", "")
+		kid, fc := strings.ReplaceAll(key, "/", ""), strings.ReplaceAll(key, "/", "")
 		if kid == "" {
-			kid = "k0"
+			kid, fc = "k0", app.FederatedCredentials[0].ID
 		}
 		routes := []struct{ method, path string }{
 			{"POST", coll}, {"POST", coll + "/" + app.SID}, {"POST", coll + "/" + app.SID + "/Secrets"},
 			{"DELETE", coll + "/" + app.SID}, {"GET", coll + "?" + body}, {"GET", coll + "/" + app.SID},
 			{"POST", coll + "/" + app.SID + "/Keys"}, {"GET", coll + "/" + app.SID + "/Keys"},
 			{"DELETE", coll + "/" + app.SID + "/Keys/" + kid},
+			{"POST", coll + "/" + app.SID + "/FederatedCredentials"}, {"GET", coll + "/" + app.SID + "/FederatedCredentials"},
+			{"GET", coll + "/" + app.SID + "/FederatedCredentials/" + fc}, {"DELETE", coll + "/" + app.SID + "/FederatedCredentials/" + fc},
 		}
 		r := routes[int(route)%len(routes)]
 		before := snapshot(t, st)

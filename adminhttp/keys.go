@@ -1,6 +1,7 @@
 package adminhttp
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 
@@ -55,6 +56,12 @@ func (a *API) addKey(c *call) response {
 // removeKey: DELETE {prefix}/OAuthApps/{Sid}/Keys/{KeyId}, If-Match
 // honoured.
 func (a *API) removeKey(c *call) response {
+	return a.removeChild(c, a.svc.RemoveClientKey, c.r.PathValue("KeyId"))
+}
+
+// removeChild answers the DELETE of one of an app's client keys or
+// federated credentials, by id, with remove: If-Match honoured, 204.
+func (a *API) removeChild(c *call, remove func(context.Context, oauthapp.Actor, string, string, int64) (oauthapp.App, error), id string) response {
 	sid := c.r.PathValue("Sid")
 	if len(c.body) != 0 {
 		return invalid("", "a delete takes no body")
@@ -63,7 +70,7 @@ func (a *API) removeKey(c *call) response {
 	if p != nil {
 		return *p
 	}
-	if _, err := a.svc.RemoveClientKey(c.r.Context(), c.actor, sid, c.r.PathValue("KeyId"), v); err != nil {
+	if _, err := remove(c.r.Context(), c.actor, sid, id, v); err != nil {
 		return a.serviceError(c, err, true)
 	}
 	return response{status: http.StatusNoContent}

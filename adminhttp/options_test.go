@@ -104,6 +104,9 @@ func TestOtherMethodsAre405Problems(t *testing.T) {
 		api.CollectionPath():                  "GET, HEAD, POST",
 		api.CollectionPath() + "/OQx":         "DELETE, GET, HEAD, POST",
 		api.CollectionPath() + "/OQx/Secrets": "GET, HEAD, POST",
+
+		api.CollectionPath() + "/OQx/FederatedCredentials":     "GET, HEAD, POST",
+		api.CollectionPath() + "/OQx/FederatedCredentials/FCx": "DELETE, GET, HEAD",
 	} {
 		for _, method := range []string{"PUT", "PATCH"} {
 			rec := httptest.NewRecorder()

@@ -74,8 +74,14 @@ var argumentFields = map[string]string{
 	"ID":           "id",
 	"Algorithm":    "algorithm",
 	"PublicKeyPEM": "public_key",
-	"limit":        "PageSize",
-	"after":        "PageToken",
+	"Name":         "name",
+	"Issuer":       "issuer",
+	"Subject":      "subject",
+	"Audience":     "audience",
+
+	"FederatedCredentials": "federated_credentials",
+	"limit":                "PageSize",
+	"after":                "PageToken",
 }
 
 // serviceError answers an error of the service. onApp says whether the
@@ -101,6 +107,8 @@ func (a *API) serviceError(c *call, err error, onApp bool) response {
 			return notFound()
 		case "keyID":
 			return problemResponse(ProblemNotFound, "", "the app has no client key with this id")
+		case "credentialID":
+			return noCredential()
 		case "Actor.UserSID", "Actor.AccountSID":
 			// The authenticator's actor: not something the client can fix.
 			a.cfg.logger.ErrorContext(c.r.Context(), "adminhttp: the authenticator returned a malformed actor", "error", err)

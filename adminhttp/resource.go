@@ -137,6 +137,9 @@ type appBodyJSON struct {
 	// added and removed at the app's Keys.
 	ClientKeys *[]keyBodyJSON `json:"client_keys"`
 	NoSecret   *bool          `json:"no_secret"`
+	// FederatedCredentials are set at creation only; they are then
+	// added and removed at the app's FederatedCredentials.
+	FederatedCredentials *[]credentialBodyJSON `json:"federated_credentials"`
 }
 
 type policyBodyJSON struct {

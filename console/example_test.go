@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
-	"testing"
 
 	"github.com/oauthapps/oauthapps/console"
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -17,7 +16,7 @@ import (
 // authenticator maps a request to the person signed in, as it does for
 // adminhttp. Here every request is the kit's account Owner.
 func Example() {
-	oauthapptest.Run(os.Stdout, func(t testing.TB) {
+	oauthapptest.Run(os.Stdout, func(t *oauthapptest.T) {
 		kit := oauthapptest.New(t)
 		authenticate := func(r *http.Request) (oauthapp.Actor, error) { return kit.Owner, nil }
 		c, err := console.New(kit.Service, authenticate)

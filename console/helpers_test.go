@@ -54,7 +54,7 @@ func newEnv(t *testing.T, opts ...console.Option) *env {
 		"owner": oauthapp.RoleOwner, "admin": oauthapp.RoleAdministrator, "dev": oauthapp.RoleDeveloper,
 		"billing": oauthapp.RoleBilling, "support": oauthapp.RoleSupport, "reader": oauthapp.RoleReadOnly,
 	} {
-		e.people[name] = oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: acct, Role: role}
+		e.people[name] = oauthapp.Actor{UserSID: oauthapptest.NewSID("US"), AccountSID: acct, Role: role}
 	}
 	e.people["stranger"] = oauthapptest.NewActor(oauthapp.RoleOwner) // the owner of another account
 	auth := func(r *http.Request) (oauthapp.Actor, error) {

@@ -59,7 +59,7 @@ func (c *Console) create(w http.ResponseWriter, r *http.Request, v *view) {
 		Permissions: r.PostForm.Get("permissions"),
 	}
 	chosen := r.PostForm["permission"]
-	if c.svc.Catalog() == nil {
+	if c.svc.Metadata().Catalog == nil {
 		chosen = strings.Fields(f.Permissions)
 	}
 	v.Title, v.Form, v.Permissions = "Create an OAuth app", f, c.permissionChoices(chosen)
@@ -208,7 +208,7 @@ func formVersion(r *http.Request) (int64, bool) {
 // permissionChoices are the route catalog's permissions, each with the
 // routes it opens, checked when chosen; none without a catalog.
 func (c *Console) permissionChoices(chosen []string) []permissionChoice {
-	cat := c.svc.Catalog()
+	cat := c.svc.Metadata().Catalog
 	if cat == nil {
 		return nil
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"testing"
 	"time"
 
 	"github.com/oauthapps/oauthapps/dpopclient"
@@ -23,7 +22,7 @@ import (
 // package oauthapptest; its clock is a fake one, which the Transport
 // reads too.
 func Example() {
-	oauthapptest.Run(os.Stdout, func(t testing.TB) {
+	oauthapptest.Run(os.Stdout, func(t *oauthapptest.T) {
 		nonceKey := make([]byte, 32)
 		_, _ = rand.Read(nonceKey)
 		srv := oauthapptest.NewServer(t,

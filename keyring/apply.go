@@ -39,7 +39,7 @@ func (r *Ring) apply(recs []store.SigningKey, now time.Time) error {
 	if r.keys == nil {
 		return r.firstKeySet(s)
 	}
-	r.updateKeySet(s, now)
+	r.updateKeySet(s)
 	return nil
 }
 
@@ -149,10 +149,10 @@ func (r *Ring) firstKeySet(s standing) error {
 }
 
 // updateKeySet brings the key set in step with s: it publishes the keys
-// that are new, rotates to the signer when it changed (from its sign-from
-// time, or from now when it signs early), and drops the keys that are
-// gone. A change the set refuses is logged, and the rest still made.
-func (r *Ring) updateKeySet(s standing, now time.Time) {
+// that are new, rotates to the signer when it changed, and drops the keys
+// that are gone. A change the set refuses is logged, and the rest still
+// made.
+func (r *Ring) updateKeySet(s standing) {
 	ks := r.keys
 	for kid, k := range s.usable {
 		if _, has := ks.Lookup(kid); !has && kid != s.signer.KID {
@@ -162,11 +162,7 @@ func (r *Ring) updateKeySet(s standing, now time.Time) {
 		}
 	}
 	if cur := ks.SigningKey(); cur.ID() != s.signer.KID {
-		at := s.signer.SignFrom
-		if at.After(now) {
-			at = now
-		}
-		if err := ks.Rotate(at, s.signerKey); err != nil {
+		if err := ks.Rotate(s.signerKey); err != nil {
 			r.cfg.logger.Error("keyring: cannot rotate", "from", cur.ID(), "to", s.signer.KID, "error", err)
 		} else {
 			r.cfg.logger.Info("keyring: signing with a new key", "kid", s.signer.KID, "previous", cur.ID())

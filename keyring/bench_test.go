@@ -41,8 +41,8 @@ func benchService(b *testing.B, keys string) (*oauthapp.Service, oauthapp.App, s
 		b.Fatal(err)
 	}
 	owner := oauthapp.Actor{
-		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
-		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
+		UserSID:    oauthapptest.NewSID("US"),
+		AccountSID: oauthapptest.NewSID("AC"),
 		Role:       oauthapp.RoleOwner,
 	}
 	app, sec, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: "bench", Permissions: oauthapp.Permissions{Allow: []string{benchPermList, benchPermRead}}})

@@ -37,7 +37,7 @@ func Example() {
 	}
 	a, b := instance(), instance()
 
-	fmt.Println("same signing key:", a.Keys().SigningKey().ID() == b.Keys().SigningKey().ID())
+	fmt.Println("same signing key:", a.Metadata().Keys.SigningKey().ID() == b.Metadata().Keys.SigningKey().ID())
 	fmt.Println("keys in the store:", len(must(st.ListSigningKeys(ctx))))
 	// Output:
 	// same signing key: true

@@ -9,6 +9,7 @@ import (
 
 	"github.com/oauthapps/oauthapps/keyring"
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/store"
 )
 
@@ -33,8 +34,8 @@ func TestRequestsDoNotReadTheKeys(t *testing.T) {
 	svc, err := oauthapp.New(st, ring.KeySet())
 	require.NoError(t, err)
 	owner := oauthapp.Actor{
-		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
-		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
+		UserSID:    oauthapptest.NewSID("US"),
+		AccountSID: oauthapptest.NewSID("AC"),
 		Role:       oauthapp.RoleOwner,
 	}
 	app, sec, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: "hot path", Permissions: oauthapp.Permissions{Allow: []string{benchPermList}}})

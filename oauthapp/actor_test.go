@@ -90,10 +90,10 @@ func TestManagementChecksTheActorBeforeTheInput(t *testing.T) {
 			return err
 		}},
 		{"delete", true, func(a oauthapp.Actor, sid string) error {
-			return k.Service.DeleteApp(ctx, a, sid)
+			return k.Service.DeleteApp(ctx, a, sid, 0)
 		}},
 		{"delete a malformed app SID", false, func(a oauthapp.Actor, _ string) error {
-			return k.Service.DeleteApp(ctx, a, malformedSID)
+			return k.Service.DeleteApp(ctx, a, malformedSID, 0)
 		}},
 	}
 
@@ -106,7 +106,7 @@ func TestManagementChecksTheActorBeforeTheInput(t *testing.T) {
 	}
 
 	sameAccount := func(role oauthapp.Role) oauthapp.Actor {
-		return oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: k.Owner.AccountSID, Role: role}
+		return oauthapp.Actor{UserSID: oauthapptest.NewSID("US"), AccountSID: k.Owner.AccountSID, Role: role}
 	}
 	actors := []struct {
 		name string

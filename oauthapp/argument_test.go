@@ -102,19 +102,19 @@ func TestInvalidArgumentsNameTheArgument(t *testing.T) {
 			return err
 		}},
 		{"PublicKeyPEM", func() error {
-			_, err := k.Service.AddClientKey(ctx, k.Owner, app.SID, oauthapp.NewClientKey{PublicKeyPEM: "nope"})
+			_, err := k.Service.AddClientKey(ctx, k.Owner, app.SID, oauthapp.NewClientKey{PublicKeyPEM: "nope"}, 0)
 			return err
 		}},
 		{"Algorithm", func() error {
-			_, err := k.Service.AddClientKey(ctx, k.Owner, app.SID, oauthapp.NewClientKey{Algorithm: "HS256", PublicKeyPEM: edPEM})
+			_, err := k.Service.AddClientKey(ctx, k.Owner, app.SID, oauthapp.NewClientKey{Algorithm: "HS256", PublicKeyPEM: edPEM}, 0)
 			return err
 		}},
 		{"ID", func() error {
-			_, err := k.Service.AddClientKey(ctx, k.Owner, app.SID, oauthapp.NewClientKey{ID: "has space", PublicKeyPEM: edPEM})
+			_, err := k.Service.AddClientKey(ctx, k.Owner, app.SID, oauthapp.NewClientKey{ID: "has space", PublicKeyPEM: edPEM}, 0)
 			return err
 		}},
 		{"keyID", func() error {
-			_, err := k.Service.RemoveClientKey(ctx, k.Owner, app.SID, "missing")
+			_, err := k.Service.RemoveClientKey(ctx, k.Owner, app.SID, "missing", 0)
 			return err
 		}},
 		{"Actor.AccountSID", func() error {

@@ -65,6 +65,11 @@ type Assertion struct {
 // serve is ErrUnsupportedRegion; every other failure is ErrInvalidClient,
 // the same as a wrong secret, with the reason in the audit event only.
 //
+// An assertion sent with a client id whose iss is not that client id, but
+// an issuer one of the app's federated credentials names, is a
+// workload's federated token instead, checked as FederatedCredential
+// says; it fails with ErrInvalidClient the same way.
+//
 // A bad assertion costs at most one signature verification: everything
 // the claims can be checked for is checked before it, and nothing is
 // written before it succeeds.
@@ -73,133 +78,178 @@ func (s *Service) AuthenticateAssertion(ctx context.Context, as Assertion) (Clie
 	return c, err
 }
 
-// errRefused aborts token.VerifyAssertion from the key function, before
-// the signature is verified.
-var errRefused = errors.New("oauthapp: assertion refused")
-
 // authenticateAssertion checks an assertion at now; a non-nil ttl receives
-// the lifetime of the token the client gets. token.VerifyAssertion reads
-// and checks the assertion, then calls the key function, where the
-// client's own rules are checked and its key found, and then verifies the
-// signature under that key alone.
+// the lifetime of the token the client gets. The assertion is verified,
+// then its jti recorded, and only then is the client's key marked used.
 func (s *Service) authenticateAssertion(ctx context.Context, now time.Time, as Assertion, ttl *time.Duration) (Client, *liveApp, error) {
-	clientID := as.ClientID
-	fail := func(reason string) (Client, *liveApp, error) {
-		return Client{}, nil, s.refuseClient(ctx, clientID, reason)
-	}
 	region, err := s.region(as.Region)
 	if err != nil {
 		return Client{}, nil, err
 	}
-	if s.assertions == nil {
-		s.cfg.logger.ErrorContext(ctx, "oauthapp: a client assertion was refused: the store does not keep assertion ids (store.AssertionIDs)")
-		return fail("the store cannot refuse replayed assertions")
-	}
-	var (
-		reason string // why the key function refused
-		failed error  // a store failure met in the key function
-		a      *liveApp
-		key    *liveKey
-	)
-	refuse := func(why string) (*token.Key, error) {
-		reason = why
-		return nil, errRefused
-	}
-	keyFunc := func(c *token.Assertion) (*token.Key, error) {
-		if clientID == "" {
-			clientID = c.Subject
-		}
-		if c.Subject != clientID || c.Issuer != clientID {
-			return refuse("assertion iss and sub must both be the client id")
-		}
-		if !isSID(AppSIDPrefix, clientID) {
-			return refuse("malformed client id")
-		}
-		if len(c.ID) > maxAssertionIDLen {
-			return refuse("assertion jti longer than " + strconv.Itoa(maxAssertionIDLen) + " bytes")
-		}
-		var err error
-		a, err = s.lookupApp(ctx, clientID, now)
-		if errors.Is(err, ErrNotFound) {
-			return refuse("unknown client")
-		}
+	if fa, peek, err := s.federatedFor(ctx, now, as); err != nil || fa != nil {
 		if err != nil {
-			failed = err
-			return nil, err
+			return Client{}, nil, err
 		}
-		switch key = a.clientKey(c.KeyID, c.Algorithm); {
-		case key == nil && c.KeyID == "":
-			return refuse("assertion names no kid, and the app has not exactly one key of its alg")
-		case key == nil:
-			return refuse("unknown client key")
-		case key.key.Algorithm() != c.Algorithm:
-			return refuse("assertion algorithm is not its key's")
-		case a.region != region:
-			return refuse("client of region " + a.region)
-		}
-		return key.key, nil
+		return s.authenticateFederated(ctx, now, as, fa, peek, ttl)
 	}
-	claims, err := token.VerifyAssertion(now, as.JWT, s.assertionRules(as.Endpoint), keyFunc)
-	switch {
-	case failed != nil:
-		return Client{}, nil, failed
-	case reason != "":
-		return fail(reason)
-	case err != nil:
-		return fail(assertionReason(err))
-	}
-	if ttl != nil {
-		*ttl = s.ttl(a.ttl)
-	}
-	// The record outlives the assertion by the leeway its exp was read
-	// with, so that no instance accepts it again.
-	err = s.assertions.UseAssertionID(ctx, clientID, claims.ID, claims.ExpiresAt.Add(token.DefaultLeeway), now)
-	if errors.Is(err, store.ErrAlreadyExists) {
-		return fail("assertion replayed: its jti was used before")
+	found := assertionClient{id: as.ClientID}
+	claims, err := s.verifyAssertion(ctx, now, as, region, &found)
+	if err == nil {
+		err = s.useAssertionID(ctx, found.id, claims, now)
 	}
 	if err != nil {
-		return Client{}, nil, fmt.Errorf("oauthapp: recording assertion id: %w", err)
+		return Client{}, nil, s.refuseAssertion(ctx, found.id, err)
 	}
-	s.touchKey(ctx, a, key.id, now)
+	if ttl != nil {
+		*ttl = s.ttl(found.app.ttl)
+	}
+	s.touchKey(ctx, found.app, found.key.id, now)
+	a, key := found.app, found.key
 	return Client{appSID: a.sid, accountSID: a.account, region: a.region, keyID: key.id, keyThumbprint: key.thumbprint}, a, nil
 }
 
-// tokenReason is the reason a table gives a token package error.
-type tokenReason struct {
-	err    error
-	reason string
+// assertionClient is what the key function learns of the client an
+// assertion names: its id (the client_id parameter, else the assertion's
+// sub), and once the assertion passes the client's own rules, its app and
+// the key that signs it.
+type assertionClient struct {
+	id  string
+	app *liveApp
+	key *liveKey
 }
 
-// reasonFor is the reason of the first entry of table that err wraps,
+// verifyAssertion checks an assertion with token.VerifyAssertion, which
+// reads the assertion and checks its form, times and audience, then calls
+// assertionKey, where the client's own rules are checked and its key
+// found, and last verifies the signature under that key alone.
+func (s *Service) verifyAssertion(ctx context.Context, now time.Time, as Assertion, region string, found *assertionClient) (token.Assertion, error) {
+	keyFunc := func(c *token.Assertion) (*token.Key, error) {
+		return s.assertionKey(ctx, now, region, c, found)
+	}
+	return token.VerifyAssertion(now, as.JWT, s.assertionRules(as.Endpoint), keyFunc)
+}
+
+// The refusals of an assertion that its client's own rules find.
+var (
+	refusedIssuerSubject = refuseWith(ReasonBadAssertion, "assertion iss and sub must both be the client id")
+	refusedLongJTI       = refuseWith(ReasonBadAssertion, "assertion jti longer than "+strconv.Itoa(maxAssertionIDLen)+" bytes")
+	refusedNoKID         = refuseWith(ReasonBadAssertion, "assertion names no kid, and the app has not exactly one key of its alg")
+	refusedUnknownKey    = refuseWith(ReasonBadAssertion, "unknown client key")
+	refusedKeyAlgorithm  = refuseWith(ReasonBadAssertion, "assertion algorithm is not its key's")
+	refusedReplayed      = refuseWith(ReasonBadAssertion, "assertion replayed: its jti was used before")
+	refusedAssertion     = refuseWith(ReasonBadAssertion, "assertion refused")
+)
+
+// assertionKey is the key function of an assertion presented in region:
+// it checks the client's own rules on the claims, finds the app and the
+// key, and records them in found. A failure to read the app is returned
+// as a storeFailure, every other failure as a *refusal.
+func (s *Service) assertionKey(ctx context.Context, now time.Time, region string, c *token.Assertion, found *assertionClient) (*token.Key, error) {
+	if found.id == "" {
+		found.id = c.Subject
+	}
+	switch id := found.id; {
+	case c.Subject != id || c.Issuer != id:
+		return nil, refusedIssuerSubject
+	case !isSID(appSIDPrefix, id):
+		return nil, refusedMalformedClientID
+	case len(c.ID) > maxAssertionIDLen:
+		return nil, refusedLongJTI
+	}
+	a, err := s.lookupApp(ctx, found.id, now)
+	if errors.Is(err, ErrNotFound) {
+		return nil, refusedUnknownClient
+	}
+	if err != nil {
+		return nil, storeFailure{err}
+	}
+	key := a.clientKey(c.KeyID, c.Algorithm)
+	switch {
+	case key == nil && c.KeyID == "":
+		return nil, refusedNoKID
+	case key == nil:
+		return nil, refusedUnknownKey
+	case key.key.Algorithm() != c.Algorithm:
+		return nil, refusedKeyAlgorithm
+	case a.region != region:
+		return nil, refusedRegion(a.region)
+	}
+	found.app, found.key = a, key
+	return key.key, nil
+}
+
+// useAssertionID records a verified assertion's jti, refusing one used
+// before. The record outlives the assertion by the leeway its exp was read
+// with, so that no instance accepts it again.
+func (s *Service) useAssertionID(ctx context.Context, clientID string, claims token.Assertion, now time.Time) error {
+	err := s.store.UseAssertionID(ctx, clientID, claims.ID, claims.ExpiresAt.Add(token.DefaultLeeway), now)
+	if errors.Is(err, store.ErrAlreadyExists) {
+		return refusedReplayed
+	}
+	if err != nil {
+		return storeFailure{fmt.Errorf("oauthapp: recording assertion id: %w", err)}
+	}
+	return nil
+}
+
+// storeFailure is a store error met while checking an assertion: the
+// service's failure, not the client's.
+type storeFailure struct{ err error }
+
+func (e storeFailure) Error() string { return e.err.Error() }
+func (e storeFailure) Unwrap() error { return e.err }
+
+// refuseAssertion answers an assertion that failed: a store failure is
+// returned as it is; a refusal, or an error of token.VerifyAssertion, goes
+// to the audit hook and the observer, and the caller gets ErrInvalidClient.
+func (s *Service) refuseAssertion(ctx context.Context, clientID string, err error) error {
+	var failed storeFailure
+	if errors.As(err, &failed) {
+		return failed.err
+	}
+	var why *refusal
+	if !errors.As(err, &why) {
+		why = assertionRefusal(err)
+	}
+	return s.refuseClient(ctx, clientID, why)
+}
+
+// tokenRefusal is the refusal a table gives an error of the token
+// package.
+type tokenRefusal struct {
+	err error
+	why *refusal
+}
+
+// refusalFor is the refusal of the first entry of table that err wraps,
 // else other.
-func reasonFor(err error, table []tokenReason, other string) string {
+func refusalFor(err error, table []tokenRefusal, other *refusal) *refusal {
 	for _, r := range table {
 		if errors.Is(err, r.err) {
-			return r.reason
+			return r.why
 		}
 	}
 	return other
 }
 
-// assertionReasons are the audit reasons of the assertions
+// assertionRefusals are the refusals of the assertions
 // token.VerifyAssertion refuses, by its error.
-var assertionReasons = []tokenReason{
-	{token.ErrTooLarge, "assertion too large"},
-	{token.ErrMalformed, "malformed assertion"},
-	{token.ErrType, "assertion typ is not a client assertion's"},
-	{token.ErrAlgorithm, "assertion algorithm is not one a client key may have"},
-	{token.ErrMissingClaim, "assertion lacks iss, sub, aud, exp or jti"},
-	{token.ErrAudience, "assertion is for another audience, or names several"},
-	{token.ErrExpired, "assertion expired"},
-	{token.ErrLifetime, "assertion lives too long: exp beyond the assertion lifetime"},
-	{token.ErrNotYetValid, "assertion not valid yet"},
-	{token.ErrSignature, "assertion signature does not verify"},
+var assertionRefusals = []tokenRefusal{
+	{token.ErrTooLarge, refuseWith(ReasonBadAssertion, "assertion too large")},
+	{token.ErrMalformed, refuseWith(ReasonBadAssertion, "malformed assertion")},
+	{token.ErrType, refuseWith(ReasonBadAssertion, "assertion typ is not a client assertion's")},
+	{token.ErrAlgorithm, refuseWith(ReasonBadAssertion, "assertion algorithm is not one a client key may have")},
+	{token.ErrMissingClaim, refuseWith(ReasonBadAssertion, "assertion lacks iss, sub, aud, exp or jti")},
+	{token.ErrAudience, refuseWith(ReasonBadAssertion, "assertion is for another audience, or names several")},
+	{token.ErrExpired, refuseWith(ReasonBadAssertion, "assertion expired")},
+	{token.ErrLifetime, refuseWith(ReasonBadAssertion, "assertion lives too long: exp beyond the assertion lifetime")},
+	{token.ErrNotYetValid, refuseWith(ReasonBadAssertion, "assertion not valid yet")},
+	{token.ErrSignature, refuseWith(ReasonBadAssertion, "assertion signature does not verify")},
 }
 
-// assertionReason is the audit reason of an error of
-// token.VerifyAssertion.
-func assertionReason(err error) string {
-	return reasonFor(err, assertionReasons, "assertion refused")
+// assertionRefusal is the refusal of an error of token.VerifyAssertion.
+func assertionRefusal(err error) *refusal {
+	return refusalFor(err, assertionRefusals, refusedAssertion)
 }
 
 // assertionRules are the rules of an assertion sent to endpoint (the
@@ -223,19 +273,3 @@ func (s *Service) touchKey(ctx context.Context, a *liveApp, kid string, now time
 		s.cfg.logger.WarnContext(ctx, "oauthapp: recording client key use", "app", a.sid, "key_id", kid, "error", err)
 	}
 }
-
-// PurgeAssertions removes the records of used client assertions that
-// expired more than token.DefaultLeeway ago, as PurgeRevoked does for
-// revocations. Call it now and then; the memory store also sweeps on its
-// own. With a store that keeps no assertion ids it does nothing.
-func (s *Service) PurgeAssertions(ctx context.Context) (int, error) {
-	if s.assertions == nil {
-		return 0, nil
-	}
-	return s.assertions.PurgeAssertionIDs(ctx, s.now().Add(-token.DefaultLeeway))
-}
-
-// AcceptsClientAssertions reports whether the service authenticates
-// clients by private_key_jwt: its store keeps the used assertion ids
-// (store.AssertionIDs) that refusing a replay needs.
-func (s *Service) AcceptsClientAssertions() bool { return s.assertions != nil }

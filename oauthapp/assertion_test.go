@@ -80,7 +80,7 @@ func newAssertionFixture(t testing.TB, opts ...Option) *assertionFixture {
 	}
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	f.priv = priv
-	f.owner = Actor{UserSID: NewSID(UserSIDPrefix), AccountSID: NewSID(AccountSIDPrefix), Role: RoleOwner}
+	f.owner = Actor{UserSID: newSID("US"), AccountSID: newSID("AC"), Role: RoleOwner}
 	f.app, _, err = f.svc.CreateApp(context.Background(), f.owner, NewApp{
 		FriendlyName: "jwt client",
 		Permissions:  Permissions{Allow: []string{testPerm}},
@@ -103,7 +103,7 @@ func (f *assertionFixture) claims() jwt.MapClaims {
 		"aud": testEndpoint,
 		"exp": f.now.Add(time.Minute).Unix(),
 		"iat": f.now.Unix(),
-		"jti": NewSID("JT"),
+		"jti": newSID("JT"),
 	}
 }
 
@@ -154,16 +154,17 @@ func (f *assertionFixture) issue(assertion string) (Token, error) {
 	return f.svc.IssueToken(context.Background(), TokenRequest{ClientAssertion: assertion, Endpoint: testEndpoint})
 }
 
-// lastReason is the reason of the last failed authentication.
-func (f *assertionFixture) lastReason() string {
+// lastReason is the reason and the detail of the last failed
+// authentication.
+func (f *assertionFixture) lastReason() (Reason, string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := len(f.events) - 1; i >= 0; i-- {
 		if f.events[i].Kind == EventAuthenticationFail {
-			return f.events[i].Reason
+			return f.events[i].Reason, f.events[i].Detail
 		}
 	}
-	return ""
+	return "", ""
 }
 
 func TestAssertionIssuesATokenThatAuthorizes(t *testing.T) {
@@ -197,9 +198,11 @@ func TestAssertionIssuesATokenThatAuthorizes(t *testing.T) {
 func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 	_, otherPriv, _ := ed25519.GenerateKey(rand.Reader)
 	type tc struct {
-		name   string
-		make   func(t *testing.T, f *assertionFixture) string
-		reason string
+		name string
+		make func(t *testing.T, f *assertionFixture) string
+		// why is the audit event's reason, detail a part of its detail.
+		why    Reason
+		detail string
 		// sigs is the signature verifications the request may cost.
 		sigs int64
 	}
@@ -211,20 +214,20 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 		}
 	}
 	cases := []tc{
-		{"expired", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = f.now.Add(-time.Minute).Unix() }), "expired", 0},
-		{"without exp", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "exp") }), "lacks iss, sub, aud, exp or jti", 0},
-		{"not yet valid by nbf", with(func(f *assertionFixture, c jwt.MapClaims) { c["nbf"] = f.now.Add(2 * time.Minute).Unix() }), "not valid yet", 0},
-		{"issued in the future", with(func(f *assertionFixture, c jwt.MapClaims) { c["iat"] = f.now.Add(2 * time.Minute).Unix() }), "not valid yet", 0},
+		{"expired", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = f.now.Add(-time.Minute).Unix() }), ReasonBadAssertion, "expired", 0},
+		{"without exp", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "exp") }), ReasonBadAssertion, "lacks iss, sub, aud, exp or jti", 0},
+		{"not yet valid by nbf", with(func(f *assertionFixture, c jwt.MapClaims) { c["nbf"] = f.now.Add(2 * time.Minute).Unix() }), ReasonBadAssertion, "not valid yet", 0},
+		{"issued in the future", with(func(f *assertionFixture, c jwt.MapClaims) { c["iat"] = f.now.Add(2 * time.Minute).Unix() }), ReasonBadAssertion, "not valid yet", 0},
 		{"too long-lived", with(func(f *assertionFixture, c jwt.MapClaims) {
 			c["exp"] = f.now.Add(DefaultAssertionLifetime + time.Second).Unix()
-		}), "too long", 0},
-		{"for another audience", with(func(f *assertionFixture, c jwt.MapClaims) { c["aud"] = "https://other.example/oauth2/token" }), "another audience", 0},
-		{"from another issuer", with(func(f *assertionFixture, c jwt.MapClaims) { c["iss"] = NewSID(AppSIDPrefix) }), "iss and sub", 0},
-		{"for another subject", with(func(f *assertionFixture, c jwt.MapClaims) { c["sub"] = NewSID(AppSIDPrefix) }), "iss and sub", 0},
-		{"exp not a number", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = "tomorrow" }), "malformed", 0},
-		{"exp far out of range", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = 1e300 }), "malformed", 0},
-		{"without jti", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "jti") }), "lacks iss, sub, aud, exp or jti", 0},
-		{"with a jti too long to keep", with(func(f *assertionFixture, c jwt.MapClaims) { c["jti"] = strings.Repeat("j", maxAssertionIDLen+1) }), "jti longer", 0},
+		}), ReasonBadAssertion, "too long", 0},
+		{"for another audience", with(func(f *assertionFixture, c jwt.MapClaims) { c["aud"] = "https://other.example/oauth2/token" }), ReasonBadAssertion, "another audience", 0},
+		{"from another issuer", with(func(f *assertionFixture, c jwt.MapClaims) { c["iss"] = newSID(appSIDPrefix) }), ReasonBadAssertion, "iss and sub", 0},
+		{"for another subject", with(func(f *assertionFixture, c jwt.MapClaims) { c["sub"] = newSID(appSIDPrefix) }), ReasonBadAssertion, "iss and sub", 0},
+		{"exp not a number", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = "tomorrow" }), ReasonBadAssertion, "malformed", 0},
+		{"exp far out of range", with(func(f *assertionFixture, c jwt.MapClaims) { c["exp"] = 1e300 }), ReasonBadAssertion, "malformed", 0},
+		{"without jti", with(func(f *assertionFixture, c jwt.MapClaims) { delete(c, "jti") }), ReasonBadAssertion, "lacks iss, sub, aud, exp or jti", 0},
+		{"with a jti too long to keep", with(func(f *assertionFixture, c jwt.MapClaims) { c["jti"] = strings.Repeat("j", maxAssertionIDLen+1) }), ReasonBadAssertion, "jti longer", 0},
 		{"signed with alg none", func(t *testing.T, f *assertionFixture) string {
 			tok := jwt.NewWithClaims(jwt.SigningMethodNone, f.claims())
 			tok.Header["kid"] = f.kid
@@ -233,7 +236,7 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			return s
-		}, "algorithm", 0},
+		}, ReasonBadAssertion, "algorithm", 0},
 		{"HS256 keyed by the public key", func(t *testing.T, f *assertionFixture) string {
 			tok := jwt.NewWithClaims(jwt.SigningMethodHS256, f.claims())
 			tok.Header["kid"] = f.kid
@@ -242,54 +245,54 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			return s
-		}, "algorithm", 0},
+		}, ReasonBadAssertion, "algorithm", 0},
 		{"under an unknown kid", func(t *testing.T, f *assertionFixture) string {
 			tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, f.claims())
 			tok.Header["kid"] = "no-such-key"
 			s, _ := tok.SignedString(f.priv)
 			return s
-		}, "unknown client key", 0},
+		}, ReasonBadAssertion, "unknown client key", 0},
 		{"without a kid, in an alg the app has no key of", func(t *testing.T, f *assertionFixture) string {
 			ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 			s, _ := jwt.NewWithClaims(jwt.SigningMethodES256, f.claims()).SignedString(ec)
 			return s
-		}, "no kid", 0},
+		}, ReasonBadAssertion, "no kid", 0},
 		{"of an unknown client", func(t *testing.T, f *assertionFixture) string {
 			c := f.claims()
-			other := NewSID(AppSIDPrefix)
+			other := newSID(appSIDPrefix)
 			c["iss"], c["sub"] = other, other
 			return f.sign(t, c)
-		}, "unknown client", 0},
-		{"oversized", with(func(f *assertionFixture, c jwt.MapClaims) { c["pad"] = strings.Repeat("x", MaxAssertionSize) }), "too large", 0},
-		{"malformed: not three parts", func(*testing.T, *assertionFixture) string { return "not-a-jwt" }, "malformed", 0},
+		}, ReasonUnknownClient, "", 0},
+		{"oversized", with(func(f *assertionFixture, c jwt.MapClaims) { c["pad"] = strings.Repeat("x", MaxAssertionSize) }), ReasonBadAssertion, "too large", 0},
+		{"malformed: not three parts", func(*testing.T, *assertionFixture) string { return "not-a-jwt" }, ReasonBadAssertion, "malformed", 0},
 		{"malformed: header not JSON", func(t *testing.T, f *assertionFixture) string {
 			s := f.sign(t, f.claims())
 			return "bm90IGpzb24" + s[strings.IndexByte(s, '.'):]
-		}, "malformed", 0},
+		}, ReasonBadAssertion, "malformed", 0},
 		{"with a claim given twice", func(t *testing.T, f *assertionFixture) string {
 			return f.signJSON(t, f.header(""), f.claimsJSON(t, f.claims(), fmt.Sprintf(`"sub":%q`, f.app.SID)))
-		}, "malformed", 0},
+		}, ReasonBadAssertion, "malformed", 0},
 		{"with a claim named in another case", func(t *testing.T, f *assertionFixture) string {
 			return f.signJSON(t, f.header(""), f.claimsJSON(t, f.claims(), `"Exp":1`))
-		}, "malformed", 0},
+		}, ReasonBadAssertion, "malformed", 0},
 		{"with a header member given twice", func(t *testing.T, f *assertionFixture) string {
 			return f.signJSON(t, f.header(`"alg":"EdDSA"`), f.claimsJSON(t, f.claims(), ""))
-		}, "malformed", 0},
+		}, ReasonBadAssertion, "malformed", 0},
 		{"with a crit header", func(t *testing.T, f *assertionFixture) string {
 			return f.signJSON(t, f.header(`"crit":["exp"],"exp":1`), f.claimsJSON(t, f.claims(), ""))
-		}, "malformed", 0},
+		}, ReasonBadAssertion, "malformed", 0},
 		{"typed as an access token", func(t *testing.T, f *assertionFixture) string {
 			return f.signJSON(t, f.header(`"typ":"at+jwt"`), f.claimsJSON(t, f.claims(), ""))
-		}, "typ", 0},
+		}, ReasonBadAssertion, "typ", 0},
 		{"for an array of audiences holding the endpoint", with(func(f *assertionFixture, c jwt.MapClaims) {
 			c["aud"] = []string{"https://attacker-as.example/", testEndpoint}
-		}), "another audience, or names several", 0},
+		}), ReasonBadAssertion, "another audience, or names several", 0},
 		{"signed by another key under the kid", func(t *testing.T, f *assertionFixture) string {
 			tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, f.claims())
 			tok.Header["kid"] = f.kid
 			s, _ := tok.SignedString(otherPriv)
 			return s
-		}, "signature", 1},
+		}, ReasonBadAssertion, "signature", 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -304,8 +307,8 @@ func TestBadAssertionsAreRefusedCheaplyAndChangeNothing(t *testing.T) {
 			if !errors.Is(err, ErrInvalidClient) || err.Error() != ErrInvalidClient.Error() {
 				t.Fatalf("IssueToken: %v, want exactly ErrInvalidClient", err)
 			}
-			if got := f.lastReason(); !strings.Contains(got, c.reason) {
-				t.Errorf("audit reason %q, want one that says %q", got, c.reason)
+			if why, detail := f.lastReason(); why != c.why || !strings.Contains(detail, c.detail) {
+				t.Errorf("audit reason %q, detail %q; want %q with a detail that says %q", why, detail, c.why, c.detail)
 			}
 			if n := verifications(f.priv.Public()) - sigs; n > c.sigs {
 				t.Errorf("%d signature verifications, want at most %d", n, c.sigs)
@@ -334,8 +337,8 @@ func TestAReplayedAssertionFailsAfterOneVerification(t *testing.T) {
 	if _, err := f.issue(a); !errors.Is(err, ErrInvalidClient) {
 		t.Fatalf("replay: %v, want ErrInvalidClient", err)
 	}
-	if got := f.lastReason(); !strings.Contains(got, "replayed") {
-		t.Errorf("audit reason %q, want replayed", got)
+	if why, detail := f.lastReason(); why != ReasonBadAssertion || !strings.Contains(detail, "replayed") {
+		t.Errorf("audit reason %q, detail %q; want %q, replayed", why, detail, ReasonBadAssertion)
 	}
 	if n := verifications(f.priv.Public()) - sigs; n != 1 {
 		t.Errorf("replay cost %d signature verifications, want 1", n)
@@ -346,18 +349,18 @@ func TestAReplayedAssertionFailsAfterOneVerification(t *testing.T) {
 	if _, err := f.issue(a); !errors.Is(err, ErrInvalidClient) {
 		t.Fatalf("replay inside the leeway: %v, want ErrInvalidClient", err)
 	}
-	if n, _ := f.svc.PurgeAssertions(context.Background()); n != 0 {
-		t.Errorf("PurgeAssertions removed %d live records", n)
+	if p, _ := f.svc.Purge(context.Background()); p.Assertions != 0 {
+		t.Errorf("Purge removed %d live assertion records", p.Assertions)
 	}
 	f.now = f.now.Add(time.Hour)
-	if n, _ := f.svc.PurgeAssertions(context.Background()); n != 1 {
-		t.Errorf("PurgeAssertions removed %d, want the 1 expired record", n)
+	if p, _ := f.svc.Purge(context.Background()); p.Assertions != 1 {
+		t.Errorf("Purge removed %d assertion records, want the 1 expired record", p.Assertions)
 	}
 }
 
 func TestClientIDParameterMustMatchTheAssertion(t *testing.T) {
 	f := newAssertionFixture(t)
-	_, err := f.svc.IssueToken(context.Background(), TokenRequest{ClientID: NewSID(AppSIDPrefix), ClientAssertion: f.sign(t, f.claims()), Endpoint: testEndpoint})
+	_, err := f.svc.IssueToken(context.Background(), TokenRequest{ClientID: newSID(appSIDPrefix), ClientAssertion: f.sign(t, f.claims()), Endpoint: testEndpoint})
 	if !errors.Is(err, ErrInvalidClient) {
 		t.Fatalf("IssueToken: %v, want ErrInvalidClient", err)
 	}
@@ -375,7 +378,7 @@ func TestRemovingTheKeyStopsItsAssertionsAndTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	pending := f.sign(t, f.claims())
-	if _, err := f.svc.RemoveClientKey(ctx, f.owner, f.app.SID, f.kid); err != nil {
+	if _, err := f.svc.RemoveClientKey(ctx, f.owner, f.app.SID, f.kid, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.Authorize(ctx, tok.AccessToken, Resource{Permission: testPerm}); !errors.Is(err, ErrClientKeyRemoved) || !errors.Is(err, ErrInvalidToken) {
@@ -393,7 +396,7 @@ func TestDeletingTheAppStopsItsKeyTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.DeleteApp(ctx, f.owner, f.app.SID); err != nil {
+	if err := f.svc.DeleteApp(ctx, f.owner, f.app.SID, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.Authorize(ctx, tok.AccessToken, Resource{Permission: testPerm}); !errors.Is(err, ErrAppDeleted) {
@@ -423,35 +426,10 @@ func TestAKeysOnlyAppRefusesSecretsAtTheCostOfOneHash(t *testing.T) {
 	}
 }
 
-func TestStoreWithoutAssertionIDsRefusesAssertions(t *testing.T) {
-	type bare struct{ store.Store }
-	key, _ := token.GenerateKey(token.EdDSA)
-	keys, _ := token.NewKeySet(key)
-	svc, err := New(bare{store.NewMemory()}, keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if svc.AcceptsClientAssertions() {
-		t.Error("AcceptsClientAssertions is true on a store without AssertionIDs")
-	}
-	owner := Actor{UserSID: NewSID(UserSIDPrefix), AccountSID: NewSID(AccountSIDPrefix), Role: RoleOwner}
-	app, _, err := svc.CreateApp(context.Background(), owner, NewApp{FriendlyName: "a", Permissions: Permissions{Allow: []string{testPerm}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, _, _ := ed25519.GenerateKey(rand.Reader)
-	if _, err := svc.AddClientKey(context.Background(), owner, app.SID, NewClientKey{PublicKeyPEM: publicPEM(t, pub)}); !errors.Is(err, ErrInvalidArgument) {
-		t.Errorf("AddClientKey: %v, want ErrInvalidArgument", err)
-	}
-	if _, err := svc.AuthenticateAssertion(context.Background(), Assertion{JWT: "a.b.c"}); !errors.Is(err, ErrInvalidClient) {
-		t.Errorf("AuthenticateAssertion: %v, want ErrInvalidClient", err)
-	}
-}
-
 func TestAnES256KeyAuthenticates(t *testing.T) {
 	f := newAssertionFixture(t)
 	priv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	app, err := f.svc.AddClientKey(context.Background(), f.owner, f.app.SID, NewClientKey{ID: "ec-1", PublicKeyPEM: publicPEM(t, &priv.PublicKey)})
+	app, err := f.svc.AddClientKey(context.Background(), f.owner, f.app.SID, NewClientKey{ID: "ec-1", PublicKeyPEM: publicPEM(t, &priv.PublicKey)}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,10 +458,10 @@ func TestAssertionLifetimeIsConfigurable(t *testing.T) {
 }
 
 func TestObserverHearsOfBadAssertionsAndRemovedKeys(t *testing.T) {
-	var failures []AuthFailure
-	var denials []DenyReason
+	var failures []Reason
+	var denials []Reason
 	f := newAssertionFixture(t, WithObserver(Observer{
-		AuthenticationFailed: func(_ context.Context, r AuthFailure) { failures = append(failures, r) },
+		AuthenticationFailed: func(_ context.Context, r Reason) { failures = append(failures, r) },
 		Authorization: func(ctx context.Context) (context.Context, func(AuthorizationOutcome)) {
 			return ctx, func(o AuthorizationOutcome) { denials = append(denials, o.Reason) }
 		},
@@ -493,18 +471,18 @@ func TestObserverHearsOfBadAssertionsAndRemovedKeys(t *testing.T) {
 	if _, err := f.issue(f.sign(t, c)); !errors.Is(err, ErrInvalidClient) {
 		t.Fatal(err)
 	}
-	if len(failures) != 1 || failures[0] != AuthBadAssertion {
-		t.Errorf("failures %v, want [%s]", failures, AuthBadAssertion)
+	if len(failures) != 1 || failures[0] != ReasonBadAssertion {
+		t.Errorf("failures %v, want [%s]", failures, ReasonBadAssertion)
 	}
 	tok, err := f.issue(f.sign(t, f.claims()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.RemoveClientKey(context.Background(), f.owner, f.app.SID, f.kid); err != nil {
+	if _, err := f.svc.RemoveClientKey(context.Background(), f.owner, f.app.SID, f.kid, 0); err != nil {
 		t.Fatal(err)
 	}
 	_, _ = f.svc.Authorize(context.Background(), tok.AccessToken, Resource{Permission: testPerm})
-	if len(denials) != 1 || denials[0] != DenyClientKeyRemoved {
-		t.Errorf("denials %v, want [%s]", denials, DenyClientKeyRemoved)
+	if len(denials) != 1 || denials[0] != ReasonClientKeyRemoved {
+		t.Errorf("denials %v, want [%s]", denials, ReasonClientKeyRemoved)
 	}
 }

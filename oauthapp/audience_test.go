@@ -32,7 +32,7 @@ func audienceArrays(ours string) [][]string {
 // as another issuer sharing the keys could, carrying aud.
 func (f *assertionFixture) mintFor(t *testing.T, aud []string) string {
 	t.Helper()
-	m, err := token.NewMinter(f.svc.Keys(), testIssuer, aud...)
+	m, err := token.NewMinter(f.svc.Metadata().Keys, testIssuer, aud...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,12 @@ const (
 	// it.
 	EventClientKeyAdded   EventKind = "client_key.added"
 	EventClientKeyRemoved EventKind = "client_key.removed"
+
+	// EventFederatedCredentialAdded and EventFederatedCredentialRemoved:
+	// a federated credential was added to or removed from an app;
+	// CredentialID names it.
+	EventFederatedCredentialAdded   EventKind = "federated_credential.added"
+	EventFederatedCredentialRemoved EventKind = "federated_credential.removed"
 )
 
 // Event is one audit record. It never holds a secret or a whole token: only
@@ -54,14 +60,23 @@ type Event struct {
 	// KeyID is the kid of the client key concerned: the key added or
 	// removed, the key whose assertion authenticated a token request.
 	KeyID string
+	// CredentialID is the id of the federated credential concerned: the
+	// one added or removed, the one whose issuer's token authenticated a
+	// token request.
+	CredentialID string
 	// TokenID is the jti of the token concerned.
 	TokenID string
 	// Scope is the scope granted (token issued) or the permission denied.
 	Scope string
-	// Reason says why an authentication or authorization failed, for the
-	// operator's eyes only ("unknown client", "wrong or expired
-	// secret", ...).
-	Reason string
+	// Reason says why an authentication or authorization failed; for a
+	// failed authentication it is the cause the client is never told
+	// (ReasonUnknownClient, ReasonWrongSecret, ...).
+	Reason Reason
+	// Detail says, for the operator's eyes only, what Reason does not:
+	// which check a client assertion failed, why a token did not verify,
+	// the region of a client that asked in another, the error of a store
+	// that failed. It is often empty, and holds no secret or token.
+	Detail string
 }
 
 func (s *Service) emit(ctx context.Context, e Event) {
@@ -74,16 +89,18 @@ func (s *Service) emit(ctx context.Context, e Event) {
 	s.cfg.audit(ctx, e)
 }
 
-// refuseClient tells the audit hook that a client failed to authenticate,
-// and why, and returns ErrInvalidClient: the one answer the client gets
-// whatever the reason. clientID is the id as presented, named in the
-// event only when it is well-formed.
-func (s *Service) refuseClient(ctx context.Context, clientID, reason string) error {
-	e := Event{Kind: EventAuthenticationFail, Reason: reason}
-	if isSID(AppSIDPrefix, clientID) {
+// refuseClient tells the audit hook and the observer that a client
+// failed to authenticate, and why, and returns ErrInvalidClient: the one
+// answer the client gets whatever the reason. clientID is the id as
+// presented, named in the event only when it is well-formed.
+func (s *Service) refuseClient(ctx context.Context, clientID string, why *refusal) error {
+	e := Event{Kind: EventAuthenticationFail, Reason: why.why, Detail: detailOf(why)}
+	if isSID(appSIDPrefix, clientID) {
 		e.AppSID = clientID
 	}
 	s.emit(ctx, e)
-	s.observeAuthFail(ctx, reason)
+	if f := s.cfg.observer.AuthenticationFailed; f != nil {
+		f(ctx, why.why)
+	}
 	return ErrInvalidClient
 }

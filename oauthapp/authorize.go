@@ -94,7 +94,7 @@ func (s *Service) Authorize(ctx context.Context, bearer string, res Resource) (I
 // without (nil: Authorize).
 func (s *Service) authorize(ctx context.Context, bearer string, proof *DPoPProof, res Resource) (Identity, error) {
 	if _, err := scope.ParsePermission(res.Permission); err != nil {
-		return Identity{}, fmt.Errorf("%w: resource permission: %w", ErrInvalidArgument, err)
+		return Identity{}, refuse(ReasonInvalidArgument, fmt.Errorf("resource permission: %w", err))
 	}
 	id, a, err := s.check(ctx, bearer)
 	var p *token.Proof
@@ -111,13 +111,13 @@ func (s *Service) authorize(ctx context.Context, bearer string, proof *DPoPProof
 	}
 	switch {
 	case !slices.Contains(id.Audience, audience) || !s.serves(a, audience):
-		err = invalidToken(ErrWrongAudience)
+		err = refusedWrongAudience
 	case res.AccountSID != "" && res.AccountSID != id.AccountSID:
-		err = ErrWrongAccount
+		err = refusedWrongAccount
 	case res.Region != "" && res.Region != id.Region:
-		err = ErrWrongRegion
+		err = refusedWrongRegion
 	case !scope.Covers(id.Scope, res.Permission) || !a.policy.Allows(res.Permission):
-		err = &ScopeError{Permission: res.Permission, err: ErrInsufficientScope}
+		err = &ScopeError{Permission: res.Permission, why: ReasonInsufficientScope}
 	case p != nil:
 		err = s.useProof(p)
 	}
@@ -128,22 +128,21 @@ func (s *Service) authorize(ctx context.Context, bearer string, proof *DPoPProof
 	return id, nil
 }
 
-// AuthorizeRoute resolves a request's method and path through the route
-// catalog (WithCatalog) and authorizes the bearer token for it; the
-// account is the route's AccountSid parameter, if it has one.
-func (s *Service) AuthorizeRoute(ctx context.Context, bearer, method, path string) (Identity, error) {
-	if s.cfg.catalog == nil {
-		return Identity{}, ErrNoRoute
-	}
-	m, err := s.cfg.catalog.Resolve(method, path)
-	if err != nil {
-		return Identity{}, fmt.Errorf("%w: %w", ErrNoRoute, err)
-	}
-	return s.Authorize(ctx, bearer, Resource{Permission: m.Permission, AccountSID: m.Param(AccountParam)})
-}
-
-// Catalog returns the route catalog set with WithCatalog, or nil.
-func (s *Service) Catalog() *scope.Catalog { return s.cfg.catalog }
+// The refusals of a token that verifies.
+var (
+	refusedRevoked        = refuse(ReasonTokenRevoked, nil)
+	refusedAppDeleted     = refuse(ReasonAppDeleted, nil)
+	refusedSecretInactive = refuse(ReasonSecretInactive, nil)
+	refusedKeyRemoved     = refuse(ReasonClientKeyRemoved, nil)
+	// refusedCredentialRemoved: the federated credential that obtained
+	// the token was removed from its app.
+	refusedCredentialRemoved = refuse(ReasonInvalidToken, errFederatedCredentialRemoved)
+	refusedWrongAudience     = refuse(ReasonWrongAudience, nil)
+	refusedWrongAccount      = refuse(ReasonWrongAccount, nil)
+	refusedWrongRegion       = refuse(ReasonWrongRegion, nil)
+	// refusedClaimsMismatch: signed by us, yet not matching its app.
+	refusedClaimsMismatch = refuseWith(ReasonInvalidToken, "claims do not match the app")
+)
 
 // check validates a token and that it is still live: not revoked, its app
 // present and in this service's regions, its secret active.
@@ -151,7 +150,7 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 	now := s.now()
 	claims, err := s.validator.Validate(now, bearer)
 	if err != nil {
-		return Identity{}, nil, invalidToken(err)
+		return Identity{}, nil, refuse(ReasonInvalidToken, err)
 	}
 	id := Identity{
 		AppSID:     claims.ClientID,
@@ -167,44 +166,49 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 		DPoPThumbprint: claims.DPoPThumbprint,
 	}
 	thumbprint, byKey := strings.CutPrefix(id.SecretID, keyCredential)
-	if byKey {
+	credentialID, byCredential := strings.CutPrefix(id.SecretID, federatedCredential)
+	if byKey || byCredential {
 		id.SecretID = ""
 	}
 	if !s.servesRegion(id.Region) {
-		return id, nil, ErrWrongRegion
+		return id, nil, refusedWrongRegion
 	}
 	revoked, err := s.isRevoked(ctx, id.TokenID, now)
 	if err != nil {
 		return id, nil, err
 	}
 	if revoked {
-		return id, nil, invalidToken(ErrTokenRevoked)
+		return id, nil, refusedRevoked
 	}
 	a, err := s.lookupApp(ctx, id.AppSID, now)
 	if errors.Is(err, ErrNotFound) {
-		return id, nil, invalidToken(ErrAppDeleted)
+		return id, nil, refusedAppDeleted
 	}
 	if err != nil {
 		return id, nil, err
 	}
 	if a.account != id.AccountSID || a.region != id.Region {
 		// Signed by us, yet not matching its app: never honour it.
-		return id, nil, invalidToken(errors.New("claims do not match the app"))
+		return id, nil, refusedClaimsMismatch
 	}
 	switch {
 	case byKey:
 		// The app must hold the very key, whatever its kid now.
 		k := a.keyByThumbprint(thumbprint)
 		if k == nil {
-			return id, nil, invalidToken(ErrClientKeyRemoved)
+			return id, nil, refusedKeyRemoved
 		}
 		id.KeyID = k.id
+	case byCredential:
+		if !a.hasFederated(credentialID) {
+			return id, nil, refusedCredentialRemoved
+		}
 	case !a.creds.Active(now, id.SecretID):
-		return id, nil, invalidToken(ErrSecretInactive)
+		return id, nil, refusedSecretInactive
 	}
 	if !slices.ContainsFunc(id.Audience, func(aud string) bool { return s.serves(a, aud) }) {
 		// Issued only for resources the app has been granted no longer.
-		return id, nil, invalidToken(ErrWrongAudience)
+		return id, nil, refusedWrongAudience
 	}
 	return id, a, nil
 }
@@ -216,5 +220,8 @@ func (s *Service) serves(a *liveApp, aud string) bool {
 }
 
 func (s *Service) deny(ctx context.Context, id Identity, permission string, err error) {
-	s.emit(ctx, Event{Kind: EventAuthorizationDenied, AccountSID: id.AccountSID, AppSID: id.AppSID, TokenID: id.TokenID, Scope: permission, Reason: err.Error()})
+	if s.cfg.audit == nil {
+		return
+	}
+	s.emit(ctx, Event{Kind: EventAuthorizationDenied, AccountSID: id.AccountSID, AppSID: id.AppSID, TokenID: id.TokenID, Scope: permission, Reason: ReasonOf(err), Detail: detailOf(err)})
 }

@@ -69,7 +69,7 @@ func TestCacheAnswersAnUnknownClientFromMemory(t *testing.T) {
 	require.NoError(t, authenticate(cached, deleted.SID, k.Secret(deleted.SID)))
 	k.Delete(deleted.SID)
 
-	unknown := oauthapp.NewSID(oauthapp.AppSIDPrefix)
+	unknown := oauthapptest.NewSID("OQ")
 	for _, sid := range []string{app.SID, unknown, deleted.SID} {
 		_ = authenticate(cached, sid, wrongSecret) // the first ask reads the store
 	}
@@ -100,7 +100,7 @@ func TestCachedMissNeverHidesANewApp(t *testing.T) {
 	listener := cachedOn(t, k, k.Store, bound)         // the memory store's notifications evict
 	deaf := cachedOn(t, k, blindStore{k.Store}, bound) // only the bound helps
 
-	sid := oauthapp.NewSID(oauthapp.AppSIDPrefix)
+	sid := oauthapptest.NewSID("OQ")
 	for _, svc := range []*oauthapp.Service{creator, listener, deaf} {
 		require.ErrorIs(t, authenticate(svc, sid, wrongSecret), oauthapp.ErrInvalidClient) // cached as missing
 	}

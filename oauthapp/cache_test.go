@@ -30,7 +30,7 @@ func TestCacheServesAtMostMaxStale(t *testing.T) {
 		app := k.NewApp(permList)
 		tok := k.Token(app)
 		require.NoError(t, on(tok)) // read into the cache
-		require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+		require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 0))
 		k.Advance(bound - time.Nanosecond)
 		assert.NoError(t, on(tok), "served from the cache just inside the bound")
 		k.Advance(time.Nanosecond)
@@ -62,7 +62,7 @@ func TestCacheServesAtMostMaxStale(t *testing.T) {
 		tok, err := cached.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: sec.Reveal()})
 		require.NoError(t, err)
 		require.NoError(t, on(tok.AccessToken))
-		require.NoError(t, cached.DeleteApp(ctx, k.Owner, app.SID))
+		require.NoError(t, cached.DeleteApp(ctx, k.Owner, app.SID, 0))
 		assert.ErrorIs(t, on(tok.AccessToken), oauthapp.ErrAppDeleted)
 	})
 }
@@ -76,7 +76,7 @@ func TestCacheEvictsOnStoreNotifications(t *testing.T) {
 	tok := k.Token(app)
 	_, err := cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	require.NoError(t, err)
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 0))
 	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	assert.ErrorIs(t, err, oauthapp.ErrAppDeleted)
 }
@@ -89,7 +89,7 @@ func TestNoCacheByDefault(t *testing.T) {
 	tok := k.Token(app)
 	_, err = other.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	require.NoError(t, err)
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 0))
 	_, err = other.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	assert.ErrorIs(t, err, oauthapp.ErrAppDeleted, "without a cache the next request sees the deletion")
 }
@@ -107,7 +107,7 @@ func TestCloseIsIdempotentAndStopsWatching(t *testing.T) {
 	<-done
 	// No longer notified: the cached app outlives its deletion until the
 	// bound, which is what a closed service promises and no more.
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 0))
 	_, err = cached.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 	assert.NoError(t, err, "a closed service no longer hears of changes")
 	k.Advance(10 * time.Minute)
@@ -128,7 +128,7 @@ func TestCacheBoundSurvivesAClockStepBack(t *testing.T) {
 	require.NoError(t, err)
 
 	k.Clock.Set(k.Clock.Now().Add(-time.Hour))
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 0))
 	k.Advance(2 * bound)
 	_, err = cached.AuthenticateClient(ctx, app.SID, sec, "")
 	assert.ErrorIs(t, err, oauthapp.ErrInvalidClient, "a deleted app's secret authenticates 2×maxStale after the deletion")
@@ -183,7 +183,7 @@ func TestUnknownClientIDsDoNotDefeatTheCache(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { _, err := cached.Authorize(ctx, tok, res); done <- err }()
 	<-ps.paused
-	_, err := cached.IssueToken(ctx, oauthapp.TokenRequest{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), ClientSecret: k.Secret(app.SID)})
+	_, err := cached.IssueToken(ctx, oauthapp.TokenRequest{ClientID: oauthapptest.NewSID("OQ"), ClientSecret: k.Secret(app.SID)})
 	require.ErrorIs(t, err, oauthapp.ErrInvalidClient)
 	close(pause)
 	require.NoError(t, <-done)
@@ -210,8 +210,8 @@ func TestPurgeKeepsRevocationsForInstancesWhoseClocksRunBehind(t *testing.T) {
 	// 5 s before the token's exp by the slow clock; 5 s past it by the fast one.
 	k.Clock.Set(oauthapptest.Epoch.Add(time.Hour - 5*time.Second))
 	fast.Set(oauthapptest.Epoch.Add(time.Hour + 5*time.Second))
-	n, err := fastSvc.PurgeRevoked(ctx)
+	purged, err := fastSvc.Purge(ctx)
 	require.NoError(t, err)
-	assert.Zero(t, n)
+	assert.Zero(t, purged.Revocations)
 	assert.ErrorIs(t, authorize(k, tok, permList), oauthapp.ErrTokenRevoked, "still revoked on the slow instance")
 }

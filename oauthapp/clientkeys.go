@@ -74,20 +74,13 @@ type ClientKeyInfo struct {
 // The actor is checked first, on the stored app: an actor who may not
 // manage it gets ErrForbidden (or ErrNotFound) whatever k holds.
 //
-// ifVersion, when given and not zero, makes the addition conditional on
-// the app's Version, as AppUpdate.IfVersion does (ErrVersionMismatch,
-// nothing added). At most one version may be given.
-func (s *Service) AddClientKey(ctx context.Context, actor Actor, appSID string, k NewClientKey, ifVersion ...int64) (App, error) {
-	if s.assertions == nil {
-		return App{}, errNoAssertionStore
-	}
-	want, err := oneVersion(ifVersion)
-	if err != nil {
-		return App{}, err
-	}
+// ifVersion, when not zero, makes the addition conditional on the app's
+// Version, as AppUpdate.IfVersion does (ErrVersionMismatch, nothing
+// added); zero adds whatever the version.
+func (s *Service) AddClientKey(ctx context.Context, actor Actor, appSID string, k NewClientKey, ifVersion int64) (App, error) {
 	now := s.now()
 	var added store.ClientKey
-	saved, err := s.modify(ctx, actor, appSID, want, func(a *store.App) error {
+	saved, err := s.modify(ctx, actor, appSID, ifVersion, func(a *store.App) error {
 		key, err := newClientKey(k, now)
 		if err != nil {
 			return err
@@ -113,15 +106,11 @@ func (s *Service) AddClientKey(ctx context.Context, actor Actor, appSID string, 
 // RemoveClientKey removes a public key from an app. Assertions signed with
 // it stop authenticating, and every token obtained with one stops
 // authorizing, at once (R7). An id the app does not hold is
-// ErrInvalidArgument. ifVersion, when given and not zero, makes the
-// removal conditional, as for AddClientKey.
-func (s *Service) RemoveClientKey(ctx context.Context, actor Actor, appSID, keyID string, ifVersion ...int64) (App, error) {
-	want, err := oneVersion(ifVersion)
-	if err != nil {
-		return App{}, err
-	}
+// ErrInvalidArgument. ifVersion, when not zero, makes the removal
+// conditional, as for AddClientKey.
+func (s *Service) RemoveClientKey(ctx context.Context, actor Actor, appSID, keyID string, ifVersion int64) (App, error) {
 	now := s.now()
-	saved, err := s.modify(ctx, actor, appSID, want, func(a *store.App) error {
+	saved, err := s.modify(ctx, actor, appSID, ifVersion, func(a *store.App) error {
 		i := slices.IndexFunc(a.Keys, func(k store.ClientKey) bool { return k.ID == keyID })
 		if i < 0 {
 			return invalidArg("keyID", "the app has no client key with that kid")
@@ -136,9 +125,6 @@ func (s *Service) RemoveClientKey(ctx context.Context, actor Actor, appSID, keyI
 	s.emit(ctx, Event{Kind: EventClientKeyRemoved, Time: now, Actor: actor, AccountSID: saved.AccountSID, AppSID: saved.SID, KeyID: keyID})
 	return s.view(saved, now), nil
 }
-
-// errNoAssertionStore: the service cannot refuse a replayed assertion.
-var errNoAssertionStore = fmt.Errorf("%w: the store does not keep assertion ids (store.AssertionIDs), which private_key_jwt needs to refuse replays", ErrInvalidArgument)
 
 // newKID is the kid a new client key is read under before its own is
 // known: a kid token accepts, which no stored key keeps.
@@ -257,13 +243,10 @@ func keyViews(keys []store.ClientKey) []ClientKeyInfo {
 // newClientKeys checks the keys of a new app; noSecret requires one.
 func (s *Service) newClientKeys(ks []NewClientKey, noSecret bool, now time.Time) ([]store.ClientKey, error) {
 	if noSecret && len(ks) == 0 {
-		return nil, invalidArg("NoSecret", "an app without a secret needs a client key")
+		return nil, invalidArg("NoSecret", "an app without a secret needs a client key or a federated credential")
 	}
 	if len(ks) == 0 {
 		return nil, nil
-	}
-	if s.assertions == nil {
-		return nil, errNoAssertionStore
 	}
 	if len(ks) > MaxClientKeys {
 		return nil, invalidArg("ClientKeys", "%d client keys, more than %d", len(ks), MaxClientKeys)

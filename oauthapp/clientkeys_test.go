@@ -22,13 +22,13 @@ func TestClientKeyManagementNeedsAnActorWhoMayManageTheApp(t *testing.T) {
 	pub, _, _ := ed25519.GenerateKey(rand.Reader)
 	k := NewClientKey{PublicKeyPEM: publicPEM(t, pub)}
 	for _, actor := range []Actor{
-		{UserSID: NewSID(UserSIDPrefix), AccountSID: f.owner.AccountSID, Role: RoleBilling},
-		{UserSID: NewSID(UserSIDPrefix), AccountSID: NewSID(AccountSIDPrefix), Role: RoleOwner},
+		{UserSID: newSID("US"), AccountSID: f.owner.AccountSID, Role: RoleBilling},
+		{UserSID: newSID("US"), AccountSID: newSID("AC"), Role: RoleOwner},
 	} {
-		if _, err := f.svc.AddClientKey(ctx, actor, f.app.SID, k); !errors.Is(err, ErrForbidden) {
+		if _, err := f.svc.AddClientKey(ctx, actor, f.app.SID, k, 0); !errors.Is(err, ErrForbidden) {
 			t.Errorf("AddClientKey by %s of account %s: %v, want ErrForbidden", actor.Role, actor.AccountSID, err)
 		}
-		if _, err := f.svc.RemoveClientKey(ctx, actor, f.app.SID, f.kid); !errors.Is(err, ErrForbidden) {
+		if _, err := f.svc.RemoveClientKey(ctx, actor, f.app.SID, f.kid, 0); !errors.Is(err, ErrForbidden) {
 			t.Errorf("RemoveClientKey by %s: %v, want ErrForbidden", actor.Role, err)
 		}
 	}
@@ -36,12 +36,12 @@ func TestClientKeyManagementNeedsAnActorWhoMayManageTheApp(t *testing.T) {
 	if len(got.ClientKeys) != 1 || got.Version != f.app.Version {
 		t.Errorf("refused calls changed the app: %+v", got)
 	}
-	dev := Actor{UserSID: NewSID(UserSIDPrefix), AccountSID: f.owner.AccountSID, Role: RoleDeveloper}
-	app, err := f.svc.AddClientKey(ctx, dev, f.app.SID, k)
+	dev := Actor{UserSID: newSID("US"), AccountSID: f.owner.AccountSID, Role: RoleDeveloper}
+	app, err := f.svc.AddClientKey(ctx, dev, f.app.SID, k, 0)
 	if err != nil || len(app.ClientKeys) != 2 {
 		t.Fatalf("AddClientKey by a developer: %v", err)
 	}
-	if _, err := f.svc.RemoveClientKey(ctx, dev, f.app.SID, app.ClientKeys[1].ID); err != nil {
+	if _, err := f.svc.RemoveClientKey(ctx, dev, f.app.SID, app.ClientKeys[1].ID, 0); err != nil {
 		t.Fatalf("RemoveClientKey by a developer: %v", err)
 	}
 	var kinds []EventKind
@@ -80,7 +80,7 @@ func TestBadClientKeysAreRefusedAndChangeNothing(t *testing.T) {
 		{"a kid too long", NewClientKey{ID: strings.Repeat("k", MaxClientKeyIDLen+1), PublicKeyPEM: edPEM}},
 		{"the kid of a key the app has", NewClientKey{ID: f.kid, PublicKeyPEM: edPEM}},
 	} {
-		if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, c.key); !errors.Is(err, ErrInvalidArgument) {
+		if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, c.key, 0); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s: %v, want ErrInvalidArgument", c.name, err)
 		}
 	}
@@ -90,15 +90,15 @@ func TestBadClientKeysAreRefusedAndChangeNothing(t *testing.T) {
 	}
 	for i := 1; i < MaxClientKeys; i++ {
 		pub, _, _ := ed25519.GenerateKey(rand.Reader)
-		if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, NewClientKey{PublicKeyPEM: publicPEM(t, pub)}); err != nil {
+		if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, NewClientKey{PublicKeyPEM: publicPEM(t, pub)}, 0); err != nil {
 			t.Fatalf("key %d: %v", i+1, err)
 		}
 	}
 	pub, _, _ := ed25519.GenerateKey(rand.Reader)
-	if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, NewClientKey{PublicKeyPEM: publicPEM(t, pub)}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, NewClientKey{PublicKeyPEM: publicPEM(t, pub)}, 0); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("key %d: %v, want ErrInvalidArgument", MaxClientKeys+1, err)
 	}
-	if _, err := f.svc.RemoveClientKey(ctx, f.owner, f.app.SID, "no-such-key"); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := f.svc.RemoveClientKey(ctx, f.owner, f.app.SID, "no-such-key", 0); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("removing an unknown kid: %v, want ErrInvalidArgument", err)
 	}
 }
@@ -106,7 +106,7 @@ func TestBadClientKeysAreRefusedAndChangeNothing(t *testing.T) {
 func TestAnRSAKeyMayVerifyPS256(t *testing.T) {
 	f := newAssertionFixture(t)
 	priv, _ := rsa.GenerateKey(rand.Reader, 2048)
-	app, err := f.svc.AddClientKey(context.Background(), f.owner, f.app.SID, NewClientKey{Algorithm: "PS256", PublicKeyPEM: publicPEM(t, &priv.PublicKey)})
+	app, err := f.svc.AddClientKey(context.Background(), f.owner, f.app.SID, NewClientKey{Algorithm: "PS256", PublicKeyPEM: publicPEM(t, &priv.PublicKey)}, 0)
 	if err != nil || app.ClientKeys[1].Algorithm != "PS256" {
 		t.Fatalf("AddClientKey: %v", err)
 	}
@@ -121,7 +121,7 @@ func TestDefaultKidIsTheJWKThumbprint(t *testing.T) {
 	}
 	f := newAssertionFixture(t)
 	pub := &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: 65537}
-	app, err := f.svc.AddClientKey(context.Background(), f.owner, f.app.SID, NewClientKey{PublicKeyPEM: publicPEM(t, pub)})
+	app, err := f.svc.AddClientKey(context.Background(), f.owner, f.app.SID, NewClientKey{PublicKeyPEM: publicPEM(t, pub)}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,14 +148,14 @@ func TestANewKeyUnderARemovedKidDoesNotReviveItsTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.RemoveClientKey(ctx, f.owner, f.app.SID, f.kid); err != nil {
+	if _, err := f.svc.RemoveClientKey(ctx, f.owner, f.app.SID, f.kid, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.Authorize(ctx, leaked.AccessToken, Resource{Permission: testPerm}); !errors.Is(err, ErrClientKeyRemoved) {
 		t.Fatalf("Authorize after the removal: %v, want ErrClientKeyRemoved", err)
 	}
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, NewClientKey{ID: f.kid, PublicKeyPEM: publicPEM(t, pub)}); err != nil {
+	if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, NewClientKey{ID: f.kid, PublicKeyPEM: publicPEM(t, pub)}, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.Authorize(ctx, leaked.AccessToken, Resource{Permission: testPerm}); !errors.Is(err, ErrClientKeyRemoved) || !errors.Is(err, ErrInvalidToken) {
@@ -186,10 +186,10 @@ func TestAKeyTokenNamesTheKidTheKeyHasNow(t *testing.T) {
 		t.Fatal(err)
 	}
 	pem := f.app.ClientKeys[0].PublicKeyPEM
-	if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, NewClientKey{ID: "renamed", PublicKeyPEM: pem}); err != nil {
+	if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, NewClientKey{ID: "renamed", PublicKeyPEM: pem}, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.RemoveClientKey(ctx, f.owner, f.app.SID, f.kid); err != nil {
+	if _, err := f.svc.RemoveClientKey(ctx, f.owner, f.app.SID, f.kid, 0); err != nil {
 		t.Fatal(err)
 	}
 	if id, err := f.svc.Authorize(ctx, tok.AccessToken, Resource{Permission: testPerm}); err != nil || id.KeyID != "renamed" {
@@ -219,15 +219,15 @@ func TestAnAssertionWithoutKidUsesTheAppsOneKeyOfItsAlg(t *testing.T) {
 		t.Errorf("Authorize: %v, key %q, want %q", err, id.KeyID, f.kid)
 	}
 	pub, _, _ := ed25519.GenerateKey(rand.Reader)
-	if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, NewClientKey{PublicKeyPEM: publicPEM(t, pub)}); err != nil {
+	if _, err := f.svc.AddClientKey(ctx, f.owner, f.app.SID, NewClientKey{PublicKeyPEM: publicPEM(t, pub)}, 0); err != nil {
 		t.Fatal(err)
 	}
 	sigs := verifications(f.priv.Public())
 	if _, err := f.issue(unnamed()); !errors.Is(err, ErrInvalidClient) {
 		t.Fatalf("an assertion without kid, two EdDSA keys: %v, want ErrInvalidClient", err)
 	}
-	if got := f.lastReason(); !strings.Contains(got, "no kid") {
-		t.Errorf("audit reason %q, want one that says no kid", got)
+	if why, detail := f.lastReason(); why != ReasonBadAssertion || !strings.Contains(detail, "no kid") {
+		t.Errorf("audit reason %q, detail %q; want %q, no kid", why, detail, ReasonBadAssertion)
 	}
 	if n := verifications(f.priv.Public()) - sigs; n != 0 {
 		t.Errorf("%d signature verifications, want none", n)
@@ -264,8 +264,8 @@ func TestAssertionAudienceIsOneString(t *testing.T) {
 			if c.authorizes && err != nil {
 				t.Fatalf("IssueToken: %v", err)
 			}
-			if !c.authorizes && (!errors.Is(err, ErrInvalidClient) || !strings.Contains(f.lastReason(), "another audience")) {
-				t.Fatalf("IssueToken: %v (reason %q), want ErrInvalidClient for the audience", err, f.lastReason())
+			if why, detail := f.lastReason(); !c.authorizes && (!errors.Is(err, ErrInvalidClient) || why != ReasonBadAssertion || !strings.Contains(detail, "another audience")) {
+				t.Fatalf("IssueToken: %v (reason %q, detail %q), want ErrInvalidClient for the audience", err, why, detail)
 			}
 		})
 	}

@@ -82,7 +82,7 @@ func TestConcurrentLifecycleKeepsInvariants(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				time.Sleep(time.Duration(i+1) * time.Millisecond)
-				assert.NoError(t, k.Service.DeleteApp(ctx, k.Owner, tr.app.SID))
+				assert.NoError(t, k.Service.DeleteApp(ctx, k.Owner, tr.app.SID, 0))
 				tr.deleted.Store(true)
 			}()
 		}

@@ -12,7 +12,7 @@ import (
 
 // TestAnAppsDefaultGraceAppliesToRotationsThatNameNone: an app may carry a
 // grace of its own, zero included, used by rotations that name none; a
-// rotation's own grace still wins, and ServiceDefaultGrace returns the app
+// rotation's own grace still wins, and ServiceDefault returns the app
 // to the service default.
 func TestAnAppsDefaultGraceAppliesToRotationsThatNameNone(t *testing.T) {
 	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithDefaultGrace(2*time.Hour)))
@@ -44,7 +44,7 @@ func TestAnAppsDefaultGraceAppliesToRotationsThatNameNone(t *testing.T) {
 	_, err = k.Service.AuthenticateClient(ctx, app.SID, third.Reveal(), "")
 	assert.NoError(t, err, "the rotation's own grace wins over the app's")
 
-	back, err := k.Service.UpdateApp(ctx, k.Owner, app.SID, oauthapp.AppUpdate{DefaultGrace: oauthapp.Grace(oauthapp.ServiceDefaultGrace)})
+	back, err := k.Service.UpdateApp(ctx, k.Owner, app.SID, oauthapp.AppUpdate{DefaultGrace: oauthapp.Grace(oauthapp.ServiceDefault)})
 	require.NoError(t, err)
 	assert.Equal(t, 2*time.Hour, back.DefaultGrace, "back to the service default")
 	stored, err := k.Store.GetApp(ctx, app.SID)
@@ -57,4 +57,33 @@ func TestAnAppsDefaultGraceAppliesToRotationsThatNameNone(t *testing.T) {
 		_, _, err = k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{permList}}, DefaultGrace: oauthapp.Grace(bad)})
 		assert.ErrorIs(t, err, oauthapp.ErrInvalidArgument, "%v", bad)
 	}
+}
+
+// TestServiceDefaultReturnsAnAppToTheServicesTokenTTL: ServiceDefault is
+// the one spelling of "back to the default" for the token lifetime as for
+// the grace; a lifetime of zero is no lifetime and is refused, changing
+// nothing.
+func TestServiceDefaultReturnsAnAppToTheServicesTokenTTL(t *testing.T) {
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithTokenTTL(2*time.Hour)))
+	app, sec, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{
+		FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{permList}}, TokenTTL: 10 * time.Minute,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 10*time.Minute, app.TokenTTL)
+
+	_, err = k.Service.UpdateApp(ctx, k.Owner, app.SID, oauthapp.AppUpdate{TokenTTL: oauthapp.Grace(0)})
+	assert.ErrorIs(t, err, oauthapp.ErrInvalidArgument, "a lifetime of zero")
+	stored, err := k.Store.GetApp(ctx, app.SID)
+	require.NoError(t, err)
+	assert.Equal(t, 10*time.Minute, stored.TokenTTL, "the refused update changed nothing")
+
+	back, err := k.Service.UpdateApp(ctx, k.Owner, app.SID, oauthapp.AppUpdate{TokenTTL: oauthapp.Grace(oauthapp.ServiceDefault)})
+	require.NoError(t, err)
+	assert.Equal(t, 2*time.Hour, back.TokenTTL, "back to the service default")
+	stored, err = k.Store.GetApp(ctx, app.SID)
+	require.NoError(t, err)
+	assert.Zero(t, stored.TokenTTL, "stored as no lifetime of its own")
+	tok, err := k.Service.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: sec.Reveal()})
+	require.NoError(t, err)
+	assert.EqualValues(t, 7200, tok.ExpiresIn)
 }

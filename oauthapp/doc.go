@@ -20,7 +20,11 @@
 //     one, with the other OAuth endpoints);
 //   - Authorize checks a bearer token for a Resource on each API request
 //     (oauthhttp.Server.Protect does it for the routes of a mux), and
-//     AuthorizeDPoP a DPoP-bound token with its proof (RFC 9449).
+//     AuthorizeDPoP a DPoP-bound token with its proof (RFC 9449);
+//   - AddFederatedCredential lets a workload authenticate with a token
+//     its platform already gives it (workload identity federation; see
+//     FederatedCredential and ExampleService_AddFederatedCredential).
+//   - Purge, scheduled hourly, drops the records that no longer matter.
 //
 // The package Example runs the whole flow, ExampleService_Authorize_errorChecking
 // shows which errors a caller tells apart, and package oauthapptest builds
@@ -34,7 +38,10 @@
 // leaves the store as it was. Every authorization reads the app, its
 // secrets and the revoked set from the store, so a deletion or rotation
 // counts on the very next request, unless WithCache trades that for a
-// bounded staleness. Authentication failures are one error to the caller
+// bounded staleness. The keys of a federated credential's issuer are
+// fetched over https by OpenID Connect discovery with the host's client
+// (WithIssuerHTTPClient), and trusted only for that issuer's tokens.
+// Authentication failures are one error to the caller
 // (ErrInvalidClient); the cause goes to the audit hook (WithAudit). Secrets
 // are never logged, never put in an error and stored only as hashes.
 package oauthapp

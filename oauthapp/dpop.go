@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/oauthapps/oauthapps/store"
@@ -96,16 +97,13 @@ func (d *dpopState) rules(method, u, accessToken string) token.ProofRules {
 // until is when a proof's record may go: once its iat window has passed.
 func (d *dpopState) until(p token.Proof) time.Time { return p.IssuedAt.Add(d.cfg.proofAge) }
 
-// DPoPNonce returns a nonce for a DPoP-Nonce header (RFC 9449 sections 8
-// and 9), which every instance given the same key by WithDPoPNonces
-// accepts for the nonce lifetime from now, with no store read; "" when
-// nonces are off. Package oauthhttp sends one with every answer to a
-// DPoP request; a host that writes its own endpoints does the same.
-func (s *Service) DPoPNonce() string {
-	if s.dpop.nonces == nil {
-		return ""
+// nonceSource is Metadata.DPoPNonce: a nonce of the clock's second, or
+// nil when nonces are off.
+func (d *dpopState) nonceSource(clock func() time.Time) func() string {
+	if d.nonces == nil {
+		return nil
 	}
-	return s.dpop.nonces.issue(s.now())
+	return func() string { return d.nonces.issue(clock()) }
 }
 
 // AuthorizeDPoP is Authorize for a request whose Authorization header has
@@ -115,11 +113,12 @@ func (s *Service) DPoPNonce() string {
 // its window (WithDPoPProofAge), and carrying a current nonce under
 // WithDPoPNonces. Then every check of Authorize applies.
 //
-// Errors: those of Authorize; ErrInvalidDPoPProof for a proof that is
-// malformed, of an algorithm outside token.ProofAlgorithms, for another
-// method, URL or token, stale or replayed; ErrUseDPoPNonce for a proof
-// without a current nonce; ErrInvalidToken wrapping ErrDPoPBinding for a
-// token bound to another key or to none.
+// Errors: those of Authorize; ErrInvalidDPoPProof
+// (ReasonInvalidDPoPProof) for a proof that is malformed, of an algorithm
+// outside token.ProofAlgorithms, for another method, URL or token, stale
+// or replayed; ErrUseDPoPNonce (ReasonUseDPoPNonce) for a proof without a
+// current nonce; ErrInvalidToken (ReasonInvalidToken) for a token bound to
+// another key or to none, the audit event's Detail saying which.
 //
 // A replay is refused in memory, per instance: a proof copied off one
 // request may be replayed once at each other instance while its window
@@ -132,57 +131,43 @@ func (s *Service) AuthorizeDPoP(ctx context.Context, accessToken string, proof D
 	return s.authorize(ctx, accessToken, &proof, res)
 }
 
-// dpopRefusal is one reason a DPoP request is refused: the sentinel its
-// error wraps and what the error says. Every refusal of this file is one
-// of the values below, or a proofReason of token.VerifyProof's error.
-type dpopRefusal struct {
-	err error
-	why string
-}
-
-// The reasons of a refusal.
+// The refusals of a DPoP request, besides those of proofRefusals. A
+// token presented against its binding is an invalid token, its Detail
+// saying how.
 var (
-	refuseNoProof       = dpopRefusal{ErrInvalidDPoPProof, "the app requires DPoP-bound tokens and the request has no DPoP proof"}
-	refuseNoEndpoint    = dpopRefusal{ErrInvalidDPoPProof, "the token request names no endpoint URL to check htu against"}
-	refuseNoRecords     = dpopRefusal{ErrInvalidDPoPProof, "the store cannot refuse replayed proofs (store.AssertionIDs)"}
-	refuseLongID        = dpopRefusal{ErrInvalidDPoPProof, "proof jti longer than 256 bytes"}
-	refuseReplayed      = dpopRefusal{ErrInvalidDPoPProof, "proof replayed: its jti was used before"}
-	refuseCacheFull     = dpopRefusal{ErrInvalidDPoPProof, "too many recent proofs to remember another (WithDPoPReplayCache)"}
-	refuseNonce         = dpopRefusal{ErrUseDPoPNonce, "the proof carries no current nonce of this server"}
-	refuseBoundAsBearer = dpopRefusal{ErrDPoPBinding, "a DPoP-bound token presented as a bearer token"}
-	refuseUnbound       = dpopRefusal{ErrDPoPBinding, "a bearer token presented with the DPoP scheme"}
-	refuseBearerOfApp   = dpopRefusal{ErrDPoPBinding, "the app requires DPoP-bound tokens and this one is a bearer token"}
-	refuseOtherKey      = dpopRefusal{ErrDPoPBinding, "the proof's key is not the one the token is bound to (cnf.jkt)"}
+	refusedNoProof       = refuseWith(ReasonInvalidDPoPProof, "the app requires DPoP-bound tokens and the request has no DPoP proof")
+	refusedNoEndpoint    = refuseWith(ReasonInvalidDPoPProof, "the token request names no endpoint URL to check htu against")
+	refusedLongProofID   = refuseWith(ReasonInvalidDPoPProof, "proof jti longer than "+strconv.Itoa(maxProofIDLen)+" bytes")
+	refusedProofReplayed = refuseWith(ReasonInvalidDPoPProof, "proof replayed: its jti was used before")
+	refusedProofsFull    = refuseWith(ReasonInvalidDPoPProof, "too many recent proofs to remember another (WithDPoPReplayCache)")
+	refusedProof         = refuseWith(ReasonInvalidDPoPProof, "proof refused")
+	refusedNoNonce       = refuse(ReasonUseDPoPNonce, nil)
+	refusedBoundAsBearer = refuseWith(ReasonInvalidToken, "a DPoP-bound token presented as a bearer token")
+	refusedUnbound       = refuseWith(ReasonInvalidToken, "a bearer token presented with the DPoP scheme")
+	refusedBearerOfApp   = refuseWith(ReasonInvalidToken, "the app requires DPoP-bound tokens and this one is a bearer token")
+	refusedOtherKey      = refuseWith(ReasonInvalidToken, "the DPoP proof's key is not the one the token is bound to (cnf.jkt)")
 )
 
-// error is the refusal as an error; binding refusals are invalid tokens.
-func (r dpopRefusal) error() error {
-	if r.err == ErrDPoPBinding {
-		return invalidToken(fmt.Errorf("%w: %s", ErrDPoPBinding, r.why))
-	}
-	return fmt.Errorf("%w: %s", r.err, r.why)
+// proofRefusals are the refusals of the proofs token.VerifyProof
+// refuses, by its error.
+var proofRefusals = []tokenRefusal{
+	{token.ErrTooLarge, refuseWith(ReasonInvalidDPoPProof, "proof too large")},
+	{token.ErrMalformed, refuseWith(ReasonInvalidDPoPProof, "malformed proof")},
+	{token.ErrType, refuseWith(ReasonInvalidDPoPProof, "proof typ is not dpop+jwt")},
+	{token.ErrAlgorithm, refuseWith(ReasonInvalidDPoPProof, "proof algorithm is not an asymmetric one of its key's type")},
+	{token.ErrInvalidKey, refuseWith(ReasonInvalidDPoPProof, "proof jwk is not a public key of a supported type")},
+	{token.ErrMissingClaim, refuseWith(ReasonInvalidDPoPProof, "proof lacks jti, htm, htu or iat")},
+	{token.ErrProofMethod, refuseWith(ReasonInvalidDPoPProof, "proof htm is not the request's method")},
+	{token.ErrProofURL, refuseWith(ReasonInvalidDPoPProof, "proof htu is not the request's URL")},
+	{token.ErrExpired, refuseWith(ReasonInvalidDPoPProof, "proof iat too old")},
+	{token.ErrNotYetValid, refuseWith(ReasonInvalidDPoPProof, "proof iat in the future")},
+	{token.ErrProofTokenHash, refuseWith(ReasonInvalidDPoPProof, "proof ath is not the access token's hash")},
+	{token.ErrSignature, refuseWith(ReasonInvalidDPoPProof, "proof signature does not verify")},
 }
 
-// proofReasons are the refusals of the proofs token.VerifyProof refuses,
-// by its error.
-var proofReasons = []tokenReason{
-	{token.ErrTooLarge, "proof too large"},
-	{token.ErrMalformed, "malformed proof"},
-	{token.ErrType, "proof typ is not dpop+jwt"},
-	{token.ErrAlgorithm, "proof algorithm is not an asymmetric one of its key's type"},
-	{token.ErrInvalidKey, "proof jwk is not a public key of a supported type"},
-	{token.ErrMissingClaim, "proof lacks jti, htm, htu or iat"},
-	{token.ErrProofMethod, "proof htm is not the request's method"},
-	{token.ErrProofURL, "proof htu is not the request's URL"},
-	{token.ErrExpired, "proof iat too old"},
-	{token.ErrNotYetValid, "proof iat in the future"},
-	{token.ErrProofTokenHash, "proof ath is not the access token's hash"},
-	{token.ErrSignature, "proof signature does not verify"},
-}
-
-// proofReason is the refusal of an error of token.VerifyProof.
-func proofReason(err error) dpopRefusal {
-	return dpopRefusal{ErrInvalidDPoPProof, reasonFor(err, proofReasons, "proof refused")}
+// proofRefusal is the refusal of an error of token.VerifyProof.
+func proofRefusal(err error) *refusal {
+	return refusalFor(err, proofRefusals, refusedProof)
 }
 
 // tokenBinding checks the DPoP proof of a token request at now, for the
@@ -193,29 +178,25 @@ func proofReason(err error) dpopRefusal {
 func (s *Service) tokenBinding(ctx context.Context, now time.Time, req TokenRequest, a *liveApp) (string, error) {
 	switch {
 	case req.DPoP == "" && a.dpopBound:
-		return "", refuseNoProof.error()
+		return "", refusedNoProof
 	case req.DPoP == "":
 		return "", nil
 	case req.Endpoint == "":
-		return "", refuseNoEndpoint.error()
+		return "", refusedNoEndpoint
 	}
 	p, err := token.VerifyProof(now, req.DPoP, s.dpop.rules(http.MethodPost, req.Endpoint, ""))
 	if err != nil {
-		return "", proofReason(err).error()
+		return "", proofRefusal(err)
 	}
 	if err := s.checkNonce(p, now); err != nil {
 		return "", err
 	}
 	if len(p.ID) > maxProofIDLen {
-		return "", refuseLongID.error()
+		return "", refusedLongProofID
 	}
-	if s.assertions == nil {
-		s.cfg.logger.ErrorContext(ctx, "oauthapp: a DPoP proof was refused: the store does not keep used ids (store.AssertionIDs)")
-		return "", refuseNoRecords.error()
-	}
-	err = s.assertions.UseAssertionID(ctx, proofRecordPrefix+p.Thumbprint, p.ID, s.dpop.until(p), now)
+	err = s.store.UseAssertionID(ctx, proofRecordPrefix+p.Thumbprint, p.ID, s.dpop.until(p), now)
 	if errors.Is(err, store.ErrAlreadyExists) {
-		return "", refuseReplayed.error()
+		return "", refusedProofReplayed
 	}
 	if err != nil {
 		return "", fmt.Errorf("oauthapp: recording a DPoP proof id: %w", err)
@@ -227,7 +208,7 @@ func (s *Service) tokenBinding(ctx context.Context, now time.Time, req TokenRequ
 // WithDPoPNonces.
 func (s *Service) checkNonce(p token.Proof, now time.Time) error {
 	if s.dpop.nonces != nil && !s.dpop.nonces.valid(p.Nonce, now) {
-		return refuseNonce.error()
+		return refusedNoNonce
 	}
 	return nil
 }
@@ -239,21 +220,21 @@ func (s *Service) checkNonce(p token.Proof, now time.Time) error {
 func (s *Service) checkBinding(id Identity, a *liveApp, accessToken string, proof *DPoPProof) (*token.Proof, error) {
 	switch {
 	case proof == nil && id.DPoPThumbprint != "":
-		return nil, refuseBoundAsBearer.error()
+		return nil, refusedBoundAsBearer
 	case proof == nil && bearerOfBoundApp(id, a):
-		return nil, refuseBearerOfApp.error()
+		return nil, refusedBearerOfApp
 	case proof == nil:
 		return nil, nil
 	case id.DPoPThumbprint == "":
-		return nil, refuseUnbound.error()
+		return nil, refusedUnbound
 	}
 	now := s.now()
 	p, err := token.VerifyProof(now, proof.JWT, s.dpop.rules(proof.Method, proof.URL, accessToken))
 	if err != nil {
-		return nil, proofReason(err).error()
+		return nil, proofRefusal(err)
 	}
 	if p.Thumbprint != id.DPoPThumbprint {
-		return nil, refuseOtherKey.error()
+		return nil, refusedOtherKey
 	}
 	if err := s.checkNonce(p, now); err != nil {
 		return nil, err
@@ -272,9 +253,9 @@ func bearerOfBoundApp(id Identity, a *liveApp) bool {
 func (s *Service) useProof(p *token.Proof) error {
 	switch s.dpop.seen.use(p.Thumbprint, p.ID, s.dpop.until(*p), s.now()) {
 	case proofReplayed:
-		return refuseReplayed.error()
+		return refusedProofReplayed
 	case proofCacheFull:
-		return refuseCacheFull.error()
+		return refusedProofsFull
 	}
 	return nil
 }

@@ -71,9 +71,11 @@ func TestDPoPTokenIsBoundToTheProofsKey(t *testing.T) {
 }
 
 // TestDPoPResourceChecksEachFailAlone refuses one request at a time for
-// one reason, with a proof that is right in every other way.
+// one reason, with a proof that is right in every other way: the error
+// has the reason, and the audit event's Detail names the check.
 func TestDPoPResourceChecksEachFailAlone(t *testing.T) {
-	k := oauthapptest.New(t)
+	audit := &events{}
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithAudit(audit.hook)))
 	app := k.NewApp(permList)
 	key := newDPoPKey(t)
 	bound, err := issueDPoP(k.Service, k, app, tokenProof(t, key, k.Clock.Now(), ""))
@@ -82,46 +84,48 @@ func TestDPoPResourceChecksEachFailAlone(t *testing.T) {
 	require.NoError(t, err)
 	now := k.Clock.Now()
 	for _, tc := range []struct {
-		name  string
-		call  func() error
-		wants []error
+		name   string
+		call   func() error
+		wants  []error
+		reason oauthapp.Reason
+		detail string // what the audit event's Detail says
 	}{
 		{"a bound token presented as Bearer (no downgrade)", func() error {
 			_, err := k.Service.Authorize(ctx, bound.AccessToken, listing)
 			return err
-		}, []error{oauthapp.ErrInvalidToken, oauthapp.ErrDPoPBinding}},
+		}, []error{oauthapp.ErrInvalidToken}, oauthapp.ReasonInvalidToken, "a DPoP-bound token presented as a bearer token"},
 		{"a bearer token presented with the DPoP scheme", func() error {
 			_, err := k.Service.AuthorizeDPoP(ctx, bearer.AccessToken, apiProof(t, key, bearer.AccessToken, now, ""), listing)
 			return err
-		}, []error{oauthapp.ErrInvalidToken, oauthapp.ErrDPoPBinding}},
+		}, []error{oauthapp.ErrInvalidToken}, oauthapp.ReasonInvalidToken, "a bearer token presented with the DPoP scheme"},
 		{"a proof by a key other than cnf.jkt's", func() error {
 			_, err := k.Service.AuthorizeDPoP(ctx, bound.AccessToken, apiProof(t, newDPoPKey(t), bound.AccessToken, now, ""), listing)
 			return err
-		}, []error{oauthapp.ErrInvalidToken, oauthapp.ErrDPoPBinding}},
+		}, []error{oauthapp.ErrInvalidToken}, oauthapp.ReasonInvalidToken, "not the one the token is bound to (cnf.jkt)"},
 		{"ath of another token", func() error {
 			_, err := k.Service.AuthorizeDPoP(ctx, bound.AccessToken, apiProof(t, key, bearer.AccessToken, now, ""), listing)
 			return err
-		}, []error{oauthapp.ErrInvalidDPoPProof}},
+		}, []error{oauthapp.ErrInvalidDPoPProof}, oauthapp.ReasonInvalidDPoPProof, "proof ath is not the access token's hash"},
 		{"htm of another method", func() error {
 			p := apiProof(t, key, bound.AccessToken, now, "")
 			p.Method = "DELETE"
 			_, err := k.Service.AuthorizeDPoP(ctx, bound.AccessToken, p, listing)
 			return err
-		}, []error{oauthapp.ErrInvalidDPoPProof}},
+		}, []error{oauthapp.ErrInvalidDPoPProof}, oauthapp.ReasonInvalidDPoPProof, "proof htm is not the request's method"},
 		{"htu of another URL", func() error {
 			p := apiProof(t, key, bound.AccessToken, now, "")
 			p.URL = "https://api.example.com/v1/Calls"
 			_, err := k.Service.AuthorizeDPoP(ctx, bound.AccessToken, p, listing)
 			return err
-		}, []error{oauthapp.ErrInvalidDPoPProof}},
+		}, []error{oauthapp.ErrInvalidDPoPProof}, oauthapp.ReasonInvalidDPoPProof, "proof htu is not the request's URL"},
 		{"iat older than the window", func() error {
 			_, err := k.Service.AuthorizeDPoP(ctx, bound.AccessToken, apiProof(t, key, bound.AccessToken, now.Add(-oauthapp.DefaultDPoPProofAge-time.Second), ""), listing)
 			return err
-		}, []error{oauthapp.ErrInvalidDPoPProof}},
+		}, []error{oauthapp.ErrInvalidDPoPProof}, oauthapp.ReasonInvalidDPoPProof, "proof iat too old"},
 		{"iat in the future", func() error {
 			_, err := k.Service.AuthorizeDPoP(ctx, bound.AccessToken, apiProof(t, key, bound.AccessToken, now.Add(oauthapp.DPoPProofLeeway+time.Second), ""), listing)
 			return err
-		}, []error{oauthapp.ErrInvalidDPoPProof}},
+		}, []error{oauthapp.ErrInvalidDPoPProof}, oauthapp.ReasonInvalidDPoPProof, "proof iat in the future"},
 		{"a proof used before", func() error {
 			p := apiProof(t, key, bound.AccessToken, now, "")
 			if _, err := k.Service.AuthorizeDPoP(ctx, bound.AccessToken, p, listing); err != nil {
@@ -129,13 +133,21 @@ func TestDPoPResourceChecksEachFailAlone(t *testing.T) {
 			}
 			_, err := k.Service.AuthorizeDPoP(ctx, bound.AccessToken, p, listing)
 			return err
-		}, []error{oauthapp.ErrInvalidDPoPProof}},
+		}, []error{oauthapp.ErrInvalidDPoPProof}, oauthapp.ReasonInvalidDPoPProof, "proof replayed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			audit.take()
 			err := tc.call()
 			for _, want := range tc.wants {
 				assert.ErrorIs(t, err, want)
 			}
+			assert.Equal(t, tc.reason, oauthapp.ReasonOf(err))
+			evs := audit.take()
+			require.NotEmpty(t, evs)
+			last := evs[len(evs)-1]
+			assert.Equal(t, oauthapp.EventAuthorizationDenied, last.Kind)
+			assert.Equal(t, tc.reason, last.Reason, "the audit event")
+			assert.Contains(t, last.Detail, tc.detail)
 		})
 	}
 	t.Run("and a fresh proof passes", func(t *testing.T) {
@@ -145,7 +157,8 @@ func TestDPoPResourceChecksEachFailAlone(t *testing.T) {
 }
 
 func TestAppThatRequiresDPoPGetsOnlyBoundTokens(t *testing.T) {
-	k := oauthapptest.New(t)
+	audit := &events{}
+	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithAudit(audit.hook)))
 	app := k.NewApp(permList)
 	earlier, err := issue(k, app, "")
 	require.NoError(t, err)
@@ -155,8 +168,13 @@ func TestAppThatRequiresDPoPGetsOnlyBoundTokens(t *testing.T) {
 
 	_, err = issue(k, app, "")
 	assert.ErrorIs(t, err, oauthapp.ErrInvalidDPoPProof, "a token request without a proof")
+	assert.Equal(t, oauthapp.ReasonInvalidDPoPProof, oauthapp.ReasonOf(err))
+	audit.take()
 	_, err = k.Service.Authorize(ctx, earlier.AccessToken, listing)
-	assert.ErrorIs(t, err, oauthapp.ErrDPoPBinding, "a bearer token issued before the setting")
+	assert.ErrorIs(t, err, oauthapp.ErrInvalidToken, "a bearer token issued before the setting")
+	evs := audit.take()
+	require.NotEmpty(t, evs)
+	assert.Contains(t, evs[len(evs)-1].Detail, "the app requires DPoP-bound tokens and this one is a bearer token")
 	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
 	require.NoError(t, err)
 	_, active, err := k.Service.Introspect(ctx, client, earlier.AccessToken)
@@ -195,7 +213,8 @@ func TestDPoPNonceOfOneInstanceIsAcceptedByAnother(t *testing.T) {
 
 	_, err := issueDPoP(k.Service, k, app, tokenProof(t, key, k.Clock.Now(), ""))
 	assert.ErrorIs(t, err, oauthapp.ErrUseDPoPNonce, "a proof without a nonce")
-	nonce := k.Service.DPoPNonce()
+	assert.Equal(t, oauthapp.ReasonUseDPoPNonce, oauthapp.ReasonOf(err))
+	nonce := k.Service.Metadata().DPoPNonce()
 	require.NotEmpty(t, nonce)
 	tok, err := issueDPoP(b, k, app, tokenProof(t, key, k.Clock.Now(), nonce))
 	require.NoError(t, err, "b accepts a's nonce at the token endpoint")
@@ -209,30 +228,29 @@ func TestDPoPNonceOfOneInstanceIsAcceptedByAnother(t *testing.T) {
 	otherKey := make([]byte, 32)
 	_, _ = rand.Read(otherKey)
 	stranger := k.NewService(oauthapp.WithDPoPNonces(otherKey, 20*time.Second))
-	_, err = b.AuthorizeDPoP(ctx, tok.AccessToken, apiProof(t, key, tok.AccessToken, k.Clock.Now(), stranger.DPoPNonce()), listing)
+	_, err = b.AuthorizeDPoP(ctx, tok.AccessToken, apiProof(t, key, tok.AccessToken, k.Clock.Now(), stranger.Metadata().DPoPNonce()), listing)
 	assert.ErrorIs(t, err, oauthapp.ErrUseDPoPNonce, "a nonce made under another key")
-	_, err = b.AuthorizeDPoP(ctx, tok.AccessToken, apiProof(t, key, tok.AccessToken, k.Clock.Now(), b.DPoPNonce()), listing)
+	_, err = b.AuthorizeDPoP(ctx, tok.AccessToken, apiProof(t, key, tok.AccessToken, k.Clock.Now(), b.Metadata().DPoPNonce()), listing)
 	assert.NoError(t, err)
+
+	assert.Nil(t, oauthapptest.New(t).Service.Metadata().DPoPNonce, "no nonce source without WithDPoPNonces")
 }
 
-// writeCounter counts the calls that keep used ids, which the Service
-// makes outside the store wrapping its observer sees.
-type writeCounter struct {
-	*storetest.ReadCounter
-	uses atomic.Int64
-}
-
-func (w *writeCounter) UseAssertionID(ctx context.Context, clientID, jti string, expires, now time.Time) error {
-	w.uses.Add(1)
-	return w.ReadCounter.UseAssertionID(ctx, clientID, jti, expires, now)
-}
-
+// TestWarmDPoPCallReadsAndWritesNoStore counts every store call the
+// service makes, the writes of used proof ids included, through
+// Observer.StoreCall, and the reads the store itself serves.
 func TestWarmDPoPCallReadsAndWritesNoStore(t *testing.T) {
 	k := oauthapptest.New(t)
-	st := &writeCounter{ReadCounter: storetest.NewReadCounter(store.NewMemory())}
-	var calls atomic.Int64
+	st := storetest.NewReadCounter(store.NewMemory())
+	var calls, uses atomic.Int64
 	svc, err := oauthapp.New(st, k.Keys, oauthapp.WithClock(k.Clock.Now), oauthapp.WithCache(time.Minute, 0),
-		oauthapp.WithObserver(oauthapp.Observer{StoreCall: func(context.Context, string) func(error) { calls.Add(1); return nil }}))
+		oauthapp.WithObserver(oauthapp.Observer{StoreCall: func(_ context.Context, method string) func(error) {
+			calls.Add(1)
+			if method == "UseAssertionID" {
+				uses.Add(1)
+			}
+			return nil
+		}}))
 	require.NoError(t, err)
 	t.Cleanup(func() { svc.Close() })
 	app, sec, err := svc.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "x", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
@@ -240,17 +258,18 @@ func TestWarmDPoPCallReadsAndWritesNoStore(t *testing.T) {
 	key := newDPoPKey(t)
 	tok, err := svc.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: sec.Reveal(), Endpoint: dpopTokenURL, DPoP: tokenProof(t, key, k.Clock.Now(), "")})
 	require.NoError(t, err)
+	require.Equal(t, int64(1), uses.Load(), "the token endpoint's proof id is written through the observed store")
 	_, err = svc.AuthorizeDPoP(ctx, tok.AccessToken, apiProof(t, key, tok.AccessToken, k.Clock.Now(), ""), listing) // warm up
 	require.NoError(t, err)
 
-	reads, all, uses := st.Reads(), calls.Load(), st.uses.Load()
+	reads, all, used := st.Reads(), calls.Load(), uses.Load()
 	for range 20 {
 		_, err := svc.AuthorizeDPoP(ctx, tok.AccessToken, apiProof(t, key, tok.AccessToken, k.Clock.Now(), ""), listing)
 		require.NoError(t, err)
 	}
 	assert.Equal(t, reads, st.Reads(), "store reads per DPoP call")
 	assert.Equal(t, all, calls.Load(), "store calls per DPoP call")
-	assert.Equal(t, uses, st.uses.Load(), "used-id writes per DPoP call")
+	assert.Equal(t, used, uses.Load(), "used-id writes per DPoP call")
 }
 
 func TestFullReplayCacheRefusesNewProofsUntilOldOnesExpire(t *testing.T) {

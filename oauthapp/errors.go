@@ -83,8 +83,6 @@ var (
 	// policy, does not cover the route's permission. A *ScopeError
 	// carries the permission.
 	ErrInsufficientScope = errors.New("oauthapp: insufficient scope")
-	// ErrNoRoute: AuthorizeRoute found no catalog route for the request.
-	ErrNoRoute = errors.New("oauthapp: no route")
 
 	// ErrInvalidDPoPProof: a DPoP proof (RFC 9449) is missing where the
 	// app requires one, malformed, for another request or token, stale,
@@ -93,14 +91,8 @@ var (
 	ErrInvalidDPoPProof = errors.New("oauthapp: invalid DPoP proof")
 	// ErrUseDPoPNonce: under WithDPoPNonces, a DPoP proof carries no
 	// current nonce of this server; the client retries with the one
-	// DPoPNonce gives (RFC 9449 sections 8 and 9).
+	// Metadata.DPoPNonce gives (RFC 9449 sections 8 and 9).
 	ErrUseDPoPNonce = errors.New("oauthapp: DPoP proof needs a server nonce")
-	// ErrDPoPBinding wraps into ErrInvalidToken: the token's DPoP binding
-	// does not match how it was presented: a DPoP-bound token without
-	// its proof (as Bearer), a bearer token with the DPoP scheme or of an
-	// app that requires DPoP, or a proof by a key other than the one the
-	// token is bound to.
-	ErrDPoPBinding = errors.New("oauthapp: token presented against its DPoP binding")
 
 	// ErrForeignToken: a client asked to revoke a token that was issued to
 	// another client. (Introspect reports such a token inactive instead.)
@@ -122,22 +114,23 @@ type ScopeError struct {
 	// malformed scope is a plain ErrInvalidScope), so its alphabet holds
 	// no '_' and no client secret: safe to repeat in an answer.
 	Permission string
-	err        error
+	why        Reason // ReasonInvalidScope or ReasonInsufficientScope
 }
 
 // Error returns the wrapped sentinel's message and the quoted permission.
 func (e *ScopeError) Error() string {
-	return fmt.Sprintf("%v: %q", e.err, e.Permission)
+	return fmt.Sprintf("%v: %q", e.Unwrap(), e.Permission)
 }
 
 // Unwrap returns ErrInvalidScope or ErrInsufficientScope.
-func (e *ScopeError) Unwrap() error { return e.err }
-
-// invalidToken wraps a cause so that errors.Is matches both ErrInvalidToken
-// and the cause.
-func invalidToken(cause error) error {
-	return fmt.Errorf("%w: %w", ErrInvalidToken, cause)
+func (e *ScopeError) Unwrap() error {
+	if errs := errorsOf(e.why); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
 }
+
+func (e *ScopeError) reason() Reason { return e.why }
 
 // ArgumentError says which argument of a call an ErrInvalidArgument is
 // about, for an interface that must name the offending field. It wraps

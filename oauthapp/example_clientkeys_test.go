@@ -30,11 +30,8 @@ func ExampleService_AddClientKey() {
 	if err != nil {
 		panic(err)
 	}
-	owner := oauthapp.Actor{
-		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
-		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
-		Role:       oauthapp.RoleOwner,
-	}
+	// The account and user ids are the host's own.
+	owner := oauthapp.Actor{UserSID: "user-42", AccountSID: "acct-7", Role: oauthapp.RoleOwner}
 	app, _, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{
 		FriendlyName: "reporting job",
 		Permissions:  oauthapp.Permissions{Allow: []string{"/demo/reports/reports/read"}},
@@ -50,7 +47,7 @@ func ExampleService_AddClientKey() {
 	app, err = svc.AddClientKey(ctx, owner, app.SID, oauthapp.NewClientKey{
 		ID:           "job-2026",
 		PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
-	})
+	}, 0)
 	if err != nil {
 		panic(err)
 	}

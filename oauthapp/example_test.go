@@ -27,11 +27,9 @@ func Example() {
 		panic(err)
 	}
 
-	owner := oauthapp.Actor{
-		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
-		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
-		Role:       oauthapp.RoleOwner,
-	}
+	// The account and user ids are the host's own: any short opaque
+	// strings (see ParseAccountSID).
+	owner := oauthapp.Actor{UserSID: "user-42", AccountSID: "acct-7", Role: oauthapp.RoleOwner}
 	app, secret, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{
 		FriendlyName: "reporting job",
 		Permissions:  oauthapp.Permissions{Allow: []string{"/demo/messaging/messages/list"}},
@@ -46,10 +44,20 @@ func Example() {
 	}
 	fmt.Println(tok.TokenType, tok.ExpiresIn, tok.Scope)
 
-	id, err := svc.AuthorizeRoute(ctx, tok.AccessToken, "GET", "/v1/Accounts/"+owner.AccountSID+"/Messages")
+	// A protected route: the catalog names the permission of the request
+	// and the account in its path (oauthhttp's Protect does this for a
+	// mux), and Authorize checks the token for them.
+	authorize := func(method, path string) (oauthapp.Identity, error) {
+		m, err := catalog.Resolve(method, path)
+		if err != nil {
+			return oauthapp.Identity{}, err
+		}
+		return svc.Authorize(ctx, tok.AccessToken, oauthapp.Resource{Permission: m.Permission, AccountSID: m.Param(oauthapp.AccountParam)})
+	}
+	id, err := authorize("GET", "/v1/Accounts/"+owner.AccountSID+"/Messages")
 	fmt.Println(err == nil, id.AppSID == app.SID)
 
-	_, err = svc.AuthorizeRoute(ctx, tok.AccessToken, "GET", "/v1/Accounts/"+oauthapp.NewSID(oauthapp.AccountSIDPrefix)+"/Messages")
+	_, err = authorize("GET", "/v1/Accounts/acct-8/Messages")
 	fmt.Println(errors.Is(err, oauthapp.ErrWrongAccount))
 	// Output:
 	// Bearer 3600 /demo/messaging/messages/list
@@ -65,7 +73,7 @@ func ExampleService_RotateSecret() {
 	key, _ := token.GenerateKey(token.EdDSA)
 	keys, _ := token.NewKeySet(key)
 	svc, _ := oauthapp.New(store.NewMemory(), keys, oauthapp.WithClock(func() time.Time { return now }))
-	owner := oauthapp.Actor{UserSID: oauthapp.NewSID("US"), AccountSID: oauthapp.NewSID("AC"), Role: oauthapp.RoleOwner}
+	owner := oauthapp.Actor{UserSID: "user-42", AccountSID: "acct-7", Role: oauthapp.RoleOwner}
 	app, old, _ := svc.CreateApp(ctx, owner, oauthapp.NewApp{
 		FriendlyName: "billing sync",
 		Permissions:  oauthapp.Permissions{Allow: []string{"/demo/billing/*"}},

@@ -20,7 +20,7 @@ func FuzzAuthenticateAssertion(f *testing.F) {
 	header := fmt.Sprintf(`{"alg":"EdDSA","kid":%q}`, fx.kid)
 	claims := func(aud string, exp time.Time, extra string) string {
 		return fmt.Sprintf(`{"iss":%q,"sub":%q,"aud":%s,"exp":%d,"iat":%d,"jti":%q%s}`,
-			fx.app.SID, fx.app.SID, aud, exp.Unix(), fx.now.Unix(), NewSID("JT"), extra)
+			fx.app.SID, fx.app.SID, aud, exp.Unix(), fx.now.Unix(), newSID("JT"), extra)
 	}
 	endpoint := fmt.Sprintf("%q", testEndpoint)
 	soon := fx.now.Add(time.Minute)

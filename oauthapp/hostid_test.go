@@ -25,7 +25,7 @@ func TestHostIDsOfEveryShapeManageAppsAndScopeTokens(t *testing.T) {
 		{"UUIDs", "9b2f6c1e-4d7a-4c1b-9a0e-3f5d8e2b7c61", "0c5e4a2b-1f3d-4e6a-8b7c-9d0e1f2a3b4c"},
 		{"integers", "42", "1007"},
 		{"an e-mail address as the user", "acme", "ops+admin@example.com"},
-		{"Twilio-style SIDs", oauthapp.NewSID(oauthapp.AccountSIDPrefix), oauthapp.NewSID(oauthapp.UserSIDPrefix)},
+		{"Twilio-style SIDs", oauthapptest.NewSID("AC"), oauthapptest.NewSID("US")},
 		{"64 bytes", "A" + strings.Repeat("b", oauthapp.MaxHostIDLen-1), "u:" + strings.Repeat("=", oauthapp.MaxHostIDLen-2)},
 	}
 	for _, id := range ids {
@@ -42,10 +42,10 @@ func TestHostIDsOfEveryShapeManageAppsAndScopeTokens(t *testing.T) {
 
 			tok, err := k.Service.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: sec.Reveal()})
 			require.NoError(t, err)
-			got, err := k.Service.AuthorizeRoute(ctx, tok.AccessToken, "GET", "/v1/Accounts/"+id.account+"/Messages")
+			got, err := authorizeRoute(k.Service, tok.AccessToken, "GET", "/v1/Accounts/"+id.account+"/Messages")
 			require.NoError(t, err)
 			assert.Equal(t, id.account, got.AccountSID)
-			_, err = k.Service.AuthorizeRoute(ctx, tok.AccessToken, "GET", "/v1/Accounts/"+id.account+"0/Messages")
+			_, err = authorizeRoute(k.Service, tok.AccessToken, "GET", "/v1/Accounts/"+id.account+"0/Messages")
 			assert.ErrorIs(t, err, oauthapp.ErrWrongAccount, "a longer id is another account")
 		})
 	}
@@ -56,6 +56,18 @@ func TestHostIDsOfEveryShapeManageAppsAndScopeTokens(t *testing.T) {
 		_, err := k.Service.GetApp(ctx, lower, app.SID)
 		assert.ErrorIs(t, err, oauthapp.ErrForbidden)
 	})
+}
+
+// authorizeRoute authorizes a bearer token for a request as a host does
+// without oauthhttp: the service's catalog names the permission of the
+// request's route and the account in its path, and Authorize checks the
+// token for them.
+func authorizeRoute(svc *oauthapp.Service, bearer, method, path string) (oauthapp.Identity, error) {
+	m, err := svc.Metadata().Catalog.Resolve(method, path)
+	if err != nil {
+		return oauthapp.Identity{}, err
+	}
+	return svc.Authorize(ctx, bearer, oauthapp.Resource{Permission: m.Permission, AccountSID: m.Param(oauthapp.AccountParam)})
 }
 
 // TestMalformedHostIDsAreRefused: an id outside the documented length and

@@ -48,10 +48,9 @@ const idemADLabel = "oauthapps idempotent answer v1"
 // request may use it. A kept answer is stored sealed (AES-256-GCM) under
 // the key-encryption key of WithKeyEncryptionKey, so that the client
 // secret of a create or a rotation, shown once, is never stored in plain
-// text; it is kept IdempotencyKeyTTL and removed by
-// PurgeIdempotencyKeys. Without WithKeyEncryptionKey, answers are sealed
-// under a key that New draws at random and that lives only in this
-// process: a replay then works on this instance alone, and a retry that
+// text; it is kept IdempotencyKeyTTL and removed by Purge. Without
+// WithKeyEncryptionKey, answers are sealed under a key that New draws at
+// random and that lives only in this process: a replay then works on this instance alone, and a retry that
 // reaches another instance (or this one after a restart) is
 // ErrAnswerUnavailable, never a second run.
 //
@@ -148,18 +147,6 @@ func idemAD(r store.IdempotencyKey) []byte {
 	ad = append(append(ad, r.AccountSID...), 0)
 	ad = append(append(ad, r.Key...), 0)
 	return append(ad, r.Request...)
-}
-
-// PurgeIdempotencyKeys removes the idempotency keys whose answers are
-// older than IdempotencyKeyTTL (and claims whose call died with its
-// instance) and returns how many it removed. Schedule it beside
-// PurgeRevoked, hourly say.
-func (s *Service) PurgeIdempotencyKeys(ctx context.Context) (int, error) {
-	n, err := s.store.PurgeIdempotencyKeys(ctx, s.now())
-	if err != nil {
-		return n, fmt.Errorf("oauthapp: purging idempotency keys: %w", err)
-	}
-	return n, nil
 }
 
 // newIdemSealer returns the sealer of answers: under the host's KEKs, or

@@ -215,7 +215,7 @@ func TestIdempotentAnswerIsStoredSealed(t *testing.T) {
 }
 
 // TestIdempotencyKeysArePurgedAfterADay: a key's answer is kept for
-// IdempotencyKeyTTL; then PurgeIdempotencyKeys removes it and the key acts
+// IdempotencyKeyTTL; then Purge removes it and the key acts
 // again.
 func TestIdempotencyKeysArePurgedAfterADay(t *testing.T) {
 	k := oauthapptest.New(t)
@@ -223,16 +223,16 @@ func TestIdempotencyKeysArePurgedAfterADay(t *testing.T) {
 	_, _, err := k.Service.Idempotent(ctx, k.Owner, "k", []byte("r"), createOnce(k.Service, k.Owner, &runs))
 	require.NoError(t, err)
 	k.Advance(oauthapp.IdempotencyKeyTTL - 1)
-	n, err := k.Service.PurgeIdempotencyKeys(ctx)
+	purged, err := k.Service.Purge(ctx)
 	require.NoError(t, err)
-	assert.Zero(t, n, "purged before a day")
+	assert.Zero(t, purged.IdempotencyKeys, "purged before a day")
 	_, replayed, err := k.Service.Idempotent(ctx, k.Owner, "k", []byte("r"), createOnce(k.Service, k.Owner, &runs))
 	require.NoError(t, err)
 	assert.True(t, replayed)
 	k.Advance(1)
-	n, err = k.Service.PurgeIdempotencyKeys(ctx)
+	purged, err = k.Service.Purge(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 1, n)
+	assert.Equal(t, oauthapp.Purged{IdempotencyKeys: 1}, purged)
 	_, replayed, err = k.Service.Idempotent(ctx, k.Owner, "k", []byte("r"), createOnce(k.Service, k.Owner, &runs))
 	require.NoError(t, err)
 	assert.False(t, replayed)

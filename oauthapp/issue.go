@@ -75,12 +75,16 @@ type Token struct {
 type Client struct {
 	appSID, accountSID, region, secretID, keyID string
 	keyThumbprint                               string // of the client key keyID names
+	credentialID                                string // of the federated credential that authenticated
 }
 
 // credential is the id a token carries of the credential that obtained
 // it: a secret id, or keyCredential and the JWK thumbprint of a client
 // key.
 func (c Client) credential() string {
+	if c.credentialID != "" {
+		return federatedCredential + c.credentialID
+	}
 	if c.keyID != "" {
 		return keyCredential + c.keyThumbprint
 	}
@@ -125,13 +129,28 @@ func (s *Service) AuthenticateClient(ctx context.Context, clientID, clientSecret
 	return c, err
 }
 
+// The refusals of a client's credentials.
+var (
+	refusedMalformedSecret    = refuse(ReasonMalformedSecret, nil)
+	refusedMalformedClientID  = refuse(ReasonMalformedClientID, nil)
+	refusedUnknownClient      = refuse(ReasonUnknownClient, nil)
+	refusedWrongSecret        = refuse(ReasonWrongSecret, nil)
+	refusedGraceEnding        = refuseWith(ReasonGraceEnding, "previous secret has less than a minute of grace left, too little for a token")
+	refusedSecretAndAssertion = refuseWith(ReasonBadAssertion, "a secret and an assertion together")
+)
+
+// refusedRegion refuses a client of another region than the request's.
+func refusedRegion(region string) *refusal {
+	return refuseWith(ReasonWrongRegion, "client of region "+region)
+}
+
 // authenticate checks the client at now, the request's one clock reading.
 // A non-nil ttl says the client wants a token, and receives its lifetime
 // (see tokenTTL): a secret too close to the end of its grace to give one
 // fails as if its grace were over.
 func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, clientSecret, region string, ttl *time.Duration) (Client, *liveApp, error) {
-	fail := func(reason string) (Client, *liveApp, error) {
-		return Client{}, nil, s.refuseClient(ctx, clientID, reason)
+	fail := func(why *refusal) (Client, *liveApp, error) {
+		return Client{}, nil, s.refuseClient(ctx, clientID, why)
 	}
 	region, err := s.region(region)
 	if err != nil {
@@ -139,16 +158,16 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 	}
 	presented, err := secret.Parse(clientSecret)
 	if err != nil {
-		return fail("malformed secret")
+		return fail(refusedMalformedSecret)
 	}
-	if !isSID(AppSIDPrefix, clientID) {
+	if !isSID(appSIDPrefix, clientID) {
 		_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
-		return fail("malformed client id")
+		return fail(refusedMalformedClientID)
 	}
 	a, err := s.lookupApp(ctx, clientID, now)
 	if errors.Is(err, ErrNotFound) {
 		_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
-		return fail("unknown client")
+		return fail(refusedUnknownClient)
 	}
 	if err != nil {
 		return Client{}, nil, err
@@ -159,15 +178,15 @@ func (s *Service) authenticate(ctx context.Context, now time.Time, clientID, cli
 			// An app with keys only: cost a hash all the same.
 			_, _ = s.decoy.VerifyWith(now, presented, s.cfg.hasher)
 		}
-		return fail("wrong or expired secret")
+		return fail(refusedWrongSecret)
 	}
 	if a.region != region {
-		return fail("client of region " + a.region)
+		return fail(refusedRegion(a.region))
 	}
 	if ttl != nil {
 		var ok bool
 		if *ttl, ok = s.tokenTTL(a, secretID, now); !ok {
-			return fail("previous secret has less than a minute of grace left, too little for a token")
+			return fail(refusedGraceEnding)
 		}
 	}
 	s.touch(ctx, a, secretID, now)
@@ -211,17 +230,7 @@ func (s *Service) IssueToken(ctx context.Context, req TokenRequest) (Token, erro
 func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, error) {
 	now := s.now()
 	var ttl time.Duration
-	var client Client
-	var a *liveApp
-	var err error
-	if req.ClientAssertion != "" {
-		if req.ClientSecret != "" {
-			return Token{}, s.refuseClient(ctx, req.ClientID, "a secret and an assertion together")
-		}
-		client, a, err = s.authenticateAssertion(ctx, now, Assertion{ClientID: req.ClientID, JWT: req.ClientAssertion, Endpoint: req.Endpoint, Region: req.Region}, &ttl)
-	} else {
-		client, a, err = s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, &ttl)
-	}
+	client, a, err := s.authenticateRequest(ctx, now, req, &ttl)
 	if err != nil {
 		return Token{}, err
 	}
@@ -233,23 +242,9 @@ func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, erro
 	if err != nil {
 		return Token{}, err
 	}
-	requested, err := scope.ParseScope(req.Scope)
+	granted, err := s.grant(a, req.Scope)
 	if err != nil {
-		return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
-	}
-	var granted string
-	if len(requested) == 0 {
-		granted = a.fullGrant(s.cfg.catalog)
-	} else {
-		narrowed, err := a.policy.Narrow(requested)
-		if err != nil {
-			var denied *scope.NotAllowedError
-			if errors.As(err, &denied) {
-				return Token{}, &ScopeError{Permission: denied.Permission, err: ErrInvalidScope}
-			}
-			return Token{}, fmt.Errorf("%w: %w", ErrInvalidScope, err)
-		}
-		granted = scope.FormatScope(narrowed)
+		return Token{}, err
 	}
 	raw, claims, err := s.minter.Mint(now, token.MintRequest{
 		ClientID:   client.appSID,
@@ -265,7 +260,7 @@ func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, erro
 	if err != nil {
 		return Token{}, fmt.Errorf("oauthapp: minting token: %w", err)
 	}
-	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.accountSID, AppSID: client.appSID, SecretID: client.secretID, KeyID: client.keyID, TokenID: claims.ID, Scope: claims.Scope})
+	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.accountSID, AppSID: client.appSID, SecretID: client.secretID, KeyID: client.keyID, CredentialID: client.credentialID, TokenID: claims.ID, Scope: claims.Scope})
 	tokenType := TokenTypeBearer
 	if jkt != "" {
 		tokenType = TokenTypeDPoP
@@ -278,4 +273,38 @@ func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, erro
 		ID:          claims.ID,
 		ExpiresAt:   claims.ExpiresAt,
 	}, nil
+}
+
+// authenticateRequest authenticates the client of a token request by its
+// assertion or its secret, never both; ttl receives the lifetime of its
+// token.
+func (s *Service) authenticateRequest(ctx context.Context, now time.Time, req TokenRequest, ttl *time.Duration) (Client, *liveApp, error) {
+	if req.ClientAssertion == "" {
+		return s.authenticate(ctx, now, req.ClientID, req.ClientSecret, req.Region, ttl)
+	}
+	if req.ClientSecret != "" {
+		return Client{}, nil, s.refuseClient(ctx, req.ClientID, refusedSecretAndAssertion)
+	}
+	return s.authenticateAssertion(ctx, now, Assertion{ClientID: req.ClientID, JWT: req.ClientAssertion, Endpoint: req.Endpoint, Region: req.Region}, ttl)
+}
+
+// grant is the scope a token request gets: the requested scope narrowed
+// by the app's policy, or the policy's full grant when it names none.
+func (s *Service) grant(a *liveApp, requestedScope string) (string, error) {
+	requested, err := scope.ParseScope(requestedScope)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalidScope, err)
+	}
+	if len(requested) == 0 {
+		return a.fullGrant(s.cfg.catalog), nil
+	}
+	narrowed, err := a.policy.Narrow(requested)
+	if err != nil {
+		var denied *scope.NotAllowedError
+		if errors.As(err, &denied) {
+			return "", &ScopeError{Permission: denied.Permission, why: ReasonInvalidScope}
+		}
+		return "", fmt.Errorf("%w: %w", ErrInvalidScope, err)
+	}
+	return scope.FormatScope(narrowed), nil
 }

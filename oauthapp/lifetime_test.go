@@ -105,7 +105,8 @@ func TestTokenOfThePreviousSecretEndsWithItsGrace(t *testing.T) {
 			assert.ErrorIs(t, err, oauthapp.ErrInvalidClient, "%v left", left)
 			require.Len(t, events, 1)
 			assert.Equal(t, oauthapp.EventAuthenticationFail, events[0].Kind)
-			assert.True(t, strings.Contains(events[0].Reason, "less than a minute of grace left"), events[0].Reason)
+			assert.Equal(t, oauthapp.ReasonGraceEnding, events[0].Reason)
+			assert.True(t, strings.Contains(events[0].Detail, "less than a minute of grace left"), events[0].Detail)
 
 			_, err = k.Service.AuthenticateClient(ctx, app.SID, old, "")
 			assert.NoError(t, err, "the secret itself still authenticates until its grace ends")

@@ -29,6 +29,8 @@ type liveApp struct {
 	keys      []liveKey // client keys (clientkeys.go)
 	resources []string  // resource URIs, sorted
 	dpopBound bool      // tokens must be DPoP-bound (dpop.go)
+	// federatedCreds are the app's federated credentials (federation.go).
+	federatedCreds []store.FederatedCredential
 
 	readAt  atomic.Int64 // unix nanoseconds of the last store read
 	touched [2]touchMark // last LastUsed written, per slot
@@ -101,6 +103,8 @@ func compileApp(rec store.App) (*liveApp, error) {
 		keys:      keys,
 		resources: rec.Resources,
 		dpopBound: rec.DPoPBoundAccessTokens,
+
+		federatedCreds: rec.FederatedCredentials,
 	}
 	a.keyTouched = make([]touchMark, len(rec.Keys))
 	for i, k := range rec.Keys {

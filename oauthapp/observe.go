@@ -2,8 +2,6 @@ package oauthapp
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"time"
 
 	"github.com/oauthapps/oauthapps/store"
@@ -31,16 +29,18 @@ type Observer struct {
 	// keeps the caller's) and a function IssueToken calls once with the
 	// outcome, just before it returns; the function may be nil.
 	TokenRequest func(ctx context.Context) (context.Context, func(TokenOutcome))
-	// Authorization is called as Authorize (and so AuthorizeRoute, once
-	// the route is found) starts. It returns the context the check
-	// carries on with (nil keeps the caller's) and a function called once
-	// with the outcome, just before Authorize returns; the function may
-	// be nil.
+	// Authorization is called as Authorize (or AuthorizeDPoP) starts.
+	// It returns the context the check carries on with (nil keeps the
+	// caller's) and a function called once with the outcome, just before
+	// Authorize returns; the function may be nil.
 	Authorization func(ctx context.Context) (context.Context, func(AuthorizationOutcome))
 	// AuthenticationFailed is called for each failed client
-	// authentication (IssueToken and AuthenticateClient, which the
-	// introspection and revocation endpoints call) with its reason.
-	AuthenticationFailed func(ctx context.Context, reason AuthFailure)
+	// authentication (IssueToken, AuthenticateClient and
+	// AuthenticateAssertion, which the introspection and revocation
+	// endpoints call) with its cause: ReasonMalformedSecret,
+	// ReasonMalformedClientID, ReasonUnknownClient, ReasonWrongSecret,
+	// ReasonWrongRegion, ReasonGraceEnding or ReasonBadAssertion.
+	AuthenticationFailed func(ctx context.Context, reason Reason)
 	// CacheLookup is called for each lookup in the cache WithCache sets
 	// up: of an app (CacheApps) or of a revocation answer
 	// (CacheRevocations), with whether the entry was fresh. Without a
@@ -50,9 +50,8 @@ type Observer struct {
 	// the name of the method ("GetApp", "IsTokenRevoked", ...; with a
 	// cache, "LiveRevocations" of a store.RevocationLister); the function
 	// it returns, which may be nil, is called with the call's error as the
-	// call returns. Store methods the Service does not call through this
-	// wrapping are not reported: a store.Watcher's Watch, and calls on
-	// other capabilities found by type assertion.
+	// call returns. Every method of store.Store is reported, and
+	// LiveRevocations; a store.Watcher's Watch is not.
 	StoreCall func(ctx context.Context, method string) func(error)
 	// Notification is called for each change a store.Watcher reports,
 	// before the cache acts on it (only with WithCache, when the store is
@@ -64,10 +63,14 @@ type Observer struct {
 type TokenOutcome struct {
 	// Grant is the grant type of the request: GrantClientCredentials.
 	Grant string
-	// Result is TokenIssued, or why no token was issued.
-	Result TokenResult
+	// Reason is "" when a token was issued, else the reason of the
+	// error IssueToken returned (ReasonOf): ReasonInvalidClient,
+	// ReasonInvalidScope, ReasonInvalidTarget, ReasonUnsupportedRegion,
+	// ReasonInvalidDPoPProof, ReasonUseDPoPNonce or ReasonError.
+	Reason Reason
 	// AppSID is the app that authenticated ("" when the client did not):
-	// set for TokenIssued and TokenInvalidScope.
+	// set when a token was issued and for ReasonInvalidScope,
+	// ReasonInvalidTarget, ReasonInvalidDPoPProof and ReasonUseDPoPNonce.
 	AppSID string
 }
 
@@ -75,29 +78,11 @@ type TokenOutcome struct {
 // (RFC 6749 section 4.4.2).
 const GrantClientCredentials = "client_credentials"
 
-// TokenResult says how a token request ended. The values are stable, fit
-// for metric attributes.
-type TokenResult string
-
-// Token results.
-const (
-	TokenIssued            TokenResult = "issued"
-	TokenInvalidClient     TokenResult = "invalid_client"
-	TokenInvalidScope      TokenResult = "invalid_scope"
-	TokenUnsupportedRegion TokenResult = "unsupported_region"
-	// TokenInvalidDPoPProof: the DPoP proof was refused, or the app
-	// requires one and the request had none.
-	TokenInvalidDPoPProof TokenResult = "invalid_dpop_proof"
-	// TokenError: the store or the signer failed.
-	TokenError TokenResult = "error"
-)
-
 // AuthorizationOutcome is how an authorization ended.
 type AuthorizationOutcome struct {
-	// Allowed is whether the token was good for the resource.
-	Allowed bool
-	// Reason is "" when allowed, else why not.
-	Reason DenyReason
+	// Reason is "" when the token was good for the resource, else the
+	// reason of the error Authorize returned (ReasonOf).
+	Reason Reason
 	// Permission is the permission the resource asked for. With a route
 	// catalog it is one of the catalog's; a caller of Authorize may pass
 	// any.
@@ -105,60 +90,6 @@ type AuthorizationOutcome struct {
 	// AppSID is the token's app when allowed, else "".
 	AppSID string
 }
-
-// DenyReason says why an authorization failed. The values are stable, fit
-// for metric attributes.
-type DenyReason string
-
-// Reasons of a denied authorization.
-const (
-	DenyInvalidArgument DenyReason = "invalid_argument"
-	DenyInvalidToken    DenyReason = "invalid_token" // malformed, badly signed, expired
-	DenyTokenRevoked    DenyReason = "token_revoked"
-	DenyAppDeleted      DenyReason = "app_deleted"
-	DenySecretInactive  DenyReason = "secret_inactive"
-	// DenyClientKeyRemoved: the client key that obtained the token was
-	// removed from its app.
-	DenyClientKeyRemoved DenyReason = "client_key_removed"
-	// DenyWrongAudience: the token is for another API (its aud), or for
-	// a resource its app no longer has.
-	DenyWrongAudience     DenyReason = "wrong_audience"
-	DenyWrongAccount      DenyReason = "wrong_account"
-	DenyWrongRegion       DenyReason = "wrong_region"
-	DenyInsufficientScope DenyReason = "insufficient_scope"
-	// DenyInvalidDPoPProof: the DPoP proof was refused (AuthorizeDPoP).
-	DenyInvalidDPoPProof DenyReason = "invalid_dpop_proof"
-	// DenyDPoPBinding: the token's DPoP binding does not match how it
-	// was presented (ErrDPoPBinding).
-	DenyDPoPBinding DenyReason = "dpop_binding"
-	// DenyError: the store failed.
-	DenyError DenyReason = "error"
-)
-
-// AuthFailure says why a client failed to authenticate: the cause the
-// caller is never told (it gets ErrInvalidClient), in a stable word fit
-// for metric attributes. The audit event's Reason says the same in prose.
-type AuthFailure string
-
-// Reasons of a failed client authentication.
-const (
-	AuthMalformedSecret   AuthFailure = "malformed_secret"
-	AuthMalformedClientID AuthFailure = "malformed_client_id"
-	AuthUnknownClient     AuthFailure = "unknown_client"
-	// AuthWrongSecret: the secret is not one of the app's, or its grace
-	// is over.
-	AuthWrongSecret AuthFailure = "wrong_secret"
-	AuthWrongRegion AuthFailure = "wrong_region"
-	// AuthGraceEnding: the previous secret has less than a token's
-	// shortest lifetime of grace left (IssueToken only).
-	AuthGraceEnding AuthFailure = "grace_ending"
-	// AuthBadAssertion: a client assertion (private_key_jwt) was refused:
-	// malformed, expired, for another audience, under an unknown key,
-	// badly signed, replayed, and so on.
-	AuthBadAssertion AuthFailure = "bad_assertion"
-	// AuthOther: a cause this version does not name.
-	AuthOther AuthFailure = "other"
-)
 
 // CacheName names one of the Service's caches.
 type CacheName string
@@ -189,29 +120,14 @@ func (s *Service) observeIssue(ctx context.Context, req TokenRequest) (Token, er
 	}
 	tok, err := s.issueToken(ctx, req)
 	if done != nil {
-		o := TokenOutcome{Grant: GrantClientCredentials, Result: tokenResult(err)}
-		if o.Result == TokenIssued || o.Result == TokenInvalidScope {
+		o := TokenOutcome{Grant: GrantClientCredentials, Reason: ReasonOf(err)}
+		switch o.Reason {
+		case "", ReasonInvalidScope, ReasonInvalidTarget, ReasonInvalidDPoPProof, ReasonUseDPoPNonce:
 			o.AppSID = req.ClientID
 		}
 		done(o)
 	}
 	return tok, err
-}
-
-func tokenResult(err error) TokenResult {
-	switch {
-	case err == nil:
-		return TokenIssued
-	case errors.Is(err, ErrInvalidClient):
-		return TokenInvalidClient
-	case errors.Is(err, ErrInvalidScope):
-		return TokenInvalidScope
-	case errors.Is(err, ErrUnsupportedRegion):
-		return TokenUnsupportedRegion
-	case errors.Is(err, ErrInvalidDPoPProof), errors.Is(err, ErrUseDPoPNonce):
-		return TokenInvalidDPoPProof
-	}
-	return TokenError
 }
 
 // observeAuthorize is Authorize with the Authorization hook around it.
@@ -222,74 +138,9 @@ func (s *Service) observeAuthorize(ctx context.Context, bearer string, proof *DP
 	}
 	id, err := s.authorize(ctx, bearer, proof, res)
 	if done != nil {
-		o := AuthorizationOutcome{Allowed: err == nil, Permission: res.Permission, AppSID: id.AppSID}
-		if err != nil {
-			o.Reason = denyReason(err)
-		}
-		done(o)
+		done(AuthorizationOutcome{Reason: ReasonOf(err), Permission: res.Permission, AppSID: id.AppSID})
 	}
 	return id, err
-}
-
-func denyReason(err error) DenyReason {
-	switch {
-	case errors.Is(err, ErrInvalidArgument):
-		return DenyInvalidArgument
-	case errors.Is(err, ErrTokenRevoked):
-		return DenyTokenRevoked
-	case errors.Is(err, ErrAppDeleted):
-		return DenyAppDeleted
-	case errors.Is(err, ErrSecretInactive):
-		return DenySecretInactive
-	case errors.Is(err, ErrClientKeyRemoved):
-		return DenyClientKeyRemoved
-	case errors.Is(err, ErrWrongAudience):
-		return DenyWrongAudience
-	case errors.Is(err, ErrDPoPBinding):
-		return DenyDPoPBinding
-	case errors.Is(err, ErrInvalidDPoPProof), errors.Is(err, ErrUseDPoPNonce):
-		return DenyInvalidDPoPProof
-	case errors.Is(err, ErrInvalidToken):
-		return DenyInvalidToken
-	case errors.Is(err, ErrWrongAccount):
-		return DenyWrongAccount
-	case errors.Is(err, ErrWrongRegion):
-		return DenyWrongRegion
-	case errors.Is(err, ErrInsufficientScope):
-		return DenyInsufficientScope
-	}
-	return DenyError
-}
-
-// observeAuthFail tells the observer why a client failed to
-// authenticate, from the audit reason authenticate gives.
-func (s *Service) observeAuthFail(ctx context.Context, reason string) {
-	if f := s.cfg.observer.AuthenticationFailed; f != nil {
-		f(ctx, authFailure(reason))
-	}
-}
-
-// authFailures maps authenticate's audit reasons onto their stable words.
-var authFailures = map[string]AuthFailure{
-	"malformed secret":        AuthMalformedSecret,
-	"malformed client id":     AuthMalformedClientID,
-	"unknown client":          AuthUnknownClient,
-	"wrong or expired secret": AuthWrongSecret,
-}
-
-func authFailure(reason string) AuthFailure {
-	if f, ok := authFailures[reason]; ok {
-		return f
-	}
-	switch {
-	case strings.HasPrefix(reason, "client of region "):
-		return AuthWrongRegion
-	case strings.HasPrefix(reason, "previous secret has less than"):
-		return AuthGraceEnding
-	case strings.Contains(reason, "assertion"), reason == "unknown client key":
-		return AuthBadAssertion
-	}
-	return AuthOther
 }
 
 // observeCache reports a cache lookup, when there is a cache and an

@@ -25,7 +25,7 @@ type recorder struct {
 	mu      sync.Mutex
 	tokens  []oauthapp.TokenOutcome
 	authz   []oauthapp.AuthorizationOutcome
-	fails   []oauthapp.AuthFailure
+	fails   []oauthapp.Reason
 	cache   map[oauthapp.CacheName][]bool
 	calls   []storeCall
 	notices []oauthapp.Notice
@@ -55,7 +55,7 @@ func (r *recorder) observer() oauthapp.Observer {
 				r.authz = append(r.authz, o)
 			}
 		},
-		AuthenticationFailed: func(_ context.Context, reason oauthapp.AuthFailure) {
+		AuthenticationFailed: func(_ context.Context, reason oauthapp.Reason) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.fails = append(r.fails, reason)
@@ -112,15 +112,16 @@ func TestObserver_TokenRequestOutcomes(t *testing.T) {
 
 	g := oauthapp.GrantClientCredentials
 	assert.Equal(t, []oauthapp.TokenOutcome{
-		{Grant: g, Result: oauthapp.TokenIssued, AppSID: app.SID},
-		{Grant: g, Result: oauthapp.TokenInvalidScope, AppSID: app.SID},
-		{Grant: g, Result: oauthapp.TokenInvalidClient},
-		{Grant: g, Result: oauthapp.TokenUnsupportedRegion},
+		{Grant: g, AppSID: app.SID},
+		{Grant: g, Reason: oauthapp.ReasonInvalidScope, AppSID: app.SID},
+		{Grant: g, Reason: oauthapp.ReasonInvalidClient},
+		{Grant: g, Reason: oauthapp.ReasonUnsupportedRegion},
 	}, rec.tokens, "an app id is reported only for a client that authenticated")
 }
 
 func TestObserver_AuthenticationFailureReasons(t *testing.T) {
-	k, rec := observed(t)
+	audit := &events{}
+	k, rec := observed(t, oauthapp.WithAudit(audit.hook))
 	app := k.NewApp(permList)
 	other := k.NewApp(permList)
 	euApp, euSecret, err := k.Service.CreateApp(ctx, k.Owner, oauthapp.NewApp{FriendlyName: "eu", Region: "eu1", Permissions: oauthapp.Permissions{Allow: []string{permList}}})
@@ -133,27 +134,32 @@ func TestObserver_AuthenticationFailureReasons(t *testing.T) {
 	for _, tc := range []struct {
 		name           string
 		id, secret, in string
-		want           oauthapp.AuthFailure
+		want           oauthapp.Reason
 	}{
-		{"a secret of the wrong shape", app.SID, "not-a-secret", "", oauthapp.AuthMalformedSecret},
-		{"a client id of the wrong shape", "client-1", k.Secret(app.SID), "", oauthapp.AuthMalformedClientID},
-		{"a client id no app has", oauthapp.NewSID(oauthapp.AppSIDPrefix), k.Secret(app.SID), "", oauthapp.AuthUnknownClient},
-		{"another app's secret", app.SID, k.Secret(other.SID), "", oauthapp.AuthWrongSecret},
-		{"an app of another region", euApp.SID, euSecret.Reveal(), "us1", oauthapp.AuthWrongRegion},
-		{"a previous secret with under a minute of grace", graced.SID, oldSecret, "", oauthapp.AuthGraceEnding},
+		{"a secret of the wrong shape", app.SID, "not-a-secret", "", oauthapp.ReasonMalformedSecret},
+		{"a client id of the wrong shape", "client-1", k.Secret(app.SID), "", oauthapp.ReasonMalformedClientID},
+		{"a client id no app has", oauthapptest.NewSID("OQ"), k.Secret(app.SID), "", oauthapp.ReasonUnknownClient},
+		{"another app's secret", app.SID, k.Secret(other.SID), "", oauthapp.ReasonWrongSecret},
+		{"an app of another region", euApp.SID, euSecret.Reveal(), "us1", oauthapp.ReasonWrongRegion},
+		{"a previous secret with under a minute of grace", graced.SID, oldSecret, "", oauthapp.ReasonGraceEnding},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec.reset()
+			audit.take()
 			_, err := k.Service.IssueToken(ctx, oauthapp.TokenRequest{ClientID: tc.id, ClientSecret: tc.secret, Region: tc.in})
 			require.ErrorIs(t, err, oauthapp.ErrInvalidClient)
-			assert.Equal(t, []oauthapp.AuthFailure{tc.want}, rec.fails)
+			assert.Equal(t, oauthapp.ErrInvalidClient, err, "the bare sentinel, whatever the cause")
+			assert.Equal(t, []oauthapp.Reason{tc.want}, rec.fails)
+			evs := audit.take()
+			require.Len(t, evs, 1)
+			assert.Equal(t, tc.want, evs[0].Reason, "the audit event names the cause the observer hears")
 		})
 	}
 	t.Run("AuthenticateClient reports its failures too", func(t *testing.T) {
 		rec.reset()
 		_, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(other.SID), "")
 		require.ErrorIs(t, err, oauthapp.ErrInvalidClient)
-		assert.Equal(t, []oauthapp.AuthFailure{oauthapp.AuthWrongSecret}, rec.fails)
+		assert.Equal(t, []oauthapp.Reason{oauthapp.ReasonWrongSecret}, rec.fails)
 	})
 }
 
@@ -170,7 +176,7 @@ func TestObserver_AuthorizationOutcomes(t *testing.T) {
 	k.Rotate(rotated.SID, 0)
 	deleted := k.NewApp(permList)
 	deletedToken := k.Token(deleted)
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, deleted.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, deleted.SID, 0))
 
 	own := k.Owner.AccountSID
 	for _, tc := range []struct {
@@ -180,28 +186,28 @@ func TestObserver_AuthorizationOutcomes(t *testing.T) {
 		want   oauthapp.AuthorizationOutcome
 	}{
 		{"a good token for a covered permission", good, oauthapp.Resource{Permission: permList, AccountSID: own},
-			oauthapp.AuthorizationOutcome{Allowed: true, Permission: permList, AppSID: app.SID}},
+			oauthapp.AuthorizationOutcome{Permission: permList, AppSID: app.SID}},
 		{"a permission the scope does not cover", good, oauthapp.Resource{Permission: permRead, AccountSID: own},
-			oauthapp.AuthorizationOutcome{Reason: oauthapp.DenyInsufficientScope, Permission: permRead}},
-		{"another account", good, oauthapp.Resource{Permission: permList, AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix)},
-			oauthapp.AuthorizationOutcome{Reason: oauthapp.DenyWrongAccount, Permission: permList}},
+			oauthapp.AuthorizationOutcome{Reason: oauthapp.ReasonInsufficientScope, Permission: permRead}},
+		{"another account", good, oauthapp.Resource{Permission: permList, AccountSID: oauthapptest.NewSID("AC")},
+			oauthapp.AuthorizationOutcome{Reason: oauthapp.ReasonWrongAccount, Permission: permList}},
 		{"another region", good, oauthapp.Resource{Permission: permList, Region: "eu1"},
-			oauthapp.AuthorizationOutcome{Reason: oauthapp.DenyWrongRegion, Permission: permList}},
+			oauthapp.AuthorizationOutcome{Reason: oauthapp.ReasonWrongRegion, Permission: permList}},
 		{"not a token", "garbage", oauthapp.Resource{Permission: permList},
-			oauthapp.AuthorizationOutcome{Reason: oauthapp.DenyInvalidToken, Permission: permList}},
+			oauthapp.AuthorizationOutcome{Reason: oauthapp.ReasonInvalidToken, Permission: permList}},
 		{"a revoked token", revoked, oauthapp.Resource{Permission: permList},
-			oauthapp.AuthorizationOutcome{Reason: oauthapp.DenyTokenRevoked, Permission: permList}},
+			oauthapp.AuthorizationOutcome{Reason: oauthapp.ReasonTokenRevoked, Permission: permList}},
 		{"a token of a rotated-out secret", oldToken, oauthapp.Resource{Permission: permList},
-			oauthapp.AuthorizationOutcome{Reason: oauthapp.DenySecretInactive, Permission: permList}},
+			oauthapp.AuthorizationOutcome{Reason: oauthapp.ReasonSecretInactive, Permission: permList}},
 		{"a token of a deleted app", deletedToken, oauthapp.Resource{Permission: permList},
-			oauthapp.AuthorizationOutcome{Reason: oauthapp.DenyAppDeleted, Permission: permList}},
+			oauthapp.AuthorizationOutcome{Reason: oauthapp.ReasonAppDeleted, Permission: permList}},
 		{"a malformed permission", good, oauthapp.Resource{Permission: "Not/A/Permission"},
-			oauthapp.AuthorizationOutcome{Reason: oauthapp.DenyInvalidArgument, Permission: "Not/A/Permission"}},
+			oauthapp.AuthorizationOutcome{Reason: oauthapp.ReasonInvalidArgument, Permission: "Not/A/Permission"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec.reset()
 			_, err := k.Service.Authorize(ctx, tc.bearer, tc.res)
-			assert.Equal(t, tc.want.Allowed, err == nil, "error: %v", err)
+			assert.Equal(t, tc.want.Reason == "", err == nil, "error: %v", err)
 			assert.Equal(t, []oauthapp.AuthorizationOutcome{tc.want}, rec.authz)
 		})
 	}
@@ -219,7 +225,7 @@ func TestObserver_StoreCallsCarryTheRequestContext(t *testing.T) {
 		"each store read is reported, in the context the Authorization hook returned")
 
 	rec.reset()
-	_, err = k.Service.IssueToken(ctx, oauthapp.TokenRequest{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), ClientSecret: k.Secret(app.SID)})
+	_, err = k.Service.IssueToken(ctx, oauthapp.TokenRequest{ClientID: oauthapptest.NewSID("OQ"), ClientSecret: k.Secret(app.SID)})
 	require.ErrorIs(t, err, oauthapp.ErrInvalidClient)
 	require.Len(t, rec.calls, 1)
 	assert.Equal(t, "GetApp", rec.calls[0].method)
@@ -227,7 +233,7 @@ func TestObserver_StoreCallsCarryTheRequestContext(t *testing.T) {
 	assert.True(t, rec.calls[0].inSpan)
 
 	rec.reset()
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 0))
 	assert.Contains(t, rec.calls, storeCall{"DeleteApp", nil, false}, "management calls are timed too")
 }
 
@@ -269,7 +275,7 @@ func TestObserver_NotificationLag(t *testing.T) {
 		k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithCache(time.Minute, 0), oauthapp.WithObserver(rec.observer())))
 		defer k.Service.Close()
 		app := k.NewApp(permList)
-		require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID))
+		require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, app.SID, 0))
 		// The creation and the deletion, neither with a lag.
 		assert.Equal(t, []oauthapp.Notice{{Kind: store.AppChanged}, {Kind: store.AppChanged}}, rec.notices)
 	})
@@ -292,16 +298,16 @@ func TestObserver_HooksMayReturnNoContextAndNoDoneFunction(t *testing.T) {
 // ExampleObserver counts failed client authentications by reason, as a
 // metrics library would.
 func ExampleObserver() {
-	failures := map[oauthapp.AuthFailure]int{}
+	failures := map[oauthapp.Reason]int{}
 	key, _ := token.GenerateKey(token.EdDSA)
 	keys, _ := token.NewKeySet(key)
 	svc, err := oauthapp.New(store.NewMemory(), keys, oauthapp.WithObserver(oauthapp.Observer{
-		AuthenticationFailed: func(_ context.Context, reason oauthapp.AuthFailure) { failures[reason]++ },
+		AuthenticationFailed: func(_ context.Context, reason oauthapp.Reason) { failures[reason]++ },
 	}))
 	if err != nil {
 		panic(err)
 	}
-	_, err = svc.IssueToken(context.Background(), oauthapp.TokenRequest{ClientID: oauthapp.NewSID(oauthapp.AppSIDPrefix), ClientSecret: "not a secret"})
+	_, err = svc.IssueToken(context.Background(), oauthapp.TokenRequest{ClientID: oauthapptest.NewSID("OQ"), ClientSecret: "not a secret"})
 	fmt.Println(errors.Is(err, oauthapp.ErrInvalidClient), failures)
 	// Output: true map[malformed_secret:1]
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/oauthapps/oauthapps/internal/seal"
@@ -71,6 +72,8 @@ type config struct {
 	// keks seal the answers kept for idempotency keys
 	// (WithKeyEncryptionKey).
 	keks [][]byte
+	// issuers is how federated issuers are reached (federation.go).
+	issuers issuerConfig
 	// dpop holds the DPoP options (dpop.go).
 	dpop dpopConfig
 }
@@ -191,12 +194,13 @@ func WithDefaultGrace(grace time.Duration) Option {
 	}
 }
 
-// WithCatalog sets the route catalog AuthorizeRoute resolves requests
-// against. The catalog also spells out, in a token's full grant
-// (IssueToken) and in Introspect's scope, the permissions under an allow
-// wildcard that a deny entry carves exceptions out of, and its
-// permissions count toward MaxTokenSize. Default: none (AuthorizeRoute
-// then returns ErrNoRoute, and such wildcards stay as they are).
+// WithCatalog sets the route catalog of the API the tokens are for: the
+// routes oauthhttp's Protect resolves requests through (Metadata.Catalog),
+// and the permissions its metadata lists. The catalog also spells out, in
+// a token's full grant (IssueToken) and in Introspect's scope, the
+// permissions under an allow wildcard that a deny entry carves exceptions
+// out of, and its permissions count toward Metadata.MaxTokenSize.
+// Default: none (such wildcards then stay as they are).
 func WithCatalog(catalog *scope.Catalog) Option {
 	return func(c *config) error {
 		if catalog == nil {
@@ -396,6 +400,38 @@ func WithAssertionAudienceIssuerOnly() Option {
 	}
 }
 
+// WithIssuerHTTPClient sets the client that fetches the discovery
+// documents and JWK Sets of federated issuers (FederatedCredential), for a
+// host's proxies and trust roots. Its Timeout, when shorter than 10 s,
+// bounds each fetch instead of 10 s; redirects are never followed. Default:
+// a client that connects only to public addresses (never loopback,
+// private, shared or link-local ones, checked on the address dialed, after
+// name resolution) and uses no proxy; a host's own client connects where
+// it allows. Documents are limited to 64 KiB (discovery) and 256 KiB (JWK
+// Set).
+func WithIssuerHTTPClient(c *http.Client) Option {
+	return func(cfg *config) error {
+		if c == nil {
+			return fmt.Errorf("%w: nil issuer HTTP client", ErrInvalidOption)
+		}
+		cfg.issuers.client = c
+		return nil
+	}
+}
+
+// WithUnsafeHTTPIssuers lets federated credentials name an http issuer on
+// a loopback host (localhost, 127.0.0.0/8, ::1), and lets the default
+// client (WithIssuerHTTPClient) connect to loopback addresses: for tests
+// with a stand-in issuer on httptest.NewServer. Never in production: an
+// http issuer's keys can be changed by anyone on the path. Default: https
+// issuers only.
+func WithUnsafeHTTPIssuers() Option {
+	return func(cfg *config) error {
+		cfg.issuers.allowHTTP = true
+		return nil
+	}
+}
+
 // WithDPoPProofAge sets how long after its iat a DPoP proof is accepted
 // (RFC 9449 section 11.1), between MinDPoPProofAge and MaxDPoPProofAge.
 // It is also how long its jti is remembered to refuse a replay, and so
@@ -429,8 +465,8 @@ func WithDPoPReplayCache(entries int) Option {
 
 // WithDPoPNonces makes every DPoP proof carry a nonce of the server's
 // (RFC 9449 sections 8 and 9), at the token endpoint and at the API: a
-// proof without a current one is ErrUseDPoPNonce, and DPoPNonce gives
-// the nonce to send. A nonce is accepted for lifetime after it was made
+// proof without a current one is ErrUseDPoPNonce, and Metadata's
+// DPoPNonce gives the nonce to send. A nonce is accepted for lifetime after it was made
 // (MinDPoPNonceLifetime to MaxDPoPNonceLifetime), by every instance
 // given the same key (at least 32 random bytes; the key-encryption key
 // will do: the nonce key is derived from it, never used as it is), with

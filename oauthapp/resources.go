@@ -83,12 +83,6 @@ func (s *Service) audienceFor(a *liveApp, resource string) (string, error) {
 	return resource, nil
 }
 
-// Audiences returns the audiences the service's tokens may carry: its
-// audience (WithAudience) first, then its resources (WithResources).
-func (s *Service) Audiences() []string {
-	return append([]string{s.cfg.audience}, s.cfg.resources...)
-}
-
 // audience is the MintRequest.Audience of a token for aud: nil, the
 // minter's own, for the service's audience.
 func audience(aud, serviceAudience string) []string {

@@ -87,8 +87,8 @@ func TestAppResourcesMustBeServedAndWellFormed(t *testing.T) {
 	if !errors.Is(err, ErrInvalidTarget) {
 		t.Errorf("a resource the update removed: %v, want ErrInvalidTarget", err)
 	}
-	if got := f.svc.Audiences(); !slices.Equal(got, []string{DefaultAudience, testResource}) {
-		t.Errorf("Audiences() = %v", got)
+	if md := f.svc.Metadata(); md.Audience != DefaultAudience || !slices.Equal(md.Resources, []string{testResource}) {
+		t.Errorf("Metadata() audience %q, resources %v", md.Audience, md.Resources)
 	}
 	for _, bad := range []string{"", "no-scheme", "https://a.example/#x"} {
 		if err := WithResources(bad)(&config{}); !errors.Is(err, ErrInvalidOption) {

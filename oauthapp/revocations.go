@@ -61,22 +61,6 @@ func newRevocationSet(st store.Store, maxStale time.Duration, call func(context.
 	return &revocationSet{lister: lister, maxStale: maxStale, ids: make(map[string]int64)}
 }
 
-// observedLister reports each load of the revoked set to the StoreCall
-// hook, as observeStore does for the Store's own methods.
-type observedLister struct {
-	store.RevocationLister
-	call func(context.Context, string) func(error)
-}
-
-func (o observedLister) LiveRevocations(ctx context.Context, now time.Time) ([]store.Revocation, error) {
-	done := o.call(ctx, "LiveRevocations")
-	revs, err := o.RevocationLister.LiveRevocations(ctx, now)
-	if done != nil {
-		done(err)
-	}
-	return revs, err
-}
-
 // lookup reports whether jti is revoked at now; ok is false when the set
 // is not fresh enough to answer.
 func (r *revocationSet) lookup(jti string, now time.Time) (revoked, ok bool) {

@@ -48,10 +48,9 @@ func (s *Service) Introspect(ctx context.Context, client Client, bearer string) 
 
 // Revoke revokes one of the client's tokens (RFC 7009): it fails
 // authorization from now on, and the revocation is kept only until the
-// token would have expired anyway (and a margin beyond, see
-// PurgeRevoked). A token that is not valid yet (minted by an instance
-// whose clock runs ahead) is revoked too, since it would become valid
-// later. A token that is already invalid needs no revocation and is not
+// token would have expired anyway (and a margin beyond, see Purge). A
+// token that is not valid yet (minted by an instance whose clock runs
+// ahead) is revoked too, since it would become valid later. A token that is already invalid needs no revocation and is not
 // an error; another client's token is ErrForeignToken. client comes from
 // AuthenticateClient; the zero Client is ErrInvalidClient.
 func (s *Service) Revoke(ctx context.Context, client Client, bearer string) error {
@@ -77,13 +76,4 @@ func (s *Service) Revoke(ctx context.Context, client Client, bearer string) erro
 	}
 	s.emit(ctx, Event{Kind: EventTokenRevoked, AccountSID: claims.AccountSID, AppSID: claims.ClientID, TokenID: claims.ID})
 	return nil
-}
-
-// PurgeRevoked removes revocations of tokens that expired more than
-// token.DefaultLeeway ago. Call it now and then (the memory store also
-// purges lazily). The margin is for instances sharing the store whose
-// clocks run behind this one's: by their clock the token may not have
-// expired yet, and the revocation must still be there.
-func (s *Service) PurgeRevoked(ctx context.Context) (int, error) {
-	return s.store.PurgeRevokedTokens(ctx, s.now().Add(-token.DefaultLeeway))
 }

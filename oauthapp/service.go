@@ -2,7 +2,6 @@ package oauthapp
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/oauthapps/oauthapps/internal/quote"
 	"github.com/oauthapps/oauthapps/internal/seal"
-	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/secret"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
@@ -35,17 +33,16 @@ type Service struct {
 	// unknown client costs the same hash comparison as a wrong secret of
 	// an app whose hash is of the current hasher's kind.
 	decoy secret.Credentials
-	// maxToken is the longest token the service mints and accepts.
-	maxToken int
+	// meta is what Metadata returns, computed by New.
+	meta Metadata
 	// rehash is whether stored hashes are upgraded to the hasher's kind on
 	// use: the hasher implements secret.Rehasher and accepts its own
 	// hashes.
 	rehash bool
-	// assertions is the store's set of used assertion ids; nil when it
-	// keeps none, and client assertions are then refused.
-	assertions store.AssertionIDs
 	// idem seals the answers kept for idempotency keys.
 	idem *seal.Sealer
+	// issuers fetches and keeps federated issuers' keys (issuers.go).
+	issuers *issuerKeys
 	// dpop holds the proofs and nonces of DPoP (dpop.go).
 	dpop *dpopState
 }
@@ -97,6 +94,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 			cfg.logger.Warn("oauthapp: the hasher's NeedsRehash rejects its own hashes; stored hashes will not be upgraded")
 		}
 	}
+	dpop := newDPoP(cfg.dpop)
 	s := &Service{
 		decoy:     decoy,
 		idem:      idem,
@@ -105,13 +103,13 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		keys:      keys,
 		minter:    minter,
 		validator: validator,
-		maxToken:  maxToken,
+		meta:      newMetadata(&cfg, keys, maxToken, dpop.nonceSource(cfg.clock)),
 		cfg:       cfg,
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
 		revs:      newRevocationSet(st, cfg.cacheStale, cfg.observer.StoreCall),
-		dpop:      newDPoP(cfg.dpop),
+		issuers:   newIssuerKeys(cfg.issuers, cfg.logger),
+		dpop:      dpop,
 	}
-	s.assertions, _ = st.(store.AssertionIDs)
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
 		s.stopWatch = w.Watch(s.watcher())
 	}
@@ -129,58 +127,6 @@ func (s *Service) Close() error {
 	})
 	return nil
 }
-
-// Regions returns the regions this service serves; the first is the default.
-func (s *Service) Regions() []string { return slices.Clone(s.cfg.regions) }
-
-// Issuer returns the iss claim of this service's tokens.
-func (s *Service) Issuer() string { return s.cfg.issuer }
-
-// Audience returns the aud claim of this service's tokens: the value a
-// resource server checks them for (WithAudience; DefaultAudience).
-func (s *Service) Audience() string { return s.cfg.audience }
-
-// Keys returns the key set the service signs and verifies with, for
-// publishing its JWKS document.
-func (s *Service) Keys() *token.KeySet { return s.keys }
-
-// maxTokenSize is the longest token the service can mint, so the longest
-// it must accept: the widest scope (a policy or a request of
-// MaxPolicyEntries permissions, each MaxPermissionLen long, which need no
-// JSON escaping, plus every catalog permission a full grant may list),
-// the issuer and the audience, base64url-encoded, on top of
-// token.DefaultMaxSize for the header, the other claims and the
-// signature.
-func maxTokenSize(cfg *config) int {
-	// The issuer and audience at their longest JSON escaping (\u00XX).
-	aud := len(cfg.audience)
-	for _, r := range cfg.resources {
-		aud = max(aud, len(r))
-	}
-	widest := scope.MaxPolicyEntries*(scope.MaxPermissionLen+1) + 6*(len(cfg.issuer)+aud)
-	if cfg.catalog != nil {
-		// A full grant may replace wildcards with catalog permissions.
-		for _, p := range cfg.catalog.Permissions() {
-			widest += len(p) + 1
-		}
-	}
-	return token.DefaultMaxSize + base64.RawURLEncoding.EncodedLen(widest)
-}
-
-// maxValidatorSize is the most token.WithMaxSize accepts, and so the
-// longest token a service may mint.
-const maxValidatorSize = 1 << 20
-
-// MaxTokenSize is the length in bytes of the longest token the service can
-// mint, and so the longest it accepts: enough for the widest scope a
-// policy, a request or a full grant from the route catalog can give.
-func (s *Service) MaxTokenSize() int { return s.maxToken }
-
-// Now reads the service's clock (WithClock; time.Now by default). Code
-// that works beside the service, such as a rate limiter in front of its
-// token endpoint, reads the time here so that it follows a test's fake
-// clock too.
-func (s *Service) Now() time.Time { return s.cfg.clock() }
 
 func (s *Service) now() time.Time { return s.cfg.clock() }
 

@@ -5,15 +5,9 @@ import (
 	"encoding/hex"
 )
 
-// Prefixes of the SIDs NewSID makes. App SIDs, the OAuth client ids, are
-// always "OQ" + 32 lowercase hex. "AC" and "US" make Twilio-style account
-// and user ids for tests and examples; a host may use any account and user
-// ids of its own (see ParseAccountSID).
-const (
-	AccountSIDPrefix = "AC"
-	UserSIDPrefix    = "US"
-	AppSIDPrefix     = "OQ"
-)
+// appSIDPrefix begins every app SID, the OAuth client id: "OQ" + 32
+// lowercase hex.
+const appSIDPrefix = "OQ"
 
 const sidLen = 34
 
@@ -38,11 +32,11 @@ func ParseUserSID(s string) (string, error) { return parseHostID("user SID", s) 
 
 // ParseAppSID checks that s is an app SID, which is also the app's OAuth
 // client_id ("OQ" + 32 lowercase hex).
-func ParseAppSID(s string) (string, error) { return parseSID("app SID", AppSIDPrefix, s) }
+func ParseAppSID(s string) (string, error) { return parseSID("app SID", appSIDPrefix, s) }
 
 // parseAppSID is ParseAppSID for a call's appSID parameter.
 func parseAppSID(s string) error {
-	if !isSID(AppSIDPrefix, s) {
+	if !isSID(appSIDPrefix, s) {
 		return invalidArg("appSID", "app SID: %w", errSIDFormat)
 	}
 	return nil
@@ -106,9 +100,8 @@ func isHostID(s string) bool {
 	return true
 }
 
-// NewSID returns a fresh random SID with the given two-letter prefix. Tests
-// and examples use it to make account and user SIDs.
-func NewSID(prefix string) string {
+// newSID returns a fresh random SID with the given two-letter prefix.
+func newSID(prefix string) string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
 	return prefix + hex.EncodeToString(b[:])

@@ -19,13 +19,14 @@ const (
 	AuditKeyTokenID    = "token_id"
 	AuditKeyScope      = "scope"
 	AuditKeyReason     = "reason"
+	AuditKeyDetail     = "detail"
 )
 
 // SlogAudit returns an audit hook (for WithAudit) that writes each event
 // to logger as one record: message AuditMessage, time the event's Time,
 // and the attributes AuditKeyEvent (the EventKind) then, each only when
 // the event sets it, the actor's user, account and role, the account,
-// app, secret and token ids, the scope and the reason. Failed
+// app, secret and token ids, the scope, the reason and its detail. Failed
 // authentications and denied authorizations are written at
 // slog.LevelWarn, everything else at slog.LevelInfo; nothing is built
 // when the logger does not take the level.
@@ -60,7 +61,8 @@ func SlogAudit(logger *slog.Logger) func(context.Context, Event) {
 		add(AuditKeySecretID, e.SecretID)
 		add(AuditKeyTokenID, e.TokenID)
 		add(AuditKeyScope, e.Scope)
-		add(AuditKeyReason, e.Reason)
+		add(AuditKeyReason, string(e.Reason))
+		add(AuditKeyDetail, e.Detail)
 		_ = h.Handle(ctx, r)
 	}
 }

@@ -35,10 +35,10 @@ func TestSlogAudit_WritesStableAttributesAndOmitsEmptyOnes(t *testing.T) {
 	audit := oauthapp.SlogAudit(slog.New(slog.NewJSONHandler(&buf, nil)))
 	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	actor := oauthapptest.NewActor(oauthapp.RoleDeveloper)
-	app := oauthapp.NewSID(oauthapp.AppSIDPrefix)
+	app := oauthapptest.NewSID("OQ")
 
 	audit(ctx, oauthapp.Event{Kind: oauthapp.EventSecretRotated, Time: at, Actor: actor, AccountSID: actor.AccountSID, AppSID: app, SecretID: "SK1"})
-	audit(ctx, oauthapp.Event{Kind: oauthapp.EventAuthenticationFail, Time: at, AppSID: app, Reason: "unknown client"})
+	audit(ctx, oauthapp.Event{Kind: oauthapp.EventAuthenticationFail, Time: at, AppSID: app, Reason: oauthapp.ReasonBadAssertion, Detail: "assertion expired"})
 
 	lines := jsonLines(t, &buf)
 	require.Len(t, lines, 2)
@@ -49,7 +49,7 @@ func TestSlogAudit_WritesStableAttributesAndOmitsEmptyOnes(t *testing.T) {
 	}, lines[0], "the record's time is the event's, and only the fields the event sets appear")
 	assert.Equal(t, map[string]any{
 		"time": "2030-01-02T03:04:05Z", "level": "WARN", "msg": oauthapp.AuditMessage,
-		"event": "authentication.failed", "app_sid": app, "reason": "unknown client",
+		"event": "authentication.failed", "app_sid": app, "reason": "bad_assertion", "detail": "assertion expired",
 	}, lines[1], "failures are warnings")
 }
 
@@ -58,7 +58,7 @@ func TestSlogAudit_LevelsBelowTheLoggersAreNotWritten(t *testing.T) {
 	audit := oauthapp.SlogAudit(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	audit(ctx, oauthapp.Event{Kind: oauthapp.EventTokenIssued, Time: time.Now(), TokenID: "t"})
 	assert.Empty(t, buf.String())
-	audit(ctx, oauthapp.Event{Kind: oauthapp.EventAuthorizationDenied, Time: time.Now(), Reason: "r"})
+	audit(ctx, oauthapp.Event{Kind: oauthapp.EventAuthorizationDenied, Time: time.Now(), Reason: oauthapp.ReasonTokenRevoked})
 	assert.Contains(t, buf.String(), `"event":"authorization.denied"`)
 }
 
@@ -89,7 +89,7 @@ func TestSlogAudit_LogsNoSecretAndNoToken(t *testing.T) {
 	client, err := k.Service.AuthenticateClient(ctx, app.SID, k.Secret(app.SID), "")
 	require.NoError(t, err)
 	require.NoError(t, k.Service.Revoke(ctx, client, tok2.AccessToken))
-	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, other.SID))
+	require.NoError(t, k.Service.DeleteApp(ctx, k.Owner, other.SID, 0))
 
 	out := buf.String()
 	kinds := map[string]bool{}
@@ -128,8 +128,8 @@ func ExampleSlogAudit() {
 		Kind:   oauthapp.EventAuthenticationFail,
 		Time:   time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC),
 		AppSID: "OQ0123456789abcdef0123456789abcdef",
-		Reason: "wrong or expired secret",
+		Reason: oauthapp.ReasonWrongSecret,
 	})
 	// Output:
-	// level=WARN msg="oauthapps audit" event=authentication.failed app_sid=OQ0123456789abcdef0123456789abcdef reason="wrong or expired secret"
+	// level=WARN msg="oauthapps audit" event=authentication.failed app_sid=OQ0123456789abcdef0123456789abcdef reason=wrong_secret
 }

@@ -64,7 +64,7 @@ func (a *assertionBench) assertions(b *testing.B, n int) []string {
 	for i := range out {
 		tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, jwt.MapClaims{
 			"iss": a.app.SID, "sub": a.app.SID, "aud": a.token,
-			"exp": now.Add(time.Minute).Unix(), "iat": now.Unix(), "jti": oauthapp.NewSID("JT"),
+			"exp": now.Add(time.Minute).Unix(), "iat": now.Unix(), "jti": oauthapptest.NewSID("JT"),
 		})
 		tok.Header["kid"] = "k1"
 		s, err := tok.SignedString(a.priv)

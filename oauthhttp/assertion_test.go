@@ -21,8 +21,6 @@ import (
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 	"github.com/oauthapps/oauthapps/scope"
-	"github.com/oauthapps/oauthapps/store"
-	"github.com/oauthapps/oauthapps/token"
 )
 
 const resourceURI = "https://api.example.test/messaging"
@@ -94,7 +92,7 @@ func (f *jwtFixture) assertion(t *testing.T, change func(jwt.MapClaims)) string 
 	c := jwt.MapClaims{
 		"iss": f.app.SID, "sub": f.app.SID, "aud": f.srv.Endpoints().Token,
 		"exp": f.kit.Clock.Now().Add(time.Minute).Unix(), "iat": f.kit.Clock.Now().Unix(),
-		"jti": oauthapp.NewSID("JT"),
+		"jti": oauthapptest.NewSID("JT"),
 	}
 	if change != nil {
 		change(c)
@@ -182,7 +180,7 @@ func TestAssertionRequestShapes(t *testing.T) {
 		{"with client_secret too", assertionBody(good, "client_secret", "x"), "", 400, oauthhttp.CodeInvalidRequest},
 		{"without the type", url.Values{"grant_type": {"client_credentials"}, "client_assertion": {good}}.Encode(), "", 400, oauthhttp.CodeInvalidRequest},
 		{"of another type", assertionBody(good, "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:saml2-bearer"), "", 401, oauthhttp.CodeInvalidClient},
-		{"with another client_id", assertionBody(good, "client_id", oauthapp.NewSID(oauthapp.AppSIDPrefix)), "", 401, oauthhttp.CodeInvalidClient},
+		{"with another client_id", assertionBody(good, "client_id", oauthapptest.NewSID("OQ")), "", 401, oauthhttp.CodeInvalidClient},
 		{"for a resource the app may not have", assertionBody(good, "resource", "https://elsewhere.example/"), "", 400, oauthhttp.CodeInvalidTarget},
 		{"for a malformed resource", assertionBody(f.assertion(t, nil), "resource", "not absolute"), "", 400, oauthhttp.CodeInvalidTarget},
 	} {
@@ -219,20 +217,20 @@ func TestProtectChecksTheAudienceOfItsAPI(t *testing.T) {
 	}
 }
 
-func TestMetadataOmitsPrivateKeyJWTWithoutAnAssertionStore(t *testing.T) {
-	type bare struct{ store.Store }
-	key, _ := token.GenerateKey(token.EdDSA)
-	keys, _ := token.NewKeySet(key)
-	svc, err := oauthapp.New(bare{store.NewMemory()}, keys, oauthapp.WithIssuer(issuer))
-	if err != nil {
+func TestProtectRefusesATokenOfARemovedClientKeyAsInvalid(t *testing.T) {
+	f := newJWTFixture(t)
+	h := f.srv.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	w := serve(f.srv.Token(), formRequest("/oauth2/token", assertionBody(f.assertion(t, nil)), ""))
+	if w.Code != http.StatusOK {
+		t.Fatalf("token: %d %s", w.Code, w.Body)
+	}
+	tok := decode(t, w).AccessToken
+	if _, err := f.kit.Service.RemoveClientKey(ctx, f.kit.Owner, f.app.SID, "k1", 0); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := oauthhttp.New(svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := serve(srv.Metadata(), httptest.NewRequest(http.MethodGet, oauthhttp.MetadataPath, nil))
-	if strings.Contains(w.Body.String(), "private_key_jwt") || strings.Contains(w.Body.String(), "auth_signing_alg") {
-		t.Errorf("metadata of a service that refuses assertions: %s", w.Body)
+	r := httptest.NewRequest(http.MethodGet, "/v1/Accounts/"+f.kit.Owner.AccountSID+"/Messages", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	if w := serve(h, r); w.Code != http.StatusUnauthorized || !strings.Contains(w.Header().Get("WWW-Authenticate"), `error="invalid_token"`) {
+		t.Errorf("a token of a removed key: %d %v, want 401 invalid_token", w.Code, w.Header())
 	}
 }

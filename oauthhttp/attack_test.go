@@ -130,7 +130,7 @@ func forgedTokenAttacks() []attack {
 			return tamper(t, narrow, "scope", permList+" "+permRead)
 		}),
 		bad("a real signature over a payload naming another account is refused", func(t *testing.T, tg *target, real string) string {
-			return tamper(t, real, token.ClaimAccountSID, oauthapp.NewSID(oauthapp.AccountSIDPrefix))
+			return tamper(t, real, "account_sid", oauthapptest.NewSID("AC"))
 		}),
 		bad("a real signature over a payload with a later exp is refused", func(t *testing.T, tg *target, real string) string {
 			tg.st.kit.Advance(2 * time.Hour)
@@ -161,7 +161,7 @@ func stolenTokenAttacks() []attack {
 		{name: "a token replayed after its app was deleted is refused", status: http.StatusUnauthorized, code: oauthhttp.CodeInvalidToken,
 			send: func(t *testing.T, tg *target) answer {
 				tok := tg.token(t, "")
-				if err := tg.st.kit.Service.DeleteApp(ctx, tg.st.kit.Owner, tg.app.SID); err != nil {
+				if err := tg.st.kit.Service.DeleteApp(ctx, tg.st.kit.Owner, tg.app.SID, 0); err != nil {
 					t.Fatal(err)
 				}
 				return tg.st.get(t, tg.path, tok)
@@ -204,7 +204,7 @@ func stolenTokenAttacks() []attack {
 			}},
 		{name: "a secret of a deleted app gets no token", status: http.StatusUnauthorized, code: oauthhttp.CodeInvalidClient,
 			send: func(t *testing.T, tg *target) answer {
-				if err := tg.st.kit.Service.DeleteApp(ctx, tg.st.kit.Owner, tg.app.SID); err != nil {
+				if err := tg.st.kit.Service.DeleteApp(ctx, tg.st.kit.Owner, tg.app.SID, 0); err != nil {
 					t.Fatal(err)
 				}
 				return tg.st.post(t, oauthhttp.TokenPath, "grant_type=client_credentials", basic(tg.app.SID, tg.sec))
@@ -237,7 +237,7 @@ func accountAttacks() []attack {
 		// The library keeps no account hierarchy: a subaccount is an
 		// account of its own, and a parent's token never reaches it.
 		wrongAccount("a parent account's token on its subaccount's route is refused", func(tg *target) string {
-			return oauthapp.NewSID(oauthapp.AccountSIDPrefix)
+			return oauthapptest.NewSID("AC")
 		}),
 		{name: "a subaccount's token on its parent's route is refused", status: http.StatusForbidden, code: oauthhttp.CodeInsufficientScope,
 			send: func(t *testing.T, tg *target) answer {

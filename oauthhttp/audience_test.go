@@ -48,8 +48,8 @@ func TestIntrospectionTellsTheAudience(t *testing.T) {
 			if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || !got.Active {
 				t.Fatalf("introspection: %d %s (%v)", w.Code, w.Body, err)
 			}
-			if got.Aud != tc.want || kit.Service.Audience() != tc.want {
-				t.Fatalf("introspection aud %q, Service.Audience %q, want %q", got.Aud, kit.Service.Audience(), tc.want)
+			if got.Aud != tc.want || kit.Service.Metadata().Audience != tc.want {
+				t.Fatalf("introspection aud %q, Metadata().Audience %q, want %q", got.Aud, kit.Service.Metadata().Audience, tc.want)
 			}
 			_, payload, _ := strings.Cut(tok, ".")
 			payload, _, _ = strings.Cut(payload, ".")
@@ -83,7 +83,7 @@ func audIs(aud any, want string) bool {
 // key, as another issuer sharing the keys could, whose aud is aud.
 func (f *jwtFixture) mintWithAud(t *testing.T, aud []string) string {
 	t.Helper()
-	m, err := token.NewMinter(f.kit.Keys, f.kit.Service.Issuer(), aud...)
+	m, err := token.NewMinter(f.kit.Keys, f.kit.Service.Metadata().Issuer, aud...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +101,30 @@ func (f *jwtFixture) mintWithAud(t *testing.T, aud []string) string {
 	return raw
 }
 
+// protectedGet sends a GET with tok to a route srv.Protect guards.
+func (f *jwtFixture) protectedGet(srv *oauthhttp.Server, tok string) *httptest.ResponseRecorder {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	r := httptest.NewRequest(http.MethodGet, "/v1/Accounts/"+f.kit.Owner.AccountSID+"/Messages", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	return serve(srv.Protect(ok), r)
+}
+
+// introspectAud introspects tok as the fixture's client and returns
+// whether it is active and its aud.
+func (f *jwtFixture) introspectAud(t *testing.T, tok string) (active bool, aud any) {
+	t.Helper()
+	body := url.Values{"token": {tok}, "client_assertion_type": {oauthapp.AssertionType}, "client_assertion": {f.assertion(t, nil)}}.Encode()
+	w := serve(f.srv.Introspection(), formRequest("/oauth2/introspect", body, ""))
+	var got struct {
+		Active bool `json:"active"`
+		Aud    any  `json:"aud"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 {
+		t.Fatalf("introspection: %d %s", w.Code, w.Body)
+	}
+	return got.Active, got.Aud
+}
+
 // TestAudienceArraysAreReadByMembershipOverHTTP: a token whose aud holds
 // the API's audience at any position of an array of 1, 2 or 5 entries
 // opens a route that Protect guards, with WithAudience (a resource) and
@@ -113,24 +137,7 @@ func TestAudienceArraysAreReadByMembershipOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	get := func(srv *oauthhttp.Server, tok string) *httptest.ResponseRecorder {
-		r := httptest.NewRequest(http.MethodGet, "/v1/Accounts/"+f.kit.Owner.AccountSID+"/Messages", nil)
-		r.Header.Set("Authorization", "Bearer "+tok)
-		return serve(srv.Protect(ok), r)
-	}
-	introspect := func(tok string) (active bool, aud any) {
-		body := url.Values{"token": {tok}, "client_assertion_type": {oauthapp.AssertionType}, "client_assertion": {f.assertion(t, nil)}}.Encode()
-		w := serve(f.srv.Introspection(), formRequest("/oauth2/introspect", body, ""))
-		var got struct {
-			Active bool `json:"active"`
-			Aud    any  `json:"aud"`
-		}
-		if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 {
-			t.Fatalf("introspection: %d %s", w.Code, w.Body)
-		}
-		return got.Active, got.Aud
-	}
+	get, introspect := f.protectedGet, func(tok string) (bool, any) { return f.introspectAud(t, tok) }
 	for _, c := range []struct {
 		name, ours string
 		srv        *oauthhttp.Server

@@ -73,53 +73,20 @@ func TestAuthlibPrivateKeyJWTWithItsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKIXPublicKey(&priv.PublicKey)
 	const kid = "authlib-rsa"
-	app, _, err := kit.Service.CreateApp(ctx, kit.Owner, oauthapp.NewApp{
-		FriendlyName: "authlib client",
-		Permissions:  oauthapp.Permissions{Allow: []string{permList}},
-		NoSecret:     true,
-		ClientKeys:   []oauthapp.NewClientKey{{ID: kid, PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}},
-		Resources:    []string{resourceURI},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyFile := filepath.Join(t.TempDir(), "client.pem")
-	pkcs8, _ := x509.MarshalPKCS8PrivateKey(priv)
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	app, keyFile := authlibApp(t, kit, kid)
 
 	// The token endpoint keeps the assertions it is sent, to replay one.
-	var mu sync.Mutex
-	var sent []string
+	var sent assertionLog
 	mux := http.NewServeMux()
 	srv.Register(mux)
 	mux.Handle("GET /v1/Accounts/{AccountSid}/Messages", srv.ProtectFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
-	tokenPath := strings.TrimPrefix(srv.Endpoints().Token, base)
-	ts.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == tokenPath {
-			body, _ := readBody(r)
-			if v, err := url.ParseQuery(body); err == nil && v.Get("client_assertion") != "" {
-				mu.Lock()
-				sent = append(sent, v.Get("client_assertion"))
-				mu.Unlock()
-			}
-		}
-		mux.ServeHTTP(w, r)
-	})
+	ts.Config.Handler = sent.recording(strings.TrimPrefix(srv.Endpoints().Token, base), mux)
 	ts.Start()
 
 	for _, form := range []string{"pem", "jwk"} {
 		t.Run("key as "+form, func(t *testing.T) {
-			mu.Lock()
-			sent = nil
-			mu.Unlock()
+			sent.reset()
 			cmd := exec.Command(python, "-c", authlibClient, srv.Endpoints().Token, app.SID, keyFile, form, kid)
 			var out, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &stderr
@@ -137,48 +104,126 @@ func TestAuthlibPrivateKeyJWTWithItsDefaults(t *testing.T) {
 			if got.ResourceError == nil || *got.ResourceError != oauthhttp.CodeInvalidTarget {
 				t.Errorf("a resource the app was not granted: authlib saw error %v, want %s", got.ResourceError, oauthhttp.CodeInvalidTarget)
 			}
-
-			req, _ := http.NewRequest(http.MethodGet, base+"/v1/Accounts/"+kit.Owner.AccountSID+"/Messages", nil)
-			req.Header.Set("Authorization", "Bearer "+got.AccessToken)
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
+			if code := bearerGet(t, base+"/v1/Accounts/"+kit.Owner.AccountSID+"/Messages", got.AccessToken); code != http.StatusNoContent {
+				t.Errorf("the protected route with authlib's token: %d", code)
 			}
-			res.Body.Close()
-			if res.StatusCode != http.StatusNoContent {
-				t.Errorf("the protected route with authlib's token: %d", res.StatusCode)
-			}
-
-			mu.Lock()
-			if len(sent) == 0 {
-				mu.Unlock()
-				t.Fatal("authlib sent no client_assertion")
-			}
-			first := sent[0]
-			mu.Unlock()
-			// The header names the kid only when the key is a JWK.
-			h, _, _ := strings.Cut(first, ".")
-			var header struct {
-				Alg string `json:"alg"`
-				Kid string `json:"kid"`
-			}
-			text, err := base64.RawURLEncoding.DecodeString(h)
-			if err != nil || json.Unmarshal(text, &header) != nil || header.Alg != "RS256" || (header.Kid == kid) != (form == "jwk") {
-				t.Errorf("authlib's assertion header %q, want RS256 with kid %q only for a JWK", text, kid)
-			}
-			again, err := http.PostForm(srv.Endpoints().Token, url.Values{
-				"grant_type": {"client_credentials"}, "client_assertion_type": {oauthapp.AssertionType}, "client_assertion": {first},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var refused oauthBody
-			_ = json.NewDecoder(again.Body).Decode(&refused)
-			again.Body.Close()
-			if again.StatusCode != http.StatusUnauthorized || refused.Error != oauthhttp.CodeInvalidClient {
-				t.Errorf("authlib's assertion sent again: %d %s, want 401 invalid_client", again.StatusCode, refused.Error)
-			}
+			first := sent.first(t)
+			checkAuthlibHeader(t, first, kid, form == "jwk")
+			checkReplayRefused(t, srv.Endpoints().Token, first)
 		})
+	}
+}
+
+// authlibApp creates an app that authenticates by an RSA client key named
+// kid and writes the private key, as PEM, to a file authlib reads.
+func authlibApp(t *testing.T, kit *oauthapptest.Kit, kid string) (app oauthapp.App, keyFile string) {
+	t.Helper()
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKIXPublicKey(&priv.PublicKey)
+	app, _, err = kit.Service.CreateApp(ctx, kit.Owner, oauthapp.NewApp{
+		FriendlyName: "authlib client",
+		Permissions:  oauthapp.Permissions{Allow: []string{permList}},
+		NoSecret:     true,
+		ClientKeys:   []oauthapp.NewClientKey{{ID: kid, PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}},
+		Resources:    []string{resourceURI},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile = filepath.Join(t.TempDir(), "client.pem")
+	pkcs8, _ := x509.MarshalPKCS8PrivateKey(priv)
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return app, keyFile
+}
+
+// assertionLog keeps the client assertions a token endpoint is sent.
+type assertionLog struct {
+	mu   sync.Mutex
+	sent []string
+}
+
+// recording returns next, keeping the client_assertion of each request to
+// tokenPath first.
+func (l *assertionLog) recording(tokenPath string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == tokenPath {
+			body, _ := readBody(r)
+			if v, err := url.ParseQuery(body); err == nil && v.Get("client_assertion") != "" {
+				l.mu.Lock()
+				l.sent = append(l.sent, v.Get("client_assertion"))
+				l.mu.Unlock()
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (l *assertionLog) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sent = nil
+}
+
+// first returns the first assertion kept since reset.
+func (l *assertionLog) first(t *testing.T) string {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.sent) == 0 {
+		t.Fatal("authlib sent no client_assertion")
+	}
+	return l.sent[0]
+}
+
+// checkAuthlibHeader wants the header of authlib's assertion to say RS256
+// and to name the kid only when the key is a JWK (withKid).
+func checkAuthlibHeader(t *testing.T, assertion, kid string, withKid bool) {
+	t.Helper()
+	h, _, _ := strings.Cut(assertion, ".")
+	var header struct {
+		Alg string `json:"alg"`
+		Kid string `json:"kid"`
+	}
+	text, err := base64.RawURLEncoding.DecodeString(h)
+	if err != nil || json.Unmarshal(text, &header) != nil || header.Alg != "RS256" || (header.Kid == kid) != withKid {
+		t.Errorf("authlib's assertion header %q, want RS256 with kid %q only for a JWK", text, kid)
+	}
+}
+
+// bearerGet sends a GET to url with tok as its bearer token and returns
+// the status.
+func bearerGet(t *testing.T, url, tok string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// checkReplayRefused sends the client assertion again to the token
+// endpoint at tokenURL and wants 401 invalid_client.
+func checkReplayRefused(t *testing.T, tokenURL, assertion string) {
+	t.Helper()
+	again, err := http.PostForm(tokenURL, url.Values{
+		"grant_type": {"client_credentials"}, "client_assertion_type": {oauthapp.AssertionType}, "client_assertion": {assertion},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused oauthBody
+	_ = json.NewDecoder(again.Body).Decode(&refused)
+	again.Body.Close()
+	if again.StatusCode != http.StatusUnauthorized || refused.Error != oauthhttp.CodeInvalidClient {
+		t.Errorf("authlib's assertion sent again: %d %s, want 401 invalid_client", again.StatusCode, refused.Error)
 	}
 }
 

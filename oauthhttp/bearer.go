@@ -111,7 +111,7 @@ func (s *Server) ProtectFunc(next func(http.ResponseWriter, *http.Request)) http
 // route returns the permission of the request's route and the account in
 // its path.
 func (s *Server) route(r *http.Request) (permission, account string, ok bool) {
-	c := s.svc.Catalog()
+	c := s.meta.Catalog
 	if c == nil {
 		return "", "", false
 	}
@@ -148,19 +148,24 @@ func bearerToken(h http.Header) (string, *oauthError) {
 }
 
 // authorizeError maps an Authorize (dpop: AuthorizeDPoP) error onto an
-// RFC 6750 (RFC 9449 section 7.1) answer.
+// RFC 6750 (RFC 9449 section 7.1) answer, by its reason.
 func (s *Server) authorizeError(ctx context.Context, w http.ResponseWriter, err error, dpop bool) {
-	var se *oauthapp.ScopeError
-	switch {
-	case errors.Is(err, oauthapp.ErrInvalidToken):
+	switch oauthapp.ReasonOf(err) {
+	case oauthapp.ReasonInvalidToken, oauthapp.ReasonTokenRevoked, oauthapp.ReasonAppDeleted,
+		oauthapp.ReasonSecretInactive, oauthapp.ReasonClientKeyRemoved, oauthapp.ReasonWrongAudience:
 		s.challenge(w, errBadToken, "", dpop)
-	case errors.Is(err, oauthapp.ErrUseDPoPNonce):
+	case oauthapp.ReasonUseDPoPNonce:
 		s.challenge(w, errAPINonce, "", dpop)
-	case errors.Is(err, oauthapp.ErrInvalidDPoPProof):
+	case oauthapp.ReasonInvalidDPoPProof:
 		s.challenge(w, errAPIProof, "", dpop)
-	case errors.As(err, &se) && errors.Is(err, oauthapp.ErrInsufficientScope):
-		s.challenge(w, errScope, se.Permission, dpop)
-	case errors.Is(err, oauthapp.ErrWrongAccount), errors.Is(err, oauthapp.ErrWrongRegion):
+	case oauthapp.ReasonInsufficientScope:
+		var se *oauthapp.ScopeError
+		permission := ""
+		if errors.As(err, &se) {
+			permission = se.Permission
+		}
+		s.challenge(w, errScope, permission, dpop)
+	case oauthapp.ReasonWrongAccount, oauthapp.ReasonWrongRegion:
 		s.challenge(w, errNotThisResource, "", dpop)
 	default:
 		s.cfg.logger.ErrorContext(ctx, "oauthhttp: authorizing", "error", err)

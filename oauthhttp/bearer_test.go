@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 )
 
@@ -54,11 +55,11 @@ func TestProtect(t *testing.T) {
 	messages := "/v1/Accounts/" + acct + "/Messages"
 	full := "Bearer " + f.token(t, "")
 	listOnly := "Bearer " + f.token(t, permList)
-	other := oauthapp.NewSID(oauthapp.AccountSIDPrefix)
+	other := oauthapptest.NewSID("AC")
 
 	deleted := f.kit.NewApp(permList)
 	deletedTok := "Bearer " + f.kit.Token(deleted)
-	if err := f.kit.Service.DeleteApp(ctx, f.kit.Owner, deleted.SID); err != nil {
+	if err := f.kit.Service.DeleteApp(ctx, f.kit.Owner, deleted.SID, 0); err != nil {
 		t.Fatal(err)
 	}
 	rotated := f.kit.NewApp(permList)

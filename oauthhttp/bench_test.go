@@ -40,7 +40,7 @@ func BenchmarkFloorHTTP(b *testing.B) {
 		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 		_, _ = w.Write(fixedToken)
 	})
-	auth := basic(oauthapp.NewSID(oauthapp.AppSIDPrefix), "oqcs_"+strings.Repeat("a", 79))
+	auth := basic(oauthapptest.NewSID("OQ"), "oqcs_"+strings.Repeat("a", 79))
 	b.ReportAllocs()
 	for b.Loop() {
 		w := httptest.NewRecorder()

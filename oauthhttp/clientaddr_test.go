@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 )
 
@@ -90,7 +90,7 @@ func (p *proxied) attack(t *testing.T) (victim []int, attacker429 int) {
 	for i := range 3*oauthhttp.DefaultClientFailures + 3*oauthhttp.DefaultAddrFailures {
 		id := app.SID
 		if i%2 == 1 {
-			id = oauthapp.NewSID(oauthapp.AppSIDPrefix)
+			id = oauthapptest.NewSID("OQ")
 		}
 		var forged []string
 		if i%3 == 0 {

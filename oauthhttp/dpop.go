@@ -79,7 +79,7 @@ func (s *Server) presented(r *http.Request) (string, *oauthapp.DPoPProof, *oauth
 // dpopNonce sets the DPoP-Nonce header of an answer to a request that
 // sent a proof, when the service asks for nonces.
 func (s *Server) dpopNonce(w http.ResponseWriter) {
-	if n := s.svc.DPoPNonce(); n != "" {
-		w.Header().Set(DPoPNonceHeader, n)
+	if s.meta.DPoPNonce != nil {
+		w.Header().Set(DPoPNonceHeader, s.meta.DPoPNonce())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 )
 
@@ -22,14 +23,14 @@ func TestUnknownClientLooksLikeWrongSecret(t *testing.T) {
 	st := newStack(t, []oauthhttp.LimiterOption{oauthhttp.WithAddrFailures(-1)}, stackConfig{svc: []oauthapp.Option{oauthapp.WithHasher(hasher)}})
 	real := st.kit.NewApp(permList)
 	deleted := st.kit.NewApp(permList)
-	if err := st.kit.Service.DeleteApp(ctx, st.kit.Owner, deleted.SID); err != nil {
+	if err := st.kit.Service.DeleteApp(ctx, st.kit.Owner, deleted.SID, 0); err != nil {
 		t.Fatal(err)
 	}
 	tok := st.issue(t, real.SID, st.kit.Secret(real.SID), "")
 
 	clients := []struct{ name, id string }{
 		{"a real client with a wrong secret", real.SID},
-		{"an unknown client id", oauthapp.NewSID(oauthapp.AppSIDPrefix)},
+		{"an unknown client id", oauthapptest.NewSID("OQ")},
 		{"a deleted app's client id", deleted.SID},
 		{"a malformed client id", "not-a-client"},
 	}

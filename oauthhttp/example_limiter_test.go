@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -20,13 +19,13 @@ import (
 // from, before its secret is checked, until its failures age out. The limiter reads the same clock as
 // the service; behind a proxy, WithTrustedProxies names the real client.
 func ExampleNewMemoryLimiter() {
-	oauthapptest.Run(os.Stdout, func(t testing.TB) {
+	oauthapptest.Run(os.Stdout, func(t *oauthapptest.T) {
 		kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://auth.example.com")))
 		app := kit.NewApp("/demo/messaging/messages/list")
 		limiter, err := oauthhttp.NewMemoryLimiter(
 			oauthhttp.WithClientFailures(10),
 			oauthhttp.WithFailureWindow(time.Minute),
-			oauthhttp.WithLimiterClock(kit.Service.Now),
+			oauthhttp.WithLimiterClock(kit.Service.Metadata().Clock),
 		)
 		if err != nil {
 			t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"testing"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
@@ -19,7 +18,7 @@ import (
 // Register the endpoints and ask the token endpoint for a token with
 // client_secret_basic, as any OAuth client does.
 func ExampleServer_Register() {
-	oauthapptest.Run(os.Stdout, func(t testing.TB) {
+	oauthapptest.Run(os.Stdout, func(t *oauthapptest.T) {
 		kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://auth.example.com")))
 		app := kit.NewApp("/demo/messaging/messages/list")
 
@@ -54,7 +53,7 @@ func ExampleServer_Register() {
 // account from the {AccountSid} path parameter, and the handler reads the
 // caller with IdentityFrom.
 func ExampleServer_Protect() {
-	oauthapptest.Run(os.Stdout, func(t testing.TB) {
+	oauthapptest.Run(os.Stdout, func(t *oauthapptest.T) {
 		catalog, err := scope.NewCatalog([]scope.Route{
 			{Pattern: "GET /v1/Accounts/{AccountSid}/Messages", Permission: "/demo/messaging/messages/list"},
 			{Pattern: "POST /v1/Accounts/{AccountSid}/Messages", Permission: "/demo/messaging/messages/create"},

@@ -109,23 +109,8 @@ func tokenSignature(tok string) string { return tok[strings.LastIndexByte(tok, '
 // its signature, appears in a log record, an audit event, an error string
 // or any answer other than the token grant itself.
 func TestNoSecretOrTokenLeaks(t *testing.T) {
-	cap := &capture{}
-	logger := slog.New(slog.NewJSONHandler(cap, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	flaky := &flakyStore{Memory: store.NewMemory()}
-	kit := oauthapptest.New(t, oauthapptest.WithStore(flaky), oauthapptest.WithRoutes(routes...), oauthapptest.WithServiceOptions(
-		oauthapp.WithIssuer(issuer), oauthapp.WithLogger(logger), oauthapp.WithAudit(cap.audit)))
-	svc, clock := kit.Service, kit.Clock
-	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterClock(clock.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := oauthhttp.New(svc, oauthhttp.WithLogger(logger), oauthhttp.WithLimiter(limiter))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := &stack{}
-	st.start(t, srv)
-	sc := &scenario{t: t, st: st, svc: svc, cap: cap, owner: oauthapptest.NewActor(oauthapp.RoleOwner)}
+	sc, flaky, clock := newLeakScenario(t)
+	svc := sc.svc
 
 	app1, s1 := sc.create()
 	app2, s2 := sc.create()
@@ -136,29 +121,7 @@ func TestNoSecretOrTokenLeaks(t *testing.T) {
 	t1b := sc.issue(app1.SID, s1, true) // the previous secret, in its grace
 	t1c := sc.issue(app1.SID, s1b, false)
 
-	// Failed logins, by both methods and with credentials in the wrong
-	// fields.
-	sc.failLogin("grant_type=client_credentials", basic(app1.SID, sc.wrongSecret()))
-	sc.failLogin("grant_type=client_credentials&client_id="+app1.SID+"&client_secret="+url.QueryEscape(sc.wrongSecret()), "")
-	sc.failLogin("grant_type=client_credentials", basic(app1.SID, s2))
-	sc.failLogin("grant_type=client_credentials", basic(s1b, s1b))
-	sc.failLogin("grant_type=client_credentials", basic(oauthapp.NewSID(oauthapp.AppSIDPrefix), sc.wrongSecret()))
-	sc.failLogin("grant_type=client_credentials", basic(app1.SID, t1))
-	sc.failLogin("grant_type=client_credentials", basic(app1.SID, s1b[:len(s1b)-1]+"0")) // '0' is outside the alphabet: surely a typo
-	sc.failLogin("grant_type="+url.QueryEscape(s1b), basic(app1.SID, s1b))
-	sc.failLogin("grant_type=client_credentials&scope="+url.QueryEscape(s1b), basic(app1.SID, s1b))
-	sc.failLogin("grant_type=client_credentials&scope="+url.QueryEscape("/demo/"+s1b), basic(app1.SID, s1b))
-	sc.failLogin("grant_type=client_credentials&client_id="+url.QueryEscape(s2), basic(app1.SID, s1b))
-	sc.failLogin("grant_type=client_credentials&client_secret="+url.QueryEscape(s1b), basic(app1.SID, s1b))
-	for range oauthhttp.DefaultClientFailures + 1 { // the last is held back
-		sc.failLogin("grant_type=client_credentials", basic(app2.SID, sc.wrongSecret()))
-	}
-	for _, sec := range []string{sc.wrongSecret(), s2, "x" + s1b} {
-		_, err := svc.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app1.SID, ClientSecret: sec})
-		sc.cap.err(err)
-		_, err = svc.AuthenticateClient(ctx, app1.SID, sec, "")
-		sc.cap.err(err)
-	}
+	sc.failLogins(app1.SID, app2.SID, s1b, s2, t1)
 
 	// Introspection and revocation, of one's own and of another's token.
 	sc.call(oauthhttp.IntrospectionPath, "token="+url.QueryEscape(t1), basic(app1.SID, s1b))
@@ -167,20 +130,7 @@ func TestNoSecretOrTokenLeaks(t *testing.T) {
 	sc.call(oauthhttp.RevocationPath, "token="+url.QueryEscape(t2), basic(app1.SID, s1b))
 	sc.call(oauthhttp.RevocationPath, "token="+url.QueryEscape(t1b), basic(app1.SID, s1b))
 
-	// The tokens in use: good, revoked, on another account, forged.
-	client1, err := svc.AuthenticateClient(ctx, app1.SID, s1b, "")
-	sc.cap.err(err)
-	client2, err := svc.AuthenticateClient(ctx, app2.SID, s2, "")
-	sc.cap.err(err)
-	for _, tok := range []string{t1, t1b, t1c, t2, t1 + "x", strings.Replace(t2, ".", ".e30", 1)} {
-		sc.use(messages(app1.AccountSID), tok)
-		sc.use(messages(oauthapp.NewSID(oauthapp.AccountSIDPrefix)), tok)
-		_, err := svc.Authorize(ctx, tok, oauthapp.Resource{Permission: permCreate, AccountSID: app1.AccountSID})
-		sc.cap.err(err)
-		_, _, err = svc.Introspect(ctx, client1, tok)
-		sc.cap.err(err)
-		sc.cap.err(svc.Revoke(ctx, client2, tok))
-	}
+	sc.useTokens(app1, app2, s1b, s2, []string{t1, t1b, t1c, t2, t1 + "x", strings.Replace(t2, ".", ".e30", 1)})
 
 	// The store fails: the service and the server log it.
 	flaky.failGets.Store(true)
@@ -192,16 +142,89 @@ func TestNoSecretOrTokenLeaks(t *testing.T) {
 	_, s1c := sc.rotate(app1.SID, 0)
 	sc.use(messages(app1.AccountSID), t1c)
 	sc.failLogin("grant_type=client_credentials", basic(app1.SID, s1b))
-	sc.cap.err(svc.DeleteApp(ctx, sc.owner, app1.SID))
+	sc.cap.err(svc.DeleteApp(ctx, sc.owner, app1.SID, 0))
 	sc.use(messages(app1.AccountSID), t1c)
 	sc.failLogin("grant_type=client_credentials", basic(app1.SID, s1c))
-	sc.cap.err(svc.DeleteApp(ctx, sc.owner, app1.SID))
-	_, _, err = svc.RotateSecret(ctx, sc.owner, app1.SID, oauthapp.Rotation{})
+	sc.cap.err(svc.DeleteApp(ctx, sc.owner, app1.SID, 0))
+	_, _, err := svc.RotateSecret(ctx, sc.owner, app1.SID, oauthapp.Rotation{})
 	sc.cap.err(err)
 	clock.Advance(2 * time.Hour)
-	_, err = svc.PurgeRevoked(ctx)
+	_, err = svc.Purge(ctx)
 	sc.cap.err(err)
 
+	sc.checkNothingLeaked()
+}
+
+// newLeakScenario starts a token server whose service and server log,
+// audit and answer into the scenario's capture, over a store that can be
+// made to fail.
+func newLeakScenario(t *testing.T) (*scenario, *flakyStore, *oauthapptest.Clock) {
+	cap := &capture{}
+	logger := slog.New(slog.NewJSONHandler(cap, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	flaky := &flakyStore{Memory: store.NewMemory()}
+	kit := oauthapptest.New(t, oauthapptest.WithStore(flaky), oauthapptest.WithRoutes(routes...), oauthapptest.WithServiceOptions(
+		oauthapp.WithIssuer(issuer), oauthapp.WithLogger(logger), oauthapp.WithAudit(cap.audit)))
+	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithLimiterClock(kit.Clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := oauthhttp.New(kit.Service, oauthhttp.WithLogger(logger), oauthhttp.WithLimiter(limiter))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &stack{}
+	st.start(t, srv)
+	return &scenario{t: t, st: st, svc: kit.Service, cap: cap, owner: oauthapptest.NewActor(oauthapp.RoleOwner)}, flaky, kit.Clock
+}
+
+// failLogins fails to log in, by both methods and with credentials in the
+// wrong fields: s1b is app1's secret, s2 app2's and t1 a token of app1.
+func (sc *scenario) failLogins(app1, app2, s1b, s2, t1 string) {
+	sc.failLogin("grant_type=client_credentials", basic(app1, sc.wrongSecret()))
+	sc.failLogin("grant_type=client_credentials&client_id="+app1+"&client_secret="+url.QueryEscape(sc.wrongSecret()), "")
+	sc.failLogin("grant_type=client_credentials", basic(app1, s2))
+	sc.failLogin("grant_type=client_credentials", basic(s1b, s1b))
+	sc.failLogin("grant_type=client_credentials", basic(oauthapptest.NewSID("OQ"), sc.wrongSecret()))
+	sc.failLogin("grant_type=client_credentials", basic(app1, t1))
+	sc.failLogin("grant_type=client_credentials", basic(app1, s1b[:len(s1b)-1]+"0")) // '0' is outside the alphabet: surely a typo
+	sc.failLogin("grant_type="+url.QueryEscape(s1b), basic(app1, s1b))
+	sc.failLogin("grant_type=client_credentials&scope="+url.QueryEscape(s1b), basic(app1, s1b))
+	sc.failLogin("grant_type=client_credentials&scope="+url.QueryEscape("/demo/"+s1b), basic(app1, s1b))
+	sc.failLogin("grant_type=client_credentials&client_id="+url.QueryEscape(s2), basic(app1, s1b))
+	sc.failLogin("grant_type=client_credentials&client_secret="+url.QueryEscape(s1b), basic(app1, s1b))
+	for range oauthhttp.DefaultClientFailures + 1 { // the last is held back
+		sc.failLogin("grant_type=client_credentials", basic(app2, sc.wrongSecret()))
+	}
+	for _, sec := range []string{sc.wrongSecret(), s2, "x" + s1b} {
+		_, err := sc.svc.IssueToken(ctx, oauthapp.TokenRequest{ClientID: app1, ClientSecret: sec})
+		sc.cap.err(err)
+		_, err = sc.svc.AuthenticateClient(ctx, app1, sec, "")
+		sc.cap.err(err)
+	}
+}
+
+// useTokens uses each of toks (good, revoked, on another account,
+// forged) on a route, through the service, and to introspect and revoke.
+func (sc *scenario) useTokens(app1, app2 oauthapp.App, s1b, s2 string, toks []string) {
+	client1, err := sc.svc.AuthenticateClient(ctx, app1.SID, s1b, "")
+	sc.cap.err(err)
+	client2, err := sc.svc.AuthenticateClient(ctx, app2.SID, s2, "")
+	sc.cap.err(err)
+	for _, tok := range toks {
+		sc.use(messages(app1.AccountSID), tok)
+		sc.use(messages(oauthapptest.NewSID("AC")), tok)
+		_, err := sc.svc.Authorize(ctx, tok, oauthapp.Resource{Permission: permCreate, AccountSID: app1.AccountSID})
+		sc.cap.err(err)
+		_, _, err = sc.svc.Introspect(ctx, client1, tok)
+		sc.cap.err(err)
+		sc.cap.err(sc.svc.Revoke(ctx, client2, tok))
+	}
+}
+
+// checkNothingLeaked checks that the capture holds what the scenario
+// must have made it hold, and no secret, token or token signature.
+func (sc *scenario) checkNothingLeaked() {
+	t := sc.t
 	// The capture must hold what it should, or its silence proves nothing.
 	text := sc.cap.everything()
 	all := strings.Join(text, "\n")

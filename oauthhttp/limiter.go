@@ -2,7 +2,6 @@ package oauthhttp
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"time"
@@ -84,8 +83,9 @@ func (s *Server) admit(r *http.Request, f *form) (credentials, Attempt, *oauthEr
 	return c, a, nil
 }
 
-// done tells the limiter how an attempt ended: only invalid_client is the
-// credentials failing, not a store failure or a bad scope.
+// done tells the limiter how an attempt ended: only
+// oauthapp.ReasonInvalidClient is the credentials failing, not a store
+// failure or a bad scope.
 func (s *Server) done(ctx context.Context, a Attempt, err error) {
-	s.cfg.limiter.Done(ctx, a, errors.Is(err, oauthapp.ErrInvalidClient))
+	s.cfg.limiter.Done(ctx, a, oauthapp.ReasonOf(err) == oauthapp.ReasonInvalidClient)
 }

@@ -96,7 +96,7 @@ func WithMaxWait(d time.Duration) LimiterOption {
 }
 
 // WithLimiterClock sets the clock the windows are counted on. Default
-// time.Now; give the service's (oauthapp.Service.Now) so both agree, as
+// time.Now; give the service's (oauthapp.Metadata.Clock) so both agree, as
 // New does for the limiter it builds.
 func WithLimiterClock(now func() time.Time) LimiterOption {
 	return func(c *limiterConfig) error { return set(&c.now, now, now == nil, "WithLimiterClock: nil clock") }

@@ -30,9 +30,9 @@ type metadata struct {
 
 // Metadata returns the authorization server metadata endpoint (RFC 8414
 // section 3): issuer, the endpoints' URLs, the client credentials grant,
-// the client authentication methods (private_key_jwt, with the algorithms
-// a client key may have, only when the service accepts client
-// assertions), the catalog's permissions as scopes_supported, and the
+// the client authentication methods (client_secret_basic,
+// client_secret_post and private_key_jwt, with the algorithms a client
+// key may have), the catalog's permissions as scopes_supported, and the
 // algorithms of the published keys as the extension member
 // access_token_signing_alg_values_supported, and the algorithms of the
 // DPoP proofs it accepts as dpop_signing_alg_values_supported (RFC 9449
@@ -46,12 +46,8 @@ type metadata struct {
 // nothing; "code" or "token" would promise grants the server lacks.
 func (s *Server) Metadata() http.Handler {
 	return readOnly(func(w http.ResponseWriter, r *http.Request) {
-		methods := []string{"client_secret_basic", "client_secret_post"}
-		var algs []string
-		if s.svc.AcceptsClientAssertions() { // RFC 7523 section 2.2
-			methods = append(methods, "private_key_jwt")
-			algs = oauthapp.ClientKeyAlgorithms()
-		}
+		methods := []string{"client_secret_basic", "client_secret_post", "private_key_jwt"} // RFC 7523 section 2.2
+		algs := oauthapp.ClientKeyAlgorithms()
 		doc := metadata{
 			Issuer:                       s.endpoints.Issuer,
 			TokenEndpoint:                s.endpoints.Token,
@@ -66,10 +62,10 @@ func (s *Server) Metadata() http.Handler {
 			IntrospectionAuthAlgorithms:  algs,
 			RevocationAuthMethods:        methods,
 			RevocationAuthAlgorithms:     algs,
-			AccessTokenSigningAlgorithms: publishedAlgorithms(s.svc.Keys()),
+			AccessTokenSigningAlgorithms: publishedAlgorithms(s.meta.Keys),
 			DPoPSigningAlgorithms:        token.ProofAlgorithms(),
 		}
-		if c := s.svc.Catalog(); c != nil {
+		if c := s.meta.Catalog; c != nil {
 			doc.ScopesSupported = c.Permissions()
 		}
 		writeJSON(w, http.StatusOK, doc, jsonType)
@@ -95,7 +91,7 @@ func publishedAlgorithms(keys *token.KeySet) []string {
 // at least that long before it starts signing.
 func (s *Server) JWKS() http.Handler {
 	return readOnly(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, s.svc.Keys().Document(), "application/jwk-set+json")
+		writeJSON(w, http.StatusOK, s.meta.Keys.Document(), "application/jwk-set+json")
 	})
 }
 

@@ -66,7 +66,8 @@ func TestMetadataFollowsRFC8414(t *testing.T) {
 	}
 }
 
-// rfc8414Problems lists how doc breaks RFC 8414 section 2.
+// rfc8414Problems lists how doc breaks RFC 8414 section 2. Its length is
+// its list of the section's rules, one check each.
 func rfc8414Problems(doc map[string]any) []error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }

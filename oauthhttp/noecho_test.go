@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/secret"
@@ -171,8 +172,8 @@ func newEchoCase(t *testing.T) *echoCase {
 		t.Fatal(err)
 	}
 	owner := oauthapp.Actor{
-		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
-		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
+		UserSID:    oauthapptest.NewSID("US"),
+		AccountSID: oauthapptest.NewSID("AC"),
 		Role:       oauthapp.RoleOwner,
 	}
 	app, sec, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: "echo", Permissions: oauthapp.Permissions{Allow: []string{permList, permRead}}})
@@ -238,8 +239,14 @@ func (e *echoCase) callService() {
 		_, err := svc.Authorize(ctx, tok.AccessToken, res)
 		rec.err("Authorize with the secret as "+name, err)
 	}
-	_, err = svc.AuthorizeRoute(ctx, tok.AccessToken, s, "/v1/Accounts/"+s+"/Messages")
-	rec.err("AuthorizeRoute", err)
+	// A route resolved through the catalog, as a host without Protect
+	// does: the secret as the method, then as the account in the path.
+	_, err = svc.Metadata().Catalog.Resolve(s, "/v1/Accounts/"+s+"/Messages")
+	rec.err("Catalog.Resolve with the secret as the method", err)
+	m, err := svc.Metadata().Catalog.Resolve("GET", "/v1/Accounts/"+s+"/Messages")
+	rec.err("Catalog.Resolve with the secret as the account", err)
+	_, err = svc.Authorize(ctx, tok.AccessToken, oauthapp.Resource{Permission: m.Permission, AccountSID: m.Param(oauthapp.AccountParam)})
+	rec.err("Authorize for the route with the secret as the account", err)
 	for i, f := range forged {
 		_, err := svc.Authorize(ctx, f, oauthapp.Resource{Permission: permList, AccountSID: app.AccountSID})
 		rec.err(fmt.Sprintf("Authorize forged token %d", i), err)
@@ -275,7 +282,7 @@ func (e *echoCase) callManagement() {
 	rec.err("ListApps", err)
 	_, _, err = svc.RotateSecret(ctx, owner, s, oauthapp.Rotation{})
 	rec.err("RotateSecret", err)
-	rec.err("DeleteApp", svc.DeleteApp(ctx, owner, s))
+	rec.err("DeleteApp", svc.DeleteApp(ctx, owner, s, 0))
 
 }
 

@@ -50,7 +50,7 @@ func WithRealm(realm string) Option {
 // WithMaxBodyBytes bounds the body of token, introspection and revocation
 // requests, 512 bytes to 1 MiB; a longer body is invalid_request.
 // Default: DefaultMaxBodyBytes (64 KiB), or more when the service can mint
-// longer tokens (oauthapp.Service.MaxTokenSize, as with a big route
+// longer tokens (oauthapp.Metadata.MaxTokenSize, as with a big route
 // catalog), so that every token it mints can be introspected and revoked.
 func WithMaxBodyBytes(n int64) Option {
 	return func(c *config) error {
@@ -102,7 +102,7 @@ func WithUnknownRoute(h http.Handler) Option {
 
 // WithLimiter sets the limiter of failed client authentications (see
 // Limiter). Default: a MemoryLimiter with its defaults on the service's
-// clock (oauthapp.Service.Now), so it follows a test's fake clock. A
+// clock (oauthapp.Metadata.Clock), so it follows a test's fake clock. A
 // deployment of several processes behind one address gives its own.
 func WithLimiter(l Limiter) Option {
 	return func(c *config) error { return set(&c.limiter, l, l == nil, "WithLimiter: nil limiter") }
@@ -153,7 +153,7 @@ func parseBaseURL(s string) (*url.URL, error) {
 // WithAudience sets the audience of the API that Protect guards: a token
 // must carry it in its aud, so a token issued for another API (RFC 8707
 // resource) is refused with invalid_token. It must be the service's
-// audience or one of its resources (oauthapp.Service.Audiences). Default:
+// audience or one of its resources (oauthapp.Metadata). Default:
 // "", the service's audience (oauthapp.WithAudience).
 func WithAudience(audience string) Option {
 	return func(c *config) error {

@@ -1,7 +1,6 @@
 package oauthhttp
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -22,14 +21,14 @@ func (s *Server) serveRevocation(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	switch err := s.svc.Revoke(ctx, client, tok); {
-	case errors.Is(err, oauthapp.ErrForeignToken):
-		s.writeError(w, errForeignToken)
-	case err != nil:
-		s.writeError(w, s.clientError(ctx, err))
-	default:
+	switch err := s.svc.Revoke(ctx, client, tok); oauthapp.ReasonOf(err) {
+	case "":
 		noStore(w)
 		w.WriteHeader(http.StatusOK)
+	case oauthapp.ReasonForeignToken:
+		s.writeError(w, errForeignToken)
+	default:
+		s.writeError(w, s.clientError(ctx, err))
 	}
 }
 

@@ -26,6 +26,7 @@ const (
 // with its tokens. It is safe for concurrent use. Create it with New.
 type Server struct {
 	svc       *oauthapp.Service
+	meta      oauthapp.Metadata // the service's, read once by New
 	cfg       config
 	endpoints Endpoints
 	basic     string // WWW-Authenticate value of invalid_client answers
@@ -72,20 +73,21 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 	case cfg.clientAddr == nil:
 		cfg.clientAddr = RemoteHost
 	}
+	meta := svc.Metadata()
 	if cfg.maxBody == 0 {
 		// Room for the longest token and the other parameters.
-		cfg.maxBody = min(max(DefaultMaxBodyBytes, int64(svc.MaxTokenSize())+1024), 1<<20)
+		cfg.maxBody = min(max(DefaultMaxBodyBytes, int64(meta.MaxTokenSize)+1024), 1<<20)
 	}
 	if cfg.limiter == nil { // the default, on the service's clock; no error to check
-		cfg.limiter, _ = NewMemoryLimiter(WithLimiterClock(svc.Now))
+		cfg.limiter, _ = NewMemoryLimiter(WithLimiterClock(meta.Clock))
 	}
-	if cfg.audience != "" && !slices.Contains(svc.Audiences(), cfg.audience) {
+	if cfg.audience != "" && cfg.audience != meta.Audience && !slices.Contains(meta.Resources, cfg.audience) {
 		return nil, fmt.Errorf("%w: WithAudience: the service issues no tokens for that audience", ErrInvalidOption)
 	}
-	if cfg.region != "" && !slices.Contains(svc.Regions(), cfg.region) {
+	if cfg.region != "" && !slices.Contains(meta.Regions, cfg.region) {
 		return nil, fmt.Errorf("%w: WithRegion: %w: %q", ErrInvalidOption, oauthapp.ErrUnsupportedRegion, cfg.region)
 	}
-	issuerURL, _ := parseBaseURL(svc.Issuer())
+	issuerURL, _ := parseBaseURL(meta.Issuer)
 	base := cmp.Or(cfg.baseURL, issuerURL)
 	if base == nil {
 		return nil, ErrNoBaseURL
@@ -94,10 +96,11 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 	// (RFC 8414 section 3.1), else at the base URL's.
 	metaAt := cmp.Or(issuerURL, base)
 	return &Server{
-		svc: svc,
-		cfg: cfg,
+		svc:  svc,
+		meta: meta,
+		cfg:  cfg,
 		endpoints: Endpoints{
-			Issuer:        svc.Issuer(),
+			Issuer:        meta.Issuer,
 			Token:         base.JoinPath(TokenPath).String(),
 			Introspection: base.JoinPath(IntrospectionPath).String(),
 			Revocation:    base.JoinPath(RevocationPath).String(),

@@ -40,7 +40,7 @@ const (
 // HTTP (issuing tokens, calling the API, revoking tokens) while other
 // goroutines rotate secrets (with and without grace) and delete and
 // replace apps, and the fake clock races ahead so that tokens expire and
-// revocations become purgeable, as a scheduled PurgeRevoked would find
+// revocations become purgeable, as a scheduled Purge would find
 // them. It stops at a fixed duration or a fixed request count, whichever
 // comes first, and asserts no 5xx, no authorization of an app whose
 // deletion had returned before the request started, no authorization of
@@ -323,7 +323,7 @@ func (s *soak) replacer(t *testing.T, done func() bool) {
 	for !done() {
 		time.Sleep(7 * time.Millisecond)
 		sid, _ := s.pick(rng)
-		if err := s.st.kit.Service.DeleteApp(context.Background(), s.st.kit.Owner, sid); err != nil {
+		if err := s.st.kit.Service.DeleteApp(context.Background(), s.st.kit.Owner, sid, 0); err != nil {
 			t.Errorf("deleting %s: %v", sid, err)
 			return
 		}
@@ -337,7 +337,7 @@ func (s *soak) replacer(t *testing.T, done func() bool) {
 }
 
 // clock moves simulated time on and purges expired revocations every ten
-// simulated minutes, the way a deployment schedules PurgeRevoked.
+// simulated minutes, the way a deployment schedules Purge.
 func (s *soak) clock(t *testing.T, done func() bool) {
 	for tick := 1; !done(); tick++ {
 		time.Sleep(realTick)
@@ -349,11 +349,11 @@ func (s *soak) clock(t *testing.T, done func() bool) {
 }
 
 func (s *soak) purge(t *testing.T) {
-	n, err := s.st.kit.Service.PurgeRevoked(context.Background())
+	p, err := s.st.kit.Service.Purge(context.Background())
 	if err != nil {
-		t.Errorf("PurgeRevoked: %v", err)
+		t.Errorf("Purge: %v", err)
 	}
-	s.purged.Add(int64(n))
+	s.purged.Add(int64(p.Revocations))
 }
 
 func heapAfterGC() uint64 {

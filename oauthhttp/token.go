@@ -15,7 +15,10 @@ import (
 // (client_secret_post), or with a JWT signed by one of its app's client
 // keys (private_key_jwt, RFC 7523 section 2.2; see
 // oauthapp.Service.AuthenticateAssertion), never two of them; a resource
-// parameter (RFC 8707) asks for a token for that resource.
+// parameter (RFC 8707) asks for a token for that resource. A workload's
+// token from an external issuer that one of the app's federated
+// credentials trusts (oauthapp.FederatedCredential) comes the same way,
+// as the client_assertion, with the app's SID as client_id.
 //
 // It checks a request in this order and answers the first failure (all
 // errors are JSON with "error" and "error_description", and
@@ -137,29 +140,30 @@ func checkGrantType(h http.Header, f *form) *oauthError {
 	return errGrantType
 }
 
-// tokenError maps an IssueToken error onto its answer.
+// tokenError maps an IssueToken error onto its answer, by its reason.
 func (s *Server) tokenError(ctx context.Context, err error) *oauthError {
-	var se *oauthapp.ScopeError
-	switch {
-	case errors.Is(err, oauthapp.ErrInvalidTarget):
+	switch oauthapp.ReasonOf(err) {
+	case oauthapp.ReasonInvalidTarget:
 		return errTarget
-	case errors.Is(err, oauthapp.ErrUseDPoPNonce):
+	case oauthapp.ReasonUseDPoPNonce:
 		return errTokenNonce
-	case errors.Is(err, oauthapp.ErrInvalidDPoPProof):
+	case oauthapp.ReasonInvalidDPoPProof:
 		return errTokenProof
-	case !errors.Is(err, oauthapp.ErrInvalidScope):
-		return s.clientError(ctx, err)
-	case errors.As(err, &se): // its permission parsed, so it holds no secret
-		return &oauthError{status: http.StatusBadRequest, code: CodeInvalidScope, desc: "the scope " + se.Permission + " is not allowed for this client"}
+	case oauthapp.ReasonInvalidScope:
+		var se *oauthapp.ScopeError
+		if errors.As(err, &se) { // its permission parsed, so it holds no secret
+			return &oauthError{status: http.StatusBadRequest, code: CodeInvalidScope, desc: "the scope " + se.Permission + " is not allowed for this client"}
+		}
+		return errMalformedScope
 	}
-	return errMalformedScope
+	return s.clientError(ctx, err)
 }
 
-// clientError maps an authentication error: ErrInvalidClient is
+// clientError maps an authentication error: ReasonInvalidClient is
 // invalid_client, anything else (a store that cannot be reached, say) a
 // logged 503 temporarily_unavailable.
 func (s *Server) clientError(ctx context.Context, err error) *oauthError {
-	if errors.Is(err, oauthapp.ErrInvalidClient) {
+	if oauthapp.ReasonOf(err) == oauthapp.ReasonInvalidClient {
 		return errClientAuth
 	}
 	s.cfg.logger.ErrorContext(ctx, "oauthhttp: request failed", "error", err)

@@ -290,7 +290,7 @@ func TestTokenEndpointAfterDeleteAndRotation(t *testing.T) {
 		})
 	}
 	t.Run("a deleted app's secret fails", func(t *testing.T) {
-		if err := f.kit.Service.DeleteApp(ctx, f.kit.Owner, f.app.SID); err != nil {
+		if err := f.kit.Service.DeleteApp(ctx, f.kit.Owner, f.app.SID, 0); err != nil {
 			t.Fatal(err)
 		}
 		w := serve(f.srv.Token(), formRequest("/oauth2/token", "grant_type=client_credentials", basic(f.app.SID, fresh)))

@@ -40,6 +40,27 @@ func (s *downStore) IsTokenRevoked(ctx context.Context, id string, now time.Time
 	return s.Memory.IsTokenRevoked(ctx, id, now)
 }
 
+// wantUnavailable wants resp to be 503 temporarily_unavailable with
+// Retry-After and no Bearer challenge.
+func wantUnavailable(t *testing.T, resp *http.Response) {
+	t.Helper()
+	var body struct {
+		Error string `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusServiceUnavailable || body.Error != oauthhttp.CodeTemporarilyUnavailable {
+		t.Errorf("answer %d %q, want 503 %s", resp.StatusCode, body.Error, oauthhttp.CodeTemporarilyUnavailable)
+	}
+	if got := resp.Header.Get("Retry-After"); got != "1" {
+		t.Errorf("Retry-After %q, want 1", got)
+	}
+	if got := resp.Header.Get("WWW-Authenticate"); got != "" {
+		t.Errorf("WWW-Authenticate %q on a failure of the server's own", got)
+	}
+}
+
 // TestStoreOutageAnswers503WithRetryAfter: while the store cannot be
 // reached, the token endpoint and the bearer middleware fail closed with
 // 503 temporarily_unavailable and Retry-After, so a client knows to retry:
@@ -84,29 +105,10 @@ func TestStoreOutageAnswers503WithRetryAfter(t *testing.T) {
 		t.Cleanup(func() { resp.Body.Close() })
 		return resp
 	}
-	unavailable := func(t *testing.T, resp *http.Response) {
-		t.Helper()
-		var body struct {
-			Error string `json:"error"`
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-			t.Fatal(err)
-		}
-		if resp.StatusCode != http.StatusServiceUnavailable || body.Error != oauthhttp.CodeTemporarilyUnavailable {
-			t.Errorf("answer %d %q, want 503 %s", resp.StatusCode, body.Error, oauthhttp.CodeTemporarilyUnavailable)
-		}
-		if got := resp.Header.Get("Retry-After"); got != "1" {
-			t.Errorf("Retry-After %q, want 1", got)
-		}
-		if got := resp.Header.Get("WWW-Authenticate"); got != "" {
-			t.Errorf("WWW-Authenticate %q on a failure of the server's own", got)
-		}
-	}
-
 	st.down.Store(true)
-	t.Run("token endpoint", func(t *testing.T) { unavailable(t, askToken()) })
+	t.Run("token endpoint", func(t *testing.T) { wantUnavailable(t, askToken()) })
 	t.Run("protected API", func(t *testing.T) {
-		unavailable(t, callAPI())
+		wantUnavailable(t, callAPI())
 		if n := served.Load(); n != 0 {
 			t.Errorf("the protected handler ran %d times while the store was down", n)
 		}

@@ -2,6 +2,7 @@ package oauthotel
 
 import (
 	"errors"
+	"reflect"
 	"strconv"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -28,10 +29,11 @@ const (
 	KeyOAuthError  = attribute.Key("oauthapps.oauth_error")
 )
 
-// Values of KeyDecision.
+// Values of KeyDecision, and the KeyOutcome of a token issued.
 const (
 	decisionAllowed = "allowed"
 	decisionDenied  = "denied"
+	outcomeIssued   = "issued"
 )
 
 // opts holds the options of a histogram's Record for each attribute set
@@ -65,28 +67,38 @@ func (o opts[K]) get(k K) []metric.RecordOption {
 
 type tokenKey struct {
 	grant  string
-	result oauthapp.TokenResult
+	reason oauthapp.Reason // "" for a token issued
 }
 
-var tokenResults = []oauthapp.TokenResult{oauthapp.TokenIssued, oauthapp.TokenInvalidClient, oauthapp.TokenInvalidScope, oauthapp.TokenUnsupportedRegion, oauthapp.TokenError}
+var tokenReasons = []oauthapp.Reason{"", oauthapp.ReasonInvalidClient, oauthapp.ReasonInvalidScope, oauthapp.ReasonInvalidTarget,
+	oauthapp.ReasonUnsupportedRegion, oauthapp.ReasonError}
 
 func tokenAttrs(k tokenKey) attribute.Set {
-	return attribute.NewSet(KeyGrantType.String(k.grant), KeyOutcome.String(string(k.result)))
+	return attribute.NewSet(KeyGrantType.String(k.grant), KeyOutcome.String(tokenOutcome(k.reason)))
 }
 
-var authFailures = []oauthapp.AuthFailure{oauthapp.AuthMalformedSecret, oauthapp.AuthMalformedClientID, oauthapp.AuthUnknownClient,
-	oauthapp.AuthWrongSecret, oauthapp.AuthWrongRegion, oauthapp.AuthGraceEnding, oauthapp.AuthOther}
+// tokenOutcome is the value of KeyOutcome of a token request: "issued",
+// or the reason it was refused.
+func tokenOutcome(r oauthapp.Reason) string {
+	if r == "" {
+		return outcomeIssued
+	}
+	return string(r)
+}
 
-func failureAttrs(r oauthapp.AuthFailure) attribute.Set {
+var authFailures = []oauthapp.Reason{oauthapp.ReasonMalformedSecret, oauthapp.ReasonMalformedClientID, oauthapp.ReasonUnknownClient,
+	oauthapp.ReasonWrongSecret, oauthapp.ReasonWrongRegion, oauthapp.ReasonGraceEnding, oauthapp.ReasonBadAssertion}
+
+func failureAttrs(r oauthapp.Reason) attribute.Set {
 	return attribute.NewSet(KeyReason.String(string(r)))
 }
 
-var denyReasons = []oauthapp.DenyReason{"", oauthapp.DenyInvalidArgument, oauthapp.DenyInvalidToken, oauthapp.DenyTokenRevoked,
-	oauthapp.DenyAppDeleted, oauthapp.DenySecretInactive, oauthapp.DenyWrongAccount, oauthapp.DenyWrongRegion,
-	oauthapp.DenyInsufficientScope, oauthapp.DenyError}
+var denyReasons = []oauthapp.Reason{"", oauthapp.ReasonInvalidArgument, oauthapp.ReasonInvalidToken, oauthapp.ReasonTokenRevoked,
+	oauthapp.ReasonAppDeleted, oauthapp.ReasonSecretInactive, oauthapp.ReasonClientKeyRemoved, oauthapp.ReasonWrongAudience,
+	oauthapp.ReasonWrongAccount, oauthapp.ReasonWrongRegion, oauthapp.ReasonInsufficientScope, oauthapp.ReasonError}
 
 // authorizationAttrs: "" is an allowed authorization.
-func authorizationAttrs(r oauthapp.DenyReason) attribute.Set {
+func authorizationAttrs(r oauthapp.Reason) attribute.Set {
 	if r == "" {
 		return attribute.NewSet(KeyDecision.String(decisionAllowed))
 	}
@@ -115,7 +127,7 @@ var endpointAnswers = []endpointKey{
 func endpointAttrs(k endpointKey) attribute.Set {
 	outcome := k.code
 	if outcome == "" {
-		outcome = string(oauthapp.TokenIssued)
+		outcome = outcomeIssued
 	}
 	return attribute.NewSet(KeyOutcome.String(outcome), KeyHTTPStatus.Int(k.status))
 }
@@ -139,7 +151,17 @@ type storeKey struct {
 	method, outcome string
 }
 
-var storeMethods = []string{"CreateApp", "GetApp", "ListApps", "UpdateApp", "DeleteApp", "DeleteAppVersion", "TouchSecret", "RevokeToken", "IsTokenRevoked", "PurgeRevokedTokens", "LiveRevocations"}
+// storeMethods are the methods Observer.StoreCall reports: every method
+// of store.Store, read from the interface so that the list follows it,
+// and LiveRevocations of a store.RevocationLister.
+var storeMethods = func() []string {
+	st := reflect.TypeFor[store.Store]()
+	names := make([]string, 0, st.NumMethod()+1)
+	for i := range st.NumMethod() {
+		names = append(names, st.Method(i).Name)
+	}
+	return append(names, "LiveRevocations")
+}()
 
 func storeKeys() []storeKey {
 	var ks []storeKey

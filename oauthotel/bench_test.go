@@ -141,7 +141,7 @@ func BenchmarkHooks(b *testing.B) {
 				ctx, endpoint := web.TokenEndpoint(ctx)
 				ctx, issue := svc.TokenRequest(ctx)
 				svc.CacheLookup(ctx, oauthapp.CacheApps, true)
-				issue(oauthapp.TokenOutcome{Grant: oauthapp.GrantClientCredentials, Result: oauthapp.TokenIssued, AppSID: "OQ0"})
+				issue(oauthapp.TokenOutcome{Grant: oauthapp.GrantClientCredentials, AppSID: "OQ0"})
 				endpoint(oauthhttp.EndpointOutcome{Status: http.StatusOK})
 			}
 		})
@@ -153,7 +153,7 @@ func BenchmarkHooks(b *testing.B) {
 				ctx, done := svc.Authorization(ctx)
 				svc.CacheLookup(ctx, oauthapp.CacheRevocations, true)
 				svc.CacheLookup(ctx, oauthapp.CacheApps, true)
-				done(oauthapp.AuthorizationOutcome{Allowed: true, Permission: permList, AppSID: "OQ0"})
+				done(oauthapp.AuthorizationOutcome{Permission: permList, AppSID: "OQ0"})
 			}
 		})
 	})

@@ -32,11 +32,7 @@ func Example() {
 		panic(err)
 	}
 
-	owner := oauthapp.Actor{
-		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
-		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
-		Role:       oauthapp.RoleOwner,
-	}
+	owner := oauthapp.Actor{UserSID: "user-42", AccountSID: "acct-7", Role: oauthapp.RoleOwner}
 	app, secret, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{
 		FriendlyName: "reporting job",
 		Permissions:  oauthapp.Permissions{Allow: []string{"/demo/messaging/messages/list"}},

@@ -42,14 +42,16 @@ var durationBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0
 // Its instruments, each named "oauthapps.*", durations in seconds:
 //
 //   - oauthapps.token.requests (counter): IssueToken calls, by
-//     oauthapps.grant_type and oauthapps.outcome (issued, invalid_client,
-//     invalid_scope, unsupported_region, error).
+//     oauthapps.grant_type and oauthapps.outcome (issued, or the
+//     oauthapp.Reason of the refusal: invalid_client, invalid_scope,
+//     invalid_target, unsupported_region, error).
 //   - oauthapps.client.authentication.failures (counter): by
-//     oauthapps.reason (malformed_secret, malformed_client_id,
-//     unknown_client, wrong_secret, wrong_region, grace_ending, other).
+//     oauthapps.reason (the oauthapp.Reason of the cause:
+//     malformed_secret, malformed_client_id, unknown_client,
+//     wrong_secret, wrong_region, grace_ending, bad_assertion).
 //   - oauthapps.authorizations (counter): Authorize calls, by
 //     oauthapps.decision (allowed, denied) and, when denied,
-//     oauthapps.reason (oauthapp.DenyReason).
+//     oauthapps.reason (the oauthapp.Reason of the refusal).
 //   - oauthapps.authorize.duration (histogram): Authorize, by
 //     oauthapps.decision.
 //   - oauthapps.token_endpoint.duration (histogram): the token endpoint,
@@ -83,8 +85,8 @@ type Instrumentation struct {
 	// them (WithAppSIDs), token requests and authorizations go to
 	// synchronous counters, as their series are not bounded.
 	tokens        *tally[tokenKey]
-	failures      *tally[oauthapp.AuthFailure]
-	authzs        *tally[oauthapp.DenyReason]
+	failures      *tally[oauthapp.Reason]
+	authzs        *tally[oauthapp.Reason]
 	lookups       *tally[cacheKey]
 	changes       *tally[store.ChangeKind]
 	tokensByApp   metric.Int64Counter
@@ -195,8 +197,8 @@ func joinFirst(err, e error) error {
 }
 
 func tokenKeys() []tokenKey {
-	ks := make([]tokenKey, 0, len(tokenResults))
-	for _, r := range tokenResults {
+	ks := make([]tokenKey, 0, len(tokenReasons))
+	for _, r := range tokenReasons {
 		ks = append(ks, tokenKey{oauthapp.GrantClientCredentials, r})
 	}
 	return ks
@@ -241,19 +243,19 @@ func (in *Instrumentation) tokenRequest(ctx context.Context) (context.Context, f
 		span = trace.SpanFromContext(ctx)
 	}
 	return ctx, func(o oauthapp.TokenOutcome) {
-		k := tokenKey{o.Grant, o.Result}
+		k := tokenKey{o.Grant, o.Reason}
 		if in.cfg.appSIDs {
 			in.tokensByApp.Add(ctx, 1, metric.WithAttributeSet(withApp(tokenAttrs(k), o.AppSID)))
 		} else {
 			in.tokens.add(k)
 		}
 		if span.IsRecording() {
-			span.SetAttributes(KeyGrantType.String(o.Grant), KeyOutcome.String(string(o.Result)))
+			span.SetAttributes(KeyGrantType.String(o.Grant), KeyOutcome.String(tokenOutcome(o.Reason)))
 			if in.cfg.appSIDs && o.AppSID != "" {
 				span.SetAttributes(KeyAppSID.String(o.AppSID))
 			}
-			if o.Result != oauthapp.TokenIssued {
-				span.SetStatus(codes.Error, string(o.Result))
+			if o.Reason != "" {
+				span.SetStatus(codes.Error, string(o.Reason))
 			}
 		}
 		if owned {
@@ -272,17 +274,18 @@ func (in *Instrumentation) authorization(ctx context.Context) (context.Context, 
 		} else {
 			in.authzs.add(o.Reason)
 		}
-		in.authorizeTime.Record(ctx, took, in.decisionOpts[b2i(o.Allowed)]...)
+		allowed := o.Reason == ""
+		in.authorizeTime.Record(ctx, took, in.decisionOpts[b2i(allowed)]...)
 		if span.IsRecording() {
 			decision := decisionDenied
-			if o.Allowed {
+			if allowed {
 				decision = decisionAllowed
 			}
 			span.SetAttributes(KeyDecision.String(decision), KeyPermission.String(o.Permission))
 			if in.cfg.appSIDs && o.AppSID != "" {
 				span.SetAttributes(KeyAppSID.String(o.AppSID))
 			}
-			if !o.Allowed {
+			if !allowed {
 				span.SetAttributes(KeyReason.String(string(o.Reason)))
 				span.SetStatus(codes.Error, string(o.Reason))
 			}
@@ -291,7 +294,7 @@ func (in *Instrumentation) authorization(ctx context.Context) (context.Context, 
 	}
 }
 
-func (in *Instrumentation) authenticationFailed(ctx context.Context, reason oauthapp.AuthFailure) {
+func (in *Instrumentation) authenticationFailed(ctx context.Context, reason oauthapp.Reason) {
 	in.failures.add(reason)
 	if span := trace.SpanFromContext(ctx); span.IsRecording() {
 		span.SetAttributes(KeyReason.String(string(reason)))

@@ -56,7 +56,7 @@ func sendMixedRequests(t *testing.T, r *rig) {
 	require.Equal(t, http.StatusOK, r.get(t, list, tok))
 	require.Equal(t, http.StatusOK, r.get(t, list, tok))
 	require.Equal(t, http.StatusForbidden, r.get(t, read, tok))
-	require.Equal(t, http.StatusForbidden, r.get(t, strings.Replace(listPath, "{AccountSid}", oauthapp.NewSID(oauthapp.AccountSIDPrefix), 1), tok))
+	require.Equal(t, http.StatusForbidden, r.get(t, strings.Replace(listPath, "{AccountSid}", oauthapptest.NewSID("AC"), 1), tok))
 	require.Equal(t, http.StatusUnauthorized, r.get(t, list, "not.a.token"))
 }
 
@@ -128,6 +128,20 @@ func assertRequestSpans(t *testing.T, r *rig) {
 	assert.Equal(t, map[string]string{"oauthapps.decision": "allowed", "oauthapps.permission": permList}, spanAttrs(authz[0]))
 	assert.Equal(t, map[string]string{"oauthapps.decision": "denied", "oauthapps.permission": permRead, "oauthapps.reason": "insufficient_scope"}, spanAttrs(authz[2]))
 	assert.Equal(t, codes.Error, authz[2].Status.Code)
+}
+
+func TestARefusedResourceCountsAsInvalidTargetNotAsAnError(t *testing.T) {
+	r := newRig(t)
+	app := r.kit.NewApp(permList)
+	_, err := r.kit.Service.IssueToken(context.Background(), oauthapp.TokenRequest{ClientID: app.SID, ClientSecret: r.kit.Secret(app.SID), Resource: "https://elsewhere.example/api"})
+	require.ErrorIs(t, err, oauthapp.ErrInvalidTarget)
+
+	rm := r.metrics(t)
+	assert.Equal(t, map[string]int64{"oauthapps.grant_type=client_credentials,oauthapps.outcome=invalid_target": 1}, points(rm, "oauthapps.token.requests"))
+	spans := r.spansNamed(oauthotel.SpanTokenRequest)
+	require.Len(t, spans, 1)
+	assert.Equal(t, "invalid_target", spanAttrs(spans[0])["oauthapps.outcome"])
+	assert.Equal(t, codes.Error, spans[0].Status.Code)
 }
 
 func TestAppSIDsOnlyWhenAskedFor(t *testing.T) {

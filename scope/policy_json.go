@@ -1,11 +1,12 @@
 package scope
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"slices"
+
+	"github.com/oauthapps/oauthapps/internal/strictjson"
 )
 
 // policyJSON is the wire form of a policy.
@@ -20,72 +21,40 @@ type policyJSON struct {
 // array of strings is ErrBadPolicyJSON. The entries then go through
 // NewPolicy, with its limit and its errors.
 func ParsePolicyJSON(data []byte) (*Policy, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := expectDelim(dec, '{'); err != nil {
-		return nil, err
-	}
 	var lists [2][]string // allow, deny
-	var seen [2]bool
 	total := 0
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, badJSON(err)
+	d := strictjson.NewDecoder(data)
+	err := d.Object(func(name string) error {
+		i := slices.Index([]string{"allow", "deny"}, name)
+		if i < 0 {
+			return strictjson.Unknown(name)
 		}
-		i := -1
-		switch tok {
-		case "allow":
-			i = 0
-		case "deny":
-			i = 1
-		}
-		if i < 0 || seen[i] {
-			return nil, fmt.Errorf("%w: unknown or repeated key", ErrBadPolicyJSON)
-		}
-		seen[i] = true
-		if err := expectDelim(dec, '['); err != nil {
-			return nil, err
-		}
-		for dec.More() {
+		return d.Array(func() error {
 			if total++; total > MaxPolicyEntries {
-				return nil, fmt.Errorf("%w: more than %d", ErrTooManyEntries, MaxPolicyEntries)
+				return fmt.Errorf("%w: more than %d", ErrTooManyEntries, MaxPolicyEntries)
 			}
-			tok, err := dec.Token()
+			t, err := d.Token()
 			if err != nil {
-				return nil, badJSON(err)
+				return err
 			}
-			s, ok := tok.(string)
+			s, ok := t.(string)
 			if !ok {
-				return nil, fmt.Errorf("%w: entry is not a string", ErrBadPolicyJSON)
+				return errors.New("entry is not a string")
 			}
 			lists[i] = append(lists[i], s)
-		}
-		if err := expectDelim(dec, ']'); err != nil {
-			return nil, err
-		}
+			return nil
+		})
+	})
+	if err == nil {
+		err = d.End()
 	}
-	if err := expectDelim(dec, '}'); err != nil {
+	switch {
+	case errors.Is(err, ErrTooManyEntries):
 		return nil, err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%w: data after the object", ErrBadPolicyJSON)
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v", ErrBadPolicyJSON, err)
 	}
 	return NewPolicy(lists[0], lists[1])
-}
-
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return badJSON(err)
-	}
-	if tok != want {
-		return fmt.Errorf("%w: want %v", ErrBadPolicyJSON, want)
-	}
-	return nil
-}
-
-func badJSON(err error) error {
-	return fmt.Errorf("%w: %v", ErrBadPolicyJSON, err)
 }
 
 // MarshalJSON writes {"allow":[...],"deny":[...]} with the normalised

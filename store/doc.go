@@ -4,10 +4,12 @@
 // data only: the store never hashes, verifies, signs or authorizes
 // anything, and it trusts the service above it to hand it valid records.
 // Store states the semantics every implementation shares, which package
-// storetest checks; optional capabilities (Watcher, RevocationLister,
-// SigningKeys, AssertionIDs) are separate interfaces found with a type
-// assertion; idempotency keys (IdempotencyKeys) and conditional deletes
-// (DeleteAppVersion) are part of Store itself.
+// storetest checks. What a feature of the service needs is part of Store
+// itself: conditional deletes (DeleteAppVersion), idempotency keys
+// (IdempotencyKeys) and used assertion ids (AssertionIDs). Optional
+// capabilities, which make the service faster or share its signing keys
+// but which it works without (Watcher, RevocationLister, SigningKeys),
+// are separate interfaces found with a type assertion.
 //
 // # Where to start
 //

@@ -382,6 +382,7 @@ func cloneApp(a App) App {
 		a.DefaultGrace = &g
 	}
 	a.Keys, a.Resources = slices.Clone(a.Keys), slices.Clone(a.Resources)
+	a.FederatedCredentials = slices.Clone(a.FederatedCredentials)
 	allow, deny := a.Policy.Allow, a.Policy.Deny
 	if allow == nil && deny == nil {
 		return a

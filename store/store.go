@@ -49,6 +49,10 @@ type App struct {
 	// Resources are the resource URIs (RFC 8707) the app's tokens may be
 	// issued for, besides the service's default audience; nil when none.
 	Resources []string
+	// FederatedCredentials are the external identities whose tokens
+	// authenticate the app's client (workload identity federation); nil
+	// when it has none.
+	FederatedCredentials []FederatedCredential
 	// DPoPBoundAccessTokens is whether the app's tokens must be bound to
 	// a DPoP key (RFC 9449 section 5.2): a token request without a DPoP
 	// proof is refused, and so is a bearer token of the app.
@@ -165,6 +169,8 @@ type RevokedTokens interface {
 //   - Idempotency keys of the management API, claimed by one request at a
 //     time across every instance, with the first answer as the caller
 //     sealed it, kept until their expiry, then purged.
+//   - The ids of used client assertions, each accepted once across every
+//     instance until it expires, then purged.
 //   - Records go in and come out as copies: a caller that mutates a record
 //     it passed in or got back never changes what is stored.
 //   - A set of revoked token ids, each kept until the token would have
@@ -177,6 +183,7 @@ type Store interface {
 	Apps
 	RevokedTokens
 	IdempotencyKeys
+	AssertionIDs
 }
 
 // ChangeKind says what a Change is about.

@@ -40,8 +40,17 @@ type AssertionRules struct {
 	Audiences []string
 	// MaxLifetime bounds how far after now exp may lie (after iat, when
 	// the client's clock runs ahead): whoever verifies must remember the
-	// jti until exp to refuse a replay.
+	// jti until exp to refuse a replay. Under Federated, zero bounds
+	// nothing.
 	MaxLifetime time.Duration
+	// Federated holds the JWT to the rules of a token an external issuer
+	// signed for a workload (workload identity federation: a Kubernetes
+	// service account token, a CI system's OIDC token) instead of those
+	// of a client's own assertion: aud may also be an array, which must
+	// hold one of Audiences (Kubernetes writes one), and jti is optional,
+	// since such a token is meant to be presented more than once while it
+	// lives. Everything else is checked the same way.
+	Federated bool
 }
 
 // assertionTypes are the typ values an assertion may carry, besides none:
@@ -74,16 +83,21 @@ var assertionClaimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jt
 // key must be of the header's alg (ErrAlgorithm), and the signature must
 // verify under it (ErrSignature).
 //
+// Under rules.Federated the same checks hold a token an external issuer
+// signed for a workload, with the two differences that field names (an
+// aud array, no jti); the key then comes from the issuer's JWK Set
+// (ParseJWKS).
+//
 // VerifyAssertion knows nothing of clients: key checks that iss and sub
 // name the client and that the kid (or, without one, the algorithm)
 // names one of its keys, and the caller records the jti until ExpiresAt
 // plus DefaultLeeway to refuse a replay.
 func VerifyAssertion(now time.Time, raw string, rules AssertionRules, key func(*Assertion) (*Key, error)) (Assertion, error) {
-	a, err := readAssertion(raw)
+	a, aud, err := readAssertion(raw)
 	if err != nil {
 		return Assertion{}, err
 	}
-	if err := a.check(now, rules); err != nil {
+	if err := a.check(now, rules, aud); err != nil {
 		return Assertion{}, err
 	}
 	k, err := key(&a)
@@ -103,34 +117,63 @@ func VerifyAssertion(now time.Time, raw string, rules AssertionRules, key func(*
 	return a, nil
 }
 
+// PeekAssertion decodes the header and the claims of raw as strictly as
+// VerifyAssertion does, and checks nothing else: not a claim, not the
+// signature. It is for choosing how to verify a JWT (whose key, under
+// which rules) before VerifyAssertion does; nothing it returns may be
+// trusted. Audience is "" when aud is an array.
+func PeekAssertion(raw string) (Assertion, error) {
+	a, _, err := readAssertion(raw)
+	return a, err
+}
+
+// audience is the aud claim as read: its values, and whether it was an
+// array.
+type audience struct {
+	values []string
+	array  bool
+}
+
 // readAssertion decodes the header and the claims of raw without
 // verifying anything but their form.
-func readAssertion(raw string) (Assertion, error) {
+func readAssertion(raw string) (Assertion, audience, error) {
 	if len(raw) > DefaultMaxSize {
-		return Assertion{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(raw), DefaultMaxSize)
+		return Assertion{}, audience{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(raw), DefaultMaxSize)
 	}
 	// base64 decoding skips line breaks, which a JWT never holds.
 	if strings.ContainsAny(raw, "\r\n") {
-		return Assertion{}, fmt.Errorf("%w: line break in the assertion", ErrMalformed)
+		return Assertion{}, audience{}, fmt.Errorf("%w: line break in the assertion", ErrMalformed)
 	}
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
-		return Assertion{}, fmt.Errorf("%w: not three dot-separated parts", ErrMalformed)
+		return Assertion{}, audience{}, fmt.Errorf("%w: not three dot-separated parts", ErrMalformed)
 	}
 	h, err := parseHeader(parts[0])
 	if err != nil {
-		return Assertion{}, err
+		return Assertion{}, audience{}, err
 	}
 	if h.typ != "" && !slices.ContainsFunc(assertionTypes, func(t string) bool { return isType(h.typ, t) }) {
-		return Assertion{}, fmt.Errorf("%w: typ %s is not a client assertion's", ErrType, quote.Q(h.typ))
+		return Assertion{}, audience{}, fmt.Errorf("%w: typ %s is not a client assertion's", ErrType, quote.Q(h.typ))
 	}
 	alg := Algorithm(h.alg)
 	if !alg.Valid() || alg == HS256 {
-		return Assertion{}, fmt.Errorf("%w: alg %s", ErrAlgorithm, quote.Q(h.alg))
+		return Assertion{}, audience{}, fmt.Errorf("%w: alg %s", ErrAlgorithm, quote.Q(h.alg))
 	}
-	data, err := base64.RawURLEncoding.Strict().DecodeString(parts[1])
+	a := Assertion{KeyID: h.kid, Algorithm: alg}
+	auds, err := a.readClaims(parts[1])
 	if err != nil {
-		return Assertion{}, fmt.Errorf("%w: payload is not base64url", ErrMalformed)
+		return Assertion{}, audience{}, err
+	}
+	return a, auds, nil
+}
+
+// readClaims decodes the base64url claims part of an assertion into a:
+// string iss, sub, jti and aud, numeric times, under the strict reading
+// of strictObject, and returns aud as read. It fails with ErrMalformed.
+func (a *Assertion) readClaims(part string) (audience, error) {
+	data, err := base64.RawURLEncoding.Strict().DecodeString(part)
+	if err != nil {
+		return audience{}, fmt.Errorf("%w: payload is not base64url", ErrMalformed)
 	}
 	var (
 		iss, sub, jti headerString
@@ -139,11 +182,11 @@ func readAssertion(raw string) (Assertion, error) {
 	)
 	fields := map[string]any{"iss": &iss, "sub": &sub, "jti": &jti, "aud": &aud, "exp": &times[0], "nbf": &times[1], "iat": &times[2]}
 	if err := strictObject(data, assertionClaimNames, func(name string) any { return fields[name] }); err != nil {
-		return Assertion{}, err
+		return audience{}, err
 	}
-	a := Assertion{KeyID: h.kid, Algorithm: alg, Issuer: string(iss), Subject: string(sub), ID: string(jti)}
+	a.Issuer, a.Subject, a.ID = string(iss), string(sub), string(jti)
 	if !validText(a.Issuer) || !validText(a.Subject) || !validText(a.ID) {
-		return Assertion{}, fmt.Errorf("%w: a claim holds U+FFFD", ErrMalformed)
+		return audience{}, fmt.Errorf("%w: a claim holds U+FFFD", ErrMalformed)
 	}
 	for i, dst := range []*time.Time{&a.ExpiresAt, &a.NotBefore, &a.IssuedAt} {
 		if times[i] == nil {
@@ -151,37 +194,54 @@ func readAssertion(raw string) (Assertion, error) {
 		}
 		at, err := numericTime(float64(*times[i]))
 		if err != nil {
-			return Assertion{}, err
+			return audience{}, err
 		}
 		*dst = at.UTC()
 	}
+	var auds audience
 	switch {
 	case len(aud) == 0:
 	case aud[0] == '"':
 		if err := json.Unmarshal(aud, &a.Audience); err != nil || !validText(a.Audience) {
-			return Assertion{}, fmt.Errorf("%w: aud is not a string", ErrMalformed)
+			return audience{}, fmt.Errorf("%w: aud is not a string", ErrMalformed)
 		}
+		auds.values = []string{a.Audience}
 	case aud[0] == '[':
-		return Assertion{}, fmt.Errorf("%w: aud must be one string, not an array", ErrAudience)
+		var vs []headerString
+		if err := json.Unmarshal(aud, &vs); err != nil || slices.ContainsFunc(vs, func(v headerString) bool { return !validText(string(v)) }) {
+			return audience{}, fmt.Errorf("%w: aud is not an array of strings", ErrMalformed)
+		}
+		auds.array = true
+		for _, v := range vs {
+			auds.values = append(auds.values, string(v))
+		}
 	default:
-		return Assertion{}, fmt.Errorf("%w: aud is not a string", ErrMalformed)
+		return audience{}, fmt.Errorf("%w: aud is not a string", ErrMalformed)
 	}
-	return a, nil
+	return auds, nil
 }
 
-// check applies the claim rules of VerifyAssertion at now.
-func (a *Assertion) check(now time.Time, rules AssertionRules) error {
+// check applies the claim rules of VerifyAssertion at now to a and its
+// aud; under rules.Federated, a.Audience becomes the value of aud that
+// rules.Audiences holds.
+func (a *Assertion) check(now time.Time, rules AssertionRules, aud audience) error {
+	if aud.array && !rules.Federated {
+		return fmt.Errorf("%w: aud must be one string, not an array", ErrAudience)
+	}
 	for _, c := range [...]struct {
 		name    string
 		missing bool
-	}{{"iss", a.Issuer == ""}, {"sub", a.Subject == ""}, {"aud", a.Audience == ""}, {"exp", a.ExpiresAt.IsZero()}, {"jti", a.ID == ""}} {
+	}{{"iss", a.Issuer == ""}, {"sub", a.Subject == ""}, {"aud", len(aud.values) == 0 || slices.Contains(aud.values, "")}, {"exp", a.ExpiresAt.IsZero()}, {"jti", a.ID == "" && !rules.Federated}} {
 		if c.missing {
 			return fmt.Errorf("%w: %s", ErrMissingClaim, c.name)
 		}
 	}
+	if i := slices.IndexFunc(aud.values, func(v string) bool { return slices.Contains(rules.Audiences, v) }); i >= 0 {
+		a.Audience = aud.values[i]
+	} else {
+		return fmt.Errorf("%w: %s", ErrAudience, quote.Q(aud.values[0]))
+	}
 	switch {
-	case !slices.Contains(rules.Audiences, a.Audience):
-		return fmt.Errorf("%w: %s", ErrAudience, quote.Q(a.Audience))
 	case !now.Before(a.ExpiresAt.Add(DefaultLeeway)):
 		return fmt.Errorf("%w: at %s", ErrExpired, a.ExpiresAt.Format(time.RFC3339))
 	case a.NotBefore.After(now.Add(DefaultLeeway)), a.IssuedAt.After(now.Add(DefaultLeeway)):
@@ -195,7 +255,7 @@ func (a *Assertion) check(now time.Time, rules AssertionRules) error {
 	if a.IssuedAt.After(now) {
 		start = a.IssuedAt
 	}
-	if a.ExpiresAt.After(start.Add(rules.MaxLifetime)) {
+	if (!rules.Federated || rules.MaxLifetime > 0) && a.ExpiresAt.After(start.Add(rules.MaxLifetime)) {
 		return fmt.Errorf("%w: exp more than %v ahead", ErrLifetime, rules.MaxLifetime)
 	}
 	return nil

@@ -39,9 +39,9 @@ type Claims struct {
 
 // JSON member names of this library's own claims.
 const (
-	ClaimAccountSID = "account_sid"
-	ClaimRegion     = "region"
-	ClaimSecretID   = "secret_id"
+	claimAccountSID = "account_sid"
+	claimRegion     = "region"
+	claimSecretID   = "secret_id"
 )
 
 // Scopes returns the scope tokens of c.Scope (nil when it holds none).
@@ -52,9 +52,6 @@ func (c *Claims) Scopes() []string {
 	}
 	return f
 }
-
-// HasAudience reports whether aud is one of c.Audience.
-func (c *Claims) HasAudience(aud string) bool { return slices.Contains(c.Audience, aud) }
 
 // wireClaims is the claim set on jwt.RegisteredClaims, as golang-jwt
 // decodes and validates it. Exp, Iat and Nbf take the time claims from
@@ -81,7 +78,7 @@ type wireClaims struct {
 }
 
 // claimNames are the member names wireClaims reads.
-var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", ClaimAccountSID, ClaimRegion, ClaimSecretID, "cnf"}
+var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", claimAccountSID, claimRegion, claimSecretID, "cnf"}
 
 // confirmation is a cnf claim that binds a token to a DPoP key. It reads
 // as strictly as the claim set, and holds the one confirmation method
@@ -94,12 +91,12 @@ type confirmation struct {
 func (c *confirmation) UnmarshalJSON(b []byte) error {
 	var jkt headerString
 	known := true
-	err := members(b, func(name string) (string, any) {
+	err := members(b, func(name string) any {
 		if name == "jkt" {
-			return name, &jkt
+			return &jkt
 		}
 		known = false
-		return name, nil
+		return nil
 	})
 	if err != nil || !known || jkt == "" || !validText(string(jkt)) {
 		return fmt.Errorf("%w: cnf must be an object of one jkt", ErrMalformed)
@@ -111,10 +108,9 @@ func (c *confirmation) UnmarshalJSON(b []byte) error {
 // finish applies this package's rules to claims golang-jwt decoded from
 // the payload part: times from 0 to maxNumericDate, fractions kept; valid
 // text without U+FFFD, which encoding/json puts in place of invalid UTF-8
-// and lone surrogates; no member given twice (names compared as
-// encoding/json matches them, case aside), which encoding/json would let
-// the last one win; and no member named like a claim but in another case,
-// which encoding/json would read as that claim. A payload byte for byte
+// and lone surrogates; no member given twice, which encoding/json would
+// let the last one win; and no member named like a claim but in another
+// case, which encoding/json would read as that claim. A payload byte for byte
 // what Mint writes for its claims meets the last two without being read
 // again. It fails with ErrMalformed.
 func (w *wireClaims) finish(part string) error {
@@ -152,11 +148,11 @@ func (w *wireClaims) finish(part string) error {
 // strictObject decodes the JSON object data as this package reads every
 // header and claim set: valid UTF-8 (encoding/json reads invalid UTF-8
 // anywhere, a member's name too, as U+FFFD, and a reader that does not
-// would see other names); no member given twice, names compared as
-// encoding/json matches them, case aside (encoding/json would let the
-// last one win); and no member named like one of names but in another
-// case (encoding/json would read it as that member, a reader that
-// matches names exactly would not). dst returns where the value of the
+// would see other names); no member given twice (internal/strictjson;
+// encoding/json would let the last one win); and no member named like one
+// of names but in another case (encoding/json would read it as that
+// member, a reader that matches names exactly would not), so that names
+// given twice in two cases are refused too. dst returns where the value of the
 // member name, one of names, goes, or nil to skip it; a nil dst decodes
 // nothing. It fails with ErrMalformed.
 func strictObject(data []byte, names []string, dst func(name string) any) error {
@@ -164,7 +160,7 @@ func strictObject(data []byte, names []string, dst func(name string) any) error 
 		return fmt.Errorf("%w: JSON is not valid UTF-8", ErrMalformed)
 	}
 	caseVariant := false
-	err := members(data, func(name string) (string, any) {
+	err := members(data, func(name string) any {
 		for _, k := range names {
 			if !strings.EqualFold(name, k) {
 				continue
@@ -172,11 +168,11 @@ func strictObject(data []byte, names []string, dst func(name string) any) error 
 			if name != k {
 				caseVariant = true
 			} else if dst != nil {
-				return k, dst(k)
+				return dst(k)
 			}
-			return k, nil
+			return nil
 		}
-		return name, nil
+		return nil
 	})
 	if err == nil && caseVariant {
 		return fmt.Errorf("%w: a member name differs from a known one only in case", ErrMalformed)

@@ -93,6 +93,15 @@ func TestDecodeClaims(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
+	t.Run("nesting at the limit decodes", func(t *testing.T) {
+		_, err := decodeClaims(`{"x":` + strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth) + `}`)
+		require.NoError(t, err)
+	})
+}
+
+// TestDecodeClaimsRefuses: every way claims JSON can be malformed is
+// ErrMalformed, with no claims. Its length is its list of cases.
+func TestDecodeClaimsRefuses(t *testing.T) {
 	for _, tc := range []struct{ name, in string }{
 		{"empty input", ``},
 		{"not an object", `[]`},
@@ -144,10 +153,6 @@ func TestDecodeClaims(t *testing.T) {
 			assert.Zero(t, got)
 		})
 	}
-	t.Run("nesting at the limit decodes", func(t *testing.T) {
-		_, err := decodeClaims(`{"x":` + strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth) + `}`)
-		require.NoError(t, err)
-	})
 }
 
 func TestParseHeader(t *testing.T) {
@@ -252,7 +257,7 @@ func referenceClaims(data []byte) (Claims, string) {
 	for dec.More() {
 		tok, _ := dec.Token()
 		name := tok.(string)
-		for _, k := range []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", ClaimAccountSID, ClaimRegion, ClaimSecretID} {
+		for _, k := range []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", claimAccountSID, claimRegion, claimSecretID} {
 			if strings.EqualFold(name, k) && name != k {
 				return c, "claim name in another case " + name
 			}
@@ -280,6 +285,8 @@ func referenceClaims(data []byte) (Claims, string) {
 	return c, ""
 }
 
+// referenceClaim reads the claim name from raw into c as encoding/json
+// and this package's rules read it, and returns why it is refused, or "".
 func referenceClaim(c *Claims, name string, raw json.RawMessage) string {
 	str := func(dst *string) string {
 		if raw[0] != '"' || json.Unmarshal(raw, dst) != nil {
@@ -311,11 +318,11 @@ func referenceClaim(c *Claims, name string, raw json.RawMessage) string {
 		return str(&c.ClientID)
 	case "scope":
 		return str(&c.Scope)
-	case ClaimAccountSID:
+	case claimAccountSID:
 		return str(&c.AccountSID)
-	case ClaimRegion:
+	case claimRegion:
 		return str(&c.Region)
-	case ClaimSecretID:
+	case claimSecretID:
 		return str(&c.SecretID)
 	case "exp":
 		return date(&c.ExpiresAt)
@@ -324,23 +331,30 @@ func referenceClaim(c *Claims, name string, raw json.RawMessage) string {
 	case "nbf":
 		return date(&c.NotBefore)
 	case "aud":
-		if raw[0] == '"' {
-			var s string
-			_ = json.Unmarshal(raw, &s)
-			c.Audience = []string{s}
-			return ""
+		return referenceAudience(c, raw)
+	}
+	return ""
+}
+
+// referenceAudience reads aud as referenceClaim does: one string or an
+// array of strings.
+func referenceAudience(c *Claims, raw json.RawMessage) string {
+	if raw[0] == '"' {
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		c.Audience = []string{s}
+		return ""
+	}
+	var list []any
+	if json.Unmarshal(raw, &list) != nil {
+		return "aud not an array"
+	}
+	for _, v := range list {
+		s, ok := v.(string)
+		if !ok {
+			return "aud element not a string"
 		}
-		var list []any
-		if json.Unmarshal(raw, &list) != nil {
-			return "aud not an array"
-		}
-		for _, v := range list {
-			s, ok := v.(string)
-			if !ok {
-				return "aud element not a string"
-			}
-			c.Audience = append(c.Audience, s)
-		}
+		c.Audience = append(c.Audience, s)
 	}
 	return ""
 }

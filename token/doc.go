@@ -16,7 +16,10 @@
 // under the same strict rules, for a host that writes its own token
 // endpoint, VerifyProof reads a DPoP proof (RFC 9449) as strictly, and
 // Key.Thumbprint names a public key by its RFC 7638 thumbprint, which a
-// DPoP-bound token carries as cnf.jkt. ExampleGenerateKey and ExampleKeySet_JWKS show the first
+// DPoP-bound token carries as cnf.jkt. For workload identity federation,
+// PeekAssertion reads an external token's iss and sub before anything is
+// trusted, ParseJWKS reads its issuer's keys, and AssertionRules.Federated
+// verifies it. ExampleGenerateKey and ExampleKeySet_JWKS show the first
 // steps.
 //
 // # What it trusts

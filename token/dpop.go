@@ -185,7 +185,7 @@ func readProofHeader(part string) (*Key, Algorithm, error) {
 	case !jsonObject(jwk):
 		return nil, "", fmt.Errorf("%w: the header has no jwk object", ErrInvalidKey)
 	}
-	key, err := parseProofJWK(jwk)
+	key, err := parseJWK(jwk, jwkInProof)
 	if err != nil {
 		return nil, "", err
 	}

@@ -81,16 +81,10 @@ var (
 	ErrNoSuchKey = errors.New("token: no such key")
 )
 
-// Operations on a key set's signing key.
-var (
-	// ErrSigningKey: the operation is not allowed on (or requires) the
-	// signing key, for example removing the current signing key or making a
-	// verify-only key the signing key.
-	ErrSigningKey = errors.New("token: signing key")
-	// ErrNotRetired: the key has no retirement time yet, so it cannot be
-	// scheduled for removal.
-	ErrNotRetired = errors.New("token: key not retired")
-)
+// ErrSigningKey: the operation is not allowed on (or requires) the
+// signing key, for example removing the current signing key or making a
+// verify-only key the signing key.
+var ErrSigningKey = errors.New("token: signing key")
 
 // Minting and configuration.
 var (

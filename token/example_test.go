@@ -90,26 +90,33 @@ func ExampleValidator_Validate() {
 }
 
 // Publish the public keys. The HS256 key is left out; after a rotation the
-// old key stays listed until it is removed.
+// old key stays listed, and verifying, until it is removed: once the last
+// token it signed has expired, token.MaxTTL after the rotation at most
+// (keyring does this on its own for keys shared through the store).
 func ExampleKeySet_JWKS() {
 	oldKey, _ := token.GenerateKey(token.EdDSA)
 	hmacKey, _ := token.NewHMACKey("internal", make([]byte, 32))
 	keys, _ := token.NewKeySet(oldKey, hmacKey)
 
 	newKey, _ := token.GenerateKey(token.ES256)
-	rotatedAt := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	_ = keys.Rotate(rotatedAt, newKey)
+	_ = keys.Rotate(newKey)
+	printJWKS(keys, newKey)
 
+	_ = keys.Remove(oldKey.ID())
+	printJWKS(keys, newKey)
+	// Output:
+	// EC ES256 sig true
+	// OKP EdDSA sig false
+	// EC ES256 sig true
+}
+
+// printJWKS prints the key type, algorithm and use of each key the JWKS
+// document of keys lists, and whether it is signing.
+func printJWKS(keys *token.KeySet, signing *token.Key) {
 	doc, _ := keys.JWKS()
 	var parsed token.JWKS
 	_ = json.Unmarshal(doc, &parsed)
 	for _, k := range parsed.Keys {
-		fmt.Println(k.KeyType, k.Algorithm, k.Use, k.KeyID == newKey.ID())
+		fmt.Println(k.KeyType, k.Algorithm, k.Use, k.KeyID == signing.ID())
 	}
-	removable, _ := keys.RemovableAt(oldKey.ID(), token.MaxTTL)
-	fmt.Println("old key can go at", removable.Format(time.RFC3339))
-	// Output:
-	// EC ES256 sig true
-	// OKP EdDSA sig false
-	// old key can go at 2025-03-31T12:00:00Z
 }

@@ -59,20 +59,28 @@ func newTestSigner(t *testing.T, alg token.Algorithm) *testSigner {
 	return &testSigner{priv: priv}
 }
 
+// mintWithSigner mints sampleRequest with a key set whose one key signs
+// through s, and returns the key and the token or Mint's error.
+func mintWithSigner(t *testing.T, s *testSigner) (*token.Key, string, error) {
+	t.Helper()
+	key, err := token.NewSignerKey("kms-1", s)
+	require.NoError(t, err)
+	ks, err := token.NewKeySet(key)
+	require.NoError(t, err)
+	m, err := token.NewMinter(ks, testIssuer, testAudience)
+	require.NoError(t, err)
+	raw, _, err := m.Mint(t0, sampleRequest)
+	return key, raw, err
+}
+
 func TestSignerKey(t *testing.T) {
 	for _, alg := range []token.Algorithm{token.EdDSA, token.ES256, token.RS256} {
 		t.Run(string(alg)+" tokens signed through an external signer validate under its public key", func(t *testing.T) {
 			s := newTestSigner(t, alg)
-			key, err := token.NewSignerKey("kms-1", s)
+			key, raw, err := mintWithSigner(t, s)
 			require.NoError(t, err)
 			assert.Equal(t, alg, key.Algorithm())
 			assert.True(t, key.CanSign())
-			ks, err := token.NewKeySet(key)
-			require.NoError(t, err)
-			m, err := token.NewMinter(ks, testIssuer, testAudience)
-			require.NoError(t, err)
-			raw, _, err := m.Mint(t0, sampleRequest)
-			require.NoError(t, err)
 			assert.Equal(t, int64(1), s.calls.Load(), "one Sign call per token")
 
 			// Verified by a set that holds only the public key, as a
@@ -89,6 +97,12 @@ func TestSignerKey(t *testing.T) {
 			require.NoError(t, err)
 		})
 	}
+}
+
+// TestSignerKeyRefuses: a signer key exports no private key, a signer's
+// failure or garbage mints nothing, and keys this package does not sign
+// with are refused.
+func TestSignerKeyRefuses(t *testing.T) {
 	t.Run("the private key cannot be exported", func(t *testing.T) {
 		key, err := token.NewSignerKey("kms-1", newTestSigner(t, token.EdDSA))
 		require.NoError(t, err)
@@ -98,13 +112,7 @@ func TestSignerKey(t *testing.T) {
 	t.Run("a signer's failure is ErrSigningKey and mints nothing", func(t *testing.T) {
 		s := newTestSigner(t, token.ES256)
 		s.fail = errors.New("kms unavailable")
-		key, err := token.NewSignerKey("kms-1", s)
-		require.NoError(t, err)
-		ks, err := token.NewKeySet(key)
-		require.NoError(t, err)
-		m, err := token.NewMinter(ks, testIssuer, testAudience)
-		require.NoError(t, err)
-		raw, _, err := m.Mint(t0, sampleRequest)
+		_, raw, err := mintWithSigner(t, s)
 		assert.ErrorIs(t, err, token.ErrSigningKey)
 		assert.Empty(t, raw)
 	})
@@ -112,13 +120,7 @@ func TestSignerKey(t *testing.T) {
 		for _, alg := range []token.Algorithm{token.EdDSA, token.ES256, token.RS256} {
 			s := newTestSigner(t, alg)
 			s.out = []byte("not a signature")
-			key, err := token.NewSignerKey("kms-1", s)
-			require.NoError(t, err)
-			ks, err := token.NewKeySet(key)
-			require.NoError(t, err)
-			m, err := token.NewMinter(ks, testIssuer, testAudience)
-			require.NoError(t, err)
-			raw, _, err := m.Mint(t0, sampleRequest)
+			_, raw, err := mintWithSigner(t, s)
 			assert.ErrorIs(t, err, token.ErrSigningKey, alg)
 			assert.Empty(t, raw)
 		}

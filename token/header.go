@@ -1,14 +1,13 @@
 package token
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/oauthapps/oauthapps/internal/quote"
+	"github.com/oauthapps/oauthapps/internal/strictjson"
 )
 
 // header holds the JOSE header members this package reads (RFC 7515
@@ -37,14 +36,19 @@ func parseHeader(part string) (header, error) {
 		return header{}, fmt.Errorf("%w: header is not base64url", ErrMalformed)
 	}
 	var h header
-	fields := map[string]*string{"alg": &h.alg, "kid": &h.kid, "typ": &h.typ}
 	crit := false
-	err = members(data, func(name string) (string, any) {
-		crit = crit || name == "crit"
-		if f, ok := fields[name]; ok {
-			return name, (*headerString)(f)
+	err = members(data, func(name string) any {
+		switch name {
+		case "alg":
+			return (*headerString)(&h.alg)
+		case "kid":
+			return (*headerString)(&h.kid)
+		case "typ":
+			return (*headerString)(&h.typ)
+		case "crit":
+			crit = true
 		}
-		return name, nil
+		return nil
 	})
 	if err != nil {
 		return header{}, err
@@ -55,41 +59,27 @@ func parseHeader(part string) (header, error) {
 	return h, nil
 }
 
-// members decodes the JSON object data one member at a time with
-// encoding/json (numbers as json.Number), so that a member given twice is
-// refused instead of the last one silently winning. each returns the key a
-// member's name counts under and where its value goes, or nil to skip it.
+// members decodes the JSON object data strictly (internal/strictjson: no
+// member given twice, nothing after the object), numbers as json.Number.
+// dst returns where the value of the member name goes, or nil to skip it.
 // It fails with ErrMalformed.
-func members(data []byte, each func(name string) (key string, dst any)) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return fmt.Errorf("%w: not a JSON object", ErrMalformed)
+func members(data []byte, dst func(name string) any) error {
+	d := strictjson.NewDecoder(data)
+	err := d.Object(func(name string) error {
+		v := dst(name)
+		if v == nil {
+			return nil
+		}
+		if err := d.Decode(v); err != nil {
+			return fmt.Errorf("member %s: %w", quote.Q(name), err)
+		}
+		return nil
+	})
+	if err == nil {
+		err = d.End()
 	}
-	seen := make(map[string]struct{}, 16)
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-		name, _ := t.(string)
-		key, dst := each(name)
-		if _, dup := seen[key]; dup {
-			return fmt.Errorf("%w: member %s given twice", ErrMalformed, quote.Q(name))
-		}
-		seen[key] = struct{}{}
-		if dst == nil {
-			dst = new(json.RawMessage)
-		}
-		if err := dec.Decode(dst); err != nil {
-			return fmt.Errorf("%w: member %s: %v", ErrMalformed, quote.Q(name), err)
-		}
-	}
-	if _, err := dec.Token(); err != nil {
+	if err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: data after the JSON object", ErrMalformed)
 	}
 	return nil
 }

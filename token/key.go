@@ -29,7 +29,7 @@ const (
 
 // Key is one signing or verification key with its kid and algorithm. A Key
 // made by GenerateKey, ParsePrivateKeyPEM or NewHMACKey can sign; one made by
-// ParsePublicKeyPEM or VerifyOnly can only verify. A Key is immutable and
+// ParsePublicKeyPEM, or kept by a KeySet as verify-only, can only verify. A Key is immutable and
 // safe for concurrent use. Printing a Key (any fmt verb, %#v included) shows
 // its kid and algorithm only, never private material. The material is
 // reached through a function, so that even a Key printed field by field
@@ -215,9 +215,9 @@ func (k *Key) PublicKey() crypto.PublicKey {
 	return k.secret().verify
 }
 
-// VerifyOnly returns a copy of k that verifies but cannot sign. An HS256
+// verifyOnly returns a copy of k that verifies but cannot sign. An HS256
 // copy still holds the secret, since HMAC verification needs it.
-func (k *Key) VerifyOnly() *Key {
+func (k *Key) verifyOnly() *Key {
 	if !k.CanSign() {
 		return k
 	}

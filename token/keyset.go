@@ -7,13 +7,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // KeySet holds one signing key and any number of verify-only keys, each
 // named by its kid. Minting uses the signing key; validation uses the key the
 // token's kid names. Rotation makes a new key the signer and keeps the old
-// one verifying, stamped with its retirement time, until it is removed.
+// one verifying until it is removed, which the host does once the last
+// token it signed has expired (keyring schedules this for keys shared
+// through the store).
 //
 // A KeySet is safe for concurrent use. Readers (Mint, Validate, JWKS) never
 // block: they load an immutable snapshot that writers replace whole.
@@ -25,13 +26,8 @@ type KeySet struct {
 // keySnapshot is never changed once published.
 type keySnapshot struct {
 	signing *Key
-	keys    map[string]keyEntry
+	keys    map[string]*Key // by kid; every key but signing is verify-only
 	headers map[string]*Key // encoded JOSE header of each key, for Validate
-}
-
-type keyEntry struct {
-	key     *Key
-	retired time.Time // zero while signing, or for a key added without one
 }
 
 // NewKeySet returns a set that signs with signing and also verifies with
@@ -41,7 +37,7 @@ func NewKeySet(signing *Key, verifyOnly ...*Key) (*KeySet, error) {
 	if signing == nil || !signing.CanSign() {
 		return nil, fmt.Errorf("%w: the signing key must hold private material", ErrSigningKey)
 	}
-	s := &keySnapshot{signing: signing, keys: map[string]keyEntry{signing.id: {key: signing}}}
+	s := &keySnapshot{signing: signing, keys: map[string]*Key{signing.id: signing}}
 	for _, k := range verifyOnly {
 		if err := s.add(k); err != nil {
 			return nil, err
@@ -58,17 +54,17 @@ func (ks *KeySet) SigningKey() *Key { return ks.state.Load().signing }
 
 // Lookup returns the key named kid, signing or verify-only.
 func (ks *KeySet) Lookup(kid string) (*Key, bool) {
-	e, ok := ks.state.Load().keys[kid]
-	return e.key, ok
+	k, ok := ks.state.Load().keys[kid]
+	return k, ok
 }
 
 // Keys returns every key: the signing key first, then the others by kid.
 func (ks *KeySet) Keys() []*Key {
 	s := ks.state.Load()
 	out := []*Key{s.signing}
-	for _, e := range s.keys {
-		if e.key != s.signing {
-			out = append(out, e.key)
+	for _, k := range s.keys {
+		if k != s.signing {
+			out = append(out, k)
 		}
 	}
 	slices.SortFunc(out[1:], func(a, b *Key) int { return strings.Compare(a.id, b.id) })
@@ -89,18 +85,18 @@ func (s *keySnapshot) add(k *Key) error {
 	if _, dup := s.keys[k.id]; dup {
 		return fmt.Errorf("%w: %q", ErrDuplicateKey, k.id)
 	}
-	s.keys[k.id] = keyEntry{key: k.VerifyOnly()}
+	s.keys[k.id] = k.verifyOnly()
 	return nil
 }
 
-// Rotate makes next the signing key at now. The previous signing key stays
-// as a verify-only key retired at now, so tokens it signed keep validating
-// until RemovableAt. next may take the place of a verify-only key of the
-// same kid only when that is the same key (one added ahead to publish it):
-// a different key under a published kid would break the tokens that key
-// signed and the JWKS copies resource servers hold, so it is
-// ErrDuplicateKey, as is reusing the current signer's kid.
-func (ks *KeySet) Rotate(now time.Time, next *Key) error {
+// Rotate makes next the signing key. The previous signing key stays as a
+// verify-only key, so tokens it signed keep validating until Remove.
+// next may take the place of a verify-only key of the same kid only when
+// that is the same key (one added ahead to publish it): a different key
+// under a published kid would break the tokens that key signed and the
+// JWKS copies resource servers hold, so it is ErrDuplicateKey, as is
+// reusing the current signer's kid.
+func (ks *KeySet) Rotate(next *Key) error {
 	if next == nil || !next.CanSign() {
 		return fmt.Errorf("%w: the new signing key must hold private material", ErrSigningKey)
 	}
@@ -108,30 +104,12 @@ func (ks *KeySet) Rotate(now time.Time, next *Key) error {
 		if next.id == s.signing.id {
 			return fmt.Errorf("%w: %q already signs", ErrDuplicateKey, next.id)
 		}
-		if e, ok := s.keys[next.id]; ok && !e.key.sameKey(next) {
+		if k, ok := s.keys[next.id]; ok && !k.sameKey(next) {
 			return fmt.Errorf("%w: %q is published for another key", ErrDuplicateKey, next.id)
 		}
-		s.keys[s.signing.id] = keyEntry{key: s.signing.VerifyOnly(), retired: now}
-		s.keys[next.id] = keyEntry{key: next}
+		s.keys[s.signing.id] = s.signing.verifyOnly()
+		s.keys[next.id] = next
 		s.signing = next
-		return nil
-	})
-}
-
-// Retire stamps a verify-only key with the time it stopped signing, for a
-// key loaded without one. A key that already has a time keeps the later of
-// the two, so RemovableAt never moves earlier than the tokens the key
-// signed. It fails with ErrSigningKey for the signing key.
-func (ks *KeySet) Retire(kid string, at time.Time) error {
-	return ks.update(func(s *keySnapshot) error {
-		e, err := s.verifyOnly(kid)
-		if err != nil {
-			return err
-		}
-		if at.After(e.retired) {
-			e.retired = at
-		}
-		s.keys[kid] = e
 		return nil
 	})
 }
@@ -140,45 +118,12 @@ func (ks *KeySet) Retire(kid string, at time.Time) error {
 // It fails with ErrSigningKey for the signing key (rotate first).
 func (ks *KeySet) Remove(kid string) error {
 	return ks.update(func(s *keySnapshot) error {
-		if _, err := s.verifyOnly(kid); err != nil {
+		if err := s.verifyOnly(kid); err != nil {
 			return err
 		}
 		delete(s.keys, kid)
 		return nil
 	})
-}
-
-// RemovableAt returns when the retired key kid can be removed without
-// failing a token that would otherwise still validate: the expiry of the
-// last token it can have signed, its retirement time plus maxTTL (the
-// longest lifetime the minter grants; MaxTTL when unsure). It fails with
-// ErrNotRetired for a key without a retirement time.
-func (ks *KeySet) RemovableAt(kid string, maxTTL time.Duration) (time.Time, error) {
-	e, err := ks.state.Load().verifyOnly(kid)
-	if err != nil {
-		return time.Time{}, err
-	}
-	if e.retired.IsZero() {
-		return time.Time{}, fmt.Errorf("%w: %q", ErrNotRetired, kid)
-	}
-	return e.retired.Add(maxTTL), nil
-}
-
-// Prune removes every retired key whose RemovableAt(kid, maxTTL) is at or
-// before now and returns their kids, sorted.
-func (ks *KeySet) Prune(now time.Time, maxTTL time.Duration) []string {
-	var removed []string
-	_ = ks.update(func(s *keySnapshot) error {
-		for kid, e := range s.keys {
-			if !e.retired.IsZero() && !now.Before(e.retired.Add(maxTTL)) {
-				delete(s.keys, kid)
-				removed = append(removed, kid)
-			}
-		}
-		return nil
-	})
-	slices.Sort(removed)
-	return removed
 }
 
 // update applies change to a copy of the snapshot and publishes the copy
@@ -196,22 +141,22 @@ func (ks *KeySet) update(change func(*keySnapshot) error) error {
 	return nil
 }
 
-// verifyOnly returns the entry of kid, which must exist and not sign.
-func (s *keySnapshot) verifyOnly(kid string) (keyEntry, error) {
-	e, ok := s.keys[kid]
+// verifyOnly checks that kid names a key of s other than the signing key.
+func (s *keySnapshot) verifyOnly(kid string) error {
+	k, ok := s.keys[kid]
 	switch {
 	case !ok:
-		return keyEntry{}, fmt.Errorf("%w: %q", ErrNoSuchKey, kid)
-	case e.key == s.signing:
-		return keyEntry{}, fmt.Errorf("%w: %q is the signing key", ErrSigningKey, kid)
+		return fmt.Errorf("%w: %q", ErrNoSuchKey, kid)
+	case k == s.signing:
+		return fmt.Errorf("%w: %q is the signing key", ErrSigningKey, kid)
 	}
-	return e, nil
+	return nil
 }
 
 // index builds the header map from the keys.
 func (s *keySnapshot) index() {
 	s.headers = make(map[string]*Key, len(s.keys))
-	for _, e := range s.keys {
-		s.headers[e.key.header] = e.key
+	for _, k := range s.keys {
+		s.headers[k.header] = k
 	}
 }

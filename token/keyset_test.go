@@ -21,7 +21,7 @@ func TestNewKeySetRejects(t *testing.T) {
 		want    error
 	}{
 		{"nil signing key", nil, nil, token.ErrSigningKey},
-		{"verify-only signing key", signing.VerifyOnly(), nil, token.ErrSigningKey},
+		{"verify-only signing key", verifyOnly(t, signing), nil, token.ErrSigningKey},
 		{"nil verify-only key", signing, []*token.Key{nil}, token.ErrInvalidKey},
 		{"verify-only key with the signer's kid", signing, []*token.Key{signing}, token.ErrDuplicateKey},
 	} {
@@ -47,7 +47,7 @@ func TestKeySetRotation(t *testing.T) {
 	require.NoError(t, err)
 
 	rotatedAt := t0.Add(time.Minute)
-	require.NoError(t, ks.Rotate(rotatedAt, newKey))
+	require.NoError(t, ks.Rotate(newKey))
 
 	t.Run("the new key signs after rotation", func(t *testing.T) {
 		assert.Equal(t, newKey.ID(), ks.SigningKey().ID())
@@ -66,20 +66,10 @@ func TestKeySetRotation(t *testing.T) {
 		assert.False(t, k.CanSign())
 		assert.Equal(t, []string{newKey.ID(), oldKey.ID()}, kids(ks.Keys()))
 	})
-	t.Run("the old key can go when its last token expires", func(t *testing.T) {
-		at, err := ks.RemovableAt(oldKey.ID(), 2*time.Hour)
-		require.NoError(t, err)
-		assert.Equal(t, rotatedAt.Add(2*time.Hour), at)
-	})
-	t.Run("the signing key has no removal time", func(t *testing.T) {
-		_, err := ks.RemovableAt(newKey.ID(), time.Hour)
-		require.ErrorIs(t, err, token.ErrSigningKey)
-	})
-	t.Run("prune keeps the old key until then and removes it at then", func(t *testing.T) {
-		assert.Empty(t, ks.Prune(rotatedAt.Add(2*time.Hour-time.Second), 2*time.Hour))
+	t.Run("the old key verifies its tokens until it is removed", func(t *testing.T) {
 		_, err := v.Validate(rotatedAt.Add(time.Hour), before)
 		require.NoError(t, err)
-		assert.Equal(t, []string{oldKey.ID()}, ks.Prune(rotatedAt.Add(2*time.Hour), 2*time.Hour))
+		require.NoError(t, ks.Remove(oldKey.ID()))
 		_, ok := ks.Lookup(oldKey.ID())
 		assert.False(t, ok)
 		_, err = v.Validate(rotatedAt.Add(time.Hour), before)
@@ -93,7 +83,6 @@ func TestZeroKeyIsAnErrorNotAPanic(t *testing.T) {
 	var zero token.Key
 	assert.False(t, zero.CanSign())
 	assert.Nil(t, zero.PublicKey())
-	assert.False(t, zero.VerifyOnly().CanSign())
 	_, err := zero.MarshalPrivateKeyPEM()
 	assert.Error(t, err)
 	assert.NotPanics(t, func() { _ = fmt.Sprintf("%v %+v %#v %s", zero, &zero, zero, zero) })
@@ -121,41 +110,19 @@ func TestKeySetChanges(t *testing.T) {
 		ks, err := token.NewKeySet(signing)
 		require.NoError(t, err)
 		require.NoError(t, ks.Add(other))
-		require.NoError(t, ks.Rotate(t0, other))
+		require.NoError(t, ks.Rotate(other))
 		assert.True(t, ks.SigningKey().CanSign())
 		assert.Equal(t, other.ID(), ks.SigningKey().ID())
-	})
-	t.Run("a verify-only key retired by hand gets a removal time", func(t *testing.T) {
-		ks := newSet(t)
-		_, err := ks.RemovableAt(other.ID(), time.Hour)
-		require.ErrorIs(t, err, token.ErrNotRetired)
-		require.NoError(t, ks.Retire(other.ID(), t0))
-		at, err := ks.RemovableAt(other.ID(), time.Hour)
-		require.NoError(t, err)
-		assert.Equal(t, t0.Add(time.Hour), at)
 	})
 	t.Run("another HS256 secret under a published kid is refused, the same one rotates in", func(t *testing.T) {
 		ks := newSet(t)
 		require.NoError(t, ks.Add(hs))
 		impostor, err := token.NewHMACKey(hs.ID(), make([]byte, 32))
 		require.NoError(t, err)
-		require.ErrorIs(t, ks.Rotate(t0, impostor), token.ErrDuplicateKey)
+		require.ErrorIs(t, ks.Rotate(impostor), token.ErrDuplicateKey)
 		assert.Equal(t, signing.ID(), ks.SigningKey().ID())
-		require.NoError(t, ks.Rotate(t0, hs))
+		require.NoError(t, ks.Rotate(hs))
 		assert.Equal(t, hs.ID(), ks.SigningKey().ID())
-	})
-	t.Run("retiring again never moves the removal time earlier", func(t *testing.T) {
-		ks, err := token.NewKeySet(signing)
-		require.NoError(t, err)
-		require.NoError(t, ks.Rotate(t0, other))
-		require.NoError(t, ks.Retire(signing.ID(), t0.Add(-time.Hour)))
-		at, err := ks.RemovableAt(signing.ID(), time.Hour)
-		require.NoError(t, err)
-		assert.Equal(t, t0.Add(time.Hour), at, "the rotation's time stands")
-		require.NoError(t, ks.Retire(signing.ID(), t0.Add(time.Minute)))
-		at, err = ks.RemovableAt(signing.ID(), time.Hour)
-		require.NoError(t, err)
-		assert.Equal(t, t0.Add(time.Hour+time.Minute), at, "a later time is taken")
 	})
 	t.Run("a removed key no longer verifies", func(t *testing.T) {
 		ks := newSet(t)
@@ -163,6 +130,14 @@ func TestKeySetChanges(t *testing.T) {
 		_, ok := ks.Lookup(other.ID())
 		assert.False(t, ok)
 	})
+}
+
+// TestKeySetRefusals: each change a key set refuses fails with its
+// sentinel and leaves the set as it was.
+func TestKeySetRefusals(t *testing.T) {
+	signing := testKey(t, token.EdDSA, "signing")
+	other := testKey(t, token.EdDSA, "other")
+	hs := testKey(t, token.HS256, "signing")
 	for _, tc := range []struct {
 		name string
 		op   func(*token.KeySet) error
@@ -170,15 +145,15 @@ func TestKeySetChanges(t *testing.T) {
 	}{
 		{"adding a nil key", func(ks *token.KeySet) error { return ks.Add(nil) }, token.ErrInvalidKey},
 		{"adding a zero key", func(ks *token.KeySet) error { return ks.Add(&token.Key{}) }, token.ErrInvalidKey},
-		{"rotating in a zero key", func(ks *token.KeySet) error { return ks.Rotate(t0, &token.Key{}) }, token.ErrSigningKey},
+		{"rotating in a zero key", func(ks *token.KeySet) error { return ks.Rotate(&token.Key{}) }, token.ErrSigningKey},
 		{"adding a kid already held", func(ks *token.KeySet) error { return ks.Add(other) }, token.ErrDuplicateKey},
-		{"rotating in a verify-only key", func(ks *token.KeySet) error { return ks.Rotate(t0, hs.VerifyOnly()) }, token.ErrSigningKey},
-		{"rotating in nil", func(ks *token.KeySet) error { return ks.Rotate(t0, nil) }, token.ErrSigningKey},
-		{"rotating in the current signer", func(ks *token.KeySet) error { return ks.Rotate(t0, signing) }, token.ErrDuplicateKey},
+		{"rotating in a verify-only key", func(ks *token.KeySet) error { return ks.Rotate(verifyOnly(t, hs)) }, token.ErrSigningKey},
+		{"rotating in nil", func(ks *token.KeySet) error { return ks.Rotate(nil) }, token.ErrSigningKey},
+		{"rotating in the current signer", func(ks *token.KeySet) error { return ks.Rotate(signing) }, token.ErrDuplicateKey},
 		{"rotating in a kid held with another algorithm", func(ks *token.KeySet) error {
 			k, err := token.NewHMACKey(other.ID(), make([]byte, 32))
 			require.NoError(t, err)
-			return ks.Rotate(t0, k)
+			return ks.Rotate(k)
 		}, token.ErrDuplicateKey},
 		{"rotating in another key under a published kid", func(ks *token.KeySet) error {
 			// Same algorithm, same kid, other key material: the published
@@ -189,16 +164,14 @@ func TestKeySetChanges(t *testing.T) {
 			require.NoError(t, err)
 			impostor, err := token.ParsePrivateKeyPEM(other.ID(), p)
 			require.NoError(t, err)
-			return ks.Rotate(t0, impostor)
+			return ks.Rotate(impostor)
 		}, token.ErrDuplicateKey},
-		{"retiring the signing key", func(ks *token.KeySet) error { return ks.Retire(signing.ID(), t0) }, token.ErrSigningKey},
-		{"retiring an unknown kid", func(ks *token.KeySet) error { return ks.Retire("nope", t0) }, token.ErrNoSuchKey},
 		{"removing the signing key", func(ks *token.KeySet) error { return ks.Remove(signing.ID()) }, token.ErrSigningKey},
 		{"removing an unknown kid", func(ks *token.KeySet) error { return ks.Remove("nope") }, token.ErrNoSuchKey},
-		{"asking when an unknown kid can go", func(ks *token.KeySet) error { _, err := ks.RemovableAt("nope", time.Hour); return err }, token.ErrNoSuchKey},
 	} {
 		t.Run(tc.name+" fails and changes nothing", func(t *testing.T) {
-			ks := newSet(t)
+			ks, err := token.NewKeySet(signing, other)
+			require.NoError(t, err)
 			before := ks.Keys()
 			require.ErrorIs(t, tc.op(ks), tc.want)
 			assert.Equal(t, before, ks.Keys())
@@ -231,10 +204,10 @@ func TestKeySetConcurrentUse(t *testing.T) {
 	for i := range 50 {
 		k, err := token.NewHMACKey("k"+string(rune('a'+i%26))+string(rune('a'+i/26)), make([]byte, 32))
 		require.NoError(t, err)
-		require.NoError(t, f.keys.Rotate(t0, k))
+		require.NoError(t, f.keys.Rotate(k))
 		_, err = f.keys.JWKS()
 		require.NoError(t, err)
-		assert.Empty(t, f.keys.Prune(t0.Add(time.Hour-time.Second), time.Hour))
+		assert.Len(t, f.keys.Keys(), i+2, "every rotated-out key is kept")
 	}
 	wg.Wait()
 	assert.Len(t, f.keys.Keys(), 51)
@@ -246,4 +219,15 @@ func kids(keys []*token.Key) []string {
 		out[i] = k.ID()
 	}
 	return out
+}
+
+// verifyOnly returns the verify-only copy of k that a key set keeps.
+func verifyOnly(t *testing.T, k *token.Key) *token.Key {
+	t.Helper()
+	ks, err := token.NewKeySet(testKey(t, token.EdDSA, "verify-only holder"), k)
+	require.NoError(t, err)
+	c, ok := ks.Lookup(k.ID())
+	require.True(t, ok)
+	require.False(t, c.CanSign())
+	return c
 }

@@ -245,7 +245,7 @@ func TestMintHS256FollowsRotation(t *testing.T) {
 			}
 			for i, k := range keys {
 				if i > 0 {
-					require.NoError(t, ks.Rotate(t0, k))
+					require.NoError(t, ks.Rotate(k))
 				}
 				raw, _, err := m.Mint(t0, sampleRequest)
 				require.NoError(t, err)

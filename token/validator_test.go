@@ -17,7 +17,7 @@ import (
 )
 
 // TestValidateRejects has one named case per check of Validate, each on a
-// token that passes every other check.
+// token that passes every other check. Its length is its list of cases.
 func TestValidateRejects(t *testing.T) {
 	f := newFixture(t, token.EdDSA)
 	key := signingKey(t, f.key)
@@ -155,7 +155,7 @@ func TestValidateAccepts(t *testing.T) {
 }
 
 // TestValidateAttacks: each known way to forge or stretch a token fails with
-// the error that names it.
+// the error that names it. Its length is its list of attacks.
 func TestValidateAttacks(t *testing.T) {
 	f := newFixture(t, token.EdDSA)
 	good, _ := f.mint(t, sampleRequest)

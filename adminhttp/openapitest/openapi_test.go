@@ -19,7 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/oauthapps/oauthapps/adminhttp"
-	"github.com/oauthapps/oauthapps/adminhttp/internal/scenario"
+	"github.com/oauthapps/oauthapps/adminhttp/openapitest/internal/scenario"
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 )

@@ -9,7 +9,8 @@ import (
 	"github.com/oauthapps/oauthapps/store"
 )
 
-// MapStore keeps apps and revoked token ids in maps behind one mutex.
+// MapStore keeps apps, revoked token ids, used assertion ids and
+// idempotency keys in maps behind one mutex.
 // The zero value is not usable; call New.
 type MapStore struct {
 	mu         sync.Mutex
@@ -24,10 +25,7 @@ func New() *MapStore {
 	return &MapStore{apps: map[string]store.App{}, revoked: map[string]time.Time{}, assertions: map[[2]string]time.Time{}, idem: map[[2]string]store.IdempotencyKey{}}
 }
 
-var (
-	_ store.Store        = (*MapStore)(nil)
-	_ store.AssertionIDs = (*MapStore)(nil)
-)
+var _ store.Store = (*MapStore)(nil)
 
 // clone copies the slices and the default grace of an app, so that
 // neither the caller nor the store sees the other's later changes.
@@ -40,6 +38,7 @@ func clone(a store.App) store.App {
 	}
 	a.Keys = slices.Clone(a.Keys)
 	a.Resources = slices.Clone(a.Resources)
+	a.FederatedCredentials = slices.Clone(a.FederatedCredentials)
 	return a
 }
 

@@ -100,7 +100,8 @@ func serve(ctx context.Context, addr string, stdout io.Writer, logger *slog.Logg
 	newAPI(mux, srv)
 	srv.Register(mux)
 
-	owner := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix), Role: oauthapp.RoleOwner}
+	// The demo's one account and user, under ids of the host's own.
+	owner := oauthapp.Actor{UserSID: "demo-user", AccountSID: "demo-account", Role: oauthapp.RoleOwner}
 	app, sec, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: "billing reader", Permissions: oauthapp.Permissions{Allow: []string{"/billing/invoices/*"}}})
 	if err != nil {
 		return err

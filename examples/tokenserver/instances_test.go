@@ -42,7 +42,7 @@ func manager(t *testing.T, dsn string) *oauthapptest.Kit {
 // newClient creates an app in the account, allowed to list the demo
 // messages.
 func newClient(mgr *oauthapptest.Kit, account string) client {
-	owner := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: account, Role: oauthapp.RoleOwner}
+	owner := oauthapp.Actor{UserSID: oauthapptest.NewSID("US"), AccountSID: account, Role: oauthapp.RoleOwner}
 	app := mgr.NewAppFor(owner, permList)
 	return client{app.SID, mgr.Secret(app.SID), account}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 	"github.com/oauthapps/oauthapps/scope"
 )
@@ -44,12 +43,18 @@ type messages struct {
 func newMessages() *messages { return &messages{byAcct: map[string][]message{}} }
 
 func (m *messages) add(account, body string) message {
-	msg := message{SID: oauthapp.NewSID("MM"), AccountSID: account, Body: body, Created: time.Now().UTC().Truncate(time.Second)}
+	msg := message{SID: newSID("MM"), AccountSID: account, Body: body, Created: time.Now().UTC().Truncate(time.Second)}
 	m.mu.Lock()
 	m.byAcct[account] = append(m.byAcct[account], msg)
 	m.mu.Unlock()
 	return msg
 }
+
+// newSID returns an id of the demo's own, in the style of Twilio's: the
+// two-letter prefix ("AC" an account, "US" a user, "MM" a message) and 32
+// random hex digits. The library takes account and user ids of any shape
+// oauthapp.ParseAccountSID accepts.
+func newSID(prefix string) string { return prefix + randomToken()[:32] }
 
 // register registers the routes of the catalog, each behind protect.
 func (m *messages) register(mux *http.ServeMux, protect func(http.Handler) http.Handler) {

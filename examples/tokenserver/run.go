@@ -215,8 +215,8 @@ func newService(issuer string, logger *slog.Logger, be *backend, opts ...oauthap
 // and returns the line to print.
 func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages, admin *admin, users *consoleUsers) (*demoLine, error) {
 	owner := oauthapp.Actor{
-		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
-		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
+		UserSID:    newSID("US"),
+		AccountSID: newSID("AC"),
 		Role:       oauthapp.RoleOwner,
 	}
 	app, sec, err := srv.Service().CreateApp(ctx, owner, oauthapp.NewApp{
@@ -247,7 +247,7 @@ func createDemo(ctx context.Context, srv *oauthhttp.Server, api *messages, admin
 		ConsoleURL:   users.link(owner),
 
 		IntrospectionURL: e.Introspection,
-		Audience:         srv.Service().Audience(),
+		Audience:         srv.Service().Metadata().Audience,
 	}, nil
 }
 

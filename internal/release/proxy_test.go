@@ -128,7 +128,7 @@ func main() {
 	defer svc.Close()
 	// The PostgreSQL store's entry points, linked in (no database here).
 	_, _ = postgres.Migrate, postgres.New
-	fmt.Println("issuer", svc.Issuer())
+	fmt.Println("issuer", svc.Metadata().Issuer)
 }
 `)
 	return b.String()

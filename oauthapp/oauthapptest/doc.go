@@ -8,7 +8,7 @@
 //
 // # Where to start
 //
-// New makes a kit on a testing.TB (the memory store by default; options
+// New makes a kit on a test's t (the memory store by default; options
 // choose the store, the algorithm, the route catalog, the clock and the
 // service's options); NewServer puts it behind a real OAuth server on a
 // loopback port, for tests of client code (Server.DPoPClient calls its
@@ -16,5 +16,5 @@
 // through t.Fatalf, never a panic; what the kit starts is stopped by
 // t.Cleanup. NewKeys makes the key set several kits standing for the
 // instances of one deployment share (WithKeys), and Run gives a test body
-// a testing.TB where go test gives none, for runnable examples.
+// a *T where go test gives no *testing.T, for runnable examples.
 package oauthapptest

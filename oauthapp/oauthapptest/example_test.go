@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -49,7 +48,7 @@ func listMessages(svc *oauthapp.Service) http.Handler {
 // another service's key. In a test file the body is a test function's,
 // with its *testing.T; Run stands in for go test here.
 func Example() {
-	oauthapptest.Run(os.Stdout, func(t testing.TB) {
+	oauthapptest.Run(os.Stdout, func(t *oauthapptest.T) {
 		kit := oauthapptest.New(t)
 		api := listMessages(kit.Service)
 		lister := kit.NewApp("/demo/messaging/messages/list")
@@ -82,7 +81,7 @@ func Example() {
 // previous secret keeps getting tokens for the grace (24 hours here), and
 // stops the moment it ends; the new one goes on.
 func Example_rotation() {
-	oauthapptest.Run(os.Stdout, func(t testing.TB) {
+	oauthapptest.Run(os.Stdout, func(t *oauthapptest.T) {
 		kit := oauthapptest.New(t)
 		app := kit.NewApp("/demo/messaging/messages/list")
 		old := kit.Secret(app.SID)
@@ -108,7 +107,7 @@ func Example_rotation() {
 // client gets tokens from it. (oauthhttp/interop shows the same with
 // golang.org/x/oauth2/clientcredentials.)
 func ExampleNewServer() {
-	oauthapptest.Run(os.Stdout, func(t testing.TB) {
+	oauthapptest.Run(os.Stdout, func(t *oauthapptest.T) {
 		srv := oauthapptest.NewServer(t)
 		cfg := srv.ClientConfig(srv.NewApp("/demo/messaging/*"), "/demo/messaging/messages/list")
 

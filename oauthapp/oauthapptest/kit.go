@@ -2,12 +2,13 @@ package oauthapptest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -39,7 +40,7 @@ type Kit struct {
 	// account.
 	Owner oauthapp.Actor
 
-	t       testing.TB
+	t       TB
 	cfg     config
 	svcOpts []oauthapp.Option // what built Service, for NewService
 
@@ -58,13 +59,13 @@ type appInfo struct {
 // WithKeys'), its clock at Epoch, and a new account. A setup failure (a
 // bad option, a key that cannot be made) fails t with t.Fatalf. The
 // Service is closed when the test ends (t.Cleanup); the store is not.
-func New(t testing.TB, opts ...Option) *Kit {
+func New(t TB, opts ...Option) *Kit {
 	t.Helper()
 	return newKit(t, configure(t, "New", opts), nil)
 }
 
 // configure applies opts, failing t on a bad one.
-func configure(t testing.TB, caller string, opts []Option) config {
+func configure(t TB, caller string, opts []Option) config {
 	t.Helper()
 	cfg := defaults()
 	for _, opt := range opts {
@@ -84,7 +85,7 @@ func configure(t testing.TB, caller string, opts []Option) config {
 
 // newKit builds the kit of cfg; first are service options that go before
 // the caller's (NewServer's issuer).
-func newKit(t testing.TB, cfg config, first []oauthapp.Option) *Kit {
+func newKit(t TB, cfg config, first []oauthapp.Option) *Kit {
 	t.Helper()
 	if cfg.store == nil {
 		cfg.store = store.NewMemory()
@@ -134,13 +135,21 @@ func (k *Kit) NewService(opts ...oauthapp.Option) *oauthapp.Service {
 	return svc
 }
 
-// NewActor returns a user with the given role in a new account.
+// NewActor returns a user with the given role in a new account, with ids
+// from NewSID("US") and NewSID("AC").
 func NewActor(role oauthapp.Role) oauthapp.Actor {
-	return oauthapp.Actor{
-		UserSID:    oauthapp.NewSID(oauthapp.UserSIDPrefix),
-		AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix),
-		Role:       role,
-	}
+	return oauthapp.Actor{UserSID: NewSID("US"), AccountSID: NewSID("AC"), Role: role}
+}
+
+// NewSID returns a fresh random SID in the style of Twilio's: the
+// two-letter prefix and 32 lowercase hex digits. With "AC" and "US" it
+// makes account and user ids (a host's may have any shape
+// oauthapp.ParseAccountSID accepts), with "OQ" a well-formed client id
+// that no app has.
+func NewSID(prefix string) string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return prefix + hex.EncodeToString(b[:])
 }
 
 // Advance moves the kit's clock forward.
@@ -208,7 +217,7 @@ func (k *Kit) Rotate(appSID string, grace time.Duration) string {
 func (k *Kit) Delete(appSID string) {
 	k.t.Helper()
 	info := k.app(appSID)
-	if err := k.Service.DeleteApp(context.Background(), info.actor, appSID); err != nil {
+	if err := k.Service.DeleteApp(context.Background(), info.actor, appSID, 0); err != nil {
 		k.t.Fatalf("oauthapptest: deleting %s: %v", appSID, err)
 	}
 }

@@ -3,11 +3,14 @@ package oauthapptest_test
 import (
 	"context"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
+	"github.com/oauthapps/oauthapps/oauthhttp"
 	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
@@ -73,7 +76,7 @@ func TestKitSharesTheKeysAndClockGiven(t *testing.T) {
 	clock := oauthapptest.NewClock(oauthapptest.Epoch.Add(30 * time.Minute))
 	second := oauthapptest.New(t, oauthapptest.WithKeys(first.Keys), oauthapptest.WithStore(first.Store), oauthapptest.WithClock(clock))
 	assert.Same(t, first.Keys, second.Keys)
-	assert.Equal(t, oauthapptest.Epoch.Add(30*time.Minute), second.Service.Now(), "the service reads the clock given")
+	assert.Equal(t, oauthapptest.Epoch.Add(30*time.Minute), second.Service.Metadata().Clock(), "the service reads the clock given")
 
 	app := first.NewApp(permList)
 	tok := first.Token(app)
@@ -99,14 +102,20 @@ func TestKitResolvesRoutesThroughTheCatalogGiven(t *testing.T) {
 	require.NoError(t, err)
 	kit := oauthapptest.New(t, oauthapptest.WithCatalog(catalog))
 	app := kit.NewApp(permList)
-	id, err := kit.Service.AuthorizeRoute(context.Background(), kit.Token(app), "GET", "/v1/Accounts/"+kit.Owner.AccountSID+"/Messages")
+	assert.Same(t, catalog, kit.Service.Metadata().Catalog)
+	srv, err := oauthhttp.New(kit.Service, oauthhttp.WithBaseURL("https://api.example.test"))
 	require.NoError(t, err)
+	var id oauthapp.Identity
+	api := srv.ProtectFunc(func(w http.ResponseWriter, r *http.Request) { id, _ = oauthhttp.IdentityFrom(r.Context()) })
+	rec := httptest.NewRecorder()
+	api.ServeHTTP(rec, kit.Request("GET", "/v1/Accounts/"+kit.Owner.AccountSID+"/Messages", kit.Token(app)))
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	assert.Equal(t, app.SID, id.AppSID)
 }
 
 func TestKitPassesTheServiceOptions(t *testing.T) {
 	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://auth.example.test"), oauthapp.WithTokenTTL(10*time.Minute)))
-	assert.Equal(t, "https://auth.example.test", kit.Service.Issuer())
+	assert.Equal(t, "https://auth.example.test", kit.Service.Metadata().Issuer)
 	app := kit.NewApp(permList)
 	assert.Equal(t, 10*time.Minute, app.TokenTTL)
 }
@@ -122,7 +131,7 @@ func TestKitDeleteEndsTheAppsTokens(t *testing.T) {
 
 func TestKitClosesTheServiceAtCleanup(t *testing.T) {
 	closed := make(chan struct{})
-	oauthapptest.Run(io.Discard, func(t testing.TB) {
+	oauthapptest.Run(io.Discard, func(t *oauthapptest.T) {
 		st := &watchedStore{Memory: store.NewMemory(), stopped: closed}
 		oauthapptest.New(t, oauthapptest.WithStore(st), oauthapptest.WithServiceOptions(oauthapp.WithCache(time.Minute, 0)))
 		select {
@@ -152,11 +161,11 @@ func (w *watchedStore) Watch(onChange func(store.Change)) (stop func()) {
 func TestKitNewServiceIsAnotherInstanceOfTheService(t *testing.T) {
 	kit := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithIssuer("https://auth.example.test")))
 	other := kit.NewService(oauthapp.WithRegions("us1", "eu1"))
-	assert.Equal(t, "https://auth.example.test", other.Issuer(), "the kit's service options carry over")
-	assert.Equal(t, []string{"us1", "eu1"}, other.Regions(), "and its own come after them")
-	assert.Equal(t, kit.Service.Now(), other.Now(), "it reads the kit's clock")
+	assert.Equal(t, "https://auth.example.test", other.Metadata().Issuer, "the kit's service options carry over")
+	assert.Equal(t, []string{"us1", "eu1"}, other.Metadata().Regions, "and its own come after them")
+	assert.Equal(t, kit.Service.Metadata().Clock(), other.Metadata().Clock(), "it reads the kit's clock")
 	kit.Advance(time.Minute)
-	assert.Equal(t, kit.Service.Now(), other.Now())
+	assert.Equal(t, kit.Service.Metadata().Clock(), other.Metadata().Clock())
 
 	app := kit.NewApp(permList)
 	_, err := other.Authorize(context.Background(), kit.Token(app), oauthapp.Resource{Permission: permList, AccountSID: kit.Owner.AccountSID})

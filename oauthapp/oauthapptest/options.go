@@ -72,7 +72,7 @@ func WithKeys(keys *token.KeySet) Option {
 }
 
 // WithCatalog sets the service's route catalog (oauthapp.WithCatalog), so
-// that AuthorizeRoute and oauthhttp's Protect resolve routes through it.
+// that oauthhttp's Protect resolves routes through it.
 // oauthapp.WithCatalog checks it: a nil catalog fails New when it builds
 // the service. Default: none.
 func WithCatalog(catalog *scope.Catalog) Option {

@@ -8,17 +8,25 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"testing"
 )
 
-// Run runs test as go test runs a test function, with a testing.TB of the
-// kit's own, where go test gives none: in a runnable Example, or in a test
-// of a test helper that must fail through t instead of panicking. test
-// runs on a goroutine of its own, so that t.FailNow (and t.Fatal, t.Fatalf,
-// t.SkipNow) ends it with runtime.Goexit as it ends a test; then the
-// functions given to t.Cleanup run, last first, each on a goroutine of its
-// own. Run returns once they have all ended, and reports whether test
-// passed (a skipped test passes).
+// TB is what the kit needs of a test: the Helper, Fatalf and Cleanup
+// methods of testing.TB. A *testing.T, *testing.B or *testing.F is one,
+// as is any testing.TB, and so is the *T that Run passes.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(f func())
+}
+
+// Run runs test as go test runs a test function, with a *T of the kit's
+// own where go test gives no *testing.T: in a runnable Example, or in a
+// test of a test helper that must fail through t instead of panicking.
+// test runs on a goroutine of its own, so that t.FailNow (and t.Fatal,
+// t.Fatalf, t.SkipNow) ends it with runtime.Goexit as it ends a test; then
+// the functions given to t.Cleanup run, last first, each on a goroutine
+// of its own. Run returns once they have all ended, and reports whether
+// test passed (a skipped test passes).
 //
 // What test logs (Log, Error, Fatal, Skip and their f forms) is written
 // to w, one line each, without the file and line a test's log carries, so
@@ -27,8 +35,8 @@ import (
 // w, instead of ending the program. t.Context() is cancelled just before
 // the cleanups run; t.TempDir() and t.ArtifactDir() make directories
 // removed at cleanup; t.Setenv and t.Chdir are undone at cleanup.
-func Run(w io.Writer, test func(t testing.TB)) (passed bool) {
-	t := &runT{w: w}
+func Run(w io.Writer, test func(t *T)) (passed bool) {
+	t := &T{w: w}
 	t.ctx, t.cancel = context.WithCancel(context.Background())
 	t.guard(func() { test(t) })
 	t.cancel()
@@ -49,14 +57,12 @@ func Run(w io.Writer, test func(t testing.TB)) (passed bool) {
 	return !t.failed
 }
 
-// runT is the testing.TB of Run. It is safe for concurrent use, as a
-// *testing.T is.
-type runT struct {
-	// TB is nil; it is embedded for the interface's unexported method
-	// only. runT has every exported method of testing.TB, so none of the
-	// nil's is called.
-	testing.TB
-
+// T is the test of Run: it has the methods of testing.TB that a test body
+// calls, each doing what testing.TB's does, and it is a TB, so the kit
+// takes it. It is not a testing.TB, which only package testing can make:
+// a helper of your own that takes a testing.TB is called from go test's
+// tests, not from Run. It is safe for concurrent use, as a *testing.T is.
+type T struct {
 	w      io.Writer
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -67,9 +73,11 @@ type runT struct {
 	cleanups []func()
 }
 
+var _ TB = (*T)(nil)
+
 // guard runs f on a goroutine of its own and waits for it to end,
 // normally, by runtime.Goexit or by a panic, which fails the run.
-func (t *runT) guard(f func()) {
+func (t *T) guard(f func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -83,7 +91,7 @@ func (t *runT) guard(f func()) {
 	<-done
 }
 
-func (t *runT) print(s string) {
+func (t *T) print(s string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if !strings.HasSuffix(s, "\n") {
@@ -92,71 +100,106 @@ func (t *runT) print(s string) {
 	_, _ = io.WriteString(t.w, s)
 }
 
-func (t *runT) Log(args ...any)                 { t.print(fmt.Sprintln(args...)) }
-func (t *runT) Logf(format string, args ...any) { t.print(fmt.Sprintf(format, args...)) }
-func (t *runT) Error(args ...any)               { t.Log(args...); t.Fail() }
-func (t *runT) Errorf(format string, args ...any) {
+// Log writes its arguments to Run's writer, formatted as fmt.Sprintln does.
+func (t *T) Log(args ...any) { t.print(fmt.Sprintln(args...)) }
+
+// Logf writes its arguments to Run's writer, formatted as fmt.Sprintf does.
+func (t *T) Logf(format string, args ...any) { t.print(fmt.Sprintf(format, args...)) }
+
+// Error is Log followed by Fail.
+func (t *T) Error(args ...any) { t.Log(args...); t.Fail() }
+
+// Errorf is Logf followed by Fail.
+func (t *T) Errorf(format string, args ...any) {
 	t.Logf(format, args...)
 	t.Fail()
 }
-func (t *runT) Fatal(args ...any) { t.Log(args...); t.FailNow() }
-func (t *runT) Fatalf(format string, args ...any) {
+
+// Fatal is Log followed by FailNow.
+func (t *T) Fatal(args ...any) { t.Log(args...); t.FailNow() }
+
+// Fatalf is Logf followed by FailNow.
+func (t *T) Fatalf(format string, args ...any) {
 	t.Logf(format, args...)
 	t.FailNow()
 }
-func (t *runT) Skip(args ...any) { t.Log(args...); t.SkipNow() }
-func (t *runT) Skipf(format string, args ...any) {
+
+// Skip is Log followed by SkipNow.
+func (t *T) Skip(args ...any) { t.Log(args...); t.SkipNow() }
+
+// Skipf is Logf followed by SkipNow.
+func (t *T) Skipf(format string, args ...any) {
 	t.Logf(format, args...)
 	t.SkipNow()
 }
 
-func (t *runT) Fail() {
+// Fail marks the test failed and lets it go on.
+func (t *T) Fail() {
 	t.mu.Lock()
 	t.failed = true
 	t.mu.Unlock()
 }
 
-func (t *runT) FailNow() { t.Fail(); runtime.Goexit() }
+// FailNow marks the test failed and ends its goroutine
+// (runtime.Goexit); call it from the test's goroutine.
+func (t *T) FailNow() { t.Fail(); runtime.Goexit() }
 
-func (t *runT) SkipNow() {
+// SkipNow marks the test skipped and ends its goroutine
+// (runtime.Goexit); a skipped test passes unless it failed before.
+func (t *T) SkipNow() {
 	t.mu.Lock()
 	t.skipped = true
 	t.mu.Unlock()
 	runtime.Goexit()
 }
 
-func (t *runT) Failed() bool {
+// Failed reports whether the test has failed.
+func (t *T) Failed() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.failed
 }
 
-func (t *runT) Skipped() bool {
+// Skipped reports whether the test was skipped.
+func (t *T) Skipped() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.skipped
 }
 
-func (t *runT) Cleanup(f func()) {
+// Cleanup registers f to run once the test has ended, last first.
+func (t *T) Cleanup(f func()) {
 	t.mu.Lock()
 	t.cleanups = append(t.cleanups, f)
 	t.mu.Unlock()
 }
 
-func (t *runT) Helper()                  {}
-func (t *runT) Name() string             { return "oauthapptest.Run" }
-func (t *runT) Context() context.Context { return t.ctx }
-func (t *runT) Attr(key, value string)   { t.Logf("=== ATTR %s %v", key, value) }
-func (t *runT) Output() io.Writer        { return writerFunc(t.write) }
-func (t *runT) ArtifactDir() string      { return t.TempDir() }
+// Helper does nothing: Run's log carries no file and line to skip.
+func (t *T) Helper() {}
 
-func (t *runT) write(p []byte) (int, error) {
+// Name returns "oauthapptest.Run".
+func (t *T) Name() string { return "oauthapptest.Run" }
+
+// Context returns a context cancelled just before the cleanups run.
+func (t *T) Context() context.Context { return t.ctx }
+
+// Attr writes the attribute to Run's writer as go test -v prints one.
+func (t *T) Attr(key, value string) { t.Logf("=== ATTR %s %v", key, value) }
+
+// Output returns a writer to Run's writer, for text written as it is.
+func (t *T) Output() io.Writer { return writerFunc(t.write) }
+
+// ArtifactDir returns a new directory, removed at cleanup, as TempDir.
+func (t *T) ArtifactDir() string { return t.TempDir() }
+
+func (t *T) write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.w.Write(p)
 }
 
-func (t *runT) TempDir() string {
+// TempDir returns a new directory, removed at cleanup.
+func (t *T) TempDir() string {
 	dir, err := os.MkdirTemp("", "oauthapptest-run-")
 	if err != nil {
 		t.Fatalf("TempDir: %v", err)
@@ -165,7 +208,8 @@ func (t *runT) TempDir() string {
 	return dir
 }
 
-func (t *runT) Setenv(key, value string) {
+// Setenv sets an environment variable until cleanup, which restores it.
+func (t *T) Setenv(key, value string) {
 	old, had := os.LookupEnv(key)
 	if err := os.Setenv(key, value); err != nil {
 		t.Fatalf("Setenv: %v", err)
@@ -179,7 +223,9 @@ func (t *runT) Setenv(key, value string) {
 	})
 }
 
-func (t *runT) Chdir(dir string) {
+// Chdir changes the working directory until cleanup, which changes it
+// back.
+func (t *T) Chdir(dir string) {
 	old, err := os.Getwd()
 	if err != nil {
 		t.Fatalf("Chdir: %v", err)

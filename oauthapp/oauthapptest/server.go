@@ -3,7 +3,6 @@ package oauthapptest
 import (
 	"net/http"
 	"net/http/httptest"
-	"testing"
 
 	"github.com/oauthapps/oauthapps/dpopclient"
 	"github.com/oauthapps/oauthapps/oauthapp"
@@ -64,7 +63,7 @@ type ClientConfig struct {
 // WithServerOptions configures the oauthhttp server. A setup failure
 // fails t with t.Fatalf; the server and the service are closed when the
 // test ends (t.Cleanup).
-func NewServer(t testing.TB, opts ...Option) *Server {
+func NewServer(t TB, opts ...Option) *Server {
 	t.Helper()
 	cfg := configure(t, "NewServer", opts)
 	mux := http.NewServeMux()

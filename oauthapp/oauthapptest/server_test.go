@@ -99,7 +99,7 @@ func TestServerProtectedRoutesRefuseTheFlawedTokens(t *testing.T) {
 
 func TestServerPublishesItsEndpoints(t *testing.T) {
 	srv := oauthapptest.NewServer(t)
-	assert.Equal(t, srv.URL, srv.Service.Issuer(), "the issuer is the server's URL")
+	assert.Equal(t, srv.URL, srv.Service.Metadata().Issuer, "the issuer is the server's URL")
 	for _, u := range []string{srv.TokenURL, srv.JWKSURL, srv.MetadataURL, srv.IntrospectionURL, srv.RevocationURL} {
 		assert.True(t, strings.HasPrefix(u, srv.URL+"/"), u)
 	}
@@ -168,7 +168,7 @@ func TestServerTakesServiceAndServerOptions(t *testing.T) {
 
 func TestServerClosesWhenTheTestEnds(t *testing.T) {
 	var metadata string
-	oauthapptest.Run(io.Discard, func(t testing.TB) {
+	oauthapptest.Run(io.Discard, func(t *oauthapptest.T) {
 		metadata = oauthapptest.NewServer(t).MetadataURL
 		resp, err := http.Get(metadata)
 		if err != nil {

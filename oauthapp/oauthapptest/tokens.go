@@ -24,7 +24,7 @@ func (k *Kit) ExpiredToken(app oauthapp.App, permissions ...string) string {
 	k.t.Helper()
 	c := k.claims(k.Token(app, permissions...))
 	ttl := c.ExpiresAt.Sub(c.IssuedAt)
-	return k.mint(k.Keys, c, k.Service.Now().Add(-ttl-time.Hour))
+	return k.mint(k.Keys, c, k.Service.Metadata().Clock().Add(-ttl-time.Hour))
 }
 
 // ForeignKeyToken returns a token of the app, with the given permissions
@@ -93,8 +93,8 @@ func (k *Kit) OtherAccountToken(permissions ...string) string {
 // times unchecked).
 func (k *Kit) claims(raw string) token.Claims {
 	k.t.Helper()
-	auds := k.Service.Audiences()
-	v, err := token.NewValidator(k.Keys, k.Service.Issuer(), auds[0], token.WithAudiences(auds[1:]...), token.WithMaxSize(k.Service.MaxTokenSize()))
+	md := k.Service.Metadata()
+	v, err := token.NewValidator(k.Keys, md.Issuer, md.Audience, token.WithAudiences(md.Resources...), token.WithMaxSize(md.MaxTokenSize))
 	if err != nil {
 		k.t.Fatalf("oauthapptest: building a validator: %v", err)
 	}

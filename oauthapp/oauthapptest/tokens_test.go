@@ -67,10 +67,10 @@ func TestFlawedTokensLookGenuine(t *testing.T) {
 	assert.Equal(t, gc, fc, "and the same claims")
 
 	_, ec := decode(t, kit.ExpiredToken(app, permList))
-	now := float64(kit.Service.Now().Unix())
+	now := float64(kit.Service.Metadata().Clock().Unix())
 	assert.Equal(t, now-3600, ec["exp"], "expired an hour ago")
 	assert.Equal(t, gc["exp"].(float64)-gc["iat"].(float64), ec["exp"].(float64)-ec["iat"].(float64), "with the genuine lifetime")
-	for _, claim := range []string{"iss", "aud", "sub", "client_id", "scope", token.ClaimAccountSID, token.ClaimRegion, token.ClaimSecretID} {
+	for _, claim := range []string{"iss", "aud", "sub", "client_id", "scope", "account_sid", "region", "secret_id"} {
 		assert.Equal(t, gc[claim], ec[claim], claim)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 	"github.com/oauthapps/oauthapps/scope"
 	"github.com/oauthapps/oauthapps/store"
@@ -32,6 +33,83 @@ import (
 )
 
 const apiResource = "https://api.example.test/messaging"
+
+// joseServer is a token server and an API on one loopback server, with an
+// app whose one client key, "jose-1", is the go-jose client's.
+type joseServer struct {
+	ts    *httptest.Server
+	srv   *oauthhttp.Server
+	app   oauthapp.App
+	owner oauthapp.Actor
+}
+
+// newJoseServer starts a joseServer whose app authenticates by pub under
+// alg. Its API answers the client, key and audience of the token it is
+// called with.
+func newJoseServer(t *testing.T, alg jose.SignatureAlgorithm, pub crypto.PublicKey) *joseServer {
+	t.Helper()
+	var handler http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	t.Cleanup(ts.Close)
+	key, _ := token.GenerateKey(token.EdDSA)
+	keys, _ := token.NewKeySet(key)
+	catalog, err := scope.NewCatalog([]scope.Route{{Pattern: listRoute, Permission: permList}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := oauthapp.New(store.NewMemory(), keys, oauthapp.WithIssuer(ts.URL), oauthapp.WithCatalog(catalog), oauthapp.WithResources(apiResource))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := oauthhttp.New(svc, oauthhttp.WithAudience(apiResource))
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKIXPublicKey(pub)
+	owner := oauthapp.Actor{UserSID: oauthapptest.NewSID("US"), AccountSID: oauthapptest.NewSID("AC"), Role: oauthapp.RoleOwner}
+	app, _, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{
+		FriendlyName: "jose client",
+		Permissions:  oauthapp.Permissions{Allow: []string{permList}},
+		NoSecret:     true,
+		ClientKeys:   []oauthapp.NewClientKey{{ID: "jose-1", Algorithm: string(alg), PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}},
+		Resources:    []string{apiResource},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	srv.Register(mux)
+	mux.Handle(listRoute, srv.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, _ := oauthhttp.IdentityFrom(r.Context())
+		_ = json.NewEncoder(w).Encode(map[string]string{"client": id.AppSID, "key": id.KeyID, "aud": strings.Join(id.Audience, " ")})
+	})))
+	handler = mux
+	return &joseServer{ts: ts, srv: srv, app: app, owner: owner}
+}
+
+// joseAssertion returns a client assertion for client, to the token
+// endpoint tokenURL, that go-jose signs with priv under alg and kid
+// "jose-1".
+func joseAssertion(t *testing.T, alg jose.SignatureAlgorithm, priv crypto.Signer, client, tokenURL string) string {
+	t.Helper()
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: priv}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "jose-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	assertion, err := jwt.Signed(signer).Claims(jwt.Claims{
+		Issuer:   client,
+		Subject:  client,
+		Audience: jwt.Audience{tokenURL},
+		Expiry:   jwt.NewNumericDate(now.Add(time.Minute)),
+		IssuedAt: jwt.NewNumericDate(now),
+		ID:       oauthapptest.NewSID("JT"),
+	}).Serialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return assertion
+}
 
 // TestPrivateKeyJWTFromGoJose: a client assertion built and signed by
 // go-jose v4, an independent JOSE library, authenticates at the token
@@ -52,59 +130,9 @@ func TestPrivateKeyJWTFromGoJose(t *testing.T) {
 		{jose.RS256, rsaKey},
 	} {
 		t.Run(string(c.alg), func(t *testing.T) {
-			var handler http.Handler
-			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
-			t.Cleanup(ts.Close)
-			key, _ := token.GenerateKey(token.EdDSA)
-			keys, _ := token.NewKeySet(key)
-			catalog, err := scope.NewCatalog([]scope.Route{{Pattern: listRoute, Permission: permList}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			svc, err := oauthapp.New(store.NewMemory(), keys, oauthapp.WithIssuer(ts.URL), oauthapp.WithCatalog(catalog), oauthapp.WithResources(apiResource))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv, err := oauthhttp.New(svc, oauthhttp.WithAudience(apiResource))
-			if err != nil {
-				t.Fatal(err)
-			}
-			der, _ := x509.MarshalPKIXPublicKey(c.priv.Public())
-			owner := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix), Role: oauthapp.RoleOwner}
-			app, _, err := svc.CreateApp(context.Background(), owner, oauthapp.NewApp{
-				FriendlyName: "jose client",
-				Permissions:  oauthapp.Permissions{Allow: []string{permList}},
-				NoSecret:     true,
-				ClientKeys:   []oauthapp.NewClientKey{{ID: "jose-1", Algorithm: string(c.alg), PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}},
-				Resources:    []string{apiResource},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			mux := http.NewServeMux()
-			srv.Register(mux)
-			mux.Handle(listRoute, srv.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				id, _ := oauthhttp.IdentityFrom(r.Context())
-				_ = json.NewEncoder(w).Encode(map[string]string{"client": id.AppSID, "key": id.KeyID, "aud": strings.Join(id.Audience, " ")})
-			})))
-			handler = mux
-
-			signer, err := jose.NewSigner(jose.SigningKey{Algorithm: c.alg, Key: c.priv}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "jose-1"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			now := time.Now()
-			assertion, err := jwt.Signed(signer).Claims(jwt.Claims{
-				Issuer:   app.SID,
-				Subject:  app.SID,
-				Audience: jwt.Audience{srv.Endpoints().Token},
-				Expiry:   jwt.NewNumericDate(now.Add(time.Minute)),
-				IssuedAt: jwt.NewNumericDate(now),
-				ID:       oauthapp.NewSID("JT"),
-			}).Serialize()
-			if err != nil {
-				t.Fatal(err)
-			}
+			js := newJoseServer(t, c.alg, c.priv.Public())
+			ts, srv, app, owner := js.ts, js.srv, js.app, js.owner
+			assertion := joseAssertion(t, c.alg, c.priv, app.SID, srv.Endpoints().Token)
 			cfg := &clientcredentials.Config{
 				ClientID:  app.SID,
 				TokenURL:  srv.Endpoints().Token,

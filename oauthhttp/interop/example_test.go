@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"testing"
 	"time"
 
 	"golang.org/x/oauth2/clientcredentials"
@@ -22,7 +21,7 @@ import (
 // on 401 must handle. In a test file the body is a test function's, with
 // its *testing.T; Run stands in for go test here.
 func Example_clientCredentials() {
-	oauthapptest.Run(os.Stdout, func(t testing.TB) {
+	oauthapptest.Run(os.Stdout, func(t *oauthapptest.T) {
 		srv := oauthapptest.NewServer(t, oauthapptest.WithRoutes(scope.Route{Pattern: listRoute, Permission: permList}))
 		srv.Mux.Handle(listRoute, srv.OAuth.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, "[]")

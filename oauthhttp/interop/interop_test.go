@@ -135,7 +135,7 @@ func verifyWithJOSE(t *testing.T, s *server, alg token.Algorithm, raw string) {
 	if err := parsed.Claims(keys[0].Key, &std, &extra); err != nil {
 		t.Fatalf("go-jose does not verify the token: %v", err)
 	}
-	if err := std.Validate(jwt.Expected{Issuer: meta.Issuer, Subject: s.app.SID, AnyAudience: jwt.Audience{oauthapp.DefaultAudience}, Time: s.Service.Now()}); err != nil {
+	if err := std.Validate(jwt.Expected{Issuer: meta.Issuer, Subject: s.app.SID, AnyAudience: jwt.Audience{oauthapp.DefaultAudience}, Time: s.Service.Metadata().Clock()}); err != nil {
 		t.Fatalf("claims: %v", err)
 	}
 	if extra.ClientID != s.app.SID || extra.Scope != permList || extra.AccountSID != s.Owner.AccountSID || std.ID == "" {

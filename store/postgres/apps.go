@@ -137,7 +137,7 @@ func (s *Store) TouchSecret(ctx context.Context, appSID, secretID string, at tim
 	return nil
 }
 
-// appFields are the query arguments $1..$26 of an app: every stored column
+// appFields are the query arguments $1..$27 of an app: every stored column
 // but the version, in appColumns order.
 func appFields(a store.App) []any {
 	c, p := a.Secrets.Current, a.Secrets.Previous
@@ -150,6 +150,7 @@ func appFields(a store.App) []any {
 		p.ID, p.Hash, timestamp(p.Created), timestamp(p.Expires), timestamp(p.LastUsed),
 		graceNS(a.DefaultGrace),
 		textArray(a.Resources), string(keys), string(used),
+		string(federatedColumn(a.FederatedCredentials)),
 		a.DPoPBoundAccessTokens,
 	}
 }
@@ -174,19 +175,22 @@ func scanApp(row pgx.Row, lead ...any) (store.App, error) {
 		ttl                           int64
 		grace                         *int64
 		c, p                          = &a.Secrets.Current, &a.Secrets.Previous
-		keys, used                    []byte
+		keys, used, federated         []byte
 	)
 	dest := append(lead,
 		&a.SID, &a.AccountSID, &a.Region, &a.FriendlyName, &a.Description, &a.CreatedBy,
 		&created, &updatedAt, &a.Policy.Allow, &a.Policy.Deny, &ttl,
 		&c.ID, &c.Hash, &cCreated, &cExpires, &cLastUsed,
 		&p.ID, &p.Hash, &pCreated, &pExpires, &pLastUsed, &grace,
-		&a.Resources, &keys, &used, &a.DPoPBoundAccessTokens, &a.Version)
+		&a.Resources, &keys, &used, &federated, &a.DPoPBoundAccessTokens, &a.Version)
 	if err := row.Scan(dest...); err != nil {
 		return store.App{}, err
 	}
 	var err error
 	if a.Keys, err = scanKeys(keys, used); err != nil {
+		return store.App{}, err
+	}
+	if a.FederatedCredentials, err = scanFederated(federated); err != nil {
 		return store.App{}, err
 	}
 	a.Resources = nilIfEmpty(a.Resources)

@@ -13,6 +13,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 )
 
 // jwtClient is an app that authenticates with an Ed25519 client key.
@@ -43,7 +44,7 @@ func (c jwtClient) assertion(t *testing.T) string {
 	now := time.Now()
 	tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, jwt.MapClaims{
 		"iss": c.app.SID, "sub": c.app.SID, "aud": oauthapp.DefaultIssuer,
-		"exp": now.Add(time.Minute).Unix(), "iat": now.Unix(), "jti": oauthapp.NewSID("JT"),
+		"exp": now.Add(time.Minute).Unix(), "iat": now.Unix(), "jti": oauthapptest.NewSID("JT"),
 	})
 	tok.Header["kid"] = "k1"
 	s, err := tok.SignedString(c.priv)
@@ -111,7 +112,7 @@ func TestRemovedClientKeyStopsItsTokensOnAnotherInstance(t *testing.T) {
 	}
 	probe := d.authorizes(b, tok.AccessToken, oauthapp.ErrClientKeyRemoved)
 	accept(t, "instance B", probe)
-	if _, err := a.RemoveClientKey(context.Background(), d.owner, c.app.SID, "k1"); err != nil {
+	if _, err := a.RemoveClientKey(context.Background(), d.owner, c.app.SID, "k1", 0); err != nil {
 		t.Fatal(err)
 	}
 	if took := awaitRefusal(t, time.Now(), probe); took > propagationBound {
@@ -135,14 +136,14 @@ func TestANewKeyUnderARemovedKidRevivesNothingOnAnotherInstance(t *testing.T) {
 	}
 	stale := d.authorizes(b, old.AccessToken, oauthapp.ErrClientKeyRemoved)
 	accept(t, "instance B", stale)
-	if _, err := a.RemoveClientKey(context.Background(), d.owner, c.app.SID, "k1"); err != nil {
+	if _, err := a.RemoveClientKey(context.Background(), d.owner, c.app.SID, "k1", 0); err != nil {
 		t.Fatal(err)
 	}
 	awaitRefusal(t, time.Now(), stale)
 
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
 	der, _ := x509.MarshalPKIXPublicKey(pub)
-	if _, err := a.AddClientKey(context.Background(), d.owner, c.app.SID, oauthapp.NewClientKey{ID: "k1", PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}); err != nil {
+	if _, err := a.AddClientKey(context.Background(), d.owner, c.app.SID, oauthapp.NewClientKey{ID: "k1", PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))}, 0); err != nil {
 		t.Fatal(err)
 	}
 	c.priv = priv

@@ -143,7 +143,7 @@ func BenchmarkClientLookup(b *testing.B) {
 	}
 	for _, bc := range []struct{ name, id string }{
 		{"known", app.SID},
-		{"unknown", oauthapp.NewSID(oauthapp.AppSIDPrefix)},
+		{"unknown", oauthapptest.NewSID("OQ")},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			refused := authenticates(svc, bc.id, wrong.Reveal())

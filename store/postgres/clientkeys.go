@@ -114,7 +114,7 @@ func (s *Store) UseAssertionID(ctx context.Context, clientID, jti string, expire
 
 // PurgeAssertionIDs removes the entries whose expiry is at or before now,
 // in batches as PurgeRevokedTokens does, and returns how many it removed.
-// Nothing calls it on its own: schedule it (oauthapp.Service.PurgeAssertions).
+// Nothing calls it on its own: schedule it (oauthapp.Service.Purge).
 func (s *Store) PurgeAssertionIDs(ctx context.Context, now time.Time) (int, error) {
 	return s.purgeBatches(ctx, s.q.purgeAssertions, "purge assertion ids", now)
 }

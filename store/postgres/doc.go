@@ -18,10 +18,10 @@
 //
 // Every method follows the contract of package store and passes
 // store/storetest; Store.Watch says how changes arrive and what happens
-// while the listening connection is down. Schedule PurgeRevokedTokens,
-// PurgeAssertionIDs and PurgeIdempotencyKeys (through oauthapp.Service). The schema, its
-// notifications and running several instances are described in
-// docs/operations.md of the repository.
+// while the listening connection is down. Schedule oauthapp.Service.Purge,
+// which calls PurgeRevokedTokens, PurgeAssertionIDs and
+// PurgeIdempotencyKeys. The schema, its notifications and running several
+// instances are described in docs/operations.md of the repository.
 //
 // # What it trusts
 //

@@ -81,7 +81,7 @@ func (s *Store) ReleaseIdempotencyKey(ctx context.Context, rec store.Idempotency
 // PurgeIdempotencyKeys removes the records whose expiry is at or before
 // now, in batches as PurgeRevokedTokens does, and returns how many it
 // removed. Nothing calls it on its own: schedule it
-// (oauthapp.Service.PurgeIdempotencyKeys).
+// (oauthapp.Service.Purge).
 func (s *Store) PurgeIdempotencyKeys(ctx context.Context, now time.Time) (int, error) {
 	return s.purgeBatches(ctx, s.q.purgeIdem, "purge idempotency keys", now)
 }

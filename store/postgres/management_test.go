@@ -227,7 +227,7 @@ func TestIfMatchChangesRacingAnUpdateOnTheOtherInstance(t *testing.T) {
 		app, _ := d.newApp(t, apis[0].svc)
 		if kind == "remove key" {
 			var err error
-			app, err = apis[0].svc.AddClientKey(ctx, d.owner, app.SID, oauthapp.NewClientKey{ID: "k0", PublicKeyPEM: pemOf(t, keyBody(t, "k0"))})
+			app, err = apis[0].svc.AddClientKey(ctx, d.owner, app.SID, oauthapp.NewClientKey{ID: "k0", PublicKeyPEM: pemOf(t, keyBody(t, "k0"))}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

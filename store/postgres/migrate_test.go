@@ -45,6 +45,8 @@ func wantAllVersions(t *testing.T, got []int) {
 	}
 }
 
+// TestMigrate: Migrate applies each migration once, run twice or by many
+// instances at once, and leaves another tool's table alone.
 func TestMigrate(t *testing.T) {
 	ctx := context.Background()
 	pool := testPool(t)
@@ -99,6 +101,14 @@ func TestMigrate(t *testing.T) {
 		}
 	})
 
+}
+
+// TestMigrateRefusesASchemaItCannotServe: New refuses a schema Migrate has
+// not made, and New and Migrate refuse one that a newer version made.
+func TestMigrateRefusesASchemaItCannotServe(t *testing.T) {
+	ctx := context.Background()
+	pool := testPool(t)
+
 	t.Run("New before Migrate is ErrNotMigrated", func(t *testing.T) {
 		schema := testSchema(t, pool)
 		if _, err := New(ctx, pool, WithSchema(schema)); !errors.Is(err, ErrNotMigrated) {
@@ -122,6 +132,11 @@ func TestMigrate(t *testing.T) {
 		}
 	})
 
+}
+
+func TestMigrateMakesIndexes(t *testing.T) {
+	ctx := context.Background()
+	pool := testPool(t)
 	t.Run("indexes back every query", func(t *testing.T) {
 		schema := testSchema(t, pool)
 		if err := Migrate(ctx, pool, WithSchema(schema)); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 	"github.com/oauthapps/oauthapps/secret"
 	"github.com/oauthapps/oauthapps/store"
 )
@@ -48,7 +49,7 @@ func TestNewAppIsFoundByAnotherInstanceWithinBound(t *testing.T) {
 	const trials = 30
 	latencies := make([]time.Duration, trials)
 	for i := range latencies {
-		sid := oauthapp.NewSID(oauthapp.AppSIDPrefix)
+		sid := oauthapptest.NewSID("OQ")
 		for _, svc := range []*oauthapp.Service{writer, reader, deaf} {
 			if p := authenticates(svc, sid, wrong.Reveal()); !errors.Is(p.do(), p.want) {
 				t.Fatalf("an unknown client id was not refused")

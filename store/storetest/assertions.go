@@ -15,11 +15,8 @@ func use(s store.AssertionIDs, client, jti string, expires, now time.Time) error
 	return s.UseAssertionID(context.Background(), client, jti, expires, now)
 }
 
-var assertionChecks = []struct {
-	name string
-	run  func(t *testing.T, s store.AssertionIDs)
-}{
-	{"an assertion id is accepted once until it expires", func(t *testing.T, s store.AssertionIDs) {
+var assertionChecks = []check{
+	{"an assertion id is accepted once until it expires", func(t *testing.T, s store.Store) {
 		exp := base.Add(5 * time.Minute)
 		if err := use(s, appSID(1), "jti-1", exp, base); err != nil {
 			t.Fatalf("first use: %v", err)
@@ -30,7 +27,7 @@ var assertionChecks = []struct {
 			}
 		}
 	}},
-	{"ids are kept per client", func(t *testing.T, s store.AssertionIDs) {
+	{"ids are kept per client", func(t *testing.T, s store.Store) {
 		exp := base.Add(5 * time.Minute)
 		if err := use(s, appSID(1), "jti-1", exp, base); err != nil {
 			t.Fatal(err)
@@ -39,7 +36,7 @@ var assertionChecks = []struct {
 			t.Errorf("the same jti of another client: %v, want accepted", err)
 		}
 	}},
-	{"an entry past its expiry may be used again", func(t *testing.T, s store.AssertionIDs) {
+	{"an entry past its expiry may be used again", func(t *testing.T, s store.Store) {
 		exp := base.Add(5 * time.Minute)
 		if err := use(s, appSID(1), "jti-1", exp, base); err != nil {
 			t.Fatal(err)
@@ -51,14 +48,14 @@ var assertionChecks = []struct {
 			t.Errorf("use again after the renewal: %v, want ErrAlreadyExists", err)
 		}
 	}},
-	{"empty client id or jti is invalid", func(t *testing.T, s store.AssertionIDs) {
+	{"empty client id or jti is invalid", func(t *testing.T, s store.Store) {
 		for _, c := range [][2]string{{"", "jti"}, {appSID(1), ""}} {
 			if err := use(s, c[0], c[1], base.Add(time.Minute), base); !errors.Is(err, store.ErrInvalid) {
 				t.Errorf("UseAssertionID(%q, %q): %v, want ErrInvalid", c[0], c[1], err)
 			}
 		}
 	}},
-	{"purge removes expired entries only", func(t *testing.T, s store.AssertionIDs) {
+	{"purge removes expired entries only", func(t *testing.T, s store.Store) {
 		for i, exp := range []time.Time{base, base.Add(time.Minute), base.Add(time.Hour)} {
 			if err := use(s, appSID(1), "jti-"+string(rune('a'+i)), exp, base.Add(-time.Hour)); err != nil {
 				t.Fatal(err)
@@ -72,7 +69,7 @@ var assertionChecks = []struct {
 			t.Errorf("an entry still live after the purge: %v, want ErrAlreadyExists", err)
 		}
 	}},
-	{"concurrent uses of one id succeed once", func(t *testing.T, s store.AssertionIDs) {
+	{"concurrent uses of one id succeed once", func(t *testing.T, s store.Store) {
 		const n = 16
 		var wg sync.WaitGroup
 		errs := make(chan error, n)

@@ -27,6 +27,9 @@ func scribble(a *store.App) {
 	for i := range a.Resources {
 		a.Resources[i] = "https://scribbled.example/"
 	}
+	for i := range a.FederatedCredentials {
+		a.FederatedCredentials[i] = store.FederatedCredential{ID: "scribbled", Issuer: "https://scribbled.example"}
+	}
 }
 
 // appendAllow appends to a record's Allow list, as a caller adding a
@@ -78,6 +81,7 @@ var copyChecks = []check{
 		}
 		want.DefaultGrace = grace(*app.DefaultGrace)
 		want.Keys, want.Resources = slices.Clone(app.Keys), slices.Clone(app.Resources)
+		want.FederatedCredentials = slices.Clone(app.FederatedCredentials)
 		got := update(t, s, app)
 		scribble(&app)
 		checkApp(t, "GetApp after changing the record passed", get(t, s, app.SID), want)

@@ -14,7 +14,6 @@ type Capable interface {
 	store.Store
 	store.Watcher
 	store.RevocationLister
-	store.AssertionIDs
 	store.SigningKeys
 }
 

@@ -99,6 +99,16 @@ func (s *countingStore) PurgeIdempotencyKeys(ctx context.Context, now time.Time)
 	return s.next.PurgeIdempotencyKeys(ctx, now)
 }
 
+func (s *countingStore) UseAssertionID(ctx context.Context, clientID, jti string, expires, now time.Time) error {
+	s.writes.Add(1)
+	return s.next.UseAssertionID(ctx, clientID, jti, expires, now)
+}
+
+func (s *countingStore) PurgeAssertionIDs(ctx context.Context, now time.Time) (int, error) {
+	s.writes.Add(1)
+	return s.next.PurgeAssertionIDs(ctx, now)
+}
+
 // A store adapter, here one that counts calls, proves it keeps the
 // contract of package store by running the conformance suite from a test
 // of its own. This package's TestCountingStore is exactly that test:

@@ -23,8 +23,8 @@ type check struct {
 // ErrConflict with nothing written, ErrInvalid), copies in both
 // directions, the Version rules, the fields UpdateApp never changes,
 // TouchSecret and a LastUsed that updates never move back, keyset paging,
-// the revoked-token set, and concurrent compare-and-swap updates that lose
-// nothing. When the store implements store.Watcher, it checks that
+// the revoked-token set, idempotency keys, used assertion ids, and
+// concurrent compare-and-swap updates that lose nothing. When the store implements store.Watcher, it checks that
 // updates, deletions and revocations are notified (waiting up to five
 // seconds for each); when it implements store.SigningKeys, it checks
 // create, list, optimistic update and delete of signing keys, one winner
@@ -53,10 +53,12 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"DeleteApp", deleteChecks},
 		{"TouchSecret", touchChecks},
 		{"client keys and resources", clientKeyChecks},
+		{"federated credentials", federatedChecks},
 		{"copies", copyChecks},
 		{"ListApps", listChecks},
 		{"revoked tokens", revokedChecks},
 		{"idempotency keys", idempotencyChecks},
+		{"AssertionIDs", assertionChecks},
 		{"concurrency", concurrencyChecks},
 	}
 	for _, g := range groups {
@@ -69,16 +71,6 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		})
 	}
 	t.Run("SigningKeys", func(t *testing.T) { runKeys(t, newStore) })
-	t.Run("AssertionIDs", func(t *testing.T) {
-		if _, ok := fresh(t, newStore).(store.AssertionIDs); !ok {
-			t.Skip("the store does not implement the optional store.AssertionIDs")
-		}
-		for _, c := range assertionChecks {
-			t.Run(c.name, func(t *testing.T) {
-				c.run(t, fresh(t, newStore).(store.AssertionIDs))
-			})
-		}
-	})
 	t.Run("Watcher", func(t *testing.T) {
 		if _, ok := fresh(t, newStore).(store.Watcher); !ok {
 			t.Skip("the store does not implement the optional store.Watcher")

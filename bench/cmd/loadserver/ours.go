@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"sync"
@@ -63,7 +64,7 @@ func newOurs(ctx context.Context, c oursConfig) (*backend, error) {
 	// beyond DefaultAddrFailures (30) in flight at once, attempts from one
 	// address wait. The peers have no such limiter, so the harness lifts
 	// the limit by address; the limit per client id stays.
-	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithAddrFailures(-1), oauthhttp.WithLimiterClock(svc.Now))
+	limiter, err := oauthhttp.NewMemoryLimiter(oauthhttp.WithAddrFailures(-1), oauthhttp.WithLimiterClock(svc.Metadata().Clock))
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +88,9 @@ func newOurs(ctx context.Context, c oursConfig) (*backend, error) {
 // to an account. Four goroutines create them, for PostgreSQL's sake.
 func createApps(ctx context.Context, svc *oauthapp.Service, n, clients int) ([]loadproto.Client, string, error) {
 	perms := oauthapp.Permissions{Allow: []string{scopeRead, scopeWrite}}
-	first := oauthapp.Actor{UserSID: oauthapp.NewSID(oauthapp.UserSIDPrefix), AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix), Role: oauthapp.RoleOwner}
+	// Account and user ids are the host's own: here Twilio-style, the
+	// first account's random so that runs on one database do not share it.
+	first := oauthapp.Actor{UserSID: "US" + rand.Text(), AccountSID: "AC" + rand.Text(), Role: oauthapp.RoleOwner}
 	out := make([]loadproto.Client, min(n, clients))
 	const workers = 4
 	var wg sync.WaitGroup
@@ -99,7 +102,7 @@ func createApps(ctx context.Context, svc *oauthapp.Service, n, clients int) ([]l
 			for i := w; i < n; i += workers {
 				owner := first
 				if i >= len(out) {
-					owner.AccountSID = fmt.Sprintf("%s%032x", oauthapp.AccountSIDPrefix, i/10)
+					owner.AccountSID = fmt.Sprintf("AC%032x", i/10)
 				}
 				app, sec, err := svc.CreateApp(ctx, owner, oauthapp.NewApp{FriendlyName: fmt.Sprintf("load %d", i), Permissions: perms})
 				if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/oauthapps/oauthapps/adminhttp"
 	"github.com/oauthapps/oauthapps/oauthapp"
+	"github.com/oauthapps/oauthapps/oauthapp/oauthapptest"
 )
 
 // Resources the suite's service serves (oauthapp.WithResources).
@@ -109,7 +110,7 @@ func (e *env) assert(sid, kid string, k clientKey) error {
 	tok := jwt.NewWithClaims(k.method, jwt.MapClaims{
 		"iss": sid, "sub": sid, "aud": endpoint,
 		"iat": now.Unix(), "exp": now.Add(time.Minute).Unix(),
-		"jti": oauthapp.NewSID("JT"),
+		"jti": oauthapptest.NewSID("JT"),
 	})
 	tok.Header["kid"] = kid
 	signed, err := tok.SignedString(k.priv)

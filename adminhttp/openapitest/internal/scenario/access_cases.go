@@ -31,6 +31,8 @@ var routes = []route{
 	{"remove key", "DELETE", func(sid string) string { return keyPath(sid, "k") }, "", 204, func(t *testing.T, e *env, tok, sid string) {
 		wantStatus(t, e.do(tok, "POST", keysPath(sid), keyBody("k", "", suiteKey.publicPEM)), 201)
 	}},
+	{"add federated credential", "POST", credentialsPath, credentialBody("job", "system:serviceaccount:jobs:report"), 201, nil},
+	{"list federated credentials", "GET", credentialsPath, "", 200, nil},
 	{"delete", "DELETE", appPath, "", 204, nil},
 }
 

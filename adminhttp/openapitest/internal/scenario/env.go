@@ -1,7 +1,8 @@
 // Package scenario holds the management API's own tests, as a suite that
-// runs every route through a wrapper the caller chooses: the package's
-// tests run it bare, and the OpenAPI module runs it through a validator
-// that checks every request and answer against the served document.
+// runs every route through a wrapper the caller chooses: TestAPI runs it
+// bare, and the validator of this module runs it checking every request
+// and answer against the served document. It lives in this module, not
+// in adminhttp's, so that the core module ships no test code.
 package scenario
 
 import (

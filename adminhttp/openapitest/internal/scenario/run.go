@@ -28,6 +28,7 @@ func Run(t *testing.T, wrap func(http.Handler) http.Handler) {
 		{"default grace", graceCases},
 		{"secrets", secretCases},
 		{"client keys", keyCases},
+		{"federated credentials", credentialCases},
 		{"resources", resourceCases},
 		{"dpop", dpopCases},
 		{"roles and accounts", accessCases},

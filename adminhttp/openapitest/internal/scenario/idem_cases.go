@@ -120,8 +120,8 @@ var idempotencyCases = []testCase{
 			wantStatus(t, e.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", k), 201)
 		}
 		e.clock.Advance(oauthapp.IdempotencyKeyTTL)
-		if n, err := e.svc.PurgeIdempotencyKeys(context.Background()); err != nil || n != 2 {
-			t.Errorf("PurgeIdempotencyKeys after a day: %d, %v; want 2", n, err)
+		if p, err := e.svc.Purge(context.Background()); err != nil || p.IdempotencyKeys != 2 {
+			t.Errorf("Purge after a day: %d idempotency keys, %v; want 2", p.IdempotencyKeys, err)
 		}
 		if r := e.do(tok, "POST", apps(), createBody("x"), "Idempotency-Key", "a"); r.header.Get("Idempotent-Replayed") != "" {
 			t.Error("a purged key was replayed")
