@@ -136,7 +136,7 @@ func (s *Service) Catalog() *scope.Catalog { return s.cfg.catalog }
 // present and in this service's regions, its secret active.
 func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp, error) {
 	now := s.now()
-	claims, err := s.validator.Validate(now, bearer)
+	claims, err := s.validate(ctx, now, bearer)
 	if err != nil {
 		return Identity{}, nil, invalidToken(err)
 	}

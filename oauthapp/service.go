@@ -29,6 +29,7 @@ type Service struct {
 	cfg       config
 	apps      *appCache
 	revs      *revocationSet // nil unless the cache is on and the store lists revocations
+	tokens    *tokenCache    // nil when WithTokenCache turned it off
 	stopWatch func()
 	closeOnce sync.Once
 	// decoy is checked against when the client is unknown, so that an
@@ -107,6 +108,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		cfg:       cfg,
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
 		revs:      newRevocationSet(st, cfg.cacheStale, cfg.observer.StoreCall),
+		tokens:    newTokenCache(keys, cfg.tokenEntries, int64(cfg.tokenBytes)),
 	}
 	s.assertions, _ = st.(store.AssertionIDs)
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
