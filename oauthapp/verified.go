@@ -17,9 +17,10 @@ const (
 	// each of 20,000 clients that call at the same time.
 	DefaultTokenCacheEntries = 20_000
 	// DefaultTokenCacheBytes bounds the memory the verified tokens a
-	// Service keeps hold, unless WithTokenCache says otherwise: 32 MiB,
-	// about 1.5 KiB for each of DefaultTokenCacheEntries tokens of the
-	// size a service with a few permissions mints.
+	// Service keeps hold, unless WithTokenCache says otherwise: 32 MiB.
+	// DefaultTokenCacheEntries tokens of the size a service with a few
+	// permissions mints (about 650 bytes) hold about 24 MiB of heap, and
+	// count for 1.5 KiB each against this bound.
 	DefaultTokenCacheBytes = 32 << 20
 )
 
@@ -67,23 +68,71 @@ type verifiedToken struct {
 	cost     int64
 }
 
-// entryOverhead is what an entry costs beyond the bytes of its token and
+// entryOverhead is what an entry costs beyond the text of its token and
 // claims: the verifiedToken (about 300 bytes with the allocator's
-// rounding), its map slot and the string headers. TestTokenCacheMemory
-// checks the account against the heap.
+// rounding), its map slot and the audience slice's header.
+// TestTokenCacheMemoryAtTheDefaultSize checks the account against the
+// heap.
 const entryOverhead = 448
 
 // entryCost is what keeping raw and its claims costs, by the cache's
-// account: the bytes of the token, of every claim string and of the
-// audience slice, an eighth more for the allocator's rounding, and the
+// account: the one allocation own makes for their text, an eighth more
+// for the allocator's rounding, the audience's string headers, and the
 // fixed overhead.
 func entryCost(raw string, c *token.Claims) int64 {
-	n := len(raw) + len(c.Issuer) + len(c.Subject) + len(c.ID) + len(c.ClientID) + len(c.Scope) +
-		len(c.AccountSID) + len(c.Region) + len(c.SecretID) + 16*len(c.Audience)
+	n := textLen(raw, c)
+	return int64(n+n/8+16*len(c.Audience)) + entryOverhead
+}
+
+// claimStrings are the string fields of c, in the order own lays them
+// out.
+func claimStrings(c *token.Claims) [8]*string {
+	return [8]*string{&c.Issuer, &c.Subject, &c.ID, &c.ClientID, &c.Scope, &c.AccountSID, &c.Region, &c.SecretID}
+}
+
+// textLen is the length of raw and of every string of c.
+func textLen(raw string, c *token.Claims) int {
+	n := len(raw)
+	for _, p := range claimStrings(c) {
+		n += len(*p)
+	}
 	for _, a := range c.Audience {
 		n += len(a)
 	}
-	return int64(n+n/8) + entryOverhead
+	return n
+}
+
+// own returns copies of raw and c whose strings all lie in one new
+// allocation, so that an entry holds exactly what entryCost counts
+// whatever its strings were slices of (raw may be a slice of a request's
+// header block).
+func own(raw string, c token.Claims) (string, token.Claims) {
+	var b strings.Builder
+	b.Grow(textLen(raw, &c))
+	b.WriteString(raw)
+	fields := claimStrings(&c)
+	for _, p := range fields {
+		b.WriteString(*p)
+	}
+	for _, a := range c.Audience {
+		b.WriteString(a)
+	}
+	text := b.String()
+	next := func(n int) string {
+		s := text[:n]
+		text = text[n:]
+		return s
+	}
+	raw = next(len(raw))
+	for _, p := range fields {
+		*p = next(len(*p))
+	}
+	aud := make([]string, len(c.Audience))
+	for i, a := range c.Audience {
+		aud[i] = next(len(a))
+	}
+	c.Audience = aud
+	return raw, c
 }
 
 // newTokenCache returns a cache bounded by entries and bytes, or nil
@@ -134,9 +183,8 @@ func (tc *tokenCache) put(raw string, c token.Claims, now time.Time, gen uint64)
 	if !tc.roomLocked(cost, n) {
 		return
 	}
-	c.Audience = slices.Clone(c.Audience)
-	// raw may be a slice of a request's header block: keep its bytes only.
-	tc.entries[strings.Clone(raw)] = &verifiedToken{claims: c, verified: n, expires: exp, cost: cost}
+	raw, c = own(raw, c)
+	tc.entries[raw] = &verifiedToken{claims: c, verified: n, expires: exp, cost: cost}
 	tc.bytes += cost
 	if len(tc.entries) == 1 || exp < tc.soonest {
 		tc.soonest = exp
