@@ -107,8 +107,8 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		maxToken:  maxToken,
 		cfg:       cfg,
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
-		revs:      newRevocationSet(st, cfg.cacheStale, cfg.observer.StoreCall),
 		tokens:    newTokenCache(keys, cfg.tokenEntries, int64(cfg.tokenBytes)),
+		revs:      newRevocationSet(st, cfg.cacheStale, cfg.observer.StoreCall),
 	}
 	s.assertions, _ = st.(store.AssertionIDs)
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
