@@ -60,8 +60,8 @@ func NewKeySet(signing *Key, verifyOnly ...*Key) (*KeySet, error) {
 func (ks *KeySet) SigningKey() *Key { return ks.state.Load().signing }
 
 // Generation counts the changes made to the set: it is greater than a
-// value read earlier once a key has been added, rotated, retired or
-// removed since. A caller that keeps what it derived from the keys (a
+// value read earlier once any change has been made since (a key added,
+// rotated or removed). A caller that keeps what it derived from the keys (a
 // verified token, a rendered JWKS document) reads Generation before
 // deriving and trusts what it keeps only while Generation still returns
 // that value: a change made after the read moves it.
