@@ -81,7 +81,7 @@ func TestCachedTokenStopsWorkingOnTheNextRequest(t *testing.T) {
 		want   error
 	}{
 		{"when its app is deleted", func(t *testing.T, r *tokenRig) {
-			require.NoError(t, r.k.Service.DeleteApp(ctx, r.k.Owner, r.app.SID))
+			r.k.Delete(r.app.SID)
 		}, oauthapp.ErrAppDeleted},
 		{"when its secret is rotated with grace 0", func(t *testing.T, r *tokenRig) {
 			r.k.Rotate(r.app.SID, 0)

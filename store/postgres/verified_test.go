@@ -30,6 +30,7 @@ type cachePair struct {
 	clock          *oauthapptest.Clock
 	owner          oauthapp.Actor
 	admin          *Store
+	kit            *oauthapptest.Kit // the writer's, which created the app
 	writer, reader *oauthapp.Service
 	rings          [2]*keyring.Ring // the writer's and the reader's
 	lookups        *tokenLookups    // the reader's token-cache lookups
@@ -73,7 +74,7 @@ func newCachePair(t *testing.T, readerOpts ...oauthapp.Option) *cachePair {
 		admin:   openStore(t, pool, schema),
 		lookups: &tokenLookups{},
 	}
-	instance := func(i int, opts ...oauthapp.Option) *oauthapp.Service {
+	instance := func(i int, opts ...oauthapp.Option) *oauthapptest.Kit {
 		st := openStore(t, testPool(t), schema)
 		ring, err := keyring.New(ctx, st, keyring.WithKeyEncryptionKey(kek), keyring.WithClock(p.clock.Now),
 			keyring.WithRotation(10*24*time.Hour, time.Minute), keyring.WithMaxTokenTTL(time.Hour))
@@ -83,10 +84,11 @@ func newCachePair(t *testing.T, readerOpts ...oauthapp.Option) *cachePair {
 		t.Cleanup(func() { _ = ring.Close() })
 		p.rings[i] = ring
 		return oauthapptest.New(t, oauthapptest.WithStore(st), oauthapptest.WithKeys(ring.KeySet()),
-			oauthapptest.WithClock(p.clock), oauthapptest.WithServiceOptions(opts...)).Service
+			oauthapptest.WithClock(p.clock), oauthapptest.WithServiceOptions(opts...))
 	}
-	p.writer = instance(0)
-	p.reader = instance(1, append([]oauthapp.Option{oauthapp.WithObserver(p.lookups.observer())}, readerOpts...)...)
+	p.kit = instance(0)
+	p.writer = p.kit.Service
+	p.reader = instance(1, append([]oauthapp.Option{oauthapp.WithObserver(p.lookups.observer())}, readerOpts...)...).Service
 	return p
 }
 
@@ -120,10 +122,8 @@ type tokenCase struct {
 }
 
 var tokenCases = []tokenCase{
-	{"when its app is deleted", func(t *testing.T, p *cachePair, app oauthapp.App, _, _ string) {
-		if err := p.writer.DeleteApp(context.Background(), p.owner, app.SID); err != nil {
-			t.Fatal(err)
-		}
+	{"when its app is deleted", func(_ *testing.T, p *cachePair, app oauthapp.App, _, _ string) {
+		p.kit.Delete(app.SID)
 	}, oauthapp.ErrAppDeleted},
 	{"when its secret is rotated with grace 0", func(t *testing.T, p *cachePair, app oauthapp.App, _, _ string) {
 		if _, _, err := p.writer.RotateSecret(context.Background(), p.owner, app.SID, oauthapp.Rotation{Grace: oauthapp.Grace(0)}); err != nil {
@@ -207,16 +207,12 @@ func TestCachedTokenStopsWorkingOnTheOtherInstance(t *testing.T) {
 		for _, tc := range tokenCases {
 			t.Run(mode.name+"/"+tc.name, func(t *testing.T) {
 				p := newCachePair(t, mode.opts...)
-				app, sec, err := p.writer.CreateApp(context.Background(), p.owner, oauthapp.NewApp{
-					FriendlyName: "cached token", Permissions: oauthapp.Permissions{Allow: []string{permList, permRead}},
-				})
-				if err != nil {
-					t.Fatal(err)
-				}
-				tok := issue(t, p.writer, app.SID, sec.Reveal())
+				app := p.kit.NewAppFor(p.owner, permList, permRead)
+				sec := p.kit.Secret(app.SID)
+				tok := issue(t, p.writer, app.SID, sec)
 				p.cached(t, tok)
 
-				tc.end(t, p, app, sec.Reveal(), tok)
+				tc.end(t, p, app, sec, tok)
 				ended := time.Now()
 				if mode.opts == nil {
 					if _, err := p.authorize(tok); !errors.Is(err, tc.want) {
