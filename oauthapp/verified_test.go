@@ -206,7 +206,7 @@ func TestTokenCacheRefusesWhatTheValidatorRefuses(t *testing.T) {
 	})
 	t.Run("another account's resource", func(t *testing.T) {
 		r := newTokenRig(t)
-		_, err := r.k.Service.Authorize(ctx, r.tok, oauthapp.Resource{Permission: permList, AccountSID: oauthapp.NewSID(oauthapp.AccountSIDPrefix)})
+		_, err := r.k.Service.Authorize(ctx, r.tok, oauthapp.Resource{Permission: permList, AccountSID: oauthapptest.NewActor(oauthapp.RoleOwner).AccountSID})
 		require.ErrorIs(t, err, oauthapp.ErrWrongAccount)
 	})
 	t.Run("another region's resource", func(t *testing.T) {
