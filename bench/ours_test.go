@@ -25,10 +25,10 @@ type ours struct {
 	account string
 }
 
-func newOurs(tb testing.TB, alg token.Algorithm) *ours {
+func newOurs(tb testing.TB, alg token.Algorithm, opts ...oauthapp.Option) *ours {
 	tb.Helper()
-	kit := oauthapptest.New(tb, oauthapptest.WithAlgorithm(alg), oauthapptest.WithServiceOptions(
-		oauthapp.WithClock(time.Now), oauthapp.WithIssuer(tokenIssuer), oauthapp.WithAudience(audience), oauthapp.WithTokenTTL(tokenTTL)))
+	kit := oauthapptest.New(tb, oauthapptest.WithAlgorithm(alg), oauthapptest.WithServiceOptions(append([]oauthapp.Option{
+		oauthapp.WithClock(time.Now), oauthapp.WithIssuer(tokenIssuer), oauthapp.WithAudience(audience), oauthapp.WithTokenTTL(tokenTTL)}, opts...)...))
 	srv, err := oauthhttp.New(kit.Service)
 	if err != nil {
 		tb.Fatal(err)
@@ -63,20 +63,43 @@ func BenchmarkTokenEndpointOurs(b *testing.B) {
 }
 
 // BenchmarkValidateOurs is our per-request authorization, in process, as
-// the peers' validation rows.
+// the peers' validation rows: with the verified-token cache off, so that
+// every request decodes the token and verifies its signature as theirs
+// do.
 func BenchmarkValidateOurs(b *testing.B) {
 	for _, alg := range oursAlgs {
 		b.Run(string(alg), func(b *testing.B) {
-			o := newOurs(b, alg)
-			bearer := issueToken(b, o.handler, o.client).AccessToken
-			b.ReportAllocs()
-			m := startCPU(b)
-			for range b.N {
-				if err := o.authorize(bearer); err != nil {
-					b.Fatalf("authorize: %v", err)
-				}
-			}
-			m.Stop()
+			benchAuthorize(b, newOurs(b, alg, oauthapp.WithTokenCache(0, 0)))
 		})
 	}
+}
+
+// BenchmarkValidateOursCached is a repeated token through Authorize with
+// the verified-token cache warm, as it is by default: a client sends the
+// token it fetched once an hour with every call. The signature is not
+// verified again; the state checks (revocation, app, secret, policy,
+// account, audience) still run.
+func BenchmarkValidateOursCached(b *testing.B) {
+	for _, alg := range oursAlgs {
+		b.Run(string(alg), func(b *testing.B) {
+			benchAuthorize(b, newOurs(b, alg))
+		})
+	}
+}
+
+// benchAuthorize authorizes one token of o's client b.N times, after a
+// first authorization that warms what o caches.
+func benchAuthorize(b *testing.B, o *ours) {
+	bearer := issueToken(b, o.handler, o.client).AccessToken
+	if err := o.authorize(bearer); err != nil {
+		b.Fatalf("authorize: %v", err)
+	}
+	b.ReportAllocs()
+	m := startCPU(b)
+	for range b.N {
+		if err := o.authorize(bearer); err != nil {
+			b.Fatalf("authorize: %v", err)
+		}
+	}
+	m.Stop()
 }

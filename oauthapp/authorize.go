@@ -148,7 +148,7 @@ var (
 // present and in this service's regions, its secret active.
 func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp, error) {
 	now := s.now()
-	claims, err := s.validator.Validate(now, bearer)
+	claims, err := s.validate(ctx, now, bearer)
 	if err != nil {
 		return Identity{}, nil, refuse(ReasonInvalidToken, err)
 	}

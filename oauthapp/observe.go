@@ -43,8 +43,10 @@ type Observer struct {
 	AuthenticationFailed func(ctx context.Context, reason Reason)
 	// CacheLookup is called for each lookup in the cache WithCache sets
 	// up: of an app (CacheApps) or of a revocation answer
-	// (CacheRevocations), with whether the entry was fresh. Without a
-	// cache it is not called.
+	// (CacheRevocations), with whether the entry was fresh; without that
+	// cache it is not called for them. It is also called for each lookup
+	// of a token in the verified-token cache (CacheTokens), which is on
+	// unless WithTokenCache turns it off.
 	CacheLookup func(ctx context.Context, cache CacheName, hit bool)
 	// StoreCall is called as the Service starts a call to its Store, with
 	// the name of the method ("GetApp", "IsTokenRevoked", ...; with a
@@ -98,6 +100,9 @@ type CacheName string
 const (
 	CacheApps        CacheName = "apps"
 	CacheRevocations CacheName = "revocations"
+	// CacheTokens is the verified-token cache (WithTokenCache): a hit
+	// skips decoding the token and verifying its signature.
+	CacheTokens CacheName = "tokens"
 )
 
 // Notice is one store notification as it reached the Service.

@@ -238,12 +238,22 @@ func TestObserver_StoreCallsCarryTheRequestContext(t *testing.T) {
 }
 
 func TestObserver_CacheLookups(t *testing.T) {
-	t.Run("without a cache nothing is reported", func(t *testing.T) {
-		k, rec := observed(t)
+	t.Run("without any cache nothing is reported", func(t *testing.T) {
+		k, rec := observed(t, oauthapp.WithTokenCache(0, 0))
 		tok := k.Token(k.NewApp(permList))
 		_, err := k.Service.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
 		require.NoError(t, err)
 		assert.Empty(t, rec.cache)
+	})
+	t.Run("without WithCache only the verified-token cache is reported", func(t *testing.T) {
+		k, rec := observed(t)
+		tok := k.Token(k.NewApp(permList))
+		for range 2 {
+			_, err := k.Service.Authorize(ctx, tok, oauthapp.Resource{Permission: permList})
+			require.NoError(t, err)
+		}
+		assert.Equal(t, map[oauthapp.CacheName][]bool{oauthapp.CacheTokens: {false, true}}, rec.cache,
+			"the token is verified on its first use and found on its second")
 	})
 	t.Run("with a cache the first lookup misses and the next hits", func(t *testing.T) {
 		k, rec := observed(t, oauthapp.WithCache(time.Minute, 0))
@@ -255,6 +265,7 @@ func TestObserver_CacheLookups(t *testing.T) {
 		}
 		assert.Equal(t, []bool{false, true, true}, rec.cache[oauthapp.CacheApps])
 		assert.Equal(t, []bool{false, true}, rec.cache[oauthapp.CacheRevocations])
+		assert.Equal(t, []bool{false, true}, rec.cache[oauthapp.CacheTokens])
 	})
 }
 

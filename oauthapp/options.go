@@ -58,6 +58,10 @@ type config struct {
 	cacheStale time.Duration
 	cacheSize  int
 	maxRetries int
+	// tokenEntries and tokenBytes bound the verified-token cache
+	// (WithTokenCache); 0 turns it off.
+	tokenEntries int
+	tokenBytes   int
 	// noHashUpgrades turns off upgrading stored hashes on use.
 	noHashUpgrades bool
 	// resources are the resource URIs served besides the audience
@@ -90,6 +94,9 @@ func defaults() config {
 		hasher:     secret.SHA256{},
 		cacheSize:  100_000,
 		maxRetries: 64,
+
+		tokenEntries: DefaultTokenCacheEntries,
+		tokenBytes:   DefaultTokenCacheBytes,
 
 		assertionLife: DefaultAssertionLifetime,
 		dpop:          dpopConfig{proofAge: DefaultDPoPProofAge, replayEntries: DefaultDPoPReplayEntries},
@@ -332,6 +339,35 @@ func WithCache(maxStale time.Duration, size int) Option {
 		if size > 0 {
 			c.cacheSize = size
 		}
+		return nil
+	}
+}
+
+// WithTokenCache sizes the cache of verified tokens that Authorize and
+// Introspect keep, or turns it off with (0, 0). The cache maps the exact
+// bytes of a token that passed the token checks (signature, issuer,
+// audience, times) to its claims, so that a client's token presented
+// again costs a map lookup instead of a signature verification. Every
+// check that depends on state still runs on every request: the token's
+// revocation, its app, its secret or client key, the app's policy and
+// resources, and the resource's account, region and audience. An entry
+// is never served at or after its token's exp, nor once the key set has
+// changed since it was verified (a key added, rotated or removed empties
+// the cache).
+//
+// entries bounds the number of tokens kept and bytes the memory they
+// hold by the cache's account, which includes every byte of the token,
+// its claims and the bookkeeping; a full cache drops expired entries and
+// otherwise keeps what it has, verifying the tokens it has no room for on
+// every request. Default: DefaultTokenCacheEntries and
+// DefaultTokenCacheBytes (32 MiB at most). Both must be positive, or
+// both 0 to turn the cache off.
+func WithTokenCache(entries, bytes int) Option {
+	return func(c *config) error {
+		if entries < 0 || bytes < 0 || (entries == 0) != (bytes == 0) {
+			return fmt.Errorf("%w: WithTokenCache: entries and bytes must both be positive, or both 0 to turn the cache off", ErrInvalidOption)
+		}
+		c.tokenEntries, c.tokenBytes = entries, bytes
 		return nil
 	}
 }

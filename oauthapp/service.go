@@ -27,6 +27,7 @@ type Service struct {
 	cfg       config
 	apps      *appCache
 	revs      *revocationSet // nil unless the cache is on and the store lists revocations
+	tokens    *tokenCache    // nil when WithTokenCache turned it off
 	stopWatch func()
 	closeOnce sync.Once
 	// decoy is checked against when the client is unknown, so that an
@@ -106,6 +107,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		meta:      newMetadata(&cfg, keys, maxToken, dpop.nonceSource(cfg.clock)),
 		cfg:       cfg,
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
+		tokens:    newTokenCache(keys, cfg.tokenEntries, int64(cfg.tokenBytes)),
 		revs:      newRevocationSet(st, cfg.cacheStale, cfg.observer.StoreCall),
 		issuers:   newIssuerKeys(cfg.issuers, cfg.logger),
 		dpop:      dpop,

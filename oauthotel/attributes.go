@@ -139,7 +139,8 @@ type cacheKey struct {
 	hit   bool
 }
 
-var cacheLookups = []cacheKey{{oauthapp.CacheApps, true}, {oauthapp.CacheApps, false}, {oauthapp.CacheRevocations, true}, {oauthapp.CacheRevocations, false}}
+var cacheLookups = []cacheKey{{oauthapp.CacheApps, true}, {oauthapp.CacheApps, false}, {oauthapp.CacheRevocations, true}, {oauthapp.CacheRevocations, false},
+	{oauthapp.CacheTokens, true}, {oauthapp.CacheTokens, false}}
 
 func cacheAttrs(k cacheKey) attribute.Set {
 	result := "miss"

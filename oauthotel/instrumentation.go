@@ -59,8 +59,9 @@ var durationBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0
 //     from request to answer, by oauthapps.outcome (issued or the OAuth
 //     error code) and http.response.status_code.
 //   - oauthapps.cache.lookups (counter): by oauthapps.cache (apps,
-//     revocations) and oauthapps.cache.result (hit, miss); only with
-//     oauthapp.WithCache.
+//     revocations, only with oauthapp.WithCache; tokens, the
+//     verified-token cache, unless oauthapp.WithTokenCache turns it off)
+//     and oauthapps.cache.result (hit, miss).
 //   - oauthapps.store.duration (histogram): each store call the service
 //     makes, by oauthapps.store.method and oauthapps.store.outcome (ok,
 //     not_found, conflict, error).

@@ -98,6 +98,11 @@ func assertCacheAndStoreMetrics(t *testing.T, rm metricdata.ResourceMetrics) {
 	assert.Positive(t, cache["oauthapps.cache=apps,oauthapps.cache.result=hit"])
 	assert.Equal(t, int64(1), cache["oauthapps.cache=revocations,oauthapps.cache.result=miss"])
 	assert.Equal(t, int64(3), cache["oauthapps.cache=revocations,oauthapps.cache.result=hit"])
+	// The verified-token cache: the token is verified on its first use
+	// and found on its next three; the malformed one is looked up and
+	// refused.
+	assert.Equal(t, int64(2), cache["oauthapps.cache=tokens,oauthapps.cache.result=miss"])
+	assert.Equal(t, int64(3), cache["oauthapps.cache=tokens,oauthapps.cache.result=hit"])
 	storeCalls := points(rm, "oauthapps.store.duration")
 	assert.Equal(t, int64(2), storeCalls["oauthapps.store.method=CreateApp,oauthapps.store.outcome=ok"])
 	assert.Equal(t, int64(1), storeCalls["oauthapps.store.method=GetApp,oauthapps.store.outcome=ok"])

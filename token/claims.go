@@ -75,6 +75,8 @@ type wireClaims struct {
 	// dates are exp, iat and nbf (zero when absent), which finish points
 	// ExpiresAt, IssuedAt and NotBefore at.
 	dates [3]jwt.NumericDate
+	// key is the key the token's header names, which verifies it.
+	key *Key
 }
 
 // claimNames are the member names wireClaims reads.

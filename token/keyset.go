@@ -21,6 +21,9 @@ import (
 type KeySet struct {
 	mu    sync.Mutex // serializes writers
 	state atomic.Pointer[keySnapshot]
+	// gen counts the snapshots published after the first; it moves
+	// after the snapshot it counts is published (see Generation).
+	gen atomic.Uint64
 }
 
 // keySnapshot is never changed once published.
@@ -51,6 +54,14 @@ func NewKeySet(signing *Key, verifyOnly ...*Key) (*KeySet, error) {
 
 // SigningKey returns the key that signs new tokens.
 func (ks *KeySet) SigningKey() *Key { return ks.state.Load().signing }
+
+// Generation counts the changes made to the set: it is greater than a
+// value read earlier once any change has been made since (a key added,
+// rotated or removed). A caller that keeps what it derived from the keys (a
+// verified token, a rendered JWKS document) reads Generation before
+// deriving and trusts what it keeps only while Generation still returns
+// that value: a change made after the read moves it.
+func (ks *KeySet) Generation() uint64 { return ks.gen.Load() }
 
 // Lookup returns the key named kid, signing or verify-only.
 func (ks *KeySet) Lookup(kid string) (*Key, bool) {
@@ -138,6 +149,7 @@ func (ks *KeySet) update(change func(*keySnapshot) error) error {
 	}
 	next.index()
 	ks.state.Store(next)
+	ks.gen.Add(1)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -20,6 +21,17 @@ type Validator struct {
 	parser *jwt.Parser
 	// who checks iss and aud; it is full, so append copies it.
 	who []jwt.ParserOption
+	// clocked holds *clockedValidator values: golang-jwt validators of
+	// every claim, built once each, whose clock reads the time of the
+	// call that took them.
+	clocked sync.Pool
+}
+
+// clockedValidator is a golang-jwt validator of exp, iat, nbf, iss and
+// aud, whose clock reads now.
+type clockedValidator struct {
+	now   time.Time
+	check *jwt.Validator
 }
 
 // supported lists the algorithms golang-jwt may parse a token under; the
@@ -43,13 +55,20 @@ func NewValidator(keys *KeySet, issuer, audience string, opts ...Option) (*Valid
 			return nil, err
 		}
 	}
-	return &Validator{
+	v := &Validator{
 		keys: keys,
 		cfg:  cfg,
 		// Claims are validated after parsing, on the time Validate is given.
 		parser: jwt.NewParser(jwt.WithValidMethods(supported), jwt.WithStrictDecoding(), jwt.WithoutClaimsValidation()),
 		who:    []jwt.ParserOption{jwt.WithIssuer(issuer), jwt.WithAudience(append([]string{audience}, cfg.audiences...)...)},
-	}, nil
+	}
+	v.clocked.New = func() any {
+		c := new(clockedValidator)
+		c.check = jwt.NewValidator(append(v.who, jwt.WithExpirationRequired(), jwt.WithIssuedAt(),
+			jwt.WithLeeway(cfg.leeway), jwt.WithTimeFunc(func() time.Time { return c.now }))...)
+		return c
+	}
+	return v, nil
 }
 
 // Validate checks raw at now and returns its claims. In order: length
@@ -68,9 +87,11 @@ func (v *Validator) Validate(now time.Time, raw string) (Claims, error) {
 	if err != nil {
 		return Claims{}, err
 	}
-	check := jwt.NewValidator(append(v.who, jwt.WithExpirationRequired(), jwt.WithIssuedAt(),
-		jwt.WithLeeway(v.cfg.leeway), jwt.WithTimeFunc(func() time.Time { return now }))...)
-	if err := check.Validate(w); err != nil {
+	c := v.clocked.Get().(*clockedValidator)
+	c.now = now
+	err = c.check.Validate(w)
+	v.clocked.Put(c)
+	if err != nil {
 		return Claims{}, claimError(err, w)
 	}
 	// golang-jwt grants exp the leeway too; here a token expires at its
@@ -123,8 +144,8 @@ func (v *Validator) parse(raw string) (*wireClaims, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := new(wireClaims)
-	t, err := v.parser.ParseWithClaims(raw, w, func(*jwt.Token) (any, error) { return key.secret().verify, nil })
+	w := &wireClaims{key: key}
+	t, err := v.parser.ParseWithClaims(raw, w, verifyingKey)
 	if err != nil {
 		return nil, parseError(t, err)
 	}
@@ -135,6 +156,12 @@ func (v *Validator) parse(raw string) (*wireClaims, error) {
 		return nil, fmt.Errorf("%w: %s", ErrMissingClaim, name)
 	}
 	return w, nil
+}
+
+// verifyingKey is the golang-jwt Keyfunc of parse: what verifies the
+// token is the key its header named, which parse put beside the claims.
+func verifyingKey(t *jwt.Token) (any, error) {
+	return t.Claims.(*wireClaims).key.secret().verify, nil
 }
 
 // keyFor returns the key that verifies a token with the header part part,

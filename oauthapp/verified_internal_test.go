@@ -1,0 +1,120 @@
+package oauthapp
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/oauthapps/oauthapps/token"
+)
+
+// cacheKeys is a key set for a token cache; the cache reads only its
+// generation.
+func cacheKeys(t *testing.T) *token.KeySet {
+	t.Helper()
+	k, err := token.GenerateKey(token.HS256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks, err := token.NewKeySet(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ks
+}
+
+// typicalToken returns the i-th of distinct tokens shaped like those a
+// service with two permissions mints (about 650 bytes), with scope
+// padded by pad bytes, and their claims, the strings of which are slices
+// of one larger text, as a decoder's may be.
+func typicalToken(i, pad int, now time.Time) (string, token.Claims) {
+	text := fmt.Sprintf("%s|%034d|%022d|%s", strings.Repeat("t", 600), i, i, strings.Repeat("p", pad))
+	raw := text[:600] + fmt.Sprintf(".%034d", i)
+	sid, jti := text[601:635], text[636:658]
+	return raw, token.Claims{
+		Issuer: "https://auth.example.com", Subject: sid, Audience: []string{"https://api.example.com"},
+		ExpiresAt: now.Add(time.Hour), IssuedAt: now, ID: jti, ClientID: sid,
+		Scope:      "/demo/messaging/messages/list /demo/messaging/messages/read" + text[658:],
+		AccountSID: sid, Region: "us1", SecretID: jti,
+	}
+}
+
+// fill puts tokens into tc until one is not kept, and returns how much
+// the heap grew by, after a collection, with tc full.
+func fill(t *testing.T, tc *tokenCache, pad int) (held int64) {
+	t.Helper()
+	now := time.Unix(1_900_000_000, 0)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := 0; ; i++ {
+		raw, c := typicalToken(i, pad, now)
+		tc.put(raw, c, now, tc.keys.Generation())
+		if entries, _ := tc.usage(); entries <= i {
+			break
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	return int64(after.HeapAlloc) - int64(before.HeapAlloc)
+}
+
+// TestTokenCacheMemoryAtTheDefaultSize fills a cache of the default size
+// with tokens of a typical size: it holds DefaultTokenCacheEntries of
+// them, its account stays within DefaultTokenCacheBytes, and the heap it
+// holds is no more than its account says.
+func TestTokenCacheMemoryAtTheDefaultSize(t *testing.T) {
+	tc := newTokenCache(cacheKeys(t), DefaultTokenCacheEntries, DefaultTokenCacheBytes)
+	held := fill(t, tc, 0)
+	entries, bytes := tc.usage()
+	t.Logf("%d entries, %d bytes by account (%d per entry), %d bytes of heap held", entries, bytes, bytes/int64(entries), held)
+	if entries != DefaultTokenCacheEntries {
+		t.Errorf("full at %d entries, want %d", entries, DefaultTokenCacheEntries)
+	}
+	if bytes > DefaultTokenCacheBytes {
+		t.Errorf("accounted %d bytes, more than the bound %d", bytes, DefaultTokenCacheBytes)
+	}
+	if held > bytes {
+		t.Errorf("the heap grew by %d bytes, more than the %d accounted", held, bytes)
+	}
+	runtime.KeepAlive(tc)
+}
+
+// TestTokenCacheByteBound: tokens large enough that the byte bound comes
+// first fill the cache up to it and no further, and the heap held is no
+// more than the account.
+func TestTokenCacheByteBound(t *testing.T) {
+	const bound = 4 << 20
+	tc := newTokenCache(cacheKeys(t), 1_000_000, bound)
+	held := fill(t, tc, 8<<10)
+	entries, bytes := tc.usage()
+	t.Logf("%d entries, %d bytes by account, %d bytes of heap held", entries, bytes, held)
+	raw, c := typicalToken(0, 8<<10, time.Time{})
+	if bytes > bound || bytes+entryCost(raw, &c) <= bound {
+		t.Errorf("accounted %d bytes: over the bound %d, or room for one more", bytes, bound)
+	}
+	if held > bytes {
+		t.Errorf("the heap grew by %d bytes, more than the %d accounted", held, bytes)
+	}
+	runtime.KeepAlive(tc)
+}
+
+// TestTokenCacheKeepsItsOwnCopies: an entry holds neither the caller's
+// token string nor the text its claims were slices of.
+func TestTokenCacheKeepsItsOwnCopies(t *testing.T) {
+	tc := newTokenCache(cacheKeys(t), 10, 1<<20)
+	now := time.Unix(1_900_000_000, 0)
+	raw, c := typicalToken(1, 4<<10, now)
+	tc.put(raw, c, now, tc.keys.Generation())
+	for key, e := range tc.entries {
+		if key != raw || unsafe.StringData(key) == unsafe.StringData(raw) {
+			t.Fatal("the entry's key is not a copy of the token")
+		}
+		if e.claims.Scope != c.Scope || unsafe.StringData(e.claims.Scope) == unsafe.StringData(c.Scope) {
+			t.Fatal("the entry's scope is not a copy")
+		}
+	}
+}
