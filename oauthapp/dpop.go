@@ -123,7 +123,9 @@ func (d *dpopState) nonceSource(clock func() time.Time) func() string {
 // A replay is refused in memory, per instance: a proof copied off one
 // request may be replayed once at each other instance while its window
 // lasts, a minute by default, less with short-lived nonces. A call costs
-// one signature verification more than Authorize, and no store access.
+// one signature verification more than Authorize, the proof's: the token
+// itself is found in the verified-token cache (WithTokenCache) as
+// Authorize finds it, its binding with it. It costs no store access.
 func (s *Service) AuthorizeDPoP(ctx context.Context, accessToken string, proof DPoPProof, res Resource) (Identity, error) {
 	if s.cfg.observer.Authorization != nil {
 		return s.observeAuthorize(ctx, accessToken, &proof, res)

@@ -156,6 +156,47 @@ func TestDPoPResourceChecksEachFailAlone(t *testing.T) {
 	})
 }
 
+// TestTokenCacheKeepsADPoPTokenBound: a bound token found in the
+// verified-token cache is still bound: its proof is checked against
+// cnf.jkt, and as Bearer it is refused.
+func TestTokenCacheKeepsADPoPTokenBound(t *testing.T) {
+	k, rec := observed(t)
+	app := k.NewApp(permList)
+	key := newDPoPKey(t)
+	tok, err := issueDPoP(k.Service, k, app, tokenProof(t, key, k.Clock.Now(), ""))
+	require.NoError(t, err)
+	_, err = k.Service.AuthorizeDPoP(ctx, tok.AccessToken, apiProof(t, key, tok.AccessToken, k.Clock.Now(), ""), listing)
+	require.NoError(t, err, "the first call verifies the token and keeps it")
+
+	for _, tc := range []struct {
+		name string
+		call func() (oauthapp.Identity, error)
+		want oauthapp.Reason
+	}{
+		{"with a fresh proof of its key", func() (oauthapp.Identity, error) {
+			return k.Service.AuthorizeDPoP(ctx, tok.AccessToken, apiProof(t, key, tok.AccessToken, k.Clock.Now(), ""), listing)
+		}, ""},
+		{"with a proof of another key", func() (oauthapp.Identity, error) {
+			return k.Service.AuthorizeDPoP(ctx, tok.AccessToken, apiProof(t, newDPoPKey(t), tok.AccessToken, k.Clock.Now(), ""), listing)
+		}, oauthapp.ReasonInvalidToken},
+		{"as Bearer", func() (oauthapp.Identity, error) {
+			return k.Service.Authorize(ctx, tok.AccessToken, listing)
+		}, oauthapp.ReasonInvalidToken},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec.reset()
+			id, err := tc.call()
+			assert.Equal(t, tc.want, oauthapp.ReasonOf(err))
+			if err == nil {
+				assert.Equal(t, key.Thumbprint(), id.DPoPThumbprint)
+			}
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			assert.Equal(t, []bool{true}, rec.cache[oauthapp.CacheTokens], "served from the token cache")
+		})
+	}
+}
+
 func TestAppThatRequiresDPoPGetsOnlyBoundTokens(t *testing.T) {
 	audit := &events{}
 	k := oauthapptest.New(t, oauthapptest.WithServiceOptions(oauthapp.WithAudit(audit.hook)))
