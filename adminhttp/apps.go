@@ -55,6 +55,9 @@ func (a *API) createApp(c *call) response {
 	if in.NoSecret != nil {
 		n.NoSecret = *in.NoSecret
 	}
+	if in.DPoPBound != nil {
+		n.DPoPBoundAccessTokens = *in.DPoPBound
+	}
 	if in.FederatedCredentials != nil {
 		for _, fc := range *in.FederatedCredentials {
 			n.FederatedCredentials = append(n.FederatedCredentials, fc.credential())
@@ -170,7 +173,7 @@ func (a *API) updateApp(c *call) response {
 	if in == (appBodyJSON{}) {
 		return invalid("", "the body names nothing to change")
 	}
-	u := oauthapp.AppUpdate{FriendlyName: in.FriendlyName, Description: in.Description, Permissions: in.Policy.permissions(), Resources: in.Resources}
+	u := oauthapp.AppUpdate{FriendlyName: in.FriendlyName, Description: in.Description, Permissions: in.Policy.permissions(), Resources: in.Resources, DPoPBoundAccessTokens: in.DPoPBound}
 	if in.AccessTokenTTL != nil {
 		ttl := seconds(*in.AccessTokenTTL)
 		if ttl == 0 { // the API's spelling of the service default

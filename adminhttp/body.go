@@ -22,7 +22,7 @@ var (
 	appMembers        = members{
 		"type": nil, "region": nil, "friendly_name": nil, "description": nil,
 		"policy": {"allow": nil, "deny": nil}, "access_token_ttl": nil, "default_grace_period": nil,
-		"resources": nil, "client_keys": keyMembers, "no_secret": nil,
+		"resources": nil, "client_keys": keyMembers, "no_secret": nil, "dpop_bound_access_tokens": nil,
 		"federated_credentials": credentialMembers,
 	}
 	rotateMembers = members{"grace_period": nil}

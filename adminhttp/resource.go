@@ -31,9 +31,12 @@ type appJSON struct {
 	ClientSecret string `json:"client_secret,omitempty"`
 	// Resources are the resource URIs (RFC 8707) the app's tokens may
 	// be issued for, sorted.
-	Resources []string  `json:"resources"`
-	URL       string    `json:"url"`
-	Links     linksJSON `json:"links"`
+	Resources []string `json:"resources"`
+	// DPoPBoundAccessTokens is whether the app's tokens must be bound to
+	// a DPoP key (RFC 9449 section 5.2).
+	DPoPBoundAccessTokens bool      `json:"dpop_bound_access_tokens"`
+	URL                   string    `json:"url"`
+	Links                 linksJSON `json:"links"`
 }
 
 type policyJSON struct {
@@ -66,8 +69,10 @@ func (a *API) appJSON(app oauthapp.App, sec *secret.Secret) appJSON {
 		DateUpdated:        date(app.UpdatedAt),
 		ClientID:           app.SID,
 		Resources:          nonNil(app.Resources),
-		URL:                a.url(a.appPath(app.SID)),
-		Links:              linksJSON{Secrets: a.url(a.appPath(app.SID) + "/Secrets"), Keys: a.url(a.appPath(app.SID) + "/Keys")},
+
+		DPoPBoundAccessTokens: app.DPoPBoundAccessTokens,
+		URL:                   a.url(a.appPath(app.SID)),
+		Links:                 linksJSON{Secrets: a.url(a.appPath(app.SID) + "/Secrets"), Keys: a.url(a.appPath(app.SID) + "/Keys")},
 	}
 	if sec != nil {
 		j.ClientSecret = sec.Reveal()
@@ -127,6 +132,7 @@ type appBodyJSON struct {
 	AccessTokenTTL *int64          `json:"access_token_ttl"`
 	DefaultGrace   *int64          `json:"default_grace_period"`
 	Resources      *[]string       `json:"resources"`
+	DPoPBound      *bool           `json:"dpop_bound_access_tokens"`
 	// ClientKeys and NoSecret are set at creation only; keys are then
 	// added and removed at the app's Keys.
 	ClientKeys *[]keyBodyJSON `json:"client_keys"`

@@ -73,6 +73,9 @@ type App struct {
 	// authenticate the app's client (workload identity federation), in
 	// the order they were added.
 	FederatedCredentials []FederatedCredential
+	// DPoPBoundAccessTokens is whether the app's tokens must be bound to
+	// a DPoP key (RFC 9449 section 5.2; see NewApp).
+	DPoPBoundAccessTokens bool
 	// Version increases with every change; it is the store's version.
 	Version int64
 }
@@ -114,7 +117,8 @@ func (s *Service) view(rec store.App, now time.Time) App {
 		Resources:    slices.Clone(rec.Resources),
 		Version:      rec.Version,
 
-		FederatedCredentials: federatedViews(rec.FederatedCredentials),
+		FederatedCredentials:  federatedViews(rec.FederatedCredentials),
+		DPoPBoundAccessTokens: rec.DPoPBoundAccessTokens,
 	}
 	for i, sec := range []store.Secret{rec.Secrets.Current, rec.Secrets.Previous} {
 		if sec.ID == "" || (i == 1 && !now.Before(sec.Expires)) {

@@ -27,11 +27,13 @@ type appFields struct {
 	// ServiceDefault.
 	tokenTTL, grace *time.Duration
 	resources       *[]string
+	// dpopBound is whether the app's tokens must be DPoP-bound.
+	dpopBound *bool
 }
 
 // fields are the fields of a new app.
 func (n *NewApp) fields() appFields {
-	f := appFields{name: &n.FriendlyName, description: &n.Description, permissions: &n.Permissions, grace: n.DefaultGrace, resources: &n.Resources}
+	f := appFields{name: &n.FriendlyName, description: &n.Description, permissions: &n.Permissions, grace: n.DefaultGrace, resources: &n.Resources, dpopBound: &n.DPoPBoundAccessTokens}
 	if n.TokenTTL != 0 {
 		f.tokenTTL = &n.TokenTTL
 	}
@@ -40,7 +42,7 @@ func (n *NewApp) fields() appFields {
 
 // fields are the fields an update changes.
 func (u *AppUpdate) fields() appFields {
-	return appFields{name: u.FriendlyName, description: u.Description, permissions: u.Permissions, tokenTTL: u.TokenTTL, grace: u.DefaultGrace, resources: u.Resources}
+	return appFields{name: u.FriendlyName, description: u.Description, permissions: u.Permissions, tokenTTL: u.TokenTTL, grace: u.DefaultGrace, resources: u.Resources, dpopBound: u.DPoPBoundAccessTokens}
 }
 
 // checkedFields are appFields that checkFields has accepted, in the form
@@ -127,6 +129,9 @@ func (c checkedFields) apply(a *store.App) {
 	}
 	if c.resources != nil {
 		a.Resources = c.storedResources
+	}
+	if c.dpopBound != nil {
+		a.DPoPBoundAccessTokens = *c.dpopBound
 	}
 }
 

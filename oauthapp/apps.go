@@ -43,6 +43,11 @@ type NewApp struct {
 	// issued for, each one of the service's (WithResources); at most
 	// MaxResources.
 	Resources []string
+	// DPoPBoundAccessTokens makes the app's tokens DPoP-bound (RFC 9449
+	// section 5.2): IssueToken refuses a request without a DPoP proof
+	// (ErrInvalidDPoPProof), and Authorize a bearer token of the app,
+	// one issued before the setting included (ErrInvalidToken).
+	DPoPBoundAccessTokens bool
 }
 
 // AppUpdate lists the changes to make to an app; a nil field is left as it
@@ -76,6 +81,10 @@ type AppUpdate struct {
 	// for a resource the update drops stop authorizing at once, as a
 	// permission the policy drops does.
 	Resources *[]string
+	// DPoPBoundAccessTokens sets whether the app's tokens must be
+	// DPoP-bound (see NewApp.DPoPBoundAccessTokens). Turning it on
+	// refuses the app's bearer tokens at once.
+	DPoPBoundAccessTokens *bool
 }
 
 // CreateApp creates an app in the actor's account and returns it with its

@@ -214,12 +214,27 @@ func (s *Service) refuseAssertion(ctx context.Context, clientID string, err erro
 	return s.refuseClient(ctx, clientID, why)
 }
 
-// assertionRefusals are the refusals of the assertions
-// token.VerifyAssertion refuses, by its error.
-var assertionRefusals = []struct {
+// tokenRefusal is the refusal a table gives an error of the token
+// package.
+type tokenRefusal struct {
 	err error
 	why *refusal
-}{
+}
+
+// refusalFor is the refusal of the first entry of table that err wraps,
+// else other.
+func refusalFor(err error, table []tokenRefusal, other *refusal) *refusal {
+	for _, r := range table {
+		if errors.Is(err, r.err) {
+			return r.why
+		}
+	}
+	return other
+}
+
+// assertionRefusals are the refusals of the assertions
+// token.VerifyAssertion refuses, by its error.
+var assertionRefusals = []tokenRefusal{
 	{token.ErrTooLarge, refuseWith(ReasonBadAssertion, "assertion too large")},
 	{token.ErrMalformed, refuseWith(ReasonBadAssertion, "malformed assertion")},
 	{token.ErrType, refuseWith(ReasonBadAssertion, "assertion typ is not a client assertion's")},
@@ -234,12 +249,7 @@ var assertionRefusals = []struct {
 
 // assertionRefusal is the refusal of an error of token.VerifyAssertion.
 func assertionRefusal(err error) *refusal {
-	for _, r := range assertionRefusals {
-		if errors.Is(err, r.err) {
-			return r.why
-		}
-	}
-	return refusedAssertion
+	return refusalFor(err, assertionRefusals, refusedAssertion)
 }
 
 // assertionRules are the rules of an assertion sent to endpoint (the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oauthapps/oauthapps/scope"
+	"github.com/oauthapps/oauthapps/token"
 )
 
 // AccountParam is the name of the route parameter that holds the account
@@ -66,6 +67,10 @@ type Identity struct {
 	IssuedAt time.Time
 	// ExpiresAt is the token's exp, in UTC.
 	ExpiresAt time.Time
+	// DPoPThumbprint is the RFC 7638 thumbprint of the DPoP key the
+	// token is bound to (its cnf.jkt, RFC 9449 section 6.1); "" for a
+	// bearer token.
+	DPoPThumbprint string
 }
 
 // Authorize checks a bearer token for a resource: it is well-formed, signed
@@ -80,16 +85,22 @@ type Identity struct {
 // permission), ErrInvalidArgument for a malformed Resource.
 func (s *Service) Authorize(ctx context.Context, bearer string, res Resource) (Identity, error) {
 	if s.cfg.observer.Authorization != nil {
-		return s.observeAuthorize(ctx, bearer, res)
+		return s.observeAuthorize(ctx, bearer, nil, res)
 	}
-	return s.authorize(ctx, bearer, res)
+	return s.authorize(ctx, bearer, nil, res)
 }
 
-func (s *Service) authorize(ctx context.Context, bearer string, res Resource) (Identity, error) {
+// authorize checks a token presented with proof (AuthorizeDPoP) or
+// without (nil: Authorize).
+func (s *Service) authorize(ctx context.Context, bearer string, proof *DPoPProof, res Resource) (Identity, error) {
 	if _, err := scope.ParsePermission(res.Permission); err != nil {
 		return Identity{}, refuse(ReasonInvalidArgument, fmt.Errorf("resource permission: %w", err))
 	}
 	id, a, err := s.check(ctx, bearer)
+	var p *token.Proof
+	if err == nil {
+		p, err = s.checkBinding(id, a, bearer, proof)
+	}
 	if err != nil {
 		s.deny(ctx, id, res.Permission, err)
 		return Identity{}, err
@@ -107,6 +118,8 @@ func (s *Service) authorize(ctx context.Context, bearer string, res Resource) (I
 		err = refusedWrongRegion
 	case !scope.Covers(id.Scope, res.Permission) || !a.policy.Allows(res.Permission):
 		err = &ScopeError{Permission: res.Permission, why: ReasonInsufficientScope}
+	case p != nil:
+		err = s.useProof(p)
 	}
 	if err != nil {
 		s.deny(ctx, id, res.Permission, err)
@@ -149,6 +162,8 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 		Audience:   claims.Audience,
 		IssuedAt:   claims.IssuedAt,
 		ExpiresAt:  claims.ExpiresAt,
+
+		DPoPThumbprint: claims.DPoPThumbprint,
 	}
 	thumbprint, byKey := strings.CutPrefix(id.SecretID, keyCredential)
 	credentialID, byCredential := strings.CutPrefix(id.SecretID, federatedCredential)

@@ -19,7 +19,8 @@
 //   - IssueToken does a token endpoint's work (package oauthhttp serves
 //     one, with the other OAuth endpoints);
 //   - Authorize checks a bearer token for a Resource on each API request
-//     (oauthhttp.Server.Protect does it for the routes of a mux);
+//     (oauthhttp.Server.Protect does it for the routes of a mux), and
+//     AuthorizeDPoP a DPoP-bound token with its proof (RFC 9449);
 //   - AddFederatedCredential lets a workload authenticate with a token
 //     its platform already gives it (workload identity federation; see
 //     FederatedCredential and ExampleService_AddFederatedCredential).

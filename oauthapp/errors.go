@@ -84,6 +84,16 @@ var (
 	// carries the permission.
 	ErrInsufficientScope = errors.New("oauthapp: insufficient scope")
 
+	// ErrInvalidDPoPProof: a DPoP proof (RFC 9449) is missing where the
+	// app requires one, malformed, for another request or token, stale,
+	// replayed or badly signed. The wrapped error says which (for logs,
+	// never for the client). Nothing was issued or authorized.
+	ErrInvalidDPoPProof = errors.New("oauthapp: invalid DPoP proof")
+	// ErrUseDPoPNonce: under WithDPoPNonces, a DPoP proof carries no
+	// current nonce of this server; the client retries with the one
+	// Metadata.DPoPNonce gives (RFC 9449 sections 8 and 9).
+	ErrUseDPoPNonce = errors.New("oauthapp: DPoP proof needs a server nonce")
+
 	// ErrForeignToken: a client asked to revoke a token that was issued to
 	// another client. (Introspect reports such a token inactive instead.)
 	ErrForeignToken = errors.New("oauthapp: token belongs to another client")

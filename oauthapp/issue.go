@@ -39,13 +39,19 @@ type TokenRequest struct {
 	// app's resources (NewApp.Resources), else ErrInvalidTarget; ""
 	// gives the service's audience.
 	Resource string
+	// DPoP is the request's DPoP header (RFC 9449 section 5): a proof
+	// whose htm is POST and whose htu is Endpoint. With a good one the
+	// token is bound to the proof's key; without one, an app that
+	// requires DPoP (NewApp.DPoPBoundAccessTokens) gets no token.
+	DPoP string
 }
 
 // Token is an issued access token (RFC 6749 section 5.1).
 type Token struct {
 	// AccessToken is the signed JWT. It is a credential: do not log it.
 	AccessToken string
-	// TokenType is always "Bearer".
+	// TokenType is TokenTypeDPoP for a token bound to a DPoP key,
+	// TokenTypeBearer for any other.
 	TokenType string
 	// ExpiresIn is the lifetime in whole seconds: the token TTL, 3600 by
 	// default, or less for a token obtained with a previous secret in its
@@ -232,6 +238,10 @@ func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, erro
 	if err != nil {
 		return Token{}, err
 	}
+	jkt, err := s.tokenBinding(ctx, now, req, a)
+	if err != nil {
+		return Token{}, err
+	}
 	granted, err := s.grant(a, req.Scope)
 	if err != nil {
 		return Token{}, err
@@ -244,14 +254,20 @@ func (s *Service) issueToken(ctx context.Context, req TokenRequest) (Token, erro
 		SecretID:   client.credential(),
 		Audience:   audience(aud, s.cfg.audience),
 		TTL:        ttl,
+
+		DPoPThumbprint: jkt,
 	})
 	if err != nil {
 		return Token{}, fmt.Errorf("oauthapp: minting token: %w", err)
 	}
 	s.emit(ctx, Event{Kind: EventTokenIssued, Time: now, AccountSID: client.accountSID, AppSID: client.appSID, SecretID: client.secretID, KeyID: client.keyID, CredentialID: client.credentialID, TokenID: claims.ID, Scope: claims.Scope})
+	tokenType := TokenTypeBearer
+	if jkt != "" {
+		tokenType = TokenTypeDPoP
+	}
 	return Token{
 		AccessToken: raw,
-		TokenType:   "Bearer",
+		TokenType:   tokenType,
 		ExpiresIn:   int64(ttl / time.Second),
 		Scope:       claims.Scope,
 		ID:          claims.ID,

@@ -28,6 +28,7 @@ type liveApp struct {
 	policy    *scope.Policy
 	keys      []liveKey // client keys (clientkeys.go)
 	resources []string  // resource URIs, sorted
+	dpopBound bool      // tokens must be DPoP-bound (dpop.go)
 	// federatedCreds are the app's federated credentials (federation.go).
 	federatedCreds []store.FederatedCredential
 
@@ -101,6 +102,7 @@ func compileApp(rec store.App) (*liveApp, error) {
 		policy:    policy,
 		keys:      keys,
 		resources: rec.Resources,
+		dpopBound: rec.DPoPBoundAccessTokens,
 
 		federatedCreds: rec.FederatedCredentials,
 	}

@@ -40,6 +40,13 @@ type Metadata struct {
 	// front of its token endpoint, reads the time here so that it
 	// follows a test's fake clock too.
 	Clock func() time.Time
+	// DPoPNonce returns a nonce for a DPoP-Nonce header (RFC 9449
+	// sections 8 and 9), which every instance given the same key by
+	// WithDPoPNonces accepts for the nonce lifetime from now, with no
+	// store read; it is nil when nonces are off (the default). Package
+	// oauthhttp sends one with every answer to a DPoP request; a host
+	// that writes its own endpoints does the same.
+	DPoPNonce func() string
 }
 
 // Metadata returns how the service was configured. The slices are the
@@ -51,8 +58,9 @@ func (s *Service) Metadata() Metadata {
 	return m
 }
 
-// newMetadata is the Metadata of a service of cfg on keys.
-func newMetadata(cfg *config, keys *token.KeySet, maxToken int) Metadata {
+// newMetadata is the Metadata of a service of cfg on keys, whose DPoP
+// nonces come from nonce.
+func newMetadata(cfg *config, keys *token.KeySet, maxToken int, nonce func() string) Metadata {
 	return Metadata{
 		Issuer:       cfg.issuer,
 		Audience:     cfg.audience,
@@ -62,6 +70,7 @@ func newMetadata(cfg *config, keys *token.KeySet, maxToken int) Metadata {
 		Keys:         keys,
 		MaxTokenSize: maxToken,
 		Clock:        cfg.clock,
+		DPoPNonce:    nonce,
 	}
 }
 

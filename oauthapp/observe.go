@@ -29,10 +29,10 @@ type Observer struct {
 	// keeps the caller's) and a function IssueToken calls once with the
 	// outcome, just before it returns; the function may be nil.
 	TokenRequest func(ctx context.Context) (context.Context, func(TokenOutcome))
-	// Authorization is called as Authorize starts. It returns the context the check
-	// carries on with (nil keeps the caller's) and a function called once
-	// with the outcome, just before Authorize returns; the function may
-	// be nil.
+	// Authorization is called as Authorize (or AuthorizeDPoP) starts.
+	// It returns the context the check carries on with (nil keeps the
+	// caller's) and a function called once with the outcome, just before
+	// Authorize returns; the function may be nil.
 	Authorization func(ctx context.Context) (context.Context, func(AuthorizationOutcome))
 	// AuthenticationFailed is called for each failed client
 	// authentication (IssueToken, AuthenticateClient and
@@ -67,12 +67,12 @@ type TokenOutcome struct {
 	Grant string
 	// Reason is "" when a token was issued, else the reason of the
 	// error IssueToken returned (ReasonOf): ReasonInvalidClient,
-	// ReasonInvalidScope, ReasonInvalidTarget, ReasonUnsupportedRegion
-	// or ReasonError.
+	// ReasonInvalidScope, ReasonInvalidTarget, ReasonUnsupportedRegion,
+	// ReasonInvalidDPoPProof, ReasonUseDPoPNonce or ReasonError.
 	Reason Reason
 	// AppSID is the app that authenticated ("" when the client did not):
-	// set when a token was issued and for ReasonInvalidScope and
-	// ReasonInvalidTarget.
+	// set when a token was issued and for ReasonInvalidScope,
+	// ReasonInvalidTarget, ReasonInvalidDPoPProof and ReasonUseDPoPNonce.
 	AppSID string
 }
 
@@ -127,7 +127,7 @@ func (s *Service) observeIssue(ctx context.Context, req TokenRequest) (Token, er
 	if done != nil {
 		o := TokenOutcome{Grant: GrantClientCredentials, Reason: ReasonOf(err)}
 		switch o.Reason {
-		case "", ReasonInvalidScope, ReasonInvalidTarget:
+		case "", ReasonInvalidScope, ReasonInvalidTarget, ReasonInvalidDPoPProof, ReasonUseDPoPNonce:
 			o.AppSID = req.ClientID
 		}
 		done(o)
@@ -136,12 +136,12 @@ func (s *Service) observeIssue(ctx context.Context, req TokenRequest) (Token, er
 }
 
 // observeAuthorize is Authorize with the Authorization hook around it.
-func (s *Service) observeAuthorize(ctx context.Context, bearer string, res Resource) (Identity, error) {
+func (s *Service) observeAuthorize(ctx context.Context, bearer string, proof *DPoPProof, res Resource) (Identity, error) {
 	hctx, done := s.cfg.observer.Authorization(ctx)
 	if hctx != nil {
 		ctx = hctx
 	}
-	id, err := s.authorize(ctx, bearer, res)
+	id, err := s.authorize(ctx, bearer, proof, res)
 	if done != nil {
 		done(AuthorizationOutcome{Reason: ReasonOf(err), Permission: res.Permission, AppSID: id.AppSID})
 	}

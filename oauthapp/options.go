@@ -78,6 +78,8 @@ type config struct {
 	keks [][]byte
 	// issuers is how federated issuers are reached (federation.go).
 	issuers issuerConfig
+	// dpop holds the DPoP options (dpop.go).
+	dpop dpopConfig
 }
 
 func defaults() config {
@@ -97,6 +99,7 @@ func defaults() config {
 		tokenBytes:   DefaultTokenCacheBytes,
 
 		assertionLife: DefaultAssertionLifetime,
+		dpop:          dpopConfig{proofAge: DefaultDPoPProofAge, replayEntries: DefaultDPoPReplayEntries},
 	}
 }
 
@@ -461,6 +464,61 @@ func WithIssuerHTTPClient(c *http.Client) Option {
 func WithUnsafeHTTPIssuers() Option {
 	return func(cfg *config) error {
 		cfg.issuers.allowHTTP = true
+		return nil
+	}
+}
+
+// WithDPoPProofAge sets how long after its iat a DPoP proof is accepted
+// (RFC 9449 section 11.1), between MinDPoPProofAge and MaxDPoPProofAge.
+// It is also how long its jti is remembered to refuse a replay, and so
+// how long a proof copied off one API request may be replayed at another
+// instance. Default: DefaultDPoPProofAge (a minute).
+func WithDPoPProofAge(d time.Duration) Option {
+	return func(c *config) error {
+		if d < MinDPoPProofAge || d > MaxDPoPProofAge {
+			return fmt.Errorf("%w: WithDPoPProofAge: %v outside %v..%v", ErrInvalidOption, d, MinDPoPProofAge, MaxDPoPProofAge)
+		}
+		c.dpop.proofAge = d
+		return nil
+	}
+}
+
+// WithDPoPReplayCache sets how many DPoP proofs an instance remembers, at
+// most, to refuse their replay at its API (AuthorizeDPoP): proofs are
+// forgotten once their window (WithDPoPProofAge) has passed, and while
+// the cache is full of fresh ones a new proof is refused, never one
+// forgotten early. Each costs about 40 bytes. At least 1024. Default:
+// DefaultDPoPReplayEntries.
+func WithDPoPReplayCache(entries int) Option {
+	return func(c *config) error {
+		if entries < 1024 {
+			return fmt.Errorf("%w: WithDPoPReplayCache: %d entries, fewer than 1024", ErrInvalidOption, entries)
+		}
+		c.dpop.replayEntries = entries
+		return nil
+	}
+}
+
+// WithDPoPNonces makes every DPoP proof carry a nonce of the server's
+// (RFC 9449 sections 8 and 9), at the token endpoint and at the API: a
+// proof without a current one is ErrUseDPoPNonce, and Metadata's
+// DPoPNonce gives the nonce to send. A nonce is accepted for lifetime after it was made
+// (MinDPoPNonceLifetime to MaxDPoPNonceLifetime), by every instance
+// given the same key (at least 32 random bytes; the key-encryption key
+// will do: the nonce key is derived from it, never used as it is), with
+// no store access. It takes the freshness of a proof from the server's
+// clock rather than the client's, and a lifetime shorter than the proof
+// window (WithDPoPProofAge) narrows the time a copied proof may be
+// replayed at another instance to that lifetime. Default: no nonces.
+func WithDPoPNonces(key []byte, lifetime time.Duration) Option {
+	return func(c *config) error {
+		switch {
+		case len(key) < 32:
+			return fmt.Errorf("%w: WithDPoPNonces: a key of %d bytes, fewer than 32", ErrInvalidOption, len(key))
+		case lifetime < MinDPoPNonceLifetime || lifetime > MaxDPoPNonceLifetime:
+			return fmt.Errorf("%w: WithDPoPNonces: lifetime %v outside %v..%v", ErrInvalidOption, lifetime, MinDPoPNonceLifetime, MaxDPoPNonceLifetime)
+		}
+		c.dpop.nonceKey, c.dpop.nonceLife = append([]byte(nil), key...), lifetime
 		return nil
 	}
 }

@@ -39,6 +39,15 @@ const (
 	ReasonWrongAccount      Reason = "wrong_account"      // ErrWrongAccount
 	ReasonWrongRegion       Reason = "wrong_region"       // ErrWrongRegion; also a client's own region is not the request's
 	ReasonInsufficientScope Reason = "insufficient_scope" // ErrInsufficientScope
+	// ReasonInvalidDPoPProof: a DPoP proof (RFC 9449) is missing where
+	// the app requires one, malformed, for another request or token,
+	// stale, replayed or badly signed (ErrInvalidDPoPProof); the detail
+	// says which. A token presented against its DPoP binding is
+	// ReasonInvalidToken.
+	ReasonInvalidDPoPProof Reason = "invalid_dpop_proof"
+	// ReasonUseDPoPNonce: under WithDPoPNonces, a DPoP proof carries no
+	// current nonce of the server's (ErrUseDPoPNonce).
+	ReasonUseDPoPNonce Reason = "use_dpop_nonce"
 	// ReasonError is no refusal: the service could not answer (its
 	// store or its signer failed). ReasonOf gives it for any error that
 	// has no other reason.
@@ -79,6 +88,8 @@ var sentinels = []struct {
 	{ReasonWrongAccount, []error{ErrWrongAccount}},
 	{ReasonWrongRegion, []error{ErrWrongRegion}},
 	{ReasonInsufficientScope, []error{ErrInsufficientScope}},
+	{ReasonInvalidDPoPProof, []error{ErrInvalidDPoPProof}},
+	{ReasonUseDPoPNonce, []error{ErrUseDPoPNonce}},
 	{ReasonInvalidClient, []error{ErrInvalidClient}},
 	{ReasonInvalidScope, []error{ErrInvalidScope}},
 	{ReasonInvalidTarget, []error{ErrInvalidTarget}},

@@ -10,7 +10,9 @@ import (
 )
 
 // Introspect reports whether a token is active (RFC 7662): validly signed,
-// unexpired, not revoked, its app present and its secret active. A client
+// unexpired, not revoked, its app present, its secret active, and bound
+// to a DPoP key if its app requires that (Identity.DPoPThumbprint names
+// the key of a bound token). A client
 // may introspect only its own tokens; another client's token is reported
 // inactive. An inactive token is not an error: active is false. client
 // comes from AuthenticateClient; the zero Client is ErrInvalidClient.
@@ -33,7 +35,7 @@ func (s *Service) Introspect(ctx context.Context, client Client, bearer string) 
 		}
 		return Identity{}, false, err
 	}
-	if id.AppSID != client.appSID {
+	if id.AppSID != client.appSID || bearerOfBoundApp(id, a) {
 		return Identity{}, false, nil
 	}
 	if grants, err := scope.ParseGrantScope(id.Scope); err == nil {

@@ -44,6 +44,8 @@ type Service struct {
 	idem *seal.Sealer
 	// issuers fetches and keeps federated issuers' keys (issuers.go).
 	issuers *issuerKeys
+	// dpop holds the proofs and nonces of DPoP (dpop.go).
+	dpop *dpopState
 }
 
 // New returns a Service on the given store, signing and verifying tokens
@@ -93,6 +95,7 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 			cfg.logger.Warn("oauthapp: the hasher's NeedsRehash rejects its own hashes; stored hashes will not be upgraded")
 		}
 	}
+	dpop := newDPoP(cfg.dpop)
 	s := &Service{
 		decoy:     decoy,
 		idem:      idem,
@@ -101,12 +104,13 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		keys:      keys,
 		minter:    minter,
 		validator: validator,
-		meta:      newMetadata(&cfg, keys, maxToken),
+		meta:      newMetadata(&cfg, keys, maxToken, dpop.nonceSource(cfg.clock)),
 		cfg:       cfg,
 		apps:      newAppCache(cfg.cacheStale, cfg.cacheSize),
 		tokens:    newTokenCache(keys, cfg.tokenEntries, int64(cfg.tokenBytes)),
 		revs:      newRevocationSet(st, cfg.cacheStale, cfg.observer.StoreCall),
 		issuers:   newIssuerKeys(cfg.issuers, cfg.logger),
+		dpop:      dpop,
 	}
 	if w, ok := st.(store.Watcher); ok && cfg.cacheStale > 0 {
 		s.stopWatch = w.Watch(s.watcher())

@@ -86,8 +86,8 @@ func entryCost(raw string, c *token.Claims) int64 {
 
 // claimStrings are the string fields of c, in the order own lays them
 // out.
-func claimStrings(c *token.Claims) [8]*string {
-	return [8]*string{&c.Issuer, &c.Subject, &c.ID, &c.ClientID, &c.Scope, &c.AccountSID, &c.Region, &c.SecretID}
+func claimStrings(c *token.Claims) [9]*string {
+	return [9]*string{&c.Issuer, &c.Subject, &c.ID, &c.ClientID, &c.Scope, &c.AccountSID, &c.Region, &c.SecretID, &c.DPoPThumbprint}
 }
 
 // textLen is the length of raw and of every string of c.

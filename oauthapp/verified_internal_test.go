@@ -117,4 +117,19 @@ func TestTokenCacheKeepsItsOwnCopies(t *testing.T) {
 			t.Fatal("the entry's scope is not a copy")
 		}
 	}
+
+	t.Run("a DPoP-bound token's thumbprint too", func(t *testing.T) {
+		raw, c := typicalToken(2, 0, now)
+		c.DPoPThumbprint = strings.Repeat("j", 43)
+		tc.put(raw, c, now, tc.keys.Generation())
+		e := tc.entries[raw]
+		if e == nil || e.claims.DPoPThumbprint != c.DPoPThumbprint || unsafe.StringData(e.claims.DPoPThumbprint) == unsafe.StringData(c.DPoPThumbprint) {
+			t.Fatal("the entry's cnf.jkt is missing or not a copy")
+		}
+		unbound := c
+		unbound.DPoPThumbprint = ""
+		if e.cost <= entryCost(raw, &unbound) {
+			t.Error("the thumbprint is not counted in the entry's cost")
+		}
+	})
 }

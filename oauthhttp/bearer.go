@@ -40,6 +40,22 @@ func IdentityFrom(ctx context.Context) (id oauthapp.Identity, ok bool) {
 //	scope or app policy lacks the permission  403 error="insufficient_scope", scope="<permission>"
 //	token of another account or region        403 error="insufficient_scope"
 //
+// With the DPoP scheme (RFC 9449 section 7), "Authorization: DPoP
+// <token>" and one DPoP header, the challenge is DPoP realm="...",
+// algs="..." and the token must be bound to the proof's key; the proof's
+// htu must be the base URL's scheme and host (WithBaseURL, else the
+// issuer's) followed by the request's path, whatever its Host header:
+//
+//	no DPoP header, or two                    401 error="invalid_dpop_proof"
+//	proof invalid, for another method, URL
+//	  or token, stale or replayed             401 error="invalid_dpop_proof"
+//	proof without the current nonce           401 error="use_dpop_nonce", with DPoP-Nonce
+//	token bound to another key or to none     401 error="invalid_token"
+//
+// A DPoP-bound token sent as Bearer is invalid_token: no downgrade. An
+// answer to a request without a token carries both challenges; one to a
+// DPoP request carries a DPoP-Nonce under oauthapp.WithDPoPNonces.
+//
 // A token of another account (a parent or a subaccount included) or of
 // another region gets no scope attribute: no scope would help, and the
 // answer is the same whether that account exists or not, because it is
@@ -55,20 +71,31 @@ func (s *Server) Protect(next http.Handler) http.Handler {
 			s.cfg.unknownRoute.ServeHTTP(w, r)
 			return
 		}
-		tok, e := bearerToken(r.Header)
+		tok, proof, e := s.presented(r)
+		if proof != nil {
+			s.dpopNonce(w)
+		}
 		if e != nil {
-			s.challenge(w, e, "")
+			s.challenge(w, e, "", proof != nil)
 			return
 		}
 		if tok == "" {
 			w.Header().Set("WWW-Authenticate", s.bearer)
+			w.Header().Add("WWW-Authenticate", s.dpop)
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
 		ctx := r.Context()
-		id, err := s.svc.Authorize(ctx, tok, oauthapp.Resource{Permission: perm, AccountSID: account, Region: s.cfg.region, Audience: s.cfg.audience})
+		res := oauthapp.Resource{Permission: perm, AccountSID: account, Region: s.cfg.region, Audience: s.cfg.audience}
+		var id oauthapp.Identity
+		var err error
+		if proof != nil {
+			id, err = s.svc.AuthorizeDPoP(ctx, tok, *proof, res)
+		} else {
+			id, err = s.svc.Authorize(ctx, tok, res)
+		}
 		if err != nil {
-			s.authorizeError(ctx, w, err)
+			s.authorizeError(ctx, w, err, proof != nil)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, identityKey{}, id)))
@@ -120,35 +147,44 @@ func bearerToken(h http.Header) (string, *oauthError) {
 	return tok, nil
 }
 
-// authorizeError maps an Authorize error onto an RFC 6750 answer, by its
-// reason.
-func (s *Server) authorizeError(ctx context.Context, w http.ResponseWriter, err error) {
+// authorizeError maps an Authorize (dpop: AuthorizeDPoP) error onto an
+// RFC 6750 (RFC 9449 section 7.1) answer, by its reason.
+func (s *Server) authorizeError(ctx context.Context, w http.ResponseWriter, err error, dpop bool) {
 	switch oauthapp.ReasonOf(err) {
 	case oauthapp.ReasonInvalidToken, oauthapp.ReasonTokenRevoked, oauthapp.ReasonAppDeleted,
 		oauthapp.ReasonSecretInactive, oauthapp.ReasonClientKeyRemoved, oauthapp.ReasonWrongAudience:
-		s.challenge(w, errBadToken, "")
+		s.challenge(w, errBadToken, "", dpop)
+	case oauthapp.ReasonUseDPoPNonce:
+		s.challenge(w, errAPINonce, "", dpop)
+	case oauthapp.ReasonInvalidDPoPProof:
+		s.challenge(w, errAPIProof, "", dpop)
 	case oauthapp.ReasonInsufficientScope:
 		var se *oauthapp.ScopeError
 		permission := ""
 		if errors.As(err, &se) {
 			permission = se.Permission
 		}
-		s.challenge(w, errScope, permission)
+		s.challenge(w, errScope, permission, dpop)
 	case oauthapp.ReasonWrongAccount, oauthapp.ReasonWrongRegion:
-		s.challenge(w, errNotThisResource, "")
+		s.challenge(w, errNotThisResource, "", dpop)
 	default:
 		s.cfg.logger.ErrorContext(ctx, "oauthhttp: authorizing", "error", err)
-		s.challenge(w, errUnavailable, "")
+		s.challenge(w, errUnavailable, "", dpop)
 	}
 }
 
 // challenge answers a client error (4xx) with WWW-Authenticate: Bearer
-// and the error's code, naming the permission when one is given (a
-// catalog permission: its alphabet needs no escaping in a quoted string),
-// and any error as JSON, with its Retry-After.
-func (s *Server) challenge(w http.ResponseWriter, e *oauthError, permission string) {
+// (DPoP when dpop, RFC 9449 section 7.1) and the error's code, naming the
+// permission when one is given (a catalog permission: its alphabet needs
+// no escaping in a quoted string), and any error as JSON, with its
+// Retry-After.
+func (s *Server) challenge(w http.ResponseWriter, e *oauthError, permission string, dpop bool) {
 	if e.status < http.StatusInternalServerError {
-		v := s.bearer + `, error="` + e.code + `"`
+		v := s.bearer
+		if dpop {
+			v = s.dpop
+		}
+		v += `, error="` + e.code + `"`
 		if permission != "" {
 			v += `, scope="` + permission + `"`
 		}

@@ -2,7 +2,7 @@
 // endpoints of an authorization server that issues client credentials
 // tokens (RFC 6749 section 4.4, with RFC 8414 metadata, a JWK Set, RFC 7662
 // introspection and RFC 7009 revocation), and a middleware that protects an
-// API with them (RFC 6750).
+// API with them (RFC 6750), bearer or bound to a key by DPoP (RFC 9449).
 //
 // # Where to start
 //

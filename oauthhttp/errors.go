@@ -33,6 +33,12 @@ const (
 	// (429) and for a server that cannot answer now (503).
 	CodeInvalidTarget          = "invalid_target"
 	CodeTemporarilyUnavailable = "temporarily_unavailable"
+	// CodeInvalidDPoPProof answers a DPoP proof that is missing where
+	// needed, invalid or replayed; CodeUseDPoPNonce one without the
+	// server's current nonce, which the DPoP-Nonce header of the answer
+	// holds (RFC 9449 sections 5, 7.1, 8 and 9).
+	CodeInvalidDPoPProof = "invalid_dpop_proof"
+	CodeUseDPoPNonce     = "use_dpop_nonce"
 )
 
 // oauthError is one error answer: its status, code and description. The

@@ -1,6 +1,10 @@
 package oauthhttp
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/oauthapps/oauthapps/oauthapp"
+)
 
 // introspection is the answer of RFC 7662 section 2.2. Only Active is
 // present for an inactive token.
@@ -17,6 +21,14 @@ type introspection struct {
 	Jti        string `json:"jti,omitempty"`
 	AccountSID string `json:"account_sid,omitempty"`
 	Region     string `json:"region,omitempty"`
+	// Cnf is the DPoP key a bound token is bound to (RFC 9449 section
+	// 6.2).
+	Cnf *cnfJSON `json:"cnf,omitempty"`
+}
+
+// cnfJSON is the confirmation member of a DPoP-bound token.
+type cnfJSON struct {
+	JKT string `json:"jkt"`
 }
 
 // Introspection returns the token introspection endpoint (RFC 7662). The
@@ -26,6 +38,8 @@ type introspection struct {
 // {"active":false}. An active token's scope is what it grants under its
 // app's current policy, as oauthapp.Service.Introspect says, and its aud
 // the token's whole aud: one audience as a string, several as an array.
+// A DPoP-bound token is token_type DPoP with its key's thumbprint as
+// cnf.jkt (RFC 9449 section 6.2); any other is token_type Bearer.
 func (s *Server) Introspection() http.Handler { return http.HandlerFunc(s.serveIntrospection) }
 
 func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
@@ -45,7 +59,7 @@ func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
 			Active:     true,
 			Scope:      id.Scope,
 			ClientID:   id.AppSID,
-			TokenType:  "Bearer",
+			TokenType:  oauthapp.TokenTypeBearer,
 			Exp:        id.ExpiresAt.Unix(),
 			Iat:        id.IssuedAt.Unix(),
 			Sub:        id.AppSID,
@@ -54,6 +68,9 @@ func (s *Server) serveIntrospection(w http.ResponseWriter, r *http.Request) {
 			Jti:        id.TokenID,
 			AccountSID: id.AccountSID,
 			Region:     id.Region,
+		}
+		if id.DPoPThumbprint != "" {
+			resp.TokenType, resp.Cnf = oauthapp.TokenTypeDPoP, &cnfJSON{id.DPoPThumbprint}
 		}
 	}
 	writeJSON(w, http.StatusOK, resp)

@@ -25,6 +25,7 @@ type metadata struct {
 	RevocationAuthMethods        []string `json:"revocation_endpoint_auth_methods_supported"`
 	RevocationAuthAlgorithms     []string `json:"revocation_endpoint_auth_signing_alg_values_supported,omitempty"`
 	AccessTokenSigningAlgorithms []string `json:"access_token_signing_alg_values_supported"`
+	DPoPSigningAlgorithms        []string `json:"dpop_signing_alg_values_supported"`
 }
 
 // Metadata returns the authorization server metadata endpoint (RFC 8414
@@ -33,7 +34,9 @@ type metadata struct {
 // client_secret_post and private_key_jwt, with the algorithms a client
 // key may have), the catalog's permissions as scopes_supported, and the
 // algorithms of the published keys as the extension member
-// access_token_signing_alg_values_supported. It answers GET and HEAD, with
+// access_token_signing_alg_values_supported, and the algorithms of the
+// DPoP proofs it accepts as dpop_signing_alg_values_supported (RFC 9449
+// section 5.1). It answers GET and HEAD, with
 // Cache-Control: public, max-age=300.
 //
 // response_types_supported is ["none"]: section 2 requires the member and
@@ -60,6 +63,7 @@ func (s *Server) Metadata() http.Handler {
 			RevocationAuthMethods:        methods,
 			RevocationAuthAlgorithms:     algs,
 			AccessTokenSigningAlgorithms: publishedAlgorithms(s.meta.Keys),
+			DPoPSigningAlgorithms:        token.ProofAlgorithms(),
 		}
 		if c := s.meta.Catalog; c != nil {
 			doc.ScopesSupported = c.Permissions()

@@ -41,6 +41,7 @@ func TestMetadataThroughRegister(t *testing.T) {
 		"introspection_endpoint_auth_signing_alg_values_supported": []any{"ES256", "EdDSA", "PS256", "RS256"},
 		"revocation_endpoint_auth_signing_alg_values_supported":    []any{"ES256", "EdDSA", "PS256", "RS256"},
 		"access_token_signing_alg_values_supported":                []any{"EdDSA"},
+		"dpop_signing_alg_values_supported":                        []any{"ES256", "EdDSA", "PS256", "RS256"},
 	}
 	gotJSON, _ := json.Marshal(got)
 	wantJSON, _ := json.Marshal(want)

@@ -63,7 +63,8 @@ func WithMaxBodyBytes(n int64) Option {
 // as this URL followed by their paths, and Register puts them at those
 // paths. Default: the service's issuer (oauthapp.WithIssuer), which should
 // be this URL anyway; New fails with ErrNoBaseURL when the issuer is not
-// such a URL and this option is not given.
+// such a URL and this option is not given. Protect checks the htu of a
+// DPoP proof against this URL's scheme and host and the request's path.
 func WithBaseURL(base string) Option {
 	return func(c *config) error {
 		u, err := parseBaseURL(base)

@@ -31,6 +31,10 @@ type Server struct {
 	endpoints Endpoints
 	basic     string // WWW-Authenticate value of invalid_client answers
 	bearer    string // WWW-Authenticate prefix of bearer challenges
+	dpop      string // WWW-Authenticate prefix of DPoP challenges (dpop.go)
+	// origin is the base URL's scheme and host, which the URL of a DPoP
+	// proof of an API request is rebuilt from (dpop.go).
+	origin string
 }
 
 // Endpoints are the absolute URLs a Server serves, as the metadata
@@ -105,6 +109,8 @@ func New(svc *oauthapp.Service, opts ...Option) (*Server, error) {
 		},
 		basic:  `Basic realm="` + cfg.realm + `"`,
 		bearer: `Bearer realm="` + cfg.realm + `"`,
+		dpop:   dpopChallenge(cfg.realm),
+		origin: (&url.URL{Scheme: base.Scheme, Host: base.Host}).String(),
 	}, nil
 }
 

@@ -30,6 +30,7 @@ import (
 //	body not valid form encoding              400 invalid_request
 //	a parameter given twice                   400 invalid_request
 //	more than one Authorization header        400 invalid_request
+//	more than one DPoP header                 400 invalid_dpop_proof
 //	grant_type missing                        400 invalid_request
 //	grant_type not client_credentials         400 unsupported_grant_type
 //	Authorization and client_secret in body   400 invalid_request
@@ -43,6 +44,9 @@ import (
 //	unknown client, wrong or expired secret,
 //	  or any bad client assertion             401 invalid_client
 //	resource malformed or not the app's       400 invalid_target
+//	DPoP proof missing (the app requires
+//	  one), invalid or replayed               400 invalid_dpop_proof
+//	DPoP proof without the current nonce      400 use_dpop_nonce
 //	scope malformed or not allowed            400 invalid_scope
 //
 // A 401 always carries WWW-Authenticate: Basic realm="..." (RFC 9110
@@ -52,6 +56,12 @@ import (
 // travel in the body. An invalid_scope description names the refused
 // permission, only when it is well-formed, so it can never repeat a
 // secret; no other description repeats anything from the request.
+//
+// A request with a DPoP header (RFC 9449 section 5) gets a token bound to
+// the proof's key, token_type DPoP: the proof's htm must be POST and its
+// htu Endpoints().Token, and its jti is accepted once across every
+// instance sharing the store. Under oauthapp.WithDPoPNonces the answer to
+// such a request carries a DPoP-Nonce header.
 func (s *Server) Token() http.Handler {
 	hook := s.cfg.observer.TokenEndpoint
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -85,6 +95,13 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request) (tokenBody, *oaut
 	if e != nil {
 		return tokenBody{}, e
 	}
+	proof, e := dpopProofHeader(r.Header, errTwoTokenProofs)
+	if proof != "" || e != nil {
+		s.dpopNonce(w)
+	}
+	if e != nil {
+		return tokenBody{}, e
+	}
 	c, attempt, e := s.admit(r, &f)
 	if e != nil {
 		return tokenBody{}, e
@@ -98,6 +115,7 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request) (tokenBody, *oaut
 		ClientAssertion: c.assertion,
 		Endpoint:        s.endpoints.Token,
 		Resource:        f[pResource],
+		DPoP:            proof,
 	})
 	s.done(ctx, attempt, err)
 	if err != nil {
@@ -127,6 +145,10 @@ func (s *Server) tokenError(ctx context.Context, err error) *oauthError {
 	switch oauthapp.ReasonOf(err) {
 	case oauthapp.ReasonInvalidTarget:
 		return errTarget
+	case oauthapp.ReasonUseDPoPNonce:
+		return errTokenNonce
+	case oauthapp.ReasonInvalidDPoPProof:
+		return errTokenProof
 	case oauthapp.ReasonInvalidScope:
 		var se *oauthapp.ScopeError
 		if errors.As(err, &se) { // its permission parsed, so it holds no secret

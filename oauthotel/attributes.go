@@ -71,7 +71,7 @@ type tokenKey struct {
 }
 
 var tokenReasons = []oauthapp.Reason{"", oauthapp.ReasonInvalidClient, oauthapp.ReasonInvalidScope, oauthapp.ReasonInvalidTarget,
-	oauthapp.ReasonUnsupportedRegion, oauthapp.ReasonError}
+	oauthapp.ReasonUnsupportedRegion, oauthapp.ReasonInvalidDPoPProof, oauthapp.ReasonUseDPoPNonce, oauthapp.ReasonError}
 
 func tokenAttrs(k tokenKey) attribute.Set {
 	return attribute.NewSet(KeyGrantType.String(k.grant), KeyOutcome.String(tokenOutcome(k.reason)))
@@ -95,7 +95,8 @@ func failureAttrs(r oauthapp.Reason) attribute.Set {
 
 var denyReasons = []oauthapp.Reason{"", oauthapp.ReasonInvalidArgument, oauthapp.ReasonInvalidToken, oauthapp.ReasonTokenRevoked,
 	oauthapp.ReasonAppDeleted, oauthapp.ReasonSecretInactive, oauthapp.ReasonClientKeyRemoved, oauthapp.ReasonWrongAudience,
-	oauthapp.ReasonWrongAccount, oauthapp.ReasonWrongRegion, oauthapp.ReasonInsufficientScope, oauthapp.ReasonError}
+	oauthapp.ReasonWrongAccount, oauthapp.ReasonWrongRegion, oauthapp.ReasonInsufficientScope,
+	oauthapp.ReasonInvalidDPoPProof, oauthapp.ReasonUseDPoPNonce, oauthapp.ReasonError}
 
 // authorizationAttrs: "" is an allowed authorization.
 func authorizationAttrs(r oauthapp.Reason) attribute.Set {
@@ -121,6 +122,7 @@ var endpointAnswers = []endpointKey{
 	{"", 200},
 	{oauthhttp.CodeInvalidRequest, 400}, {oauthhttp.CodeInvalidScope, 400}, {oauthhttp.CodeUnsupportedGrantType, 400},
 	{oauthhttp.CodeUnauthorizedClient, 400}, {oauthhttp.CodeInvalidClient, 401},
+	{oauthhttp.CodeInvalidDPoPProof, 400}, {oauthhttp.CodeUseDPoPNonce, 400},
 	{oauthhttp.CodeTemporarilyUnavailable, 429}, {oauthhttp.CodeServerError, 500},
 }
 

@@ -44,7 +44,8 @@ var durationBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0
 //   - oauthapps.token.requests (counter): IssueToken calls, by
 //     oauthapps.grant_type and oauthapps.outcome (issued, or the
 //     oauthapp.Reason of the refusal: invalid_client, invalid_scope,
-//     invalid_target, unsupported_region, error).
+//     invalid_target, unsupported_region, invalid_dpop_proof,
+//     use_dpop_nonce, error).
 //   - oauthapps.client.authentication.failures (counter): by
 //     oauthapps.reason (the oauthapp.Reason of the cause:
 //     malformed_secret, malformed_client_id, unknown_client,

@@ -27,7 +27,10 @@ type ClientKey struct {
 // expires, so that an assertion is accepted once across every instance
 // sharing the store (RFC 7523 section 3, item 7). It is part of Store:
 // without it a service could not refuse a replayed assertion, and so
-// could not offer private_key_jwt at all.
+// could not offer private_key_jwt at all. The service keeps the jti of
+// the DPoP proofs (RFC 9449) of token requests here too, under the
+// client id "dpop:" and the proof key's thumbprint, which no app SID can
+// be, so that a proof is accepted once across every instance.
 type AssertionIDs interface {
 	// UseAssertionID records that the client used the assertion id jti,
 	// kept until expires. It returns ErrAlreadyExists, recording

@@ -53,6 +53,10 @@ type App struct {
 	// authenticate the app's client (workload identity federation); nil
 	// when it has none.
 	FederatedCredentials []FederatedCredential
+	// DPoPBoundAccessTokens is whether the app's tokens must be bound to
+	// a DPoP key (RFC 9449 section 5.2): a token request without a DPoP
+	// proof is refused, and so is a bearer token of the app.
+	DPoPBoundAccessTokens bool
 	// Version is owned by the store: 1 after CreateApp, one more after each
 	// successful UpdateApp. A caller passes back the version it read.
 	Version int64

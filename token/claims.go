@@ -30,6 +30,11 @@ type Claims struct {
 	AccountSID string // account_sid: the account that owns the client
 	Region     string // region: where the client and its tokens live
 	SecretID   string // secret_id: public id of the secret that authenticated
+
+	// DPoPThumbprint is cnf.jkt (RFC 9449 section 6.1): the RFC 7638
+	// thumbprint of the DPoP key the token is bound to; "" for a bearer
+	// token, which has no cnf.
+	DPoPThumbprint string
 }
 
 // JSON member names of this library's own claims.
@@ -64,6 +69,9 @@ type wireClaims struct {
 	Exp        *float64 `json:"exp"`
 	Iat        *float64 `json:"iat"`
 	Nbf        *float64 `json:"nbf"`
+	// Cnf is the confirmation claim (RFC 7800): absent, or an object of
+	// exactly one jkt (confirmation.UnmarshalJSON).
+	Cnf *confirmation `json:"cnf"`
 	// dates are exp, iat and nbf (zero when absent), which finish points
 	// ExpiresAt, IssuedAt and NotBefore at.
 	dates [3]jwt.NumericDate
@@ -72,7 +80,32 @@ type wireClaims struct {
 }
 
 // claimNames are the member names wireClaims reads.
-var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", claimAccountSID, claimRegion, claimSecretID}
+var claimNames = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", claimAccountSID, claimRegion, claimSecretID, "cnf"}
+
+// confirmation is a cnf claim that binds a token to a DPoP key. It reads
+// as strictly as the claim set, and holds the one confirmation method
+// this package knows: a cnf with another member (x5t#S256, say) binds the
+// token to something no check here can prove, so it does not parse.
+type confirmation struct {
+	JKT string `json:"jkt"`
+}
+
+func (c *confirmation) UnmarshalJSON(b []byte) error {
+	var jkt headerString
+	known := true
+	err := members(b, func(name string) any {
+		if name == "jkt" {
+			return &jkt
+		}
+		known = false
+		return nil
+	})
+	if err != nil || !known || jkt == "" || !validText(string(jkt)) {
+		return fmt.Errorf("%w: cnf must be an object of one jkt", ErrMalformed)
+	}
+	c.JKT = string(jkt)
+	return nil
+}
 
 // finish applies this package's rules to claims golang-jwt decoded from
 // the payload part: times from 0 to maxNumericDate, fractions kept; valid
@@ -167,7 +200,16 @@ func (w *wireClaims) claims() Claims {
 		ExpiresAt: w.dates[0].UTC(), IssuedAt: w.dates[1].UTC(), NotBefore: w.dates[2].UTC(),
 		ID: w.ID, ClientID: w.ClientID, Scope: w.Scope,
 		AccountSID: w.AccountSID, Region: w.Region, SecretID: w.SecretID,
+		DPoPThumbprint: w.thumbprint(),
 	}
+}
+
+// thumbprint is cnf.jkt, or "" without a cnf.
+func (w *wireClaims) thumbprint() string {
+	if w.Cnf == nil {
+		return ""
+	}
+	return w.Cnf.JKT
 }
 
 // missing names the first claim RFC 9068 section 2.2 requires that w lacks,
@@ -199,18 +241,19 @@ const maxNumericDate = 253402300799
 // encoded is the payload Mint writes: whole seconds, a single audience as
 // a string (RFC 7519 section 4.1.3), empty optional claims left out.
 type encoded struct {
-	Issuer     string `json:"iss"`
-	Subject    string `json:"sub"`
-	Audience   any    `json:"aud"`
-	ExpiresAt  int64  `json:"exp"`
-	NotBefore  int64  `json:"nbf,omitempty"`
-	IssuedAt   int64  `json:"iat"`
-	ID         string `json:"jti"`
-	ClientID   string `json:"client_id"`
-	Scope      string `json:"scope,omitempty"`
-	AccountSID string `json:"account_sid,omitempty"`
-	Region     string `json:"region,omitempty"`
-	SecretID   string `json:"secret_id,omitempty"`
+	Issuer     string        `json:"iss"`
+	Subject    string        `json:"sub"`
+	Audience   any           `json:"aud"`
+	ExpiresAt  int64         `json:"exp"`
+	NotBefore  int64         `json:"nbf,omitempty"`
+	IssuedAt   int64         `json:"iat"`
+	ID         string        `json:"jti"`
+	ClientID   string        `json:"client_id"`
+	Scope      string        `json:"scope,omitempty"`
+	AccountSID string        `json:"account_sid,omitempty"`
+	Region     string        `json:"region,omitempty"`
+	SecretID   string        `json:"secret_id,omitempty"`
+	Cnf        *confirmation `json:"cnf,omitempty"`
 }
 
 // marshal returns the payload JSON Mint writes for c.
@@ -223,9 +266,14 @@ func (c *Claims) marshal() ([]byte, error) {
 	if !c.NotBefore.IsZero() {
 		nbf = c.NotBefore.Unix()
 	}
+	var cnf *confirmation
+	if c.DPoPThumbprint != "" {
+		cnf = &confirmation{JKT: c.DPoPThumbprint}
+	}
 	return json.Marshal(&encoded{
 		Issuer: c.Issuer, Subject: c.Subject, Audience: aud,
 		ExpiresAt: c.ExpiresAt.Unix(), NotBefore: nbf, IssuedAt: c.IssuedAt.Unix(), ID: c.ID,
 		ClientID: c.ClientID, Scope: c.Scope, AccountSID: c.AccountSID, Region: c.Region, SecretID: c.SecretID,
+		Cnf: cnf,
 	})
 }

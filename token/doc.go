@@ -14,10 +14,12 @@
 // document to publish. Minter and Validator are the service's tools, rarely
 // called directly; VerifyAssertion reads a JWT client assertion (RFC 7523)
 // under the same strict rules, for a host that writes its own token
-// endpoint, and Key.Thumbprint names a public key by its RFC 7638
-// thumbprint. For workload identity federation, PeekAssertion reads an
-// external token's iss and sub before anything is trusted, ParseJWKS
-// reads its issuer's keys, and AssertionRules.Federated verifies it. ExampleGenerateKey and ExampleKeySet_JWKS show the first
+// endpoint, VerifyProof reads a DPoP proof (RFC 9449) as strictly, and
+// Key.Thumbprint names a public key by its RFC 7638 thumbprint, which a
+// DPoP-bound token carries as cnf.jkt. For workload identity federation,
+// PeekAssertion reads an external token's iss and sub before anything is
+// trusted, ParseJWKS reads its issuer's keys, and AssertionRules.Federated
+// verifies it. ExampleGenerateKey and ExampleKeySet_JWKS show the first
 // steps.
 //
 // # What it trusts

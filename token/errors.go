@@ -58,6 +58,18 @@ var (
 	ErrLifetime = errors.New("token: lives too long")
 )
 
+// DPoP proofs (RFC 9449): VerifyProof's checks of a proof against its
+// request. The other checks of a proof fail with the errors above.
+var (
+	// ErrProofMethod: the proof's htm is not the request's method.
+	ErrProofMethod = errors.New("token: proof is for another method")
+	// ErrProofURL: the proof's htu is not the request's URL.
+	ErrProofURL = errors.New("token: proof is for another URL")
+	// ErrProofTokenHash: the proof's ath is absent or not the hash of the
+	// access token it comes with.
+	ErrProofTokenHash = errors.New("token: proof is for another access token")
+)
+
 // Keys and key sets.
 var (
 	// ErrInvalidKey: key material, a PEM block, a kid or an HMAC secret was

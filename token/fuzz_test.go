@@ -154,19 +154,57 @@ func FuzzVerifyAssertion(f *testing.F) {
 		if calls > 1 {
 			t.Fatalf("the key function ran %d times", calls)
 		}
-		if err == nil {
-			parts := strings.Split(raw, ".")
-			sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
-			if !ed25519.Verify(ed.PublicKey().(ed25519.PublicKey), []byte(parts[0]+"."+parts[1]), sig) {
-				t.Fatalf("verified without the key's signature: %+v", a)
-			}
-			return
+		if err == nil && !signedBy(raw, ed.PublicKey().(ed25519.PublicKey)) {
+			t.Fatalf("verified without the key's signature: %+v", a)
 		}
-		for _, want := range errs {
-			if errors.Is(err, want) {
-				return
-			}
-		}
-		t.Fatalf("error %v is not a sentinel", err)
+		wrapsOneOf(t, err, errs)
 	})
 }
+
+// fuzzProofKey is the fixed Ed25519 key of FuzzVerifyProof's seeds.
+var fuzzProofKey = ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+
+// FuzzVerifyProof: no input panics; a proof VerifyProof accepts is signed
+// by the key of its own jwk; every refusal wraps one of the package's
+// errors.
+func FuzzVerifyProof(f *testing.F) {
+	f.Add("not.a.proof")
+	rules := token.ProofRules{Method: "POST", URL: proofURL, MaxAge: time.Minute, Leeway: 5 * time.Second}
+	errs := append([]error{token.ErrInvalidKey, token.ErrProofMethod, token.ErrProofURL, token.ErrProofTokenHash}, validationErrors...)
+	f.Fuzz(func(t *testing.T, raw string) {
+		p, err := token.VerifyProof(t0, raw, rules)
+		if err == nil && (p.Thumbprint != fuzzThumbprint || !signedBy(raw, fuzzProofKey.Public().(ed25519.PublicKey))) {
+			t.Fatalf("verified without the key's signature: %+v", p)
+		}
+		wrapsOneOf(t, err, errs)
+	})
+}
+
+// signedBy reports whether the compact JWS raw carries pub's Ed25519
+// signature of its first two parts.
+func signedBy(raw string, pub ed25519.PublicKey) bool {
+	parts := strings.Split(raw, ".")
+	sig, _ := base64.RawURLEncoding.DecodeString(parts[2])
+	return ed25519.Verify(pub, []byte(parts[0]+"."+parts[1]), sig)
+}
+
+// wrapsOneOf fails t unless err is nil or wraps one of errs, the
+// package's errors a fuzz target's refusals may have.
+func wrapsOneOf(t *testing.T, err error, errs []error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	for _, want := range errs {
+		if errors.Is(err, want) {
+			return
+		}
+	}
+	t.Fatalf("error %v wraps none of the package's errors", err)
+}
+
+// fuzzThumbprint is the RFC 7638 thumbprint of fuzzProofKey.
+var fuzzThumbprint = func() string {
+	x := base64.RawURLEncoding.EncodeToString(fuzzProofKey.Public().(ed25519.PublicKey))
+	return token.TokenHash(`{"crv":"Ed25519","kty":"OKP","x":"` + x + `"}`)
+}()

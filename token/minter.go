@@ -30,6 +30,10 @@ type MintRequest struct {
 	// Empty means the Minter's audience; each value must be non-empty
 	// UTF-8.
 	Audience []string
+	// DPoPThumbprint, when not "", binds the token to the DPoP key of
+	// that RFC 7638 thumbprint: it becomes cnf.jkt (RFC 9449 section
+	// 6.1). It must be a SHA-256 thumbprint: 43 base64url characters.
+	DPoPThumbprint string
 }
 
 // Minter signs access tokens for one issuer with the signing key of a
@@ -86,6 +90,8 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 		AccountSID: req.AccountSID,
 		Region:     req.Region,
 		SecretID:   req.SecretID,
+
+		DPoPThumbprint: req.DPoPThumbprint,
 	}
 	key := m.keys.SigningKey()
 	claims, err := c.marshal()
@@ -145,6 +151,9 @@ func checkRequest(req *MintRequest) (time.Duration, error) {
 			return 0, fmt.Errorf("%w: %s is not valid UTF-8 or holds U+FFFD", ErrRequest, f.name)
 		}
 	}
+	if req.DPoPThumbprint != "" && !isThumbprint(req.DPoPThumbprint) {
+		return 0, fmt.Errorf("%w: a DPoP thumbprint is 43 base64url characters", ErrRequest)
+	}
 	if !validAudience(req.Audience) {
 		return 0, fmt.Errorf("%w: audience must be non-empty UTF-8", ErrRequest)
 	}
@@ -167,4 +176,11 @@ func validScope(s string) bool {
 		}
 	}
 	return true
+}
+
+// isThumbprint reports whether s is the base64url form of a SHA-256
+// digest, as an RFC 7638 thumbprint is.
+func isThumbprint(s string) bool {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	return err == nil && len(b) == 32
 }

@@ -11,7 +11,8 @@
 // New makes a kit on a test's t (the memory store by default; options
 // choose the store, the algorithm, the route catalog, the clock and the
 // service's options); NewServer puts it behind a real OAuth server on a
-// loopback port, for tests of client code. A setup failure fails the test
+// loopback port, for tests of client code (Server.DPoPClient calls its
+// routes with DPoP-bound tokens). A setup failure fails the test
 // through t.Fatalf, never a panic; what the kit starts is stopped by
 // t.Cleanup. NewKeys makes the key set several kits standing for the
 // instances of one deployment share (WithKeys), and Run gives a test body

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 
+	"github.com/oauthapps/oauthapps/dpopclient"
 	"github.com/oauthapps/oauthapps/oauthapp"
 	"github.com/oauthapps/oauthapps/oauthhttp"
 )
@@ -87,6 +88,27 @@ func NewServer(t TB, opts ...Option) *Server {
 		IntrospectionURL: e.Introspection,
 		RevocationURL:    e.Revocation,
 	}
+}
+
+// DPoPClient returns an HTTP client whose requests carry DPoP-bound
+// tokens of the app (RFC 9449), asking for the given permissions (none:
+// everything the app's policy allows): a dpopclient.Transport with a key
+// of its own, on the kit's clock, so that its proofs are fresh at the
+// server's time. For tests of code that calls a DPoP-protected API.
+func (s *Server) DPoPClient(app oauthapp.App, permissions ...string) *http.Client {
+	s.t.Helper()
+	tr, err := dpopclient.New(dpopclient.Config{
+		ClientID:     app.SID,
+		ClientSecret: s.Secret(app.SID),
+		TokenURL:     s.TokenURL,
+		Scopes:       permissions,
+		Base:         s.HTTP.Client().Transport,
+		Now:          s.Clock.Now,
+	})
+	if err != nil {
+		s.t.Fatalf("oauthapptest: DPoPClient: %v", err)
+	}
+	return &http.Client{Transport: tr}
 }
 
 // ClientConfig returns what a client needs to get tokens for the app from

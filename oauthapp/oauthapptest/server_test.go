@@ -179,3 +179,19 @@ func TestServerClosesWhenTheTestEnds(t *testing.T) {
 	_, err := http.Get(metadata)
 	assert.Error(t, err, "nothing listens once the test has ended")
 }
+
+func TestServerDPoPClientCallsADPoPProtectedRoute(t *testing.T) {
+	srv := newProtectedServer(t)
+	app := srv.NewApp(permList)
+	on := true
+	_, err := srv.Service.UpdateApp(t.Context(), srv.Owner, app.SID, oauthapp.AppUpdate{DPoPBoundAccessTokens: &on})
+	require.NoError(t, err)
+	target := srv.URL + "/v1/Accounts/" + srv.Owner.AccountSID + "/Messages"
+	resp, err := srv.DPoPClient(app).Get(target)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "a DPoP client of an app that requires DPoP")
+	cfg := srv.ClientConfig(app)
+	status, _ := getToken(t, cfg)
+	assert.Equal(t, http.StatusBadRequest, status, "a token request without a proof")
+}

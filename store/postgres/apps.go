@@ -137,7 +137,7 @@ func (s *Store) TouchSecret(ctx context.Context, appSID, secretID string, at tim
 	return nil
 }
 
-// appFields are the query arguments $1..$26 of an app: every stored column
+// appFields are the query arguments $1..$27 of an app: every stored column
 // but the version, in appColumns order.
 func appFields(a store.App) []any {
 	c, p := a.Secrets.Current, a.Secrets.Previous
@@ -151,6 +151,7 @@ func appFields(a store.App) []any {
 		graceNS(a.DefaultGrace),
 		textArray(a.Resources), string(keys), string(used),
 		string(federatedColumn(a.FederatedCredentials)),
+		a.DPoPBoundAccessTokens,
 	}
 }
 
@@ -181,7 +182,7 @@ func scanApp(row pgx.Row, lead ...any) (store.App, error) {
 		&created, &updatedAt, &a.Policy.Allow, &a.Policy.Deny, &ttl,
 		&c.ID, &c.Hash, &cCreated, &cExpires, &cLastUsed,
 		&p.ID, &p.Hash, &pCreated, &pExpires, &pLastUsed, &grace,
-		&a.Resources, &keys, &used, &federated, &a.Version)
+		&a.Resources, &keys, &used, &federated, &a.DPoPBoundAccessTokens, &a.Version)
 	if err := row.Scan(dest...); err != nil {
 		return store.App{}, err
 	}

@@ -150,7 +150,8 @@ func awaitRefusal(t *testing.T, since time.Time, probes ...probe) time.Duration 
 }
 
 // TestOtherInstanceRefusesWithinBound: a rotation with no grace, a
-// deletion or a revocation made through one instance is refused by
+// deletion, an app made to require DPoP-bound tokens or a revocation made
+// through one instance is refused by
 // another instance, whose cache held the app and the token's revocation
 // status, within the propagation bound after the write returns. A third
 // instance with the same cache but no notifications still accepts at that
@@ -184,6 +185,15 @@ func TestOtherInstanceRefusesWithinBound(t *testing.T) {
 			}
 			return func(svc *oauthapp.Service) []probe {
 				return []probe{d.authorizes(svc, tok, oauthapp.ErrAppDeleted), authenticates(svc, app.SID, sec)}
+			}
+		}},
+		{"requiring DPoP-bound tokens kills the app's bearer tokens", func(t *testing.T, app oauthapp.App, sec, tok string) func(*oauthapp.Service) []probe {
+			on := true
+			if _, err := writer.UpdateApp(ctx, d.owner, app.SID, oauthapp.AppUpdate{DPoPBoundAccessTokens: &on}); err != nil {
+				t.Fatal(err)
+			}
+			return func(svc *oauthapp.Service) []probe {
+				return []probe{d.authorizes(svc, tok, oauthapp.ErrInvalidToken)}
 			}
 		}},
 		{"revocation kills the token", func(t *testing.T, app oauthapp.App, sec, tok string) func(*oauthapp.Service) []probe {

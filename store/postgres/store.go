@@ -128,7 +128,7 @@ const appColumns = `sid, account_sid, region, friendly_name, description, create
 	created_at, updated_at, policy_allow, policy_deny, token_ttl_ns,
 	cur_id, cur_hash, cur_created, cur_expires, cur_last_used,
 	prev_id, prev_hash, prev_created, prev_expires, prev_last_used, default_grace_ns,
-	resources, client_keys, client_keys_used, federated_credentials, version`
+	resources, client_keys, client_keys_used, federated_credentials, dpop_bound_access_tokens, version`
 
 // keysUsedMerge is the client_keys_used an update stores: for each key it
 // is given ($23, an object from key id to time or null), the later of
@@ -148,7 +148,7 @@ func newQueries(schema string) queries {
 		apps:    apps,
 		revoked: revoked,
 		createApp: `INSERT INTO ` + apps + ` (` + appColumns + `)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, 1)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, 1)
 			RETURNING ` + appColumns,
 		getApp: `SELECT ` + appColumns + ` FROM ` + apps + ` WHERE sid = $1`,
 		listApps: `SELECT ` + appColumns + ` FROM ` + apps + `
@@ -177,6 +177,7 @@ func newQueries(schema string) queries {
 				resources = $21, client_keys = $22,
 				client_keys_used = (` + keysUsedMerge + `),
 				federated_credentials = $24,
+				dpop_bound_access_tokens = $25,
 				version = version + 1
 			WHERE sid = $1 AND version = $2
 			RETURNING ` + appColumns + `)

@@ -104,6 +104,7 @@ var updateChecks = []check{
 		next.Policy = store.Policy{Allow: []string{"/api/voice/calls/read"}}
 		next.TokenTTL = 15 * time.Minute
 		next.DefaultGrace = grace(0) // a grace of zero, not the default
+		next.DPoPBoundAccessTokens = false
 		next.Secrets.Previous = store.Secret{}
 		next.Version = stored.Version
 		got := update(t, s, next)

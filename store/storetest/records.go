@@ -63,6 +63,8 @@ func newApp(n int, account string) store.App {
 			{ID: fmt.Sprintf("FC%032x", 2*n), Name: "cluster", Issuer: "https://oidc.cluster.example", Subject: "system:serviceaccount:jobs:report", Audience: "api://oauthapps", Description: "the report job", Created: base.Add(-4*time.Hour + 31*us)},
 			{ID: fmt.Sprintf("FC%032x", 2*n+1), Name: "deploy", Issuer: "https://token.actions.example", Subject: "repo:org/app:ref:refs/heads/main", Audience: "https://github.com/org", Created: base.Add(-1*time.Hour + 37*us)},
 		},
+
+		DPoPBoundAccessTokens: true,
 	}
 }
 
@@ -124,6 +126,9 @@ func appDiff(got, want store.App) []string {
 	}
 	list("Resources", got.Resources, want.Resources)
 	d = append(d, federatedDiff(got.FederatedCredentials, want.FederatedCredentials)...)
+	if got.DPoPBoundAccessTokens != want.DPoPBoundAccessTokens {
+		d = append(d, fmt.Sprintf("DPoPBoundAccessTokens = %v, want %v", got.DPoPBoundAccessTokens, want.DPoPBoundAccessTokens))
+	}
 	if got.Version != want.Version {
 		d = append(d, fmt.Sprintf("Version = %d, want %d", got.Version, want.Version))
 	}

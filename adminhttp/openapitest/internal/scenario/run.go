@@ -30,6 +30,7 @@ func Run(t *testing.T, wrap func(http.Handler) http.Handler) {
 		{"client keys", keyCases},
 		{"federated credentials", credentialCases},
 		{"resources", resourceCases},
+		{"dpop", dpopCases},
 		{"roles and accounts", accessCases},
 		{"idempotency", idempotencyCases},
 		{"bodies", bodyCases},
