@@ -182,21 +182,14 @@ func (s *Service) ListApps(ctx context.Context, actor Actor, after string, limit
 // manage it gets ErrForbidden (or ErrNotFound) whatever u holds, so never
 // learns whether u was valid.
 func (s *Service) UpdateApp(ctx context.Context, actor Actor, appSID string, u AppUpdate) (App, error) {
-	now := s.now()
-	saved, err := s.modify(ctx, actor, appSID, u.IfVersion, func(a *store.App) error {
+	return s.change(ctx, actor, appSID, u.IfVersion, func(a *store.App, _ time.Time) (Event, error) {
 		fields, err := s.checkFields(u.fields())
 		if err != nil {
-			return err
+			return Event{}, err
 		}
 		fields.apply(a)
-		a.UpdatedAt = now
-		return nil
+		return Event{Kind: EventAppUpdated}, nil
 	})
-	if err != nil {
-		return App{}, err
-	}
-	s.emit(ctx, Event{Kind: EventAppUpdated, Time: now, Actor: actor, AccountSID: saved.AccountSID, AppSID: saved.SID})
-	return s.view(saved, now), nil
 }
 
 // DeleteApp deletes an app of the actor's account. Its secrets stop

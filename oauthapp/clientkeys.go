@@ -78,29 +78,20 @@ type ClientKeyInfo struct {
 // Version, as AppUpdate.IfVersion does (ErrVersionMismatch, nothing
 // added); zero adds whatever the version.
 func (s *Service) AddClientKey(ctx context.Context, actor Actor, appSID string, k NewClientKey, ifVersion int64) (App, error) {
-	now := s.now()
-	var added store.ClientKey
-	saved, err := s.modify(ctx, actor, appSID, ifVersion, func(a *store.App) error {
+	return s.change(ctx, actor, appSID, ifVersion, func(a *store.App, now time.Time) (Event, error) {
 		key, err := newClientKey(k, now)
 		if err != nil {
-			return err
+			return Event{}, err
 		}
 		if len(a.Keys) >= MaxClientKeys {
-			return invalidArg("ClientKeys", "the app already has %d client keys, the most it may have", MaxClientKeys)
+			return Event{}, invalidArg("ClientKeys", "the app already has %d client keys, the most it may have", MaxClientKeys)
 		}
 		if slices.ContainsFunc(a.Keys, func(o store.ClientKey) bool { return o.ID == key.ID }) {
-			return invalidArg("ID", "the app already has a client key with that kid")
+			return Event{}, invalidArg("ID", "the app already has a client key with that kid")
 		}
 		a.Keys = append(slices.Clip(a.Keys), key)
-		a.UpdatedAt = now
-		added = key
-		return nil
+		return Event{Kind: EventClientKeyAdded, KeyID: key.ID}, nil
 	})
-	if err != nil {
-		return App{}, err
-	}
-	s.emit(ctx, Event{Kind: EventClientKeyAdded, Time: now, Actor: actor, AccountSID: saved.AccountSID, AppSID: saved.SID, KeyID: added.ID})
-	return s.view(saved, now), nil
 }
 
 // RemoveClientKey removes a public key from an app. Assertions signed with
@@ -109,21 +100,14 @@ func (s *Service) AddClientKey(ctx context.Context, actor Actor, appSID string, 
 // ErrInvalidArgument. ifVersion, when not zero, makes the removal
 // conditional, as for AddClientKey.
 func (s *Service) RemoveClientKey(ctx context.Context, actor Actor, appSID, keyID string, ifVersion int64) (App, error) {
-	now := s.now()
-	saved, err := s.modify(ctx, actor, appSID, ifVersion, func(a *store.App) error {
+	return s.change(ctx, actor, appSID, ifVersion, func(a *store.App, _ time.Time) (Event, error) {
 		i := slices.IndexFunc(a.Keys, func(k store.ClientKey) bool { return k.ID == keyID })
 		if i < 0 {
-			return invalidArg("keyID", "the app has no client key with that kid")
+			return Event{}, invalidArg("keyID", "the app has no client key with that kid")
 		}
 		a.Keys = slices.Delete(slices.Clone(a.Keys), i, i+1)
-		a.UpdatedAt = now
-		return nil
+		return Event{Kind: EventClientKeyRemoved, KeyID: keyID}, nil
 	})
-	if err != nil {
-		return App{}, err
-	}
-	s.emit(ctx, Event{Kind: EventClientKeyRemoved, Time: now, Actor: actor, AccountSID: saved.AccountSID, AppSID: saved.SID, KeyID: keyID})
-	return s.view(saved, now), nil
 }
 
 // newKID is the kid a new client key is read under before its own is

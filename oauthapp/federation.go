@@ -96,26 +96,17 @@ type FederatedCredential struct {
 // ifVersion, when not zero, makes the addition conditional on the app's
 // Version, as for AddClientKey.
 func (s *Service) AddFederatedCredential(ctx context.Context, actor Actor, appSID string, c FederatedCredential, ifVersion int64) (App, error) {
-	now := s.now()
-	var added store.FederatedCredential
-	saved, err := s.modify(ctx, actor, appSID, ifVersion, func(a *store.App) error {
+	return s.change(ctx, actor, appSID, ifVersion, func(a *store.App, now time.Time) (Event, error) {
 		rec, err := s.newFederated(c, now)
 		if err != nil {
-			return err
+			return Event{}, err
 		}
 		if err := addFederated(a.FederatedCredentials, rec); err != nil {
-			return err
+			return Event{}, err
 		}
 		a.FederatedCredentials = append(slices.Clip(a.FederatedCredentials), rec)
-		a.UpdatedAt = now
-		added = rec
-		return nil
+		return Event{Kind: EventFederatedCredentialAdded, CredentialID: rec.ID}, nil
 	})
-	if err != nil {
-		return App{}, err
-	}
-	s.emit(ctx, Event{Kind: EventFederatedCredentialAdded, Time: now, Actor: actor, AccountSID: saved.AccountSID, AppSID: saved.SID, CredentialID: added.ID})
-	return s.view(saved, now), nil
 }
 
 // RemoveFederatedCredential removes a federated credential from an app by
@@ -126,21 +117,14 @@ func (s *Service) AddFederatedCredential(ctx context.Context, actor Actor, appSI
 // ifVersion, when not zero, makes the removal conditional, as for
 // AddClientKey.
 func (s *Service) RemoveFederatedCredential(ctx context.Context, actor Actor, appSID, credentialID string, ifVersion int64) (App, error) {
-	now := s.now()
-	saved, err := s.modify(ctx, actor, appSID, ifVersion, func(a *store.App) error {
+	return s.change(ctx, actor, appSID, ifVersion, func(a *store.App, _ time.Time) (Event, error) {
 		i := slices.IndexFunc(a.FederatedCredentials, func(c store.FederatedCredential) bool { return c.ID == credentialID })
 		if i < 0 {
-			return invalidArg("credentialID", "the app has no federated credential with that id")
+			return Event{}, invalidArg("credentialID", "the app has no federated credential with that id")
 		}
 		a.FederatedCredentials = slices.Delete(slices.Clone(a.FederatedCredentials), i, i+1)
-		a.UpdatedAt = now
-		return nil
+		return Event{Kind: EventFederatedCredentialRemoved, CredentialID: credentialID}, nil
 	})
-	if err != nil {
-		return App{}, err
-	}
-	s.emit(ctx, Event{Kind: EventFederatedCredentialRemoved, Time: now, Actor: actor, AccountSID: saved.AccountSID, AppSID: saved.SID, CredentialID: credentialID})
-	return s.view(saved, now), nil
 }
 
 // newFederated checks a credential to add and returns its stored form,

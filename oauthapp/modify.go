@@ -55,6 +55,30 @@ func (s *Service) modify(ctx context.Context, actor Actor, appSID string, ifVers
 	return store.App{}, ErrConflict
 }
 
+// change makes one management change of an app: modify with apply, the
+// app's update time set to the call's one clock reading, then the audit
+// event apply returned, completed with that time, the actor and the app,
+// and the app as saved. apply returns the event's kind and what only it
+// knows (the key, credential or secret it added or removed).
+func (s *Service) change(ctx context.Context, actor Actor, appSID string, ifVersion int64, apply func(a *store.App, now time.Time) (Event, error)) (App, error) {
+	now := s.now()
+	var e Event
+	saved, err := s.modify(ctx, actor, appSID, ifVersion, func(a *store.App) error {
+		var err error
+		if e, err = apply(a, now); err != nil {
+			return err
+		}
+		a.UpdatedAt = now
+		return nil
+	})
+	if err != nil {
+		return App{}, err
+	}
+	e.Time, e.Actor, e.AccountSID, e.AppSID = now, actor, saved.AccountSID, saved.SID
+	s.emit(ctx, e)
+	return s.view(saved, now), nil
+}
+
 // pause waits before the given retry of a write that lost a race: a random
 // time up to attempt×100µs, at most 10 ms, or until ctx ends.
 func pause(ctx context.Context, attempt int) error {

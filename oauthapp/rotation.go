@@ -34,19 +34,18 @@ func Grace(d time.Duration) *time.Duration { return &d }
 // The actor is checked first, on the stored app: an actor who may not
 // manage it gets ErrForbidden (or ErrNotFound) whatever r holds.
 func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, r Rotation) (App, secret.Secret, error) {
-	now := s.now()
 	var sec secret.Secret
-	saved, err := s.modify(ctx, actor, appSID, r.IfVersion, func(a *store.App) error {
+	app, err := s.change(ctx, actor, appSID, r.IfVersion, func(a *store.App, now time.Time) (Event, error) {
 		grace := s.defaultGrace(a.DefaultGrace)
 		if r.Grace != nil {
 			grace = *r.Grace
 		}
 		if err := checkGrace(grace); err != nil {
-			return invalidArg("Grace", "%v", err)
+			return Event{}, invalidArg("Grace", "%v", err)
 		}
 		creds, err := credsOf(a.Secrets)
 		if err != nil {
-			return fmt.Errorf("oauthapp: stored secrets of %s: %w", a.SID, err)
+			return Event{}, fmt.Errorf("oauthapp: stored secrets of %s: %w", a.SID, err)
 		}
 		if cur, _ := creds.Records(); cur.ID == "" {
 			// An app with client keys only gets its first secret.
@@ -55,15 +54,13 @@ func (s *Service) RotateSecret(ctx context.Context, actor Actor, appSID string, 
 			creds, sec, err = creds.Rotate(now, grace, s.cfg.hasher)
 		}
 		if err != nil {
-			return fmt.Errorf("oauthapp: rotating: %w", err)
+			return Event{}, fmt.Errorf("oauthapp: rotating: %w", err)
 		}
 		a.Secrets = storedSecrets(creds)
-		a.UpdatedAt = now
-		return nil
+		return Event{Kind: EventSecretRotated, SecretID: sec.ID()}, nil
 	})
 	if err != nil {
 		return App{}, secret.Secret{}, err
 	}
-	s.emit(ctx, Event{Kind: EventSecretRotated, Time: now, Actor: actor, AccountSID: saved.AccountSID, AppSID: saved.SID, SecretID: sec.ID()})
-	return s.view(saved, now), sec, nil
+	return app, sec, nil
 }
