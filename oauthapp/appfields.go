@@ -158,3 +158,17 @@ func checkField(arg, what, v string, max int) error {
 	}
 	return nil
 }
+
+func checkTTL(ttl time.Duration) error {
+	if ttl < MinTokenTTL || ttl > MaxTokenTTL {
+		return fmt.Errorf("token TTL %v outside %v..%v", ttl, MinTokenTTL, MaxTokenTTL)
+	}
+	return nil
+}
+
+func checkGrace(grace time.Duration) error {
+	if grace < 0 || grace > MaxGrace {
+		return fmt.Errorf("grace %v outside 0..%v", grace, MaxGrace)
+	}
+	return nil
+}

@@ -23,8 +23,10 @@ type Purged struct {
 
 // Purge removes from the store the records that no longer do anything:
 // revocations of expired tokens, the ids of expired client assertions and
-// idempotency keys past IdempotencyKeyTTL. Schedule it, hourly say, on
-// one instance or on each; the memory store also sweeps on its own. The
+// idempotency keys past IdempotencyKeyTTL; and from this instance's
+// verified-token cache (WithTokenCache) the tokens that have expired.
+// Schedule it, hourly say, on each instance; the memory store also sweeps
+// on its own. The
 // margin of token.DefaultLeeway is for instances sharing the store whose
 // clocks run behind this one's: by their clock a token or assertion may
 // not have expired yet, and its record must still be there.
@@ -44,6 +46,9 @@ func (s *Service) Purge(ctx context.Context) (Purged, error) {
 	}
 	if p.IdempotencyKeys, err = s.store.PurgeIdempotencyKeys(ctx, now); err != nil {
 		errs = append(errs, fmt.Errorf("oauthapp: purging idempotency keys: %w", err))
+	}
+	if s.tokens != nil {
+		s.tokens.sweep(now)
 	}
 	return p, errors.Join(errs...)
 }

@@ -199,6 +199,12 @@ func (tc *tokenCache) roomLocked(cost, now int64) bool {
 	if fits() || now < tc.soonest {
 		return fits()
 	}
+	tc.dropExpiredLocked(now)
+	return fits()
+}
+
+// dropExpiredLocked drops the entries expired at now. tc.mu is held.
+func (tc *tokenCache) dropExpiredLocked(now int64) {
 	soonest := int64(0)
 	for raw, e := range tc.entries {
 		if now >= e.expires {
@@ -209,7 +215,14 @@ func (tc *tokenCache) roomLocked(cost, now int64) bool {
 		}
 	}
 	tc.soonest = soonest
-	return fits()
+}
+
+// sweep drops the entries expired at now, so that a cache that is not
+// full holds no memory for tokens that no longer verify.
+func (tc *tokenCache) sweep(now time.Time) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	tc.dropExpiredLocked(now.UnixNano())
 }
 
 // clearLocked drops every entry, for the key set's generation gen.

@@ -1,6 +1,7 @@
 package oauthapp
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/oauthapps/oauthapps/store"
 	"github.com/oauthapps/oauthapps/token"
 )
 
@@ -132,4 +134,52 @@ func TestTokenCacheKeepsItsOwnCopies(t *testing.T) {
 			t.Error("the thumbprint is not counted in the entry's cost")
 		}
 	})
+}
+
+// A cache that is not full keeps expired entries until something sweeps
+// them: Purge does, so that memory follows the tokens still alive.
+func TestSweepDropsOnlyExpiredTokens(t *testing.T) {
+	tc := newTokenCache(cacheKeys(t), 100, 1<<20)
+	now := time.Unix(1_900_000_000, 0)
+	for i := range 3 {
+		raw, c := typicalToken(i, 0, now)
+		if i == 2 {
+			c.ExpiresAt = now.Add(2 * time.Hour)
+		}
+		tc.put(raw, c, now, tc.keys.Generation())
+	}
+	_, full := tc.usage()
+	tc.sweep(now.Add(time.Hour - time.Nanosecond))
+	if entries, _ := tc.usage(); entries != 3 {
+		t.Fatalf("a sweep before any exp kept %d entries, want 3", entries)
+	}
+	tc.sweep(now.Add(time.Hour))
+	entries, bytes := tc.usage()
+	if entries != 1 || bytes <= 0 || bytes >= full {
+		t.Fatalf("a sweep at the first two tokens' exp kept %d entries of %d bytes (of %d), want the one alive", entries, bytes, full)
+	}
+	raw, _ := typicalToken(2, 0, now)
+	if _, ok := tc.get(raw, now.Add(time.Hour)); !ok {
+		t.Fatal("the token still alive is no longer served")
+	}
+}
+
+// Purge sweeps the token cache.
+func TestPurgeSweepsTheTokenCache(t *testing.T) {
+	s, err := New(store.NewMemory(), cacheKeys(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	raw, c := typicalToken(0, 0, now.Add(-2*time.Hour))
+	s.tokens.put(raw, c, now.Add(-2*time.Hour), s.tokens.keys.Generation())
+	if entries, _ := s.tokens.usage(); entries != 1 {
+		t.Fatalf("the cache holds %d entries, want 1", entries)
+	}
+	if _, err := s.Purge(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if entries, bytes := s.tokens.usage(); entries != 0 || bytes != 0 {
+		t.Fatalf("after Purge the cache holds %d entries of %d bytes, want none", entries, bytes)
+	}
 }
