@@ -106,6 +106,7 @@ func TestDecodeClaimsRefuses(t *testing.T) {
 		{"empty input", ``},
 		{"not an object", `[]`},
 		{"a string", `"iss"`},
+		{"null", `null`},
 		{"trailing data", `{} {}`},
 		{"trailing comma", `{"iss":"a",}`},
 		{"missing colon", `{"iss" "a"}`},
