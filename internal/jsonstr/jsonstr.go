@@ -14,7 +14,7 @@ import "encoding/json"
 // encoded by encoding/json itself.
 func Append(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plain[s[i]] {
 			b, err := json.Marshal(s)
 			if err != nil { // unreachable: every string encodes
 				return append(dst, `""`...)
@@ -26,3 +26,12 @@ func Append(dst []byte, s string) []byte {
 	dst = append(dst, s...)
 	return append(dst, '"')
 }
+
+// plain holds the bytes Append copies as they are: printable ASCII but
+// '"', '\\', '<', '>' and '&'.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c <= 0x7e; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
