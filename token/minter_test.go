@@ -3,9 +3,7 @@ package token_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -261,37 +259,4 @@ func TestMintHS256FollowsRotation(t *testing.T) {
 			}
 		})
 	}
-}
-
-// An HS256 key reuses its keyed HMAC states: tokens minted at once from
-// several goroutines, for different clients, each carry the HMAC of their
-// own signing input, as golang-jwt computes it from the secret.
-func TestHS256MintsConcurrently(t *testing.T) {
-	f := newFixture(t, token.HS256)
-	var wg sync.WaitGroup
-	for g := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 50 {
-				req := sampleRequest
-				req.ClientID = fmt.Sprintf("OQ%d-%d", g, i)
-				raw, _, err := f.minter.Mint(t0, req)
-				if err != nil {
-					t.Errorf("mint: %v", err)
-					return
-				}
-				claims := jwt.MapClaims{}
-				if _, err := jwt.ParseWithClaims(raw, claims, func(*jwt.Token) (any, error) { return f.key.HMACSecret(), nil },
-					jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(func() time.Time { return t0 })); err != nil {
-					t.Errorf("golang-jwt refuses %s: %v", req.ClientID, err)
-					return
-				}
-				if claims["sub"] != req.ClientID {
-					t.Errorf("token for %s says sub %v", req.ClientID, claims["sub"])
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }
