@@ -9,12 +9,25 @@ import (
 // jsonType is the Content-Type of JSON answers.
 const jsonType = "application/json;charset=UTF-8"
 
+// jsonAppender is an answer that encodes itself, byte for byte as
+// json.Marshal would, without reflection: tokenBody, the answer of every
+// token request.
+type jsonAppender interface {
+	appendJSON(dst []byte) []byte
+}
+
 // writeJSON is the one writer of JSON answers: v as json.Marshal encodes
-// it. An answer about clients and tokens must not be cached (RFC 6749
+// it (a jsonAppender by its appendJSON). An answer about clients and tokens must not be cached (RFC 6749
 // section 5.1): Cache-Control: no-store and Pragma: no-cache; a public
 // document (contentType given: metadata, JWKS) may be, for five minutes.
 func writeJSON(w http.ResponseWriter, status int, v any, contentType ...string) {
-	body, err := json.Marshal(v)
+	var body []byte
+	var err error
+	if a, ok := v.(jsonAppender); ok {
+		body = a.appendJSON(nil)
+	} else {
+		body, err = json.Marshal(v)
+	}
 	if err != nil {
 		// Unreachable for the answer types of this package, made of
 		// strings and numbers.

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
+	"strconv"
 
+	"github.com/oauthapps/oauthapps/internal/jsonstr"
 	"github.com/oauthapps/oauthapps/oauthapp"
 )
 
@@ -78,7 +81,7 @@ func (s *Server) Token() http.Handler {
 			s.writeError(w, e)
 			outcome = EndpointOutcome{Status: e.status, Code: e.code}
 		} else {
-			writeJSON(w, http.StatusOK, body)
+			writeJSON(w, http.StatusOK, &body)
 		}
 		if done != nil {
 			done(outcome)
@@ -176,4 +179,19 @@ type tokenBody struct {
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
 	Scope       string `json:"scope"`
+}
+
+// appendJSON appends b to dst byte for byte as json.Marshal encodes it,
+// without reflection: the answer every token request gets.
+func (b *tokenBody) appendJSON(dst []byte) []byte {
+	dst = slices.Grow(dst, 80+len(b.AccessToken)+len(b.TokenType)+len(b.Scope))
+	dst = append(dst, `{"access_token":`...)
+	dst = jsonstr.Append(dst, b.AccessToken)
+	dst = append(dst, `,"token_type":`...)
+	dst = jsonstr.Append(dst, b.TokenType)
+	dst = append(dst, `,"expires_in":`...)
+	dst = strconv.AppendInt(dst, b.ExpiresIn, 10)
+	dst = append(dst, `,"scope":`...)
+	dst = jsonstr.Append(dst, b.Scope)
+	return append(dst, '}')
 }

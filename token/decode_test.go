@@ -35,14 +35,32 @@ func decodeClaims(s string) (Claims, error) {
 	return w.claims(), nil
 }
 
+// encoded is the payload Mint writes, as json.Marshal encodes it: whole
+// seconds, a single audience as a string (RFC 7519 section 4.1.3), empty
+// optional claims left out.
+type encoded struct {
+	Issuer     string `json:"iss"`
+	Subject    string `json:"sub"`
+	Audience   any    `json:"aud"`
+	ExpiresAt  int64  `json:"exp"`
+	NotBefore  int64  `json:"nbf,omitempty"`
+	IssuedAt   int64  `json:"iat"`
+	ID         string `json:"jti"`
+	ClientID   string `json:"client_id"`
+	Scope      string `json:"scope,omitempty"`
+	AccountSID string `json:"account_sid,omitempty"`
+	Region     string `json:"region,omitempty"`
+	SecretID   string `json:"secret_id,omitempty"`
+	Cnf        *struct {
+		JKT string `json:"jkt"`
+	} `json:"cnf,omitempty"`
+}
+
 // encodeClaims returns the payload JSON Mint writes for c, checked
 // against json.Marshal of the same claims built here: Mint's encoder must
 // write exactly what Marshal does.
 func encodeClaims(c *Claims) ([]byte, error) {
-	out, err := c.marshal()
-	if err != nil {
-		return nil, err
-	}
+	out := c.marshal()
 	var aud any = c.Audience
 	if len(c.Audience) == 1 {
 		aud = c.Audience[0]
@@ -51,18 +69,49 @@ func encodeClaims(c *Claims) ([]byte, error) {
 	if !c.NotBefore.IsZero() {
 		nbf = c.NotBefore.Unix()
 	}
-	want, err := json.Marshal(&encoded{
+	e := &encoded{
 		Issuer: c.Issuer, Subject: c.Subject, Audience: aud,
 		ExpiresAt: c.ExpiresAt.Unix(), NotBefore: nbf, IssuedAt: c.IssuedAt.Unix(), ID: c.ID,
 		ClientID: c.ClientID, Scope: c.Scope, AccountSID: c.AccountSID, Region: c.Region, SecretID: c.SecretID,
-	})
+	}
+	if c.DPoPThumbprint != "" {
+		e.Cnf = &struct {
+			JKT string `json:"jkt"`
+		}{c.DPoPThumbprint}
+	}
+	want, err := json.Marshal(e)
 	if err != nil {
 		return nil, err
 	}
 	if !bytes.Equal(out, want) {
-		return nil, fmt.Errorf("pooled encoder wrote %s, json.Marshal %s", out, want)
+		return nil, fmt.Errorf("marshal wrote %s, json.Marshal %s", out, want)
 	}
 	return bytes.Clone(out), nil
+}
+
+// Mint's payload is what json.Marshal writes for the same claims, for
+// every shape of aud, with and without nbf, and with text encoding/json
+// escapes.
+func TestEncodeClaimsAsJSONMarshal(t *testing.T) {
+	base := Claims{Issuer: "https://as", Subject: "OQ1", ExpiresAt: time.Unix(7200, 0), IssuedAt: time.Unix(3600, 0), ID: "j", ClientID: "OQ1"}
+	for name, edit := range map[string]func(c *Claims){
+		"one audience":         func(c *Claims) { c.Audience = []string{"https://api"} },
+		"two audiences":        func(c *Claims) { c.Audience = []string{"https://a", "https://b<&>"} },
+		"no audience":          func(c *Claims) {},
+		"an empty audience":    func(c *Claims) { c.Audience = []string{} },
+		"nbf":                  func(c *Claims) { c.NotBefore = time.Unix(3600, 0) },
+		"nbf at the epoch":     func(c *Claims) { c.NotBefore = time.Unix(0, 0) },
+		"every optional claim": func(c *Claims) { c.Scope, c.AccountSID, c.Region, c.SecretID = "a b", "AC1", "us1", "SK1" },
+		"a DPoP binding":       func(c *Claims) { c.DPoPThumbprint = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" },
+		"text to escape":       func(c *Claims) { c.Subject, c.Scope, c.Region = "\"q\"\\\u2028", "<a>&", "é😀\x01" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := base
+			edit(&c)
+			_, err := encodeClaims(&c)
+			require.NoError(t, err)
+		})
+	}
 }
 
 func TestDecodeClaims(t *testing.T) {
@@ -106,6 +155,7 @@ func TestDecodeClaimsRefuses(t *testing.T) {
 		{"empty input", ``},
 		{"not an object", `[]`},
 		{"a string", `"iss"`},
+		{"null", `null`},
 		{"trailing data", `{} {}`},
 		{"trailing comma", `{"iss":"a",}`},
 		{"missing colon", `{"iss" "a"}`},

@@ -8,10 +8,14 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"hash"
+	"io"
 	"strings"
+	"sync"
 
 	"github.com/oauthapps/oauthapps/internal/quote"
 )
@@ -56,12 +60,23 @@ func (k *Key) secret() *material {
 type material struct {
 	sign   any // the private key; nil if verify-only
 	verify any // what it verifies with: a public key, or the HMAC secret
+	// macs holds HMAC-SHA256 states keyed with an HS256 key's secret, so
+	// that signing a token does not key a new one (hash.Hash values).
+	macs *sync.Pool
 }
 
-// sign returns the JWS signature of input under k: made by golang-jwt's
-// signing method of k's algorithm, or by the crypto.Signer of a
-// NewSignerKey key.
+// sign returns the JWS signature of input under k: HMAC-SHA256 of
+// crypto/hmac for an HS256 key, the crypto.Signer of a NewSignerKey key,
+// or golang-jwt's signing method of k's algorithm.
 func (k *Key) sign(input string) ([]byte, error) {
+	if m := k.secret(); m.sign != nil && m.macs != nil {
+		h := m.macs.Get().(hash.Hash)
+		_, _ = io.WriteString(h, input) // a hash.Hash never fails to write
+		sig := h.Sum(make([]byte, 0, sha256.Size))
+		h.Reset()
+		m.macs.Put(h)
+		return sig, nil
+	}
 	var sig []byte
 	var err error
 	if s, ok := k.secret().sign.(externalSigner); ok {
@@ -125,6 +140,9 @@ func newKey(kid string, alg Algorithm, sign, verify any) (*Key, error) {
 	}
 	h, _ := json.Marshal(map[string]string{"alg": string(alg), "kid": kid, "typ": "at+jwt"}) // strings always encode
 	m := &material{sign: sign, verify: verify}
+	if secret, ok := sign.([]byte); ok && alg == HS256 {
+		m.macs = &sync.Pool{New: func() any { return hmac.New(sha256.New, secret) }}
+	}
 	return &Key{
 		id:     kid,
 		alg:    alg,

@@ -94,10 +94,7 @@ func (m *Minter) Mint(now time.Time, req MintRequest) (string, Claims, error) {
 		DPoPThumbprint: req.DPoPThumbprint,
 	}
 	key := m.keys.SigningKey()
-	claims, err := c.marshal()
-	if err != nil {
-		return "", Claims{}, fmt.Errorf("token: encode claims: %w", err)
-	}
+	claims := c.marshal()
 	// The token is laid out in one buffer after the key's header (encoded
 	// once, with the key); writing on after String leaves the signing input
 	// String returned as it is. Room is made for a 64-byte signature.

@@ -63,6 +63,8 @@ func TestValidateRejects(t *testing.T) {
 		{"signature of another key", signWith(t, jwt.SigningMethodEdDSA, signingKey(t, testKey(t, token.EdDSA, "other")), kid, validClaims()), t0, token.ErrSignature},
 		{"claims not JSON", signedPayload(t, f, "not json"), t0, token.ErrMalformed},
 		{"claims an array", signedPayload(t, f, "[]"), t0, token.ErrMalformed},
+		{"claims null", signedPayload(t, f, "null"), t0, token.ErrMalformed},
+		{"claims with a claim name in another case", signedPayload(t, f, `{"ISS":"x"}`), t0, token.ErrMalformed},
 		{"claims with a duplicate exp", signedPayload(t, f, `{"exp":1,"exp":2}`), t0, token.ErrMalformed},
 		{"iss missing", sign(kid, without("iss")), t0, token.ErrMissingClaim},
 		{"sub missing", sign(kid, without("sub")), t0, token.ErrMissingClaim},
