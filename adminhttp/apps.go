@@ -18,8 +18,28 @@ func (a *API) createApp(c *call) response {
 	if p := decode(c.body, &in, appMembers); p != nil {
 		return *p
 	}
+	n, p := in.newApp()
+	if p != nil {
+		return *p
+	}
+	app, sec, err := a.svc.CreateApp(c.r.Context(), c.actor, n)
+	if err != nil {
+		return a.serviceError(c, err, false)
+	}
+	shown := &sec
+	if n.NoSecret {
+		shown = nil
+	}
+	loc := a.url(a.appPath(app.SID))
+	return reply(http.StatusCreated, a.appJSON(app, shown)).withApp(app.Version, loc)
+}
+
+// newApp reads a create's body as the app to create, or the problem with
+// it that the service would not name.
+func (in *appBodyJSON) newApp() (oauthapp.NewApp, *response) {
 	if in.Type != nil && *in.Type != grantType {
-		return invalid("type", `type must be "client_credentials", the only grant type of an app`)
+		p := invalid("type", `type must be "client_credentials", the only grant type of an app`)
+		return oauthapp.NewApp{}, &p
 	}
 	n := oauthapp.NewApp{}
 	if in.FriendlyName != nil {
@@ -32,13 +52,15 @@ func (a *API) createApp(c *call) response {
 		n.Region = *in.Region
 	}
 	if in.Policy == nil {
-		return invalid("policy", "policy is required: an object with allow and, optionally, deny")
+		p := invalid("policy", "policy is required: an object with allow and, optionally, deny")
+		return oauthapp.NewApp{}, &p
 	}
 	n.Permissions = *in.Policy.permissions()
 	if in.AccessTokenTTL != nil {
 		n.TokenTTL = seconds(*in.AccessTokenTTL)
 		if n.TokenTTL == 0 {
-			return invalid("access_token_ttl", "access_token_ttl must be a number of seconds; leave it out for the default")
+			p := invalid("access_token_ttl", "access_token_ttl must be a number of seconds; leave it out for the default")
+			return oauthapp.NewApp{}, &p
 		}
 	}
 	if in.DefaultGrace != nil {
@@ -63,16 +85,7 @@ func (a *API) createApp(c *call) response {
 			n.FederatedCredentials = append(n.FederatedCredentials, fc.credential())
 		}
 	}
-	app, sec, err := a.svc.CreateApp(c.r.Context(), c.actor, n)
-	if err != nil {
-		return a.serviceError(c, err, false)
-	}
-	shown := &sec
-	if n.NoSecret {
-		shown = nil
-	}
-	loc := a.url(a.appPath(app.SID))
-	return reply(http.StatusCreated, a.appJSON(app, shown)).withApp(app.Version, loc)
+	return n, nil
 }
 
 // listApps: GET {prefix}/OAuthApps?PageSize=&PageToken=.

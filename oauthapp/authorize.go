@@ -165,11 +165,6 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 
 		DPoPThumbprint: claims.DPoPThumbprint,
 	}
-	thumbprint, byKey := strings.CutPrefix(id.SecretID, keyCredential)
-	credentialID, byCredential := strings.CutPrefix(id.SecretID, federatedCredential)
-	if byKey || byCredential {
-		id.SecretID = ""
-	}
 	if !s.servesRegion(id.Region) {
 		return id, nil, refusedWrongRegion
 	}
@@ -191,26 +186,43 @@ func (s *Service) check(ctx context.Context, bearer string) (Identity, *liveApp,
 		// Signed by us, yet not matching its app: never honour it.
 		return id, nil, refusedClaimsMismatch
 	}
-	switch {
-	case byKey:
-		// The app must hold the very key, whatever its kid now.
-		k := a.keyByThumbprint(thumbprint)
-		if k == nil {
-			return id, nil, refusedKeyRemoved
-		}
-		id.KeyID = k.id
-	case byCredential:
-		if !a.hasFederated(credentialID) {
-			return id, nil, refusedCredentialRemoved
-		}
-	case !a.creds.Active(now, id.SecretID):
-		return id, nil, refusedSecretInactive
+	if err := credentialHeld(a, &id, now); err != nil {
+		return id, nil, err
 	}
 	if !slices.ContainsFunc(id.Audience, func(aud string) bool { return s.serves(a, aud) }) {
 		// Issued only for resources the app has been granted no longer.
 		return id, nil, refusedWrongAudience
 	}
 	return id, a, nil
+}
+
+// credentialHeld checks that app a still holds the credential that
+// obtained the token of id, whose SecretID names it: a secret's id, a
+// client key's thumbprint (key:) or a federated credential's id (fed:).
+// For a key or a federated credential it clears id.SecretID, and for a
+// key it sets id.KeyID to the key's kid now.
+func credentialHeld(a *liveApp, id *Identity, now time.Time) error {
+	if thumbprint, ok := strings.CutPrefix(id.SecretID, keyCredential); ok {
+		id.SecretID = ""
+		// The app must hold the very key, whatever its kid now.
+		k := a.keyByThumbprint(thumbprint)
+		if k == nil {
+			return refusedKeyRemoved
+		}
+		id.KeyID = k.id
+		return nil
+	}
+	if credentialID, ok := strings.CutPrefix(id.SecretID, federatedCredential); ok {
+		id.SecretID = ""
+		if !a.hasFederated(credentialID) {
+			return refusedCredentialRemoved
+		}
+		return nil
+	}
+	if !a.creds.Active(now, id.SecretID) {
+		return refusedSecretInactive
+	}
+	return nil
 }
 
 // serves reports whether a token of the app may be used at aud: the

@@ -87,19 +87,11 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oauthapp: New: %w", err)
 	}
-	rehash := false
-	if _, ok := cfg.hasher.(secret.Rehasher); ok && !cfg.noHashUpgrades {
-		cur, _ := decoy.Records()
-		rehash = !decoy.NeedsRehash(cur.ID, cfg.hasher)
-		if !rehash {
-			cfg.logger.Warn("oauthapp: the hasher's NeedsRehash rejects its own hashes; stored hashes will not be upgraded")
-		}
-	}
 	dpop := newDPoP(cfg.dpop)
 	s := &Service{
 		decoy:     decoy,
 		idem:      idem,
-		rehash:    rehash,
+		rehash:    upgradesHashes(&cfg, decoy),
 		store:     observeStore(st, cfg.observer.StoreCall),
 		keys:      keys,
 		minter:    minter,
@@ -116,6 +108,21 @@ func New(st store.Store, keys *token.KeySet, opts ...Option) (*Service, error) {
 		s.stopWatch = w.Watch(s.watcher())
 	}
 	return s, nil
+}
+
+// upgradesHashes reports whether stored hashes are upgraded to the
+// hasher's kind on use: the hasher implements secret.Rehasher, upgrades
+// are not turned off, and it accepts its own hashes (decoy's, made by it).
+func upgradesHashes(cfg *config, decoy secret.Credentials) bool {
+	if _, ok := cfg.hasher.(secret.Rehasher); !ok || cfg.noHashUpgrades {
+		return false
+	}
+	cur, _ := decoy.Records()
+	if decoy.NeedsRehash(cur.ID, cfg.hasher) {
+		cfg.logger.Warn("oauthapp: the hasher's NeedsRehash rejects its own hashes; stored hashes will not be upgraded")
+		return false
+	}
+	return true
 }
 
 // Close stops watching the store for changes. It does not close the store.

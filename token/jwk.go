@@ -79,30 +79,9 @@ func parseJWK(raw []byte, of jwkOf) (*Key, error) {
 	var pub any
 	switch {
 	case kty == "RSA" && (alg == "" || alg == RS256 || alg == PS256):
-		ne, err := numbers(j[7], j[8])
-		if err != nil {
-			return nil, err
-		}
-		if proof && (ne[0][0] == 0 || ne[1][0] == 0) {
-			return nil, fmt.Errorf("%w: a jwk number has leading zeros", ErrInvalidKey)
-		}
-		exp := new(big.Int).SetBytes(ne[1])
-		if !exp.IsInt64() || exp.Int64() < 3 || exp.Int64() > 1<<31-1 || exp.Bit(0) == 0 {
-			return nil, fmt.Errorf("%w: RSA exponent is not an odd number from 3 to 2^31-1", ErrInvalidKey)
-		}
-		pub = &rsa.PublicKey{N: new(big.Int).SetBytes(ne[0]), E: int(exp.Int64())}
+		pub, err = jwkRSA(j[7], j[8], proof)
 	case kty == "EC" && crv == "P-256" && (alg == "" || alg == ES256):
-		xy, err := numbers(j[5], j[6])
-		if err != nil {
-			return nil, err
-		}
-		if len(xy[0]) != 32 || len(xy[1]) != 32 {
-			return nil, fmt.Errorf("%w: P-256 coordinates must be 32 bytes each", ErrInvalidKey)
-		}
-		if _, err := ecdh.P256().NewPublicKey(slices.Concat([]byte{4}, xy[0], xy[1])); err != nil {
-			return nil, fmt.Errorf("%w: the point is not on P-256", ErrInvalidKey)
-		}
-		pub = &ecdsa.PublicKey{Curve: elliptic.P256(), X: new(big.Int).SetBytes(xy[0]), Y: new(big.Int).SetBytes(xy[1])}
+		pub, err = jwkP256(j[5], j[6])
 	case kty == "OKP" && crv == "Ed25519" && (alg == "" || alg == EdDSA):
 		x, err := numbers(j[5])
 		if err != nil {
@@ -113,6 +92,9 @@ func parseJWK(raw []byte, of jwkOf) (*Key, error) {
 		return nil, fmt.Errorf("%w: a jwk must be an Ed25519 (OKP), P-256 (EC) or RSA public key", ErrInvalidKey)
 	default:
 		return nil, nil
+	}
+	if err != nil {
+		return nil, err
 	}
 	if r, ok := pub.(*rsa.PublicKey); ok && r.N.BitLen() < MinRSABits && !proof {
 		return nil, nil
@@ -125,6 +107,39 @@ func parseJWK(raw []byte, of jwkOf) (*Key, error) {
 		return k.WithAlgorithm(PS256)
 	}
 	return k, nil
+}
+
+// jwkRSA is the RSA public key of a JWK's n and e: e an odd number from 3
+// to 2^31-1, and in a proof neither with leading zeros.
+func jwkRSA(n, e headerString, proof bool) (*rsa.PublicKey, error) {
+	ne, err := numbers(n, e)
+	if err != nil {
+		return nil, err
+	}
+	if proof && (ne[0][0] == 0 || ne[1][0] == 0) {
+		return nil, fmt.Errorf("%w: a jwk number has leading zeros", ErrInvalidKey)
+	}
+	exp := new(big.Int).SetBytes(ne[1])
+	if !exp.IsInt64() || exp.Int64() < 3 || exp.Int64() > 1<<31-1 || exp.Bit(0) == 0 {
+		return nil, fmt.Errorf("%w: RSA exponent is not an odd number from 3 to 2^31-1", ErrInvalidKey)
+	}
+	return &rsa.PublicKey{N: new(big.Int).SetBytes(ne[0]), E: int(exp.Int64())}, nil
+}
+
+// jwkP256 is the P-256 public key of a JWK's x and y, a point on the
+// curve.
+func jwkP256(x, y headerString) (*ecdsa.PublicKey, error) {
+	xy, err := numbers(x, y)
+	if err != nil {
+		return nil, err
+	}
+	if len(xy[0]) != 32 || len(xy[1]) != 32 {
+		return nil, fmt.Errorf("%w: P-256 coordinates must be 32 bytes each", ErrInvalidKey)
+	}
+	if _, err := ecdh.P256().NewPublicKey(slices.Concat([]byte{4}, xy[0], xy[1])); err != nil {
+		return nil, fmt.Errorf("%w: the point is not on P-256", ErrInvalidKey)
+	}
+	return &ecdsa.PublicKey{Curve: elliptic.P256(), X: new(big.Int).SetBytes(xy[0]), Y: new(big.Int).SetBytes(xy[1])}, nil
 }
 
 // numbers decodes the base64url members of a JWK that hold numbers or

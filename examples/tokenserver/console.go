@@ -34,9 +34,9 @@ type consoleUsers struct {
 
 var errNoConsoleSession = errors.New("tokenserver: not signed in to the console")
 
-// mountConsole mounts the console on mux under console.DefaultPrefix, and
+// registerConsole registers the console on mux under console.DefaultPrefix, and
 // its sign-in links at signInPath, with URLs under base.
-func mountConsole(mux *http.ServeMux, svc *oauthapp.Service, base string, logger *slog.Logger) (*consoleUsers, error) {
+func registerConsole(mux *http.ServeMux, svc *oauthapp.Service, base string, logger *slog.Logger) (*consoleUsers, error) {
 	u := &consoleUsers{base: base, links: map[[sha256.Size]byte]oauthapp.Actor{}, sessions: map[[sha256.Size]byte]oauthapp.Actor{}}
 	c, err := console.New(svc, u.authenticate, console.WithLogger(logger))
 	if err != nil {

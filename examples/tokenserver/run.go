@@ -115,13 +115,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer be.close()
 
-	svc, err := newService(issuer, logger, be, m.serviceOptions()...)
+	mux, line, err := routes(ctx, f, issuer, base, logger, be, m)
 	if err != nil {
 		return err
 	}
+	return serve(ctx, ln, logRequests(logger, mux), *f.http.readTimeout, logger, line, stdout)
+}
+
+// routes builds the service on be and registers every route on a mux: the
+// OAuth endpoints, the demo API, the management API and the console; with
+// -demo it also creates the demo account and apps and returns their line.
+func routes(ctx context.Context, f flags, issuer, base string, logger *slog.Logger, be *backend, m *metrics) (*http.ServeMux, *demoLine, error) {
+	svc, err := newService(issuer, logger, be, m.serviceOptions()...)
+	if err != nil {
+		return nil, nil, err
+	}
 	srv, err := oauthhttp.New(svc, append(append([]oauthhttp.Option{oauthhttp.WithLogger(logger)}, f.http.serverOptions()...), m.serverOptions()...)...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	mux := http.NewServeMux()
 	srv.Register(mux)
@@ -129,22 +140,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	api.register(mux, srv.Protect)
 	admin, err := registerAdmin(mux, svc, base, logger)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	users, err := mountConsole(mux, svc, base, logger)
+	users, err := registerConsole(mux, svc, base, logger)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-
 	var line *demoLine
 	if f.demo {
 		if line, err = createDemo(ctx, srv, api, admin, users); err != nil {
-			return err
+			return nil, nil, err
 		}
 		line.MetricsURL = m.metricsURL()
 	}
 	logger.Info("listening", "addr", base, "issuer", issuer, "token_endpoint", srv.Endpoints().Token, "demo", f.demo)
-	return serve(ctx, ln, logRequests(logger, mux), *f.http.readTimeout, logger, line, stdout)
+	return mux, line, nil
 }
 
 // serve answers on ln with h until ctx is done, printing line (when not

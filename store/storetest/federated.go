@@ -8,29 +8,21 @@ import (
 	"github.com/oauthapps/oauthapps/store"
 )
 
-// federatedDiff lists the fields in which two apps' federated credentials
-// differ.
-func federatedDiff(got, want []store.FederatedCredential) []string {
-	if len(got) != len(want) {
-		return []string{fmt.Sprintf("len(FederatedCredentials) = %d, want %d", len(got), len(want))}
+// federated compares federated credentials field for field, in order.
+func (d *diff) federated(got, want []store.FederatedCredential) {
+	if !d.value("len(FederatedCredentials)", len(got), len(want)) {
+		return
 	}
-	var d []string
 	for i, w := range want {
-		g := got[i]
-		for _, f := range [...]struct{ name, g, w string }{
-			{"ID", g.ID, w.ID}, {"Name", g.Name, w.Name}, {"Issuer", g.Issuer, w.Issuer},
-			{"Subject", g.Subject, w.Subject}, {"Audience", g.Audience, w.Audience},
-			{"Description", g.Description, w.Description},
-		} {
-			if f.g != f.w {
-				d = append(d, fmt.Sprintf("FederatedCredentials[%d].%s = %q, want %q", i, f.name, f.g, f.w))
-			}
-		}
-		if !g.Created.Equal(w.Created) {
-			d = append(d, fmt.Sprintf("FederatedCredentials[%d].Created = %v, want %v", i, g.Created, w.Created))
-		}
+		g, name := got[i], fmt.Sprintf("FederatedCredentials[%d]", i)
+		d.str(name+".ID", g.ID, w.ID)
+		d.str(name+".Name", g.Name, w.Name)
+		d.str(name+".Issuer", g.Issuer, w.Issuer)
+		d.str(name+".Subject", g.Subject, w.Subject)
+		d.str(name+".Audience", g.Audience, w.Audience)
+		d.str(name+".Description", g.Description, w.Description)
+		d.time(name+".Created", g.Created, w.Created)
 	}
-	return d
 }
 
 var federatedChecks = []check{

@@ -71,68 +71,76 @@ func newApp(n int, account string) store.App {
 // appDiff lists the fields in which got differs from want: times compared
 // with Equal, nil and empty policy lists equal.
 func appDiff(got, want store.App) []string {
-	var d []string
-	str := func(name, g, w string) {
-		if g != w {
-			d = append(d, fmt.Sprintf("%s = %q, want %q", name, g, w))
-		}
-	}
-	tm := func(name string, g, w time.Time) {
-		if !g.Equal(w) {
-			d = append(d, fmt.Sprintf("%s = %v, want %v", name, g, w))
-		}
-	}
-	list := func(name string, g, w []string) {
-		if !slices.Equal(g, w) {
-			d = append(d, fmt.Sprintf("%s = %q, want %q", name, g, w))
-		}
-	}
-	sec := func(name string, g, w store.Secret) {
-		str(name+".ID", g.ID, w.ID)
-		str(name+".Hash", g.Hash, w.Hash)
-		tm(name+".Created", g.Created, w.Created)
-		tm(name+".Expires", g.Expires, w.Expires)
-		tm(name+".LastUsed", g.LastUsed, w.LastUsed)
-	}
-	str("SID", got.SID, want.SID)
-	str("AccountSID", got.AccountSID, want.AccountSID)
-	str("Region", got.Region, want.Region)
-	str("FriendlyName", got.FriendlyName, want.FriendlyName)
-	str("Description", got.Description, want.Description)
-	str("CreatedBy", got.CreatedBy, want.CreatedBy)
-	tm("CreatedAt", got.CreatedAt, want.CreatedAt)
-	tm("UpdatedAt", got.UpdatedAt, want.UpdatedAt)
-	list("Policy.Allow", got.Policy.Allow, want.Policy.Allow)
-	list("Policy.Deny", got.Policy.Deny, want.Policy.Deny)
-	if got.TokenTTL != want.TokenTTL {
-		d = append(d, fmt.Sprintf("TokenTTL = %v, want %v", got.TokenTTL, want.TokenTTL))
-	}
-	if g, w := graceString(got.DefaultGrace), graceString(want.DefaultGrace); g != w {
-		d = append(d, fmt.Sprintf("DefaultGrace = %s, want %s", g, w))
-	}
-	sec("Secrets.Current", got.Secrets.Current, want.Secrets.Current)
-	sec("Secrets.Previous", got.Secrets.Previous, want.Secrets.Previous)
-	if len(got.Keys) != len(want.Keys) {
-		d = append(d, fmt.Sprintf("len(Keys) = %d, want %d", len(got.Keys), len(want.Keys)))
-	} else {
+	var d diff
+	d.str("SID", got.SID, want.SID)
+	d.str("AccountSID", got.AccountSID, want.AccountSID)
+	d.str("Region", got.Region, want.Region)
+	d.str("FriendlyName", got.FriendlyName, want.FriendlyName)
+	d.str("Description", got.Description, want.Description)
+	d.str("CreatedBy", got.CreatedBy, want.CreatedBy)
+	d.time("CreatedAt", got.CreatedAt, want.CreatedAt)
+	d.time("UpdatedAt", got.UpdatedAt, want.UpdatedAt)
+	d.list("Policy.Allow", got.Policy.Allow, want.Policy.Allow)
+	d.list("Policy.Deny", got.Policy.Deny, want.Policy.Deny)
+	d.value("TokenTTL", got.TokenTTL, want.TokenTTL)
+	d.value("DefaultGrace", graceString(got.DefaultGrace), graceString(want.DefaultGrace))
+	d.secret("Secrets.Current", got.Secrets.Current, want.Secrets.Current)
+	d.secret("Secrets.Previous", got.Secrets.Previous, want.Secrets.Previous)
+	if d.value("len(Keys)", len(got.Keys), len(want.Keys)) {
 		for i, w := range want.Keys {
 			g, name := got.Keys[i], fmt.Sprintf("Keys[%d]", i)
-			str(name+".ID", g.ID, w.ID)
-			str(name+".Algorithm", g.Algorithm, w.Algorithm)
-			str(name+".PublicKey", g.PublicKey, w.PublicKey)
-			tm(name+".Created", g.Created, w.Created)
-			tm(name+".LastUsed", g.LastUsed, w.LastUsed)
+			d.str(name+".ID", g.ID, w.ID)
+			d.str(name+".Algorithm", g.Algorithm, w.Algorithm)
+			d.str(name+".PublicKey", g.PublicKey, w.PublicKey)
+			d.time(name+".Created", g.Created, w.Created)
+			d.time(name+".LastUsed", g.LastUsed, w.LastUsed)
 		}
 	}
-	list("Resources", got.Resources, want.Resources)
-	d = append(d, federatedDiff(got.FederatedCredentials, want.FederatedCredentials)...)
-	if got.DPoPBoundAccessTokens != want.DPoPBoundAccessTokens {
-		d = append(d, fmt.Sprintf("DPoPBoundAccessTokens = %v, want %v", got.DPoPBoundAccessTokens, want.DPoPBoundAccessTokens))
-	}
-	if got.Version != want.Version {
-		d = append(d, fmt.Sprintf("Version = %d, want %d", got.Version, want.Version))
-	}
+	d.list("Resources", got.Resources, want.Resources)
+	d.federated(got.FederatedCredentials, want.FederatedCredentials)
+	d.value("DPoPBoundAccessTokens", got.DPoPBoundAccessTokens, want.DPoPBoundAccessTokens)
+	d.value("Version", got.Version, want.Version)
 	return d
+}
+
+// diff collects the fields of a record that differ from what was wanted,
+// one line each.
+type diff []string
+
+func (d *diff) str(name, g, w string) {
+	if g != w {
+		*d = append(*d, fmt.Sprintf("%s = %q, want %q", name, g, w))
+	}
+}
+
+func (d *diff) time(name string, g, w time.Time) {
+	if !g.Equal(w) {
+		*d = append(*d, fmt.Sprintf("%s = %v, want %v", name, g, w))
+	}
+}
+
+func (d *diff) list(name string, g, w []string) {
+	if !slices.Equal(g, w) {
+		*d = append(*d, fmt.Sprintf("%s = %q, want %q", name, g, w))
+	}
+}
+
+// value compares values printed with %v, and reports whether they are
+// equal.
+func (d *diff) value(name string, g, w any) bool {
+	if g != w {
+		*d = append(*d, fmt.Sprintf("%s = %v, want %v", name, g, w))
+		return false
+	}
+	return true
+}
+
+func (d *diff) secret(name string, g, w store.Secret) {
+	d.str(name+".ID", g.ID, w.ID)
+	d.str(name+".Hash", g.Hash, w.Hash)
+	d.time(name+".Created", g.Created, w.Created)
+	d.time(name+".Expires", g.Expires, w.Expires)
+	d.time(name+".LastUsed", g.LastUsed, w.LastUsed)
 }
 
 // grace returns a pointer to d, for App.DefaultGrace.
