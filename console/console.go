@@ -29,9 +29,55 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // and a name and a description of the longest kind, many times over.
 const maxFormBytes = 64 << 10
 
-// Console serves the console's pages (see the package documentation). It
-// is an http.Handler for the paths under its prefix; it is safe for
-// concurrent use and starts no goroutines.
+// Console serves the console's pages. It is an http.Handler for the paths
+// under its prefix; it is safe for concurrent use and starts no
+// goroutines.
+//
+// Its pages:
+//
+//	GET  {prefix}/                              the account's apps, a page at a time
+//	GET  {prefix}/apps/new                      the form of a new app
+//	POST {prefix}/apps                          create: the client secret is shown on the answer, once
+//	GET  {prefix}/apps/{sid}                    an app: secrets' expiry, client keys, rotate, delete
+//	POST {prefix}/apps/{sid}/rotate             rotate with a chosen grace: the new secret, once
+//	POST {prefix}/apps/{sid}/keys               add a client key (a PEM public key)
+//	POST {prefix}/apps/{sid}/keys/{kid}/remove  remove a client key
+//	GET  {prefix}/apps/{sid}/delete             the confirmation that names the app
+//	POST {prefix}/apps/{sid}/delete             delete
+//
+// The pages are html/template, with their stylesheet and script embedded
+// in the binary: nothing is fetched from elsewhere and nothing is built.
+// They work without JavaScript; the script only adds a copy button to a
+// new secret and asks for confirmation before a rotation or a key removal
+// (a delete has a page of its own that names the app and asks). Labels
+// name every control, everything is reachable by keyboard, and the
+// colours are CSS custom properties (--console-bg, --console-fg,
+// --console-accent, ...) that WithTheme sets.
+//
+// What it guarantees:
+//
+//   - Every state change is a POST refused when a browser sends it from
+//     another origin (the rule of Go's http.CrossOriginProtection: the
+//     Sec-Fetch-Site header, else Origin against Host); a refused request
+//     changes nothing.
+//   - Every answer carries a Content-Security-Policy that allows the
+//     console's own script and stylesheet only (no inline script or
+//     style), forms posted to the console's own origin, and no framing
+//     (frame-ancestors 'none'), with nosniff and Referrer-Policy:
+//     no-referrer. Every page is Cache-Control: no-store; the stylesheets
+//     and the script, which hold no secret, are revalidated by ETag.
+//   - A client secret appears only in the answer to the POST that made it,
+//     never in a URL (so never in the history or a Referer), a redirect or
+//     a log line; the console logs only failures of the server, with the
+//     error, which the service keeps free of secrets.
+//   - Each form that changes an app carries the version of the app the
+//     page showed: when the app has changed since (someone else rotated or
+//     changed it), the change is refused with a message and the app as it
+//     is now, and nothing changes. The store checks the version in one
+//     step with the change, as for adminhttp's If-Match.
+//   - Every refusal (a role that may not manage apps, a bad value, a stale
+//     page, an app of another account, which reads as a missing one) is a
+//     page that says so in words.
 type Console struct {
 	svc    *oauthapp.Service
 	auth   adminhttp.Authenticator
