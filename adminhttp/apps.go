@@ -42,15 +42,9 @@ func (in *appBodyJSON) newApp() (oauthapp.NewApp, *response) {
 		return oauthapp.NewApp{}, &p
 	}
 	n := oauthapp.NewApp{}
-	if in.FriendlyName != nil {
-		n.FriendlyName = *in.FriendlyName
-	}
-	if in.Description != nil {
-		n.Description = *in.Description
-	}
-	if in.Region != nil {
-		n.Region = *in.Region
-	}
+	take(&n.FriendlyName, in.FriendlyName)
+	take(&n.Description, in.Description)
+	take(&n.Region, in.Region)
 	if in.Policy == nil {
 		p := invalid("policy", "policy is required: an object with allow and, optionally, deny")
 		return oauthapp.NewApp{}, &p
@@ -66,20 +60,14 @@ func (in *appBodyJSON) newApp() (oauthapp.NewApp, *response) {
 	if in.DefaultGrace != nil {
 		n.DefaultGrace = oauthapp.Grace(seconds(*in.DefaultGrace))
 	}
-	if in.Resources != nil {
-		n.Resources = *in.Resources
-	}
+	take(&n.Resources, in.Resources)
 	if in.ClientKeys != nil {
 		for _, k := range *in.ClientKeys {
 			n.ClientKeys = append(n.ClientKeys, k.newClientKey())
 		}
 	}
-	if in.NoSecret != nil {
-		n.NoSecret = *in.NoSecret
-	}
-	if in.DPoPBound != nil {
-		n.DPoPBoundAccessTokens = *in.DPoPBound
-	}
+	take(&n.NoSecret, in.NoSecret)
+	take(&n.DPoPBoundAccessTokens, in.DPoPBound)
 	if in.FederatedCredentials != nil {
 		for _, fc := range *in.FederatedCredentials {
 			n.FederatedCredentials = append(n.FederatedCredentials, fc.credential())

@@ -136,3 +136,10 @@ func jsonType(kind string) string {
 	}
 	return "of another type"
 }
+
+// take sets *dst to *src when the member src was sent (not nil).
+func take[T any](dst, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}

@@ -113,13 +113,10 @@ type credentialBodyJSON struct {
 
 func (b credentialBodyJSON) credential() oauthapp.FederatedCredential {
 	var fc oauthapp.FederatedCredential
-	for _, f := range [...]struct {
-		dst *string
-		src *string
-	}{{&fc.Name, b.Name}, {&fc.Issuer, b.Issuer}, {&fc.Subject, b.Subject}, {&fc.Audience, b.Audience}, {&fc.Description, b.Description}} {
-		if f.src != nil {
-			*f.dst = *f.src
-		}
-	}
+	take(&fc.Name, b.Name)
+	take(&fc.Issuer, b.Issuer)
+	take(&fc.Subject, b.Subject)
+	take(&fc.Audience, b.Audience)
+	take(&fc.Description, b.Description)
 	return fc
 }

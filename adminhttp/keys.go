@@ -111,14 +111,8 @@ type keyBodyJSON struct {
 
 func (k keyBodyJSON) newClientKey() oauthapp.NewClientKey {
 	var n oauthapp.NewClientKey
-	if k.ID != nil {
-		n.ID = *k.ID
-	}
-	if k.Algorithm != nil {
-		n.Algorithm = *k.Algorithm
-	}
-	if k.PublicKey != nil {
-		n.PublicKeyPEM = *k.PublicKey
-	}
+	take(&n.ID, k.ID)
+	take(&n.Algorithm, k.Algorithm)
+	take(&n.PublicKeyPEM, k.PublicKey)
 	return n
 }
